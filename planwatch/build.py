@@ -1,0 +1,105 @@
+"""Build the embedded DuckDB file from data/ in one pass.
+
+The new database is written beside the old one and swapped in only when complete, so a failed build leaves the
+previous database as it was. Record tables (import batches and their observations) are copied over from the
+previous database: a rebuild never loses what users imported.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from planwatch import catalogue, demo, views
+from planwatch.paths import DATA_DIR, QUERIES_DIR
+
+RECORD_TABLES = ("import_batch", "observation")
+
+
+class BuildError(Exception):
+    pass
+
+
+def catalogue_hash(data_dir: Path = DATA_DIR) -> str:
+    """Checksum of every file under data/ plus the view SQL: a change means the database is stale."""
+    digest = hashlib.sha256()
+    for path in sorted([*data_dir.rglob("*.csv"), *QUERIES_DIR.rglob("*.sql")]):
+        digest.update(str(path.relative_to(path.parents[1])).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+    if not rows:
+        return
+    columns = [c[0] for c in con.execute(f"DESCRIBE {table}").fetchall()]
+    frame = pd.DataFrame(rows)[columns]  # noqa: F841  (read by DuckDB's replacement scan)
+    con.execute(f"INSERT INTO {table} SELECT * FROM frame")
+
+
+def build(db_path: Path, with_demo: bool = True, data_dir: Path = DATA_DIR) -> dict:
+    """Build db_path from data_dir; returns row counts. Raises CatalogueError or BuildError, leaving db_path as it was."""
+    cat = catalogue.load(data_dir)
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db_path.with_name(db_path.name + ".building")
+    for leftover in (tmp, Path(str(tmp) + ".wal")):
+        leftover.unlink(missing_ok=True)
+    con = duckdb.connect(str(tmp))
+    try:
+        con.execute((QUERIES_DIR / "schema_catalogue.sql").read_text(encoding="utf-8"))
+        con.execute((QUERIES_DIR / "schema_records.sql").read_text(encoding="utf-8"))
+        for table, rows in cat.tables.items():
+            _insert(con, table, rows)
+        if db_path.exists():
+            _copy_records(con, db_path)
+        con.execute("DELETE FROM observation WHERE batch_id = 0; DELETE FROM import_batch WHERE batch_id = 0")
+        if with_demo:
+            demo.insert(con)
+        con.execute("INSERT INTO meta VALUES ('catalogue_hash', ?), ('demo', ?)",
+                    [catalogue_hash(data_dir), "1" if with_demo else "0"])
+        views.create(con)
+        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                  for t in ("plan", "indicator", "unit", "indicator_unit", "reference_value", "observation")}
+        con.execute("CHECKPOINT")
+    except BaseException:
+        con.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    con.close()
+    Path(str(db_path) + ".wal").unlink(missing_ok=True)  # already merged into the records we copied
+    os.replace(tmp, db_path)
+    return counts
+
+
+def _copy_records(con: duckdb.DuckDBPyConnection, old_path: Path) -> None:
+    try:
+        con.execute(f"ATTACH '{old_path}' AS old (READ_ONLY)")
+    except duckdb.IOException as exc:
+        raise BuildError(f"数据库文件 {old_path} 正被其他程序占用(例如正在运行的应用),请关闭后再构建。({exc})") from exc
+    old_tables = {r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'old'").fetchall()}
+    for table in RECORD_TABLES:
+        if table in old_tables:
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM old.{table}")
+    con.execute("DETACH old")
+
+
+def ensure(db_path: Path, with_demo: bool = True) -> bool:
+    """Build when the database is missing or older than data/; returns True when it built."""
+    db_path = Path(db_path)
+    if db_path.exists():
+        try:
+            with duckdb.connect(str(db_path), read_only=True) as con:
+                stored = con.execute("SELECT value FROM meta WHERE key = 'catalogue_hash'").fetchone()
+                demo_row = con.execute("SELECT value FROM meta WHERE key = 'demo'").fetchone()
+            if stored and stored[0] == catalogue_hash():
+                return False
+            with_demo = demo_row is None or demo_row[0] == "1"
+        except duckdb.Error:
+            pass
+    build(db_path, with_demo=with_demo)
+    return True

@@ -1,0 +1,88 @@
+"""The command-line interface. Every failure is a Chinese message on stderr and a non-zero exit, never a traceback."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from planwatch import build as build_mod
+from planwatch import db, importer
+from planwatch.catalogue import CatalogueError
+from planwatch.paths import default_db
+
+
+def _build(args) -> int:
+    start = time.perf_counter()
+    counts = build_mod.build(Path(args.db), with_demo=not args.no_demo)
+    took = time.perf_counter() - start
+    print(f"已构建 {args.db}({took:.2f} 秒):" + ",".join(f"{k} {v}" for k, v in counts.items()))
+    return 0
+
+
+def _open(args):
+    if not Path(args.db).exists():
+        raise build_mod.BuildError(f"数据库 {args.db} 不存在,请先运行 python -m planwatch build --db {args.db}")
+    return db.connect(args.db)
+
+
+def _import(args) -> int:
+    with _open(args) as con:
+        checked = importer.check(con, importer.load_file(Path(args.file)), Path(args.file).name)
+        changes = importer.preview(con, checked)["change"].value_counts()
+        batch_id = importer.commit(con, args.db, checked, uploader=args.uploader)
+    summary = ",".join(f"{k} {v} 条" for k, v in changes.items())
+    print(f"已导入批次 {batch_id}:{len(checked.rows)} 行({summary})")
+    print(batch_id)
+    return 0
+
+
+def _batches(args) -> int:
+    with _open(args) as con:
+        frame = importer.batches(con)
+    for r in frame.itertuples():
+        print(f"{r.batch_id}\t{r.created_at:%Y-%m-%d %H:%M:%S}\t{r.source_kind}\t{r.file_name}\t{r.row_count}行"
+              f"\t{r.uploader}\t{r.state}")
+    return 0
+
+
+def _undo(args) -> int:
+    with _open(args) as con:
+        importer.undo(con, args.db, args.batch, by=args.by)
+    print(f"已撤销批次 {args.batch}(记录保留,被替换的数值已恢复)")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m planwatch", description="妇女儿童发展规划监测")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="从 data/ 构建数据库(保留已导入的批次)")
+    b.add_argument("--no-demo", action="store_true", help="不生成示例数据")
+    b.set_defaults(func=_build)
+
+    i = sub.add_parser("import", help="导入年度监测数据(xlsx 或 CSV,整份校验,全部通过才写入)")
+    i.add_argument("file")
+    i.add_argument("--uploader", default="命令行", help="填报人(记入批次)")
+    i.set_defaults(func=_import)
+
+    sub.add_parser("batches", help="列出导入批次,最早的在前").set_defaults(func=_batches)
+
+    u = sub.add_parser("undo", help="撤销一个导入批次(保留记录,恢复被替换的数值)")
+    u.add_argument("batch", type=int)
+    u.add_argument("--by", default="命令行", help="撤销人")
+    u.set_defaults(func=_undo)
+
+    for s in sub.choices.values():
+        s.add_argument("--db", default=str(default_db()), help="数据库文件(默认 var/planwatch.duckdb)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (CatalogueError, build_mod.BuildError, importer.ImportRefused, importer.UndoRefused,
+            db.DatabaseBusy) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2

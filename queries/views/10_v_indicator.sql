@@ -1,0 +1,21 @@
+-- v_indicator: one row per plan indicator, with its plan, region, responsible units and source (analysts' API).
+CREATE OR REPLACE VIEW v_indicator AS
+WITH units AS (
+    SELECT indicator_id, string_agg(name, '、' ORDER BY first_position, name) AS responsible_units
+    FROM (
+        SELECT iu.indicator_id, u.name, min(iu.position) AS first_position
+        FROM indicator_unit iu JOIN unit u USING (unit_id)
+        WHERE iu.indicator_id IS NOT NULL
+        GROUP BY ALL
+    )
+    GROUP BY indicator_id
+)
+SELECT
+    i.indicator_id, r.name AS region, p.plan_group, i.domain, i.domain_raw, i.name, i.unit, i.is_key,
+    i.direction, i.baseline_year, i.baseline_value, i.target_op, i.target_value, i.target_text, i.target_year,
+    units.responsible_units, i.canonical_id, p.source_file, i.target_line AS source_line, i.target_quote AS quote,
+    i.plan_id, p.title AS plan_title, p.region_code, i.baseline_line, i.baseline_quote, i.note
+FROM indicator i
+JOIN plan p USING (plan_id)
+JOIN region r ON r.region_code = p.region_code
+LEFT JOIN units USING (indicator_id);

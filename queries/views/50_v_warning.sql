@@ -1,0 +1,44 @@
+-- v_warning: early warnings, possibly several per indicator and as-of year (analysts' API).
+-- 红: moving away, or a projected shortfall that is far behind schedule or past the target year;
+-- 黄: a projected shortfall, or a large swing; 灰: not reported for the as-of year.
+CREATE OR REPLACE VIEW v_warning AS
+SELECT indicator_id, as_of_year, level, kind, reason
+FROM (
+    SELECT s.indicator_id, s.as_of_year, '红' AS level, '逆向变化' AS kind, s.reason, 1 AS kind_order
+    FROM v_status s WHERE s.status = '逆向变化'
+
+    UNION ALL
+    SELECT indicator_id, as_of_year,
+           CASE WHEN deadline_passed OR ratio < lag_red THEN '红' ELSE '黄' END,
+           '预计未达标',
+           latest_phrase
+           || CASE WHEN deadline_passed THEN ',目标年' || target_year || '年已到,仍未达到目标' || target_label
+                   ELSE replace(projection_phrase, ';', ',') END
+           || CASE WHEN ratio IS NOT NULL
+                   THEN '(目标进程' || pw_num(round(progress * 100)) || '%,时间进度'
+                        || pw_num(round(expected_progress * 100)) || '%)' ELSE '' END || '。',
+           2
+    FROM _status_reason
+    WHERE status IN ('进展顺利', '进度滞后')
+      AND (deadline_passed OR (projected_value IS NOT NULL AND NOT projected_met))
+
+    UNION ALL
+    SELECT indicator_id, as_of_year, '黄', '波动较大',
+           yrs[-3] || '年为' || pw_val(vals[-3], unit) || ','
+           || yrs[-2] || '年' || CASE WHEN vals[-2] > vals[-3] THEN '升' ELSE '降' END || '至' || pw_val(vals[-2], unit)
+           || ',' || yrs[-1] || '年又' || CASE WHEN vals[-1] > vals[-2] THEN '升' ELSE '降' END || '至'
+           || pw_val(vals[-1], unit) || ',两次变化均超过前值的' || pw_num(swing * 100) || '%,请核实数据。',
+           3
+    FROM _status_reason
+    WHERE swinging AND op <> 'qualitative'
+
+    UNION ALL
+    SELECT indicator_id, as_of_year, '灰', '未填报',
+           as_of_year || '年未填报'
+           || CASE WHEN latest_year IS NULL THEN '(尚无任何监测数据)'
+                   ELSE '(最近一次填报:' || latest_year || '年,' || pw_val(latest_value, unit) || ')' END || '。',
+           4
+    FROM _status_reason
+    WHERE op <> 'qualitative' AND NOT reported AND as_of_year <= target_year
+)
+ORDER BY as_of_year, CASE level WHEN '红' THEN 1 WHEN '黄' THEN 2 ELSE 3 END, kind_order, indicator_id;

@@ -1,0 +1,57 @@
+-- Attainment (达标率) per plan, domain, region and responsible unit, always with its denominator.
+-- 达标率 = 已达标 / 已评估, where 已评估 = numeric indicators with data (已达标 + 进展顺利 + 进度滞后 + 逆向变化);
+-- 无数据 and 定性 indicators are counted separately, never silently dropped.
+CREATE OR REPLACE VIEW v_status_detail AS
+SELECT s.*, i.region, i.region_code, i.plan_id, i.plan_group, i.domain, i.name, i.unit, i.is_key,
+       i.target_label, i.responsible_units, i.canonical_id
+FROM v_status s
+JOIN (SELECT *, pw_target_label(target_op, target_value, unit, target_text) AS target_label FROM v_indicator) i
+    USING (indicator_id);
+
+CREATE OR REPLACE MACRO pw_n(status_col, wanted) AS count(*) FILTER (WHERE status_col = wanted);
+
+CREATE OR REPLACE VIEW v_attainment AS
+WITH by_unit AS (
+    SELECT DISTINCT d.*, u.name AS unit_name
+    FROM v_status_detail d
+    JOIN indicator_unit iu ON iu.indicator_id = d.indicator_id
+    JOIN unit u USING (unit_id)
+),
+tallies AS (
+    SELECT as_of_year,
+           CASE WHEN GROUPING(plan_id) = 0 THEN 'plan' WHEN GROUPING(domain) = 0 THEN 'domain'
+                WHEN GROUPING(region) = 0 THEN 'region' ELSE 'all' END AS cut,
+           coalesce(plan_id, domain, region, '全部') AS cut_value,
+           count(*) AS n_indicators, pw_n(status, '已达标') AS n_met, pw_n(status, '进展顺利') AS n_on_track,
+           pw_n(status, '进度滞后') AS n_lagging, pw_n(status, '逆向变化') AS n_reversed,
+           pw_n(status, '无数据') AS n_no_data, pw_n(status, '定性') AS n_qualitative
+    FROM v_status_detail
+    GROUP BY GROUPING SETS ((as_of_year, plan_id), (as_of_year, domain), (as_of_year, region), (as_of_year))
+    UNION ALL
+    SELECT as_of_year, 'unit', region || ' ' || unit_name,
+           count(*), pw_n(status, '已达标'), pw_n(status, '进展顺利'), pw_n(status, '进度滞后'),
+           pw_n(status, '逆向变化'), pw_n(status, '无数据'), pw_n(status, '定性')
+    FROM by_unit
+    GROUP BY ALL
+)
+SELECT *, n_met + n_on_track + n_lagging + n_reversed AS n_assessed,
+       round(n_met / nullif(n_met + n_on_track + n_lagging + n_reversed, 0), 4) AS attainment_rate
+FROM tallies;
+
+CREATE OR REPLACE VIEW v_attainment_by_plan AS
+SELECT a.* EXCLUDE (cut, cut_value), p.plan_id, r.name AS region, p.plan_group, p.title
+FROM v_attainment a JOIN plan p ON a.cut = 'plan' AND p.plan_id = a.cut_value
+JOIN region r USING (region_code);
+
+CREATE OR REPLACE VIEW v_attainment_by_domain AS
+SELECT a.* EXCLUDE (cut, cut_value), a.cut_value AS domain
+FROM v_attainment a WHERE a.cut = 'domain';
+
+CREATE OR REPLACE VIEW v_attainment_by_region AS
+SELECT a.* EXCLUDE (cut, cut_value), a.cut_value AS region
+FROM v_attainment a WHERE a.cut = 'region';
+
+CREATE OR REPLACE VIEW v_attainment_by_unit AS
+SELECT a.* EXCLUDE (cut, cut_value), split_part(a.cut_value, ' ', 1) AS region,
+       split_part(a.cut_value, ' ', 2) AS unit
+FROM v_attainment a WHERE a.cut = 'unit';
