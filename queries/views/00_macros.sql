@@ -36,3 +36,8 @@ CREATE OR REPLACE MACRO pw_met(op, v, t, b, better, tol) AS
         WHEN '~' THEN abs(v - t) <= abs(t) * tol + 1e-9
         WHEN 'maintain' THEN better * (v - b) >= -1e-9
     END;
+
+-- Will a projected value reach the target? As pw_met, except that an exact target (=, e.g. 100%) counts as
+-- reached once the projection gets to it from the baseline's side: overshooting 100% means reaching it.
+CREATE OR REPLACE MACRO pw_reaches(op, v, t, b, better, tol) AS
+    CASE WHEN op = '=' THEN (t - b) * (v - t) >= -1e-9 ELSE pw_met(op, v, t, b, better, tol) END;

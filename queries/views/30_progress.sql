@@ -78,8 +78,11 @@ measured AS (
             WHEN op IN ('=', '~') THEN (abs(ref_value - goal) - abs(latest_value - goal)) / abs(ref_value - goal)
         END AS progress,
         CASE WHEN latest_year > ref_year THEN least(1.0, (latest_year - ref_year) / span) END AS expected_progress,
+        -- a straight-line trend through the baseline and every observation, read at the target year
+        -- (no measure here can go below 0, and no percentage above 100)
         CASE WHEN n_points >= min_points AND latest_year > ref_year
-             THEN intercept + slope * target_year END AS projected_value,
+             THEN CASE WHEN unit = '%' THEN least(greatest(intercept + slope * target_year, 0), 100)
+                       ELSE greatest(intercept + slope * target_year, 0) END END AS projected_value,
         latest_year >= target_year AS deadline_passed,
         -- a swing: the last two changes go opposite ways and each exceeds swing × the level it started from
         len(vals) >= 3
@@ -90,17 +93,18 @@ measured AS (
 ),
 judged AS (
     SELECT *,
-        pw_met(op, projected_value, goal, ref_value, better, tol) AS projected_met,
+        pw_reaches(op, projected_value, goal, ref_value, better, tol) AS projected_met,
         progress / nullif(expected_progress, 0) AS ratio,
+        -- a ceiling the indicator was within (or no printed baseline says otherwise) is breached
+        NOT met AND op IN ('<=', '<')
+            AND (baseline_value IS NULL OR pw_met(op, baseline_value, target_value, NULL, better, tol))
+            AS ceiling_breached,
         NOT met AND (
             (op IN ('>=', '>', '<=', '<', 'maintain') AND latest_year > ref_year
                 AND better * (latest_value - ref_value) < -1e-9)
-            -- a ceiling the indicator was within (or no printed baseline says otherwise) is breached
-            OR (op IN ('<=', '<') AND (baseline_value IS NULL
-                                        OR pw_met(op, baseline_value, target_value, NULL, better, tol)))
             OR (op IN ('=', '~') AND latest_year > ref_year
                 AND abs(latest_value - goal) > abs(ref_value - goal) + 1e-9)
-        ) AS reversed
+        ) AS moved_away
     FROM measured
 )
 SELECT *,
@@ -108,7 +112,7 @@ SELECT *,
         WHEN op = 'qualitative' THEN '定性'
         WHEN n_obs IS NULL OR n_obs = 0 THEN '无数据'
         WHEN met THEN '已达标'
-        WHEN reversed THEN '逆向变化'
+        WHEN ceiling_breached OR moved_away THEN '逆向变化'
         WHEN deadline_passed OR ratio IS NULL OR ratio < on_track THEN '进度滞后'
         ELSE '进展顺利'
     END AS status,

@@ -37,9 +37,9 @@ SELECT
             || CASE WHEN latest_year > ref_year THEN '(' || ref_phrase || ')' ELSE '' END || '。'
         WHEN '逆向变化' THEN latest_phrase
             || CASE
-                   WHEN op IN ('<=', '<') AND NOT (latest_year > ref_year AND better * (latest_value - ref_value) < 0)
-                       THEN ',超出上限' || target_label
-                   WHEN op IN ('=', '~') THEN ',比' || ref_phrase || '更偏离目标' || target_label
+                   WHEN ceiling_breached THEN ',超出上限' || target_label
+                   WHEN op = '~' OR (op = '=' AND better * (latest_value - ref_value) >= 0)
+                       THEN ',比' || ref_phrase || '更偏离目标' || target_label
                    ELSE ',' || CASE WHEN better > 0 THEN '低于' ELSE '高于' END || ref_phrase
                         || ',与目标' || target_label || '方向相反'
                END || lost_phrase || '。'

@@ -1,0 +1,279 @@
+"""The progress and early-warning engine (v_status, v_warning, v_attainment_*), against hand-computed cases.
+
+Each test imports a few values for a real indicator of the catalogue and checks the exact status, the warning
+kinds and the numbers in the reason. The arithmetic is written out in the comments.
+"""
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from conftest import import_rows, one, rows
+
+# Real indicators used below (values as printed in the plans):
+HIGHER_ED = "pingyang-women-k03"      # 高等教育毛入学率: 2020 50% -> >=70% (2025)
+INJURY = "pingyang-children-k04"      # 儿童伤害死亡率: 2020 3.65/10万 -> <8.78 (ceiling already kept)
+DEFECTS = "yueqing-children-k01"      # 严重致残的出生缺陷发生率: 2020 10.84 -> <9 (ceiling to be reached)
+LIFE = "pingyang-women-k01"           # 妇女人均预期寿命: 2020 85.76岁 -> 保持
+CADRES = "pingyang-women-k06"         # 乡镇党政领导班子中配有女干部的班子比例: 2020 100% -> 100% (baseline = target)
+EMPLOYED = "zhangjiagang-women-k04"   # 就业人员中的女性比例: 2020 45.1% -> 45%左右
+KINDERGARTEN = "yueqing-children-k05"  # 普惠性幼儿园覆盖率: 2020 91.85% -> >90%
+RESCUE = "pingyang-children-k07"      # 未成年人救助保护中心实体化运行率: 2020 0% -> 100%
+LEGAL_AID = "pingyang-women-k10"      # 获得法律机构援助的女性人数: 应援尽援 (qualitative)
+SCHOOLING = "zhangjiagang-women-k03"  # 女性劳动年龄人口平均受教育年限: no 2020 value -> >=12.3年
+MATERNAL = "zhangjiagang-women-k02"   # 孕产妇死亡率: no 2020 value -> <=7/10万
+SCREENING_2030 = "xianyang-women-t02"  # 适龄妇女宫颈癌人群筛查率: no 2020 value -> >=70% (2030)
+
+
+def status(db, indicator, year):
+    return one(db, "SELECT status, reason, progress, expected_progress, projected_value FROM v_status "
+                   "WHERE indicator_id = ? AND as_of_year = ?", [indicator, year])
+
+
+def warnings(db, indicator, year):
+    return {kind: (level, reason) for level, kind, reason in rows(
+        db, "SELECT level, kind, reason FROM v_warning WHERE indicator_id = ? AND as_of_year = ?", [indicator, year])}
+
+
+def test_floor_on_track(fresh_db):
+    # 50 -> 54 -> 58 -> 62: progress (62-50)/(70-50) = 0.6, time (2023-2020)/(2025-2020) = 0.6, ratio 1.
+    # Trend: slope 4 a year through (2020, 50) ... (2023, 62), so 2025 = 70: the target is reached.
+    assert import_rows(fresh_db, [(HIGHER_ED, 2021, 54), (HIGHER_ED, 2022, 58), (HIGHER_ED, 2023, 62)]) == 0
+    st, reason, progress, expected, projected = status(fresh_db, HIGHER_ED, 2023)
+    assert (st, progress, expected, projected) == ("进展顺利", 0.6, 0.6, 70.0)
+    assert reason == ("2023年为62%,较2020年基线50%完成目标进程的60%,时间进度60%;"
+                      "按2020年以来趋势2025年约为70%,可达到目标。")
+    assert warnings(fresh_db, HIGHER_ED, 2023) == {}
+
+
+def test_lagging_with_projected_shortfall(fresh_db):
+    # 50 -> 51 -> 52 -> 53: progress 3/20 = 0.15 against time 0.6 (ratio 0.25 < 0.6: red);
+    # trend slope 1, so 2025 = 55, short of 70 by 15 percentage points.
+    import_rows(fresh_db, [(HIGHER_ED, 2021, 51), (HIGHER_ED, 2022, 52), (HIGHER_ED, 2023, 53)])
+    st, reason, progress, expected, projected = status(fresh_db, HIGHER_ED, 2023)
+    assert (st, progress, projected) == ("进度滞后", 0.15, 55.0)
+    level, why = warnings(fresh_db, HIGHER_ED, 2023)["预计未达标"]
+    assert level == "红"
+    assert why.startswith("2023年为53%,按2020年以来趋势2025年约为55%,低于目标≥70%(差15个百分点)")
+
+
+def test_mild_shortfall_is_yellow(fresh_db):
+    # 2022: 50 -> 55 -> 58: progress 8/20 = 0.4, time 0.4 (ratio 1); trend through (2020,50),(2021,55),(2022,58):
+    # slope 8/2 = 4, mean (2021, 54.33) -> 2025 = 70.33: on track, no warning.
+    import_rows(fresh_db, [(HIGHER_ED, 2021, 55), (HIGHER_ED, 2022, 58), (HIGHER_ED, 2023, 59)])
+    assert status(fresh_db, HIGHER_ED, 2022)[0] == "进展顺利"
+    assert warnings(fresh_db, HIGHER_ED, 2022) == {}
+    # 2023 = 59: progress 9/20 = 0.45 against time 0.6 (ratio 0.75, between 0.6 and 0.95);
+    # trend: dx = -1.5..1.5, dy = -5.5,-0.5,2.5,3.5 -> Sxy 15 / Sxx 5 = slope 3; 2025 = 55.5 + 3*3.5 = 66, 4 short.
+    st, _, progress, expected, projected = status(fresh_db, HIGHER_ED, 2023)
+    assert (st, progress, expected, projected) == ("进度滞后", 0.45, 0.6, 66.0)
+    level, why = warnings(fresh_db, HIGHER_ED, 2023)["预计未达标"]
+    assert level == "黄"
+    assert why == "2023年为59%,按2020年以来趋势2025年约为66%,低于目标≥70%(差4个百分点)(目标进程45%,时间进度60%)。"
+
+
+def test_falling_below_baseline(fresh_db):
+    import_rows(fresh_db, [(HIGHER_ED, 2021, 49)])
+    st, reason, *_ = status(fresh_db, HIGHER_ED, 2021)
+    assert st == "逆向变化"
+    assert reason == "2021年为49%,低于2020年基线50%,与目标≥70%方向相反。"
+    assert warnings(fresh_db, HIGHER_ED, 2021)["逆向变化"][0] == "红"
+
+
+def test_met_early(fresh_db):
+    import_rows(fresh_db, [(HIGHER_ED, 2021, 60), (HIGHER_ED, 2022, 71)])
+    st, reason, *_ = status(fresh_db, HIGHER_ED, 2022)
+    assert st == "已达标"
+    assert reason == "2022年为71%,已达到目标≥70%(2020年基线50%)。"
+    assert warnings(fresh_db, HIGHER_ED, 2022) == {}
+
+
+def test_met_then_lost_is_not_met(fresh_db):
+    # 71 in 2022 meets >=70; 69 in 2023 does not: progress 19/20 = 0.95 against time 0.6 -> 进展顺利, not 已达标.
+    import_rows(fresh_db, [(HIGHER_ED, 2022, 71), (HIGHER_ED, 2023, 69)])
+    assert status(fresh_db, HIGHER_ED, 2022)[0] == "已达标"
+    st, reason, progress, *_ = status(fresh_db, HIGHER_ED, 2023)
+    assert (st, progress) == ("进展顺利", 0.95)
+    assert "(曾于2022年达标,之后回落)" in reason
+
+
+def test_ceiling_kept(fresh_db):
+    import_rows(fresh_db, [(INJURY, 2021, 5.2)])
+    st, reason, *_ = status(fresh_db, INJURY, 2021)
+    assert st == "已达标"
+    assert reason == "2021年为5.2/10万,已达到目标<8.78/10万(2020年基线3.65/10万)。"
+
+
+def test_ceiling_breached(fresh_db):
+    import_rows(fresh_db, [(INJURY, 2021, 5.2), (INJURY, 2022, 9.1)])
+    st, reason, *_ = status(fresh_db, INJURY, 2022)
+    assert st == "逆向变化"
+    assert reason == "2022年为9.1/10万,超出上限<8.78/10万(曾于2021年达标,之后回落)。"
+    assert warnings(fresh_db, INJURY, 2022)["逆向变化"][0] == "红"
+
+
+def test_ceiling_still_to_be_reached(fresh_db):
+    # 10.84 -> 10.5 -> 10.1 toward <9: progress (10.1-10.84)/(9-10.84) = 0.74/1.84 = 0.4022, time 2/5 = 0.4.
+    import_rows(fresh_db, [(DEFECTS, 2021, 10.5), (DEFECTS, 2022, 10.1)])
+    st, reason, progress, expected, _ = status(fresh_db, DEFECTS, 2022)
+    assert (st, progress, expected) == ("进展顺利", 0.4022, 0.4)
+    assert reason.startswith("2022年为10.1‰,较2020年基线10.84‰完成目标进程的40%,时间进度40%")
+
+
+def test_maintain_kept(fresh_db):
+    import_rows(fresh_db, [(LIFE, 2021, 86.02)])
+    st, reason, *_ = status(fresh_db, LIFE, 2021)
+    assert st == "已达标"
+    assert reason.startswith("2021年为86.02岁,已达到目标不低于基线水平(保持)")
+
+
+def test_maintain_not_kept(fresh_db):
+    import_rows(fresh_db, [(LIFE, 2021, 86.02), (LIFE, 2022, 85.5)])
+    st, reason, *_ = status(fresh_db, LIFE, 2022)
+    assert st == "逆向变化"
+    assert reason.startswith("2022年为85.5岁,低于2020年基线85.76岁")
+
+
+def test_baseline_equal_to_target_must_stay_met(fresh_db):
+    import_rows(fresh_db, [(CADRES, 2021, 100), (CADRES, 2022, 96.5)])
+    assert status(fresh_db, CADRES, 2021)[0] == "已达标"
+    st, reason, *_ = status(fresh_db, CADRES, 2022)
+    assert st == "逆向变化"
+    assert "低于2020年基线100%" in reason
+
+
+def test_approximate_target_band(fresh_db):
+    # 45左右 with a 2% tolerance: |v - 45| <= 0.9 is met.
+    import_rows(fresh_db, [(EMPLOYED, 2021, 45.8), (EMPLOYED, 2022, 47.2)])
+    assert status(fresh_db, EMPLOYED, 2021)[0] == "已达标"
+    st, reason, *_ = status(fresh_db, EMPLOYED, 2022)
+    assert st == "逆向变化"  # 2.2 away from 45, the 2020 value was 0.1 away
+    assert reason == "2022年为47.2%,比2020年基线45.1%更偏离目标45%左右(曾于2021年达标,之后回落)。"
+
+
+def test_strict_floor(fresh_db):
+    import_rows(fresh_db, [(KINDERGARTEN, 2021, 90)])  # 90 is not > 90, and below the 2020 value 91.85
+    assert status(fresh_db, KINDERGARTEN, 2021)[0] == "逆向变化"
+
+
+def test_exact_target_reached_by_trend(fresh_db):
+    # 0 -> 30 -> 50 toward 100%: progress 0.5 against time 0.4 (ratio 1.25); the trend overshoots 100% in 2025,
+    # which counts as reaching the target, and the projection is capped at 100%.
+    import_rows(fresh_db, [(RESCUE, 2021, 30), (RESCUE, 2022, 50)])
+    st, _, progress, expected, projected = status(fresh_db, RESCUE, 2022)
+    assert (st, progress, expected, projected) == ("进展顺利", 0.5, 0.4, 100.0)
+    assert "预计未达标" not in warnings(fresh_db, RESCUE, 2022)
+
+
+def test_volatile_series(fresh_db):
+    # 55 -> 62 (+7, more than 5% of 55) -> 56 (-6, more than 5% of 62): a swing that reverses.
+    import_rows(fresh_db, [(HIGHER_ED, 2021, 55), (HIGHER_ED, 2022, 62), (HIGHER_ED, 2023, 56)])
+    level, reason = warnings(fresh_db, HIGHER_ED, 2023)["波动较大"]
+    assert level == "黄"
+    assert reason == "2021年为55%,2022年升至62%,2023年又降至56%,两次变化均超过前值的5%,请核实数据。"
+
+
+def test_small_wobble_is_not_a_swing(fresh_db):
+    import_rows(fresh_db, [(HIGHER_ED, 2021, 55), (HIGHER_ED, 2022, 57), (HIGHER_ED, 2023, 56)])
+    assert "波动较大" not in warnings(fresh_db, HIGHER_ED, 2023)
+
+
+def test_missing_as_of_year(fresh_db):
+    import_rows(fresh_db, [(HIGHER_ED, 2021, 54)])
+    level, reason = warnings(fresh_db, HIGHER_ED, 2022)["未填报"]
+    assert level == "灰"
+    assert reason == "2022年未填报(最近一次填报:2021年,54%)。"
+    # the status still uses the latest value: 54 in 2021, progress 0.2 against time 0.2
+    assert status(fresh_db, HIGHER_ED, 2022)[0] == "进展顺利"
+    assert "未填报" not in warnings(fresh_db, HIGHER_ED, 2021)
+
+
+def test_no_data_at_all(fresh_db):
+    st, reason, *_ = status(fresh_db, HIGHER_ED, 2022)
+    assert st == "无数据"
+    assert reason == "截至2022年尚无监测数据(2020年基线50%,目标≥70%)。"
+    assert warnings(fresh_db, HIGHER_ED, 2022)["未填报"][1] == "2022年未填报(尚无任何监测数据)。"
+
+
+def test_single_point_is_weak_evidence(fresh_db):
+    import_rows(fresh_db, [(SCHOOLING, 2021, 11.8)])
+    st, reason, progress, _, projected = status(fresh_db, SCHOOLING, 2021)
+    assert (st, progress, projected) == ("进度滞后", None, None)
+    assert reason == "2021年为11.8年,尚未达到目标≥12.3年;仅有1个数据点,证据较弱,不作趋势外推。"
+    assert "预计未达标" not in warnings(fresh_db, SCHOOLING, 2021)
+
+
+def test_ceiling_without_baseline_breached(fresh_db):
+    import_rows(fresh_db, [(MATERNAL, 2021, 8.4)])
+    st, reason, *_ = status(fresh_db, MATERNAL, 2021)
+    assert st == "逆向变化"
+    assert reason == "2021年为8.4/10万,超出上限≤7/10万。"
+
+
+def test_target_2030(fresh_db):
+    # No 2020 value: the first report (2021, 50) is the starting point. 2023 = 56:
+    # progress (56-50)/(70-50) = 0.3, time (2023-2021)/(2030-2021) = 2/9 = 0.2222; trend +3 a year -> 2030 = 77.
+    import_rows(fresh_db, [(SCREENING_2030, 2021, 50), (SCREENING_2030, 2023, 56)])
+    st, reason, progress, expected, projected = status(fresh_db, SCREENING_2030, 2023)
+    assert (st, progress, expected, projected) == ("进展顺利", 0.3, 0.2222, 77.0)
+    assert reason == ("2023年为56%,较2021年50%完成目标进程的30%,时间进度22%;"
+                      "按2021年以来趋势2030年约为77%,可达到目标。")
+
+
+def test_qualitative_target(fresh_db):
+    import_rows(fresh_db, [(LEGAL_AID, 2022, "已做到应援尽援,全年援助女性236人")])
+    st, reason, *_ = status(fresh_db, LEGAL_AID, 2023)
+    assert st == "定性"
+    assert reason == "定性目标“应援尽援”,2022年报告:已做到应援尽援,全年援助女性236人。"
+    assert warnings(fresh_db, LEGAL_AID, 2023) == {}
+
+
+def test_time_travel(fresh_db):
+    import_rows(fresh_db, [(HIGHER_ED, 2021, 54), (HIGHER_ED, 2022, 58), (HIGHER_ED, 2023, 49)])
+    assert status(fresh_db, HIGHER_ED, 2022)[0] == "进展顺利"
+    assert status(fresh_db, HIGHER_ED, 2023)[0] == "逆向变化"
+
+
+def test_target_year_passed_without_meeting(fresh_db):
+    import_rows(fresh_db, [(HIGHER_ED, 2023, 60), (HIGHER_ED, 2025, 68)])
+    st, reason, *_ = status(fresh_db, HIGHER_ED, 2025)
+    assert st == "进度滞后"
+    level, why = warnings(fresh_db, HIGHER_ED, 2025)["预计未达标"]
+    assert level == "红"
+    assert why.startswith("2025年为68%,目标年2025年已到,仍未达到目标≥70%")
+
+
+def test_newest_batch_wins_and_undo_restores(fresh_db):
+    from planwatch import cli
+    import_rows(fresh_db, [(HIGHER_ED, 2021, 54)], name="first.csv")
+    import_rows(fresh_db, [(HIGHER_ED, 2021, 49)], name="second.csv")
+    assert one(fresh_db, "SELECT value, batch_id FROM v_observation WHERE indicator_id = ?", [HIGHER_ED]) == (49, 2)
+    assert status(fresh_db, HIGHER_ED, 2021)[0] == "逆向变化"
+    assert cli.main(["undo", "2", "--db", str(fresh_db)]) == 0
+    assert one(fresh_db, "SELECT value, batch_id FROM v_observation WHERE indicator_id = ?", [HIGHER_ED]) == (54, 1)
+    assert status(fresh_db, HIGHER_ED, 2021)[0] == "进展顺利"
+
+
+def test_every_as_of_year_has_a_row(fresh_db):
+    last = max(datetime.date.today().year, 2021)
+    years = [r[0] for r in rows(fresh_db, "SELECT as_of_year FROM v_status WHERE indicator_id = ? ORDER BY 1",
+                                [HIGHER_ED])]
+    assert years == list(range(2021, last + 1))
+
+
+def test_attainment_with_denominator(fresh_db):
+    # pingyang-women has 21 indicators, one qualitative (k10). Three get values:
+    # k03 met (71 >= 70), k02 lagging (94.2: progress 0.1/0.9 = 0.11 vs time 0.2), k05 reversed (29 < 29.6).
+    import_rows(fresh_db, [(HIGHER_ED, 2021, 71), ("pingyang-women-k02", 2021, 94.2),
+                           ("pingyang-women-k05", 2021, 29)])
+    got = one(fresh_db, "SELECT n_indicators, n_met, n_lagging, n_reversed, n_no_data, n_qualitative, n_assessed, "
+                        "attainment_rate FROM v_attainment_by_plan WHERE plan_id = 'pingyang-women' AND as_of_year = 2021")
+    assert got == (21, 1, 1, 1, 17, 1, 3, 0.3333)
+
+
+@pytest.mark.parametrize("cut", ["plan", "domain", "region", "unit"])
+def test_attainment_cuts_add_up(demo_db, cut):
+    view = f"v_attainment_by_{cut}"
+    total = one(demo_db, f"SELECT sum(n_met + n_on_track + n_lagging + n_reversed + n_no_data + n_qualitative) = "
+                         f"sum(n_indicators), count(*) FROM {view} WHERE as_of_year = 2024")
+    assert total[0] is True and total[1] > 0
