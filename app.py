@@ -1,0 +1,25 @@
+"""妇女儿童发展规划监测 — the Streamlit entry point: page router and shared sidebar."""
+import streamlit as st
+
+from planwatch import ui
+
+st.set_page_config(page_title="妇女儿童发展规划监测", page_icon=":material/monitoring:", layout="wide")
+
+PAGES = {
+    "监测": [
+        st.Page("pages/overview.py", title="总览", icon=":material/dashboard:", url_path="overview", default=True),
+        st.Page("pages/warnings.py", title="预警清单", icon=":material/warning:", url_path="warnings"),
+        st.Page("pages/domains.py", title="领域", icon=":material/category:", url_path="domains"),
+        st.Page("pages/regions.py", title="地区", icon=":material/map:", url_path="regions"),
+        st.Page("pages/units.py", title="责任单位", icon=":material/account_balance:", url_path="units"),
+        st.Page("pages/indicator.py", title="指标详情", icon=":material/monitoring:", url_path="indicator"),
+    ],
+    "说明": [
+        st.Page("pages/catalogue.py", title="规划指标目录", icon=":material/menu_book:", url_path="catalogue"),
+        st.Page("pages/method.py", title="方法说明", icon=":material/functions:", url_path="method"),
+    ],
+}
+
+page = st.navigation(PAGES)
+st.session_state["filters"] = ui.filters()
+page.run()
