@@ -44,11 +44,13 @@ def import_rows(db: Path, rows: list[tuple], name: str = "values.csv") -> int:
     return cli.main(["import", str(path), "--db", str(db)])
 
 
+# Read-write like the app's own connection: DuckDB refuses a second connection with another configuration
+# to a file that the same process (an AppTest run) already has open.
 def one(db: Path, sql: str, params: list | None = None):
-    with duckdb.connect(str(db), read_only=True) as con:
+    with duckdb.connect(str(db)) as con:
         return con.execute(sql, params or []).fetchone()
 
 
 def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    with duckdb.connect(str(db), read_only=True) as con:
+    with duckdb.connect(str(db)) as con:
         return con.execute(sql, params or []).fetchall()

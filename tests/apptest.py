@@ -1,0 +1,39 @@
+"""Running pages through app.py with Streamlit's AppTest, on one demo database per test session."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from planwatch.paths import ROOT
+
+
+def use_database(source: Path, workdir: Path) -> Path:
+    """Point the app at a private copy of a built database (the app caches one connection per process)."""
+    target = workdir / "app.duckdb"
+    if not target.exists():
+        shutil.copy(source, target)
+    os.environ["PLANWATCH_DB"] = str(target)
+    return target
+
+
+def open_page(page: str | None = None, **query) -> AppTest:
+    """Run app.py with the given URL parameters, then switch to pages/<page>.py and run it."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.query_params.update(query)
+    at.run()
+    if page:
+        at.switch_page(f"pages/{page}.py")
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Every piece of text the page shows (titles, markdown, captions, alerts), for assertions."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    return "\n".join(parts)
