@@ -3,7 +3,7 @@ import streamlit as st
 
 from planwatch import charts, ui
 
-f = st.session_state["filters"]
+f = ui.page_filters()
 head = ui.query("headline", **f.params()).astype("float").iloc[0].fillna(0)
 st.title(f"规划实施监测总览 · 截至{f.year}年")
 if head.n_demo:

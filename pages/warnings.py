@@ -1,2 +1,62 @@
+"""预警清单: every warning for the as-of year under the sidebar filters, red first — filter, open, download."""
 import streamlit as st
-st.title('warnings')
+
+from planwatch import charts, downloads, ui
+
+LEVEL_HELP = {
+    "红": "逆向变化;或按趋势预计未达标且进度严重滞后、目标年已到仍未达标",
+    "黄": "按趋势预计未达标(进度尚未严重滞后);或最近两次变化方向相反且幅度较大",
+    "灰": "截至年份当年未填报监测数据",
+}
+KINDS = ("预计未达标", "逆向变化", "波动较大", "未填报")
+
+f = st.session_state["filters"]
+warnings = ui.query("warnings_list", **f.params())
+st.title(f"预警清单 · 截至{f.year}年")
+ui.demo_notice(warnings, "数据来源")
+
+by_level = warnings["级别"].value_counts()
+by_kind = warnings["类型"].value_counts()
+cols = st.columns(4)
+cols[0].metric("预警总数", len(warnings), help="侧栏筛选范围内的全部预警;一项指标可有多条预警")
+for col, level in zip(cols[1:], LEVEL_HELP):
+    col.metric(f"{level}色预警", int(by_level.get(level, 0)), help=LEVEL_HELP[level])
+if warnings.empty:
+    st.success(f"截至{f.year}年,所选范围内没有预警。")
+    st.stop()
+
+left, right = st.columns(2)
+levels = left.multiselect("级别", list(LEVEL_HELP), key="level", bind="query-params", placeholder="全部级别",
+                          format_func=lambda v: f"{v}({int(by_level.get(v, 0))})")
+kinds = right.multiselect("类型", list(KINDS), key="kind", bind="query-params", placeholder="全部类型",
+                          format_func=lambda v: f"{v}({int(by_kind.get(v, 0))})")
+shown = warnings[warnings["级别"].isin(levels or LEVEL_HELP) & warnings["类型"].isin(kinds or KINDS)]
+shown = shown.reset_index(drop=True).assign(详情=lambda d: d["indicator_id"].map(ui.indicator_link))
+
+st.subheader(f"显示 {len(shown)} 条(共 {len(warnings)} 条)")
+if shown.empty:
+    st.info("所选级别和类型下没有预警,请调整上方筛选。")
+    st.stop()
+
+level_style = {level: f"background-color: {color}; color: white; font-weight: bold"
+               for level, color in charts.LEVEL_COLORS.items()}
+event = st.dataframe(
+    shown.style.map(lambda v: level_style.get(v, ""), subset=["级别"]),
+    hide_index=True, width="stretch", key="warning_table", on_select="rerun", selection_mode="single-row",
+    column_order=["级别", "类型", "地区", "规划", "领域", "指标", "原因", "责任单位", "状态", "数据来源", "详情"],
+    column_config={"详情": st.column_config.LinkColumn("详情", display_text="查看 →"),
+                   "级别": st.column_config.TextColumn(width="small"),
+                   "原因": st.column_config.TextColumn(width="large"),
+                   "责任单位": st.column_config.TextColumn(help="规划原文所列的责任单位;“规划未列明”表示规划没有写")})
+st.caption("点击表头可排序;选中一行(行首方框)即打开该指标的详情页。")
+if event.selection.rows:
+    st.switch_page("pages/indicator.py", query_params={"id": shown.loc[event.selection.rows[0], "indicator_id"]})
+
+export = shown.drop(columns=["详情"]).rename(columns={"indicator_id": "指标编号"})
+name = f"预警清单_截至{f.year}年"
+left, right, _ = st.columns([1, 1, 4])
+left.download_button("下载 CSV", downloads.csv_bytes(export), file_name=f"{name}.csv", mime=downloads.CSV_MIME,
+                     on_click="ignore", icon=":material/download:", help="UTF-8(带 BOM),Excel 可直接打开")
+right.download_button("下载 Excel", downloads.xlsx_bytes(export, sheet_name="预警清单"), file_name=f"{name}.xlsx",
+                      mime=downloads.XLSX_MIME, on_click="ignore", icon=":material/download:",
+                      help="首行冻结并带筛选")

@@ -27,7 +27,7 @@ def themed(chart: alt.Chart, size: int = 15) -> alt.Chart:
     return (chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
             .configure(font=FONT)
             .configure_axis(labelFontSize=size, titleFontSize=size, labelLimit=260)
-            .configure_legend(labelFontSize=size, titleFontSize=size, orient="top")
+            .configure_legend(labelFontSize=size, titleFontSize=size, orient="top", labelLimit=420)
             .configure_title(fontSize=size + 4, anchor="start"))
 
 
@@ -43,3 +43,55 @@ def status_bars(counts: pd.DataFrame, category: str, title: str = "", height_per
                  alt.Tooltip("n:Q", title="指标数")],
     ).transform_calculate(status_order=f"indexof({STATUS_ORDER!r}, datum.status)")
     return base.mark_bar().properties(height=max(80, height_per_bar * len(order)))
+
+
+def indicator_chart(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, tolerance: float) -> alt.LayerChart:
+    """From the 2020 baseline to the target: target line (or band), straight path, observations, projection and
+    the parent regions' published values. `ind` is a row of queries/indicator_detail.sql."""
+    unit = ind["unit"] or ""
+    start = int(series["year"].min()) if len(series) else ind["target_year"] - 5
+    x = alt.X("year:Q", title="年份", scale=alt.Scale(domain=[min(start, 2020), ind["target_year"]]),
+              axis=alt.Axis(format="d", tickMinStep=1))
+    y_title = f"数值({unit})" if unit else "数值"
+    layers = []
+    target = ind["target_value"] if ind["target_op"] != "maintain" else ind["baseline_value"]
+    if target is not None and not pd.isna(target):
+        label = f"目标 {ind['target_label']}"
+        if ind["target_op"] == "~":
+            band = pd.DataFrame({"lo": [target * (1 - tolerance)], "hi": [target * (1 + tolerance)]})
+            layers.append(alt.Chart(band).mark_rect(opacity=0.15, color=STATUS_COLORS["已达标"]).encode(
+                y=alt.Y("lo:Q", title=y_title), y2="hi:Q"))
+        layers.append(alt.Chart(pd.DataFrame({"v": [target], "label": [label]})).mark_rule(
+            color=STATUS_COLORS["已达标"], strokeWidth=3).encode(y=alt.Y("v:Q", title=y_title)))
+        layers.append(alt.Chart(pd.DataFrame({"v": [target], "label": [label], "year": [ind["target_year"]]}))
+                      .mark_text(align="right", dy=-10, fontSize=15, color=STATUS_COLORS["已达标"])
+                      .encode(x=x, y="v:Q", text="label:N"))
+        measured = series.dropna(subset=["value"])
+        if len(measured):
+            first = measured.iloc[0]
+            path = pd.DataFrame({"year": [first["year"], ind["target_year"]], "value": [first["value"], target],
+                                 "series": ["达标路径(匀速)"] * 2})
+            layers.append(alt.Chart(path).mark_line(strokeDash=[6, 4], color="#777777").encode(
+                x=x, y="value:Q", detail="series:N"))
+    points = series.dropna(subset=["value"]).assign(
+        series=lambda d: d["source_kind"].map({"示例": "示例数据", "填报": "填报值", "公开": "公开值"}).fillna(d["source_kind"]))
+    if len(points):
+        layers.append(alt.Chart(points).mark_line(point=alt.OverlayMarkDef(size=120, filled=True), strokeWidth=3)
+                      .encode(x=x, y=alt.Y("value:Q", title=y_title),
+                              color=alt.Color("series:N", title="数据"),
+                              tooltip=[alt.Tooltip("year:Q", title="年份", format="d"),
+                                       alt.Tooltip("value:Q", title=f"数值({unit})"),
+                                       alt.Tooltip("series:N", title="来源")]))
+    if ind.get("projected_value") is not None and not pd.isna(ind["projected_value"]):
+        proj = pd.DataFrame({"year": [ind["latest_year"], ind["target_year"]],
+                             "value": [ind["latest_value"], ind["projected_value"]], "series": ["趋势外推"] * 2})
+        layers.append(alt.Chart(proj).mark_line(strokeDash=[2, 3], strokeWidth=3, color="#444444",
+                                                point=alt.OverlayMarkDef(shape="triangle-up", size=120))
+                      .encode(x=x, y="value:Q", tooltip=[alt.Tooltip("value:Q", title="外推值")]))
+    if len(refs):
+        refs = refs.assign(series=lambda d: d["reference_region"] + "(上级地区公开数据)")
+        layers.append(alt.Chart(refs).mark_point(shape="diamond", size=160, filled=True).encode(
+            x=x, y="value:Q", color=alt.Color("series:N", title="数据"),
+            tooltip=[alt.Tooltip("reference_region:N", title="上级地区"), alt.Tooltip("year:Q", format="d"),
+                     alt.Tooltip("value:Q", title="公开值"), alt.Tooltip("url:N", title="来源")]))
+    return alt.layer(*layers).properties(height=420)

@@ -55,6 +55,17 @@ class Filters:
         return {k: str(v) for k, v in self.params().items() if v is not None}
 
 
+def page_filters() -> Filters:
+    """The filters app.py set for this run. The first request after the server starts may reach a page through
+    Streamlit's legacy pages/ router, which skips app.py: switch that router off and rerun through app.py."""
+    if "filters" not in st.session_state:
+        from streamlit.runtime.pages_manager import PagesManager
+
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+    return st.session_state["filters"]
+
+
 def _options() -> dict:
     frame = query("filter_options")
     return {kind: dict(zip(g["value"], g["label"])) for kind, g in frame.groupby("kind", sort=False)}

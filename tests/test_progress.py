@@ -203,11 +203,17 @@ def test_single_point_is_weak_evidence(fresh_db):
     assert "预计未达标" not in warnings(fresh_db, SCHOOLING, 2021)
 
 
-def test_ceiling_without_baseline_breached(fresh_db):
+def test_ceiling_without_baseline(fresh_db):
+    # No 2020 value: a first report above the ceiling is a ceiling still to be reached, not a breach ...
     import_rows(fresh_db, [(MATERNAL, 2021, 8.4)])
     st, reason, *_ = status(fresh_db, MATERNAL, 2021)
+    assert st == "进度滞后"
+    assert reason == "2021年为8.4/10万,尚未达到目标≤7/10万;仅有1个数据点,证据较弱,不作趋势外推。"
+    # ... while a report under the ceiling followed by one above it is a breach.
+    import_rows(fresh_db, [(MATERNAL, 2022, 6.1), (MATERNAL, 2023, 7.9)], name="later.csv")
+    st, reason, *_ = status(fresh_db, MATERNAL, 2023)
     assert st == "逆向变化"
-    assert reason == "2021年为8.4/10万,超出上限≤7/10万。"
+    assert reason == "2023年为7.9/10万,超出上限≤7/10万(曾于2022年达标,之后回落)。"
 
 
 def test_target_2030(fresh_db):

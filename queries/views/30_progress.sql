@@ -95,10 +95,12 @@ judged AS (
     SELECT *,
         pw_reaches(op, projected_value, goal, ref_value, better, tol) AS projected_met,
         progress / nullif(expected_progress, 0) AS ratio,
-        -- a ceiling the indicator was within (or no printed baseline says otherwise) is breached
-        NOT met AND op IN ('<=', '<')
-            AND (baseline_value IS NULL OR pw_met(op, baseline_value, target_value, NULL, better, tol))
-            AS ceiling_breached,
+        -- the last year, before the latest, in which the target was met: "met earlier and lost again" is not 已达标
+        (SELECT max(p.year) FROM points p
+         WHERE p.indicator_id = measured.indicator_id AND p.as_of_year = measured.as_of_year AND NOT p.is_baseline
+           AND p.year < measured.latest_year
+           AND pw_met(measured.op, p.value, measured.goal, measured.ref_value, measured.better, measured.tol))
+            AS met_before_year,
         NOT met AND (
             (op IN ('>=', '>', '<=', '<', 'maintain') AND latest_year > ref_year
                 AND better * (latest_value - ref_value) < -1e-9)
@@ -106,6 +108,15 @@ judged AS (
                 AND abs(latest_value - goal) > abs(ref_value - goal) + 1e-9)
         ) AS moved_away
     FROM measured
+),
+breaches AS (
+    -- a ceiling the indicator was within (at the start, or in any report since) and is now above is breached;
+    -- one that has always been above it is still being reached, and progress is measured instead
+    SELECT *,
+        NOT met AND op IN ('<=', '<')
+            AND (pw_met(op, ref_value, target_value, NULL, better, tol) OR met_before_year IS NOT NULL)
+            AS ceiling_breached
+    FROM judged
 )
 SELECT *,
     CASE
@@ -115,10 +126,5 @@ SELECT *,
         WHEN ceiling_breached OR moved_away THEN '逆向变化'
         WHEN deadline_passed OR ratio IS NULL OR ratio < on_track THEN '进度滞后'
         ELSE '进展顺利'
-    END AS status,
-    -- the last year, before the latest, in which the target was met: "met earlier and lost again" is not 已达标
-    (SELECT max(p.year) FROM points p
-     WHERE p.indicator_id = judged.indicator_id AND p.as_of_year = judged.as_of_year AND NOT p.is_baseline
-       AND p.year < judged.latest_year
-       AND pw_met(judged.op, p.value, judged.goal, judged.ref_value, judged.better, judged.tol)) AS met_before_year
-FROM judged;
+    END AS status
+FROM breaches;
