@@ -38,3 +38,29 @@ def test_bad_url_parameter_gives_notice_and_default(app_db, query, notice):
     at = open_page(**query)
     assert notice in texts(at)
     assert at.title[0].value.startswith("规划实施监测总览")
+
+
+def test_method_page_shows_thresholds_in_force(app_db):
+    at = open_page("method")
+    shown = texts(at)
+    assert "{{" not in shown
+    assert "R ≥ 0.95" in shown and "R < 0.6" in shown
+    assert "差15个百分点" in shown  # the worked example with real 平阳县 figures
+    assert len(at.dataframe[0].value) == one(app_db, "SELECT count(*) FROM method_threshold")[0]
+
+
+def test_indicator_page_shows_plan_sentence_and_status(app_db):
+    at = open_page("indicator", id="zhangjiagang-women-k02", year="2024")
+    shown = texts(at)
+    assert at.title[0].value == "孕产妇死亡率"
+    status, reason = one(app_db, "SELECT status, reason FROM v_status WHERE indicator_id = 'zhangjiagang-women-k02' "
+                                 "AND as_of_year = 2024")
+    assert f"截至2024年:{status}" in shown and reason in shown
+    assert "004_089270d5eef34d70.txt 第" in shown
+    assert "市卫健委" in shown
+    assert len(at.get("vega_lite_chart")) == 1
+
+
+def test_indicator_page_unknown_id_gives_notice(app_db):
+    at = open_page("indicator", id="no-such-indicator")
+    assert "id=no-such-indicator 不是已知的指标编号" in texts(at)
