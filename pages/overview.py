@@ -25,11 +25,10 @@ for cut, title in (("plan", "各规划指标状态"), ("region", "各地区指�
 
 warnings = ui.query("warnings_list", **f.params())
 st.subheader(f"最新预警(共 {len(warnings)} 条,红色 {int((warnings['级别'] == '红').sum())} 条)")
-top = warnings.head(10).assign(详情=lambda d: d["indicator_id"].map(ui.indicator_link))
-st.dataframe(top, hide_index=True, width="stretch",
-             column_order=["级别", "类型", "地区", "指标", "原因", "详情"],
-             column_config={"详情": st.column_config.LinkColumn("详情", display_text="查看 →"),
-                            "原因": st.column_config.TextColumn(width="large")})
+for w in warnings.head(8).itertuples():
+    marker = {"红": ":red[●]", "黄": ":orange[●]"}.get(w.级别, ":gray[●]")
+    st.page_link("pages/indicator.py", label=f"{marker} **{w.地区} · {w.指标}**({w.类型}):{w.原因}",
+                 query_params={"id": w.indicator_id, **f.url()})
 st.page_link("pages/warnings.py", label="查看全部预警 →", query_params=f.url())
 
 changes = ui.query("status_changes", **f.params())

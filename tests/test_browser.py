@@ -1,0 +1,125 @@
+"""Browser tests: Playwright drives Debian's chromium against `streamlit run` on a loopback port.
+
+They need /usr/bin/chromium (scripts/test.sh installs it); without it they fail, never skip.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from conftest import one
+
+from planwatch.paths import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+expect.set_options(timeout=30_000)  # a fresh session builds its first page in a few seconds on a busy machine
+LAUNCH = dict(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(demo_db, tmp_path_factory):
+    """`streamlit run app.py` on a private copy of the demo database."""
+    db = tmp_path_factory.mktemp("browser") / "app.duckdb"
+    shutil.copy(demo_db, db)
+    port = _free_port()
+    env = os.environ | {"PLANWATCH_DB": str(db)}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(0.3)
+    else:
+        proc.kill()
+        pytest.fail("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+    yield url, db
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    assert os.path.exists(CHROMIUM), f"{CHROMIUM} is missing: run scripts/test.sh, which installs Debian's chromium"
+    with sync_playwright() as p:
+        b = p.chromium.launch(**LAUNCH)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    yield pg
+    context.close()
+
+
+def main(page):
+    return page.locator("[data-testid='stMainBlockContainer']")
+
+
+def test_overview_shows_attainment(server, page):
+    url, _ = server
+    page.goto(url + "/?year=2024")
+    expect(main(page).locator("h1")).to_contain_text("截至2024年")
+    expect(main(page).get_by_text("达标率", exact=True)).to_be_visible()
+    expect(main(page).get_by_text("示例数据").first).to_be_visible()
+
+
+def test_follow_a_warning_to_its_indicator(server, page):
+    url, _ = server
+    page.goto(url + "/?year=2024")
+    link = main(page).locator("a[href*='indicator?id=']").first
+    expect(link).to_be_visible()
+    indicator_id = parse_qs(urlparse(link.get_attribute("href")).query)["id"][0]
+    label = link.inner_text()
+    link.click()
+    page.wait_for_url("**/indicator?*")
+    assert parse_qs(urlparse(page.url).query)["id"] == [indicator_id]
+    indicator_name = label.split("·", 1)[1].split("(")[0].strip()
+    expect(main(page).locator("h1")).to_have_text(indicator_name)
+    expect(main(page).get_by_text("规划原文")).to_be_visible()
+
+
+def test_filter_goes_into_the_url_and_survives_reload(server, page, demo_db):
+    url, _ = server
+    n_met, n_assessed = one(demo_db, "SELECT sum(n_met), sum(n_assessed) FROM v_attainment_by_plan "
+                                     "WHERE as_of_year = 2024 AND plan_group = '儿童'")
+    children = f"{n_met} / {n_assessed}"
+    page.goto(url + "/?year=2024")
+    expect(main(page).locator("h1")).to_contain_text("截至2024年")
+    met = main(page).locator("[data-testid='stMetricValue']").nth(1)
+    expect(met).not_to_have_text(children)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    sidebar.get_by_role("combobox", name="规划类别").click()
+    page.get_by_role("option", name="儿童").click()
+    page.wait_for_url("**group=%E5%84%BF%E7%AB%A5*")
+    expect(met).to_have_text(children)
+    shared = page.url
+    page.goto("about:blank")
+    page.goto(shared)
+    expect(main(page).locator("h1")).to_contain_text("截至2024年")
+    expect(main(page).locator("[data-testid='stMetricValue']").nth(1)).to_have_text(children)
+    expect(sidebar.get_by_role("combobox", name="规划类别")).to_have_value("儿童")
