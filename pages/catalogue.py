@@ -1,2 +1,80 @@
+"""规划指标目录: the nine plans and every indicator they set, with the plan's own words and where they stand."""
 import streamlit as st
-st.title('catalogue')
+
+from planwatch import downloads, ui
+
+ALL = "全部规划"
+CARDS = 12  # a search with at most this many hits is shown as cards quoting the plan
+
+f = ui.page_filters()
+scope = dict(group=f.group, region=f.region, domain=f.domain, unit=f.unit)
+plans = ui.query("catalogue_plans", **scope)
+st.title("规划指标目录")
+st.caption("各规划印发的指标和目标,逐项附规划原文引文及出处(来源文件、行号);与截至年份无关。"
+           "侧栏的规划类别、地区、领域和责任单位筛选同样适用于本页。")
+
+cols = st.columns(5)
+for col, label, help_text in (
+        (cols[0], "指标数", "筛选范围内的全部指标"),
+        (cols[1], "重点表指标", "规划重点指标表(主要指标表)中的行"),
+        (cols[2], "文字目标", "正文中写明的量化或定性目标"),
+        (cols[3], "有基线", "规划印出2020年基线值的指标"),
+        (cols[4], "列明责任单位", "规划原文为其列出责任单位的指标")):
+    col.metric(label, int(plans[label].sum()), help=help_text)
+
+st.subheader(f"规划(共 {len(plans)} 个)")
+st.dataframe(plans, hide_index=True, width="stretch",
+             column_order=["地区", "类别", "规划", "指标数", "重点表指标", "文字目标", "有基线", "定性目标", "列明责任单位",
+                           "期限", "目标年", "印发文号", "来源文件", "标题行"],
+             column_config={"印发文号": st.column_config.TextColumn(help="“—”:目录未记录印发文号"),
+                            "标题行": st.column_config.NumberColumn(help="规划标题在来源文件中的行号"),
+                            "定性目标": st.column_config.NumberColumn(help="没有数值的目标(如“应援尽援”),不计入达标率分母")})
+
+st.subheader("指标")
+titles = dict(zip(plans["plan_id"], plans["规划"]))
+left, right = st.columns([2, 3])
+plan = left.selectbox("规划", [ALL, *titles], format_func=lambda v: titles.get(v, v), key="plan",
+                      bind="query-params")
+search = right.text_input("搜索指标名称", key="q", bind="query-params", placeholder="例如:孕产妇死亡率",
+                          help="按指标名称查找(忽略空格),例如“孕产妇死亡率”“女性比例”")
+search = (search or "").strip() or None
+inds = ui.query("catalogue_indicators", **scope, plan=None if plan == ALL else plan, search=search)
+
+if inds.empty:
+    st.info("没有符合条件的指标。" + (f"请检查搜索词“{search}”,或放宽侧栏筛选。" if search else ""))
+    st.stop()
+st.caption(f"{len(inds)} 项指标" + (f",名称含“{search}”" if search else "") + "。")
+
+if search and len(inds) <= CARDS:
+    for row in inds.itertuples():
+        with st.container(border=True):
+            where = row.出处
+            if row.指标名行号 != row.行号:
+                where += f"(指标名见第{row.指标名行号}行)"
+            baseline = "" if row.基线 == "—" else f";基线 {row.基线}"
+            st.markdown(f"**{row.地区} · {row.规划}** — {row.指标}\n\n"
+                        f"目标:**{row.目标}**(原文“{row.目标原文}”),{row.目标年}年{baseline};"
+                        f"责任单位:{row.责任单位}\n\n"
+                        + (f"原文:重点指标表,目标单元格“{row.原文引文}” — {where}" if row.重点表
+                           else f"原文:“{row.原文引文}” — {where}")
+                        + (f"\n\n编目说明:{row.说明}" if isinstance(row.说明, str) and row.说明 else ""))
+            st.page_link("pages/indicator.py", label="指标详情 →", query_params={"id": row.indicator_id})
+
+st.dataframe(inds.assign(详情=inds["indicator_id"].map(ui.indicator_link)), hide_index=True, width="stretch",
+             column_order=["地区", "类别", "指标", "目标", "目标年", "原文引文", "出处", "详情", "领域", "单位", "重点表",
+                           "基线", "目标原文", "责任单位", "基线引文", "基线行号", "说明"],
+             column_config={"重点表": st.column_config.CheckboxColumn(help="规划重点指标表中的行"),
+                            "目标原文": st.column_config.TextColumn(help="规划印出的目标,原样照录"),
+                            "目标": st.column_config.TextColumn(help="目标的规范写法:≥ 不低于,≤ 不高于"),
+                            "原文引文": st.column_config.TextColumn(width="large", help="规划原文中含目标数字的一段"),
+                            "出处": st.column_config.TextColumn(help="原文引文所在的来源文件和行号"),
+                            "说明": st.column_config.TextColumn("编目说明"),
+                            "详情": st.column_config.LinkColumn("详情", display_text="查看 →")})
+
+export = inds.rename(columns={"indicator_id": "指标编号", "plan_id": "规划编号"})
+name = "规划指标目录"
+buttons = st.container(horizontal=True)
+buttons.download_button("下载 CSV", downloads.csv_bytes(export), file_name=f"{name}.csv", mime=downloads.CSV_MIME,
+                     on_click="ignore", icon=":material/download:", help="UTF-8(带 BOM),Excel 可直接打开")
+buttons.download_button("下载 Excel", downloads.xlsx_bytes(export, sheet_name="规划指标目录"), file_name=f"{name}.xlsx",
+                      mime=downloads.XLSX_MIME, on_click="ignore", icon=":material/download:", help="首行冻结并带筛选")

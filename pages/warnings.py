@@ -10,7 +10,7 @@ LEVEL_HELP = {
 }
 KINDS = ("预计未达标", "逆向变化", "波动较大", "未填报")
 
-f = st.session_state["filters"]
+f = ui.page_filters()
 warnings = ui.query("warnings_list", **f.params())
 st.title(f"预警清单 · 截至{f.year}年")
 ui.demo_notice(warnings, "数据来源")
@@ -26,10 +26,10 @@ if warnings.empty:
     st.stop()
 
 left, right = st.columns(2)
-levels = left.multiselect("级别", list(LEVEL_HELP), key="level", bind="query-params", placeholder="全部级别",
-                          format_func=lambda v: f"{v}({int(by_level.get(v, 0))})")
+# plain option labels: a bound multiselect keeps its labels in the URL (?level=红&kind=逆向变化)
+levels = left.multiselect("级别", list(LEVEL_HELP), key="level", bind="query-params", placeholder="全部级别")
 kinds = right.multiselect("类型", list(KINDS), key="kind", bind="query-params", placeholder="全部类型",
-                          format_func=lambda v: f"{v}({int(by_kind.get(v, 0))})")
+                          help="各类型条数:" + ",".join(f"{k} {int(by_kind.get(k, 0))}" for k in KINDS))
 shown = warnings[warnings["级别"].isin(levels or LEVEL_HELP) & warnings["类型"].isin(kinds or KINDS)]
 shown = shown.reset_index(drop=True).assign(详情=lambda d: d["indicator_id"].map(ui.indicator_link))
 
@@ -42,8 +42,8 @@ level_style = {level: f"background-color: {color}; color: white; font-weight: bo
                for level, color in charts.LEVEL_COLORS.items()}
 event = st.dataframe(
     shown.style.map(lambda v: level_style.get(v, ""), subset=["级别"]),
-    hide_index=True, width="stretch", key="warning_table", on_select="rerun", selection_mode="single-row",
-    column_order=["级别", "类型", "地区", "规划", "领域", "指标", "原因", "责任单位", "状态", "数据来源", "详情"],
+    hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 600), key="warning_table", on_select="rerun", selection_mode="single-row",
+    column_order=["级别", "类型", "地区", "规划", "指标", "详情", "原因", "责任单位", "状态", "领域", "数据来源"],
     column_config={"详情": st.column_config.LinkColumn("详情", display_text="查看 →"),
                    "级别": st.column_config.TextColumn(width="small"),
                    "原因": st.column_config.TextColumn(width="large"),
@@ -54,9 +54,9 @@ if event.selection.rows:
 
 export = shown.drop(columns=["详情"]).rename(columns={"indicator_id": "指标编号"})
 name = f"预警清单_截至{f.year}年"
-left, right, _ = st.columns([1, 1, 4])
-left.download_button("下载 CSV", downloads.csv_bytes(export), file_name=f"{name}.csv", mime=downloads.CSV_MIME,
+buttons = st.container(horizontal=True)
+buttons.download_button("下载 CSV", downloads.csv_bytes(export), file_name=f"{name}.csv", mime=downloads.CSV_MIME,
                      on_click="ignore", icon=":material/download:", help="UTF-8(带 BOM),Excel 可直接打开")
-right.download_button("下载 Excel", downloads.xlsx_bytes(export, sheet_name="预警清单"), file_name=f"{name}.xlsx",
+buttons.download_button("下载 Excel", downloads.xlsx_bytes(export, sheet_name="预警清单"), file_name=f"{name}.xlsx",
                       mime=downloads.XLSX_MIME, on_click="ignore", icon=":material/download:",
                       help="首行冻结并带筛选")

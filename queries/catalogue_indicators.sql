@@ -6,7 +6,8 @@ SELECT region AS 地区, plan_group AS 类别, plan_title AS 规划, domain AS �
        CASE WHEN baseline_value IS NULL THEN '—' ELSE baseline_year || '年 ' || pw_val(baseline_value, unit) END AS 基线,
        target_text AS 目标原文, pw_target_label(target_op, target_value, unit, target_text) AS 目标,
        target_year AS 目标年, coalesce(responsible_units, '规划未列明') AS 责任单位,
-       quote AS 原文引文, source_file AS 来源文件, source_line AS 行号, name_line AS 指标名行号,
+       quote AS 原文引文, source_file || ' 第' || source_line || '行' AS 出处,
+       source_file AS 来源文件, source_line AS 行号, name_line AS 指标名行号,
        baseline_quote AS 基线引文, baseline_line AS 基线行号, note AS 说明, indicator_id, plan_id
 FROM filtered_indicator($group, $region, $domain, $unit)
 WHERE ($plan IS NULL OR plan_id = $plan)

@@ -26,6 +26,7 @@ SELECT f.region AS 地区, u.name AS 责任单位, u.unit_id,
        round(pw_n(f.status, '已达标')
              / nullif(count(*) FILTER (WHERE f.status IN ('已达标', '进展顺利', '进度滞后', '逆向变化')), 0), 4)
            AS 达标率,
+       已达标 || '/' || 已评估 AS "已达标/已评估",
        string_agg(DISTINCT l.provenance, '、') AS 来源,
        count(*) FILTER (WHERE f.latest_source_kind = '示例') AS n_demo
 FROM filtered_status($year, $group, $region, $domain, NULL) f
