@@ -7,6 +7,7 @@ previous database: a rebuild never loses what users imported.
 from __future__ import annotations
 
 import hashlib
+from datetime import date
 import os
 from pathlib import Path
 
@@ -62,6 +63,7 @@ def build(db_path: Path, with_demo: bool = True, data_dir: Path = DATA_DIR) -> d
         con.execute("INSERT INTO meta VALUES ('catalogue_hash', ?), ('demo', ?)",
                     [catalogue_hash(data_dir), "1" if with_demo else "0"])
         views.create(con)
+        views.refresh(con)
         counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                   for t in ("plan", "indicator", "unit", "indicator_unit", "reference_value", "observation")}
         con.execute("CHECKPOINT")
@@ -94,11 +96,11 @@ def ensure(db_path: Path, with_demo: bool = True) -> bool:
     if db_path.exists():
         try:
             with duckdb.connect(str(db_path), read_only=True) as con:
-                stored = con.execute("SELECT value FROM meta WHERE key = 'catalogue_hash'").fetchone()
-                demo_row = con.execute("SELECT value FROM meta WHERE key = 'demo'").fetchone()
-            if stored and stored[0] == catalogue_hash():
+                meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
+            # a new calendar year adds an as-of year to v_status: rebuild (imports are kept) to add it
+            if meta.get("catalogue_hash") == catalogue_hash() and meta.get("progress_year") == str(date.today().year):
                 return False
-            with_demo = demo_row is None or demo_row[0] == "1"
+            with_demo = meta.get("demo", "1") == "1"
         except duckdb.Error:
             pass
     build(db_path, with_demo=with_demo)

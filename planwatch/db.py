@@ -41,6 +41,18 @@ def write_lock(db_path: Path | str):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection):
+    """All or nothing: commit when the block ends normally, roll back on any exception (or a kill mid-way)."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
+
+
 def query_text(name: str) -> str:
     """The SQL of queries/<name>.sql."""
     return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from planwatch import db
+from planwatch import db, views
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PROBLEMS = 200
@@ -209,18 +209,13 @@ def commit(con: duckdb.DuckDBPyConnection, db_path, checked: Checked, uploader: 
            source_kind: str = "填报") -> int:
     """Store a checked file as one batch in one transaction; returns the new batch id."""
     incoming = checked.rows  # noqa: F841  (read by DuckDB)
-    with db.write_lock(db_path):
-        con.execute("BEGIN TRANSACTION")
-        try:
-            batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM import_batch").fetchone()[0]
-            con.execute("INSERT INTO import_batch VALUES (?, ?, ?, ?, ?, now(), ?, NULL, NULL)",
-                        [batch_id, source_kind, checked.file_name, checked.checksum, uploader, len(checked.rows)])
-            con.execute("INSERT INTO observation SELECT ?, row_no, indicator_id, year, value, value_text, note "
-                        "FROM incoming", [batch_id])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+    with db.write_lock(db_path), db.transaction(con):
+        batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM import_batch").fetchone()[0]
+        con.execute("INSERT INTO import_batch VALUES (?, ?, ?, ?, ?, now(), ?, NULL, NULL)",
+                    [batch_id, source_kind, checked.file_name, checked.checksum, uploader, len(checked.rows)])
+        con.execute("INSERT INTO observation SELECT ?, row_no, indicator_id, year, value, value_text, note "
+                    "FROM incoming", [batch_id])
+        views.refresh(con)
     return batch_id
 
 
@@ -238,7 +233,9 @@ def undo(con: duckdb.DuckDBPyConnection, db_path, batch_id: int, by: str) -> Non
             raise UndoRefused(f"批次 {batch_id} 是示例数据,由构建生成;请用 build --no-demo 去除")
         if row[1] is not None:
             raise UndoRefused(f"批次 {batch_id} 已于 {row[1]:%Y-%m-%d %H:%M} 撤销")
-        con.execute("UPDATE import_batch SET undone_at = now(), undone_by = ? WHERE batch_id = ?", [by, batch_id])
+        with db.transaction(con):
+            con.execute("UPDATE import_batch SET undone_at = now(), undone_by = ? WHERE batch_id = ?", [by, batch_id])
+            views.refresh(con)
 
 
 def batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -1,7 +1,9 @@
--- _progress: the numbers behind v_status and v_warning, one row per indicator per as-of year.
+-- _progress_live: the numbers behind v_status and v_warning, one row per indicator per as-of year.
 -- The method is explained on the 方法说明 page and in docs/method.md; thresholds come from method_threshold.
 -- Only observations up to the as-of year count, so any year's review can be replayed.
-CREATE OR REPLACE VIEW _progress AS
+-- Materialised as the table _progress by planwatch/views.py on every write (build, import, undo), in the same
+-- transaction as the write, so the public views read tables instead of recomputing the method per query.
+CREATE OR REPLACE VIEW _progress_live AS
 WITH th AS (
     SELECT
         max(value) FILTER (WHERE key = 'on_track_ratio') AS on_track,

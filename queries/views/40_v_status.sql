@@ -1,4 +1,5 @@
--- v_status: one row per indicator per as-of year — status and a one-sentence reason in Chinese (analysts' API).
+-- _status_live: one row per indicator per as-of year — status and a one-sentence reason in Chinese.
+-- Materialised as _status (planwatch/views.py); the public view v_status is in 45_v_status.sql.
 CREATE OR REPLACE VIEW _status_reason AS
 SELECT *,
     pw_target_label(op, target_value, unit, target_text) AS target_label,
@@ -20,7 +21,7 @@ SELECT *,
     END AS projection_phrase
 FROM _progress;
 
-CREATE OR REPLACE VIEW v_status AS
+CREATE OR REPLACE VIEW _status_live AS
 SELECT
     indicator_id, as_of_year, latest_year, latest_value,
     round(progress, 4) AS progress, round(expected_progress, 4) AS expected_progress,

@@ -1,11 +1,11 @@
--- v_warning: early warnings, possibly several per indicator and as-of year (analysts' API).
+-- _warning_live: early warnings, possibly several per indicator and as-of year; materialised as _warning.
 -- 红: moving away, or a projected shortfall that is far behind schedule or past the target year;
 -- 黄: a projected shortfall, or a large swing; 灰: not reported for the as-of year.
-CREATE OR REPLACE VIEW v_warning AS
-SELECT indicator_id, as_of_year, level, kind, reason
+CREATE OR REPLACE VIEW _warning_live AS
+SELECT indicator_id, as_of_year, level, kind, reason, kind_order
 FROM (
     SELECT s.indicator_id, s.as_of_year, '红' AS level, '逆向变化' AS kind, s.reason, 1 AS kind_order
-    FROM v_status s WHERE s.status = '逆向变化'
+    FROM _status s WHERE s.status = '逆向变化'
 
     UNION ALL
     SELECT indicator_id, as_of_year,
@@ -40,5 +40,4 @@ FROM (
            4
     FROM _status_reason
     WHERE op <> 'qualitative' AND NOT reported AND as_of_year <= target_year
-)
-ORDER BY as_of_year, CASE level WHEN '红' THEN 1 WHEN '黄' THEN 2 ELSE 3 END, kind_order, indicator_id;
+);
