@@ -14,6 +14,9 @@ PAGES = {
         st.Page("pages/units.py", title="责任单位", icon=":material/account_balance:", url_path="units"),
         st.Page("pages/indicator.py", title="指标详情", icon=":material/monitoring:", url_path="indicator"),
     ],
+    "填报": [
+        st.Page("pages/data_entry.py", title="数据填报", icon=":material/upload_file:", url_path="data_entry"),
+    ],
     "说明": [
         st.Page("pages/catalogue.py", title="规划指标目录", icon=":material/menu_book:", url_path="catalogue"),
         st.Page("pages/method.py", title="方法说明", icon=":material/functions:", url_path="method"),
