@@ -53,6 +53,18 @@ def _undo(args) -> int:
     return 0
 
 
+def _add_editor(args) -> int:
+    from planwatch import auth
+
+    password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else __import__("getpass").getpass("密码:")
+    if len(password) < 8:
+        print("密码至少需要8个字符", file=sys.stderr)
+        return 2
+    auth.add_editor(args.name, password)
+    print(f"已添加填报账号“{args.name}”(密码以 bcrypt 散列保存在 {auth.SECRETS})")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m planwatch", description="妇女儿童发展规划监测")
     sub = p.add_subparsers(dest="command", required=True)
@@ -72,6 +84,10 @@ def parser() -> argparse.ArgumentParser:
     u.add_argument("batch", type=int)
     u.add_argument("--by", default="命令行", help="撤销人")
     u.set_defaults(func=_undo)
+
+    e = sub.add_parser("add-editor", help="添加或重设数据填报账号(密码从标准输入读取)")
+    e.add_argument("name")
+    e.set_defaults(func=_add_editor)
 
     for s in sub.choices.values():
         s.add_argument("--db", default=str(default_db()), help="数据库文件(默认 var/planwatch.duckdb)")

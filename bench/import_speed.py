@@ -1,0 +1,51 @@
+"""How long a 1,000-row import takes (validation, preview, commit with the status refresh); prints medians.
+
+    python bench/import_speed.py [--runs N]
+"""
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from planwatch import build, importer  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    runs = parser.parse_args().runs
+    with tempfile.TemporaryDirectory() as tmp:
+        base = Path(tmp) / "base.duckdb"
+        build.build(base, with_demo=True)
+        with duckdb.connect(str(base)) as con:
+            ids = [r[0] for r in con.execute(
+                "SELECT indicator_id FROM indicator WHERE target_op <> 'qualitative' ORDER BY 1").fetchall()]
+        rows = [(i, y) for y in (2021, 2022, 2023, 2024, 2025) for i in ids][:1000]
+        data = ("indicator_id,year,value,note\n" + "".join(f"{i},{y},{50 + y % 7},基准测试\n" for i, y in rows)).encode()
+        phases = {"check": [], "preview": [], "commit": [], "total": []}
+        for run in range(runs):
+            db = Path(tmp) / f"run{run}.duckdb"
+            shutil.copy(base, db)
+            with duckdb.connect(str(db)) as con:
+                t0 = time.perf_counter()
+                checked = importer.check(con, data, "bench.csv")
+                t1 = time.perf_counter()
+                importer.preview(con, checked)
+                t2 = time.perf_counter()
+                importer.commit(con, db, checked, uploader="bench")
+                t3 = time.perf_counter()
+            for key, value in zip(phases, (t1 - t0, t2 - t1, t3 - t2, t3 - t0)):
+                phases[key].append(value)
+        print(f"1,000-row CSV import ({len(rows)} rows, {runs} runs), medians:")
+        for key, values in phases.items():
+            print(f"  {key:8s} {statistics.median(values) * 1000:7.0f} ms  (min {min(values) * 1000:.0f}, max {max(values) * 1000:.0f})")
+
+
+if __name__ == "__main__":
+    main()

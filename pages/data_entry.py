@@ -1,0 +1,110 @@
+"""数据填报: template download, upload with all-or-nothing validation, preview, confirm, history and undo.
+
+Viewing the dashboard needs no login; this page asks for an editor login first (planwatch/auth.py).
+Writes go through the app's own connection (DuckDB allows one writing process) under the write lock.
+"""
+import streamlit as st
+
+from planwatch import auth, importer, template, ui
+from planwatch.paths import default_db
+
+f = ui.page_filters()
+st.title("数据填报")
+
+accounts = auth.editors()
+if not accounts:
+    st.warning("尚未配置填报账号。管理员可在服务器上运行 `python -m planwatch add-editor 用户名` 添加账号"
+               "(密码以 bcrypt 散列保存),或设置环境变量 PLANWATCH_EDITORS。查看页面无需登录。")
+    st.stop()
+if "editor" not in st.session_state:
+    with st.form("login"):
+        st.write("数据填报需要填报账号登录;查看各页面无需登录。")
+        name = st.text_input("用户名")
+        password = st.text_input("密码", type="password")
+        if st.form_submit_button("登录", type="primary"):
+            if auth.check(name, password, accounts):
+                st.session_state["editor"] = name
+                st.rerun()
+            st.error("用户名或密码不正确。")
+    st.stop()
+
+editor = st.session_state["editor"]
+left, right = st.columns([4, 1])
+left.caption(f"当前填报人:**{editor}**。每次导入记为一个批次,可查看、可撤销,数据不会丢失。")
+if right.button("退出登录"):
+    del st.session_state["editor"]
+    st.rerun()
+
+con = ui.connection().cursor()
+tab_template, tab_upload, tab_history = st.tabs(["① 下载模板", "② 上传数据", "③ 导入记录与撤销"])
+
+with tab_template:
+    st.write("按地区、规划或责任单位下载填报模板(Excel)。灰色列为指标信息,只需填写黄色的“数值”(和“备注”)列。")
+    plans = ui.query("plan_choices")
+    units = ui.query("filter_options").query("kind == 'unit'")
+    c1, c2, c3, c4 = st.columns(4)
+    region = c1.selectbox("地区", [None, *plans["region"].unique()], format_func=lambda v: v or "全部",
+                          index=0 if f.region is None else 1 + list(plans["region"].unique()).index(f.region))
+    plan_rows = plans if region is None else plans[plans["region"] == region]
+    plan = c2.selectbox("规划", [None, *plan_rows["plan_id"]], format_func=lambda v: "全部" if v is None
+                        else plans.set_index("plan_id").loc[v, "title"])
+    unit = c3.selectbox("责任单位", [None, *units["value"]],
+                        format_func=lambda v: "全部" if v is None else dict(zip(units["value"], units["label"]))[v])
+    year = c4.number_input("报告年份", min_value=2021, max_value=2030, value=f.year, step=1)
+    data = template.workbook_bytes(con, int(year), region, plan, unit)
+    st.download_button("下载填报模板(xlsx)", data, file_name=f"填报模板_{region or '全部地区'}_{year}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", type="primary")
+
+with tab_upload:
+    st.write("上传填好的模板(xlsx),或包含 指标编号、年份、数值、备注 四列的 CSV(UTF-8 或 GBK)。"
+             "整份文件检查无误才会导入;有任何问题,会列出行号和列名,数据库不作改动。")
+    upload = st.file_uploader("选择文件", type=["xlsx", "csv"], key="upload")
+    if upload is not None:
+        try:
+            checked = importer.check(con, upload.getvalue(), upload.name)
+        except importer.ImportRefused as refused:
+            st.error(f"**文件未导入,数据库未改动。** 共 {len(refused.problems)} 处问题,请修改后重新上传:")
+            st.code("\n".join(refused.problems[:importer.MAX_PROBLEMS]), language=None)
+        else:
+            preview = importer.preview(con, checked)
+            counts = preview["change"].value_counts()
+            st.success(f"检查通过:共 {len(preview)} 行,新增 {counts.get('新增', 0)} 条,修改 {counts.get('修改', 0)} 条,"
+                       f"不变 {counts.get('不变', 0)} 条。请核对后确认导入。")
+            shown = preview.rename(columns={"row_no": "行号", "indicator_id": "指标编号", "name": "指标", "year": "年份",
+                                            "old_value": "原值", "new_value": "新值", "old_text": "原文字",
+                                            "new_text": "新文字", "old_source": "原值来源", "change": "变化"})
+            st.dataframe(shown.style.apply(
+                lambda row: ["background-color: #FFE8B0" if row["变化"] == "修改" else
+                             "background-color: #DFF3E8" if row["变化"] == "新增" else ""] * len(row), axis=1),
+                hide_index=True, width="stretch")
+            if st.button(f"确认导入 {len(preview)} 行", type="primary", key=f"confirm_{checked.checksum}"):
+                batch_id = importer.commit(con, default_db(), checked, uploader=editor)
+                st.session_state["imported"] = (batch_id, checked.file_name, checked.rows["indicator_id"].iloc[0])
+                del st.session_state["upload"]
+                st.rerun()
+    if "imported" in st.session_state:
+        batch_id, name, first = st.session_state.pop("imported")
+        st.success(f"已导入批次 {batch_id}({name})。各页面已按新数据更新。")
+        st.page_link("pages/indicator.py", label="查看第一个指标的详情 →", query_params={"id": first})
+
+with tab_history:
+    batches = importer.batches(con)
+    st.dataframe(batches.rename(columns={"batch_id": "批次", "created_at": "导入时间", "source_kind": "来源",
+                                         "file_name": "文件", "row_count": "行数", "uploader": "填报人",
+                                         "state": "状态", "undone_at": "撤销时间", "undone_by": "撤销人",
+                                         "checksum": "校验和"}),
+                 hide_index=True, width="stretch")
+    undoable = batches[(batches["state"] == "有效") & (batches["source_kind"] != "示例")]
+    if len(undoable):
+        chosen = st.selectbox("撤销批次", list(undoable["batch_id"])[::-1],
+                              format_func=lambda b: f"批次 {b}:{undoable.set_index('batch_id').loc[b, 'file_name']}")
+        if st.button("撤销该批次", help="批次记录保留并标为已撤销,被它替换的数值恢复。"):
+            try:
+                importer.undo(con, default_db(), int(chosen), by=editor)
+            except importer.UndoRefused as refused:
+                st.error(str(refused))
+            else:
+                st.session_state["undone"] = int(chosen)
+                st.rerun()
+    if "undone" in st.session_state:
+        st.success(f"已撤销批次 {st.session_state.pop('undone')},被替换的数值已恢复。")
