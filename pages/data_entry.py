@@ -64,7 +64,7 @@ with tab_upload:
             checked = importer.check(con, upload.getvalue(), upload.name)
         except importer.ImportRefused as refused:
             st.error(f"**文件未导入,数据库未改动。** 共 {len(refused.problems)} 处问题,请修改后重新上传:")
-            st.code("\n".join(refused.problems[:importer.MAX_PROBLEMS]), language=None)
+            st.markdown("\n".join(f"- {problem}" for problem in refused.problems[:importer.MAX_PROBLEMS]))
         else:
             preview = importer.preview(con, checked)
             counts = preview["change"].value_counts()
@@ -73,7 +73,9 @@ with tab_upload:
             shown = preview.rename(columns={"row_no": "行号", "indicator_id": "指标编号", "name": "指标", "year": "年份",
                                             "old_value": "原值", "new_value": "新值", "old_text": "原文字",
                                             "new_text": "新文字", "old_source": "原值来源", "change": "变化"})
-            st.dataframe(shown.style.apply(
+            shown = shown.dropna(axis="columns", how="all")
+            st.dataframe(shown.style.format(lambda v: f"{v:g}", subset=[c for c in ("原值", "新值") if c in shown],
+                                            na_rep="—").apply(
                 lambda row: ["background-color: #FFE8B0" if row["变化"] == "修改" else
                              "background-color: #DFF3E8" if row["变化"] == "新增" else ""] * len(row), axis=1),
                 hide_index=True, width="stretch")
