@@ -17,6 +17,9 @@ PAGES = {
     "填报": [
         st.Page("pages/data_entry.py", title="数据填报", icon=":material/upload_file:", url_path="data_entry"),
     ],
+    "分析": [
+        st.Page("pages/explorer.py", title="数据探索", icon=":material/query_stats:", url_path="explorer"),
+    ],
     "说明": [
         st.Page("pages/catalogue.py", title="规划指标目录", icon=":material/menu_book:", url_path="catalogue"),
         st.Page("pages/method.py", title="方法说明", icon=":material/functions:", url_path="method"),

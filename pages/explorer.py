@@ -1,0 +1,239 @@
+"""数据探索: read-only SQL over the public views — saved analyst queries, a SQL editor whose query lives in the URL,
+the views' columns with Chinese descriptions; results as a table, a quick chart and CSV / Excel / Parquet files.
+
+Every query goes through planwatch.guard: checked, then run on a sealed in-memory copy of the public views, never
+on the app's own connection.
+"""
+from __future__ import annotations
+
+import io
+
+import altair as alt
+import pandas as pd
+import pyarrow.parquet as pq
+import streamlit as st
+
+from planwatch import charts, downloads, guard, saved, ui
+
+ALL = ui.ALL
+XLSX_MAX_ROWS = 20_000  # openpyxl needs seconds per few thousand rows; larger results: CSV or Parquet
+CHART_MAX_BARS = 40
+TAB_SAVED, TAB_SQL, TAB_SCHEMA = "常用查询", "SQL 查询", "数据字典"
+EXAMPLE = "SELECT region, count(*) AS 指标数\nFROM v_indicator\nGROUP BY region\nORDER BY 指标数 DESC"
+
+
+@st.cache_resource(show_spinner="正在准备公开视图的只读副本……", max_entries=1)
+def sandbox(version: tuple) -> guard.Sandbox:
+    """The sealed copy of the public views, rebuilt when an import or undo changes the data."""
+    return guard.Sandbox(ui.connection())
+
+
+@st.cache_data(show_spinner="正在查询……", max_entries=32)
+def _run(sql: str, params: tuple, version: tuple) -> tuple[guard.Result | None, str | None]:
+    """A result or the refusal message; timeouts raise, so they are not cached (a later try may be faster)."""
+    try:
+        return sandbox(version).run(sql, dict(params)), None
+    except guard.QueryRefused as exc:
+        if str(exc).startswith("查询超时"):
+            raise
+        return None, str(exc)
+
+
+def run(sql: str, params: dict) -> tuple[guard.Result | None, str | None]:
+    try:
+        return _run(sql, tuple(sorted(params.items())), ui.data_version())
+    except guard.QueryRefused as exc:
+        return None, str(exc)
+
+
+def choices(sql: str) -> list:
+    result, _ = run(sql, {})
+    return [] if result is None else result.frame.iloc[:, 0].tolist()
+
+
+def param_inputs(names: tuple[str, ...], query: saved.SavedQuery | None, default_year: int) -> dict:
+    """One input per named parameter, kept in the URL as p_<name>; 全部 binds NULL (= all)."""
+    if not names:
+        return {}
+    values = {}
+    cols = st.columns(min(len(names), 4))
+    for i, name in enumerate(names):
+        col, key = cols[i % len(cols)], f"p_{name}"
+        label = saved.PARAM_LABELS.get(name, f"${name}")
+        default = query.default(name) if query else None
+        if name == "year":
+            years = [int(y) for y in choices("SELECT DISTINCT as_of_year FROM v_status ORDER BY 1")] or [default_year]
+            start = default if default in years else default_year if default_year in years else years[-1]
+            values[name] = col.selectbox(label, years, index=years.index(start), key=key, bind="query-params",
+                                         help="$year:只用截至该年的数据")
+        elif name in saved.OPTIONAL_PARAMS:
+            options = {"group": list(ui.GROUPS),
+                       "region": choices("SELECT DISTINCT region FROM v_indicator ORDER BY region_code"),
+                       "domain": choices("SELECT DISTINCT domain FROM v_indicator ORDER BY domain")}[name]
+            options = [ALL, *options]
+            index = options.index(default) if default in options else 0
+            chosen = col.selectbox(label, options, index=index, key=key, bind="query-params",
+                                   help=f"${name};“全部”即不限")
+            values[name] = None if chosen == ALL else chosen
+        else:
+            text = col.text_input(label, value="" if default is None else str(default), key=key,
+                                  bind="query-params", help=f"${name}(整数按数字传入)")
+            values[name] = saved.parse_value(text or "")
+    return values
+
+
+def quick_chart(frame: pd.DataFrame, key: str) -> None:
+    """Bars of a numeric column per category, when the result has both."""
+    categories = [c for c in frame.columns if pd.api.types.is_string_dtype(frame[c]) and frame[c].nunique() > 1]
+    numbers = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
+               and not pd.api.types.is_bool_dtype(frame[c]) and frame[c].notna().any()]
+    if not categories or not numbers or len(frame) < 2:
+        return
+    with st.expander("图表", expanded=True, icon=":material/bar_chart:"):
+        left, middle, right = st.columns(3)
+        few = [c for c in categories if frame[c].nunique() <= CHART_MAX_BARS]
+        category = left.selectbox("类别", categories, index=categories.index((few or categories)[0]),
+                                  key=f"{key}_cat")
+        value = middle.selectbox("数值", numbers, key=f"{key}_val")
+        ratio_like = any(s in str(value) for s in ("率", "%", "比", "rate", "ratio", "progress"))
+        how = right.selectbox("同类多行时", ["合计", "平均", "最大", "最小"], index=1 if ratio_like else 0,
+                              key=f"{key}_agg")
+        agg = {"合计": "sum", "平均": "mean", "最大": "max", "最小": "min"}[how]
+        data = (frame[[category, value]].dropna().groupby(category, as_index=False)[value].agg(agg)
+                .sort_values(value, ascending=False))
+        shown = data.head(CHART_MAX_BARS)
+        if len(data) > CHART_MAX_BARS:
+            st.caption(f"共 {len(data)} 类,图中只画数值最大的 {CHART_MAX_BARS} 类。")
+        chart = alt.Chart(shown).mark_bar(color=charts.STATUS_COLORS["进展顺利"]).encode(
+            y=alt.Y(f"{category}:N", sort="-x", title=None),
+            x=alt.X(f"{value}:Q", title=f"{value}({how})"),
+            tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q", format=",.4~f")],
+        ).properties(height=max(80, 28 * len(shown)))
+        st.altair_chart(charts.themed(chart, size=13), width="stretch")
+
+
+def show_result(result: guard.Result, name: str, key: str) -> None:
+    frame = result.frame
+    stats = st.container(horizontal=True)
+    stats.metric("行数", f"{result.n_rows:,}", width="content",
+                 help=f"最多取 {guard.MAX_ROWS:,} 行;表格显示前 {guard.SHOW_ROWS:,} 行")
+    stats.metric("列数", len(frame.columns), width="content")
+    stats.metric("用时", f"{result.elapsed * 1000:,.0f} 毫秒" if result.elapsed < 10 else f"{result.elapsed:.1f} 秒",
+                 width="content", help=f"查询与读取结果的时间;超过 {guard.DEFAULT_TIMEOUT:g} 秒即停止")
+    if result.truncated:
+        st.warning(f"结果超过 {guard.MAX_ROWS:,} 行,只保留了前 {guard.MAX_ROWS:,} 行(下载文件也只含这些行)。"
+                   "请加 WHERE 条件、GROUP BY 或 LIMIT 缩小结果。")
+    elif result.n_rows > guard.SHOW_ROWS:
+        st.info(f"表格只显示前 {guard.SHOW_ROWS:,} 行;下载的文件含全部 {result.n_rows:,} 行。")
+    if frame.empty:
+        st.info("查询没有返回任何行。")
+    st.dataframe(frame.head(guard.SHOW_ROWS), hide_index=True, width="stretch", key=f"{key}_table",
+                 height=min(38 + 35 * max(len(frame), 1), 500))
+    quick_chart(frame, key)
+
+    buttons = st.container(horizontal=True)
+    buttons.download_button("下载 CSV", lambda: downloads.csv_bytes(frame), file_name=f"{name}.csv",
+                            mime=downloads.CSV_MIME, on_click="ignore", icon=":material/download:",
+                            key=f"{key}_csv", help="UTF-8(带 BOM),Excel 可直接打开")
+    too_big = result.n_rows > XLSX_MAX_ROWS
+    buttons.download_button("下载 Excel", lambda: downloads.xlsx_bytes(frame, sheet_name="查询结果"),
+                            file_name=f"{name}.xlsx", mime=downloads.XLSX_MIME, on_click="ignore",
+                            icon=":material/download:", key=f"{key}_xlsx", disabled=too_big,
+                            help=f"超过 {XLSX_MAX_ROWS:,} 行请下载 CSV 或 Parquet" if too_big else "首行冻结并带筛选")
+    buttons.download_button("下载 Parquet", lambda: _parquet(result), file_name=f"{name}.parquet",
+                            mime="application/vnd.apache.parquet", on_click="ignore", icon=":material/download:",
+                            key=f"{key}_parquet", help="保留列类型,R(arrow::read_parquet)、Python、DuckDB 可直接读取")
+
+
+def _parquet(result: guard.Result) -> bytes:
+    buffer = io.BytesIO()
+    pq.write_table(result.table, buffer)
+    return buffer.getvalue()
+
+
+# --- the page ---------------------------------------------------------------------------------------------------------
+
+f = ui.page_filters()
+st.title("数据探索")
+st.caption(f"用 SQL 查询公开视图(v_indicator、v_status、v_warning 等,见“数据字典”)。查询在数据的只读副本上运行:"
+           f"只允许一条查询语句,超过 {guard.DEFAULT_TIMEOUT:g} 秒自动停止,表格显示前 {guard.SHOW_ROWS:,} 行,"
+           f"下载最多 {guard.MAX_ROWS:,} 行。侧栏筛选不作用于本页;参数“截至年份”默认取侧栏的截至年份。")
+
+st.html("<style>.st-key-sql textarea { font-family: 'Source Code Pro', 'DejaVu Sans Mono', monospace; }</style>")
+has_sql = bool((st.query_params.get("sql") or "").strip())
+tab_saved, tab_sql, tab_schema = st.tabs([TAB_SAVED, TAB_SQL, TAB_SCHEMA], key="tab", bind="query-params",
+                                         default=TAB_SQL if has_sql else TAB_SAVED)
+
+
+def _open_in_editor(query: saved.SavedQuery) -> None:
+    lines = query.sql.strip().splitlines()
+    while lines and lines[0].startswith("--"):  # the header: title, description, params, order
+        lines.pop(0)
+    st.session_state["sql"] = "\n".join(lines).strip()
+    st.session_state["tab"] = TAB_SQL
+
+
+if tab_saved.open:
+    with tab_saved:
+        queries = {q.name: q for q in saved.all_queries()}
+        left, right = st.columns([1, 2], gap="large")
+        with left:
+            name = st.radio("常用查询", list(queries), key="saved", bind="query-params",
+                            format_func=lambda n: queries[n].title, captions=[q.description for q in queries.values()],
+                            label_visibility="collapsed")
+        query = queries[name]
+        with right:
+            st.subheader(query.title)
+            values = param_inputs(query.params, query, f.year)
+            with st.expander("SQL", icon=":material/code:"):
+                st.code(query.sql, language="sql", line_numbers=True)
+                st.caption(f"文件:queries/saved/{query.name}.sql;命令行:python -m planwatch sql --saved {query.name}")
+            st.button("在 SQL 查询中修改", icon=":material/edit:", on_click=_open_in_editor, args=(query,),
+                      key="edit_saved", help="把这条查询复制到“SQL 查询”页签的编辑框")
+            result, error = run(query.sql, saved.resolve(query, values, f.year))
+            if error:
+                st.error(error, icon=":material/block:")
+            else:
+                show_result(result, query.title, key="saved_result")
+
+if tab_sql.open:
+    with tab_sql:
+        sql = st.text_area("SQL", key="sql", bind="query-params", height=180, placeholder=EXAMPLE,
+                           help="只读:SELECT / WITH … SELECT,一条语句;按 Ctrl+Enter 运行。查询写在网址里,复制网址即可分享结果。"
+                                "命名参数写作 $year、$region。")
+        run_row = st.container(horizontal=True, vertical_alignment="center")
+        run_row.button("运行", type="primary", icon=":material/play_arrow:", key="run_sql",
+                       help="编辑框失去焦点时即提交;也可按 Ctrl+Enter")
+        run_row.caption("或按 **Ctrl+Enter**(Mac 上 ⌘+Enter)运行。查询保存在网址中,复制浏览器地址即可把结果分享给同事。")
+        if not (sql or "").strip():
+            st.info("在上面输入查询,例如:\n\n```sql\n" + EXAMPLE + "\n```\n\n"
+                    "可用的视图和列见“数据字典”;“常用查询”里的每条查询都可以复制过来修改。")
+        else:
+            try:
+                names = guard.check(sql).params
+            except guard.QueryRefused:
+                names = ()
+            values = param_inputs(names, None, f.year)
+            result, error = run(sql, values)
+            if error:
+                st.error(error, icon=":material/block:")
+            else:
+                show_result(result, "查询结果", key="sql_result")
+
+if tab_schema.open:
+    with tab_schema:
+        described = pd.DataFrame(saved.schema_descriptions())
+        views = described[described["column"] == ""].set_index("view")["description"]
+        view = st.selectbox("视图", list(guard.PUBLIC_VIEWS), key="view", bind="query-params")
+        st.markdown(f"**{view}**:{views.get(view, '')}")
+        types, _ = run(f"DESCRIBE {view}", {})
+        columns = described[(described["view"] == view) & (described["column"] != "")]
+        if types is not None:
+            columns = (types.frame[["column_name", "column_type"]]
+                       .rename(columns={"column_name": "column", "column_type": "type"})
+                       .merge(columns[["column", "description"]], on="column", how="left"))
+        st.dataframe(columns.rename(columns={"column": "列", "type": "类型", "description": "说明"}),
+                     hide_index=True, width="stretch", height=38 + 35 * len(columns),
+                     column_config={"说明": st.column_config.TextColumn(width="large")})
+        st.caption(f"共 {len(columns)} 列。完整说明见 README“The analysts' API”;"
+                   "数据字典文件:queries/saved/_schema.csv。")

@@ -1,0 +1,97 @@
+"""Saved analyst queries (queries/saved/*.sql) and the public views' column descriptions (queries/saved/_schema.csv).
+
+A saved query is one read-only query over the public views with a header:
+    -- title: 中文标题
+    -- description: 中文说明
+    -- params: year, region          (optional; DuckDB named parameters $year, $region)
+    -- defaults: region=平阳县        (optional)
+    -- order: 3                      (optional; position in the page's list)
+year defaults to the newest year with data; group, region and domain default to NULL (= all); any other
+parameter needs a default or a value.
+"""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+
+from planwatch.db import query_header
+from planwatch.paths import QUERIES_DIR
+
+SAVED_DIR = QUERIES_DIR / "saved"
+SCHEMA_FILE = SAVED_DIR / "_schema.csv"
+OPTIONAL_PARAMS = ("group", "region", "domain")  # NULL means all, as in the dashboard's filters
+PARAM_LABELS = {"year": "截至年份", "group": "规划类别", "region": "地区", "domain": "领域"}
+DEFAULT_YEAR_SQL = ("SELECT coalesce(max(year), year(current_date) - 1) AS year FROM v_observation "
+                    "WHERE year <= year(current_date)")
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    name: str
+    title: str
+    description: str
+    params: tuple[str, ...]
+    defaults: tuple[tuple[str, str], ...]
+    sql: str
+    order: int = 999
+
+    def default(self, param: str):
+        """The header's default for a parameter (int when it is a number), else None."""
+        value = dict(self.defaults).get(param)
+        return parse_value(value) if value is not None else None
+
+
+def parse_value(text: str):
+    text = text.strip()
+    if text.lstrip("-").isdigit():
+        return int(text)
+    return None if text in ("", "全部", "NULL", "null") else text
+
+
+def _split(text: str | None) -> list[str]:
+    return [p.strip() for p in (text or "").split(",") if p.strip()]
+
+
+@lru_cache(maxsize=1)
+def _load(signature: tuple) -> tuple[SavedQuery, ...]:
+    queries = []
+    for path in sorted(SAVED_DIR.glob("*.sql")):
+        sql = path.read_text(encoding="utf-8")
+        header = query_header(sql)
+        defaults = tuple((k.strip(), v.strip()) for k, _, v in (d.partition("=") for d in _split(header.get("defaults"))))
+        order = header.get("order", "")
+        queries.append(SavedQuery(path.stem, header.get("title", path.stem), header.get("description", ""),
+                                  tuple(_split(header.get("params"))), defaults, sql,
+                                  int(order) if order.isdigit() else 999))
+    return tuple(sorted(queries, key=lambda q: (q.order, q.name)))
+
+
+def all_queries() -> tuple[SavedQuery, ...]:
+    """Every saved query, in the order their headers give; re-read when a file changes."""
+    return _load(tuple((p.name, p.stat().st_mtime_ns) for p in sorted(SAVED_DIR.glob("*.sql"))))
+
+
+def get(name: str) -> SavedQuery | None:
+    return next((q for q in all_queries() if q.name == name), None)
+
+
+def resolve(query: SavedQuery, given: dict, default_year: int) -> dict:
+    """The parameter values a run binds: the given ones, else the header's defaults, year and NULL-means-all."""
+    values = {}
+    for param in query.params:
+        if param in given:
+            values[param] = given[param]
+        elif dict(query.defaults).get(param) is not None:
+            values[param] = query.default(param)
+        elif param == "year":
+            values[param] = default_year
+        elif param in OPTIONAL_PARAMS:
+            values[param] = None
+    return values
+
+
+def schema_descriptions() -> list[dict]:
+    """Rows of _schema.csv: view, column ('' for the view itself) and description."""
+    with SCHEMA_FILE.open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
