@@ -65,6 +65,23 @@ def _add_editor(args) -> int:
     return 0
 
 
+def _sql(args) -> int:
+    from planwatch import guard, saved
+
+    if not Path(args.db).exists():
+        raise build_mod.BuildError(f"数据库 {args.db} 不存在,请先运行 python -m planwatch build --db {args.db}")
+    try:
+        result, label = saved.run_command(args.db, args.query, args.saved, args.param, args.timeout)
+    except guard.QueryRefused as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(saved.as_text(result.frame, guard.SHOW_ROWS))
+    shown = f",只显示前 {guard.SHOW_ROWS:,} 行" if result.n_rows > guard.SHOW_ROWS else ""
+    more = f"(超过 {guard.MAX_ROWS:,} 行,只取前 {guard.MAX_ROWS:,} 行)" if result.truncated else ""
+    print(f"{label}:共 {result.n_rows:,} 行{more}{shown},用时 {result.elapsed:.2f} 秒", file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m planwatch", description="妇女儿童发展规划监测")
     sub = p.add_subparsers(dest="command", required=True)
@@ -88,6 +105,13 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser("add-editor", help="添加或重设数据填报账号(密码从标准输入读取)")
     e.add_argument("name")
     e.set_defaults(func=_add_editor)
+
+    q = sub.add_parser("sql", help="只读查询公开视图(一条 SELECT,与“数据探索”页相同的限制)")
+    q.add_argument("query", nargs="?", help='SQL 查询,如 "SELECT * FROM v_indicator LIMIT 5"')
+    q.add_argument("--saved", help="运行常用查询(queries/saved/ 中的文件名,不含 .sql)")
+    q.add_argument("--param", action="append", default=[], metavar="名称=值", help="命名参数,如 --param year=2024")
+    q.add_argument("--timeout", type=float, default=5.0, help="时间上限(秒,默认 5)")
+    q.set_defaults(func=_sql)
 
     for s in sub.choices.values():
         s.add_argument("--db", default=str(default_db()), help="数据库文件(默认 var/planwatch.duckdb)")

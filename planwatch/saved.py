@@ -95,3 +95,39 @@ def schema_descriptions() -> list[dict]:
     """Rows of _schema.csv: view, column ('' for the view itself) and description."""
     with SCHEMA_FILE.open(encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
+
+
+def run_command(db_path, sql: str | None, name: str | None, given: list[str], timeout: float):
+    """`python -m planwatch sql`: run a query or a saved query on a sealed copy of db_path.
+
+    Returns (result, label); raises guard.QueryRefused with a Chinese message."""
+    from planwatch import guard
+
+    if bool(sql) == bool(name):
+        names = "\n".join(f"  {q.name}\t{q.title}" for q in all_queries())
+        raise guard.QueryRefused("请给出一条查询语句,或用 --saved 指定常用查询(二者选一)。常用查询:\n" + names)
+    values = {}
+    for item in given:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise guard.QueryRefused(f"参数写法应为 名称=值,例如 --param year=2024(收到“{item}”)。")
+        values[key.strip().lstrip("$")] = parse_value(value)
+    if timeout <= 0:
+        raise guard.QueryRefused("--timeout 应为正数(秒)。")
+    sandbox = guard.Sandbox.from_file(db_path)
+    label = "查询结果"
+    if name:
+        query = get(name)
+        if query is None:
+            raise guard.QueryRefused(f"没有名为“{name}”的常用查询。可用:{'、'.join(q.name for q in all_queries())}。")
+        default_year = int(sandbox.run(DEFAULT_YEAR_SQL).frame.iloc[0, 0])
+        sql, values, label = query.sql, resolve(query, values, default_year), query.title
+    return sandbox.run(sql, values, timeout=timeout), label
+
+
+def as_text(frame, max_rows: int) -> str:
+    """A result as a plain-text table (CJK-aware column widths), at most max_rows rows."""
+    import pandas as pd
+
+    with pd.option_context("display.unicode.east_asian_width", True, "display.width", 10_000):
+        return frame.head(max_rows).to_string(index=False, max_colwidth=60, na_rep="NULL")
