@@ -65,6 +65,27 @@ def _add_editor(args) -> int:
     return 0
 
 
+def _report(args) -> int:
+    from planwatch import report
+
+    fmt = args.format or Path(args.out).suffix.lstrip(".").lower()
+    if fmt not in report.FORMATS:
+        print(f"请用 --format 指定报告格式({'、'.join(report.FORMATS)}),或使用相应扩展名的输出文件", file=sys.stderr)
+        return 2
+    if not Path(args.db).exists():
+        raise build_mod.BuildError(f"数据库 {args.db} 不存在,请先运行 python -m planwatch build --db {args.db}")
+    start = time.perf_counter()
+    try:
+        with db.connect(args.db, read_only=True) as con:
+            data = report.generate(con, fmt, year=args.as_of, region=args.region)
+    except report.ReportError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    Path(args.out).write_bytes(data)
+    print(f"已生成年度报告 {args.out}({fmt},{len(data) / 1024:.0f} KB,{time.perf_counter() - start:.1f} 秒)")
+    return 0
+
+
 def _sql(args) -> int:
     from planwatch import guard, saved
 
@@ -105,6 +126,13 @@ def parser() -> argparse.ArgumentParser:
     e = sub.add_parser("add-editor", help="添加或重设数据填报账号(密码从标准输入读取)")
     e.add_argument("name")
     e.set_defaults(func=_add_editor)
+
+    r = sub.add_parser("report", help="生成年度报告:演示文稿(pptx)、PDF 报告或 Excel 工作簿")
+    r.add_argument("--format", choices=["pptx", "pdf", "xlsx"], help="报告格式(默认按 --out 的扩展名)")
+    r.add_argument("--out", required=True, help="输出文件")
+    r.add_argument("--as-of", type=int, help="截至年份(默认为有监测数据的最近年份)")
+    r.add_argument("--region", help="只含一个监测地区(默认全部地区)")
+    r.set_defaults(func=_report)
 
     q = sub.add_parser("sql", help="只读查询公开视图(一条 SELECT,与“数据探索”页相同的限制)")
     q.add_argument("query", nargs="?", help='SQL 查询,如 "SELECT * FROM v_indicator LIMIT 5"')

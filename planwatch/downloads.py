@@ -35,18 +35,25 @@ def _display_width(value) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)  # CJK characters are about two columns wide
 
 
+def write_sheet(writer: pd.ExcelWriter, frame: pd.DataFrame, sheet_name: str):
+    """Add one sheet to an openpyxl ExcelWriter: header row frozen, autofilter on the header, readable column
+    widths, formula-safe text. Returns the openpyxl worksheet (for number formats and the like)."""
+    frame.to_excel(writer, sheet_name=sheet_name, index=False, freeze_panes=(1, 0), autofilter=True)
+    sheet = writer.sheets[sheet_name]
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if _risky(cell.value):
+                cell.data_type = "s"  # openpyxl marks text starting with "=" as a formula
+                cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+    for index, column in enumerate(frame.columns, start=1):
+        widest = max([_display_width(column), *(_display_width(v) for v in frame[column].head(500))])
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(widest + 2, 6), 60)
+    return sheet
+
+
 def xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "数据") -> bytes:
     """One sheet: header row frozen, autofilter on the header, readable column widths, formula-safe text."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        frame.to_excel(writer, sheet_name=sheet_name, index=False, freeze_panes=(1, 0), autofilter=True)
-        sheet = writer.sheets[sheet_name]
-        for row in sheet.iter_rows(min_row=2):
-            for cell in row:
-                if _risky(cell.value):
-                    cell.data_type = "s"  # openpyxl marks text starting with "=" as a formula
-                    cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
-        for index, column in enumerate(frame.columns, start=1):
-            widest = max([_display_width(column), *(_display_width(v) for v in frame[column].head(500))])
-            sheet.column_dimensions[get_column_letter(index)].width = min(max(widest + 2, 6), 60)
+        write_sheet(writer, frame, sheet_name)
     return buffer.getvalue()

@@ -1,0 +1,106 @@
+"""The report's charts: Altair charts built from planwatch.charts, rendered to PNG with vl-convert.
+
+Chinese labels need a CJK font on every machine: the charts name the font the project ships
+(planwatch/report/fonts, WenQuanYi Micro Hei) and vl-convert is told where it is, so nothing depends on the
+system's fonts.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+from planwatch import charts
+from planwatch.report.content import ReportContent, Story
+
+FONT_DIR = Path(__file__).resolve().parent / "fonts"
+FONT_FILE = FONT_DIR / "wqy-microhei.ttc"
+FONT_FAMILY = "WenQuanYi Micro Hei"
+
+WIDTH = 1180        # px of the plot at scale 1; on a 16:9 slide the picture is about 12 in wide
+LABEL_SIZE = 26     # px at that width: about 18 pt on the slide, 9.5 pt in the A4 handout
+_lock = threading.Lock()
+_fonts_registered = False
+
+
+def _register_fonts() -> None:
+    global _fonts_registered
+    with _lock:
+        if not _fonts_registered:
+            import vl_convert
+
+            vl_convert.register_font_directory(str(FONT_DIR))
+            _fonts_registered = True
+
+
+def configured(chart: alt.TopLevelMixin, size: int = LABEL_SIZE, font: str = FONT_FAMILY) -> alt.TopLevelMixin:
+    """Large type, the shipped CJK font, legend on top: for slides, the handout and the presentation mode."""
+    return (chart.configure(font=font, background="white")
+            .configure_axis(labelFontSize=size, titleFontSize=size, labelLimit=520, titlePadding=12)
+            .configure_legend(labelFontSize=size, titleFontSize=size, orient="top", labelLimit=520,
+                              symbolSize=size * 14, columnPadding=18)
+            .configure_title(fontSize=size + 4, anchor="start")
+            .configure_text(fontSize=size)
+            .configure_view(stroke=None))
+
+
+def png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
+    """PNG bytes of a configured chart."""
+    import vl_convert
+
+    _register_fonts()
+    return vl_convert.vegalite_to_png(chart.to_dict(), scale=scale)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Chart builders (unconfigured: the app themes them with planwatch.charts.themed, the files with configured()).
+
+def status_chart(content: ReportContent, cut: str, width: int | None = WIDTH) -> alt.Chart:
+    """Status mix per plan, domain or region; each label carries its 达标率 and denominator."""
+    mix = content.mix[content.mix["cut"] == cut]
+    labels = {r[0]: (f"{r[0]}  {r.达标率:.0%}({r.已达标}/{r.已评估})" if r.已评估 else f"{r[0]}  —")
+              for r in content.cut(cut).itertuples(index=False)}
+    frame = mix.assign(category=mix["category"].map(labels).fillna(mix["category"]))
+    chart = charts.status_bars(frame, "category", height_per_bar=62 if cut != "region" else 80)
+    chart = chart.encode(x=alt.X("n:Q", stack="normalize", title="指标占比(标签:达标率 = 已达标/已评估)",
+                                 axis=alt.Axis(format="%")))
+    return chart.properties(width=width) if width else chart
+
+
+def headline_chart(content: ReportContent, width: int | None = 760) -> alt.Chart:
+    """Indicators per status, bars coloured as everywhere else, with the count at the end of each bar."""
+    h = content.headline
+    counts = pd.DataFrame({"status": charts.STATUS_ORDER,
+                           "n": [h["n_met"], h["n_on_track"], h["n_lagging"], h["n_reversed"], h["n_no_data"],
+                                 h["n_qualitative"]]})
+    counts["in_rate"] = counts["status"].map(lambda s: "计入分母" if s not in ("无数据", "定性") else "不计入分母")
+    base = alt.Chart(counts).encode(y=alt.Y("status:N", sort=charts.STATUS_ORDER, title=None),
+                                    x=alt.X("n:Q", title="指标数"))
+    bars = base.mark_bar().encode(color=alt.Color("status:N", scale=charts.status_scale(), legend=None))
+    text = base.mark_text(align="left", dx=8).encode(text="n:Q")
+    chart = alt.layer(bars, text).properties(height=420)
+    return chart.properties(width=width) if width else chart
+
+
+def story_chart(story: Story, tolerance: float, width: int | None = 820, label_size: int = 22) -> alt.LayerChart:
+    """charts.indicator_chart with the value axis fitted to the data (not from zero) and a larger target label."""
+    chart = charts.indicator_chart(story.ind, story.series, story.refs, tolerance).properties(height=470)
+    for layer in chart.layer:
+        y = layer.encoding.y if layer.encoding is not alt.Undefined else alt.Undefined
+        if y is not alt.Undefined and isinstance(y, alt.Y):
+            layer.encoding.y = y.scale(zero=False)
+        if isinstance(layer.mark, alt.MarkDef) and layer.mark.type == "text":
+            layer.mark.fontSize = label_size
+    return chart.properties(width=width) if width else chart
+
+
+def chart_pngs(content: ReportContent) -> dict[str, bytes]:
+    """Every chart of the report as PNG, keyed as the outline's sections (story charts as story0, story1, ...)."""
+    out = {"headline": png(configured(headline_chart(content)))}
+    for cut in ("plan", "domain", "region"):
+        out[cut] = png(configured(status_chart(content, cut)))
+    for i, story in enumerate(content.stories):
+        out[f"story{i}"] = png(configured(story_chart(story, content.tolerance), size=24))
+    return out
