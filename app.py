@@ -20,6 +20,9 @@ PAGES = {
     "分析": [
         st.Page("pages/explorer.py", title="数据探索", icon=":material/query_stats:", url_path="explorer"),
     ],
+    "报告": [
+        st.Page("pages/reports.py", title="年度报告", icon=":material/summarize:", url_path="reports"),
+    ],
     "说明": [
         st.Page("pages/catalogue.py", title="规划指标目录", icon=":material/menu_book:", url_path="catalogue"),
         st.Page("pages/method.py", title="方法说明", icon=":material/functions:", url_path="method"),

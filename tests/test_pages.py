@@ -334,3 +334,35 @@ def test_regions_comparison_marks_parent_values_as_parent_regions(app_db):
     shown = texts(at)
     assert "陕西省(上级地区,公开数据):2.26‰(2023年)" in shown
     assert "陕西省(上级地区,公开数据):2.3‰(2024年)" not in shown
+
+
+def test_reports_page_offers_the_three_downloads(app_db):
+    at = open_page("reports", year="2024")
+    assert at.title[0].value == "年度报告 · 截至2024年"
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["下载演示文稿(PPTX)", "下载PDF 报告", "下载Excel 工作簿"]
+    assert all(b.proto.deferred_file_id for b in at.get("download_button"))  # made when clicked
+    n_met, n_assessed = one(app_db, "SELECT sum(n_met), sum(n_assessed) FROM v_attainment_by_plan "
+                                    "WHERE as_of_year = 2024")
+    assert {m.label: m.value for m in at.metric}["已达标 / 已评估"] == f"{n_met} / {n_assessed}"
+    assert "示例数据" in texts(at)
+
+
+def test_reports_presentation_mode_pages_through_the_slides(app_db):
+    at = open_page("reports", year="2024", present="1")
+    assert at.title[0].value == "妇女儿童发展规划实施监测年度报告"
+    assert "示例数据" in "\n".join(m.value for m in at.markdown)
+    buttons = {b.label: b for b in at.button}
+    assert buttons["上一页"].disabled and not buttons["下一页"].disabled
+    buttons["下一页"].click().run()
+    assert at.title[0].value == "总体达标率 · 截至2024年"
+    assert at.query_params["slide"] == "2"
+    for _ in range(4):  # plans, domains, regions, then the first page of warnings
+        next(b for b in at.button if b.label == "下一页").click().run()
+    assert at.title[0].value.startswith("预警清单")
+    assert at.table and "级别" in at.table[0].value.columns
+    next(b for b in at.button if b.label == "上一页").click().run()
+    assert at.title[0].value == "各地区指标状态与达标率"
+    at = open_page("reports", year="2024", present="1", slide="999")  # clamped to the last slide
+    assert at.title[0].value.startswith("方法说明")
+    assert not at.exception

@@ -57,13 +57,14 @@ def png(chart: alt.TopLevelMixin, scale: float = 2.0) -> bytes:
 # ---------------------------------------------------------------------------------------------------------------
 # Chart builders (unconfigured: the app themes them with planwatch.charts.themed, the files with configured()).
 
-def status_chart(content: ReportContent, cut: str, width: int | None = WIDTH) -> alt.Chart:
+def status_chart(content: ReportContent, cut: str, width: int | None = WIDTH, max_height: int = 620) -> alt.Chart:
     """Status mix per plan, domain or region; each label carries its 达标率 and denominator."""
     mix = content.mix[content.mix["cut"] == cut]
     labels = {r[0]: (f"{r[0]}  {r.达标率:.0%}({r.已达标}/{r.已评估})" if r.已评估 else f"{r[0]}  —")
               for r in content.cut(cut).itertuples(index=False)}
     frame = mix.assign(category=mix["category"].map(labels).fillna(mix["category"]))
-    chart = charts.status_bars(frame, "category", height_per_bar=62 if cut != "region" else 80)
+    n = max(1, frame["category"].nunique())
+    chart = charts.status_bars(frame, "category", height_per_bar=int(min(80, max_height / n)))
     chart = chart.encode(x=alt.X("n:Q", stack="normalize", title="指标占比(标签:达标率 = 已达标/已评估)",
                                  axis=alt.Axis(format="%")))
     return chart.properties(width=width) if width else chart

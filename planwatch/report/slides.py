@@ -186,7 +186,7 @@ class Deck:
         textbox(slide, MARGIN, Inches(2.8), CONTENT_W, Inches(1.0),
                 [[(c.committee, 24, True, INK)], [(c.subtitle + f" · 生成于{c.generated:%Y年%m月%d日}", 20, False,
                                                     MUTED)]], 24, space_after=6)
-        plans = [f"{r.规划}({r.期限},{r.指标数}项指标)" for r in c.plans.itertuples()]
+        plans = [f"{r.规划}({r.指标数}项指标)" for r in c.plans.itertuples()]
         textbox(slide, MARGIN, Inches(4.1), CONTENT_W, Inches(2.8), [[("监测的规划", 16, True, ACCENT)], *plans],
                 14 if len(plans) > 6 else 16, color=INK)
         if c.has_demo:
