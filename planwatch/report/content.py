@@ -187,7 +187,7 @@ def lines(text, chars_per_line: float) -> int:
 # each slide fit its height. 类型 starts the 原因 cell; responsible units are in the handout and the workbook.
 WARNING_PT = 13
 WARNING_COLUMNS = {"级别": 0.62, "地区": 1.55, "指标": 2.95, "原因": 7.18}
-WARNING_HEIGHT = 4.85   # inches for the rows below the header
+WARNING_HEIGHT = 4.55   # inches for the rows below the header (PowerPoint and LibreOffice lay rows out a little apart)
 UNIT_COLUMNS = ("地区", "责任单位", "指标数", "达标率", "已达标/已评估", "进展顺利", "进度滞后", "逆向变化", "无数据",
                 "红色预警")
 

@@ -194,16 +194,14 @@ class Deck:
 
     def _headline(self, slide, section):
         c, h = self.content, self.content.headline
-        textbox(slide, MARGIN, CONTENT_TOP + Inches(0.2), Inches(4.6), Inches(1.6), [c.rate_text()], 96, bold=True,
-                color=charts.STATUS_COLORS["已达标"].lstrip("#"))
-        textbox(slide, MARGIN, CONTENT_TOP + Inches(1.9), Inches(4.6), Inches(0.6),
-                [f"达标率(已达标 {h['n_met']} / 已评估 {h['n_assessed']})"], 22, bold=True)
         counts = c.warning_counts()
-        textbox(slide, MARGIN, CONTENT_TOP + Inches(2.6), Inches(4.6), Inches(3.0),
-                [c.denominator_text() + "。",
-                 f"预警:红色 {counts['红']} 条、黄色 {counts['黄']} 条、未填报(灰色){counts['灰']} 条。"],
-                18, color=INK, space_after=10)
-        picture(slide, self.pngs["headline"], Inches(5.4), CONTENT_TOP + Inches(0.3), Inches(7.4), Inches(5.2))
+        textbox(slide, MARGIN, CONTENT_TOP + Inches(0.1), Inches(4.7), Inches(1.6), [c.rate_text()], 96, bold=True,
+                color=charts.STATUS_COLORS["已达标"].lstrip("#"))
+        textbox(slide, MARGIN, CONTENT_TOP + Inches(1.85), Inches(4.7), Inches(3.8), [
+            [(f"达标率:已达标 {h['n_met']} ÷ 已评估 {h['n_assessed']}", 20, True, INK)],
+            f"无数据 {h['n_no_data']} 项、定性目标 {h['n_qualitative']} 项不计入分母;共 {h['n_indicators']} 项指标。",
+            f"预警:红色 {counts['红']} 条、黄色 {counts['黄']} 条、未填报 {counts['灰']} 条。"], 18, space_after=12)
+        picture(slide, self.pngs["headline"], Inches(5.4), CONTENT_TOP + Inches(0.15), Inches(7.4), Inches(5.45))
 
     def _chart(self, slide, section):
         picture(slide, self.pngs[section.kind], MARGIN, CONTENT_TOP + Inches(0.05), CONTENT_W,
@@ -235,7 +233,7 @@ class Deck:
         rows = section.rows.assign(达标率=section.rows["达标率"].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}"))
         rows = rows[list(UNIT_COLUMNS)]
         colors = {(i, len(UNIT_COLUMNS) - 1): "C00000" for i, v in enumerate(rows["红色预警"]) if v > 0}
-        table(slide, rows, MARGIN, Inches(1.68), [1.3, 2.6, 0.95, 0.95, 1.5, 1.0, 1.0, 1.0, 0.9, 1.1], 14,
+        table(slide, rows, MARGIN, Inches(1.68), [1.25, 2.45, 0.95, 0.95, 1.75, 1.0, 1.0, 1.0, 0.9, 1.05], 14,
               colors=colors)
 
     def _story(self, slide, section):
