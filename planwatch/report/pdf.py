@@ -222,7 +222,7 @@ def pdf_bytes(content: ReportContent, pngs: dict[str, bytes] | None = None) -> b
                 "目标年的数值,绿色横线为目标。", st["muted"])]
     for i, s in enumerate(c.stories):
         facts = pd.DataFrame([dict(s.facts())])
-        block = [P(f"{escape(s.label)}:{escape(s.title)}", st["h2"]), _image(pngs[f"story{i}"], 150 * mm, 78 * mm),
+        block = [P(f"{escape(s.label)}:{escape(s.title)}", st["h2"]), _image(pngs[f"story{i}"], 150 * mm, 68 * mm),
                  _table(facts, [TEXT_W / mm / len(facts.columns)] * len(facts.columns), st),
                  Spacer(1, 2 * mm), P(escape(s.ind["reason"]), st["body"])]
         block += [P(f"{w.级别}色预警({escape(w.类型)}):{escape(w.原因)}", st["body"]) for w in s.warnings.itertuples()]
