@@ -100,6 +100,12 @@ def screen_cut(section) -> None:
 
 
 def screen_warnings(section) -> None:
+    counts = content.warning_counts()
+    st.markdown(f"红色 **{counts['红']}** 条、黄色 **{counts['黄']}** 条(红色在前);未填报 {counts['灰']} 条见 PDF 报告与"
+                " Excel 工作簿。")
+    if section.rows.empty:
+        st.markdown(f"截至{content.year}年,{content.scope}没有红色或黄色预警。")
+        return
     rows = pd.DataFrame([report_content.warning_cells(r) for _, r in section.rows.iterrows()])
     style = {lv: f"background-color: {c}; color: white; font-weight: bold" for lv, c in charts.LEVEL_COLORS.items()}
     st.table(rows.style.map(lambda v: style.get(v, ""), subset=["级别"]), hide_index=True)

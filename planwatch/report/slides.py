@@ -214,6 +214,10 @@ class Deck:
         textbox(slide, MARGIN, Inches(1.22), CONTENT_W, Inches(0.4),
                 [f"截至{c.year}年:红色 {counts['红']} 条、黄色 {counts['黄']} 条(红色在前,按类型、地区排列);"
                  f"未填报(灰色){counts['灰']} 条见 PDF 报告与 Excel 工作簿。"], 14, color=MUTED)
+        if section.rows.empty:
+            textbox(slide, MARGIN, CONTENT_TOP + Inches(0.6), CONTENT_W, Inches(1.0),
+                    [f"截至{c.year}年,{c.scope}没有红色或黄色预警。"], 22)
+            return
         rows = pd.DataFrame([warning_cells(r) for _, r in section.rows.iterrows()], columns=list(WARNING_COLUMNS))
         level_colors = {k: v.lstrip("#") for k, v in charts.LEVEL_COLORS.items()}
         fills = {(i, 0): level_colors[lv] for i, lv in enumerate(rows["级别"])}
