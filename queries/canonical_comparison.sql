@@ -7,20 +7,21 @@ WITH RECURSIVE places AS (
     JOIN indicator i USING (indicator_id)
     WHERE f.canonical_id = $canonical
 ),
-ancestors(seed_code, region_code) AS (
-    SELECT r.region_code, r.parent_code FROM region r WHERE r.region_code IN (SELECT region_code FROM places)
-    UNION ALL
-    SELECT a.seed_code, r.parent_code FROM ancestors a JOIN region r USING (region_code) WHERE r.parent_code IS NOT NULL
+ancestors(region_code) AS (  -- the parent, grandparent, ... of every place shown
+    SELECT r.parent_code FROM region r WHERE r.region_code IN (SELECT region_code FROM places)
+    UNION
+    SELECT r.parent_code FROM ancestors a JOIN region r USING (region_code) WHERE r.parent_code IS NOT NULL
 ),
 published AS (
     SELECT v.*
     FROM v_reference v
     WHERE v.canonical_id = $canonical AND v.year <= $year
       AND v.reference_region_code IN (SELECT region_code FROM ancestors)
-    QUALIFY v.year = max(v.year) OVER (PARTITION BY v.reference_region)
+    QUALIFY v.year = max(v.year) OVER (PARTITION BY v.reference_region)  -- conflicting sources are all kept
 )
 SELECT '规划监测值' AS 类别,
-       CASE WHEN n_in_region > 1 THEN region || '(' || plan_group || '规划)' ELSE region END AS 行,
+       CASE WHEN n_in_region > 1 THEN region || '(' || plan_group || '规划)' ELSE region END
+           || CASE WHEN latest_year IS NULL THEN '(无数据)' ELSE '' END AS 行,
        region AS 地区, latest_value AS value, latest_year AS year, unit,
        CASE WHEN latest_year IS NULL THEN '截至' || $year || '年无数据'
             ELSE pw_val(latest_value, unit) || '(' || latest_year || '年)' END AS 数值,
@@ -30,7 +31,7 @@ SELECT '规划监测值' AS 类别,
 FROM places
 UNION ALL
 SELECT '上级地区公开数据',
-       reference_region || '(上级地区,公开数据,' || year || '年)',
+       reference_region || '(上级地区,公开数据)',
        reference_region, value, year, unit, pw_val(value, unit) || '(' || year || '年)',
        NULL, NULL, '上级地区公开数据', published_indicator || '(' || reference_region || ',' || year || '年公开发布)',
        source_kind, NULL, url, snippet, left(reference_region_code, 2), 1, reference_region_code

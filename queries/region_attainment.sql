@@ -1,19 +1,22 @@
 -- title: 各地区达标率
--- description: 截至所选年份每个监测地区的达标率(已达标 ÷ 已评估)及分母构成:各状态指标个数、无数据和定性指标个数;按规划类别、领域、责任单位筛选,不按地区筛选(各地区并列比较),没有符合筛选的指标的地区也列出。
+-- description: 截至所选年份每个监测地区的达标率(已达标 ÷ 已评估)及分母构成:各状态指标个数、无数据和定性指标个数;按规划类别、领域、责任单位筛选,不按地区筛选(各地区并列比较),没有符合筛选的指标的地区也列出;另给出最新值为示例数据的指标数。
 -- params: year, group, domain, unit
 WITH counts AS (
-    PIVOT (SELECT region_code, status FROM filtered_status($year, $group, NULL, $domain, $unit))
+    PIVOT (SELECT region_code, status,
+                  count_if(latest_source_kind = '示例') OVER (PARTITION BY region_code) AS 示例值指标
+           FROM filtered_status($year, $group, NULL, $domain, $unit))
     ON status IN ('已达标', '进展顺利', '进度滞后', '逆向变化', '无数据', '定性') USING count(*)
-    GROUP BY region_code
+    GROUP BY region_code, 示例值指标
 ),
 tallies AS (
     SELECT r.name AS 地区, r.region_code AS 地区代码, r.longitude, r.latitude,
            coalesce(c.已达标, 0) AS 已达标, coalesce(c.进展顺利, 0) AS 进展顺利, coalesce(c.进度滞后, 0) AS 进度滞后,
-           coalesce(c.逆向变化, 0) AS 逆向变化, coalesce(c.无数据, 0) AS 无数据, coalesce(c.定性, 0) AS 定性
+           coalesce(c.逆向变化, 0) AS 逆向变化, coalesce(c.无数据, 0) AS 无数据, coalesce(c.定性, 0) AS 定性,
+           CAST(coalesce(c.示例值指标, 0) AS INTEGER) AS 示例值指标
     FROM region r LEFT JOIN counts c USING (region_code)
     WHERE r.is_seed
 )
 SELECT 地区, round(已达标 / nullif(已评估, 0), 4) AS 达标率, 已达标, 已评估, 进展顺利, 进度滞后, 逆向变化, 无数据, 定性,
-       已评估 + 无数据 + 定性 AS 指标总数, 地区代码, longitude, latitude
+       已评估 + 无数据 + 定性 AS 指标总数, 示例值指标, 地区代码, longitude, latitude
 FROM (SELECT *, 已达标 + 进展顺利 + 进度滞后 + 逆向变化 AS 已评估 FROM tallies)
 ORDER BY 地区代码;
