@@ -1,0 +1,322 @@
+"""The analysts' SQL guard: ordinary and saved queries run; every refusal names its problem, leaves the database
+file byte-for-byte unchanged and creates no file; a runaway query stops within its time limit."""
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import one, rows
+
+from planwatch import cli, guard, saved
+from planwatch.paths import ROOT
+
+YEAR = 2024
+
+
+@pytest.fixture(scope="module")
+def sandbox(demo_db) -> guard.Sandbox:
+    return guard.Sandbox.from_file(demo_db)
+
+
+@pytest.fixture
+def work(demo_db, tmp_path):
+    """A private copy of the demo database, with a fingerprint of the file and of everything in its folder."""
+    db = tmp_path / "db" / "work.duckdb"
+    db.parent.mkdir()
+    shutil.copy(demo_db, db)
+    return db
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _files(*roots: Path) -> set[str]:
+    return {str(p) for root in roots for p in root.rglob("*")}
+
+
+def _cli(capsys, *argv) -> tuple[int, str, str]:
+    code = cli.main(["sql", *argv])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+# --- ordinary queries --------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sql,check", [
+    ("SELECT count(*) AS n FROM v_indicator", "SELECT count(*) FROM v_indicator"),
+    ("select region, count(*) from v_indicator group by region", "SELECT count(DISTINCT region_code) FROM region "
+                                                                 "WHERE is_seed"),
+    ("WITH red AS (SELECT * FROM v_warning WHERE level = '红') SELECT indicator_id FROM red",
+     "SELECT count(*) FROM v_warning WHERE level = '红'"),
+    ("SELECT indicator_id FROM v_status WHERE status = '已达标' UNION SELECT indicator_id FROM v_warning",
+     "SELECT count(*) FROM (SELECT indicator_id FROM v_status WHERE status = '已达标' "
+     "UNION SELECT indicator_id FROM v_warning)"),
+    ("FROM v_attainment_by_region WHERE as_of_year = 2024;", "SELECT count(*) FROM v_attainment_by_region "
+                                                             "WHERE as_of_year = 2024"),
+    ("DESCRIBE v_status_detail", "SELECT count(*) FROM (DESCRIBE v_status_detail)"),
+    ("SELECT * FROM v_reference r JOIN v_indicator i USING (canonical_id)",
+     "SELECT count(*) FROM v_reference r JOIN v_indicator i USING (canonical_id)"),
+])
+def test_ordinary_queries_return_the_rows_of_the_real_views(sandbox, demo_db, sql, check):
+    result = sandbox.run(sql)
+    expected = one(demo_db, check)[0]
+    if "count(*) AS n" in sql:
+        assert result.frame.iloc[0, 0] == expected
+    else:
+        assert result.n_rows == expected > 0
+    assert not result.truncated and result.elapsed < guard.DEFAULT_TIMEOUT
+
+
+def test_named_parameters_bind(sandbox, demo_db):
+    result = sandbox.run("SELECT * FROM v_status_detail WHERE as_of_year = $year AND region = $region",
+                         {"year": YEAR, "region": "张家港市"})
+    assert result.n_rows == one(demo_db, "SELECT count(*) FROM v_status_detail WHERE as_of_year = ? "
+                                         "AND region = '张家港市'", [YEAR])[0]
+    with pytest.raises(guard.QueryRefused, match=r"缺少参数:\$region"):
+        sandbox.run("SELECT * FROM v_indicator WHERE region = $region")
+
+
+def test_large_result_is_capped_and_says_so(sandbox):
+    result = sandbox.run("SELECT * FROM range(1000000)")
+    assert result.n_rows == guard.MAX_ROWS and result.truncated
+
+
+def test_copy_holds_every_public_view_and_nothing_else(sandbox):
+    names = {r[0] for r in sandbox.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert names == set(guard.PUBLIC_VIEWS)
+    settings = dict(sandbox.con.execute("SELECT name, value FROM duckdb_settings() WHERE name IN ("
+                                        "'enable_external_access', 'lock_configuration', 'autoload_known_extensions',"
+                                        "'autoinstall_known_extensions', 'python_enable_replacements')").fetchall())
+    assert settings == {"enable_external_access": "false", "lock_configuration": "true",
+                        "autoload_known_extensions": "false", "autoinstall_known_extensions": "false",
+                        "python_enable_replacements": "false"}
+
+
+# --- saved queries -----------------------------------------------------------------------------------------------------
+
+SAVED = saved.all_queries()
+
+
+def test_at_least_eight_saved_queries():
+    assert len(SAVED) >= 8
+    titles = {q.title for q in SAVED}
+    for wanted in ("连续两年进度滞后的儿童指标", "各通用指标表现最差的地区", "红色预警最多的责任单位", "从未填报的指标",
+                   "与上一年相比状态变化", "各领域达标率", "已达标后回落的指标", "与上级地区公开值的比较"):
+        assert wanted in titles
+
+
+@pytest.mark.parametrize("query", SAVED, ids=[q.name for q in SAVED])
+def test_saved_query_has_a_chinese_header_and_returns_rows(sandbox, query):
+    assert re.search(r"[\u4e00-\u9fff]", query.title) and re.search(r"[\u4e00-\u9fff]", query.description)
+    assert set(guard.check(query.sql).params) == set(query.params)  # the header lists exactly the $parameters
+    result = sandbox.run(query.sql, saved.resolve(query, {}, YEAR))
+    assert result.n_rows > 0
+
+
+def _saved(sandbox, name, **given):
+    query = saved.get(name)
+    return sandbox.run(query.sql, saved.resolve(query, given, YEAR)).frame
+
+
+def test_lagging_two_years_are_children_lagging_in_both_years(sandbox, demo_db):
+    frame = _saved(sandbox, "lagging_children_two_years")
+    expected = {r[0] for r in rows(demo_db, "SELECT s.indicator_id FROM v_status s JOIN v_status p USING (indicator_id) "
+                                            "JOIN v_indicator i USING (indicator_id) WHERE s.as_of_year = ? AND "
+                                            "p.as_of_year = ? - 1 AND s.status = '进度滞后' AND p.status = '进度滞后' "
+                                            "AND i.plan_group = '儿童'", [YEAR, YEAR])}
+    assert set(frame["指标编号"]) == expected and len(frame) == len(expected)
+
+
+def test_worst_region_is_no_better_than_any_other(sandbox, demo_db):
+    frame = _saved(sandbox, "worst_region_per_canonical")
+    rank = {"逆向变化": 1, "进度滞后": 2, "进展顺利": 3, "已达标": 4}
+    for row in frame.itertuples():
+        statuses = [r[0] for r in rows(demo_db, "SELECT status FROM v_status_detail WHERE as_of_year = ? "
+                                                "AND canonical_id = ?", [YEAR, row.通用指标]) if r[0] in rank]
+        assert rank[row.最差地区状态] == min(rank[s] for s in statuses)
+        assert rank[row.最好地区状态] == max(rank[s] for s in statuses)
+
+
+def test_units_red_warnings_count_each_units_red_indicators(sandbox, demo_db):
+    frame = _saved(sandbox, "units_most_red_warnings", region="张家港市").set_index("责任单位")
+    n = one(demo_db, "SELECT count(DISTINCT w.indicator_id) FROM v_warning w JOIN v_indicator i USING (indicator_id) "
+                     "WHERE w.as_of_year = ? AND w.level = '红' AND i.region = '张家港市' "
+                     "AND list_contains(string_split(i.responsible_units, '、'), '市卫健委')", [YEAR])[0]
+    assert frame.loc["市卫健委", "红色预警指标数"] == n
+    assert frame["红色预警指标数"].is_monotonic_decreasing
+
+
+def test_attainment_by_domain_matches_the_view(sandbox, demo_db):
+    frame = _saved(sandbox, "attainment_by_domain").set_index("领域")
+    rate = one(demo_db, "SELECT round(attainment_rate * 100, 1) FROM v_attainment_by_domain "
+                        "WHERE as_of_year = ? AND domain = '健康'", [YEAR])[0]
+    assert frame.loc["健康", "达标率(%)"] == rate
+
+
+# --- the data dictionary -----------------------------------------------------------------------------------------------
+
+def test_every_public_view_column_has_a_chinese_description(demo_db):
+    described = {(r["view"], r["column"]): r["description"] for r in saved.schema_descriptions()}
+    actual = set()
+    for view in guard.PUBLIC_VIEWS:
+        assert described.get((view, ""), "").strip(), f"{view} has no description"
+        for (column,) in rows(demo_db, f"SELECT column_name FROM (DESCRIBE {view})"):
+            actual.add((view, column))
+            assert re.search(r"[\u4e00-\u9fff]", described.get((view, column), "")), f"{view}.{column} undescribed"
+    stale = {k for k in described if k[1] and k not in actual}
+    assert not stale, f"described columns that no longer exist: {sorted(stale)}"
+
+
+# --- refusals: named message, non-zero exit, unchanged file, no file created ------------------------------------------
+
+REFUSALS = {
+    "insert": ("INSERT INTO v_indicator SELECT * FROM v_indicator", "只允许查询语句"),
+    "update": ("UPDATE v_indicator SET name = 'x'", "只允许查询语句"),
+    "delete": ("DELETE FROM v_observation", "只允许查询语句"),
+    "create": ("CREATE TABLE t AS SELECT 1", "只允许查询语句"),
+    "drop": ("DROP TABLE indicator", "只允许查询语句"),
+    "copy_to": ("COPY v_indicator TO '{tmp}/out.csv'", "只允许查询语句"),
+    "copy_query_to": ("COPY (SELECT * FROM v_indicator) TO '{tmp}/out.parquet' (FORMAT parquet)", "只允许查询语句"),
+    "attach": ("ATTACH '{tmp}/other.duckdb' AS other", "只允许查询语句"),
+    "install": ("INSTALL httpfs", "只允许查询语句"),
+    "load": ("LOAD httpfs", "只允许查询语句"),
+    "set": ("SET enable_external_access = true", "只允许查询语句"),
+    "pragma": ("PRAGMA enable_checkpoint_on_shutdown", "只允许查询语句"),
+    "read_csv": ("SELECT * FROM read_csv('/etc/passwd')", "不允许读取文件"),
+    "read_parquet": ("SELECT * FROM read_parquet('{tmp}/*.parquet')", "不允许读取文件"),
+    "read_text": ("SELECT content FROM read_text('/etc/passwd')", "不允许读取文件"),
+    "read_text_scalar": ("SELECT (SELECT read_text('/etc/hostname')) AS x", "不允许读取文件"),
+    "glob": ("SELECT * FROM glob('/etc/*')", "不允许读取文件"),
+    "quoted_path": ("SELECT * FROM '/etc/passwd'", "不允许读取文件"),
+    "quoted_csv_in_join": ("SELECT * FROM v_indicator, 'file.csv'", "不允许读取文件"),
+    "base_table": ("SELECT * FROM indicator", "不是公开视图"),
+    "stacked": ("SELECT 1; DROP TABLE indicator", "只允许一条语句"),
+    "export": ("EXPORT DATABASE '{tmp}/export'", "只允许查询语句"),
+    "checkpoint": ("CHECKPOINT", "只允许查询语句"),
+    "call": ("CALL pragma_version()", "只允许查询语句"),
+    "syntax": ("SELECT *\nFROM v_indicator\nWHERE", "语法错误(第3行"),
+}
+
+
+@pytest.mark.parametrize("name", list(REFUSALS))
+def test_refused_through_the_command_line(work, tmp_path, capsys, name):
+    sql, message = REFUSALS[name]
+    sql = sql.format(tmp=tmp_path)
+    before_sha, before_files = _sha(work), _files(tmp_path)
+    code, out, err = _cli(capsys, sql, "--db", str(work))
+    assert code != 0
+    assert message in err and "Traceback" not in err and out == ""
+    assert _sha(work) == before_sha
+    assert _files(tmp_path) == before_files
+    assert one(work, "SELECT count(*) FROM indicator")[0] > 0
+
+
+# --- the engine's seal, without the parser (what a statement that slipped past the check would meet) -----------------
+
+ENGINE = {
+    "copy_to": "COPY (SELECT 1) TO '{tmp}/slip.csv'",
+    "attach": "ATTACH '{tmp}/slip.duckdb' AS slip",
+    "read_csv": "SELECT * FROM read_csv('/etc/passwd')",
+    "quoted_path": "SELECT * FROM '/etc/passwd'",
+    "glob": "SELECT * FROM glob('/etc/*')",
+    "install": "INSTALL httpfs",
+    "load": "LOAD httpfs",
+    "set": "SET enable_external_access = true",
+    "unlock": "SET lock_configuration = false",
+    "export": "EXPORT DATABASE '{tmp}/slip_export'",
+}
+
+
+@pytest.mark.parametrize("name", list(ENGINE))
+def test_sealed_copy_refuses_even_unchecked_statements(sandbox, tmp_path, name):
+    before = _files(tmp_path)
+    with pytest.raises(guard.QueryRefused):
+        sandbox.execute(ENGINE[name].format(tmp=tmp_path))
+    assert _files(tmp_path) == before
+
+
+def test_unchecked_writes_are_rolled_back(sandbox):
+    sandbox.execute("DROP TABLE v_indicator")
+    sandbox.execute("CREATE TABLE slipped AS SELECT 1")
+    sandbox.execute("CHECKPOINT")
+    assert sandbox.run("SELECT count(*) FROM v_indicator").frame.iloc[0, 0] > 0
+    with pytest.raises(guard.QueryRefused, match="不是公开视图"):
+        sandbox.run("SELECT * FROM slipped")
+    assert "slipped" not in {r[0] for r in sandbox.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+
+
+# --- time limit --------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sql", [
+    "SELECT count(*) FROM v_status a, v_status b, v_status c, v_status d",
+    "SELECT count(*) FROM range(10000000000) t(x) WHERE x % 7 = 3",
+])
+def test_runaway_query_is_stopped_within_its_limit(sandbox, sql):
+    start = time.perf_counter()
+    with pytest.raises(guard.QueryRefused, match=r"查询超时\(1秒\)"):
+        sandbox.run(sql, timeout=1)
+    assert time.perf_counter() - start < 1 + 1.0
+    assert sandbox.run("SELECT 1").n_rows == 1  # the copy is usable afterwards
+
+
+def test_runaway_query_on_the_command_line_stops_at_the_default_five_seconds(work, capsys):
+    before = _sha(work)
+    start = time.perf_counter()
+    code, out, err = _cli(capsys, "SELECT count(*) FROM range(10000000000) t(x) WHERE x % 7 = 3", "--db", str(work))
+    elapsed = time.perf_counter() - start
+    assert code != 0 and "查询超时(5秒)" in err
+    assert elapsed < guard.DEFAULT_TIMEOUT + 2.5  # includes copying the views (about 0.5 s)
+    assert _sha(work) == before
+
+
+# --- command line ------------------------------------------------------------------------------------------------------
+
+def test_command_line_prints_the_table(work, capsys):
+    code, out, err = _cli(capsys, "SELECT region, count(*) AS n FROM v_indicator GROUP BY region ORDER BY n DESC",
+                          "--db", str(work))
+    assert code == 0
+    lines = out.strip().splitlines()
+    n_regions = one(work, "SELECT count(DISTINCT region) FROM v_indicator")[0]
+    assert len(lines) == 1 + n_regions and lines[0].split() == ["region", "n"]
+    top = one(work, "SELECT region, count(*) AS n FROM v_indicator GROUP BY region ORDER BY n DESC LIMIT 1")
+    assert lines[1].split() == [top[0], str(top[1])]
+    assert f"共 {n_regions} 行" in err
+
+
+def test_command_line_runs_a_saved_query_with_parameters(work, capsys):
+    code, out, err = _cli(capsys, "--saved", "attainment_by_domain", "--param", "year=2023", "--db", str(work))
+    assert code == 0 and "各领域达标率:共" in err
+    rate = one(work, "SELECT round(attainment_rate * 100, 1) FROM v_attainment_by_domain "
+                     "WHERE as_of_year = 2023 AND domain = '健康'")[0]
+    health = next(line for line in out.splitlines() if line.split()[0] == "健康")
+    assert health.split()[1] == f"{rate:g}"
+
+
+def test_command_line_unknown_saved_query_is_named(work, capsys):
+    code, _, err = _cli(capsys, "--saved", "no_such_query", "--db", str(work))
+    assert code == 2 and "没有名为“no_such_query”的常用查询" in err
+
+
+def test_command_line_as_a_process_exits_non_zero_without_traceback(work):
+    before = _sha(work)
+    done = subprocess.run([sys.executable, "-m", "planwatch", "sql", "SELECT 1; DROP TABLE indicator", "--db",
+                           str(work), "--timeout", "3"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "只允许一条语句" in done.stderr and "Traceback" not in done.stderr
+    assert _sha(work) == before
+    done = subprocess.run([sys.executable, "-m", "planwatch", "sql", "SELECT count(*) AS n FROM v_warning", "--db",
+                           str(work)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.split() == ["n", str(one(work, "SELECT count(*) FROM v_warning")[0])]
+
+
+def test_schema_file_is_well_formed():
+    with saved.SCHEMA_FILE.open(encoding="utf-8", newline="") as fh:
+        header = next(csv.reader(fh))
+    assert header == ["view", "column", "description"]
