@@ -154,3 +154,31 @@ def test_login_upload_preview_confirm_and_undo(server, page, tmp_path):
     page.goto(url + "/indicator?id=pingyang-women-k04&year=2024")
     expect(body.locator("h1")).to_have_text("县级人大代表中女性比例")
     expect(body.get_by_text("23.45%(2024年)")).to_have_count(0)
+
+
+def test_explorer_runs_a_saved_query_and_downloads_its_csv(server, page, demo_db):
+    import pandas as pd
+
+    from planwatch import guard, saved
+
+    query = next(q for q in saved.all_queries() if q.title == "红色预警最多的责任单位")
+    sandbox = guard.Sandbox.from_file(demo_db)
+    year = int(sandbox.run(saved.DEFAULT_YEAR_SQL).frame.iloc[0, 0])
+    expected = sandbox.run(query.sql, saved.resolve(query, {}, year)).frame
+    url, _ = server
+    page.goto(url + "/explorer")
+    expect(main(page).locator("h1")).to_have_text("数据探索")
+    main(page).get_by_text(query.title, exact=True).click()
+    expect(main(page).locator("h3")).to_have_text(query.title)
+    page.wait_for_url("**saved=*")
+    rows_metric = main(page).locator("[data-testid='stMetric']").filter(has_text="行数")
+    expect(rows_metric.locator("[data-testid='stMetricValue']")).to_have_text(f"{len(expected):,}")
+    with page.expect_download() as info:
+        main(page).get_by_role("button", name="下载 CSV").click()
+    download = info.value
+    assert download.suggested_filename == f"{query.title}.csv"
+    got = pd.read_csv(download.path(), encoding="utf-8-sig")
+    assert list(got.columns) == list(expected.columns)
+    assert len(got) == len(expected) > 0
+    assert got[["地区", "责任单位", "红色预警指标数"]].values.tolist() == \
+        expected[["地区", "责任单位", "红色预警指标数"]].values.tolist()

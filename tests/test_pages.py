@@ -366,3 +366,59 @@ def test_reports_presentation_mode_pages_through_the_slides(app_db):
     at = open_page("reports", year="2024", present="1", slide="999")  # clamped to the last slide
     assert at.title[0].value.startswith("方法说明")
     assert not at.exception
+
+
+# --- 数据探索 --------------------------------------------------------------------------------------------------------
+
+def test_explorer_runs_the_query_in_the_url(app_db):
+    sql = "SELECT region, count(*) AS n FROM v_indicator GROUP BY region ORDER BY n DESC"
+    at = open_page("explorer", sql=sql)
+    n_regions = one(app_db, "SELECT count(DISTINCT region) FROM v_indicator")[0]
+    assert {m.label: m.value for m in at.metric}["行数"] == str(n_regions)
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["region", "n"] and len(table) == n_regions
+    assert at.text_area(key="sql").value == sql
+    assert [b.label for b in at.get("download_button")] == ["下载 CSV", "下载 Excel", "下载 Parquet"]
+    assert len(at.get("vega_lite_chart")) == 1  # a category and a number: the quick chart
+
+
+@pytest.mark.parametrize("sql,message", [
+    ("DROP TABLE indicator", "只允许查询语句"),
+    ("SELECT * FROM read_csv('/etc/passwd')", "不允许读取文件"),
+    ("SELECT 1; SELECT 2", "只允许一条语句"),
+    ("SELECT * FROM v_indicator WHERE", "语法错误(第1行"),
+])
+def test_explorer_refused_query_in_the_url_shows_the_message(app_db, sql, message):
+    at = open_page("explorer", sql=sql)
+    assert any(message in e.value for e in at.error)
+    assert not at.dataframe and not at.exception
+    assert one(app_db, "SELECT count(*) FROM indicator")[0] > 0
+
+
+def test_explorer_saved_query_with_parameters(app_db):
+    at = open_page("explorer", saved="各领域达标率", p_year="2023")
+    assert at.radio(key="saved").value == "attainment_by_domain"
+    assert at.subheader[0].value == "各领域达标率"
+    table = at.dataframe[0].value.set_index("领域")
+    n_domains, rate = one(app_db, "SELECT count(*), max(round(attainment_rate * 100, 1)) FILTER (WHERE domain = '健康') "
+                                  "FROM v_attainment_by_domain WHERE as_of_year = 2023")
+    assert len(table) == n_domains and table.loc["健康", "达标率(%)"] == rate
+    at.selectbox(key="p_year").set_value(2024).run()
+    rate_2024 = one(app_db, "SELECT round(attainment_rate * 100, 1) FROM v_attainment_by_domain "
+                            "WHERE as_of_year = 2024 AND domain = '健康'")[0]
+    assert at.dataframe[0].value.set_index("领域").loc["健康", "达标率(%)"] == rate_2024
+
+
+def test_explorer_saved_query_opens_in_the_editor(app_db):
+    at = open_page("explorer", saved="从未填报的指标")
+    n = len(at.dataframe[0].value)
+    at.button(key="edit_saved").click().run()
+    assert at.text_area(key="sql").value.startswith("SELECT i.region AS 地区")
+    assert {m.label: m.value for m in at.metric}["行数"] == str(n)
+
+
+def test_explorer_data_dictionary_describes_every_column(app_db):
+    at = open_page("explorer", tab="数据字典", view="v_warning")
+    table = at.dataframe[0].value
+    assert list(table["列"]) == ["indicator_id", "as_of_year", "level", "kind", "reason"]
+    assert table["说明"].str.len().gt(0).all()
