@@ -41,8 +41,6 @@ def present() -> None:
         .stMainBlockContainer p, .stMainBlockContainer li {font-size: 1.45rem !important; line-height: 1.6;}
         .stMainBlockContainer [data-testid="stTable"] td, .stMainBlockContainer [data-testid="stTable"] th
             {font-size: 1.1rem !important; line-height: 1.4;}
-        [data-testid="stMetricValue"] {font-size: 5rem !important;}
-        [data-testid="stMetricLabel"] p {font-size: 1.5rem !important;}
     </style>""")
     total = len(sections)
     if "present_slide" not in st.session_state:
@@ -74,7 +72,9 @@ def present() -> None:
 
 
 def big_chart(chart, size: int = 22) -> None:
-    st.altair_chart(charts.themed(chart, size=size), width="stretch")
+    # labels carry the 达标率 and its denominator: allow them more room than the pages' charts do
+    themed = charts.themed(chart, size=size).configure_axis(labelFontSize=size, titleFontSize=size, labelLimit=560)
+    st.altair_chart(themed, width="stretch")
 
 
 def screen_title(section) -> None:
@@ -88,8 +88,10 @@ def screen_title(section) -> None:
 def screen_headline(section) -> None:
     h, counts = content.headline, content.warning_counts()
     left, right = st.columns([2, 3])
-    left.metric(f"达标率(已达标 {h['n_met']} / 已评估 {h['n_assessed']})", content.rate_text())
-    left.markdown(content.denominator_text() + "。")
+    left.markdown(f"<div style='font-size:7rem;font-weight:700;line-height:1.1;color:{charts.STATUS_COLORS['已达标']}'>"
+                  f"{content.rate_text()}</div>", unsafe_allow_html=True)
+    left.markdown(f"**达标率:已达标 {h['n_met']} ÷ 已评估 {h['n_assessed']}**")
+    left.markdown(content.excluded_text())
     left.markdown(f"预警:红色 **{counts['红']}** 条、黄色 **{counts['黄']}** 条、未填报 **{counts['灰']}** 条。")
     with right:
         big_chart(render.headline_chart(content, width=None))

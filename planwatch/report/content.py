@@ -117,6 +117,10 @@ class ReportContent:
         return (f"已达标 {h['n_met']} 项 ÷ 已评估 {h['n_assessed']} 项;另有无数据 {h['n_no_data']} 项、"
                 f"定性目标 {h['n_qualitative']} 项不计入分母(共 {h['n_indicators']} 项指标)")
 
+    def excluded_text(self) -> str:
+        h = self.headline
+        return f"无数据 {h['n_no_data']} 项、定性目标 {h['n_qualitative']} 项不计入分母;共 {h['n_indicators']} 项指标。"
+
     def warning_counts(self) -> dict[str, int]:
         counts = self.warnings["级别"].value_counts()
         return {level: int(counts.get(level, 0)) for level in LEVEL_ORDER}

@@ -82,7 +82,7 @@ def headline_chart(content: ReportContent, width: int | None = 760) -> alt.Chart
     base = alt.Chart(counts).encode(y=alt.Y("status:N", sort=charts.STATUS_ORDER, title=None),
                                     x=alt.X("n:Q", title="指标数"))
     bars = base.mark_bar().encode(color=alt.Color("status:N", scale=charts.status_scale(), legend=None))
-    text = base.mark_text(align="left", dx=8).encode(text="n:Q")
+    text = base.mark_text(align="left", dx=8, fontSize=24).encode(text="n:Q")
     chart = alt.layer(bars, text).properties(height=420)
     return chart.properties(width=width) if width else chart
 

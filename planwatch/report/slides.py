@@ -199,7 +199,7 @@ class Deck:
                 color=charts.STATUS_COLORS["已达标"].lstrip("#"))
         textbox(slide, MARGIN, CONTENT_TOP + Inches(1.85), Inches(4.7), Inches(3.8), [
             [(f"达标率:已达标 {h['n_met']} ÷ 已评估 {h['n_assessed']}", 20, True, INK)],
-            f"无数据 {h['n_no_data']} 项、定性目标 {h['n_qualitative']} 项不计入分母;共 {h['n_indicators']} 项指标。",
+            c.excluded_text(),
             f"预警:红色 {counts['红']} 条、黄色 {counts['黄']} 条、未填报 {counts['灰']} 条。"], 18, space_after=12)
         picture(slide, self.pngs["headline"], Inches(5.4), CONTENT_TOP + Inches(0.15), Inches(7.4), Inches(5.45))
 
