@@ -75,7 +75,10 @@ measured AS (
     SELECT *,
         pw_met(op, latest_value, goal, ref_value, better, tol) AS met,
         CASE
-            WHEN latest_year <= ref_year OR abs(goal - ref_value) < 1e-9 THEN NULL
+            -- no way to go when the start already meets the target (a ceiling kept, a floor already reached):
+            -- the question is then only whether it stays met
+            WHEN latest_year <= ref_year OR abs(goal - ref_value) < 1e-9
+                 OR pw_met(op, ref_value, goal, ref_value, better, tol) THEN NULL
             WHEN op IN ('>=', '>', '<=', '<') THEN (latest_value - ref_value) / (goal - ref_value)
             WHEN op IN ('=', '~') THEN (abs(ref_value - goal) - abs(latest_value - goal)) / abs(ref_value - goal)
         END AS progress,
