@@ -82,32 +82,53 @@ def param_inputs(names: tuple[str, ...], query: saved.SavedQuery | None, default
     return values
 
 
+def _year_like(frame: pd.DataFrame, column: str) -> bool:
+    name = str(column).lower()
+    if "year" in name or "年" in name or name.endswith("_id") or "编号" in name:
+        return True
+    values = frame[column].dropna()
+    return pd.api.types.is_integer_dtype(values) and len(values) > 0 and values.between(1900, 2100).all()
+
+
 def quick_chart(frame: pd.DataFrame, key: str) -> None:
-    """Bars of a numeric column per category, when the result has both."""
+    """Bars of a numeric column (or the row count) per category, when the result has a category column."""
     categories = [c for c in frame.columns if pd.api.types.is_string_dtype(frame[c]) and frame[c].nunique() > 1]
     numbers = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])
                and not pd.api.types.is_bool_dtype(frame[c]) and frame[c].notna().any()]
     if not categories or not numbers or len(frame) < 2:
         return
+    count = "(行数)"
+    measures = [c for c in numbers if not _year_like(frame, c)] + [count] + [c for c in numbers if _year_like(frame, c)]
     with st.expander("图表", expanded=True, icon=":material/bar_chart:"):
         left, middle, right = st.columns(3)
         few = [c for c in categories if frame[c].nunique() <= CHART_MAX_BARS]
         category = left.selectbox("类别", categories, index=categories.index((few or categories)[0]),
                                   key=f"{key}_cat")
-        value = middle.selectbox("数值", numbers, key=f"{key}_val")
+        # one row per category: its number; several: a count-like number adds up, anything else is counted
+        first = measures[0]
+        count_like = first != count and ("数" in str(first) or str(first).lower() == "n"
+                                         or str(first).lower().startswith(("n_", "count")))
+        default = first if frame[category].is_unique or count_like else count
+        value = middle.selectbox("数值", measures, index=measures.index(default), key=f"{key}_val",
+                                 help="“(行数)”:每个类别的行数;年份和编号列排在最后")
         ratio_like = any(s in str(value) for s in ("率", "%", "比", "rate", "ratio", "progress"))
         how = right.selectbox("同类多行时", ["合计", "平均", "最大", "最小"], index=1 if ratio_like else 0,
-                              key=f"{key}_agg")
-        agg = {"合计": "sum", "平均": "mean", "最大": "max", "最小": "min"}[how]
-        data = (frame[[category, value]].dropna().groupby(category, as_index=False)[value].agg(agg)
-                .sort_values(value, ascending=False))
+                              key=f"{key}_agg", disabled=value == count)
+        if value == count:
+            data = frame.groupby(category, as_index=False).size().rename(columns={"size": count})
+            title = "行数"
+        else:
+            agg = {"合计": "sum", "平均": "mean", "最大": "max", "最小": "min"}[how]
+            data = frame[[category, value]].dropna().groupby(category, as_index=False)[value].agg(agg)
+            title = f"{value}({how})"
+        data = data.sort_values(value, ascending=False)
         shown = data.head(CHART_MAX_BARS)
         if len(data) > CHART_MAX_BARS:
             st.caption(f"共 {len(data)} 类,图中只画数值最大的 {CHART_MAX_BARS} 类。")
         chart = alt.Chart(shown).mark_bar(color=charts.STATUS_COLORS["进展顺利"]).encode(
             y=alt.Y(f"{category}:N", sort="-x", title=None),
-            x=alt.X(f"{value}:Q", title=f"{value}({how})"),
-            tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q", format=",.4~f")],
+            x=alt.X(f"{value}:Q", title=title),
+            tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q", format=",.4~f", title=title)],
         ).properties(height=max(80, 28 * len(shown)))
         st.altair_chart(charts.themed(chart, size=13), width="stretch")
 

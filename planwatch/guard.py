@@ -4,13 +4,14 @@ Used by the 数据探索 page and by `python -m planwatch sql`. The layers, in o
 
 1. Text: not empty, at most MAX_SQL_CHARS characters.
 2. Tokens (sqlglot, dialect duckdb): exactly one statement (``只允许一条语句``); it must start like a query
-   (SELECT, WITH, FROM, VALUES, DESCRIBE, SUMMARIZE, PIVOT or a parenthesis), so EXPORT, CHECKPOINT, CALL, COPY,
+   (SELECT, WITH, FROM, VALUES, DESCRIBE, SUMMARIZE or a parenthesis), so EXPORT, CHECKPOINT, CALL, COPY,
    SET, PRAGMA, ATTACH, INSTALL, LOAD … are refused by name (``只允许查询语句``).
 3. Parse (sqlglot): a syntax error names its line and column; the statement must be a query (SELECT,
-   WITH … SELECT, UNION/INTERSECT/EXCEPT of queries, VALUES, DESCRIBE/SUMMARIZE of a public view, PIVOT).
+   WITH … SELECT, UNION/INTERSECT/EXCEPT of queries, VALUES, DESCRIBE/SUMMARIZE of a public view).
 4. Tree: no write, DDL or command node anywhere; every table is a public view or a CTE of the same query (so a
    quoted path FROM '/etc/passwd' or "file.csv" is refused); table functions only range, generate_series, unnest;
-   no file, glob, query() or getenv function anywhere; parameters only named ($year).
+   no file, glob, query() or getenv function anywhere; parameters only named ($year). Then DuckDB's own parser
+   must agree: exactly one statement, of type SELECT.
 5. Engine: the query never sees the real database. It runs on an in-memory DuckDB holding copies of the public
    views (loaded via Arrow, same names), with extension autoload/autoinstall off, no spilling to disk, then
    ``enable_external_access = false``, ``python_enable_replacements = false`` and ``lock_configuration = true``:
@@ -46,11 +47,17 @@ FORBIDDEN_FUNCTIONS = frozenset({"glob", "query", "query_table", "sniff_csv", "g
                                  "postgres_scan", "mysql_scan", "duckdb_secrets", "which_secret", "load_aws_credentials"})
 FORBIDDEN_PREFIXES = ("read_", "parquet_", "sqlite_", "postgres_", "mysql_", "st_read", "iceberg_", "delta_")
 QUERY_STARTS = {TokenType.SELECT, TokenType.WITH, TokenType.FROM, TokenType.VALUES, TokenType.DESCRIBE,
-                TokenType.SUMMARIZE, TokenType.PIVOT, TokenType.UNPIVOT, TokenType.L_PAREN}
+                TokenType.SUMMARIZE, TokenType.L_PAREN}
 # statements sqlglot reads as plain words: named as refused commands rather than as typos
 COMMAND_WORDS = frozenset({"CHECKPOINT", "FORCE", "EXPORT", "IMPORT", "UPDATE_EXTENSIONS", "LOAD", "CALL", "RESET",
-                           "VACUUM", "EXPLAIN", "PREPARE", "EXECUTE", "DEALLOCATE", "ABORT", "START", "END"})
-QUERY_ROOTS = (exp.Select, exp.SetOperation, exp.Values, exp.Describe, exp.Summarize, exp.Pivot)
+                           "VACUUM", "EXPLAIN", "PREPARE", "EXECUTE", "DEALLOCATE", "ABORT", "START", "END",
+                           "PIVOT", "UNPIVOT"})
+# PIVOT as a statement is several statements in DuckDB (it creates an enum type first): refused by name;
+# SELECT … FROM … PIVOT (…) is an ordinary query
+QUERY_ROOTS = (exp.Select, exp.SetOperation, exp.Values, exp.Describe, exp.Summarize)
+SYNTAX_HINTS = (  # sqlglot's descriptions, in words an analyst reads
+    ("Required keyword", "语句不完整"), ("Expecting )", "缺少右括号"), ("Expecting (", "缺少左括号"),
+    ("Invalid expression / Unexpected token", "无法识别的写法"), ("Unexpected token", "无法识别的写法"))
 FORBIDDEN_NODES = tuple(getattr(exp, name) for name in (
     "Insert", "Update", "Delete", "Merge", "Create", "Drop", "Alter", "Copy", "Command", "Set", "Pragma", "Attach",
     "Detach", "Install", "Use", "Transaction", "Commit", "Rollback", "Analyze", "Export", "Refresh", "Grant",
@@ -62,6 +69,10 @@ MAX_ROWS = 200_000
 MAX_SQL_CHARS = 20_000
 MEMORY_LIMIT = "1GB"
 DATA_VERSION_SQL = "SELECT max(batch_id), count(undone_at), count(*) FROM import_batch"
+
+
+_PARSER = duckdb.connect(":memory:", config={"enable_external_access": False})  # only ever parses, never runs
+_PARSER_LOCK = threading.Lock()
 
 
 class QueryRefused(Exception):
@@ -132,9 +143,7 @@ def check(sql: str) -> Checked:
     try:
         tree = sqlglot.parse_one(sql, dialect="duckdb")
     except ParseError as exc:
-        first = exc.errors[0] if exc.errors else {}
-        where = f"(第{first['line']}行第{first['col']}列附近)" if first.get("line") else ""
-        raise QueryRefused(f"语法错误{where}:{first.get('description') or _short(str(exc))}") from None
+        raise QueryRefused(_syntax_message(exc)) from None
     if not isinstance(tree, QUERY_ROOTS):
         raise QueryRefused(f"只允许查询语句(SELECT 或 WITH … SELECT):不允许 {_statement_word(statements[0])}。")
 
@@ -157,7 +166,32 @@ def check(sql: str) -> Checked:
                 params.append(name)
     if isinstance(tree, (exp.Describe, exp.Summarize)) and not list(tree.find_all(exp.Table)):
         raise QueryRefused("DESCRIBE / SUMMARIZE 只能用于公开视图,例如 DESCRIBE v_indicator。")
+    _duckdb_statement(sql)
     return Checked(sql, tuple(params))
+
+
+def _syntax_message(exc: ParseError) -> str:
+    first = exc.errors[0] if exc.errors else {}
+    description = first.get("description") or _short(str(exc))
+    hint = next((zh for en, zh in SYNTAX_HINTS if description.startswith(en)), "")
+    where = f"(第{first['line']}行第{first['col']}列附近)" if first.get("line") else ""
+    near = (first.get("highlight") or "").strip()
+    text = f"语法错误{where}:" + (f"“{_short(near, 40)}”处" if near else "") + (hint or "无法解析")
+    return text + f"。(解析器提示:{_short(description, 120)})"
+
+
+def _duckdb_statement(sql: str) -> None:
+    """DuckDB's own parser must agree: exactly one statement, and it is a SELECT."""
+    with _PARSER_LOCK:
+        try:
+            statements = _PARSER.extract_statements(sql)
+        except duckdb.Error as exc:
+            raise QueryRefused(f"语法错误:{_short(str(exc), 300)}") from None
+    if len(statements) != 1:
+        raise QueryRefused(f"只允许一条语句:这里有 {len(statements)} 条。")
+    kind = statements[0].type
+    if kind != duckdb.StatementType.SELECT:
+        raise QueryRefused(f"只允许查询语句(SELECT 或 WITH … SELECT):不允许 {kind.name}。")
 
 
 def _func_name(node: exp.Func) -> str:

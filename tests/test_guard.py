@@ -219,6 +219,28 @@ def test_refused_through_the_command_line(work, tmp_path, capsys, name):
     assert one(work, "SELECT count(*) FROM indicator")[0] > 0
 
 
+def test_duckdb_parser_must_agree_on_one_select():
+    for sql, message in [("COPY (SELECT 1) TO 'x.csv'", "只允许查询语句"), ("CHECKPOINT", "只允许查询语句"),
+                         ("SELECT 1; SELECT 2", "只允许一条语句"), ("SELEC 1", "语法错误")]:
+        with pytest.raises(guard.QueryRefused, match=message):
+            guard._duckdb_statement(sql)
+    guard._duckdb_statement("WITH t AS (SELECT 1) SELECT * FROM t")
+
+
+def test_messages_name_the_problem_in_chinese():
+    cases = {"SELECT *\nFROM v_indicator\nWHERE": "语法错误(第3行第5列附近):“WHERE”处语句不完整",
+             "SELECT (1": "缺少右括号",
+             "selec 1": "语法错误(第1行第1列):无法识别“selec”",
+             "PIVOT v_status ON status": "只允许查询语句",
+             "SELECT ?": "只支持命名参数",
+             "": "请输入查询语句",
+             "SELECT * FROM information_schema.tables": "不是公开视图"}
+    for sql, message in cases.items():
+        with pytest.raises(guard.QueryRefused) as refused:
+            guard.check(sql)
+        assert message in str(refused.value), (sql, str(refused.value))
+
+
 # --- the engine's seal, without the parser (what a statement that slipped past the check would meet) -----------------
 
 ENGINE = {
