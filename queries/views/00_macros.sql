@@ -2,7 +2,8 @@
 
 -- A number as a reader writes it: at most two decimals, no trailing zeros (53 / 53.5 / 7.25).
 CREATE OR REPLACE MACRO pw_num(x) AS
-    CASE WHEN x IS NULL THEN '—' ELSE regexp_replace(printf('%.2f', x), '\.?0+$', '') END;
+    -- (+ 0.0 turns a rounded -0 into 0)
+    CASE WHEN x IS NULL THEN '—' ELSE regexp_replace(printf('%.2f', round(x, 2) + 0.0), '\.?0+$', '') END;
 
 -- A value with its unit as a reader writes it: 53%, 7/10万 (unit 1/10万), 8.7‰ (a table printing "1/‰").
 CREATE OR REPLACE MACRO pw_val(x, unit) AS
