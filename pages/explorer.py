@@ -28,7 +28,7 @@ def sandbox(version: tuple) -> guard.Sandbox:
     return guard.Sandbox(ui.connection())
 
 
-@st.cache_data(show_spinner="正在查询……", max_entries=32)
+@st.cache_data(show_spinner="正在查询……", max_entries=16, ttl=3600)  # up to MAX_ROWS rows each
 def _run(sql: str, params: tuple, version: tuple) -> tuple[guard.Result | None, str | None]:
     """A result or the refusal message; timeouts raise, so they are not cached (a later try may be faster)."""
     try:

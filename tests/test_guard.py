@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import one, rows
+from conftest import import_rows, one, rows
 
 from planwatch import cli, guard, saved
 from planwatch.paths import ROOT
@@ -98,6 +98,18 @@ def test_copy_holds_every_public_view_and_nothing_else(sandbox):
     assert settings == {"enable_external_access": "false", "lock_configuration": "true",
                         "autoload_known_extensions": "false", "autoinstall_known_extensions": "false",
                         "python_enable_replacements": "false"}
+
+
+def test_copy_is_keyed_on_the_data_version(fresh_db):
+    before = guard.Sandbox.from_file(fresh_db)
+    assert before.run("SELECT count(*) FROM v_observation").frame.iloc[0, 0] == 0
+    indicator = one(fresh_db, "SELECT indicator_id FROM v_indicator WHERE target_op = '>=' LIMIT 1")[0]
+    assert import_rows(fresh_db, [(indicator, 2023, 50)]) == 0
+    after = guard.Sandbox.from_file(fresh_db)
+    assert after.version != before.version
+    assert after.version == tuple(one(fresh_db, guard.DATA_VERSION_SQL))
+    assert after.run("SELECT value FROM v_observation").frame["value"].tolist() == [50]
+    assert before.run("SELECT count(*) FROM v_observation").frame.iloc[0, 0] == 0  # a copy, not a window
 
 
 # --- saved queries -----------------------------------------------------------------------------------------------------
