@@ -80,7 +80,7 @@ def test_slides_have_charts_and_demo_label_everywhere(files):
         assert "示例数据" in slide_text(slide), f"slide {number} does not say 示例数据"
 
 
-def test_slides_list_every_red_and_yellow_warning_red_first(files, demo_db):
+def test_slides_list_the_most_urgent_warnings_red_first(files, demo_db):
     prs = Presentation(io.BytesIO(files["pptx"]))
     rows = []
     for slide in prs.slides:
@@ -89,7 +89,10 @@ def test_slides_list_every_red_and_yellow_warning_red_first(files, demo_db):
             assert [c.text for c in table.rows[0].cells] == ["级别", "地区", "指标", "原因"]
             rows += [[c.text for c in r.cells] for r in list(table.rows)[1:]]
     n_listed = one(demo_db, "SELECT count(*) FROM v_warning WHERE as_of_year = ? AND level IN ('红', '黄')", [YEAR])[0]
-    assert len(rows) == n_listed > 0
+    n_slides = sum(slide.shapes.title.text_frame.text.startswith("预警清单") for slide in prs.slides)
+    assert 0 < len(rows) <= n_listed and n_slides <= 4  # a meeting deck; the PDF and workbook list them all
+    if len(rows) < n_listed:
+        assert f"其余 {n_listed - len(rows)} 条" in "".join(slide_text(s) for s in prs.slides)
     levels = [r[0] for r in rows]
     assert levels == sorted(levels, key=["红", "黄"].index)
     first = one(demo_db, "SELECT i.name, w.reason FROM v_warning w JOIN v_indicator i USING (indicator_id) "

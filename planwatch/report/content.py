@@ -174,6 +174,7 @@ class Section:
     title: str
     rows: pd.DataFrame | None = None   # the rows of a table that is split across slides
     story: Story | None = None
+    not_shown: int = 0  # warnings left off the slides (they are all in the PDF and the workbook)
 
 
 def text_width(text) -> float:
@@ -230,6 +231,9 @@ def warning_row_height(row) -> float:
     return row_height(warning_cells(row), WARNING_COLUMNS, WARNING_PT)
 
 
+MAX_WARNING_SLIDES = 4
+
+
 def outline(content: ReportContent, warning_budget: float = WARNING_HEIGHT, units_per_slide: int = 13) -> list[Section]:
     """The slides in order; the presentation mode shows the same sections as screens."""
     sections = [Section("title", content.title),
@@ -238,10 +242,12 @@ def outline(content: ReportContent, warning_budget: float = WARNING_HEIGHT, unit
                 Section("domain", "各领域指标状态与达标率"),
                 Section("region", "各地区指标状态与达标率")]
     listed = content.listed_warnings()
-    pages = paginate(listed, warning_row_height, warning_budget)
+    # a meeting deck shows the most urgent warnings (red first); the handout and workbook carry the full list
+    pages = paginate(listed, warning_row_height, warning_budget)[:MAX_WARNING_SLIDES]
+    not_shown = len(listed) - sum(len(page) for page in pages)
     for i, page in enumerate(pages, start=1):
         suffix = f"({i}/{len(pages)})" if len(pages) > 1 else ""
-        sections.append(Section("warnings", f"预警清单{suffix}", rows=page))
+        sections.append(Section("warnings", f"预警清单{suffix}", rows=page, not_shown=not_shown))
     units = content.units
     n_unit_pages = max(1, math.ceil(len(units) / units_per_slide))
     for i in range(n_unit_pages):

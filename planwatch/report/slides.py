@@ -212,8 +212,10 @@ class Deck:
     def _warnings(self, slide, section):
         c, counts = self.content, self.content.warning_counts()
         textbox(slide, MARGIN, Inches(1.22), CONTENT_W, Inches(0.4),
-                [f"截至{c.year}年:红色 {counts['红']} 条、黄色 {counts['黄']} 条(红色在前,按类型、地区排列);"
-                 f"未填报(灰色){counts['灰']} 条见 PDF 报告与 Excel 工作簿。"], 14, color=MUTED)
+                [f"截至{c.year}年:红色 {counts['红']} 条、黄色 {counts['黄']} 条(红色在前,按类型、地区排列)"
+                 + (f",幻灯片列出前 {counts['红'] + counts['黄'] - section.not_shown} 条,其余 {section.not_shown} 条"
+                    if section.not_shown else "")
+                 + f";未填报(灰色){counts['灰']} 条。完整清单见 PDF 报告与 Excel 工作簿。"], 14, color=MUTED)
         if section.rows.empty:
             textbox(slide, MARGIN, CONTENT_TOP + Inches(0.6), CONTENT_W, Inches(1.0),
                     [f"截至{c.year}年,{c.scope}没有红色或黄色预警。"], 22)
