@@ -19,6 +19,7 @@ INDICATOR_COLUMNS = [
     "name_line", "canonical_id", "note",
 ]
 UNIT_COLUMNS = ["indicator_id", "unit_as_written", "position", "role", "line", "quote"]
+ASSIGNMENT_COLUMNS = ["indicator_id", "unit_name", "role", "decided_by", "note"]
 DIRECTIONS = {"higher", "lower", "keep", "qualitative"}
 NUMERIC_OPS = {">=", "<=", ">", "<", "=", "~"}
 TARGET_OPS = NUMERIC_OPS | {"maintain", "qualitative"}
@@ -202,6 +203,9 @@ def load(data_dir: Path = DATA_DIR, seeds: Path | None = None) -> Catalogue:
                           "unit_as_written": u["unit_as_written"], "position": u["position"], "role": u["role"],
                           "provenance": "规划列明", "line": u["line"], "quote": u["quote"]})
 
+    _assignments(chk, data_dir / "unit_assignments.csv", table("unit_assignments.csv"),
+                 {r["indicator_id"]: r["plan_id"] for r in indicators}, {p["plan_id"]: p for p in plans},
+                 alias_map, units, links)
     if chk.problems:
         raise CatalogueError(chk.problems)
     cat.tables = {
@@ -218,6 +222,27 @@ def load(data_dir: Path = DATA_DIR, seeds: Path | None = None) -> Catalogue:
         "method_threshold": table("thresholds.csv"),
     }
     return cat
+
+
+def _assignments(chk, path, rows, plan_of, plans, alias_map, units, links) -> None:
+    """Units the committee assigns to indicators whose plan names none (provenance 工委指定, no plan quote)."""
+    if rows and not chk.columns(path, rows, ASSIGNMENT_COLUMNS):
+        return
+    for row_no, a in enumerate(rows, start=2):
+        if a["indicator_id"] not in plan_of:
+            chk.fail(path, row_no, "indicator_id", f"未知指标编号“{a['indicator_id']}”")
+            continue
+        if a["role"] not in ROLES:
+            chk.fail(path, row_no, "role", f"未知角色“{a['role']}”")
+        if not a["unit_name"] or not a["decided_by"]:
+            chk.fail(path, row_no, "decided_by", "须写明单位名称和指定依据(会议或文件)")
+        plan = plans[plan_of[a["indicator_id"]]]
+        name = alias_map.get((plan["region_code"], a["unit_name"]), a["unit_name"])
+        unit_id = f"{plan['region_code']}:{name}"
+        units[unit_id] = {"unit_id": unit_id, "region_code": plan["region_code"], "name": name}
+        links.append({"indicator_id": a["indicator_id"], "plan_id": plan["plan_id"], "unit_id": unit_id,
+                      "unit_as_written": a["unit_name"], "position": 1, "role": a["role"], "provenance": "工委指定",
+                      "line": None, "quote": a["decided_by"]})
 
 
 def _typed_indicator(r: dict) -> dict:

@@ -195,3 +195,22 @@ def test_quote_off_its_line_stops_build(tmp_path):
         build.build(tmp_path / "x.duckdb", data_dir=data)
     assert "第3行 target_quote列: 引用“95”不在 000_a2ccc41d0fcedee4.txt 第54行" in str(err.value)
     assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_committee_assignment_is_marked_as_such(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    (data / "unit_assignments.csv").write_text(
+        "indicator_id,unit_name,role,decided_by,note\n"
+        "huairou-women-t01,区卫健委,牵头,区妇儿工委2023年第一次全体会议,\n", encoding="utf-8")
+    db = tmp_path / "x.duckdb"
+    build.build(db, with_demo=False, data_dir=data)
+    assert one(db, "SELECT u.name, iu.role, iu.provenance, iu.quote FROM indicator_unit iu JOIN unit u USING (unit_id) "
+                   "WHERE iu.indicator_id = 'huairou-women-t01'") == ("区卫健委", "牵头", "工委指定",
+                                                                     "区妇儿工委2023年第一次全体会议")
+    (data / "unit_assignments.csv").write_text(
+        "indicator_id,unit_name,role,decided_by,note\nhuairou-women-t01,区卫健委,主管,,\n", encoding="utf-8")
+    with pytest.raises(catalogue.CatalogueError) as err:
+        build.build(db, with_demo=False, data_dir=data)
+    assert "unit_assignments.csv 第2行 role列: 未知角色“主管”" in str(err.value)
+    assert "第2行 decided_by列: 须写明单位名称和指定依据" in str(err.value)
