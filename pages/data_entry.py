@@ -81,6 +81,7 @@ with tab_upload:
                 hide_index=True, width="stretch")
             if st.button(f"确认导入 {len(preview)} 行", type="primary", key=f"confirm_{checked.checksum}"):
                 batch_id = importer.commit(con, default_db(), checked, uploader=editor)
+                ui.data_changed()
                 st.session_state["imported"] = (batch_id, checked.file_name, checked.rows["indicator_id"].iloc[0])
                 del st.session_state["upload"]
                 st.rerun()
@@ -106,6 +107,7 @@ with tab_history:
             except importer.UndoRefused as refused:
                 st.error(str(refused))
             else:
+                ui.data_changed()
                 st.session_state["undone"] = int(chosen)
                 st.rerun()
     if "undone" in st.session_state:

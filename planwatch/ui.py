@@ -22,10 +22,17 @@ def connection() -> duckdb.DuckDBPyConnection:
     return db.connect(path)
 
 
+@st.cache_data(ttl=5, show_spinner=False)
 def data_version() -> tuple:
-    """Changes whenever an import or undo changes the data: part of every cached query's key."""
+    """Changes whenever an import or undo changes the data: part of every cached query's key. Read at most every
+    5 s (imports from the command line show within that); the app's own writes clear it at once (data_changed)."""
     return connection().cursor().execute(
         "SELECT max(batch_id), count(undone_at), count(*) FROM import_batch").fetchone()
+
+
+def data_changed() -> None:
+    """Call after the app itself wrote (import, undo), so every page reads the new data on its next run."""
+    data_version.clear()
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
