@@ -5,17 +5,15 @@
 Targets (issues 3 and 4): build under 2 s; v_status + v_warning over all indicators and as-of years, warm,
 under 100 ms.
 """
-import argparse
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import duckdb
+from common import runs_option
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from planwatch import build  # noqa: E402
+from planwatch import build
 
 
 def timed(fn, runs: int) -> list[float]:
@@ -28,9 +26,7 @@ def timed(fn, runs: int) -> list[float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=7)
-    runs = parser.parse_args().runs
+    runs = runs_option(7)
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.duckdb"
         for demo in (True, False):

@@ -2,27 +2,22 @@
 
     python bench/import_speed.py [--runs N]
 """
-import argparse
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import duckdb
+from common import demo_database, runs_option
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from planwatch import build, importer  # noqa: E402
+from planwatch import importer
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=5)
-    runs = parser.parse_args().runs
+    runs = runs_option(5)
     with tempfile.TemporaryDirectory() as tmp:
-        base = Path(tmp) / "base.duckdb"
-        build.build(base, with_demo=True)
+        base = demo_database(tmp)
         with duckdb.connect(str(base)) as con:
             ids = [r[0] for r in con.execute(
                 "SELECT indicator_id FROM indicator WHERE target_op <> 'qualitative' ORDER BY 1").fetchall()]

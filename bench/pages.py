@@ -5,7 +5,6 @@
 Targets (issue 5): every page's warm rerun under 0.5 s; time to content visible in Chromium at most 1.3x that
 of a blank Streamlit page measured in the same run. Prints medians.
 """
-import argparse
 import os
 import shutil
 import socket
@@ -17,8 +16,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from common import ROOT, demo_database, runs_option
+
 sys.path.insert(0, str(ROOT / "tests"))
 
 PAGES = ["overview", "warnings", "domains", "regions", "units", "indicator", "catalogue", "method"]
@@ -106,14 +105,9 @@ def browser_times(runs: int, db: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=7)
-    runs = parser.parse_args().runs
-    from planwatch import build
-
+    runs = runs_option(7)
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.duckdb"
-        build.build(db, with_demo=True)
+        db = demo_database(tmp)
         browser_db = Path(tmp) / "browser.duckdb"
         shutil.copy(db, browser_db)
         os.environ["PLANWATCH_DB"] = str(db)
