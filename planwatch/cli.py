@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 import time
 from pathlib import Path
+
+import duckdb
 
 from planwatch import build as build_mod
 from planwatch import db, importer
@@ -20,9 +23,13 @@ def _build(args) -> int:
     return 0
 
 
-def _open(args):
+def _require_db(args) -> None:
     if not Path(args.db).exists():
         raise build_mod.BuildError(f"数据库 {args.db} 不存在,请先运行 python -m planwatch build --db {args.db}")
+
+
+def _open(args):
+    _require_db(args)
     return db.connect(args.db)
 
 
@@ -56,7 +63,7 @@ def _undo(args) -> int:
 def _add_editor(args) -> int:
     from planwatch import auth
 
-    password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else __import__("getpass").getpass("密码:")
+    password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("密码:")
     if len(password) < 8:
         print("密码至少需要8个字符", file=sys.stderr)
         return 2
@@ -72,8 +79,7 @@ def _report(args) -> int:
     if fmt not in report.FORMATS:
         print(f"请用 --format 指定报告格式({'、'.join(report.FORMATS)}),或使用相应扩展名的输出文件", file=sys.stderr)
         return 2
-    if not Path(args.db).exists():
-        raise build_mod.BuildError(f"数据库 {args.db} 不存在,请先运行 python -m planwatch build --db {args.db}")
+    _require_db(args)
     start = time.perf_counter()
     try:
         with db.connect(args.db, read_only=True) as con:
@@ -89,8 +95,7 @@ def _report(args) -> int:
 def _sql(args) -> int:
     from planwatch import guard, saved
 
-    if not Path(args.db).exists():
-        raise build_mod.BuildError(f"数据库 {args.db} 不存在,请先运行 python -m planwatch build --db {args.db}")
+    _require_db(args)
     try:
         result, label = saved.run_command(args.db, args.query, args.saved, args.param, args.timeout)
     except guard.QueryRefused as exc:
@@ -154,3 +159,6 @@ def main(argv: list[str] | None = None) -> int:
             db.DatabaseBusy) as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    except duckdb.Error as exc:  # e.g. a damaged database file: say so without a traceback
+        print(f"数据库错误:{exc}", file=sys.stderr)
+        return 3

@@ -23,7 +23,9 @@ def connect(db_path: Path | str, read_only: bool = False, wait_seconds: float = 
         try:
             return duckdb.connect(str(db_path), read_only=read_only)
         except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+            if "lock" not in str(exc).lower():
+                raise  # not busy: a damaged or foreign file, reported as it is
+            if time.monotonic() > deadline:
                 raise DatabaseBusy(
                     f"数据库文件 {db_path} 正被其他程序占用(例如正在运行的应用),请稍后再试或关闭该程序。") from exc
             time.sleep(0.2)

@@ -193,3 +193,11 @@ def test_editors_from_environment(monkeypatch):
     hashed = auth.hash_password("secret-pass")
     monkeypatch.setenv("PLANWATCH_EDITORS", f"clerk:{hashed}")
     assert auth.check("clerk", "secret-pass", auth.editors({}))
+
+
+def test_damaged_database_file_is_reported_not_mistaken_for_busy(tmp_path, capsys):
+    broken = tmp_path / "broken.duckdb"
+    broken.write_bytes(b"not a database at all")
+    assert cli.main(["batches", "--db", str(broken)]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("数据库错误:") and "not a valid DuckDB database file" in err
