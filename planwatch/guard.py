@@ -36,6 +36,8 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import TokenType
 
+from planwatch import db
+
 PUBLIC_VIEWS = ("v_indicator", "v_observation", "v_status", "v_warning", "v_attainment_by_plan",
                 "v_attainment_by_domain", "v_attainment_by_region", "v_attainment_by_unit", "v_status_detail",
                 "v_reference")
@@ -68,7 +70,6 @@ SHOW_ROWS = 10_000  # rows a page shows; the download holds up to MAX_ROWS
 MAX_ROWS = 200_000
 MAX_SQL_CHARS = 20_000
 MEMORY_LIMIT = "1GB"
-DATA_VERSION_SQL = "SELECT max(batch_id), count(undone_at), count(*) FROM import_batch"
 
 
 _PARSER = duckdb.connect(":memory:", config={"enable_external_access": False})  # only ever parses, never runs
@@ -225,17 +226,12 @@ def _short(text: str, limit: int = 160) -> str:
 
 # --- layers 5-7: the sealed copy ------------------------------------------------------------------------------------
 
-def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
-    """Changes whenever an import or undo changes the data; the copy is rebuilt when it does."""
-    return tuple(con.cursor().execute(DATA_VERSION_SQL).fetchall()[0])
-
-
 class Sandbox:
     """An in-memory DuckDB with copies of the public views, sealed before any analyst query runs."""
 
     def __init__(self, source: duckdb.DuckDBPyConnection):
         reader = source.cursor()  # a fresh cursor: no unfinished result of the caller's is in the way
-        self.version = tuple(reader.execute(DATA_VERSION_SQL).fetchall()[0])
+        self.version = db.data_version(reader)
         tables = {view: reader.sql(f"SELECT * FROM {view}").to_arrow_table() for view in PUBLIC_VIEWS}
         reader.close()
         self.con = duckdb.connect(":memory:", config={
@@ -253,8 +249,6 @@ class Sandbox:
 
     @classmethod
     def from_file(cls, db_path: Path | str) -> "Sandbox":
-        from planwatch import db
-
         source = db.connect(db_path, read_only=True)
         try:
             return cls(source)

@@ -26,8 +26,7 @@ def connection() -> duckdb.DuckDBPyConnection:
 def data_version() -> tuple:
     """Changes whenever an import or undo changes the data: part of every cached query's key. Read at most every
     5 s (imports from the command line show within that); the app's own writes clear it at once (data_changed)."""
-    return connection().cursor().execute(
-        "SELECT max(batch_id), count(undone_at), count(*) FROM import_batch").fetchone()
+    return db.data_version(connection())
 
 
 def data_changed() -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import import_rows, one, rows
 
-from planwatch import cli, guard, saved
+from planwatch import cli, db, guard, saved
 from planwatch.paths import ROOT
 
 YEAR = 2024
@@ -107,7 +107,7 @@ def test_copy_is_keyed_on_the_data_version(fresh_db):
     assert import_rows(fresh_db, [(indicator, 2023, 50)]) == 0
     after = guard.Sandbox.from_file(fresh_db)
     assert after.version != before.version
-    assert after.version == tuple(one(fresh_db, guard.DATA_VERSION_SQL))
+    assert after.version == tuple(one(fresh_db, db.DATA_VERSION_SQL))
     assert after.run("SELECT value FROM v_observation").frame["value"].tolist() == [50]
     assert before.run("SELECT count(*) FROM v_observation").frame.iloc[0, 0] == 0  # a copy, not a window
 
