@@ -39,7 +39,6 @@ class CatalogueError(Exception):
 @dataclass
 class Catalogue:
     tables: dict[str, list[dict]] = field(default_factory=dict)
-    files: list[Path] = field(default_factory=list)
 
 
 def read_csv(path: Path) -> list[dict]:
@@ -148,9 +147,7 @@ def load(data_dir: Path = DATA_DIR, seeds: Path | None = None) -> Catalogue:
     cat = Catalogue()
 
     def table(name: str) -> list[dict]:
-        path = data_dir / name
-        cat.files.append(path)
-        return read_csv(path)
+        return read_csv(data_dir / name)
 
     regions = table("regions.csv")
     domains = [d["domain"] for d in table("domains.csv")]
