@@ -83,5 +83,6 @@ def insert(con: duckdb.DuckDBPyConnection) -> int:
     con.execute("INSERT INTO import_batch VALUES (?, '示例', ?, NULL, 'system', now(), ?, NULL, NULL)",
                 [DEMO_BATCH, f"示例数据(随机种子 {SEED})", len(rows)])
     frame = pd.DataFrame(rows, columns=["indicator_id", "year", "value", "value_text", "note"])  # noqa: F841
-    con.execute(f"INSERT INTO observation SELECT {DEMO_BATCH}, NULL, * FROM frame")
+    con.execute(f"INSERT INTO observation (batch_id, row_no, indicator_id, year, value, value_text, note) "
+                f"SELECT {DEMO_BATCH}, NULL, * FROM frame")
     return len(rows)

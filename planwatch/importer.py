@@ -213,8 +213,8 @@ def commit(con: duckdb.DuckDBPyConnection, db_path, checked: Checked, uploader: 
         batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM import_batch").fetchone()[0]
         con.execute("INSERT INTO import_batch VALUES (?, ?, ?, ?, ?, now(), ?, NULL, NULL)",
                     [batch_id, source_kind, checked.file_name, checked.checksum, uploader, len(checked.rows)])
-        con.execute("INSERT INTO observation SELECT ?, row_no, indicator_id, year, value, value_text, note "
-                    "FROM incoming", [batch_id])
+        con.execute("INSERT INTO observation (batch_id, row_no, indicator_id, year, value, value_text, note) "
+                    "SELECT ?, row_no, indicator_id, year, value, value_text, note FROM incoming", [batch_id])
         views.refresh(con)
     return batch_id
 

@@ -6,5 +6,6 @@ CREATE TABLE IF NOT EXISTS import_batch (
 );
 CREATE TABLE IF NOT EXISTS observation (
     batch_id INTEGER NOT NULL, row_no INTEGER, indicator_id VARCHAR NOT NULL, year INTEGER NOT NULL,
-    value DOUBLE, value_text VARCHAR, note VARCHAR
+    value DOUBLE, value_text VARCHAR, note VARCHAR,
+    numerator DOUBLE, denominator DOUBLE  -- events and population behind a rate (分子, 分母), when reported
 );
