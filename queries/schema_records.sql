@@ -7,5 +7,6 @@ CREATE TABLE IF NOT EXISTS import_batch (
 CREATE TABLE IF NOT EXISTS observation (
     batch_id INTEGER NOT NULL, row_no INTEGER, indicator_id VARCHAR NOT NULL, year INTEGER NOT NULL,
     value DOUBLE, value_text VARCHAR, note VARCHAR,
-    numerator DOUBLE, denominator DOUBLE  -- events and population behind a rate (分子, 分母), when reported
+    numerator DOUBLE, denominator DOUBLE,  -- events and population behind a rate (分子, 分母), when reported
+    reason VARCHAR, measures VARCHAR  -- the unit's 原因说明 and 整改措施 for a lagging or reversed value
 );
