@@ -1,11 +1,11 @@
 """Checking an uploaded file (数据填报) against the catalogue: every problem found, with its row and column.
 
 Number grammar for 数值, 分子 and 分母 (after NFKC, so full-width digits, ％ and spaces count as ASCII):
-  [-] digits [. digits] [e|E [+|-] digits] [spaces %]
+  [-] digits [. digits] [e|E [+|-] digits] [spaces] [% | ‰]
 - thousands separators only in whole groups of three (1,234,567.5); any other comma (12,5 · 1,2,3,4) is
   refused as ambiguous, with the hint to write a decimal point;
-- a percent sign (95.5%, 95.5 %) only on an indicator whose unit is %, where it means the same as 95.5; a
-  percent-formatted Excel cell reads as the clerk sees it (0.955 shown as 95.5% is 95.5);
+- a percent sign (95.5%, 95.5 %) only on an indicator whose unit is % (‰ likewise), where it means the same as
+  95.5; a percent-formatted Excel cell reads as the clerk sees it (0.955 shown as 95.5% is 95.5);
 - 1e-05 and 0.00001 are the same number; a leading + is refused (it starts an Excel formula).
 Rows whose input columns (数值, 分子, 分母, 备注, 原因说明, 整改措施) are all blank are skipped and counted
 (a template is downloaded with every indicator and filled only where there is a value).
@@ -30,7 +30,7 @@ INPUTS = ("value", "numerator", "denominator", "note", "reason", "measures")
 TEXTS = ("note", "reason", "measures")
 MAX_TEXT = 2000
 FORMULA_START = ("=", "+", "-", "@")
-NUMBER = re.compile(r"(-?)((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)([eE][+-]?\d+)?( *%)?")
+NUMBER = re.compile(r"(-?)((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)([eE][+-]?\d+)? *([%‰])?")
 YEAR = re.compile(r"([12]\d{3})年?")
 
 
@@ -47,11 +47,11 @@ class Checked:
     notices: list[str] = field(default_factory=list)
 
 
-def parse_number(text: str) -> tuple[float, bool]:
-    """The number written in text and whether it carried a percent sign; NotANumber says why not."""
+def parse_number(text: str) -> tuple[float, str | None]:
+    """The number written in text and the % or ‰ sign it carried; NotANumber says why not."""
     match = NUMBER.fullmatch(text)
     if match is None:
-        if re.fullmatch(r"-?[\d,]+(\.\d+)?%?", text.replace(" ", "")) and "," in text:
+        if re.fullmatch(r"-?[\d,]+(\.\d+)?[%‰]?", text.replace(" ", "")) and "," in text:
             raise NotANumber(f"“{text}”中的逗号不是有效的千位分隔(应每三位一组,如 1,234,567);"
                              f"如果是小数,请写小数点,如 {text.replace(',', '.', 1) if text.count(',') == 1 else '12.5'}")
         if re.match(r"-?\d", text):
@@ -60,7 +60,7 @@ def parse_number(text: str) -> tuple[float, bool]:
     number = float(match[1] + match[2].replace(",", "") + (match[3] or ""))
     if not math.isfinite(number):
         raise NotANumber(f"“{text}”超出可表示的数值范围")
-    return number, match[4] is not None
+    return number, match[4]
 
 
 def _deadline_passed() -> ImportRefused:
@@ -157,15 +157,15 @@ def _number(text: str, key: str, where, known, problems: list[str]) -> float | N
     if text.startswith(FORMULA_START) and not NUMBER.fullmatch(text):
         return None  # already refused as a possible formula
     try:
-        number, percent = parse_number(text)
+        number, sign = parse_number(text)
     except NotANumber as reason:
         problems.append(f"{where(key)}: {reason}")
         return None
     unit = known[1] if known else None
-    if percent and (key != "value" or (known and unit != "%")):
-        unit_named = f"单位是“{unit}”" if key == "value" and unit else "不是百分比"
-        problems.append(f"{where(key)}: “{text}”带百分号,但{'该指标' if key == 'value' else LABELS[key]}{unit_named},"
-                        f"请去掉百分号按{'该单位' if key == 'value' and unit else '实际数'}填写")
+    if sign and (key != "value" or (known and unit != sign)):
+        whose = f"该指标的单位是“{unit}”" if key == "value" and unit else f"{LABELS[key]}应为实际数"
+        problems.append(f"{where(key)}: “{text}”带 {sign} 号,但{whose},请去掉 {sign} 号按"
+                        f"{'该单位' if key == 'value' and unit else '实际数'}填写")
         return None
     if number < 0:
         problems.append(f"{where(key)}: {text} 为负数,比率和人数不能为负")

@@ -163,13 +163,15 @@ def _decode(data: bytes, name: str) -> str:
             raise ImportRefused([f"“{name}”标明为 UTF-16 编码,但内容无法按 UTF-16 读取"]) from None
     head = data[:4096]
     if b"\x00" in head:
-        # UTF-16 without a BOM: ASCII characters leave every other byte zero
-        for encoding, zeros in (("utf-16-le", head[1::2]), ("utf-16-be", head[0::2])):
-            if zeros.count(0) > 0.9 * len(zeros):
-                try:
-                    return data.decode(encoding)
-                except UnicodeDecodeError:
-                    break
+        # UTF-16 without a BOM: the zero bytes of ASCII characters all fall on one side of each pair
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        encoding = "utf-16-le" if odd and not even else "utf-16-be" if even and not odd else None
+        try:
+            text = data.decode(encoding) if encoding and len(data) % 2 == 0 else ""
+        except UnicodeDecodeError:
+            text = ""
+        if text and "\x00" not in text:
+            return text
         raise ImportRefused([f"“{name}”不是表格文件(二进制内容),请上传 xlsx 或 CSV"])
     for encoding in ("utf-8-sig", "gb18030"):
         try:
