@@ -81,16 +81,20 @@ def load_file(path: Path) -> bytes:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
         raise ImportRefused([f"无法读取文件 {clean_name(path)}:{exc.strerror}"]) from exc
-    with os.fdopen(fd, "rb") as handle:
+    try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
             raise ImportRefused([f"{clean_name(path)} 是文件夹,不是文件"])
         if not stat.S_ISREG(mode):
             raise ImportRefused([f"{clean_name(path)} 不是普通文件(管道或设备),请上传 xlsx 或 CSV 文件"])
-        try:
+        if os.fstat(fd).st_size > MAX_BYTES:
+            raise _size_refusal(os.fstat(fd).st_size)
+        with os.fdopen(os.dup(fd), "rb") as handle:
             return handle.read(MAX_BYTES + 1)
-        except OSError as exc:
-            raise ImportRefused([f"无法读取文件 {clean_name(path)}:{exc.strerror}"]) from exc
+    except OSError as exc:
+        raise ImportRefused([f"无法读取文件 {clean_name(path)}:{exc.strerror}"]) from exc
+    finally:
+        os.close(fd)
 
 
 def _size_refusal(size: int) -> ImportRefused:
