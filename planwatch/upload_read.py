@@ -138,7 +138,8 @@ def _read_xlsx(data: bytes, deadline: float) -> tuple[list[str], Rows, list[str]
         if sheet.hidden:
             hidden.append(sheet.name)
             continue
-        rows = [(n, [c if isinstance(c, Formula) else clean_text(c) for c in cells]) for n, cells in sheet.rows()]
+        rows = [(n, [clean_text(c) if c and not isinstance(c, Formula) else c for c in cells])
+                for n, cells in sheet.rows()]
         if first_visible is None:
             first_visible = rows
         if any(header_key(c) == "indicator_id" for _, cells in rows for c in cells):

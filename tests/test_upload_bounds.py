@@ -84,11 +84,17 @@ def test_styled_empty_cell_at_the_last_cell_costs_nothing(fresh_db):
     assert len(checked.rows) == 1 and time.perf_counter() - start < 5
 
 
-@pytest.mark.parametrize("ref,row", [("XFD1048576", 1048576), ("GS2", 2), ("A50001", 50001)])
+@pytest.mark.parametrize("ref,row", [("XFD1048576", 1048576), ("GS2", 2), ("A20001", 20001)])
 def test_a_value_beyond_the_sheet_limits_is_refused_naming_the_cell(fresh_db, ref, row):
     data = raw_xlsx(GOOD_ROWS + f'<row r="{row}"><c r="{ref}"><v>1</v></c></row>')
     message = refused(fresh_db, data)
-    assert f"{ref} 单元格有内容,超出可读取的范围(最多 50000 行、200 列)" in message
+    assert f"{ref} 单元格有内容,超出可读取的范围(最多 20000 行、200 列)" in message
+
+
+def test_cells_kept_are_capped_from_real_content(fresh_db):
+    """Values in column GR on every row make a 200-wide row each time: the cells kept are counted, not assumed."""
+    far = "".join(f'<row r="{r}"><c r="GR{r}"><v>1</v></c></row>' for r in range(3, 2100))
+    assert "有内容的范围过大(到第 2002 行已超过 400,000 个单元格)" in refused(fresh_db, raw_xlsx(GOOD_ROWS + far))
 
 
 def test_huge_shared_string_is_refused_before_it_is_expanded(fresh_db):
