@@ -5,11 +5,13 @@ and the total uncompressed size), every part is then inflated in chunks and coun
 lie), and a wall-clock deadline is checked after each chunk. The XML is parsed by expat with any DTD refused,
 so no entity is ever declared or expanded. Only cells that hold a value are kept: a value beyond MAX_ROWS rows
 or MAX_COLS columns refuses the file, while an empty styled cell far away (which makes a whole-sheet reader
-allocate the rectangle up to it) costs nothing, and the cells kept are capped at MAX_CELLS. Number formats come from styles.xml: a percent-formatted
-number is returned as the clerk sees it (0.955 → "95.5%"), so the checks read what the clerk meant.
+allocate the rectangle up to it) costs nothing; the cells kept are capped at MAX_CELLS. Number formats come
+from styles.xml: a percent-formatted number is returned as the clerk sees it (0.955 → "95.5%"), so the checks
+read what the clerk meant.
 """
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import time
@@ -290,8 +292,6 @@ def _cell_value(row: int, kind: str, style: int, value: list[str], formula: list
 
 def sheets(data: bytes, deadline: float) -> Iterator[Sheet]:
     """The workbook's sheets in tab order, each read only when its rows are asked for."""
-    import io
-
     try:
         book = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:

@@ -21,7 +21,8 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 TYPES = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
          '<Default Extension="xml" ContentType="application/xml"/></Types>')
-ROOT_RELS = (f'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+ROOT_RELS = (f'<?xml version="1.0"?><Relationships xmlns="{PKG_RELS}">'
              f'<Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
 
 
@@ -44,8 +45,7 @@ def raw_xlsx(sheet_data: str, shared: list[str] | str | None = None, workbook_he
         rels += f'<Relationship Id="rId3" Type="{REL}/styles" Target="styles.xml"/>'
         parts["xl/styles.xml"] = f'<?xml version="1.0"?><styleSheet xmlns="{MAIN}">{styles}</styleSheet>'
     parts["xl/_rels/workbook.xml.rels"] = (
-        f'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        f'{rels}</Relationships>')
+        f'<?xml version="1.0"?><Relationships xmlns="{PKG_RELS}">{rels}</Relationships>')
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as book:
         for name, text in parts.items():
