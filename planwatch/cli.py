@@ -28,16 +28,16 @@ def _require_db(args) -> None:
         raise build_mod.BuildError(f"数据库 {args.db} 不存在,请先运行 python -m planwatch build --db {args.db}")
 
 
-def _open(args):
+def _open(args) -> db.Reader:
     _require_db(args)
-    return db.connect(args.db)
+    return db.open_reader(args.db)
 
 
 def _import(args) -> int:
-    with _open(args) as con:
-        checked = importer.check(con, importer.load_file(Path(args.file)), Path(args.file).name)
-        changes = importer.preview(con, checked)["change"].value_counts()
-        batch_id = importer.commit(con, args.db, checked, uploader=args.uploader)
+    with _open(args) as reader:
+        checked = importer.check(reader.cursor(), importer.load_file(Path(args.file)), Path(args.file).name)
+        changes = importer.preview(reader.cursor(), checked)["change"].value_counts()
+    batch_id = importer.commit(args.db, checked, uploader=args.uploader)
     summary = ",".join(f"{k} {v} 条" for k, v in changes.items())
     print(f"已导入批次 {batch_id}:{len(checked.rows)} 行({summary})")
     print(batch_id)
@@ -45,17 +45,23 @@ def _import(args) -> int:
 
 
 def _batches(args) -> int:
-    with _open(args) as con:
-        frame = importer.batches(con)
+    with _open(args) as reader:
+        frame = importer.batches(reader.cursor())
     for r in frame.itertuples():
-        print(f"{r.batch_id}\t{r.created_at:%Y-%m-%d %H:%M:%S}\t{r.source_kind}\t{r.file_name}\t{r.row_count}行"
-              f"\t{r.uploader}\t{r.state}")
+        fields = [r.batch_id, f"{r.created_at:%Y-%m-%d %H:%M:%S}", r.source_kind, r.file_name, f"{r.row_count}行",
+                  r.uploader, r.state]
+        print("\t".join(_printable(v) for v in fields))
     return 0
 
 
+def _printable(value) -> str:
+    """A field of line-oriented output: control characters (newline, tab, ESC …) shown escaped, never acted on."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(value))
+
+
 def _undo(args) -> int:
-    with _open(args) as con:
-        importer.undo(con, args.db, args.batch, by=args.by)
+    _require_db(args)
+    importer.undo(args.db, args.batch, by=args.by)
     print(f"已撤销批次 {args.batch}(记录保留,被替换的数值已恢复)")
     return 0
 
@@ -82,8 +88,8 @@ def _report(args) -> int:
     _require_db(args)
     start = time.perf_counter()
     try:
-        with db.connect(args.db, read_only=True) as con:
-            data = report.generate(con, fmt, year=args.as_of, region=args.region)
+        with db.open_reader(args.db) as reader:
+            data = report.generate(reader.cursor(), fmt, year=args.as_of, region=args.region)
     except report.ReportError as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -156,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (CatalogueError, build_mod.BuildError, importer.ImportRefused, importer.UndoRefused,
-            db.DatabaseBusy) as exc:
+            db.DatabaseBusy, db.DatabaseMissing) as exc:
         print(str(exc), file=sys.stderr)
         return 2
     except duckdb.Error as exc:  # e.g. a damaged database file: say so without a traceback

@@ -249,11 +249,8 @@ class Sandbox:
 
     @classmethod
     def from_file(cls, db_path: Path | str) -> "Sandbox":
-        source = db.connect(db_path, read_only=True)
-        try:
+        with db.open_reader(db_path) as source:
             return cls(source)
-        finally:
-            source.close()
 
     def run(self, sql: str, params: dict | None = None, timeout: float = DEFAULT_TIMEOUT,
             max_rows: int = MAX_ROWS) -> Result:
