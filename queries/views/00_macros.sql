@@ -26,9 +26,13 @@ CREATE OR REPLACE MACRO pw_target_label(op, t, unit, text) AS
         ELSE text
     END;
 
+-- Is a change d noise (基本持平)? Smaller than the tolerance, or at most one unit of the reported precision (a
+-- difference that rounding alone can make).
+CREATE OR REPLACE MACRO pw_within_noise(d, noise, prec) AS abs(d) < noise - 1e-9 OR abs(d) <= prec + 1e-9;
+
 -- Is value v within target (op, t)? For 保持 the reference is the baseline b, in the indicator's better direction;
--- a fall smaller than the noise tolerance (基本持平) keeps the level.
-CREATE OR REPLACE MACRO pw_met(op, v, t, b, better, tol, noise) AS
+-- a fall that is noise (基本持平) keeps the level.
+CREATE OR REPLACE MACRO pw_met(op, v, t, b, better, tol, noise, prec) AS
     CASE op
         WHEN '>=' THEN v >= t - 1e-9
         WHEN '>' THEN v > t
@@ -36,13 +40,13 @@ CREATE OR REPLACE MACRO pw_met(op, v, t, b, better, tol, noise) AS
         WHEN '<' THEN v < t
         WHEN '=' THEN abs(v - t) <= 1e-9
         WHEN '~' THEN abs(v - t) <= abs(t) * tol + 1e-9
-        WHEN 'maintain' THEN better * (v - b) > -noise + 1e-9 OR better * (v - b) >= -1e-9
+        WHEN 'maintain' THEN better * (v - b) >= -1e-9 OR pw_within_noise(v - b, noise, prec)
     END;
 
 -- Will a projected value reach the target? As pw_met, except that an exact target (=, e.g. 100%) counts as
 -- reached once the projection gets to it from the baseline's side: overshooting 100% means reaching it.
-CREATE OR REPLACE MACRO pw_reaches(op, v, t, b, better, tol, noise) AS
-    CASE WHEN op = '=' THEN (t - b) * (v - t) >= -1e-9 ELSE pw_met(op, v, t, b, better, tol, noise) END;
+CREATE OR REPLACE MACRO pw_reaches(op, v, t, b, better, tol, noise, prec) AS
+    CASE WHEN op = '=' THEN (t - b) * (v - t) >= -1e-9 ELSE pw_met(op, v, t, b, better, tol, noise, prec) END;
 
 -- How far v still is from meeting the target (0 when met): the distance to the nearest value that meets it.
 CREATE OR REPLACE MACRO pw_gap(op, v, t, b, better, tol) AS

@@ -88,7 +88,7 @@ calc AS (
            CASE WHEN f.op = 'maintain' THEN s.ref_value ELSE f.target_value END AS goal,
            greatest(f.target_year - s.ref_year, 1) AS span,
            power(10, -s.decimals) AS reported_precision,
-           -- a change smaller than this is 基本持平 (relative to the start, never finer than the reported digits)
+           -- a change smaller than this, or of at most one reported unit, is 基本持平 (pw_within_noise)
            greatest(th.noise_relative * abs(s.ref_value), power(10, -s.decimals)) AS noise_tolerance,
            -- few events in the latest year: judge on the pooled three-year rate and its 95% interval
            f.rate_scale IS NOT NULL AND s.latest_population > 0 AND s.latest_events IS NOT NULL
@@ -118,12 +118,12 @@ calls AS (  -- the value the call is made on: the latest value, or the pooled ra
 ),
 measured AS (
     SELECT *,
-        pw_met(op, judged_value, goal, ref_value, better, tol, noise_tolerance) AS met,
+        pw_met(op, judged_value, goal, ref_value, better, tol, noise_tolerance, reported_precision) AS met,
         coalesce(small_numbers AND interval_low <= goal + 1e-9 AND goal - 1e-9 <= interval_high, false)
             AS undetermined,
-        -- 基本持平: the change from the start is smaller than the noise tolerance (or, with few events, the
-        -- start lies inside the pooled rate's interval)
-        latest_year > ref_year AND (abs(judged_value - ref_value) < noise_tolerance - 1e-9
+        -- 基本持平: the change from the start is noise (pw_within_noise), or, with few events, the start lies
+        -- inside the pooled rate's interval
+        latest_year > ref_year AND (pw_within_noise(judged_value - ref_value, noise_tolerance, reported_precision)
             OR coalesce(small_numbers AND interval_low <= ref_value AND ref_value <= interval_high, false))
             AS level_kept,
         pw_gap(op, judged_value, goal, ref_value, better, tol) AS gap,
@@ -132,7 +132,7 @@ measured AS (
             -- no way to go when the start already meets the target (a ceiling kept, a floor already reached):
             -- the question is then only whether it stays met
             WHEN latest_year <= ref_year OR abs(goal - ref_value) < 1e-9
-                 OR pw_met(op, ref_value, goal, ref_value, better, tol, noise_tolerance) THEN NULL
+                 OR pw_met(op, ref_value, goal, ref_value, better, tol, noise_tolerance, reported_precision) THEN NULL
             WHEN op IN ('>=', '>', '<=', '<') THEN (judged_value - ref_value) / (goal - ref_value)
             WHEN op IN ('=', '~') THEN (abs(ref_value - goal) - abs(judged_value - goal)) / abs(ref_value - goal)
         END AS progress,
@@ -146,40 +146,42 @@ measured AS (
              THEN CASE WHEN unit = '%' THEN least(greatest(intercept + slope * target_year, 0), 100)
                        ELSE greatest(intercept + slope * target_year, 0) END END AS projected_value,
         is_final AS deadline_passed,
-        -- a swing: the last two changes go opposite ways and each is at least swing × the level it started from
-        -- and at least one reported digit; never in a small-number series (chance moves it)
+        -- a swing: the last two changes go opposite ways, each at least swing × the level it started from and more
+        -- than one unit of the reported precision; never in a small-number series (chance moves it)
         len(vals) >= 3 AND NOT coalesce(small_numbers, false)
             AND (vals[-2] - vals[-3]) * (vals[-1] - vals[-2]) < 0
-            AND abs(vals[-2] - vals[-3]) >= greatest(swing * abs(vals[-3]), reported_precision - 1e-9)
-            AND abs(vals[-1] - vals[-2]) >= greatest(swing * abs(vals[-2]), reported_precision - 1e-9) AS swinging
+            AND abs(vals[-2] - vals[-3]) >= swing * abs(vals[-3]) AND abs(vals[-2] - vals[-3]) > reported_precision + 1e-9
+            AND abs(vals[-1] - vals[-2]) >= swing * abs(vals[-2]) AND abs(vals[-1] - vals[-2]) > reported_precision + 1e-9
+            AS swinging
     FROM calls
 ),
 judged AS (
     SELECT *,
-        pw_reaches(op, projected_value, goal, ref_value, better, tol, noise_tolerance) AS projected_met,
+        pw_reaches(op, projected_value, goal, ref_value, better, tol, noise_tolerance, reported_precision) AS projected_met,
         progress / nullif(expected_progress, 0) AS ratio,
         -- the last year, before the latest, in which the target was met: "met earlier and lost again" is not 已达标
         (SELECT max(p.year) FROM points p
          WHERE p.indicator_id = measured.indicator_id AND p.as_of_year = measured.as_of_year AND NOT p.is_baseline
            AND p.year < measured.latest_year
            AND pw_met(measured.op, p.value, measured.goal, measured.ref_value, measured.better, measured.tol,
-                      measured.noise_tolerance))
+                      measured.noise_tolerance, measured.reported_precision))
             AS met_before_year,
         NOT met AND NOT level_kept AND (
             (op IN ('>=', '>', '<=', '<', 'maintain') AND latest_year > ref_year
                 AND better * (judged_value - ref_value) < 0)
-            OR (op IN ('=', '~') AND latest_year > ref_year
-                AND abs(judged_value - goal) - abs(ref_value - goal) >= noise_tolerance - 1e-9)
+            OR (op IN ('=', '~') AND latest_year > ref_year AND abs(judged_value - goal) > abs(ref_value - goal)
+                AND NOT pw_within_noise(abs(judged_value - goal) - abs(ref_value - goal), noise_tolerance,
+                                        reported_precision))
         ) AS moved_away
     FROM measured
 ),
 breaches AS (
-    -- a ceiling the indicator was within (at the start, or in any report since) and is now above, by at least the
-    -- noise tolerance, is breached; one that has always been above it is still being reached (progress is measured)
+    -- a ceiling the indicator was within (at the start, or in any report since) and is now above, by more than
+    -- noise, is breached; one that has always been above it is still being reached (progress is measured)
     SELECT *,
         NOT met AND op IN ('<=', '<')
-            AND (pw_met(op, ref_value, target_value, NULL, better, tol, NULL) OR met_before_year IS NOT NULL)
-            AND judged_value - target_value >= noise_tolerance - 1e-9
+            AND (pw_met(op, ref_value, target_value, NULL, better, tol, NULL, NULL) OR met_before_year IS NOT NULL)
+            AND NOT pw_within_noise(judged_value - target_value, noise_tolerance, reported_precision)
             AS ceiling_breached
     FROM judged
 ),

@@ -12,7 +12,7 @@ SELECT *,
     ',与' || ref_year || '年' || CASE WHEN has_baseline THEN '基线' ELSE '' END || pw_val(ref_value, unit)
         || '基本持平(' || CASE WHEN small_numbers THEN '在合并率的95%置信区间内'
                               ELSE '相差' || pw_num(abs(judged_value - ref_value)) || pw_diff_unit(unit)
-                                   || ',小于容差' || pw_num(noise_tolerance) || pw_diff_unit(unit) END || ')'
+                                   || ',在容差' || pw_num(noise_tolerance) || pw_diff_unit(unit) || '以内' END || ')'
         AS kept_phrase,
     CASE WHEN is_final THEN '(目标年' || target_year || '年已到,为最终判定'
                             || CASE WHEN latest_year < target_year THEN ',依据' || latest_year || '年数值' ELSE '' END

@@ -4,10 +4,15 @@
 -- 基本实现率 = (已实现 + 基本实现) / 已评估; 不能判断 (few events, the interval contains the target) is counted apart,
 -- like 无数据 and 定性. v_status_detail keeps v_status's first columns, the indicator's, then the inputs of each call.
 CREATE OR REPLACE VIEW v_status_detail AS
-SELECT s.* EXCLUDE (assessment, is_final, ref_year, ref_value, has_baseline, judged_value, slope, reported_precision, noise_tolerance, within_noise, gap, basic_tolerance, events, population, pooled_from_year, pooled_rate, interval_low, interval_high, interval_method, time_elapsed),
+SELECT s.* EXCLUDE (assessment, is_final, ref_year, ref_value, has_baseline, judged_value, slope,
+       reported_precision, noise_tolerance, within_noise, gap, basic_tolerance, events, population,
+       pooled_from_year, pooled_rate, interval_low, interval_high, interval_method, time_elapsed),
        i.region, i.region_code, i.plan_id, i.plan_group, i.domain, i.name, i.unit, i.is_key,
        i.target_label, i.responsible_units, i.canonical_id,
-       i.target_op, i.target_value, i.target_year, s.assessment, s.is_final, s.ref_year, s.ref_value, s.has_baseline, s.judged_value, s.slope, s.reported_precision, s.noise_tolerance, s.within_noise, s.gap, s.basic_tolerance, s.events, s.population, s.pooled_from_year, s.pooled_rate, s.interval_low, s.interval_high, s.interval_method, s.time_elapsed
+       i.target_op, i.target_value, i.target_year, s.assessment, s.is_final, s.ref_year, s.ref_value,
+       s.has_baseline, s.judged_value, s.slope, s.reported_precision, s.noise_tolerance, s.within_noise, s.gap,
+       s.basic_tolerance, s.events, s.population, s.pooled_from_year, s.pooled_rate, s.interval_low,
+       s.interval_high, s.interval_method, s.time_elapsed
 FROM v_status s
 JOIN (SELECT *, pw_target_label(target_op, target_value, unit, target_text) AS target_label FROM v_indicator) i
     USING (indicator_id);
