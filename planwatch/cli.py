@@ -143,7 +143,7 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("query", nargs="?", help='SQL 查询,如 "SELECT * FROM v_indicator LIMIT 5"')
     q.add_argument("--saved", help="运行常用查询(queries/saved/ 中的文件名,不含 .sql)")
     q.add_argument("--param", action="append", default=[], metavar="名称=值", help="命名参数,如 --param year=2024")
-    q.add_argument("--timeout", type=float, default=5.0, help="时间上限(秒,默认 5)")
+    q.add_argument("--timeout", default="5", help="时间上限(秒,默认 5,最多 60)")
     q.set_defaults(func=_sql)
 
     for s in sub.choices.values():

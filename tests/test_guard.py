@@ -22,7 +22,9 @@ YEAR = 2024
 
 @pytest.fixture(scope="module")
 def sandbox(demo_db) -> guard.Sandbox:
-    return guard.Sandbox.from_file(demo_db)
+    sandbox = guard.Sandbox(demo_db)
+    yield sandbox
+    sandbox.close()
 
 
 @pytest.fixture
@@ -90,26 +92,33 @@ def test_large_result_is_capped_and_says_so(sandbox):
 
 
 def test_copy_holds_every_public_view_and_nothing_else(sandbox):
-    names = {r[0] for r in sandbox.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    names = set(sandbox.execute("SELECT table_name FROM duckdb_tables()").frame["table_name"])
     assert names == set(guard.PUBLIC_VIEWS)
-    settings = dict(sandbox.con.execute("SELECT name, value FROM duckdb_settings() WHERE name IN ("
-                                        "'enable_external_access', 'lock_configuration', 'autoload_known_extensions',"
-                                        "'autoinstall_known_extensions', 'python_enable_replacements')").fetchall())
-    assert settings == {"enable_external_access": "false", "lock_configuration": "true",
+    databases = set(sandbox.execute("SELECT database_name FROM duckdb_databases() WHERE NOT internal")
+                    .frame["database_name"])
+    assert databases == {"memory"}  # the file was detached after copying: no path to show
+    settings = dict(sandbox.execute("SELECT name, value FROM duckdb_settings() WHERE name IN ("
+                                    "'enable_external_access', 'lock_configuration', 'autoload_known_extensions',"
+                                    "'autoinstall_known_extensions', 'python_enable_replacements', 'secret_directory',"
+                                    "'home_directory', 'temp_directory')").frame.values)
+    assert settings == {"secret_directory": "", "home_directory": "", "temp_directory": "",
+                        "enable_external_access": "false", "lock_configuration": "true",
                         "autoload_known_extensions": "false", "autoinstall_known_extensions": "false",
                         "python_enable_replacements": "false"}
 
 
 def test_copy_is_keyed_on_the_data_version(fresh_db):
-    before = guard.Sandbox.from_file(fresh_db)
+    before = guard.Sandbox(fresh_db)
     assert before.run("SELECT count(*) FROM v_observation").frame.iloc[0, 0] == 0
     indicator = one(fresh_db, "SELECT indicator_id FROM v_indicator WHERE target_op = '>=' LIMIT 1")[0]
     assert import_rows(fresh_db, [(indicator, 2023, 50)]) == 0
-    after = guard.Sandbox.from_file(fresh_db)
+    after = guard.Sandbox(fresh_db)
+    assert after.run("SELECT value FROM v_observation").frame["value"].tolist() == [50]
     assert after.version != before.version
     assert after.version == tuple(one(fresh_db, db.DATA_VERSION_SQL))
-    assert after.run("SELECT value FROM v_observation").frame["value"].tolist() == [50]
     assert before.run("SELECT count(*) FROM v_observation").frame.iloc[0, 0] == 0  # a copy, not a window
+    before.close()
+    after.close()
 
 
 # --- saved queries -----------------------------------------------------------------------------------------------------
@@ -284,7 +293,7 @@ def test_unchecked_writes_are_rolled_back(sandbox):
     assert sandbox.run("SELECT count(*) FROM v_indicator").frame.iloc[0, 0] > 0
     with pytest.raises(guard.QueryRefused, match="不是公开视图"):
         sandbox.run("SELECT * FROM slipped")
-    assert "slipped" not in {r[0] for r in sandbox.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert "slipped" not in set(sandbox.execute("SELECT table_name FROM duckdb_tables()").frame["table_name"])
 
 
 # --- time limit --------------------------------------------------------------------------------------------------------
