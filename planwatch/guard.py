@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,7 +78,12 @@ _PARSER_LOCK = threading.Lock()
 
 
 class QueryRefused(Exception):
-    """The query was refused or failed; str() is the Chinese message for the user."""
+    """The query was refused or failed; str() is the Chinese message for the user. transient: it may work on
+    another try (time or memory limit, busy), so the refusal is not worth remembering."""
+
+    def __init__(self, message: str, transient: bool = False):
+        super().__init__(message)
+        self.transient = transient
 
 
 @dataclass(frozen=True)
@@ -100,6 +106,43 @@ class Result:
     @property
     def n_rows(self) -> int:
         return self.table.num_rows
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held: the Arrow table and the pandas frame."""
+        return self.table.nbytes + int(self.frame.memory_usage(index=True, deep=True).sum())
+
+
+class ResultCache:
+    """Recent answers (a Result or a refusal message) up to max_bytes in all; the least recently used go first."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._items: OrderedDict = OrderedDict()  # key -> (value, size)
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key][0]
+
+    def put(self, key, value, size: int) -> None:
+        if size > self.max_bytes // 2:  # one large result would push out everything else
+            return
+        with self._lock:
+            if key in self._items:
+                self._bytes -= self._items.pop(key)[1]
+            self._items[key] = (value, size)
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                self._bytes -= self._items.popitem(last=False)[1][1]
+
+    @property
+    def nbytes(self) -> int:
+        return self._bytes
 
 
 # --- layers 1-4: the check ------------------------------------------------------------------------------------------
@@ -289,15 +332,17 @@ class Sandbox:
         try:
             header, body, self.version = self.pool.run(request, timeout)
         except worker.WorkerFailed as exc:
-            raise QueryRefused(_failure_message(exc.kind, str(exc), timeout)) from None
+            raise QueryRefused(_failure_message(exc.kind, str(exc), timeout), transient=True) from None
         if not header["ok"]:
-            raise QueryRefused(_failure_message(header["kind"], header["error"], timeout))
+            raise QueryRefused(_failure_message(header["kind"], header["error"], timeout),
+                               transient=header["kind"] in ("OutOfMemoryException", "size"))
         table = pa.ipc.open_stream(body).read_all() if body else pa.table({})
         return Result(table, time.perf_counter() - start, header["truncated"])
 
-    def refresh(self) -> None:
-        """The data changed: later queries run on a new copy."""
-        self.pool.refresh()
+    def follow(self, version: tuple) -> None:
+        """Run later queries on a new copy when the data changed since the last answer (an import or undo)."""
+        if self.version is not None and tuple(self.version) != tuple(version):
+            self.pool.refresh()
 
     def close(self) -> None:
         self.pool.close()
