@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
 import sys
 import time
@@ -80,6 +81,11 @@ def _report(args) -> int:
         print(f"请用 --format 指定报告格式({'、'.join(report.FORMATS)}),或使用相应扩展名的输出文件", file=sys.stderr)
         return 2
     _require_db(args)
+    out = Path(args.out)
+    if not out.parent.is_dir() or out.is_dir():
+        print(f"无法写入 {args.out}:目录 {out.parent} 不存在" if not out.parent.is_dir()
+              else f"无法写入 {args.out}:这是一个目录,请给出文件名", file=sys.stderr)
+        return 2
     start = time.perf_counter()
     try:
         with db.connect(args.db, read_only=True) as con:
@@ -87,7 +93,13 @@ def _report(args) -> int:
     except report.ReportError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    Path(args.out).write_bytes(data)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        reason = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.EROFS: "只读文件系统",
+                  errno.ENOSPC: "磁盘空间不足", errno.ENOENT: "路径不存在"}.get(exc.errno, f"系统错误 {exc.errno}")
+        print(f"无法写入 {args.out}:{reason}", file=sys.stderr)
+        return 2
     print(f"已生成年度报告 {args.out}({fmt},{len(data) / 1024:.0f} KB,{time.perf_counter() - start:.1f} 秒)")
     return 0
 
