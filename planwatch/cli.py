@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
 import sys
 import time
@@ -86,6 +87,11 @@ def _report(args) -> int:
         print(f"请用 --format 指定报告格式({'、'.join(report.FORMATS)}),或使用相应扩展名的输出文件", file=sys.stderr)
         return 2
     _require_db(args)
+    out = Path(args.out)
+    if not out.parent.is_dir() or out.is_dir():
+        print(f"无法写入 {args.out}:目录 {out.parent} 不存在" if not out.parent.is_dir()
+              else f"无法写入 {args.out}:这是一个目录,请给出文件名", file=sys.stderr)
+        return 2
     start = time.perf_counter()
     try:
         with db.open_reader(args.db) as reader:
@@ -93,7 +99,13 @@ def _report(args) -> int:
     except report.ReportError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    Path(args.out).write_bytes(data)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        reason = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.EROFS: "只读文件系统",
+                  errno.ENOSPC: "磁盘空间不足", errno.ENOENT: "路径不存在"}.get(exc.errno, f"系统错误 {exc.errno}")
+        print(f"无法写入 {args.out}:{reason}", file=sys.stderr)
+        return 2
     print(f"已生成年度报告 {args.out}({fmt},{len(data) / 1024:.0f} KB,{time.perf_counter() - start:.1f} 秒)")
     return 0
 
@@ -149,7 +161,7 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("query", nargs="?", help='SQL 查询,如 "SELECT * FROM v_indicator LIMIT 5"')
     q.add_argument("--saved", help="运行常用查询(queries/saved/ 中的文件名,不含 .sql)")
     q.add_argument("--param", action="append", default=[], metavar="名称=值", help="命名参数,如 --param year=2024")
-    q.add_argument("--timeout", type=float, default=5.0, help="时间上限(秒,默认 5)")
+    q.add_argument("--timeout", default="5", help="时间上限(秒,默认 5,最多 60)")
     q.set_defaults(func=_sql)
 
     for s in sub.choices.values():

@@ -133,7 +133,7 @@ def test_explorer_runs_a_saved_query_and_downloads_its_csv(server, page, demo_db
     from planwatch import guard, saved
 
     query = next(q for q in saved.all_queries() if q.title == "红色预警最多的责任单位")
-    sandbox = guard.Sandbox.from_file(demo_db)
+    sandbox = guard.Sandbox(demo_db)
     year = int(sandbox.run(saved.DEFAULT_YEAR_SQL).frame.iloc[0, 0])
     expected = sandbox.run(query.sql, saved.resolve(query, {}, year)).frame
     url, _ = server
