@@ -56,9 +56,9 @@ with tab_template:
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", type="primary")
 
 with tab_upload:
-    st.write("上传填好的模板(xlsx),或包含 指标编号、年份、数值、备注 四列的 CSV(UTF-8 或 GBK)。"
-             "整份文件检查无误才会导入;有任何问题,会列出行号和列名,数据库不作改动。")
-    upload = st.file_uploader("选择文件", type=["xlsx", "csv"], key="upload")
+    st.write("上传填好的模板(xlsx),或包含 指标编号、年份、数值、备注 等列的 CSV(UTF-8、GBK 或 Unicode 文本)。"
+             "未填写数值的行会跳过;整份文件检查无误才会导入;有任何问题,会列出行号和列名,数据库不作改动。")
+    upload = st.file_uploader("选择文件", type=["xlsx", "csv", "txt"], key="upload", max_upload_size=5)
     if upload is not None:
         try:
             checked = importer.check(con, upload.getvalue(), upload.name)
@@ -70,6 +70,8 @@ with tab_upload:
             counts = preview["change"].value_counts()
             st.success(f"检查通过:共 {len(preview)} 行,新增 {counts.get('新增', 0)} 条,修改 {counts.get('修改', 0)} 条,"
                        f"不变 {counts.get('不变', 0)} 条。请核对后确认导入。")
+            for notice in checked.notices:
+                st.text(notice)
             shown = preview.rename(columns={"row_no": "行号", "indicator_id": "指标编号", "name": "指标", "year": "年份",
                                             "old_value": "原值", "new_value": "新值", "old_text": "原文字",
                                             "new_text": "新文字", "old_source": "原值来源", "change": "变化"})

@@ -40,6 +40,8 @@ def _import(args) -> int:
         changes = importer.preview(reader.cursor(), checked)["change"].value_counts()
     batch_id = importer.commit(args.db, checked, uploader=args.uploader)
     summary = ",".join(f"{k} {v} 条" for k, v in changes.items())
+    for notice in checked.notices:
+        print(notice)
     print(f"已导入批次 {batch_id}:{len(checked.rows)} 行({summary})")
     print(batch_id)
     return 0
