@@ -200,7 +200,7 @@ class ReportContent:
             rows = self.sentences[self.sentences["领域"] == r.领域]
             progress = rows[rows["类别"] == "进展"].sort_values(  # moved toward the target, key-table, 已达标 first
                 ["向目标前进", "重点表指标", "状态"], ascending=[False, False, True], kind="stable")
-            gaps = rows[rows["类别"] == "差距"].assign(rev=rows["状态"] == "逆向变化").sort_values(
+            gaps = rows[rows["类别"] == "差距"].assign(rev=lambda d: d["状态"] == "逆向变化").sort_values(
                 ["rev", "进度比"], ascending=[False, True], kind="stable", na_position="first")
             rate = "—" if not r.已评估 else f"{r.达标率:.0%}"
             out.append({
