@@ -41,7 +41,7 @@ def render_content(content: ReportContent, fmt: str, pngs: dict[str, bytes] | No
     if fmt == "pptx":
         from planwatch.report.slides import pptx_bytes
 
-        return pptx_bytes(content, pngs)
+        return pptx_bytes(content)
     if fmt == "pdf":
         from planwatch.report.pdf import pdf_bytes
 

@@ -90,6 +90,7 @@ class ReportContent:
     overview: dict                 # report_overview.sql: reporting coverage and the outlook at the target year
     sentences: pd.DataFrame        # report_sentences.sql: one progress or gap sentence per assessed indicator
     values: pd.DataFrame           # report_values.sql: every year's value of every indicator in scope
+    unlisted: pd.DataFrame         # units_unlisted.sql: plans that name no units for some or all indicators
     mode: str = "annual"
     generated: dt.date = field(default_factory=dt.date.today)
 
@@ -250,6 +251,55 @@ class ReportContent:
                                      "确保监测数据完整。"]))
         return out
 
+    def deck_units(self) -> pd.DataFrame:
+        """The scorecard rows a meeting deck shows: most red warnings first, then most indicators."""
+        return self.units.sort_values(["红色预警", "指标数"], ascending=False, kind="stable").reset_index(drop=True)
+
+    def unlisted_lines(self) -> list[str]:
+        """One line per region whose plans name no units at all (its scorecard would otherwise be silently empty)."""
+        rows = self.unlisted[self.unlisted["说明"] == "规划未列明责任单位"]
+        return [f"{region}:{'、'.join(g['类别'])}规划未列明责任单位({int(g['指标数'].sum())}项指标),不在计分卡中。"
+                for region, g in rows.groupby("地区", sort=False)]
+
+    def cut_sentences(self, cut: str) -> list[str]:
+        """One sentence per plan, domain or region: its counts and 达标率 with the denominator."""
+        out = []
+        for r in self.cut(cut).itertuples(index=False):
+            rate = f"达标率{r.达标率:.0%}(已达标{r.已达标}项÷已评估{r.已评估}项)" if r.已评估 else "尚无已评估指标"
+            out.append(f"{r[0]}:指标{r.指标数}项,{rate};进展顺利{r.进展顺利}项,进度滞后{r.进度滞后}项,"
+                       f"逆向变化{r.逆向变化}项,无数据{r.无数据}项。")
+        return out
+
+    def notes(self, section: "Section") -> list[str]:
+        """The speaker notes of a slide: the report's sentences for what the slide shows."""
+        kind = section.kind
+        if kind == "title":
+            return [self.framing()] + ([DEMO_NOTE + "。"] if self.has_demo else [])
+        if kind == "headline":
+            return self.overview_sentences()
+        if kind in ("plan", "region"):
+            return self.cut_sentences(kind)
+        if kind == "domain":
+            return [d["summary"] for d in self.domain_paragraphs()]
+        if kind == "warnings":
+            out = []
+            for w in section.rows.itertuples(index=False):
+                said = f"责任单位说明:{w.原因说明}" if isinstance(w.原因说明, str) and w.原因说明 else ""
+                out.append(f"{w.地区}{w.规划}规划“{w.指标}”({w.级别}色,{w.类型};责任单位:{w.责任单位}):{w.原因}{said}")
+            if section.not_shown:
+                out.append(f"另有{section.not_shown}条红色、黄色预警未在幻灯片上列出,见报告附表和 Excel 工作簿。")
+            return out
+        if kind == "units":
+            return [f"{r.地区}{r.责任单位}:负责指标{r.指标数}项,已达标{r.已达标}项÷已评估{r.已评估}项,"
+                    f"进度滞后{r.进度滞后}项,逆向变化{r.逆向变化}项,红色预警{r.红色预警}条。"
+                    for r in (section.rows if section.rows is not None else self.units.head(0)).itertuples()] \
+                + self.unlisted_lines()
+        if kind == "story":
+            story = section.story
+            return [f"{story.title}:{story.ind['reason']}"] + [f"{w.级别}色预警({w.类型}):{w.原因}"
+                                                               for w in story.warnings.itertuples()]
+        return method_points(self)
+
     def appendix(self) -> pd.DataFrame:
         """附表: every indicator in scope with its baseline, each year's value, target, status and units."""
         ind = self.indicators
@@ -306,7 +356,8 @@ def gather(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str 
         previous=headline_of(year - 1) if year - 1 in years else None,
         overview={k: int(v) for k, v in run(con, "report_overview", year=year, region=region).iloc[0].items()},
         sentences=run(con, "report_sentences", year=year, region=region),
-        values=run(con, "report_values", year=year, region=region), mode=mode)
+        values=run(con, "report_values", year=year, region=region),
+        unlisted=run(con, "units_unlisted", year=year, group=None, region=region, domain=None), mode=mode)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -318,7 +369,8 @@ class Section:
     title: str
     rows: pd.DataFrame | None = None   # the rows of a table that is split across slides
     story: Story | None = None
-    not_shown: int = 0  # warnings left off the slides (they are all in the PDF and the workbook)
+    not_shown: int = 0  # warnings (units) left off the slides: all are in the report, the PDF and the workbook
+    first: int = 1      # the number of the first warning on this slide
 
 
 def text_width(text) -> float:
@@ -333,12 +385,16 @@ def lines(text, chars_per_line: float) -> int:
 
 
 # The warning table of a slide (inches, points): shared by the slides and the pagination, so that the rows of
-# each slide fit its height. 类型 starts the 原因 cell; responsible units are in the handout and the workbook.
-WARNING_PT = 13
-WARNING_COLUMNS = {"级别": 0.62, "地区": 1.55, "指标": 2.95, "原因": 7.18}
-WARNING_HEIGHT = 4.55   # inches for the rows below the header (PowerPoint and LibreOffice lay rows out a little apart)
-UNIT_COLUMNS = ("地区", "责任单位", "指标数", "达标率", "已达标/已评估", "进展顺利", "进度滞后", "逆向变化", "无数据",
-                "红色预警")
+# each slide fit its height. Projector-readable: 18 pt, at most 8 rows; the full reasons are in the speaker notes.
+WARNING_PT = 18
+WARNING_COLUMNS = {"级别": 0.75, "地区": 1.6, "指标": 3.1, "问题": 4.95, "责任单位": 1.93}
+WARNING_HEIGHT = 4.2   # inches for the rows below the header (PowerPoint and LibreOffice lay rows out a little apart)
+MAX_WARNING_ROWS = 8
+MAX_WARNING_SLIDES = 4
+UNIT_COLUMNS = {"地区": 1.45, "责任单位": 3.0, "指标数": 1.1, "达标率": 1.1, "已达标/已评估": 1.95, "进度滞后": 1.25,
+                "逆向变化": 1.25, "红色预警": 1.23}
+UNITS_PER_SLIDE = 8
+MAX_UNIT_SLIDES = 2
 
 
 def cell_lines(text, width_in: float, pt: float, padding_in: float = 0.2) -> int:
@@ -351,18 +407,25 @@ def row_height(texts: dict, widths: dict, pt: float) -> float:
     return n * pt * 1.2 / 72 + 0.1
 
 
+def lead_units(units: str) -> str:
+    """The first unit the plan names, with 等 when there are more."""
+    first, *rest = str(units).split("、")
+    return first + ("等" if rest else "")
+
+
 def warning_cells(row) -> dict:
-    """The texts of one warning on a slide."""
+    """The texts of one warning on a slide (short: the full reason is in the notes and the report)."""
     return {"级别": row["级别"], "地区": f"{row['地区']} {row['规划']}", "指标": row["指标"],
-            "原因": f"{row['类型']}:{row['原因']}"}
+            "问题": f"{row['类型']}:{row['最新值']},目标{row['目标']}", "责任单位": lead_units(row["责任单位"])}
 
 
-def paginate(frame: pd.DataFrame, height, budget: float) -> list[pd.DataFrame]:
-    """Split rows into pages whose summed height(row) stays within budget (at least one row per page)."""
+def paginate(frame: pd.DataFrame, height, budget: float, max_rows: int | None = None) -> list[pd.DataFrame]:
+    """Split rows into pages whose summed height(row) stays within budget and that hold at most max_rows rows
+    (at least one row per page)."""
     pages, start, used = [], 0, 0.0
     for i, (_, row) in enumerate(frame.iterrows()):
         need = height(row)
-        if used + need > budget and i > start:
+        if i > start and (used + need > budget or (max_rows and i - start >= max_rows)):
             pages.append(frame.iloc[start:i])
             start, used = i, 0.0
         used += need
@@ -375,29 +438,30 @@ def warning_row_height(row) -> float:
     return row_height(warning_cells(row), WARNING_COLUMNS, WARNING_PT)
 
 
-MAX_WARNING_SLIDES = 4
-
-
-def outline(content: ReportContent, warning_budget: float = WARNING_HEIGHT, units_per_slide: int = 13) -> list[Section]:
+def outline(content: ReportContent, warning_budget: float = WARNING_HEIGHT) -> list[Section]:
     """The slides in order; the presentation mode shows the same sections as screens."""
     sections = [Section("title", content.title),
                 Section("headline", f"总体达标率 · 截至{content.year}年"),
                 Section("plan", "各规划指标状态"),
-                Section("domain", "各领域指标状态与达标率"),
-                Section("region", "各地区指标状态与达标率")]
+                Section("domain", "各领域指标状态与达标率")]
+    if len(content.regions) > 1:  # one region: its bar is the headline already
+        sections.append(Section("region", "各地区指标状态与达标率"))
     listed = content.listed_warnings()
-    # a meeting deck shows the most urgent warnings (red first); the handout and workbook carry the full list
-    pages = paginate(listed, warning_row_height, warning_budget)[:MAX_WARNING_SLIDES]
+    # a meeting deck shows the most urgent warnings; the report, the handout and the workbook carry the full list
+    pages = paginate(listed, warning_row_height, warning_budget, MAX_WARNING_ROWS)[:MAX_WARNING_SLIDES]
     not_shown = len(listed) - sum(len(page) for page in pages)
+    shown = 0
     for i, page in enumerate(pages, start=1):
         suffix = f"({i}/{len(pages)})" if len(pages) > 1 else ""
-        sections.append(Section("warnings", f"预警清单{suffix}", rows=page, not_shown=not_shown))
-    units = content.units
-    n_unit_pages = max(1, math.ceil(len(units) / units_per_slide))
+        sections.append(Section("warnings", f"预警清单{suffix}", rows=page, not_shown=not_shown, first=shown + 1))
+        shown += len(page)
+    units = content.deck_units()
+    n_unit_pages = min(MAX_UNIT_SLIDES, max(1, math.ceil(len(units) / UNITS_PER_SLIDE)))
     for i in range(n_unit_pages):
         suffix = f"({i + 1}/{n_unit_pages})" if n_unit_pages > 1 else ""
         sections.append(Section("units", f"责任单位计分卡{suffix}",
-                                rows=units.iloc[i * units_per_slide:(i + 1) * units_per_slide].reset_index(drop=True)))
+                                rows=units.iloc[i * UNITS_PER_SLIDE:(i + 1) * UNITS_PER_SLIDE].reset_index(drop=True),
+                                not_shown=max(0, len(units) - n_unit_pages * UNITS_PER_SLIDE)))
     for story in content.stories:
         sections.append(Section("story", f"指标案例 · {story.label}", story=story))
     sections.append(Section("method", "方法说明:怎样判断进展与预警"))
