@@ -97,7 +97,7 @@ def _report(args) -> int:
     start = time.perf_counter()
     try:
         with db.open_reader(args.db) as reader:
-            data = report.generate(reader.cursor(), fmt, year=args.as_of, region=args.region)
+            data = report.generate(reader, fmt, year=args.as_of, region=args.region, mode=args.mode)
     except report.ReportError as exc:
         print(str(exc), file=sys.stderr)
         return 2
@@ -152,11 +152,13 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("name")
     e.set_defaults(func=_add_editor)
 
-    r = sub.add_parser("report", help="生成年度报告:演示文稿(pptx)、PDF 报告或 Excel 工作簿")
-    r.add_argument("--format", choices=["pptx", "pdf", "xlsx"], help="报告格式(默认按 --out 的扩展名)")
+    r = sub.add_parser("report", help="生成年度报告:Word 报告(docx)、演示文稿(pptx)、PDF 报告或 Excel 工作簿")
+    r.add_argument("--format", choices=["docx", "pptx", "pdf", "xlsx"], help="报告格式(默认按 --out 的扩展名)")
     r.add_argument("--out", required=True, help="输出文件")
     r.add_argument("--as-of", type=int, help="截至年份(默认为有监测数据的最近年份)")
     r.add_argument("--region", help="只含一个监测地区(默认全部地区)")
+    r.add_argument("--mode", choices=["annual", "midterm", "final"], default="annual",
+                   help="报告类型:annual 年度监测(默认)、midterm 中期评估、final 终期评估")
     r.set_defaults(func=_report)
 
     q = sub.add_parser("sql", help="只读查询公开视图(一条 SELECT,与“数据探索”页相同的限制)")
