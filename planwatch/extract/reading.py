@@ -36,8 +36,8 @@ def read_lines(data: bytes, name: str) -> list[str]:
 def read_path(path: Path) -> list[str]:
     try:
         data = path.read_bytes()
-    except OSError as exc:
-        raise ReadError(f"无法读取 {path}:{exc.strerror or exc}") from None
+    except OSError:
+        raise ReadError(f"无法读取 {path}(文件不存在或没有读权限)") from None
     return read_lines(data, path.name)
 
 

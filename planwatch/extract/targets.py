@@ -22,8 +22,9 @@ CUES = [
 # Verbs of a count target (建成1所, 配备1名, 开展3次); the figure is a count of what follows.
 COUNT_VERBS = ("建成", "建设", "建立", "新建", "改扩建", "创建", "配备", "配齐", "培育孵化", "孵化", "培育", "设置", "设立",
                "完成", "增加", "扩充", "打造", "新增", "开展", "组织", "举办", "刊出或播出", "播出", "办好", "掌握", "培训")
-COUNT_UNITS = {"所", "个", "家", "名", "次", "项", "张", "处", "座", "件", "支", "场", "期", "人", "万个", "万人", "小时", "天",
-               "户", "批", "间", "门", "节", "课时", "学时"}
+COUNT_UNITS = {"所", "个", "家", "名", "次", "项", "张", "处", "座", "件", "支", "场", "期", "人", "万个", "万人", "小时",
+               "户", "间", "门", "节", "课时", "学时"}
+WEAK_CUES = {"为", "占", "占比"}   # cues only for a rate (为100%), not for 普及为6月龄
 FILLERS = r"(?:均|分别|力争|努力|确保|逐步|每年|每学期|累计|都|各|在|到|至|)"
 CUE_RE = re.compile(
     "(?P<cue>" + "|".join(re.escape(c) for c, _ in CUES) + ")" + FILLERS + r"\s*$"
@@ -74,13 +75,13 @@ def _names(text: str, count: int) -> list[str]:
     """The measure's words before the cue; a list 新生儿、婴儿和5岁以下儿童死亡率 is split to match the figures."""
     text = re.sub(r"^(?:\d+[.、.]|[((][一二三四五六七八九十\d]+[))])", "", text)
     text = re.sub(r"^(?:到|至|在)?\s*20\d\d\s*年(?:底|末)?[,,]?|^(?:力争|努力|确保|使|其中|实现|推动|全面)", "", text).strip()
-    text = text.rstrip("的均分别都各 ")
+    text = re.sub(r"(?:至少|不少于|均|分别|都|各|要|应|的|\s)+$", "", text)
     if count == 1:
         return [text]
     parts = [p.strip() for p in re.split(r"[、和及与]", text) if p.strip()]
     if len(parts) != count:
         return [text] * count
-    suffix = re.search(r"(死亡率|患病率|发生率|筛查率|接种率|检测率|覆盖率|比例|率|数)$", parts[-1])
+    suffix = re.search(r"(中[^中]+|死亡率|患病率|发生率|筛查率|接种率|检测率|覆盖率|比例|率|数)$", parts[-1])
     if suffix:
         parts = [p if p.endswith(suffix[1]) or len(p) > 8 else p + suffix[1] for p in parts]
     return parts
@@ -101,7 +102,10 @@ def find_targets(line: str, default_year: int) -> list[dict]:
         group: list[tuple[Figure, dict]] = []   # figures of one list sharing a cue (分别控制在3‰、5‰和6‰以下)
         prev_end, prev_hit = None, None
         for fig in in_sentence:
-            if _is_year(line, fig) or line[max(0, fig.start - 1):fig.start] in ("第", "《") or fig.unit == "岁":
+            if prev_end is not None and fig.start < prev_end:
+                continue   # the 10 of 7/10万, already part of the previous figure's unit
+            if (_is_year(line, fig) or line[max(0, fig.start - 1):fig.start] in ("第", "《", "/", "从")
+                    or fig.unit in ("岁", "个月", "月龄")):
                 prev_end, prev_hit = None, None
                 continue
             if BASE_YEAR_CONTEXT.search(line[max(s0, fig.start - 12):fig.start + 2]) and fig.unit == "年":
@@ -118,10 +122,13 @@ def find_targets(line: str, default_year: int) -> list[dict]:
                 elif mod_m["mod"] == "以上" and fig.unit in ("%", ""):
                     modifier, share = mod_m["mod"], True   # 50%以上乡镇建有…: a share of the units named next
             cue_m = CUE_RE.search(before)
+            if cue_m and cue_m["cue"] in WEAK_CUES and fig.unit not in RATE_UNITS:
+                cue_m = None
             count_m = COUNT_RE.search(before) if fig.unit in COUNT_UNITS else None
             bare_count = fig.unit in COUNT_UNITS and not fig.chinese and re.search(r"[\u4e00-\u9fff))]\s*$", before)
             share_of = fig.unit == "%" and re.match(r"[\u4e00-\u9fff]", line[fig.end:fig.end + 1])
             cue_earlier = fig.unit in RATE_UNITS and CUE_ANY.search(before)
+            share = share or (bool(share_of) and not cue_m)
             if not (cue_m or modifier or count_m or listed or bare_count or share_of or cue_earlier):
                 prev_end, prev_hit = None, None
                 continue
@@ -130,7 +137,10 @@ def find_targets(line: str, default_year: int) -> list[dict]:
                 fig.start - len(count_m.group(0)) if count_m else fig.start)
             name_text = line[clause0:name_end]
             end = mod_m.end() if modifier else fig.end
-            if count_m or (not name_text.strip() and fig.unit in COUNT_UNITS):
+            if share:
+                name_text = re.sub(r"(要|应|须|必须)$", "", name_text.strip()) + line[end:_clause_end(line, end)].lstrip("的")
+                name_text += "的比例"
+            elif count_m or (not name_text.strip() and fig.unit in COUNT_UNITS):
                 object_end = _clause_end(line, end)
                 name_text = (name_text + line[end:object_end]).strip()
             conf = 0.9 if (cue_m and modifier) else 0.8 if (cue_m or modifier) else 0.7 if count_m else 0.5
