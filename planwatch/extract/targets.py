@@ -41,6 +41,7 @@ YEAR = re.compile(r"(20[23]\d)年(?!基础|为基数|度|\d|[))]|以来|起)")
 BASE_YEAR_CONTEXT = re.compile(r"(?:在|以)\s*20\d\d\s*年(?:基础上|为基数)")
 # Units for rates stated with an explicit per-base: 7/10万 (1/10万), 15/万.
 PER_BASE = {"/10万": "1/10万", "/万": "1/万", "/千": "‰"}
+QUALITATIVE = re.compile(r"全覆盖|应([\u4e00-\u9fff])尽\1")
 UNITS_RE = re.compile(r"[((]\s*责任单位\s*[::]\s*(?P<units>[^))]+)[))]")
 
 
@@ -159,7 +160,24 @@ def find_targets(line: str, default_year: int) -> list[dict]:
                 group = [(fig, hit)]
             prev_end, prev_hit = end, hit
         _flush(group, out, line, default_year, s0)
+        out += _qualitative(line, s0, s1, default_year)
     return out
+
+
+def _qualitative(line: str, s0: int, s1: int, default_year: int) -> list[dict]:
+    """Targets without a number: 实现…全覆盖, 应保尽保 (target_op qualitative; a reviewer decides whether to keep them)."""
+    hits = []
+    for m in QUALITATIVE.finditer(line, s0, s1):
+        clause0 = _clause_start(line, m.start(), s0)
+        name = re.sub(r"^(?:\d+[.、.])?(?:到20\d\d年)?(?:基本|全面|逐步|力争)?(?:实现|达到|做到)?", "",
+                      line[clause0:m.start()]).strip()
+        name = re.sub(r"(?:基本|全面|逐步)?(?:实现|达到|做到)$", "", name)
+        quote = line[clause0:m.end()].strip()[-60:]
+        years = [int(y) for y in YEAR.findall(line[s0:m.start()]) if 2021 <= int(y) <= 2035]
+        hits.append({"name": name or m.group(0), "unit": "", "target_op": "qualitative", "target_value": "",
+                     "target_text": m.group(0), "target_year": years[-1] if years else default_year, "quote": quote,
+                     "responsible_units": _responsible(line, m.end()), "confidence": 0.4})
+    return hits
 
 
 def _flush(group, out, line, default_year, s0) -> None:
