@@ -84,11 +84,27 @@ class _Checker:
         if not NUMBER.match(str(line_value or "")) or int(line_value) < 1:
             self.fail(path, row_no, column, f"行号“{line_value}”不是正整数")
             return
-        if figure and figure not in quote:
+        if figure and not _quote_has(quote, figure):
             self.fail(path, row_no, column, f"引用“{quote}”中没有数值 {figure}")
         text = self.line_text(source_file, int(line_value))
         if text is not None and quote not in text:
             self.fail(path, row_no, column, f"引用“{quote}”不在 {source_file} 第{line_value}行")
+
+
+def _quote_has(quote: str, figure: str) -> bool:
+    """The figure is printed in the quote: as written, in Chinese numerals (一所 for 1, 一半 for 50) or as 一X一Y."""
+    if figure in quote:
+        return True
+    from planwatch.extract.numbers import figures
+    from planwatch.extract.targets import ONE_PER_UNIT
+
+    if figure == "1" and ONE_PER_UNIT.search(quote):
+        return True   # 一区镇(街道)一普惠: one in every unit
+    try:
+        wanted = _float(figure)
+    except ValueError:
+        return False
+    return any(not RATIO.match(f.value) and abs(float(f.value) - wanted) < 1e-9 for f in figures(quote) if f.chinese)
 
 
 def _int(value: str | None) -> int | None:
@@ -118,6 +134,11 @@ def _check_indicator(chk: _Checker, path: Path, row_no: int, r: dict, plan: dict
         fail("direction", f"未知方向“{r['direction']}”")
     if r["canonical_id"] and r["canonical_id"] not in canon:
         fail("canonical_id", f"未知通用指标“{r['canonical_id']}”")
+    elif r["canonical_id"]:
+        c = canon[r["canonical_id"]]
+        if (r["unit"], r["direction"]) != (c["unit"], c["direction"]):
+            fail("canonical_id", f"与通用指标“{c['canonical_id']}”的单位或方向不一致(本行 {r['unit'] or '无'}/"
+                                 f"{r['direction']},通用指标 {c['unit'] or '无'}/{c['direction']})")
     op, tv = r["target_op"], r["target_value"]
     if op not in TARGET_OPS:
         fail("target_op", f"未知目标类型“{op}”")

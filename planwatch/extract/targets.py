@@ -41,6 +41,9 @@ YEAR = re.compile(r"(20[23]\d)年(?!基础|为基数|度|\d|[))]|以来|起)")
 BASE_YEAR_CONTEXT = re.compile(r"(?:在|以)\s*20\d\d\s*年(?:基础上|为基数)")
 # Units for rates stated with an explicit per-base: 7/10万 (1/10万), 15/万.
 PER_BASE = {"/10万": "1/10万", "/万": "1/万", "/千": "‰"}
+ONE_PER_UNIT = re.compile(
+    r"一(?P<unit>区县|县区|区镇|乡镇|镇街|镇|街道|村|社区|校|园)(?:[((][^))]{1,6}[))])?一(?P<what>[\u4e00-\u9fff]{1,4}?)(?=[”\"的,,。;])"
+)
 QUALITATIVE = re.compile(r"全覆盖|应([\u4e00-\u9fff])尽\1")
 UNITS_RE = re.compile(r"[((]\s*责任单位\s*[::]\s*(?P<units>[^))]+)[))]")
 
@@ -161,7 +164,20 @@ def find_targets(line: str, default_year: int) -> list[dict]:
             prev_end, prev_hit = end, hit
         _flush(group, out, line, default_year, s0)
         out += _qualitative(line, s0, s1, default_year)
+        out += _one_per_unit(line, s0, s1, default_year)
     return out
+
+
+def _one_per_unit(line: str, s0: int, s1: int, default_year: int) -> list[dict]:
+    """一区镇(街道)一普惠, 一村一站: one facility in every unit, a count target of 1 per unit."""
+    hits = []
+    for m in ONE_PER_UNIT.finditer(line, s0, s1):
+        years = [int(y) for y in YEAR.findall(line[s0:m.start()]) if 2021 <= int(y) <= 2035]
+        hits.append({"name": f"每个{m['unit']}{m['what']}数", "unit": "个", "target_op": ">=", "target_value": "1",
+                     "target_text": m.group(0), "target_year": years[-1] if years else default_year,
+                     "quote": line[_clause_start(line, m.start(), s0):m.end()].strip()[-60:],
+                     "responsible_units": _responsible(line, m.end()), "confidence": 0.5})
+    return hits
 
 
 def _qualitative(line: str, s0: int, s1: int, default_year: int) -> list[dict]:
