@@ -25,6 +25,7 @@ NUMERIC_OPS = {">=", "<=", ">", "<", "=", "~"}
 TARGET_OPS = NUMERIC_OPS | {"maintain", "qualitative"}
 ROLES = {"牵头", "配合", "未区分"}
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+IMPORTED_PREFIX = "plans/"  # source_file of a plan published by 规划导入: its stored document under data/
 RATIO = re.compile(r"^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$")  # a printed ratio target such as 3:2 (女:男厕位)
 
 
@@ -49,10 +50,11 @@ def read_csv(path: Path) -> list[dict]:
 class _Checker:
     """Collects problems as '<file> 第N行 <column>: <problem>' (N counts the header as row 1)."""
 
-    def __init__(self, seeds: Path | None):
+    def __init__(self, seeds: Path | None, data_dir: Path = DATA_DIR):
         self.problems: list[str] = []
         self.seed_lines: dict[str, list[str]] = {}
         self.seeds = seeds if seeds and seeds.is_dir() else None
+        self.data_dir = data_dir
 
     def fail(self, path: Path, row_no: int | None, column: str | None, message: str) -> None:
         where = path.relative_to(DATA_DIR.parent) if path.is_relative_to(DATA_DIR.parent) else path
@@ -68,10 +70,13 @@ class _Checker:
         return not missing
 
     def line_text(self, source_file: str, line: int) -> str | None:
-        if self.seeds is None:
+        """The line of the plan's document: a seed (when present) or, for an imported plan, the document stored
+        with it under data/plans/<plan_id>/ (always present, so imported quotes are always checked)."""
+        imported = source_file.startswith(IMPORTED_PREFIX)
+        if self.seeds is None and not imported:
             return None
         if source_file not in self.seed_lines:
-            p = self.seeds / source_file
+            p = (self.data_dir if imported else self.seeds) / source_file
             self.seed_lines[source_file] = p.read_text(encoding="utf-8").split("\n") if p.exists() else []
         lines = self.seed_lines[source_file]
         return lines[line - 1] if 0 < line <= len(lines) else ""
@@ -164,7 +169,7 @@ def _check_indicator(chk: _Checker, path: Path, row_no: int, r: dict, plan: dict
 
 def load(data_dir: Path = DATA_DIR, seeds: Path | None = None) -> Catalogue:
     """Read every catalogue file, check it, and return rows ready for the database (or raise CatalogueError)."""
-    chk = _Checker(seeds if seeds is not None else seeds_dir())
+    chk = _Checker(seeds if seeds is not None else seeds_dir(), data_dir)
     cat = Catalogue()
 
     def table(name: str) -> list[dict]:

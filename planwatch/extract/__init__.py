@@ -76,6 +76,7 @@ def extract_lines(lines: list[str], suggester: Suggester | None = None) -> list[
             reviewed += [hit | {"source_line": no} for hit in find_targets(line, 2020)]
             continue
         for hit in find_targets(line, year_at(no)):
+            hit.pop("sentence", None)
             rows.append(hit | {"is_key": 0, "key_no": "", "domain_raw": heading, "source_line": no, "name_line": no,
                                "baseline_year": "", "baseline_value": "", "baseline_line": "", "baseline_quote": ""})
     for row in table_rows:

@@ -77,9 +77,9 @@ def _is_year(line: str, fig: Figure) -> bool:
 
 def _names(text: str, count: int) -> list[str]:
     """The measure's words before the cue; a list 新生儿、婴儿和5岁以下儿童死亡率 is split to match the figures."""
-    text = re.sub(r"^(?:\d+[.、.]|[((][一二三四五六七八九十\d]+[))])", "", text)
+    text = re.sub(r"^(?:\d+[.、.]|[((][一二三四五六七八九十\d]+[))])", "", text.strip())
     text = re.sub(r"^(?:到|至|在)?\s*20\d\d\s*年(?:底|末)?[,,]?|^(?:力争|努力|确保|使|其中|实现|推动|全面)", "", text).strip()
-    text = re.sub(r"(?:至少|不少于|均|分别|都|各|要|应|的|\s)+$", "", text)
+    text = re.sub(r"(?:至少|不少于|均|分别|都|各|要|应|的|\s|(?:到|至)?20\d\d年(?:底|末)?)+$", "", text)
     if count == 1:
         return [text]
     parts = [p.strip() for p in re.split(r"[、和及与]", text) if p.strip()]
@@ -146,7 +146,7 @@ def find_targets(line: str, default_year: int) -> list[dict]:
                 name_text += "的比例"
             elif count_m or (not name_text.strip() and fig.unit in COUNT_UNITS):
                 object_end = _clause_end(line, end)
-                name_text = (name_text + line[end:object_end]).strip()
+                name_text = (name_text + line[end:object_end]).strip() or line[clause0:fig.start].strip()
             conf = 0.9 if (cue_m and modifier) else 0.8 if (cue_m or modifier) else 0.7 if count_m else 0.5
             if share or (cue_earlier and not cue_m):
                 conf = min(conf, 0.6)
@@ -202,6 +202,13 @@ def _flush(group, out, line, default_year, s0) -> None:
     modifier = next((h["modifier"] for _, h in reversed(group) if h["modifier"]), None)
     cue = group[0][1]["cue"]
     names = _names(group[0][1]["name_text"], len(group))
+    if not any(names) and out and out[-1]["sentence"] == s0:   # …到2025年达到90%,到2030年达到95%以上
+        names = [out[-1]["name"]] * len(group)
+    if not any(names):   # 高级专业技术人员比例逐步提高,2030年达到40%: the measure is named in the clause before
+        q = group[0][1]["quote_start"]
+        before = line[_clause_start(line, max(q - 1, s0), s0):max(q - 1, s0)]
+        before = re.sub(r"(?:逐步|稳步|持续|不断|明显|显著|进一步)?(?:提高|提升|增加|下降|降低|稳定|扩大)$", "", before)
+        names = _names(before, len(group))
     q0, q1 = group[0][1]["quote_start"], group[-1][1]["quote_end"]
     for (fig, hit), name in zip(group, names):
         op = _op_for(hit["cue"] or cue, hit["modifier"] or modifier, fig)
@@ -217,5 +224,6 @@ def _flush(group, out, line, default_year, s0) -> None:
             "target_text": line[group[0][1]["cue_start"]:q1].strip(),
             "target_year": years[-1] if years else default_year, "quote": quote,
             "responsible_units": _responsible(line, fig.end), "confidence": round(hit["confidence"], 2),
+            "sentence": s0,
         })
     group.clear()
