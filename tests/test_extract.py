@@ -262,3 +262,180 @@ def test_bad_documents_get_a_chinese_message(tmp_path, capsys, name, data, messa
     assert cli.main(["extract", str(path), "--out", str(tmp_path / "o.csv")]) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "o.csv").exists()
+
+
+# --- publishing (规划导入) ---------------------------------------------------------------------------------------
+
+import shutil  # noqa: E402
+
+import duckdb  # noqa: E402
+
+from planwatch import build, catalogue  # noqa: E402
+from planwatch.extract import publish, regions  # noqa: E402
+from planwatch.paths import DATA_DIR  # noqa: E402
+
+HUAIROU = "003_d4dfc7285a76c3b4.txt"
+PINGGU = publish.PlanInfo("110117", "妇女", "平谷区妇女发展规划(导入测试)", 2021, 2025, "平政发〔2021〕1号")
+
+
+def test_region_list_covers_every_county_and_city_level_unit():
+    units = dict((code, label) for label, code in regions.choices())
+    assert len(units) > 3000
+    assert units["330326"] == "浙江省 温州市 平阳县(330326)"
+    assert units["110116"] == "北京市 怀柔区(110116)"
+    assert units["610400"] == "陕西省 咸阳市(610400)"
+    assert "110100" not in units and "330000" not in units   # 市辖区 placeholders and provinces are not plans' units
+    assert [u["region_code"] for u in regions.chain("320582")] == ["320000", "320500", "320582"]
+
+
+@pytest.fixture
+def data_copy(tmp_path):
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    return target
+
+
+def _women_draft() -> tuple[list[str], list[dict]]:
+    lines = _seed_lines(HUAIROU)
+    rows = [r for r in extract_lines(lines) if r["source_line"] < 165 and r["target_op"] != "qualitative"]
+    return lines, rows
+
+
+def test_publish_writes_a_checked_plan_that_a_rebuild_keeps(data_copy, tmp_path):
+    lines, rows = _women_draft()
+    plan_id = publish.publish(lines, rows, PINGGU, data_copy)
+    assert plan_id == "r110117-women"
+    folder = data_copy / "plans" / plan_id
+    assert (folder / "source.txt").read_text(encoding="utf-8").split("\n") == lines
+    written = catalogue.read_csv(folder / "indicators.csv")
+    assert len(written) == len(rows) and written[0]["indicator_id"] == "r110117-women-t01"
+    assert all(r["target_quote"] in lines[int(r["target_line"]) - 1] for r in written)
+    region = catalogue.read_csv(data_copy / "regions.csv")[-1]
+    assert (region["region_code"], region["name"], region["parent_code"], region["is_seed"]) == (
+        "110117", "平谷区", "110000", "1")
+    db = tmp_path / "pw.duckdb"
+    build.build(db, with_demo=False, data_dir=data_copy)
+    assert import_rows_via_cli(db, tmp_path, "r110117-women-t01") == 0
+    build.build(db, with_demo=False, data_dir=data_copy)    # a rebuild keeps the plan and its imported value
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM v_indicator WHERE region = '平谷区'").fetchone() == (len(rows),)
+        assert con.execute("SELECT value FROM v_observation WHERE indicator_id = 'r110117-women-t01'").fetchone() \
+            == (91.0,)
+
+
+def import_rows_via_cli(db: Path, tmp_path: Path, indicator_id: str) -> int:
+    path = tmp_path / "values.csv"
+    path.write_text(f"indicator_id,year,value,note\n{indicator_id},2022,91,\n", encoding="utf-8")
+    return cli.main(["import", str(path), "--db", str(db)])
+
+
+def test_publish_refusals_name_the_row_and_leave_data_unchanged(data_copy):
+    lines, rows = _women_draft()
+    before = {p: p.read_bytes() for p in data_copy.rglob("*") if p.is_file()}
+    bad = [dict(rows[0], quote="原文中没有的话"), dict(rows[1], target_value="九十"), dict(rows[2], domain="")]
+    with pytest.raises(publish.PublishRefused) as err:
+        publish.publish(lines, bad + rows[3:], PINGGU, data_copy)
+    problems = err.value.problems
+    assert problems[0].startswith("第1条") and "不在原文第" in problems[0]
+    assert "第2条" in problems[1] and "不是数字" in problems[1]
+    assert "第3条" in problems[2] and "领域" in problems[2]
+    with pytest.raises(publish.PublishRefused, match="未知地区代码"):
+        publish.publish(lines, rows, publish.PlanInfo("999999", "妇女", "x", 2021, 2025), data_copy)
+    publish.publish(lines, rows, PINGGU, data_copy)
+    with pytest.raises(publish.PublishRefused, match="已发布"):
+        publish.publish(lines, rows, PINGGU, data_copy)
+    after = {p for p in data_copy.rglob("*") if p.is_file()}
+    assert set(before) < after and all(before[p] == p.read_bytes() for p in before
+                                         if p.name not in ("plans.csv", "regions.csv"))
+
+
+def test_a_changed_stored_document_fails_the_build(data_copy, tmp_path):
+    lines, rows = _women_draft()
+    plan_id = publish.publish(lines, rows, PINGGU, data_copy)
+    (data_copy / "plans" / plan_id / "source.txt").write_text("\n".join(lines[:10]), encoding="utf-8")
+    with pytest.raises(catalogue.CatalogueError, match="不在 plans/r110117-women/source.txt"):
+        catalogue.load(data_copy, seeds=tmp_path / "no-seeds")   # checked even where the seeds are absent
+
+
+# --- the 规划导入 page and the published plan on the other pages ------------------------------------------------
+
+import pandas as pd  # noqa: E402
+import streamlit as st  # noqa: E402
+from apptest import open_page, texts  # noqa: E402
+
+from planwatch import ui  # noqa: E402
+from planwatch.extract import COLUMNS  # noqa: E402
+
+
+@pytest.fixture
+def app_on(monkeypatch, tmp_path):
+    """Point the app at a database (its own copy) and clear what the process caches; restored afterwards."""
+    def use(db: Path) -> None:
+        target = tmp_path / f"app-{db.stem}.duckdb"
+        shutil.copy(db, target)
+        monkeypatch.setenv("PLANWATCH_DB", str(target))
+        ui.connection.clear()
+        st.cache_data.clear()
+    yield use
+    ui.connection.clear()
+    st.cache_data.clear()
+
+
+def _logged_in(monkeypatch):
+    from planwatch import auth
+    monkeypatch.setenv("PLANWATCH_EDITORS", f"妇儿工委办:{auth.hash_password('review-2024')}")
+    at = open_page("plan_import")
+    assert "用户名" in [t.label for t in at.text_input] and not at.get("file_uploader")
+    at.text_input[0].input("妇儿工委办")
+    at.text_input[1].input("review-2024")
+    at.button[0].click().run()
+    assert "当前用户:**妇儿工委办**" in texts(at)
+    return at
+
+
+def test_plan_import_page_review_and_publish(demo_db, app_on, monkeypatch, data_copy):
+    app_on(demo_db)
+    monkeypatch.setattr(publish, "DATA_DIR", data_copy)
+    at = _logged_in(monkeypatch)
+    lines, _ = _women_draft()
+    draft = pd.DataFrame(extract_lines(lines), columns=COLUMNS)
+    at.session_state["import_doc"] = {"key": "test", "name": "huairou.txt", "lines": lines, "version": 0,
+                                      "draft": draft}
+    at.run()
+    assert not at.exception, at.exception
+    assert f"① 核对草稿(共 {len(draft)} 条候选,按原文顺序)" in texts(at)
+    view = [s for s in at.selectbox if s.label == "查看原文"][0]
+    assert view.options[0].startswith("第20行 孕产妇死亡率 7")
+    html = "".join(str(h.proto.body) for h in at.get("html"))
+    assert "background:#FFF3B0" in html and "孕产妇死亡率控制在7/10万以下" in html
+    region = [s for s in at.selectbox if s.label.startswith("地区")][0]
+    region.set_value(next(i for i, (_, code) in enumerate(regions.choices()) if code == "110117"))
+    at.slider[0].set_value((1, 165))
+    at.run()
+    publish_button = [b for b in at.button if b.label.startswith("发布规划")][0]
+    publish_button.click().run()
+    assert not at.exception, at.exception
+    assert "已发布" in texts(at), texts(at)
+    written = catalogue.read_csv(data_copy / "plans" / "r110117-women" / "indicators.csv")
+    assert len(written) == len([r for r in draft.to_dict("records") if r["source_line"] <= 165])
+
+
+def test_published_plan_is_on_every_page(data_copy, tmp_path, app_on, monkeypatch):
+    lines, rows = _women_draft()
+    plan_id = publish.publish(lines, rows, PINGGU, data_copy)
+    db = tmp_path / "published.duckdb"
+    build.build(db, with_demo=True, data_dir=data_copy)
+    monkeypatch.setattr(build, "ensure", lambda *args, **kwargs: False)   # the app's check compares with data/
+    app_on(db)
+    at = open_page(year="2024", region="平谷区")
+    assert "平谷区" in at.selectbox(key="filter_region").options
+    assert at.selectbox(key="filter_region").value == "平谷区"
+    assert not at.warning, [w.value for w in at.warning]
+    at = open_page("catalogue")
+    assert PINGGU.title in set(at.dataframe[0].value["规划"])
+    at = open_page("regions", year="2024")
+    assert "平谷区" in "".join(str(df.value) for df in at.dataframe)
+    at = open_page("warnings", year="2024", region="平谷区")
+    assert not at.exception
+    at = open_page("indicator", id=f"{plan_id}-t01", year="2024")
+    assert "孕产妇死亡率" in texts(at)

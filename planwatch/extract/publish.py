@@ -56,7 +56,7 @@ def _text(value) -> str:
 
 
 def indicator_rows(plan_id: str, draft: list[dict], lines: list[str], info: PlanInfo,
-                   data_dir: Path = DATA_DIR) -> tuple[list, list, list]:
+                   data_dir: Path) -> tuple[list, list, list]:
     """Catalogue rows (indicators, units) from the reviewed draft, and the problems found on the way."""
     problems, indicators, units = [], [], []
     text_no, seen_keys = 0, set()
@@ -152,8 +152,10 @@ def _restore_on_error(paths: list[Path], folder: Path):
         raise
 
 
-def publish(lines: list[str], draft: list[dict], info: PlanInfo, data_dir: Path = DATA_DIR) -> str:
-    """Write the plan into data_dir and check the whole catalogue; returns the plan id (or raises PublishRefused)."""
+def publish(lines: list[str], draft: list[dict], info: PlanInfo, data_dir: Path | None = None) -> str:
+    """Write the plan into data_dir (default data/) and check the whole catalogue; returns the plan id (or raises
+    PublishRefused). Every file written is put back as it was when anything fails."""
+    data_dir = data_dir or DATA_DIR
     plan_id = plan_id_for(info)
     problems = []
     if info.group not in GROUP_IDS:
