@@ -128,6 +128,25 @@ def _sql(args) -> int:
     return 0
 
 
+def _extract(args) -> int:
+    from planwatch import extract
+
+    try:
+        rows = extract.extract_file(Path(args.file))
+    except extract.ReadError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    try:
+        extract.write_csv(rows, Path(args.out))
+    except OSError:
+        print(f"无法写入 {args.out}(目录不存在或没有写权限)", file=sys.stderr)
+        return 2
+    keys = sum(1 for r in rows if r["is_key"])
+    print(f"已写入 {args.out}:候选指标 {len(rows)} 条(重点指标表 {keys} 条,正文目标 {len(rows) - keys} 条),请逐条核对",
+          file=sys.stderr)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m planwatch", description="妇女儿童发展规划监测")
     sub = p.add_subparsers(dest="command", required=True)
@@ -167,6 +186,11 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--param", action="append", default=[], metavar="名称=值", help="命名参数,如 --param year=2024")
     q.add_argument("--timeout", default="5", help="时间上限(秒,默认 5,最多 60)")
     q.set_defaults(func=_sql)
+
+    x = sub.add_parser("extract", help="从规划文件(txt/docx/pdf)提取候选指标,写入 CSV 供核对")
+    x.add_argument("file")
+    x.add_argument("--out", required=True, help="输出 CSV 文件")
+    x.set_defaults(func=_extract)
 
     for s in sub.choices.values():
         s.add_argument("--db", default=str(default_db()), help="数据库文件(默认 var/planwatch.duckdb)")
