@@ -1,7 +1,7 @@
 """数据填报: template download, upload with all-or-nothing validation, preview, confirm, history and undo.
 
 Viewing the dashboard needs no login; this page asks for an editor login first (planwatch/auth.py).
-Writes go through the app's own connection (DuckDB allows one writing process) under the write lock.
+Writes go through importer.commit/undo (db.writing: one writer at a time, a copy renamed into place).
 """
 import streamlit as st
 
@@ -82,8 +82,7 @@ with tab_upload:
                              "background-color: #DFF3E8" if row["变化"] == "新增" else ""] * len(row), axis=1),
                 hide_index=True, width="stretch")
             if st.button(f"确认导入 {len(preview)} 行", type="primary", key=f"confirm_{checked.checksum}"):
-                batch_id = importer.commit(con, default_db(), checked, uploader=editor)
-                ui.data_changed()
+                batch_id = importer.commit(default_db(), checked, uploader=editor)
                 st.session_state["imported"] = (batch_id, checked.file_name, checked.rows["indicator_id"].iloc[0])
                 del st.session_state["upload"]
                 st.rerun()
@@ -105,11 +104,10 @@ with tab_history:
                               format_func=lambda b: f"批次 {b}:{undoable.set_index('batch_id').loc[b, 'file_name']}")
         if st.button("撤销该批次", help="批次记录保留并标为已撤销,被它替换的数值恢复。"):
             try:
-                importer.undo(con, default_db(), int(chosen), by=editor)
+                importer.undo(default_db(), int(chosen), by=editor)
             except importer.UndoRefused as refused:
                 st.error(str(refused))
             else:
-                ui.data_changed()
                 st.session_state["undone"] = int(chosen)
                 st.rerun()
     if "undone" in st.session_state:

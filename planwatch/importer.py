@@ -1,10 +1,10 @@
 """Importing annual monitoring values (数据填报): read, validate all-or-nothing, preview, commit, undo.
 
 A file is checked completely before anything is written; every problem is reported with its row and column in
-Chinese. An accepted file becomes one import batch, written in one transaction under a write lock, so a crash
-or a second upload at the same time can never leave half a file in the database. Reading within bounds is
-planwatch.upload_read (xlsx via planwatch.xlsx_read), the checks planwatch.upload_check; their entry points are
-re-exported here.
+Chinese. An accepted file becomes one import batch, written by db.writing (one writer at a time, on a copy renamed into
+place), so a crash or a second upload at the same time can never leave half a file in the database. Reading within
+bounds is planwatch.upload_read (xlsx via planwatch.xlsx_read), the checks planwatch.upload_check; their entry points
+are re-exported here.
 """
 from __future__ import annotations
 
@@ -31,11 +31,10 @@ def preview(con: duckdb.DuckDBPyConnection, checked: Checked) -> pd.DataFrame:
         ORDER BY f.row_no""").df()
 
 
-def commit(con: duckdb.DuckDBPyConnection, db_path, checked: Checked, uploader: str,
-           source_kind: str = "填报") -> int:
-    """Store a checked file as one batch in one transaction; returns the new batch id."""
+def commit(db_path, checked: Checked, uploader: str, source_kind: str = "填报") -> int:
+    """Store a checked file as one batch, with the method recomputed, in one write; returns the new batch id."""
     incoming = checked.rows  # noqa: F841  (read by DuckDB)
-    with db.write_lock(db_path), db.transaction(con):
+    with db.writing(db_path) as con:
         batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM import_batch").fetchone()[0]
         con.execute("INSERT INTO import_batch VALUES (?, ?, ?, ?, ?, now(), ?, NULL, NULL)",
                     [batch_id, source_kind, checked.file_name, checked.checksum, uploader, len(checked.rows)])
@@ -50,9 +49,9 @@ class UndoRefused(Exception):
     pass
 
 
-def undo(con: duckdb.DuckDBPyConnection, db_path, batch_id: int, by: str) -> None:
+def undo(db_path, batch_id: int, by: str) -> None:
     """Take a batch out: it stays recorded (undone_at set), and the values it replaced come back."""
-    with db.write_lock(db_path):
+    with db.writing(db_path) as con:
         row = con.execute("SELECT source_kind, undone_at FROM import_batch WHERE batch_id = ?", [batch_id]).fetchone()
         if row is None:
             raise UndoRefused(f"没有编号为 {batch_id} 的导入批次")
@@ -60,9 +59,8 @@ def undo(con: duckdb.DuckDBPyConnection, db_path, batch_id: int, by: str) -> Non
             raise UndoRefused(f"批次 {batch_id} 是示例数据,由构建生成;请用 build --no-demo 去除")
         if row[1] is not None:
             raise UndoRefused(f"批次 {batch_id} 已于 {row[1]:%Y-%m-%d %H:%M} 撤销")
-        with db.transaction(con):
-            con.execute("UPDATE import_batch SET undone_at = now(), undone_by = ? WHERE batch_id = ?", [by, batch_id])
-            views.refresh(con)
+        con.execute("UPDATE import_batch SET undone_at = now(), undone_by = ? WHERE batch_id = ?", [by, batch_id])
+        views.refresh(con)
 
 
 def batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
