@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 
 from planwatch import cli, template
 from planwatch.upload_check import NotANumber, parse_number
+from planwatch.xlsx_read import number_text
 
 K03 = "pingyang-women-k03"  # 高等教育毛入学率, unit %
 PEOPLE = "pingyang-children-k02"  # unit 人
@@ -294,3 +295,18 @@ def test_any_text_is_a_number_or_a_chinese_reason(text):
         assert "“" in str(reason)
     else:
         assert number == number  # finite, not NaN
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_excel_numbers_are_written_plainly_and_read_back_exactly(number):
+    """What xlsx_read makes of a cell's stored number parses back to that number (no exponent, no noise)."""
+    text = number_text(repr(number))
+    assert "e" not in text.lower() and float(text) == number
+    assert parse_number(text) == (number, None)
+
+
+@given(st.floats(min_value=0, max_value=1e6, allow_nan=False))
+def test_percent_formatted_numbers_are_a_hundred_times_the_stored_number(number):
+    text = number_text(repr(number), percent=True)
+    value, sign = parse_number(text)
+    assert sign == "%" and value == pytest.approx(number * 100, rel=1e-12)
