@@ -134,7 +134,7 @@ def test_year_with_nian_is_read(fresh_db, capsys):
 
 def test_hidden_sheet_is_never_imported(fresh_db, capsys):
     data = xlsx(None, sheets={"旧数据": ([HEADER, [K03, 2023, 11]], "hidden"),
-                              "填报": ([HEADER, [K03, 2023, 55]], "visible")})
+                              "本年": ([HEADER, [K03, 2023, 55]], "visible")})
     assert run_import(fresh_db, data, "h.xlsx", capsys)[0] == 0
     assert stored(fresh_db) == (55,)
 
