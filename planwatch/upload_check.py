@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from planwatch.upload_read import TIME_LIMIT, ImportRefused, clean_name, column_letter, header_key, read
+from planwatch.upload_read import TIME_LIMIT, ImportRefused, clean_name, header_key, read
+from planwatch.xlsx_read import column_letter
 
 REQUIRED = {"indicator_id": "指标编号", "year": "年份", "value": "数值"}
 LABELS = REQUIRED | {"note": "备注", "numerator": "分子", "denominator": "分母", "reason": "原因说明",

@@ -19,7 +19,7 @@ import unicodedata
 from pathlib import Path
 
 from planwatch import xlsx_read
-from planwatch.xlsx_read import Formula, column_letter
+from planwatch.xlsx_read import Formula
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PROBLEMS = 200
@@ -150,13 +150,13 @@ def _read_xlsx(data: bytes, deadline: float) -> tuple[list[str], Rows, list[str]
                              "请取消隐藏或把数据复制到可见的工作表"])
     header, body = _header_and_body(chosen or first_visible or [])
     problems = []
+    header = [str(c) for c in header]
     for row_no, cells in body:
         for col, cell in enumerate(cells):
-            if isinstance(cell, Formula):
-                label = header[col] if col < len(header) and header[col] else column_letter(col)
-                problems.append(f"第{row_no}行 {label}列: 单元格是公式“{cell[:60]}”,请改为直接填写数值")
+            if isinstance(cell, Formula):  # refused in the columns that are read, ignored in the others
+                if col < len(header) and header_key(header[col]):
+                    problems.append(f"第{row_no}行 {header[col]}列: 单元格是公式“{cell[:60]}”,请改为直接填写数值")
                 cells[col] = ""
-    header = [str(c) for c in header]
     return header, body, problems
 
 

@@ -310,3 +310,12 @@ def test_percent_formatted_numbers_are_a_hundred_times_the_stored_number(number)
     text = number_text(repr(number), percent=True)
     value, sign = parse_number(text)
     assert sign == "%" and value == pytest.approx(number * 100, rel=1e-12)
+
+
+def test_formula_in_a_column_that_is_not_read_is_ignored(fresh_db, capsys):
+    data = xlsx([HEADER + ["辅助列"], [K03, 2023, 55, None, "=C2*2"]])
+    code, _, err = run_import(fresh_db, data, "helper.xlsx", capsys)
+    assert code == 0, err
+    data = xlsx([HEADER + ["辅助列"], [K03, 2024, 56, "=A1", "=C2*2"]])
+    code, _, err = run_import(fresh_db, data, "note.xlsx", capsys)
+    assert code == 2 and "第2行 备注列: 单元格是公式“=A1”" in err and "辅助列" not in err
