@@ -4,8 +4,8 @@ Bounds, all checked before or while reading, each refused with a Chinese message
 uploaded (a path on the command line must be a regular file; at most MAX_BYTES + 1 bytes are ever read), the
 xlsx limits of planwatch.xlsx_read (uncompressed size, sheet extent, no DTD), and TIME_LIMIT seconds of wall
 time for reading and checking together. xlsx: the visible sheet 填报, else the first visible sheet with a
-header; hidden sheets are never imported. CSV: UTF-8 (with or without BOM), GBK/GB18030, or UTF-16 with BOM
-(Excel's "Unicode 文本", tab-separated); any mix of line endings.
+header; hidden sheets are never imported. CSV, with the same row and column limits as xlsx: UTF-8 (with or
+without BOM), GBK/GB18030, or UTF-16 (Excel's "Unicode 文本", tab-separated); any mix of line endings.
 """
 from __future__ import annotations
 
@@ -194,8 +194,14 @@ def _read_csv(data: bytes, name: str) -> Rows:
     rows: Rows = []
     try:
         for row_no, row in enumerate(reader, start=1):
-            if any(cell.strip() for cell in row):
-                rows.append((row_no, row))
+            while row and not row[-1].strip():
+                row.pop()
+            if not row:
+                continue
+            if len(row) > xlsx_read.MAX_COLS or len(rows) >= xlsx_read.MAX_ROWS:
+                raise ImportRefused([f"第{row_no}行: 表格超出可读取的范围(最多 {xlsx_read.MAX_ROWS} 行、"
+                                     f"{xlsx_read.MAX_COLS} 列),请拆分后上传"])
+            rows.append((row_no, row))
     except csv.Error as exc:
         raise ImportRefused([f"第{reader.line_num}行附近: CSV 格式有误({exc}),请检查引号是否配对"]) from None
     return rows

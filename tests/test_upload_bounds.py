@@ -223,3 +223,14 @@ def test_fuzzed_uploads_never_raise_anything_but_a_refusal(fresh_db):
     for data in cases:
         _checks_or_refuses(fresh_db, data)
 
+
+
+@pytest.mark.parametrize("data,message", [
+    (b"a," * (2 * 2**20), "第1行: 表格超出可读取的范围(最多 20000 行、200 列)"),
+    ("指标编号,年份,数值\n".encode() + f"{K03},2023,5\n".encode() * 20_000, "第20001行: 表格超出可读取的范围"),
+    (b",\n" * (2 * 2**20), "文件中没有表头和数据行"),
+], ids=["wide", "long", "blank"])
+def test_csv_has_the_same_extent_limits(fresh_db, data, message):
+    start = time.perf_counter()
+    assert message in refused(fresh_db, data)
+    assert time.perf_counter() - start < 10
