@@ -277,7 +277,7 @@ def _cell_value(row: int, kind: str, style: int, value: list[str], formula: list
                 strings: list[str], percent: set[int]) -> str:
     raw = "".join(value)
     if formula is not None:
-        return Formula("=" + "".join(formula))
+        return Formula("=" + ("".join(formula) or "(共享公式)"))
     if kind == "s":
         index = _int(raw, -1)
         if not 0 <= index < len(strings):

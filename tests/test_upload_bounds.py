@@ -234,3 +234,10 @@ def test_csv_has_the_same_extent_limits(fresh_db, data, message):
     start = time.perf_counter()
     assert message in refused(fresh_db, data)
     assert time.perf_counter() - start < 10
+
+
+def test_shared_formula_without_text_is_still_a_formula(fresh_db):
+    rows = (inline_row(1, "指标编号", "年份", "数值")
+            + f'<row r="2"><c r="A2" t="inlineStr"><is><t>{K03}</t></is></c><c r="B2"><v>2023</v></c>'
+              f'<c r="C2"><f t="shared" si="0"/><v>55</v></c></row>')
+    assert "第2行 数值列: 单元格是公式“=(共享公式)”" in refused(fresh_db, raw_xlsx(rows))
