@@ -64,7 +64,7 @@ with tab_upload:
             checked = importer.check(con, upload.getvalue(), upload.name)
         except importer.ImportRefused as refused:
             st.error(f"**文件未导入,数据库未改动。** 共 {len(refused.problems)} 处问题,请修改后重新上传:")
-            st.markdown("\n".join(f"- {problem}" for problem in refused.problems[:importer.MAX_PROBLEMS]))
+            st.text("\n".join(refused.problems[:importer.MAX_PROBLEMS]))  # plain text: problems quote the file
         else:
             preview = importer.preview(con, checked)
             counts = preview["change"].value_counts()

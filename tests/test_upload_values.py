@@ -319,3 +319,9 @@ def test_formula_in_a_column_that_is_not_read_is_ignored(fresh_db, capsys):
     data = xlsx([HEADER + ["辅助列"], [K03, 2024, 56, "=A1", "=C2*2"]])
     code, _, err = run_import(fresh_db, data, "note.xlsx", capsys)
     assert code == 2 and "第2行 备注列: 单元格是公式“=A1”" in err and "辅助列" not in err
+
+
+def test_refusals_quote_at_most_sixty_characters_of_a_cell():
+    with pytest.raises(NotANumber) as caught:
+        parse_number("无" * 5000)
+    assert str(caught.value) == f"“{'无' * 60}…”不是数字"
