@@ -439,3 +439,10 @@ def test_published_plan_is_on_every_page(data_copy, tmp_path, app_on, monkeypatc
     assert not at.exception
     at = open_page("indicator", id=f"{plan_id}-t01", year="2024")
     assert "孕产妇死亡率" in texts(at)
+
+
+def test_plan_sections_of_a_document_with_two_plans():
+    from planwatch.extract import plan_sections
+    got = [(s["title"], s["first"], s["last"], s["group"], s["target_year"])
+           for s in plan_sections(_seed_lines("000_a2ccc41d0fcedee4.txt"))]
+    assert got == [("平阳县妇女发展“十四五”规划", 25, 279, "妇女", 2025), ("平阳县儿童发展“十四五”规划", 280, 535, "儿童", 2025)]

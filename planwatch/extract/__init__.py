@@ -40,12 +40,12 @@ def domain_of(domain_raw: str) -> str:
     return next((d for word, d in DOMAIN_WORDS if word in domain_raw), "")
 
 
-def _plan_years(lines: list[str]) -> list[tuple[int, int]]:
+def plan_titles(lines: list[str]) -> list[tuple[int, int]]:
     """(line, target year) for each plan title: a short line naming a plan and its period (十四五 → 2025)."""
     marks = []
     for no, line in enumerate(lines, start=1):
         text = line.strip()
-        if len(text) > 60 or "规划" not in text or text.startswith("《"):
+        if len(text) > 60 or "规划" not in text or text.startswith(("《", ">", "关于")) or "通知" in text:
             continue
         years = [int(y) for y in re.findall(r"20\d\d", text)]
         if years and max(years) >= 2025:
@@ -55,8 +55,24 @@ def _plan_years(lines: list[str]) -> list[tuple[int, int]]:
     return marks
 
 
+def plan_sections(lines: list[str]) -> list[dict]:
+    """The plans a document holds, one per distinct title: {title, first, last, group, target_year} (1-based lines)."""
+    marks = [(no, y) for no, y in plan_titles(lines)
+             if not re.search(r"主要指标|目标表|指标表|印发|。", lines[no - 1])]
+    out: list[dict] = []
+    for no, year in marks:
+        title = lines[no - 1].strip()
+        if out and out[-1]["title"] == title:
+            continue
+        if out:
+            out[-1]["last"] = no - 1
+        group = "儿童" if "儿童" in title and "妇女" not in title else "妇女"
+        out.append({"title": title, "first": no, "last": len(lines), "group": group, "target_year": year})
+    return out
+
+
 def extract_lines(lines: list[str], suggester: Suggester | None = None) -> list[dict]:
-    marks = _plan_years(lines)
+    marks = plan_titles(lines)
 
     def year_at(line_no: int) -> int:
         before = [y for no, y in marks if no <= line_no]

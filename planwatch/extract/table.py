@@ -15,7 +15,7 @@ CELL = re.compile(
     r"^(?P<label>[\u4e00-\u9fff]*?)\s*(?P<op><|>|≤|≥|<|>)?\s*(?P<value>\d+(?:\.\d+)?)\s*"
     r"(?P<unit>%|‰|人|个|岁|年|张)?\s*(?P<mod>左右|以上|以下)?$"
 )
-LOWER_IS_BETTER = re.compile(r"死亡率|发生率|患病率|失业|近视率|伤害|缺陷|传播率|发病率")
+LOWER_IS_BETTER = re.compile(r"死亡率|发生率|患病率|失业(?!保险)|近视率|伤害|缺陷|传播率|发病率")
 QUALITATIVE_MAINTAIN = {"保持", "持续提升", "稳步提升", "逐步提高", "持续提高", "稳定", "保持稳定"}
 NO_DATA = {"无数据", "—", "-", "/", "——"}
 
