@@ -446,3 +446,23 @@ def test_plan_sections_of_a_document_with_two_plans():
     got = [(s["title"], s["first"], s["last"], s["group"], s["target_year"])
            for s in plan_sections(_seed_lines("000_a2ccc41d0fcedee4.txt"))]
     assert got == [("平阳县妇女发展“十四五”规划", 25, 279, "妇女", 2025), ("平阳县儿童发展“十四五”规划", 280, 535, "儿童", 2025)]
+
+
+def test_table_with_unit_and_attribute_columns():
+    lines = ["序号", "指标", "单位", "2020年", "2025年", "属性",
+             "1", "孕产妇死亡率", "1/10万", "8.1", "<7", "约束性",
+             "2", "女性就业人员比例", "%", "43.2", "45左右", "预期性", "二、主要任务"]
+    rows = [r for r in extract_lines(lines) if r["is_key"]]
+    assert [(r["key_no"], r["name"], r["unit"], r["baseline_value"], r["target_op"], r["target_value"], r["note"])
+            for r in rows] == [("01", "孕产妇死亡率", "1/10万", "8.1", "<", "7", "约束性指标"),
+                               ("02", "女性就业人员比例", "%", "43.2", "~", "45", "预期性指标")]
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("产前筛查率达到或超过90%。", (">=", "90")),
+    ("住院分娩率≥99%。", (">=", "99")),
+    ("剖宫产率≤35%。", ("<=", "35")),
+    ("女性比例维持在50%左右。", ("~", "50")),
+])
+def test_more_phrasings(line, expected):
+    assert [(h["target_op"], h["target_value"]) for h in find_targets(line, 2025)] == [expected]

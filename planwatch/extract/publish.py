@@ -14,11 +14,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from planwatch import catalogue
+from planwatch import catalogue, db
 from planwatch.catalogue import IMPORTED_PREFIX, INDICATOR_COLUMNS, NUMBER, RATIO, TARGET_OPS, UNIT_COLUMNS
 from planwatch.extract import DIRECTIONS
 from planwatch.extract import regions as region_table
-from planwatch.paths import DATA_DIR
+from planwatch.paths import DATA_DIR, default_db
 
 GROUP_IDS = {"妇女": "women", "儿童": "children"}
 PLAN_COLUMNS = ["plan_id", "region_code", "plan_group", "title", "period_start", "period_end", "target_year",
@@ -191,7 +191,8 @@ def publish(lines: list[str], draft: list[dict], info: PlanInfo, data_dir: Path 
     known[info.region_code]["is_seed"] = "1"
     files = [folder / "indicators.csv", folder / "units.csv", folder / "source.txt",
              data_dir / "plans.csv", data_dir / "regions.csv"]
-    with _restore_on_error(files, folder):
+    default_db().parent.mkdir(parents=True, exist_ok=True)
+    with db.write_lock(default_db()), _restore_on_error(files, folder):   # one writer at a time
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "source.txt").write_text("\n".join(lines), encoding="utf-8")
         (folder / "indicators.csv").write_text(_csv_text(indicators, INDICATOR_COLUMNS), encoding="utf-8")
