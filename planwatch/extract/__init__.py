@@ -104,6 +104,9 @@ def extract_lines(lines: list[str], suggester: Suggester | None = None) -> list[
     for row in rows:
         row["domain"] = domain_of(row["domain_raw"])
         row.update(suggester.suggest(row["name"], row["unit"]))
+        if not row["unit"] and row["canonical_id"] and row["target_op"] != "qualitative":
+            row["unit"] = suggester.canonical[row["canonical_id"]]["unit"]   # 新生儿死亡率( : unit cut off
+            row["note"] = (row.get("note") or "") + "单位未印出,取自建议的通用指标"
         row["direction"] = row.pop("canonical_direction", "") or DIRECTIONS[row["target_op"]]
         if row["target_op"] == "qualitative":
             row["direction"] = "qualitative"

@@ -10,7 +10,10 @@ import re
 
 HEADER = re.compile(r"^(?:序\s*号|编\s*号)$")
 MAX_CELL = 40
-NAME_UNIT = re.compile(r"^(?P<name>.*?)\s*[((]?(?P<unit>%|%|‰|1/‰|1/10万|岁|年|万人|人|个|张|名|所|家|次)?\s*[))]?\s*$")
+NAME_UNIT = re.compile(
+    r"^(?P<name>.*?)(?:\s*[((]?\s*(?P<unit>%|%|‰|1/‰|1?/10万|1?/万|1?/千|个百分点|万人|万个|万元|小时|岁|年|人|个|张|名|所|家|"
+    r"次|项|天|元)\s*[))]?)?\s*$"
+)
 CELL = re.compile(
     r"^(?P<label>[\u4e00-\u9fff]*?)\s*(?P<op><|>|≤|≥|<|>)?\s*(?P<value>\d+(?:\.\d+)?)\s*"
     r"(?P<unit>%|‰|人|个|岁|年|张)?\s*(?P<mod>左右|以上|以下)?$"
@@ -87,7 +90,7 @@ def find_tables(lines: list[str], year_at) -> tuple[list[dict], set[int]]:
         target_year = next((y for y in years if y > 2020), year_at(idx + 1))
         for n, (name_line, name_cell), values in rows:
             nm = NAME_UNIT.match(name_cell)
-            name, unit = nm["name"].strip(" ((%"), (nm["unit"] or "").replace("%", "%")
+            name, unit = nm["name"].rstrip(" ((%"), re.sub(r"^/", "1/", (nm["unit"] or "").replace("%", "%"))
             if unit_column and values:
                 unit, values = unit or values[0][1].strip("()()").replace("%", "%"), values[1:]
             attribute = [t for _, t in values if t in ATTRIBUTES]
