@@ -4,6 +4,7 @@ import streamlit as st
 
 from planwatch import ui
 from planwatch.catalogue import TARGET_OPS
+from planwatch.db import DatabaseBusy
 from planwatch.extract import ReadError, plan_sections, publish, regions, review
 
 ui.page_filters()
@@ -91,6 +92,8 @@ if st.button(f"发布规划({len(rows)} 条指标)", type="primary", disabled=re
     except publish.PublishRefused as refused:
         st.error(f"未发布,数据目录未改动。共 {len(refused.problems)} 处问题:")
         st.text("\n".join(refused.problems[:50]))
+    except DatabaseBusy as busy:
+        st.error(str(busy))
     else:
         review.refresh_app()
         st.success(f"已发布 {title}({plan_id}),共 {len(rows)} 条指标。各页面已包含该规划。")

@@ -191,7 +191,6 @@ def publish(lines: list[str], draft: list[dict], info: PlanInfo, data_dir: Path 
     known[info.region_code]["is_seed"] = "1"
     files = [folder / "indicators.csv", folder / "units.csv", folder / "source.txt",
              data_dir / "plans.csv", data_dir / "regions.csv"]
-    default_db().parent.mkdir(parents=True, exist_ok=True)
     with db.write_lock(default_db()), _restore_on_error(files, folder):   # one writer at a time
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "source.txt").write_text("\n".join(lines), encoding="utf-8")
