@@ -466,3 +466,23 @@ def test_table_with_unit_and_attribute_columns():
 ])
 def test_more_phrasings(line, expected):
     assert [(h["target_op"], h["target_value"]) for h in find_targets(line, 2025)] == [expected]
+
+
+def test_review_helpers(data_copy):
+    from planwatch.extract import review
+    draft = pd.DataFrame([{"source_line": 20, "name_line": 20, "name": "孕产妇死亡率", "target_value": "7"},
+                          {"source_line": 300, "name_line": 298, "name": "新生儿死亡率", "target_value": "3"},
+                          {"source_line": None, "name_line": None, "name": "手工添加", "target_value": ""}])
+    assert review.row_labels(draft) == [("第20行 孕产妇死亡率 7", 20, 20), ("第300行 新生儿死亡率 3", 300, 298)]
+    assert [r["name"] for r in review.rows_in_range(draft, 1, 165)] == ["孕产妇死亡率", "手工添加"]
+    lines = _seed_lines(HUAIROU)
+    view = review.source_view(lines, 20, 18)
+    assert view.count("background:#FFF3B0") == 1 and view.count("background:#F3F0E0") == 1 and ">15<" in view
+    assert "<script>" not in review.source_view(["<script>alert(1)</script>"], 1)
+    added = review.rows_from_sentence(lines, 20, "孕产妇死亡率控制在7/10万以下", 2025)
+    assert [(a["target_value"], a["source_line"], a["note"]) for a in added] == [("7", 20, "人工添加")]
+    with pytest.raises(ValueError, match="第21行中没有这句话"):
+        review.rows_from_sentence(lines, 21, "孕产妇死亡率控制在7/10万以下", 2025)
+    lines, rows = _women_draft()
+    with pytest.raises(publish.PublishRefused, match="第1条.*原文行号"):
+        publish.publish(lines, [dict(rows[0], source_line=None)] + rows[1:], PINGGU, data_copy)

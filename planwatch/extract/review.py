@@ -63,12 +63,13 @@ def _line(value) -> int | None:
 def row_labels(draft: pd.DataFrame) -> list[tuple[str, int, int]]:
     """(label, line, name line) of every draft row with a line, for choosing the row whose source is shown."""
     return [(f"第{no}行 {r['name'] or '(未命名)'} {r['target_value'] or ''}".strip(), no, _line(r["name_line"]) or no)
-            for r in draft.fillna("").to_dict("records") if (no := _line(r["source_line"]))]
+            for r in draft.astype(object).fillna("").to_dict("records") if (no := _line(r["source_line"]))]
 
 
 def rows_in_range(draft: pd.DataFrame, first: int, last: int) -> list[dict]:
-    """The reviewed rows of one plan: those whose line lies in [first, last] (a file may hold two plans)."""
-    return [r for r in draft.to_dict("records") if (no := _line(r.get("source_line"))) and first <= no <= last]
+    """The reviewed rows of one plan: those whose line lies in [first, last] (a file may hold two plans), and rows
+    added without a line, which publishing then refuses by name."""
+    return [r for r in draft.to_dict("records") if (no := _line(r.get("source_line"))) is None or first <= no <= last]
 
 
 def rows_from_sentence(lines: list[str], line_no: int, sentence: str, default_year: int) -> list[dict]:
