@@ -486,3 +486,13 @@ def test_review_helpers(data_copy):
     lines, rows = _women_draft()
     with pytest.raises(publish.PublishRefused, match="第1条.*原文行号"):
         publish.publish(lines, [dict(rows[0], source_line=None)] + rows[1:], PINGGU, data_copy)
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("≤7/10万", ("<=", "7", "1/10万")), ("95%以上", (">=", "95", "%")), ("25%以内", ("<=", "25", "%")),
+    ("0.85人左右", ("~", "0.85", "人")), ("<9", ("<", "9", "")), ("保持", ("maintain", "", None)),
+])
+def test_key_table_cells(cell, expected):
+    from planwatch.extract.table import parse_cell
+    got = parse_cell(cell, "覆盖率")
+    assert (got["target_op"], got["target_value"], got.get("unit")) == expected

@@ -16,7 +16,7 @@ NAME_UNIT = re.compile(
 )
 CELL = re.compile(
     r"^(?P<label>[\u4e00-\u9fff]*?)\s*(?P<op><|>|≤|≥|<|>)?\s*(?P<value>\d+(?:\.\d+)?)\s*"
-    r"(?P<unit>%|‰|人|个|岁|年|张)?\s*(?P<mod>左右|以上|以下)?$"
+    r"(?P<unit>%|%|‰|1?/10万|1?/万|万人|小时|人|个|岁|年|张|名|所|家|次)?\s*(?P<mod>左右|以上|以下|以内)?$"
 )
 LOWER_IS_BETTER = re.compile(r"死亡率|发生率|患病率|失业(?!保险)|近视率|伤害|缺陷|传播率|发病率")
 QUALITATIVE_MAINTAIN = {"保持", "持续提升", "稳步提升", "逐步提高", "持续提高", "稳定", "保持稳定"}
@@ -65,12 +65,13 @@ def parse_cell(text: str, name: str) -> dict:
     if m["op"]:
         op = ops[m["op"]]
     elif m["mod"]:
-        op = {"左右": "~", "以上": ">=", "以下": "<="}[m["mod"]]
+        op = {"左右": "~", "以上": ">=", "以下": "<=", "以内": "<="}[m["mod"]]
     elif LOWER_IS_BETTER.search(name):
         op = "<="
     else:
         op = "=" if float(m["value"]) == 100 else ">="
-    return {"target_op": op, "target_value": m["value"], "label": m["label"], "unit": m["unit"] or ""}
+    unit = re.sub(r"^/", "1/", (m["unit"] or "").replace("%", "%"))
+    return {"target_op": op, "target_value": m["value"], "label": m["label"], "unit": unit}
 
 
 def find_tables(lines: list[str], year_at) -> tuple[list[dict], set[int]]:
