@@ -31,6 +31,19 @@ DOMAIN_WORDS = [
     ("经济", "经济"), ("福利", "福利"), ("家庭", "家庭"), ("安全", "安全"), ("法律", "法律"), ("法治", "法律"),
     ("环境", "环境"), ("社会", "环境"),
 ]
+# Words of a sentence that suggest its domain when the heading names none (重点实事项目, 总体目标): most frequent wins.
+TOPIC_WORDS = {
+    "健康": ("健康", "保健", "医院", "医疗", "卫生", "病床", "疾病", "筛查", "死亡率", "营养", "体质", "心理"),
+    "教育": ("教育", "学校", "幼儿园", "学位", "教师", "入学", "入园", "课程", "研学"),
+    "家庭": ("家庭", "家长", "家风", "托育", "婴幼儿照护", "亲子"),
+    "福利": ("儿童之家", "困境儿童", "救助", "福利", "康复", "孤儿"),
+    "安全": ("安全", "伤害", "溺水", "交通", "食品", "校园安全"),
+    "社会保障": ("保险", "养老", "低保", "社会保障"),
+    "经济": ("就业", "创业", "收入", "经济"),
+    "决策管理": ("干部", "领导班子", "代表", "委员", "决策"),
+    "法律": ("法律", "法治", "司法", "维权", "侵害"),
+    "环境": ("环境", "生态", "文化", "媒体", "公园", "设施"),
+}
 DIRECTIONS = {">=": "higher", ">": "higher", "<=": "lower", "<": "lower", "~": "keep", "=": "higher",
               "maintain": "higher", "qualitative": "qualitative"}
 __all__ = ["COLUMNS", "ReadError", "extract_file", "extract_lines", "read_lines", "write_csv"]
@@ -38,6 +51,12 @@ __all__ = ["COLUMNS", "ReadError", "extract_file", "extract_lines", "read_lines"
 
 def domain_of(domain_raw: str) -> str:
     return next((d for word, d in DOMAIN_WORDS if word in domain_raw), "")
+
+
+def topic_of(text: str) -> str:
+    counts = {d: sum(text.count(w) for w in words) for d, words in TOPIC_WORDS.items()}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ""
 
 
 def plan_titles(lines: list[str]) -> list[tuple[int, int]]:
@@ -102,7 +121,7 @@ def extract_lines(lines: list[str], suggester: Suggester | None = None) -> list[
     _mark_restatements(rows)
     suggester = suggester or Suggester.from_catalogue()
     for row in rows:
-        row["domain"] = domain_of(row["domain_raw"])
+        row["domain"] = domain_of(row["domain_raw"]) or topic_of(lines[row["source_line"] - 1])
         row.update(suggester.suggest(row["name"], row["unit"]))
         if not row["unit"] and row["canonical_id"] and row["target_op"] != "qualitative":
             row["unit"] = suggester.canonical[row["canonical_id"]]["unit"]   # 新生儿死亡率( : unit cut off

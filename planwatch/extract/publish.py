@@ -63,7 +63,7 @@ def indicator_rows(plan_id: str, draft: list[dict], lines: list[str], info: Plan
     domains = [d["domain"] for d in catalogue.read_csv(data_dir / "domains.csv")]
     for n, d in enumerate(draft, start=1):
         row = {c: _text(d.get(c)) for c in set(d) | {"key_no"}}
-        where = f"第{n}条(“{row.get('name', '')[:20]}”)"
+        where = f"第{n}条(原文第{row.get('source_line') or '?'}行“{row.get('name', '')[:20]}”)"
         line = int(row["source_line"]) if NUMBER.match(row.get("source_line", "")) else 0
         if not 0 < line <= len(lines):
             problems.append(f"{where}:原文行号“{row.get('source_line', '')}”不在文件的 1–{len(lines)} 行内")
