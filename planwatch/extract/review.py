@@ -107,6 +107,6 @@ def canonical_ids() -> list[str]:
 
 
 def refresh_app() -> None:
-    """After publishing: rebuild the database from data/ (imported values are kept); every page's reader sees the
-    new file on its next run, since the cached query results are keyed by the file's identity."""
+    """After publishing: rebuild the database from data/ (keeping imported values, under the writers' lock); every
+    app process reopens the new file at its next page run and its cached results are keyed on the file."""
     build.ensure(default_db())
