@@ -276,8 +276,7 @@ def test_every_as_of_year_has_a_row(fresh_db):
 
 
 def test_attainment_with_denominator(fresh_db):
-    # pingyang-women has 22 indicators (21 until the catalogue gained a worded target, commit 2bb9fb5), one
-    # qualitative (k10). Three get values:
+    # pingyang-women has 22 indicators (t12 病床620张 added for completeness), one qualitative (k10). Three get values:
     # k03 met (71 >= 70), k02 lagging (94.2: progress 0.1/0.9 = 0.11 vs time 0.2), k05 reversed (29 < 29.6).
     import_rows(fresh_db, [(HIGHER_ED, 2021, 71), ("pingyang-women-k02", 2021, 94.2),
                            ("pingyang-women-k05", 2021, 29)])
