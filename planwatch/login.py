@@ -22,6 +22,7 @@ _LOGGED_OUT = "login_logged_out"
 
 _set_cookie = st.components.v2.component("planwatch_login_cookie", js="""
 export default function ({ data }) {
+  if (!data || !data.cookie) return;
   const secure = window.location.protocol === "https:" ? "; Secure" : "";
   document.cookie = data.cookie + "; Path=/; SameSite=Strict" + secure;
 }
@@ -49,15 +50,16 @@ def current() -> accounts.Account | None:
 
 
 def _write_cookie() -> None:
-    if _PENDING in st.session_state:
-        _set_cookie(data={"cookie": st.session_state.pop(_PENDING)}, key="login_cookie_writer")
+    """Mounted on every run (an element that came and went would shift the page's widgets, resetting its tabs)."""
+    _set_cookie(data={"cookie": st.session_state.pop(_PENDING, None)}, key="login_cookie_writer")
 
 
 def _form(note: str) -> None:
     with st.form("login"):
         st.write(note)
-        name = st.text_input("用户名", max_chars=accounts.MAX_NAME)
-        password = st.text_input("密码", type="password", max_chars=accounts.MAX_PASSWORD_BYTES)
+        name = st.text_input("用户名", max_chars=accounts.MAX_NAME, autocomplete="username")
+        password = st.text_input("密码", type="password", max_chars=accounts.MAX_PASSWORD_BYTES,
+                                 autocomplete="current-password")
         if st.form_submit_button("登录", type="primary"):
             try:
                 account = accounts.verify(default_db(), name, password, _client())

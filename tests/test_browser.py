@@ -137,7 +137,7 @@ def test_login_upload_preview_confirm_and_undo(server, page, tmp_path):
     body.get_by_label("用户名").fill(EDITOR)
     body.get_by_label("密码").fill(PASSWORD)
     body.get_by_role("button", name="登录").click()
-    expect(body.get_by_text("当前填报人")).to_be_visible()
+    expect(body.get_by_text("当前账号")).to_be_visible()
     body.get_by_role("tab", name="② 上传数据").click()
     body.locator("input[type='file']").set_input_files(str(upload))
     expect(body.get_by_text("检查通过:共 1 行")).to_be_visible()
@@ -154,6 +154,30 @@ def test_login_upload_preview_confirm_and_undo(server, page, tmp_path):
     page.goto(url + "/indicator?id=pingyang-women-k04&year=2024")
     expect(body.locator("h1")).to_have_text("县级人大代表中女性比例")
     expect(body.get_by_text("23.45%(2024年)")).to_have_count(0)
+
+
+def test_login_survives_a_reload_until_logout(server, page):
+    url, _ = server
+    page.goto(url + "/data_entry")
+    body = main(page)
+    body.get_by_label("用户名").fill(EDITOR)
+    body.get_by_label("密码").fill(PASSWORD)
+    body.get_by_role("button", name="登录").click()
+    expect(body.get_by_text("当前账号")).to_be_visible()
+    page.wait_for_function("document.cookie.includes('planwatch_login=')")  # set by the page's script
+    cookie = next(c for c in page.context.cookies() if c["name"] == "planwatch_login")
+    assert cookie["sameSite"] == "Strict" and 0 < cookie["expires"] - time.time() <= 12 * 3600 + 60
+    page.reload()
+    expect(body.get_by_text("当前账号:clerk(导入员)")).to_be_visible()
+    other = page.context.new_page()  # a new tab of the same browser
+    other.goto(url + "/data_entry")
+    expect(main(other).get_by_text("当前账号:clerk(导入员)")).to_be_visible()
+    body.get_by_role("button", name="退出登录").click()
+    expect(body.get_by_role("button", name="登录")).to_be_visible()
+    page.wait_for_function("!document.cookie.includes('planwatch_login=')")
+    page.reload()
+    expect(body.get_by_role("button", name="登录")).to_be_visible()
+    assert not [c for c in page.context.cookies() if c["name"] == "planwatch_login"]
 
 
 def test_explorer_runs_a_saved_query_and_downloads_its_csv(server, page, demo_db):
