@@ -255,3 +255,24 @@ def test_add_editor_keeps_working_and_cannot_demote_others(db, capsys):
     accounts.add(db, "boss", PASSWORD, "admin")
     code, _, err = _cli(capsys, "add-editor", "boss", "--db", str(db), stdin=PASSWORD)
     assert code == 2 and "已是管理员" in err
+
+
+def test_throttling_is_shared_with_other_processes(fresh_db, monkeypatch, tmp_path):
+    import subprocess
+    import sys
+    monkeypatch.setattr(accounts, "ROUNDS", 4)
+    monkeypatch.setattr(accounts, "SECRETS", tmp_path / "secrets.toml")
+    accounts.add(fresh_db, "clerk", PASSWORD, "admin")
+    now = [time.time() - 260]  # 12 failures spaced as the back-off allows (254 s): the next must wait 256 s
+    monkeypatch.setattr(throttle, "clock", lambda: now[0])
+    for _ in range(throttle.FREE_PER_USER + 7):
+        records = throttle._load(throttle.path(fresh_db), now[0])
+        now[0] += max((throttle._wait(r, throttle.FREE_PER_USER, now[0]) for r in records.values()), default=0)
+        assert accounts.verify(fresh_db, "clerk", "wrong password", "10.0.0.1") is None
+    assert time.time() - 10 < now[0] < time.time()
+    script = ("import sys; from planwatch import accounts\n"
+              "try: print(accounts.verify(sys.argv[1], 'clerk', sys.argv[2], '10.9.9.9'))\n"
+              "except accounts.LoginRefused as exc: print(exc)")
+    out = subprocess.run([sys.executable, "-c", script, str(fresh_db), PASSWORD], capture_output=True, text=True,
+                         timeout=60, env={**__import__("os").environ, "PYTHONPATH": str(accounts.ROOT)})
+    assert out.stdout.startswith("登录失败次数过多"), out.stdout + out.stderr
