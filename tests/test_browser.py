@@ -128,16 +128,22 @@ def test_filter_goes_into_the_url_and_survives_reload(server, page, demo_db):
     expect(sidebar.get_by_role("combobox", name="规划类别")).to_have_value("儿童")
 
 
-def test_login_upload_preview_confirm_and_undo(server, page, tmp_path):
-    url, _ = server
-    upload = tmp_path / "平阳县2024.csv"
-    upload.write_text("指标编号,年份,数值,备注\npingyang-women-k04,2024,23.45,县人大报送\n", encoding="gbk")
-    page.goto(url + "/data_entry")
+def log_in(page, url: str):
+    """Open a page that needs an account and log in as the editor; returns the page's main block."""
+    page.goto(url)
     body = main(page)
     body.get_by_label("用户名").fill(EDITOR)
     body.get_by_label("密码").fill(PASSWORD)
     body.get_by_role("button", name="登录").click()
     expect(body.get_by_text("当前账号")).to_be_visible()
+    return body
+
+
+def test_login_upload_preview_confirm_and_undo(server, page, tmp_path):
+    url, _ = server
+    upload = tmp_path / "平阳县2024.csv"
+    upload.write_text("指标编号,年份,数值,备注\npingyang-women-k04,2024,23.45,县人大报送\n", encoding="gbk")
+    body = log_in(page, url + "/data_entry")
     body.get_by_role("tab", name="② 上传数据").click()
     body.locator("input[type='file']").set_input_files(str(upload))
     expect(body.get_by_text("检查通过:共 1 行")).to_be_visible()
@@ -158,12 +164,7 @@ def test_login_upload_preview_confirm_and_undo(server, page, tmp_path):
 
 def test_login_survives_a_reload_until_logout(server, page):
     url, _ = server
-    page.goto(url + "/data_entry")
-    body = main(page)
-    body.get_by_label("用户名").fill(EDITOR)
-    body.get_by_label("密码").fill(PASSWORD)
-    body.get_by_role("button", name="登录").click()
-    expect(body.get_by_text("当前账号")).to_be_visible()
+    body = log_in(page, url + "/data_entry")
     page.wait_for_function("document.cookie.includes('planwatch_login=')")  # set by the page's script
     cookie = next(c for c in page.context.cookies() if c["name"] == "planwatch_login")
     assert cookie["sameSite"] == "Strict" and 0 < cookie["expires"] - time.time() <= 12 * 3600 + 60
