@@ -39,7 +39,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import bcrypt
-import duckdb
 import pandas as pd
 import tomlkit
 
@@ -183,7 +182,7 @@ def _check_password(password: str) -> None:
 
 
 def scopes(con) -> pd.DataFrame:
-    """Regions with a plan (for reviewers) and each one's units (for fillers)."""
+    """Regions with a plan (for reviewers) and each one's units (for fillers); con: anything with cursor()."""
     return con.cursor().execute(db.query_text("account_scopes")).df()
 
 
@@ -192,8 +191,8 @@ def _scope_frame(db_path, con) -> pd.DataFrame:
         return scopes(con)
     if not Path(db_path).exists():
         raise AccountError(f"数据库 {db_path} 不存在,无法核对地区和单位;请先运行 python -m planwatch build")
-    with db.connect(db_path, read_only=True) as own:
-        return scopes(own)
+    with db.open_reader(db_path) as reader:
+        return scopes(reader)
 
 
 def _check_scope(db_path, role, region, unit, con) -> tuple[str | None, str | None]:
@@ -227,8 +226,8 @@ def _check_scope(db_path, role, region, unit, con) -> tuple[str | None, str | No
 
 
 def add(db_path: Path | str, name: str, password: str, role: str, region: str | None = None,
-        unit: str | None = None, *, con: duckdb.DuckDBPyConnection | None = None) -> Account:
-    """Create an account (refused if the name is taken in the store). `con`: the app's connection, if open."""
+        unit: str | None = None, *, con=None) -> Account:
+    """Create an account (refused if the name is taken in the store). `con`: the app's reader, if open."""
     _check_name(name)
     region, unit = _check_scope(db_path, role, region, unit, con)
     _check_password(password)
