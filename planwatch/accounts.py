@@ -159,10 +159,13 @@ def _write_store(db_path, secret: str | None, records: dict) -> None:
 
 def _change(db_path, change) -> None:
     """Apply change(records) to the store under the database's writer lock and write it back whole."""
-    with db.write_lock(db_path):
-        store = _read_store(db_path)
-        change(store["accounts"])
-        _write_store(db_path, store["secret"], store["accounts"])
+    try:
+        with db.write_lock(db_path):
+            store = _read_store(db_path)
+            change(store["accounts"])
+            _write_store(db_path, store["secret"], store["accounts"])
+    except db.DatabaseBusy as exc:
+        raise AccountError(str(exc)) from None
 
 
 def _check_name(name: str) -> None:
@@ -300,7 +303,7 @@ def _matches(password: str, hashed: str | None) -> bool:
 def verify(db_path: Path | str, name: str, password: str, client: str | None) -> Account | None:
     try:
         throttle.admit(db_path, name, client)
-    except throttle.Throttled as exc:
+    except (throttle.Throttled, db.DatabaseBusy) as exc:
         raise LoginRefused(str(exc)) from None
     found = _lookup(db_path, name)
     if not _matches(password, found[1] if found else None) or found is None:

@@ -63,7 +63,7 @@ def _form(note: str) -> None:
         if st.form_submit_button("登录", type="primary"):
             try:
                 account = accounts.verify(default_db(), name, password, _client())
-            except accounts.LoginRefused as refused:
+            except (accounts.LoginRefused, accounts.AccountError) as refused:
                 st.error(str(refused))
                 return
             if account is None:
@@ -90,7 +90,11 @@ def logout_button(account: accounts.Account, where=st) -> None:
 def require(roles: set[str] | None = None, note: str = "本页需要登录;查看各页面无需登录。") -> accounts.Account:
     """The logged-in account if its role is in `roles` (None: any role); otherwise the form, and the page stops."""
     _write_cookie()
-    account = current()
+    try:
+        account = current()
+    except accounts.AccountError as exc:  # a damaged accounts file: say so on the page instead of a traceback
+        st.error(str(exc))
+        st.stop()
     if account is None:
         _form(note)
         st.stop()

@@ -276,3 +276,20 @@ def test_throttling_is_shared_with_other_processes(fresh_db, monkeypatch, tmp_pa
     out = subprocess.run([sys.executable, "-c", script, str(fresh_db), PASSWORD], capture_output=True, text=True,
                          timeout=60, env={**__import__("os").environ, "PYTHONPATH": str(accounts.ROOT)})
     assert out.stdout.startswith("登录失败次数过多"), out.stdout + out.stderr
+
+
+def test_accounts_added_by_two_processes_at_once_all_land(fresh_db, tmp_path):
+    import subprocess
+    import sys
+    script = ("import sys; from planwatch import accounts\naccounts.ROUNDS = 4\n"
+              "for i in range(6): accounts.add(sys.argv[1], f'{sys.argv[2]}{i}', 'password-1', 'admin')")
+    env = {**__import__("os").environ, "PYTHONPATH": str(accounts.ROOT)}
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(fresh_db), prefix], env=env) for prefix in "ab"]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    assert sorted(a.name for a in accounts.list(fresh_db) if not a.legacy) == [f"{p}{i}" for p in "ab" for i in range(6)]
+
+
+def test_a_damaged_accounts_file_is_reported(db):
+    accounts.store_path(db).write_text("[[account]\nname = ", encoding="utf-8")
+    with pytest.raises(accounts.AccountError, match="账号文件 .* 已损坏"):
+        accounts.verify(db, "clerk", PASSWORD, "c")
