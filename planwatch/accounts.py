@@ -33,6 +33,7 @@ import hmac
 import json
 import os
 import secrets as secrets_mod
+import threading
 import time
 import tomllib
 from dataclasses import dataclass
@@ -171,6 +172,8 @@ def _change(db_path, change) -> None:
 def _check_name(name: str) -> None:
     if not name or not name.strip():
         raise AccountError("用户名不能为空")
+    if name != name.strip():
+        raise AccountError(f"用户名“{shown(name)}”首尾不能有空格")
     if len(name) > MAX_NAME:
         raise AccountError(f"用户名不能超过 {MAX_NAME} 个字符")
 
@@ -279,6 +282,7 @@ def _dummy_hash() -> bytes:
     return _dummy_at(ROUNDS)
 
 
+_ONE_CHECK = threading.Lock()
 # The hash of 32 random bytes that were thrown away: no password matches it. Other costs are made on first use.
 _DUMMY_12 = b"$2b$12$LKhRIcPRHkP3Uzcl.yvzJ.GN72ks4SPEr340n3JJCEJFoLsgQ4Rgu"
 
@@ -289,14 +293,16 @@ def _dummy_at(rounds: int) -> bytes:
 
 
 def _matches(password: str, hashed: str | None) -> bool:
+    """One bcrypt check at a time per process: a flood of logins takes one core, never every core."""
     data = password.encode("utf-8", "replace")
     usable = hashed is not None and len(data) <= MAX_PASSWORD_BYTES and "\0" not in password
-    try:
-        target = hashed.encode("ascii") if usable else _dummy_hash()
-        result = bcrypt.checkpw(data[:MAX_PASSWORD_BYTES].replace(b"\0", b""), target)
-    except ValueError:  # a malformed hash in a legacy configuration: cost the same, then refuse
-        bcrypt.checkpw(b"", _dummy_hash())
-        return False
+    with _ONE_CHECK:
+        try:
+            target = hashed.encode("ascii") if usable else _dummy_hash()
+            result = bcrypt.checkpw(data[:MAX_PASSWORD_BYTES].replace(b"\0", b""), target)
+        except ValueError:  # a malformed hash in a legacy configuration: cost the same, then refuse
+            bcrypt.checkpw(b"", _dummy_hash())
+            return False
     return usable and result
 
 

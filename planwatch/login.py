@@ -62,7 +62,7 @@ def _form(note: str) -> None:
                                  autocomplete="current-password")
         if st.form_submit_button("登录", type="primary"):
             try:
-                account = accounts.verify(default_db(), name, password, _client())
+                account = accounts.verify(default_db(), name.strip(), password, _client())
             except (accounts.LoginRefused, accounts.AccountError) as refused:
                 st.error(str(refused))
                 return

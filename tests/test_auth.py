@@ -72,6 +72,8 @@ def test_scope_is_checked_against_the_catalogue(db):
             accounts.add(db, "新账号", password, "admin")
     with pytest.raises(accounts.AccountError, match="用户名不能为空"):
         accounts.add(db, "  ", PASSWORD, "admin")
+    with pytest.raises(accounts.AccountError, match="首尾不能有空格"):
+        accounts.add(db, "张三 ", PASSWORD, "admin")
     assert [a.name for a in accounts.list(db)] == ["卫健局填报", "审核"]
 
 
@@ -293,3 +295,25 @@ def test_a_damaged_accounts_file_is_reported(db):
     accounts.store_path(db).write_text("[[account]\nname = ", encoding="utf-8")
     with pytest.raises(accounts.AccountError, match="账号文件 .* 已损坏"):
         accounts.verify(db, "clerk", PASSWORD, "c")
+
+
+def test_password_checks_run_one_at_a_time(db, monkeypatch):
+    import threading
+    accounts.add(db, "clerk", PASSWORD, "admin")
+    running, most = [0], [0]
+    real = accounts.bcrypt.checkpw
+
+    def counted(password, hashed):
+        running[0] += 1
+        most[0] = max(most[0], running[0])
+        time.sleep(0.05)
+        running[0] -= 1
+        return real(password, hashed)
+
+    monkeypatch.setattr(accounts.bcrypt, "checkpw", counted)
+    threads = [threading.Thread(target=accounts.verify, args=(db, "clerk", "wrong password", f"c{i}")) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert most[0] == 1
