@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import errno
 import getpass
+import re
 import sys
 import time
 from pathlib import Path
@@ -190,8 +191,19 @@ def _extract(args) -> int:
     return 0
 
 
+_ARGPARSE_MESSAGES = (  # argparse's own refusals, in Chinese
+    (r"the following arguments are required: (.*)", r"缺少参数:\1"),
+    (r"unrecognized arguments: (.*)", r"无法识别的参数:\1"),
+    (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)", r"参数 \1 的取值 \2 无效,可选:\3"),
+    (r"argument (\S+): invalid \w+ value: (.*)", r"参数 \1 的取值 \2 不是有效的数字"),
+    (r"argument (\S+): expected one argument", r"参数 \1 需要一个值"),
+)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message):
+        for pattern, chinese in _ARGPARSE_MESSAGES:
+            message = re.sub(pattern, chinese, message)
         self.exit(2, f"命令参数有误:{message}\n{self.format_usage()}")
 
 

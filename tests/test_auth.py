@@ -237,10 +237,12 @@ def test_users_commands(db, capsys):
     (["users", "add", "x", "--role", "filler", "--region", "张家港市", "--unit", "市教育"], PASSWORD, "不是张家港市的责任单位"),
     (["users", "add", "x", "--role", "root"], PASSWORD, "角色“root”无效"),
     (["users", "add", "x", "--role", "admin"], "short", "密码至少需要 8 个字符"),
-    (["users", "add", "x"], PASSWORD, "命令参数有误"),
+    (["users", "add", "x"], PASSWORD, "命令参数有误:缺少参数:--role"),
+    (["users", "add", "x", "--role"], PASSWORD, "参数 --role 需要一个值"),
+    (["users", "list", "extra"], None, "无法识别的参数:extra"),
     (["users", "remove", "ghost"], None, "没有账号“ghost”"),
     (["users", "passwd", "ghost"], PASSWORD, "没有账号“ghost”"),
-    (["users"], None, "命令参数有误"),
+    (["users"], None, "命令参数有误:缺少参数:action"),
     (["add-editor", "x"], "short", "密码至少需要 8 个字符"),
 ])
 def test_cli_refusals_are_chinese_and_change_nothing(db, capsys, argv, stdin, message):
