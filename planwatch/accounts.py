@@ -27,6 +27,7 @@ API (db_path is the database file; every error is an AccountError with a Chinese
 from __future__ import annotations
 
 import base64
+import builtins
 import functools
 import hashlib
 import hmac
@@ -102,7 +103,12 @@ def _read_store(db_path) -> dict:
         data = {}
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise AccountError(f"账号文件 {path} 已损坏,无法读取:{exc}") from exc
-    return {"secret": data.get("secret"), "accounts": {a["name"]: a for a in data.get("account", [])}}
+    records = data.get("account", [])
+    for n, record in enumerate(records if isinstance(records, builtins.list) else [None], start=1):
+        if not (isinstance(record, dict) and all(isinstance(record.get(k), str) for k in ("name", "role", "hash"))
+                and record["role"] in ROLES):
+            raise AccountError(f"账号文件 {path} 已损坏:第 {n} 个账号缺少用户名、角色或密码散列")
+    return {"secret": data.get("secret"), "accounts": {a["name"]: a for a in records}}
 
 
 def _legacy() -> dict[str, str]:

@@ -293,8 +293,10 @@ def test_accounts_added_by_two_processes_at_once_all_land(fresh_db, tmp_path):
     assert sorted(a.name for a in accounts.list(fresh_db) if not a.legacy) == [f"{p}{i}" for p in "ab" for i in range(6)]
 
 
-def test_a_damaged_accounts_file_is_reported(db):
-    accounts.store_path(db).write_text("[[account]\nname = ", encoding="utf-8")
+@pytest.mark.parametrize("text", ["[[account]\nname = ", "account = 3", '[[account]]\nname = "x"\nrole = "admin"',
+                                  '[[account]]\nname = "x"\nrole = "root"\nhash = "h"'])
+def test_a_damaged_accounts_file_is_reported(db, text):
+    accounts.store_path(db).write_text(text, encoding="utf-8")
     with pytest.raises(accounts.AccountError, match="账号文件 .* 已损坏"):
         accounts.verify(db, "clerk", PASSWORD, "c")
 
