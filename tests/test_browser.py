@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
