@@ -235,6 +235,20 @@ def test_accounts_page_is_for_administrators_only(app_db, editor_account):
     assert not at.dataframe
 
 
+def test_login_form_says_when_to_try_again(app_db, monkeypatch):
+    import time
+
+    from planwatch import throttle
+    monkeypatch.setattr(throttle, "clock", lambda now=time.time(): now)  # the attempts come at one instant
+    at = open_page("data_entry")
+    for _ in range(throttle.FREE_PER_USER + 1):
+        at.text_input[0].input("猜测者")
+        at.text_input[1].input("guess-guess")
+        at.button[0].click().run()
+    assert "用户名或密码不正确。" not in texts(at)
+    assert "登录失败次数过多,请 2 秒后再试。" in texts(at)
+
+
 def test_accounts_page_adds_resets_and_removes(app_db):
     from planwatch import accounts
     if accounts.get(app_db, "管理员甲") is None:
