@@ -246,7 +246,8 @@ class Pool:
             try:
                 worker.ready()
                 header, body = worker.query(request, timeout)
-            except WorkerFailed:
+            except BaseException:  # failed, or the caller was stopped mid-query: the worker's state is unknown
+                worker.kill()
                 self._replace()
                 raise
             if not header["ok"] and header["kind"] == "OutOfMemoryException":  # its heap may stay large: retire it
