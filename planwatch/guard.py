@@ -1,4 +1,5 @@
-"""Analysts' SQL, read-only: one query over the public views, checked, then run on a sealed in-memory copy.
+"""Analysts' SQL, read-only: one query over the public views, checked, then run in a worker process on a sealed
+in-memory copy.
 
 Used by the 数据探索 page and by `python -m planwatch sql`. The layers, in order:
 
@@ -7,19 +8,28 @@ Used by the 数据探索 page and by `python -m planwatch sql`. The layers, in o
    (SELECT, WITH, FROM, VALUES, DESCRIBE, SUMMARIZE or a parenthesis), so EXPORT, CHECKPOINT, CALL, COPY,
    SET, PRAGMA, ATTACH, INSTALL, LOAD … are refused by name (``只允许查询语句``).
 3. Parse (sqlglot): a syntax error names its line and column; the statement must be a query (SELECT,
-   WITH … SELECT, UNION/INTERSECT/EXCEPT of queries, VALUES, DESCRIBE/SUMMARIZE of a public view).
-4. Tree: no write, DDL or command node anywhere; every table is a public view or a CTE of the same query (so a
-   quoted path FROM '/etc/passwd' or "file.csv" is refused); table functions only range, generate_series, unnest;
-   no file, glob, query() or getenv function anywhere; parameters only named ($year). Then DuckDB's own parser
-   must agree: exactly one statement, of type SELECT.
-5. Engine: the query never sees the real database. It runs on an in-memory DuckDB holding copies of the public
-   views (loaded via Arrow, same names), with extension autoload/autoinstall off, no spilling to disk, then
-   ``enable_external_access = false``, ``python_enable_replacements = false`` and ``lock_configuration = true``:
-   even a statement that slipped past the parser cannot read or write files, attach databases, load extensions or
-   change settings, and there is no file to write to or checkpoint.
-6. Transaction: each query runs in its own transaction on its own cursor, always rolled back.
-7. Limits: a timer thread interrupts the query after the time limit (``查询超时(5秒)``); at most MAX_ROWS rows
-   are read (pages show SHOW_ROWS of them); the copy has a memory limit.
+   WITH … SELECT, UNION/INTERSECT/EXCEPT of queries, VALUES, DESCRIBE/SUMMARIZE of a public view), also in
+   parentheses: ``(SELECT 1)``. Nesting too deep for the parser (about 45 levels of parentheses) is refused
+   (``查询嵌套过深``).
+4. Tree: no write, DDL or command node anywhere; every table is a public view or a CTE in scope (a CTE's name
+   shadows tables only inside the query that defines it, and inside a CTE's body only the CTEs before it count),
+   so a quoted path FROM '/etc/passwd' or "file.csv" is refused; table functions only range, generate_series,
+   unnest; no file, glob, query() or getenv function, nor current_setting(), getvariable(), duckdb_* or pragma_*
+   (settings, paths, the engine's catalogue); parameters only named ($year). Then DuckDB's own parser must agree:
+   exactly one statement, of type SELECT.
+5. Engine (planwatch.worker): the query runs in a worker process, never on the real database. The worker opens
+   the file read-only (ATTACH … READ_ONLY), copies the public views into an in-memory DuckDB (same names),
+   detaches the file and empties its secret, extension and home directories; extension autoload/autoinstall off,
+   no spilling to disk, then ``enable_external_access = false``, ``python_enable_replacements = false`` and
+   ``lock_configuration = true``: even a statement that slipped past the parser cannot read or write files,
+   attach databases, load extensions, change settings or show a server path.
+6. Transaction: each query runs in its own transaction, always rolled back.
+7. Limits, enforced from outside the engine: each worker's private memory is bounded by the operating system
+   (RLIMIT_DATA, worker.WORKER_MEMORY = 512 MB; beyond it ``查询所需内存超过上限``); the worker is killed when
+   the time limit passes (``查询超时(5秒)``; DEFAULT_TIMEOUT, the command line allows up to 60 s) and replaced;
+   at most MAX_ROWS rows and worker.MAX_RESULT_BYTES (32 MB of Arrow data) come back (``结果过大``); at most
+   worker.POOL_SIZE (2) queries run at once, a third waits up to 3 s and is then told ``查询繁忙``. Pages show
+   SHOW_ROWS rows and keep recent results in a ResultCache bounded in bytes.
 """
 from __future__ import annotations
 
