@@ -42,6 +42,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401  (pa.compute)
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
@@ -111,7 +112,7 @@ class Result:
     frame: pd.DataFrame = field(init=False, repr=False)
 
     def __post_init__(self):
-        self.frame = self.table.to_pandas()
+        self.frame = _frame(self.table)
 
     @property
     def n_rows(self) -> int:
@@ -121,6 +122,37 @@ class Result:
     def nbytes(self) -> int:
         """Memory held: the Arrow table and the pandas frame."""
         return self.table.nbytes + int(self.frame.memory_usage(index=True, deep=True).sum())
+
+
+def _frame(table: pa.Table) -> pd.DataFrame:
+    """The table in pandas; a column pandas or Python cannot hold (a date in the year 294247) becomes its text."""
+    columns = []
+    for name, column in zip(table.column_names, table.columns):
+        try:
+            series = column.to_pandas()
+            if pd.api.types.is_datetime64_any_dtype(series) and not series.dropna().dt.year.between(1, 9999).all():
+                raise ValueError("beyond Python's dates")
+        except (pa.ArrowException, ValueError, OverflowError, NotImplementedError):
+            try:
+                series = _as_text(column).to_pandas()
+            except pa.ArrowException:
+                raise QueryRefused(f"结果的列“{_short(name, 40)}”(类型 {column.type})无法显示,"
+                                   "请用 CAST(… AS VARCHAR) 转成文本。") from None
+        columns.append(series)
+    if not columns:
+        return table.to_pandas()
+    return pd.concat(columns, axis=1, ignore_index=True).set_axis(table.column_names, axis=1)
+
+
+def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A column as text; DuckDB's infinite dates and timestamps (the extreme integers) read 'infinity'."""
+    pc = pa.compute
+    text = pc.cast(column, pa.string())
+    if not (pa.types.is_timestamp(column.type) or pa.types.is_date32(column.type)):
+        return text
+    width = pa.int64() if pa.types.is_timestamp(column.type) else pa.int32()
+    ints, top = pc.cast(column, width), (2**63 - 1 if width == pa.int64() else 2**31 - 1)
+    return pc.if_else(pc.greater_equal(ints, top), "infinity", pc.if_else(pc.less_equal(ints, -top), "-infinity", text))
 
 
 class ResultCache:

@@ -32,6 +32,7 @@ BUSY_WAIT = 3.0  # seconds a query waits for a free worker before "busy"
 START_TIMEOUT = 60.0  # seconds a new worker may take to load its copy (not counted against the query's limit)
 MAX_RESULT_BYTES = 32 * 2**20  # Arrow bytes a result may hold
 BATCH_ROWS = 1024
+TEXT_TYPES = ("UNION", "INTERVAL", "BIT", "BIGNUM", "VARINT", "UHUGEINT", "TIME WITH TIME ZONE")  # sent as text
 SEALED_VIEWS = ("v_indicator", "v_observation", "v_status", "v_warning", "v_attainment_by_plan",
                 "v_attainment_by_domain", "v_attainment_by_region", "v_attainment_by_unit", "v_status_detail",
                 "v_reference")
@@ -85,6 +86,8 @@ def _answer(con, request: dict) -> tuple[dict, bytes]:
         return {"ok": False, "kind": type(exc).__name__, "error": str(exc)}, b""
     except (MemoryError, pa.ArrowMemoryError):
         return {"ok": False, "kind": "OutOfMemoryException", "error": ""}, b""
+    except Exception as exc:  # e.g. Arrow cannot convert a value: said, not a dead worker
+        return {"ok": False, "kind": type(exc).__name__, "error": str(exc)}, b""
     finally:
         try:
             con.rollback()
@@ -106,7 +109,7 @@ def _fetch(relation, max_rows: int, max_bytes: int):
 
     if relation is None:  # a statement without a result (only reachable through Sandbox.execute)
         return pa.table({})
-    reader = relation.to_arrow_reader(BATCH_ROWS)
+    reader = _portable(relation).to_arrow_reader(BATCH_ROWS)
     batches, rows, size = [], 0, 0
     for batch in reader:
         batches.append(batch)
@@ -119,6 +122,19 @@ def _fetch(relation, max_rows: int, max_bytes: int):
             break
     reader.close()
     return pa.Table.from_batches(batches, reader.schema).slice(0, max_rows)
+
+
+def _portable(relation):
+    """Columns of types pandas, Excel or Parquet cannot hold (or show wrongly: UHUGEINT) as their text."""
+    names = relation.columns
+    if len(set(names)) < len(names) or not any(word in str(t) for t in relation.types for word in TEXT_TYPES):
+        return relation
+
+    def column(name, kind):
+        quoted = '"' + name.replace('"', '""') + '"'
+        return f"CAST({quoted} AS VARCHAR) AS {quoted}" if any(w in str(kind) for w in TEXT_TYPES) else quoted
+
+    return relation.project(", ".join(column(n, t) for n, t in zip(names, relation.types)))
 
 
 def _read_frame(stream) -> bytes | None:

@@ -574,3 +574,34 @@ def test_result_cache_is_bounded_in_bytes():
     cache.put("big", "too big", 600)  # over half the budget: not kept at all
     cache.put(10, "answer 10", 300)
     assert cache.get("big") is None and cache.get(7) == "answer 7" and cache.get(8) is None
+
+
+EXOTIC = {  # types pandas, Excel or Parquet cannot hold as they come (an Arrow or pandas error before)
+    "union": ("SELECT union_value(k := 'x') AS v", "x"),
+    "interval": ("SELECT INTERVAL 1000000 YEAR AS v", "1000000 years"),
+    "bit": ("SELECT '101'::BIT AS v", "101"),
+    "bignum": ("SELECT 123456789012345678901234567890::BIGNUM AS v", "123456789012345678901234567890"),
+    "uhugeint": ("SELECT 340282366920938463463374607431768211455::UHUGEINT AS v",
+                 "340282366920938463463374607431768211455"),  # pandas showed -1
+    "timetz": ("SELECT '12:00:00+08'::TIMETZ AS v", "12:00:00+08"),
+    "infinite_date": ("SELECT 'infinity'::DATE AS v", "infinity"),
+    "minus_infinite_timestamptz": ("SELECT '-infinity'::TIMESTAMPTZ AS v", "-infinity"),
+    "nested": ("SELECT MAP {[1]: {'a': [MAP {'k': 1}]}} AS v", None),
+    "zoned_now": ("SELECT now() AS v", None),
+}
+
+
+@pytest.mark.parametrize("name", list(EXOTIC))
+def test_every_type_reaches_the_table_and_the_downloads(sandbox, name):
+    import io
+
+    import pyarrow.parquet as pq
+
+    from planwatch import downloads
+
+    sql, shown = EXOTIC[name]
+    result = sandbox.run(sql)
+    if shown is not None:
+        assert result.frame.iloc[0, 0] == shown
+    assert downloads.csv_bytes(result.frame) and downloads.xlsx_bytes(result.frame)
+    pq.write_table(result.table, io.BytesIO())
