@@ -31,12 +31,11 @@ POOL_SIZE = 2  # workers at once: with the app itself (~350 MB) the server stays
 BUSY_WAIT = 3.0  # seconds a query waits for a free worker before "busy"
 START_TIMEOUT = 60.0  # seconds a new worker may take to load its copy (not counted against the query's limit)
 MAX_RESULT_BYTES = 32 * 2**20  # Arrow bytes a result may hold
-BATCH_ROWS = 1024
+BATCH_ROWS = 256
 TEXT_TYPES = ("UNION", "INTERVAL", "BIT", "BIGNUM", "VARINT", "UHUGEINT", "TIME WITH TIME ZONE")  # sent as text
 SEALED_VIEWS = ("v_indicator", "v_observation", "v_status", "v_warning", "v_attainment_by_plan",
                 "v_attainment_by_domain", "v_attainment_by_region", "v_attainment_by_unit", "v_status_detail",
                 "v_reference")
-DATA_VERSION_SQL = "SELECT max(batch_id), count(undone_at), count(*) FROM pw.import_batch"
 
 
 class WorkerFailed(Exception):
@@ -53,13 +52,14 @@ def _sealed_copy(db_path: str):
     """An in-memory DuckDB holding copies of the public views, with files, settings and extensions locked away."""
     import duckdb
 
+    from planwatch import db
+
     con = duckdb.connect(":memory:", config={
         "autoload_known_extensions": False, "autoinstall_known_extensions": False,
         "allow_community_extensions": False, "allow_persistent_secrets": False,
         "temp_directory": "", "memory_limit": ENGINE_MEMORY, "threads": 1})
-    escaped = db_path.replace("'", "''")
-    con.execute(f"ATTACH '{escaped}' AS pw (READ_ONLY)")  # not duckdb.connect(path): its instance cache goes stale
-    version = list(con.execute(DATA_VERSION_SQL).fetchone())
+    version = list(db.identity(db_path))  # what the app's pages key their caches on (ui.data_version)
+    con.execute(f"ATTACH {db.sql_string(db_path)} AS pw (READ_ONLY)")  # not duckdb.connect(path): stale instance cache
     for view in SEALED_VIEWS:
         con.execute(f"CREATE TABLE memory.main.{view} AS SELECT * FROM pw.{view}")
     con.execute("DETACH pw")
@@ -82,12 +82,10 @@ def _answer(con, request: dict) -> tuple[dict, bytes]:
     try:
         table = _fetch(con.sql(request["sql"], params=request.get("params") or None),
                        request["max_rows"] + 1, request["max_bytes"])
-    except duckdb.Error as exc:
-        return {"ok": False, "kind": type(exc).__name__, "error": str(exc)}, b""
-    except (MemoryError, pa.ArrowMemoryError):
-        return {"ok": False, "kind": "OutOfMemoryException", "error": ""}, b""
-    except Exception as exc:  # e.g. Arrow cannot convert a value: said, not a dead worker
-        return {"ok": False, "kind": type(exc).__name__, "error": str(exc)}, b""
+    except Exception as exc:  # said, not a dead worker; DuckDB reports memory in several exception classes
+        text = str(exc)
+        memory = isinstance(exc, (MemoryError, pa.ArrowMemoryError)) or "out of memory" in text.lower()
+        return {"ok": False, "kind": "OutOfMemoryException" if memory else type(exc).__name__, "error": text}, b""
     finally:
         try:
             con.rollback()

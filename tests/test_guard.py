@@ -115,7 +115,7 @@ def test_copy_is_keyed_on_the_data_version(fresh_db):
     after = guard.Sandbox(fresh_db)
     assert after.run("SELECT value FROM v_observation").frame["value"].tolist() == [50]
     assert after.version != before.version
-    assert after.version == tuple(one(fresh_db, db.DATA_VERSION_SQL))
+    assert after.version == db.identity(fresh_db)  # the key of the app's caches (ui.data_version)
     assert before.run("SELECT count(*) FROM v_observation").frame.iloc[0, 0] == 0  # a copy, not a window
     before.close()
     after.close()
@@ -316,7 +316,7 @@ def test_runaway_query_on_the_command_line_stops_at_the_default_five_seconds(wor
     code, out, err = _cli(capsys, "SELECT count(*) FROM range(10000000000) t(x) WHERE x % 7 = 3", "--db", str(work))
     elapsed = time.perf_counter() - start
     assert code != 0 and "查询超时(5秒)" in err
-    assert elapsed < guard.DEFAULT_TIMEOUT + 2.5  # includes copying the views (about 0.5 s)
+    assert elapsed < guard.DEFAULT_TIMEOUT + 5  # includes starting the worker (about 1 s; more on a busy machine)
     assert _sha(work) == before
 
 
@@ -340,7 +340,7 @@ def test_command_line_runs_a_saved_query_with_parameters(work, capsys):
     rate = one(work, "SELECT round(attainment_rate * 100, 1) FROM v_attainment_by_domain "
                      "WHERE as_of_year = 2023 AND domain = '健康'")[0]
     health = next(line for line in out.splitlines() if line.split()[0] == "健康")
-    assert health.split()[1] == f"{rate:g}"
+    assert float(health.split()[1]) == rate
 
 
 def test_command_line_unknown_saved_query_is_named(work, capsys):
@@ -542,7 +542,7 @@ def test_concurrent_bombs_share_a_bounded_pool(work):
         sandbox.close()
     assert all(re.search("内存超过上限|查询超时|查询繁忙", a) for a in answers), answers
     assert peak.total < 2 * worker.WORKER_MEMORY + 200 * MB, peak.total // MB  # two running, one starting
-    assert elapsed < 2 * (3 + 1.0) + worker.BUSY_WAIT
+    assert elapsed < 2 * (3 + 1.0) + worker.BUSY_WAIT + 4  # two rounds, a wait, replacements starting
 
 
 def test_a_visitor_waiting_for_a_busy_pool_is_told_in_chinese(work):
