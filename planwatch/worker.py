@@ -154,6 +154,8 @@ def main(db_path: str) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but frames on the pipe
+    import pyarrow  # noqa: F401  (loaded before "ready", so a first query's time limit does not pay for it)
+
     try:
         con, version = _sealed_copy(db_path)
     except Exception as exc:  # a missing, damaged or busy file: said once, then the worker ends
