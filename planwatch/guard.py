@@ -374,7 +374,7 @@ class Sandbox:
         try:
             header, body, self.version = self.pool.run(request, timeout)
         except worker.WorkerFailed as exc:
-            raise QueryRefused(_failure_message(exc.kind, str(exc), timeout), transient=True) from None
+            raise QueryRefused(_failure_message(exc.kind, "", timeout), transient=True) from None
         if not header["ok"]:
             raise QueryRefused(_failure_message(header["kind"], header["error"], timeout),
                                transient=header["kind"] in ("OutOfMemoryException", "size"))
@@ -402,8 +402,10 @@ def _failure_message(kind: str, text: str, timeout: float) -> str:
                 "请减少列或行(加 WHERE 条件、GROUP BY 或 LIMIT)后再试。")
     if kind == "busy":
         return f"查询繁忙:已有 {worker.POOL_SIZE} 条查询在运行,请稍等几秒再试。"
-    if kind in ("start", "crash"):
-        return text
+    if kind == "start":
+        return "无法读取数据库(文件缺失、损坏或正被其他程序以写方式占用),请稍后再试。"
+    if kind == "crash":
+        return "查询进程意外结束,请重试。"
     if kind == "PermissionException":
         return f"不允许访问文件、扩展或设置:{text}"
     if kind == "ParserException":

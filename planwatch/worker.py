@@ -39,10 +39,11 @@ SEALED_VIEWS = ("v_indicator", "v_observation", "v_status", "v_warning", "v_atta
 
 
 class WorkerFailed(Exception):
-    """A query did not come back. kind: 'timeout', 'memory', 'busy', 'start' or 'crash'; str() is Chinese."""
+    """A query did not come back. kind: 'timeout', 'memory', 'busy', 'start' (the worker could not load the
+    database) or 'crash'; guard words each for the user."""
 
-    def __init__(self, message: str, kind: str):
-        super().__init__(message)
+    def __init__(self, kind: str):
+        super().__init__(kind)
         self.kind = kind
 
 
@@ -159,7 +160,7 @@ def main(db_path: str) -> None:
     try:
         con, version = _sealed_copy(db_path)
     except Exception as exc:  # a missing, damaged or busy file: said once, then the worker ends
-        _write_frames(stdout, json.dumps({"ok": False, "kind": "start", "error": str(exc)}).encode())
+        _write_frames(stdout, json.dumps({"ok": False, "kind": "start", "error": type(exc).__name__}).encode())
         return
     _write_frames(stdout, json.dumps({"ok": True, "version": version}).encode())
     while (frame := _read_frame(stdin)) is not None:
@@ -191,7 +192,7 @@ class Worker:
         header = json.loads(self._read(time.monotonic() + START_TIMEOUT, "start"))
         if not header["ok"]:
             self.kill()
-            raise WorkerFailed(f"无法读取数据库:{header['error'][:300]}", "start")
+            raise WorkerFailed("start")  # not the engine's text: it names server paths and processes
         self.version = tuple(header["version"])
 
     def query(self, request: dict, timeout: float) -> tuple[dict, bytes]:
@@ -201,7 +202,7 @@ class Worker:
             _write_frames(self.proc.stdin, json.dumps(request, default=_plain).encode())
         except OSError:
             self.kill()
-            raise WorkerFailed("查询进程意外结束,请重试。", "crash") from None
+            raise WorkerFailed("crash") from None
         header = json.loads(self._read(deadline, "timeout"))
         body = self._read(deadline, "timeout")
         return header, body
@@ -216,11 +217,11 @@ class Worker:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([fd], [], [], left)[0]:
                 self.kill()
-                raise WorkerFailed("timeout", kind)
+                raise WorkerFailed(kind)
             chunk = os.read(fd, min(n - got, 1 << 20))
             if not chunk:  # the worker died: out of memory (the kernel's bound) or killed
                 self.kill()
-                raise WorkerFailed("memory", "memory")
+                raise WorkerFailed("start" if kind == "start" else "memory")
             chunks.append(chunk)
             got += len(chunk)
         return b"".join(chunks)
@@ -256,7 +257,7 @@ class Pool:
     def run(self, request: dict, timeout: float) -> tuple[dict, bytes, tuple]:
         """(header, arrow bytes, data version of the copy that answered)."""
         if not self._free.acquire(timeout=BUSY_WAIT):
-            raise WorkerFailed("busy", "busy")
+            raise WorkerFailed("busy")
         try:
             worker = self._take()
             try:
