@@ -23,6 +23,7 @@ CHART_MAX_BARS = 40
 RESULT_CACHE_BYTES = 128 * 2**20  # all visitors' cached results together
 PLAN_VIEWS = {"v_indicator", "v_reference"}  # views without monitoring values (so without 示例数据)
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+AUTOLINK = re.compile(r"://|(?i:www)\.|@")
 DEMO_SQL = "SELECT count(*) > 0 FROM v_observation WHERE source_kind = '示例'"
 TAB_SAVED, TAB_SQL, TAB_SCHEMA = "常用查询", "SQL 查询", "数据字典"
 EXAMPLE = "SELECT region, count(*) AS 指标数\nFROM v_indicator\nGROUP BY region\nORDER BY 指标数 DESC"
@@ -62,7 +63,8 @@ def run(sql: str, params: dict) -> tuple[guard.Result | None, str | None]:
 
 def plain(text: str) -> str:
     """Text for st.error / st.warning shown as typed: a refusal quotes the visitor's SQL (a shared link), whose
-    Markdown (links, images, emphasis) must not render."""
+    Markdown (links, images, emphasis) and bare URLs (GFM autolinks) must not render."""
+    text = AUTOLINK.sub(lambda m: m[0][:-1] + "\u200b" + m[0][-1], text)  # a zero-width space breaks bare URLs
     return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 

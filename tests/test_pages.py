@@ -399,7 +399,7 @@ def test_explorer_refusal_quoting_the_query_renders_no_markdown(app_db):
     at = open_page("explorer", sql='SELECT * FROM "[点我](http://example.com/x.png)"')
     message = at.error[0].value
     assert "只能查询公开视图" in message and "](http" not in message  # shown as typed, not as a link
-    assert "\\[点我\\]\\(http" in message
+    assert "\\[点我\\]\\(http" in message and "://" not in message  # no bare URL for GFM to autolink
 
 
 def test_explorer_saved_query_with_parameters(app_db):
