@@ -616,3 +616,11 @@ def test_a_database_the_worker_cannot_open_is_said_without_paths(tmp_path):
         assert "/" not in str(refused.value) and "missing" not in str(refused.value)
     finally:
         sandbox.close()
+
+
+@pytest.mark.parametrize("sql", ["SELECT * FROM range(100000000)",
+                                 "SELECT a.*, b.reason AS r2 FROM v_status_detail a, v_status_detail b"])
+def test_a_short_timeout_on_a_large_result_is_a_message_not_a_traceback(work, capsys, sql):
+    code, out, err = _cli(capsys, sql, "--timeout", "1", "--db", str(work))
+    assert "Traceback" not in err and "INTERRUPT" not in err
+    assert (code == 0 and "只取前 200,000 行" in err) or (code == 2 and re.search(r"查询超时\(1秒\)|结果过大", err))
