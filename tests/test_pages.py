@@ -457,9 +457,16 @@ def test_explorer_runs_the_query_in_the_url(app_db):
 ])
 def test_explorer_refused_query_in_the_url_shows_the_message(app_db, sql, message):
     at = open_page("explorer", sql=sql)
-    assert any(message in e.value for e in at.error)
+    assert any(message in e.value.replace("\\", "") for e in at.error)  # shown escaped: plain text
     assert not at.dataframe and not at.exception
     assert one(app_db, "SELECT count(*) FROM indicator")[0] > 0
+
+
+def test_explorer_refusal_quoting_the_query_renders_no_markdown(app_db):
+    at = open_page("explorer", sql='SELECT * FROM "[点我](http://example.com/x.png)"')
+    message = at.error[0].value
+    assert "只能查询公开视图" in message and "](http" not in message  # shown as typed, not as a link
+    assert "\\[点我\\]\\(http" in message and "://" not in message  # no bare URL for GFM to autolink
 
 
 def test_explorer_saved_query_with_parameters(app_db):
