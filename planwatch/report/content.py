@@ -305,7 +305,7 @@ class ReportContent:
         ind = self.indicators
         years = sorted({*self.values["year"].astype(int)} | {self.year})
         wide = (self.values.pivot(index="indicator_id", columns="year", values="shown")
-                .reindex(columns=years).reindex(ind["指标编号"]))
+                .reindex(columns=years).reindex(ind["指标编号"]).astype(object))
         baseline = [("—" if pd.isna(v) else f"{v:g}({int(y)})") for v, y in zip(ind["基线值"], ind["基线年份"])]
         table = pd.DataFrame({"地区": ind["地区"], "规划": ind["规划类别"], "领域": ind["领域"], "指标": ind["指标"],
                               "单位": ind["单位"], "基线(年)": baseline})
@@ -370,7 +370,7 @@ class Section:
     rows: pd.DataFrame | None = None   # the rows of a table that is split across slides
     story: Story | None = None
     not_shown: int = 0  # warnings (units) left off the slides: all are in the report, the PDF and the workbook
-    first: int = 1      # the number of the first warning on this slide
+    first: int = 1      # the number of the first row (warning, unit) on this slide
 
 
 def text_width(text) -> float:
@@ -461,7 +461,8 @@ def outline(content: ReportContent, warning_budget: float = WARNING_HEIGHT) -> l
         suffix = f"({i + 1}/{n_unit_pages})" if n_unit_pages > 1 else ""
         sections.append(Section("units", f"责任单位计分卡{suffix}",
                                 rows=units.iloc[i * UNITS_PER_SLIDE:(i + 1) * UNITS_PER_SLIDE].reset_index(drop=True),
-                                not_shown=max(0, len(units) - n_unit_pages * UNITS_PER_SLIDE)))
+                                not_shown=max(0, len(units) - n_unit_pages * UNITS_PER_SLIDE),
+                                first=i * UNITS_PER_SLIDE + 1))
     for story in content.stories:
         sections.append(Section("story", f"指标案例 · {story.label}", story=story))
     sections.append(Section("method", "方法说明:怎样判断进展与预警"))

@@ -254,7 +254,7 @@ class Report:
         self.doc.add_heading("二、分领域情况", level=1)
         self.figure("domain", f"截至{c.year}年各领域指标状态与达标率")
         for i, d in enumerate(c.domain_paragraphs(), start=1):
-            self.doc.add_heading(f"({cn_number(i)}){d['domain']}", level=2)
+            self.doc.add_heading(f"\uff08{cn_number(i)}\uff09{d['domain']}", level=2)
             self.para(d["summary"])
             if d["progress"]:
                 self.para("".join(d["progress"]) + (f"另有{d['more_progress']}项指标进展良好,见附表。"
@@ -283,7 +283,7 @@ class Report:
         self.para(f"以下按牵头单位(规划列名第一位的责任单位)列出。责任单位已报送整改措施的,照录其措施;尚未报送的,"
                   f"根据预警写出建议,标为“{DRAFT}”,请工委办公室会同责任单位修改完善。")
         for i, (unit, items) in enumerate(c.suggestions(), start=1):
-            p = self.para("", bold_lead=f"({cn_number(i)}){unit}。")
+            p = self.para("", bold_lead=f"\uff08{cn_number(i)}\uff09{unit}。")
             self._text(p, "".join(items))
 
     def appendix(self) -> None:
