@@ -189,7 +189,10 @@ def test_every_presentation_screen_fits_1280_by_720(server, browser, demo_db, tm
     from planwatch import db, report
 
     with db.connect(demo_db, read_only=True) as con:
-        titles = [s.title for s in report.outline(report.gather(con, 2024))]
+        sections = report.outline(report.gather(con, 2024))
+    content_of = {"warnings": "[data-testid='stTable']", "units": "[data-testid='stTable']",
+                  **dict.fromkeys(("headline", "plan", "domain", "region", "story"),
+                                  "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg")}
     url, _ = server
     context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN")
     pg = context.new_page()
@@ -198,11 +201,14 @@ def test_every_presentation_screen_fits_1280_by_720(server, browser, demo_db, tm
         ...document.querySelectorAll("[data-testid='stMain'], [data-testid='stAppViewContainer'], section.main")]
         .filter(Boolean).map(e => e.scrollHeight - e.clientHeight))"""
     try:
-        for number, title in enumerate(titles, start=1):
+        for number, section in enumerate(sections, start=1):
+            title = section.title
             pg.goto(url + f"/reports?year=2024&present=1&slide={number}")
             expect(main(pg).locator("h1").first).to_have_text(title)
-            pg.wait_for_load_state("networkidle")
-            pg.wait_for_timeout(800)  # charts lay themselves out
+            expect(pg.locator("[data-testid='stSidebar']")).to_be_hidden()  # the presentation style is applied
+            if section.kind in content_of:  # the screen's table or chart is drawn
+                expect(main(pg).locator(content_of[section.kind]).first).to_be_visible()
+            pg.wait_for_timeout(1500)  # charts lay themselves out
             pg.screenshot(path=str(tmp_path / f"screen{number:02d}.png"))
             assert pg.evaluate(overflow) <= 2, f"screen {number} ({title}) scrolls"
             expect(main(pg).get_by_role("button", name="下一页")).to_be_in_viewport()

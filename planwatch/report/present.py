@@ -39,7 +39,7 @@ def show(content: ReportContent, sections: list[Section], exit_params: dict) -> 
     st.query_params["slide"] = str(number)
     section = sections[number - 1]
 
-    top = st.columns([7, 1.25, 1.25, 1.3], vertical_alignment="center")
+    top = st.columns([6, 1.7, 1.7, 1.3], vertical_alignment="center")
     top[0].title(section.title if section.kind != "title" else content.title)
     top[1].button("上一页", icon=":material/arrow_back:", on_click=go, args=(-1,), disabled=number == 1,
                   shortcut="Left", width="stretch")
