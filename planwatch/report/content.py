@@ -133,12 +133,18 @@ class ReportContent:
 
     def denominator_text(self) -> str:
         h = self.headline
-        return (f"已达标 {h['n_met']} 项 ÷ 已评估 {h['n_assessed']} 项;另有无数据 {h['n_no_data']} 项、"
+        return (f"已达标 {h['n_met']} 项 ÷ 已评估 {h['n_assessed']} 项;基本实现率 {self.basic_rate_text()}"
+                f"(已实现 {h['n_met']} 项 + 基本实现 {h['n_basic']} 项,同一分母);另有无数据 {h['n_no_data']} 项、"
                 f"定性目标 {h['n_qualitative']} 项不计入分母(共 {h['n_indicators']} 项指标)")
 
     def excluded_text(self) -> str:
         h = self.headline
-        return f"无数据 {h['n_no_data']} 项、定性目标 {h['n_qualitative']} 项不计入分母;共 {h['n_indicators']} 项指标。"
+        return (f"基本实现率 {self.basic_rate_text()}(已实现 + 基本实现 ÷ 已评估);无数据 {h['n_no_data']} 项、"
+                f"定性目标 {h['n_qualitative']} 项不计入分母;共 {h['n_indicators']} 项指标。")
+
+    def basic_rate_text(self) -> str:
+        h = self.headline
+        return "—" if h["n_assessed"] == 0 else f"{h['basic_rate']:.0%}"
 
     def warning_counts(self) -> dict[str, int]:
         counts = self.warnings["级别"].value_counts()
@@ -478,7 +484,13 @@ def method_points(content: ReportContent) -> list[str]:
         "目标进程 = 从基线走向目标已完成的比例;时间进度 = 从基线年到目标年已过去的比例;进度比 = 目标进程 ÷ 时间进度。",
         f"进展顺利:尚未达标、进度比 ≥ {t['on_track_ratio']:g};进度滞后:进度比低于 {t['on_track_ratio']:g} "
         "或目标年已到;逆向变化:比基线(起点)更差,或上限目标被突破。",
-        f"红色预警:逆向变化,或按趋势预计未达标且进度比 < {t['lag_red_ratio']:g}(或目标年已到);"
+        f"基本持平:变化小于起点数值的 {t['noise_relative']:.0%},或不超过报告精度的一个单位,不算逆向变化或波动。"
+        f"评估:已实现(达标);基本实现(未达标,但差距不超过目标值的 {t['basic_gap_relative']:.0%},或目标年前按趋势可达到);"
+        "仍有差距。基本实现率 = (已实现 + 基本实现)÷ 已评估。",
+        "目标年已到(截至年份 ≥ 目标年):按目标年(或之前最近一年)的数值作最终判定,不再外推,不再有“进展顺利”。",
+        f"事件数少(率类指标一年少于 {t['small_events']:g} 例):按最近三年合并率及其95%置信区间(Poisson 精确区间;"
+        "比例用 Wilson 区间)判断;区间包含目标为“不能判断(事件数少)”。预警按紧迫度排序。",
+        f"红色预警:逆向变化,或按趋势预计未达标且进度比 < {t['lag_red_ratio']:g}(或目标年已到且仍有差距);"
         "黄色预警:预计未达标但进度未严重滞后,或最近两次变化方向相反且幅度超过 "
         f"{t['swing_relative']:.0%};灰色:截至年份未填报。",
         f"趋势外推:对基线和全部监测值做最小二乘直线拟合,读出目标年数值;不足 {t['min_points_projection']:g} "
