@@ -159,7 +159,7 @@ def test_every_presentation_screen_fits_1280_by_720(server, browser, demo_db, tm
     """年度报告 presentation mode: each screen (one per slide) without vertical scrolling, navigation in view."""
     from planwatch import db, report
 
-    with db.connect(demo_db, read_only=True) as con:
+    with db.open_reader(demo_db) as con:
         sections = report.outline(report.gather(con, 2024))
     content_of = {"warnings": "[data-testid='stTable']", "units": "[data-testid='stTable']",
                   **dict.fromkeys(("headline", "plan", "domain", "region", "story"),

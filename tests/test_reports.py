@@ -27,6 +27,14 @@ REGIONS = ("平阳县", "咸阳市", "乐清市", "怀柔区", "张家港市")
 YEAR = 2024
 
 
+# the warning every list puts first: most urgent (v_warning.urgency), then red, reversal, region, id
+MOST_URGENT = """SELECT i.name, w.reason, coalesce(i.responsible_units, '规划未列明'), i.region, w.kind
+FROM v_warning w JOIN v_indicator i USING (indicator_id)
+WHERE as_of_year = ? AND level IN ('红', '黄')
+ORDER BY w.urgency DESC, CASE level WHEN '红' THEN 1 ELSE 2 END,
+         CASE kind WHEN '逆向变化' THEN 1 WHEN '预计未达标' THEN 2 ELSE 3 END, i.region, w.indicator_id LIMIT 1"""
+
+
 def make(db_path, out_dir, fmt, *extra) -> bytes:
     path = out_dir / f"report.{fmt}"
     assert cli.main(["report", "--format", fmt, "--out", str(path), "--db", str(db_path), "--as-of", str(YEAR),
@@ -122,11 +130,8 @@ def test_slides_list_the_most_urgent_warnings_with_units(files, demo_db):
     assert f"另有 {n_listed - len(rows)} 条,见报告附表" in "".join(slide_text(s) for s in prs.slides)
     levels = [r[0] for r in rows]
     assert levels == sorted(levels, key=["红", "黄"].index)
-    first = one(demo_db, "SELECT i.name, w.reason, coalesce(i.responsible_units, '规划未列明') "
-                         "FROM v_warning w JOIN v_indicator i USING (indicator_id) "
-                         "WHERE as_of_year = ? AND level = '红' AND kind = '逆向变化' "
-                         "ORDER BY i.region, w.indicator_id LIMIT 1", [YEAR])
-    assert rows[0][2] == first[0] and rows[0][3].startswith("逆向变化:")
+    first = one(demo_db, MOST_URGENT, [YEAR])
+    assert rows[0][2] == first[0] and rows[0][3].startswith(f"{first[4]}:")
     assert rows[0][4] == first[2].split("、")[0] + ("等" if "、" in first[2] else "")
     assert first[1] in notes  # the full reason is in the speaker notes
 
@@ -154,7 +159,7 @@ def test_speaker_notes_carry_the_reports_sentences(files, demo_db):
 
 
 def story_ids(db_path, region=None) -> dict[str, str]:
-    with db.connect(db_path, read_only=True) as con:
+    with db.open_reader(db_path) as con:
         return {s.label: s.ind["indicator_id"] for s in report.gather(con, YEAR, region).stories}
 
 
@@ -322,7 +327,7 @@ def test_word_appendix_lists_every_indicator_with_the_views_status(files, demo_d
     table = table_rows(word(files["docx"]).tables[-1])
     header, body = table[0], table[1:]
     assert header[:6] == ["地区", "规划", "领域", "指标", "单位", "基线(年)"]
-    assert header[-3:] == ["目标", "状态", "责任单位"] and f"{YEAR}年" in header
+    assert header[-4:] == ["目标", "状态", "评估", "责任单位"] and f"{YEAR}年" in header
     assert len(body) == one(demo_db, "SELECT count(*) FROM v_indicator")[0]
     got = collections.Counter(r[header.index("状态")] for r in body)
     assert got == dict(rows(demo_db, "SELECT status, count(*) FROM v_status WHERE as_of_year = ? GROUP BY ALL", [YEAR]))
@@ -349,9 +354,7 @@ def test_word_sentences_carry_the_views_figures(files, demo_db):
     for domain, n, assessed, met in rows(demo_db, "SELECT domain, n_indicators, n_assessed, n_met "
                                                   "FROM v_attainment_by_domain WHERE as_of_year = ?", [YEAR]):
         assert f"{domain}领域共有指标{n}项,已评估{assessed}项,已实现目标{met}项" in text
-    region, name, reason = one(demo_db, "SELECT i.region, i.name, w.reason FROM v_warning w JOIN v_indicator i "
-                                        "USING (indicator_id) WHERE as_of_year = ? AND level = '红' "
-                                        "AND kind = '逆向变化' ORDER BY i.region, w.indicator_id LIMIT 1", [YEAR])
+    name, reason, _, region, _ = one(demo_db, MOST_URGENT, [YEAR])
     problems = text[text.index("三、存在的主要问题"):text.index("四、对策建议")]
     assert f"{region}" in problems and f"“{name}”" in problems and reason in problems
     assert "【待补充】" in problems and "【待补充】" in text[text.index("四、对策建议"):]  # drafts for the office

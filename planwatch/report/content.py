@@ -146,6 +146,12 @@ class ReportContent:
         h = self.headline
         return "—" if h["n_assessed"] == 0 else f"{h['basic_rate']:.0%}"
 
+    def status_counts(self) -> dict[str, int]:
+        """Indicators per status (the headline's counts by status name)."""
+        h = self.headline
+        return {"已达标": h["n_met"], "进展顺利": h["n_on_track"], "进度滞后": h["n_lagging"], "逆向变化": h["n_reversed"],
+                "不能判断": h.get("n_undetermined", 0), "无数据": h["n_no_data"], "定性": h["n_qualitative"]}
+
     def warning_counts(self) -> dict[str, int]:
         counts = self.warnings["级别"].value_counts()
         return {level: int(counts.get(level, 0)) for level in LEVEL_ORDER}
@@ -174,7 +180,13 @@ class ReportContent:
         out = [f"截至{self.year}年,{self.scope}共监测指标{h['n_indicators']}项,其中已评估{h['n_assessed']}项"
                f"(有监测数据的定量指标),已实现规划目标(已达标){h['n_met']}项,达标率为{self.rate_text()}"
                f"(已达标÷已评估);进展顺利{h['n_on_track']}项,进度滞后{h['n_lagging']}项,逆向变化"
-               f"{h['n_reversed']}项;无数据{h['n_no_data']}项、定性目标{h['n_qualitative']}项不计入达标率分母。"]
+               f"{h['n_reversed']}项;无数据{h['n_no_data']}项、定性目标{h['n_qualitative']}项"
+               + (f"、不能判断(事件数少){h['n_undetermined']}项" if h.get("n_undetermined") else "")
+               + "不计入达标率分母。"]
+        if h["n_assessed"] and "n_basic" in h:
+            out.append(f"按“已实现、基本实现、仍有差距”评估,已实现{h['n_met']}项、基本实现{h['n_basic']}项,"
+                       f"基本实现率为{h['basic_rate']:.0%}((已实现+基本实现)÷已评估);仍有差距"
+                       f"{h['n_assessed'] - h['n_met'] - h['n_basic']}项。")
         p = self.previous
         if p is None or p["n_assessed"] == 0 or h["n_assessed"] == 0:
             out.append(f"{self.year - 1}年没有可比的监测数据,暂不作年度比较。")
@@ -307,7 +319,7 @@ class ReportContent:
         return method_points(self)
 
     def appendix(self) -> pd.DataFrame:
-        """附表: every indicator in scope with its baseline, each year's value, target, status and units."""
+        """附表: every indicator in scope with its baseline, each year's value, target, status, assessment and units."""
         ind = self.indicators
         years = sorted({*self.values["year"].astype(int)} | {self.year})
         wide = (self.values.pivot(index="indicator_id", columns="year", values="shown")
@@ -317,7 +329,8 @@ class ReportContent:
                               "单位": ind["单位"], "基线(年)": baseline})
         for y in years:
             table[f"{y}年"] = wide[y].fillna("—").tolist()
-        return table.assign(目标=ind["目标"].tolist(), 状态=ind["状态"].tolist(), 责任单位=ind["责任单位"].tolist())
+        return table.assign(目标=ind["目标"].tolist(), 状态=ind["状态"].tolist(), 评估=ind["评估"].fillna("—").tolist(),
+                            责任单位=ind["责任单位"].tolist())
 
 
 def gather(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | None = None,

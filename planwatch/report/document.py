@@ -298,8 +298,8 @@ class Report:
         self.para(f"共{len(table)}项指标(截至{c.year}年,{c.scope})。基线为规划文本印出的数值及年份,“—”表示规划未印基线"
                   "或当年未报送;逐年数值为当前有效的报送值" + (",均为示例数据" if c.has_demo else "") + "。")
         years = [col for col in table.columns if col.endswith("年") and col[:4].isdigit()]
-        fixed = {"地区": 1.6, "规划": 1.2, "领域": 1.3, "指标": 5.0, "单位": 1.3, "基线(年)": 1.9, "目标": 2.4,
-                 "状态": 1.5, "责任单位": 3.2}
+        fixed = {"地区": 1.6, "规划": 1.2, "领域": 1.3, "指标": 5.0, "单位": 1.3, "基线(年)": 1.9, "目标": 2.2,
+                 "状态": 1.5, "评估": 1.5, "责任单位": 2.6}
         year_w = max(1.1, (25.7 - sum(fixed.values())) / max(1, len(years)))
         self.table(table, [fixed.get(col, year_w) for col in table.columns])
 
