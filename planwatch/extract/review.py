@@ -8,10 +8,10 @@ import html
 import pandas as pd
 import streamlit as st
 
-from planwatch import auth, catalogue, ui
+from planwatch import auth, build, catalogue
 from planwatch.extract import COLUMNS, extract_lines, read_lines
 from planwatch.extract.targets import find_targets
-from planwatch.paths import DATA_DIR
+from planwatch.paths import DATA_DIR, default_db
 
 CONTEXT = 3   # lines shown before and after the highlighted one
 
@@ -103,8 +103,6 @@ def canonical_ids() -> list[str]:
 
 
 def refresh_app() -> None:
-    """After publishing: reopen the database (the next connection rebuilds it from data/, keeping imported
-    values) and drop every cached query result, so every page shows the new plan at once."""
-    ui.connection().close()
-    ui.connection.clear()
-    st.cache_data.clear()
+    """After publishing: rebuild the database from data/ (keeping imported values, under the writers' lock); every
+    app process reopens the new file at its next page run and its cached results are keyed on the file."""
+    build.ensure(default_db())
