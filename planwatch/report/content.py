@@ -221,12 +221,13 @@ class ReportContent:
                 ["向目标前进", "重点表指标", "状态"], ascending=[False, False, True], kind="stable")
             gaps = rows[rows["类别"] == "差距"].assign(rev=lambda d: d["状态"] == "逆向变化").sort_values(
                 ["rev", "进度比"], ascending=[False, True], kind="stable", na_position="first")
-            rate = "—" if not r.已评估 else f"{r.达标率:.0%}"
+            rate = f"达标率{r.达标率:.0%}" if r.已评估 else "暂无可计算的达标率"
             out.append({
                 "domain": r.领域,
-                "summary": f"{r.领域}领域共有指标{r.指标数}项,已评估{r.已评估}项,已实现目标{r.已达标}项,达标率"
-                           f"{rate};进展顺利{r.进展顺利}项,进度滞后{r.进度滞后}项,逆向变化{r.逆向变化}项,"
-                           f"无数据{r.无数据}项。",
+                "summary": f"{r.领域}领域共有指标{r.指标数}项,已评估{r.已评估}项,已实现目标{r.已达标}项,{rate};"
+                           f"进展顺利{r.进展顺利}项,进度滞后{r.进度滞后}项,逆向变化{r.逆向变化}项,无数据{r.无数据}项"
+                           + (f",不能判断(事件数少){r.不能判断}项" if getattr(r, "不能判断", 0) else "")
+                           + (f",定性目标{r.定性}项" if r.定性 else "") + "。",
                 "progress": progress["句子"].head(per_kind).tolist(), "more_progress": max(0, len(progress) - per_kind),
                 "gaps": gaps["句子"].head(per_kind).tolist(), "more_gaps": max(0, len(gaps) - per_kind)})
         return out
