@@ -179,3 +179,36 @@ def test_explorer_runs_a_saved_query_and_downloads_its_csv(server, page, demo_db
     assert len(got) == len(expected) > 0
     assert got[["地区", "责任单位", "红色预警指标数"]].values.tolist() == \
         expected[["地区", "责任单位", "红色预警指标数"]].values.tolist()
+
+
+def test_every_presentation_screen_fits_1280_by_720(server, browser, demo_db, tmp_path):
+    """年度报告 presentation mode: each screen (one per slide) without vertical scrolling, navigation in view."""
+    from planwatch import db, report
+
+    with db.open_reader(demo_db) as con:
+        sections = report.outline(report.gather(con, 2024))
+    content_of = {"warnings": "[data-testid='stTable']", "units": "[data-testid='stTable']",
+                  **dict.fromkeys(("headline", "plan", "domain", "region", "story"),
+                                  "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg")}
+    url, _ = server
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    overflow = """() => Math.max(...[document.scrollingElement,
+        ...document.querySelectorAll("[data-testid='stMain'], [data-testid='stAppViewContainer'], section.main")]
+        .filter(Boolean).map(e => e.scrollHeight - e.clientHeight))"""
+    try:
+        for number, section in enumerate(sections, start=1):
+            title = section.title
+            pg.goto(url + f"/reports?year=2024&present=1&slide={number}")
+            expect(main(pg).locator("h1").first).to_have_text(title)
+            expect(pg.locator("[data-testid='stSidebar']")).to_be_hidden()  # the presentation style is applied
+            if section.kind in content_of:  # the screen's table or chart is drawn
+                expect(main(pg).locator(content_of[section.kind]).first).to_be_visible()
+            pg.wait_for_timeout(1500)  # charts lay themselves out
+            pg.screenshot(path=str(tmp_path / f"screen{number:02d}.png"))
+            assert pg.evaluate(overflow) <= 2, f"screen {number} ({title}) scrolls"
+            expect(main(pg).get_by_role("button", name="下一页")).to_be_in_viewport()
+            expect(main(pg).get_by_role("button", name="上一页")).to_be_in_viewport()
+    finally:
+        context.close()

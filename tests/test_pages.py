@@ -403,11 +403,11 @@ def test_regions_comparison_marks_parent_values_as_parent_regions(app_db):
     assert "陕西省(上级地区,公开数据):2.3‰(2024年)" not in shown
 
 
-def test_reports_page_offers_the_three_downloads(app_db):
+def test_reports_page_offers_the_four_downloads(app_db):
     at = open_page("reports", year="2024")
     assert at.title[0].value == "年度报告 · 截至2024年"
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["下载演示文稿(PPTX)", "下载PDF 报告", "下载Excel 工作簿"]
+    assert labels == ["下载Word 报告(DOCX)", "下载演示文稿(PPTX)", "下载PDF 报告", "下载Excel 工作簿"]
     assert all(b.proto.deferred_file_id for b in at.get("download_button"))  # made when clicked
     n_met, n_assessed = one(app_db, "SELECT sum(n_met), sum(n_assessed) FROM v_attainment_by_plan "
                                     "WHERE as_of_year = 2024")
@@ -432,6 +432,12 @@ def test_reports_presentation_mode_pages_through_the_slides(app_db):
     assert at.title[0].value == "各地区指标状态与达标率"
     at = open_page("reports", year="2024", present="1", slide="999")  # clamped to the last slide
     assert at.title[0].value.startswith("方法说明")
+    assert not at.exception
+
+
+def test_reports_page_mode_titles_the_presentation(app_db):
+    at = open_page("reports", year="2024", region="平阳县", present="1", mode="midterm")
+    assert at.title[0].value == "妇女儿童发展规划实施中期评估报告"
     assert not at.exception
 
 
