@@ -14,10 +14,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from planwatch import catalogue, demo, views
+from planwatch import assignment, catalogue, demo, views
 from planwatch.paths import DATA_DIR, QUERIES_DIR
 
-RECORD_TABLES = ("import_batch", "observation")
+RECORD_TABLES = ("import_batch", "observation", "reporting_round", "unit_assignment", "draft_value")
 
 
 class BuildError(Exception):
@@ -57,6 +57,7 @@ def build(db_path: Path, with_demo: bool = True, data_dir: Path = DATA_DIR) -> d
             _insert(con, table, rows)
         if db_path.exists():
             _copy_records(con, db_path)
+        assignment.apply(con)
         con.execute("DELETE FROM observation WHERE batch_id = 0; DELETE FROM import_batch WHERE batch_id = 0")
         if with_demo:
             demo.insert(con)

@@ -40,7 +40,7 @@ from planwatch import db
 
 PUBLIC_VIEWS = ("v_indicator", "v_observation", "v_status", "v_warning", "v_attainment_by_plan",
                 "v_attainment_by_domain", "v_attainment_by_region", "v_attainment_by_unit", "v_status_detail",
-                "v_reference")
+                "v_reference", "v_reporting_progress", "v_value_history")
 TABLE_FUNCTIONS = frozenset({"range", "generate_series", "unnest"})
 # functions that read files, run SQL text or read the environment; the engine refuses them too (layer 5)
 FORBIDDEN_FUNCTIONS = frozenset({"glob", "query", "query_table", "sniff_csv", "getenv", "parquet_metadata",

@@ -144,9 +144,12 @@ def check(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> Checke
         "SELECT i.indicator_id, i.target_op, i.unit, p.period_start, p.period_end "
         "FROM indicator i JOIN plan p USING (plan_id)").fetchall()}
     seen: dict[tuple[str, int], int] = {}
-    accepted = []
+    accepted, skipped = [], 0
     for row_no, cells in rows:
         get = lambda key: cells[columns[key]] if key in columns and columns[key] < len(cells) else ""  # noqa: E731
+        if not get("value"):  # a template row the unit does not report this time
+            skipped += 1
+            continue
         where = lambda key: f"第{row_no}行 {LABELS[key]}列"  # noqa: E731
         for key in columns:
             text = get(key)
@@ -165,9 +168,7 @@ def check(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> Checke
             problems.append(f"{where('year')}: {year}年不在规划期 {known[2]}–{known[3]} 年内")
         value, text_value = None, None
         number_text = value_text.replace(",", "").removesuffix("%")
-        if not value_text:
-            problems.append(f"{where('value')}: 数值为空(本次不报送的指标请删除该行)")
-        elif known and known[0] == "qualitative":
+        if known and known[0] == "qualitative":
             text_value = value_text
         elif not NUMBER.match(number_text):
             if not value_text.startswith(FORMULA_START):
@@ -184,10 +185,13 @@ def check(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> Checke
             else:
                 seen[(iid, year)] = row_no
         accepted.append((row_no, iid, year, value, text_value, note or None))
+    if not accepted and not problems:
+        problems.append(f"文件中没有填写任何数值({skipped} 行数值为空)")
     if problems:
         raise ImportRefused(problems)
     frame = pd.DataFrame(accepted, columns=["row_no", "indicator_id", "year", "value", "value_text", "note"])
-    return Checked(file_name, hashlib.sha256(data).hexdigest(), frame)
+    notices = [f"跳过 {skipped} 行未填写数值的行(不报送,不计为问题)"] if skipped else []
+    return Checked(file_name, hashlib.sha256(data).hexdigest(), frame, notices)
 
 
 def preview(con: duckdb.DuckDBPyConnection, checked: Checked) -> pd.DataFrame:
@@ -206,15 +210,17 @@ def preview(con: duckdb.DuckDBPyConnection, checked: Checked) -> pd.DataFrame:
 
 
 def commit(con: duckdb.DuckDBPyConnection, db_path, checked: Checked, uploader: str,
-           source_kind: str = "填报") -> int:
-    """Store a checked file as one batch in one transaction; returns the new batch id."""
+           source_kind: str = "填报", **review) -> int:
+    """Store a checked file as one batch in one transaction; returns the new batch id. `review` sets the batch's
+    review columns (status, submitted_by, unit_id, round_year; planwatch/review.py); without them it is 已通过."""
     incoming = checked.rows  # noqa: F841  (read by DuckDB)
+    fields = {"source_kind": source_kind, "file_name": checked.file_name, "checksum": checked.checksum,
+              "uploader": uploader, "row_count": len(checked.rows), **review}
     with db.write_lock(db_path), db.transaction(con):
         batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM import_batch").fetchone()[0]
-        con.execute("INSERT INTO import_batch VALUES (?, ?, ?, ?, ?, now(), ?, NULL, NULL)",
-                    [batch_id, source_kind, checked.file_name, checked.checksum, uploader, len(checked.rows)])
-        con.execute("INSERT INTO observation (batch_id, row_no, indicator_id, year, value, value_text, note) "
-                    "SELECT ?, row_no, indicator_id, year, value, value_text, note FROM incoming", [batch_id])
+        con.execute(f"INSERT INTO import_batch (batch_id, created_at, {', '.join(fields)}) "
+                    f"VALUES (?, now(), {', '.join('?' * len(fields))})", [batch_id, *fields.values()])
+        con.execute("INSERT INTO observation BY NAME SELECT ? AS batch_id, * FROM incoming", [batch_id])
         views.refresh(con)
     return batch_id
 

@@ -40,7 +40,7 @@ REFUSALS = [
     ("year.csv", b"indicator_id,year,value\npingyang-women-k03,2019,55\n", "第2行 年份列: 2019年不在规划期 2021–2025 年内"),
     ("badyear.csv", b"indicator_id,year,value\npingyang-women-k03,23,55\n", "第2行 年份列: 年份“23”不是四位年份"),
     ("text.csv", "indicator_id,year,value\npingyang-women-k03,2023,约五成\n".encode(), "第2行 数值列: “约五成”不是数字"),
-    ("blank.csv", b"indicator_id,year,value\npingyang-women-k03,2023,\n", "第2行 数值列: 数值为空"),
+    ("blank.csv", b"indicator_id,year,value\npingyang-women-k03,2023,\n", "文件中没有填写任何数值(1 行数值为空)"),
     ("dup.csv", b"indicator_id,year,value\npingyang-women-k03,2023,55\npingyang-women-k03,2023,56\n",
      "第3行: 指标“pingyang-women-k03”2023年与第2行重复"),
     ("pct.csv", b"indicator_id,year,value\npingyang-women-k03,2023,101\n", "第2行 数值列: 101 超过100%"),

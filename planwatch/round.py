@@ -1,0 +1,160 @@
+"""年度监测: opening a reporting round, a unit's scope, drafts, and submissions for review.
+
+The plans (咸阳 四、监测评估; 怀柔 五、监测评估; 张家港 4.完善监测评估) assign targets to responsible units; each year
+the units report their indicators' values, the 监测组 (statistics bureau) checks them and reports to the 妇儿工委.
+Here a 填报员 submits the unit's values (online grid, template or `import --as`), which land as 待审核; a 审核员
+approves or returns them (planwatch/review.py). The office's direct import is approved at once.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, datetime
+
+import duckdb
+import pandas as pd
+
+from planwatch import db, importer, people
+
+REASON_NEEDED = ("进度滞后", "逆向变化")
+
+
+class RoundRefused(Exception):
+    pass
+
+
+def open_round(con: duckdb.DuckDBPyConnection, db_path, year: int, deadline: date, by: str) -> None:
+    """Open (or reopen with a new deadline) the reporting of year's values."""
+    if not 2000 <= year <= 2100:
+        raise RoundRefused(f"年份 {year} 不是有效的监测年份")
+    if deadline.year < year:
+        raise RoundRefused(f"截止日期 {deadline} 早于监测年份 {year} 年结束")
+    with db.write_lock(db_path), db.transaction(con):
+        con.execute("INSERT OR REPLACE INTO reporting_round (year, deadline, opened_by, opened_at) "
+                    "VALUES (?, ?, ?, now())", [year, deadline, by])
+
+
+def rounds(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT * FROM reporting_round ORDER BY year DESC").df()
+
+
+def scope(con: duckdb.DuckDBPyConnection, account: people.Account) -> set[str] | None:
+    """The indicator ids an account may submit (None: every indicator, for the office)."""
+    if account.role == "filler":
+        unit = people.unit_id(con, account)
+        return {r[0] for r in con.execute("SELECT indicator_id FROM _unit_scope WHERE unit_id = ?", [unit]).fetchall()}
+    if account.role == "reviewer" and account.region:
+        return {r[0] for r in con.execute("SELECT indicator_id FROM v_indicator WHERE region = ?",
+                                          [account.region]).fetchall()}
+    return None
+
+
+def check_scope(con: duckdb.DuckDBPyConnection, checked: importer.Checked, account: people.Account) -> None:
+    """Refuse the whole file when any row is outside the account's scope, naming each such row and indicator."""
+    if account.role == "filler" and people.unit_id(con, account) is None:
+        raise importer.ImportRefused([f"账号 {account.label} 的责任单位在指标目录中不存在,请联系管理员"])
+    allowed = scope(con, account)
+    if allowed is None:
+        return
+    names = dict(con.execute("SELECT indicator_id, name FROM indicator").fetchall())
+    whose = account.unit or account.region
+    problems = [f"第{r.row_no}行: 指标“{r.indicator_id}”({names.get(r.indicator_id, '')})不属于{whose}的填报范围"
+                for r in checked.rows.itertuples() if r.indicator_id not in allowed]
+    if problems:
+        raise importer.ImportRefused(problems)
+
+
+def already_accepted(con: duckdb.DuckDBPyConnection, checksum: str) -> int | None:
+    """The batch that already holds this very file (same checksum, pending or approved), if any."""
+    row = con.execute("SELECT max(batch_id) FROM _batch WHERE checksum = ? AND state IN ('待审核', '已通过')",
+                      [checksum]).fetchone()
+    return row[0]
+
+
+def store(con: duckdb.DuckDBPyConnection, db_path, checked: importer.Checked, account: people.Account | None,
+          uploader: str = "命令行", resubmit: bool = False) -> int:
+    """Store a checked file: as the office's direct import (account None: approved at once, recorded as such) or
+    as the account's submission (scope-checked whole, 待审核). A file already accepted needs resubmit=True."""
+    earlier = already_accepted(con, checked.checksum)
+    if earlier is not None and not resubmit:
+        raise importer.ImportRefused([f"同一文件(校验和相同)已作为批次 {earlier} 导入;如确需再次提交,请确认重新提交"
+                                      "(命令行加 --resubmit)"])
+    if account is None:
+        return importer.commit(con, db_path, checked, uploader=uploader, status="已通过", reviewed_by=uploader,
+                               reviewed_at=datetime.now(), review_note="办公室直接导入,无需审核")
+    check_scope(con, checked, account)
+    years = set(checked.rows["year"])
+    return importer.commit(con, db_path, checked, uploader=account.name, status="待审核",
+                           submitted_by=account.name, unit_id=people.unit_id(con, account),
+                           round_year=years.pop() if len(years) == 1 else None)
+
+
+# --- the online grid: drafts and their submission ---------------------------------------------------------------
+
+GRID_COLUMNS = ["indicator_id", "year", "value_input", "note", "reason", "measures"]
+
+
+def unit_grid(con: duckdb.DuckDBPyConnection, unit_id: str, year: int) -> pd.DataFrame:
+    """The unit's indicators for year with baseline, last values, target and unit, and the saved draft."""
+    return con.execute(db.query_text("round_grid"), {"unit": unit_id, "year": year}).df()
+
+
+def save_draft(con: duckdb.DuckDBPyConnection, db_path, unit_id: str, year: int, grid: pd.DataFrame,
+               by: str) -> int:
+    """Replace the unit's draft for year by the filled rows of the grid; returns how many rows were kept."""
+    filled = _filled(grid)  # noqa: F841  (read by DuckDB)
+    with db.write_lock(db_path), db.transaction(con):
+        con.execute("DELETE FROM draft_value WHERE unit_id = ? AND year = ?", [unit_id, year])
+        con.execute("INSERT INTO draft_value BY NAME SELECT ? AS unit_id, indicator_id, CAST(? AS INTEGER) AS year, "
+                    "value_input, note, reason, measures, ? AS saved_by, now() AS saved_at FROM filled",
+                    [unit_id, year, by])
+    return len(filled)
+
+
+def _filled(grid: pd.DataFrame) -> pd.DataFrame:
+    frame = grid.reindex(columns=GRID_COLUMNS).astype(object).where(grid.reindex(columns=GRID_COLUMNS).notna(), "")
+    frame = frame.map(lambda v: str(v).strip())
+    return frame[(frame["value_input"] != "") | (frame["note"] != "") | (frame["reason"] != "")
+                 | (frame["measures"] != "")]
+
+
+def check_grid(con: duckdb.DuckDBPyConnection, grid: pd.DataFrame, year: int) -> importer.Checked:
+    """Validate the grid's values like an uploaded file (same rules, rows numbered as in the grid, header = 1),
+    and require 原因说明 and 整改措施 where the new value makes the indicator 进度滞后 or 逆向变化."""
+    frame = grid.reindex(columns=GRID_COLUMNS).astype(object).where(grid.reindex(columns=GRID_COLUMNS).notna(), "")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["indicator_id", "year", "value", "note"])
+    for r in frame.itertuples():
+        writer.writerow([r.indicator_id, year, str(r.value_input).strip(), str(r.note).strip()])
+    checked = importer.check(con, out.getvalue().encode("utf-8"), f"在线填报_{year}.csv")
+    extra = frame.assign(row_no=range(2, len(frame) + 2))[["row_no", "reason", "measures"]]
+    rows = checked.rows.merge(extra, on="row_no", how="left")
+    for col in ("reason", "measures"):
+        rows[col] = rows[col].map(lambda v: str(v).strip() or None if v == v and v is not None else None)
+    checked.rows = rows
+    missing_reasons(con, checked)
+    return checked
+
+
+def missing_reasons(con: duckdb.DuckDBPyConnection, checked: importer.Checked) -> None:
+    """Refuse values that would make their indicator lag or reverse without the unit's 原因说明 and 整改措施."""
+    from planwatch import review
+
+    statuses = review.preview_rows(con, checked.rows)
+    rows = checked.rows.merge(statuses[["indicator_id", "year", "new_status"]], on=["indicator_id", "year"])
+    problems = []
+    for r in rows.itertuples():
+        if r.new_status in REASON_NEEDED:
+            lacking = [label for label, col in (("原因说明", "reason"), ("整改措施", "measures"))
+                       if not getattr(r, col, None)]
+            if lacking:
+                problems.append(f"第{r.row_no}行 指标“{r.indicator_id}”: 按新数值将为{r.new_status},"
+                                f"请填写{'和'.join(lacking)}")
+    if problems:
+        raise importer.ImportRefused(problems)
+
+
+def clear_draft(con: duckdb.DuckDBPyConnection, db_path, unit_id: str, year: int) -> None:
+    with db.write_lock(db_path), db.transaction(con):
+        con.execute("DELETE FROM draft_value WHERE unit_id = ? AND year = ?", [unit_id, year])
