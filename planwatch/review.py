@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import duckdb
 import pandas as pd
 
-from planwatch import db, people, views
+from planwatch import accounts, db, views
 
 _scratch_names = itertools.count(1)
 
@@ -21,14 +21,14 @@ class ReviewRefused(Exception):
     pass
 
 
-def review(con: duckdb.DuckDBPyConnection, db_path, batch_id: int, reviewer: people.Account, approve: bool,
+def review(con: duckdb.DuckDBPyConnection, db_path, batch_id: int, reviewer: accounts.Account, approve: bool,
            note: str | None = None) -> None:
     """Approve (the values count from now on) or return with a reason (required) one pending batch."""
     note = (note or "").strip() or None
     if not approve and not note:
         raise ReviewRefused("退回时请写明原因")
     if reviewer.role not in ("reviewer", "admin"):
-        raise ReviewRefused(f"{reviewer.label} 不是审核员,不能审核")
+        raise ReviewRefused(f"账号“{accounts.shown(reviewer.name)}”是{reviewer.role_label},不是审核员,不能审核")
     with db.write_lock(db_path), db.transaction(con):
         row = con.execute("SELECT b.state, b.submitted_by, r.name FROM _batch b LEFT JOIN unit u USING (unit_id) "
                           "LEFT JOIN region r USING (region_code) WHERE b.batch_id = ?", [batch_id]).fetchone()
@@ -38,19 +38,20 @@ def review(con: duckdb.DuckDBPyConnection, db_path, batch_id: int, reviewer: peo
             raise ReviewRefused(f"批次 {batch_id} 的状态是{row[0]},只有待审核的批次可以审核")
         outside = _outside_region(con, batch_id, reviewer)
         if outside:
-            raise ReviewRefused(f"批次 {batch_id} 含 {reviewer.region} 以外的指标(如“{outside}”),"
-                                f"{reviewer.label} 不能审核")
+            region = con.execute("SELECT name FROM region WHERE region_code = ?", [reviewer.region]).fetchone()[0]
+            raise ReviewRefused(f"批次 {batch_id} 含{region}以外的指标(如“{outside}”),"
+                                f"审核员“{accounts.shown(reviewer.name)}”只审核{region}的提交")
         con.execute("UPDATE import_batch SET status = ?, reviewed_by = ?, reviewed_at = now(), review_note = ? "
                     "WHERE batch_id = ?", ["已通过" if approve else "已退回", reviewer.name, note, batch_id])
         if approve:
             views.refresh(con)
 
 
-def _outside_region(con, batch_id: int, reviewer: people.Account) -> str | None:
+def _outside_region(con, batch_id: int, reviewer: accounts.Account) -> str | None:
     if reviewer.region is None:
         return None
     row = con.execute("SELECT o.indicator_id FROM observation o JOIN v_indicator i USING (indicator_id) "
-                      "WHERE o.batch_id = ? AND i.region <> ? LIMIT 1", [batch_id, reviewer.region]).fetchone()
+                      "WHERE o.batch_id = ? AND i.region_code <> ? LIMIT 1", [batch_id, reviewer.region]).fetchone()
     return row[0] if row else None
 
 

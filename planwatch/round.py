@@ -14,7 +14,7 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
-from planwatch import db, importer, people
+from planwatch import accounts, db, importer
 
 REASON_NEEDED = ("进度滞后", "逆向变化")
 
@@ -38,26 +38,31 @@ def rounds(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("SELECT * FROM reporting_round ORDER BY year DESC").df()
 
 
-def scope(con: duckdb.DuckDBPyConnection, account: people.Account) -> set[str] | None:
+def scope(con: duckdb.DuckDBPyConnection, account: accounts.Account) -> set[str] | None:
     """The indicator ids an account may submit (None: every indicator, for the office)."""
     if account.role == "filler":
-        unit = people.unit_id(con, account)
-        return {r[0] for r in con.execute("SELECT indicator_id FROM _unit_scope WHERE unit_id = ?", [unit]).fetchall()}
+        return {r[0] for r in con.execute("SELECT indicator_id FROM _unit_scope WHERE unit_id = ?",
+                                          [account.unit]).fetchall()}
     if account.role == "reviewer" and account.region:
-        return {r[0] for r in con.execute("SELECT indicator_id FROM v_indicator WHERE region = ?",
+        return {r[0] for r in con.execute("SELECT indicator_id FROM v_indicator WHERE region_code = ?",
                                           [account.region]).fetchall()}
     return None
 
 
-def check_scope(con: duckdb.DuckDBPyConnection, checked: importer.Checked, account: people.Account) -> None:
+def scope_label(con: duckdb.DuckDBPyConnection, account: accounts.Account) -> str:
+    """Where an account works, as people say it: 张家港市 · 市卫健委 (or 全部地区)."""
+    row = con.execute("SELECT r.name, u.name FROM region r LEFT JOIN unit u ON u.unit_id = $unit "
+                      "WHERE r.region_code = $region", {"region": account.region, "unit": account.unit}).fetchone()
+    return " · ".join(p for p in (row or ()) if p) or "全部地区"
+
+
+def check_scope(con: duckdb.DuckDBPyConnection, checked: importer.Checked, account: accounts.Account) -> None:
     """Refuse the whole file when any row is outside the account's scope, naming each such row and indicator."""
-    if account.role == "filler" and people.unit_id(con, account) is None:
-        raise importer.ImportRefused([f"账号 {account.label} 的责任单位在指标目录中不存在,请联系管理员"])
     allowed = scope(con, account)
     if allowed is None:
         return
     names = dict(con.execute("SELECT indicator_id, name FROM indicator").fetchall())
-    whose = account.unit or account.region
+    whose = scope_label(con, account).split(" · ")[-1]
     problems = [f"第{r.row_no}行: 指标“{r.indicator_id}”({names.get(r.indicator_id, '')})不属于{whose}的填报范围"
                 for r in checked.rows.itertuples() if r.indicator_id not in allowed]
     if problems:
@@ -71,7 +76,7 @@ def already_accepted(con: duckdb.DuckDBPyConnection, checksum: str) -> int | Non
     return row[0]
 
 
-def store(con: duckdb.DuckDBPyConnection, db_path, checked: importer.Checked, account: people.Account | None,
+def store(con: duckdb.DuckDBPyConnection, db_path, checked: importer.Checked, account: accounts.Account | None,
           uploader: str = "命令行", resubmit: bool = False) -> int:
     """Store a checked file: as the office's direct import (account None: approved at once, recorded as such) or
     as the account's submission (scope-checked whole, 待审核). A file already accepted needs resubmit=True."""
@@ -85,7 +90,7 @@ def store(con: duckdb.DuckDBPyConnection, db_path, checked: importer.Checked, ac
     check_scope(con, checked, account)
     years = set(checked.rows["year"])
     return importer.commit(con, db_path, checked, uploader=account.name, status="待审核",
-                           submitted_by=account.name, unit_id=people.unit_id(con, account),
+                           submitted_by=account.name, unit_id=account.unit if account.role == "filler" else None,
                            round_year=years.pop() if len(years) == 1 else None)
 
 

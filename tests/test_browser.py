@@ -18,7 +18,7 @@ from playwright.sync_api import expect, sync_playwright
 
 from conftest import one
 
-from planwatch.auth import hash_password
+from planwatch.accounts import hash_password
 from planwatch.paths import ROOT
 
 EDITOR, PASSWORD = "clerk", "browser-test-pass"

@@ -188,8 +188,8 @@ def test_catalogue_follows_sidebar_domain_and_plan_choice(app_db):
 
 @pytest.fixture
 def editor_account(monkeypatch):
-    from planwatch import auth
-    monkeypatch.setenv("PLANWATCH_EDITORS", f"妇儿工委办:{auth.hash_password('review-2024')}")
+    from planwatch import accounts
+    monkeypatch.setenv("PLANWATCH_EDITORS", f"妇儿工委办:{accounts.hash_password('review-2024')}")
 
 
 def _login(password: str):
@@ -211,7 +211,7 @@ def test_data_entry_template_history_and_undo(app_db, editor_account):
     assert import_rows(app_db, [("pingyang-women-k03", 2024, 66.6)], name="from-a-unit.csv") == 0
     batch = one(app_db, "SELECT max(batch_id) FROM import_batch")[0]
     at = _login("review-2024")
-    assert "当前填报人:**妇儿工委办**" in texts(at)
+    assert "当前账号:妇儿工委办(导入员)" in [t.value for t in at.text]
     assert [t.label for t in at.tabs] == ["① 下载模板", "② 上传数据", "③ 导入记录与撤销"]
     assert len(at.get("download_button")) == 1
     history = at.dataframe[0].value
