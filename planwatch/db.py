@@ -55,7 +55,9 @@ def transaction(con: duckdb.DuckDBPyConnection):
     con.execute("COMMIT")
 
 
-DATA_VERSION_SQL = "SELECT max(batch_id), count(undone_at), count(*) FROM import_batch"
+DATA_VERSION_SQL = ("SELECT max(batch_id), count(undone_at), count(*), count(reviewed_at), "
+                    "(SELECT count(*) + count(revoked_at) FROM unit_assignment), "
+                    "(SELECT max(opened_at) FROM reporting_round) FROM import_batch")
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> tuple:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, datetime
 
 import duckdb
@@ -88,6 +89,12 @@ def store(con: duckdb.DuckDBPyConnection, db_path, checked: importer.Checked, ac
         return importer.commit(con, db_path, checked, uploader=uploader, status="已通过", reviewed_by=uploader,
                                reviewed_at=datetime.now(), review_note="办公室直接导入,无需审核")
     check_scope(con, checked, account)
+    if "reason" in checked.rows:  # the online grid (and templates that carry the two columns)
+        from planwatch import review
+
+        problems = reason_problems(checked.rows, review.preview_rows(con, checked.rows))
+        if problems:
+            raise importer.ImportRefused(problems)
     years = set(checked.rows["year"])
     return importer.commit(con, db_path, checked, uploader=account.name, status="待审核",
                            submitted_by=account.name, unit_id=account.unit if account.role == "filler" else None,
@@ -123,41 +130,44 @@ def _filled(grid: pd.DataFrame) -> pd.DataFrame:
                  | (frame["measures"] != "")]
 
 
-def check_grid(con: duckdb.DuckDBPyConnection, grid: pd.DataFrame, year: int) -> importer.Checked:
-    """Validate the grid's values like an uploaded file (same rules, rows numbered as in the grid, header = 1),
-    and require 原因说明 and 整改措施 where the new value makes the indicator 进度滞后 or 逆向变化."""
+def grid_checked(con: duckdb.DuckDBPyConnection, grid: pd.DataFrame, year: int) -> importer.Checked:
+    """Validate the grid's values like an uploaded file (the same rules); problems name the grid's row (1 = first
+    indicator) and the indicator. The rows carry the unit's 原因说明 (reason) and 整改措施 (measures)."""
     frame = grid.reindex(columns=GRID_COLUMNS).astype(object).where(grid.reindex(columns=GRID_COLUMNS).notna(), "")
+    frame = frame.reset_index(drop=True).map(lambda v: str(v).strip())
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["indicator_id", "year", "value", "note"])
     for r in frame.itertuples():
-        writer.writerow([r.indicator_id, year, str(r.value_input).strip(), str(r.note).strip()])
-    checked = importer.check(con, out.getvalue().encode("utf-8"), f"在线填报_{year}.csv")
+        writer.writerow([r.indicator_id, year, r.value_input, r.note])
+    names = dict(con.execute("SELECT indicator_id, name FROM indicator").fetchall())
+    try:
+        checked = importer.check(con, out.getvalue().encode("utf-8"), f"在线填报_{year}.csv")
+    except importer.ImportRefused as refused:
+        def grid_row(match: re.Match) -> str:  # file row n is grid row n - 1 (the file has a header)
+            row = int(match[1]) - 1
+            return f"第{row}行({names.get(frame.loc[row - 1, 'indicator_id'], '')})" if row <= len(frame) else match[0]
+        raise importer.ImportRefused([re.sub(r"第(\d+)行", grid_row, p, count=1).replace("数值列", "本年数值")
+                                      for p in refused.problems]) from None
     extra = frame.assign(row_no=range(2, len(frame) + 2))[["row_no", "reason", "measures"]]
-    rows = checked.rows.merge(extra, on="row_no", how="left")
-    for col in ("reason", "measures"):
-        rows[col] = rows[col].map(lambda v: str(v).strip() or None if v == v and v is not None else None)
+    rows = checked.rows.merge(extra.replace("", None), on="row_no", how="left")
+    rows["row_no"] -= 1
     checked.rows = rows
-    missing_reasons(con, checked)
     return checked
 
 
-def missing_reasons(con: duckdb.DuckDBPyConnection, checked: importer.Checked) -> None:
-    """Refuse values that would make their indicator lag or reverse without the unit's 原因说明 and 整改措施."""
-    from planwatch import review
-
-    statuses = review.preview_rows(con, checked.rows)
-    rows = checked.rows.merge(statuses[["indicator_id", "year", "new_status"]], on=["indicator_id", "year"])
+def reason_problems(rows: pd.DataFrame, statuses: pd.DataFrame) -> list[str]:
+    """Values that would make their indicator lag or reverse, without the unit's 原因说明 and 整改措施."""
+    merged = rows.merge(statuses[["indicator_id", "year", "new_status"]], on=["indicator_id", "year"])
     problems = []
-    for r in rows.itertuples():
+    for r in merged.itertuples():
         if r.new_status in REASON_NEEDED:
             lacking = [label for label, col in (("原因说明", "reason"), ("整改措施", "measures"))
-                       if not getattr(r, col, None)]
+                       if not isinstance(getattr(r, col, None), str) or not getattr(r, col).strip()]
             if lacking:
                 problems.append(f"第{r.row_no}行 指标“{r.indicator_id}”: 按新数值将为{r.new_status},"
                                 f"请填写{'和'.join(lacking)}")
-    if problems:
-        raise importer.ImportRefused(problems)
+    return problems
 
 
 def clear_draft(con: duckdb.DuckDBPyConnection, db_path, unit_id: str, year: int) -> None:

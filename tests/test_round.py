@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 from pathlib import Path
 
 import duckdb
@@ -228,25 +229,27 @@ def test_blank_template_rows_are_skipped_and_counted(db, capsys):
 
 
 def test_grid_requires_reasons_for_lagging_or_reversed_values(db):
+    account = accounts.get(db, "wj")
     with duckdb.connect(str(db)) as con:
         grid = round_mod.unit_grid(con, HEALTH, 2025)
         assert INFANT in set(grid["indicator_id"]) and EDU not in set(grid["indicator_id"])
         at = grid.index[grid["indicator_id"] == INFANT][0]
+        grid.loc[at, "value_input"] = "五"
+        with pytest.raises(importer.ImportRefused, match=re.escape(f"第{at + 1}行(婴儿死亡率) 本年数值: “五”不是数字")):
+            round_mod.grid_checked(con, grid, 2025)
         grid.loc[at, "value_input"] = "5"  # over the 4‰ ceiling: 逆向变化
         with pytest.raises(importer.ImportRefused) as refused:
-            round_mod.check_grid(con, grid, 2025)
-        assert f"第{at + 2}行 指标“{INFANT}”: 按新数值将为逆向变化,请填写原因说明和整改措施" in str(refused.value)
+            round_mod.store(con, db, round_mod.grid_checked(con, grid, 2025), account)
+        assert f"第{at + 1}行 指标“{INFANT}”: 按新数值将为逆向变化,请填写原因说明和整改措施" in str(refused.value)
         grid.loc[at, "reason"] = "统计口径调整"
         with pytest.raises(importer.ImportRefused, match="请填写整改措施"):
-            round_mod.check_grid(con, grid, 2025)
+            round_mod.store(con, db, round_mod.grid_checked(con, grid, 2025), account)
         grid.loc[at, "measures"] = "加强新生儿救治"
-        checked = round_mod.check_grid(con, grid, 2025)
         assert round_mod.save_draft(con, db, HEALTH, 2025, grid, by="wj") == 1
         assert round_mod.unit_grid(con, HEALTH, 2025).loc[at, "reason"] == "统计口径调整"
-        account = accounts.get(db, "wj")
-        batch = round_mod.store(con, db, checked, account)
-    assert one(db, "SELECT value, reason, measures FROM observation WHERE batch_id = ?", [batch]) == (
-        5.0, "统计口径调整", "加强新生儿救治")
+        batch = round_mod.store(con, db, round_mod.grid_checked(con, grid, 2025), account)
+    assert one(db, "SELECT value, reason, measures, row_no FROM observation WHERE batch_id = ?", [batch]) == (
+        5.0, "统计口径调整", "加强新生儿救治", at + 1)
 
 
 def test_assignment_puts_an_indicator_in_a_units_scope_and_survives_a_build(db):
