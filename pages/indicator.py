@@ -1,7 +1,7 @@
 """指标详情: one indicator from its 2020 baseline to its target — chart, status and reason, units, the plan's words."""
 import streamlit as st
 
-from planwatch import charts, round_ui, ui
+from planwatch import charts, explain, round_ui, ui
 
 f = ui.page_filters()
 choices = ui.query("indicator_choices")
@@ -26,8 +26,10 @@ if (series["source_kind"] == "示例").any():
     ui.demo_notice()
 
 color = charts.STATUS_COLORS.get(ind["status"], "#999999")
-st.markdown(f"### <span style='color:{color}'>●</span> 截至{f.year}年:{ind['status']}", unsafe_allow_html=True)
+st.markdown(f"### <span style='color:{color}'>●</span> 截至{f.year}年:{ind['status']} · {ind['assessment']}",
+            unsafe_allow_html=True)
 st.markdown(f"**原因**:{ind['reason']}")
+st.caption(f"**判定依据**(可按“方法说明”逐项复算):{explain.line(ind, thresholds)}")
 
 cols = st.columns(4)
 baseline = "—" if ind["baseline_value"] is None or ind["baseline_value"] != ind["baseline_value"] \

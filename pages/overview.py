@@ -10,8 +10,10 @@ if head.n_demo:
     ui.demo_notice()
 
 rate = "—" if head.n_assessed == 0 else f"{head.attainment_rate:.0%}"
-cols = st.columns(5)
+cols = st.columns(6)
 cols[0].metric("达标率", rate, help="已达标指标 ÷ 已评估指标(有数据的定量指标)")
+cols[5].metric("基本实现率", "—" if head.n_assessed == 0 else f"{head.basic_rate:.0%}",
+               help="(已实现 + 基本实现)÷ 已评估;基本实现:未达标,但在目标的容差内或按趋势可如期达到")
 cols[1].metric("已达标", f"{head.n_met:.0f} / {head.n_assessed:.0f}", help="分母为已评估指标数")
 cols[2].metric("进展顺利", int(head.n_on_track))
 cols[3].metric("进度滞后", int(head.n_lagging))

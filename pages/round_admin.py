@@ -27,11 +27,10 @@ with tab_round:
         deadline = right.date_input("报送截止日期", value=dt.date(dt.date.today().year, 3, 31))
         if st.form_submit_button("开启年度监测", type="primary"):
             try:
-                round_mod.open_round(con, default_db(), int(year), deadline, by=account.name)
+                round_mod.open_round(default_db(), int(year), deadline, by=account.name)
             except round_mod.RoundRefused as refused:
                 st.error(str(refused))
             else:
-                ui.data_changed()
                 st.session_state["admin_done"] = [f"已开启 {year} 年度监测,截止日期 {deadline:%Y-%m-%d}。"]
                 st.rerun()
 
@@ -50,11 +49,10 @@ with tab_assign:
             basis = st.text_input("指定依据(会议、文件)", max_chars=200)
             if st.form_submit_button("指定", type="primary"):
                 try:
-                    assignment.assign(con, default_db(), chosen, unit, role, by=account.name, basis=basis)
+                    assignment.assign(default_db(), chosen, unit, role, by=account.name, basis=basis)
                 except assignment.AssignmentRefused as refused:
                     st.error(str(refused))
                 else:
-                    ui.data_changed()
                     st.session_state["admin_done"] = [f"已指定 {unit} 为“{labels[chosen]}”的{role}单位。"]
                     st.rerun()
     decisions = ui.query("unit_assignments")
@@ -65,7 +63,6 @@ with tab_assign:
         revoke = st.selectbox("撤销一项指定", list(active["assignment_id"]), format_func=lambda a: "{地区} · {指标} · {责任单位}"
                               .format(**active.set_index("assignment_id").loc[a].to_dict()))
         if st.button("撤销该指定"):
-            assignment.revoke(con, default_db(), int(revoke), by=account.name)
-            ui.data_changed()
+            assignment.revoke(default_db(), int(revoke), by=account.name)
             st.session_state["admin_done"] = ["已撤销该指定(记录保留)。"]
             st.rerun()

@@ -51,13 +51,12 @@ with tab_grid:
                 st.warning("提交前请补充:\n\n" + "\n".join(f"- {p}" for p in reasons))
     left, right = st.columns(2)
     if left.button("保存草稿", width="stretch"):
-        n = round_mod.save_draft(con, default_db(), account.unit, int(year), edited, by=account.name)
+        n = round_mod.save_draft(default_db(), account.unit, int(year), edited, by=account.name)
         st.session_state["unit_entry_done"] = [f"草稿已保存({n} 行),下次登录可继续填写;草稿不计入统计。"]
         st.rerun()
     if right.button("提交审核", type="primary", width="stretch", disabled=checked is None or bool(reasons)):
         batch_id = round_mod.store(con, default_db(), checked, account)
-        round_mod.clear_draft(con, default_db(), account.unit, int(year))
-        ui.data_changed()
+        round_mod.clear_draft(default_db(), account.unit, int(year))
         st.session_state["grid_generation"] = st.session_state.get("grid_generation", 0) + 1
         st.session_state["unit_entry_done"] = [f"已提交批次 {batch_id}({len(checked.rows)} 项),等待审核。"]
         st.rerun()
@@ -84,7 +83,6 @@ with tab_file:
                 except importer.ImportRefused as refused:
                     round_ui.problems(refused, "文件未提交,数据库未改动。")
                 else:
-                    ui.data_changed()
                     round_ui.clear_uploader("unit_upload")
                     st.session_state["unit_entry_done"] = [f"已提交批次 {batch_id}({upload.name}),等待审核。"]
                     st.rerun()

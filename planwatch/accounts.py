@@ -192,8 +192,8 @@ def _scope_frame(db_path, con) -> pd.DataFrame:
         return scopes(con)
     if not Path(db_path).exists():
         raise AccountError(f"数据库 {db_path} 不存在,无法核对地区和单位;请先运行 python -m planwatch build")
-    with db.connect(db_path, read_only=True) as own:
-        return scopes(own)
+    with db.open_reader(db_path) as reader:
+        return scopes(reader.cursor())
 
 
 def _check_scope(db_path, role, region, unit, con) -> tuple[str | None, str | None]:

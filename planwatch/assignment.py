@@ -34,7 +34,7 @@ def apply(con: duckdb.DuckDBPyConnection) -> None:
         WHERE a.revoked_at IS NULL""")
 
 
-def assign(con: duckdb.DuckDBPyConnection, db_path, indicator_id: str, unit_name: str, role: str, by: str,
+def assign(db_path, indicator_id: str, unit_name: str, role: str, by: str,
            basis: str | None = None) -> int:
     """Record a decision and put it in force; returns its id."""
     unit_name = (unit_name or "").strip()
@@ -42,7 +42,7 @@ def assign(con: duckdb.DuckDBPyConnection, db_path, indicator_id: str, unit_name
         raise AssignmentRefused(f"角色须为 {'或'.join(ROLES)}")
     if not unit_name:
         raise AssignmentRefused("请填写责任单位名称")
-    with db.write_lock(db_path), db.transaction(con):
+    with db.writing(db_path) as con:
         found = con.execute("SELECT p.region_code FROM indicator i JOIN plan p USING (plan_id) "
                             "WHERE i.indicator_id = ?", [indicator_id]).fetchone()
         if found is None:
@@ -62,9 +62,9 @@ def assign(con: duckdb.DuckDBPyConnection, db_path, indicator_id: str, unit_name
     return new_id
 
 
-def revoke(con: duckdb.DuckDBPyConnection, db_path, assignment_id: int, by: str) -> None:
+def revoke(db_path, assignment_id: int, by: str) -> None:
     """Take a decision out of force; its row stays, with who revoked it and when."""
-    with db.write_lock(db_path), db.transaction(con):
+    with db.writing(db_path) as con:
         row = con.execute("SELECT revoked_at FROM unit_assignment WHERE assignment_id = ?", [assignment_id]).fetchone()
         if row is None or row[0] is not None:
             raise AssignmentRefused(f"没有有效的分配记录 {assignment_id}")

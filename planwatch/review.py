@@ -21,15 +21,14 @@ class ReviewRefused(Exception):
     pass
 
 
-def review(con: duckdb.DuckDBPyConnection, db_path, batch_id: int, reviewer: accounts.Account, approve: bool,
-           note: str | None = None) -> None:
+def review(db_path, batch_id: int, reviewer: accounts.Account, approve: bool, note: str | None = None) -> None:
     """Approve (the values count from now on) or return with a reason (required) one pending batch."""
     note = (note or "").strip() or None
     if not approve and not note:
         raise ReviewRefused("退回时请写明原因")
     if reviewer.role not in ("reviewer", "admin"):
         raise ReviewRefused(f"账号“{accounts.shown(reviewer.name)}”是{reviewer.role_label},不是审核员,不能审核")
-    with db.write_lock(db_path), db.transaction(con):
+    with db.writing(db_path) as con:
         row = con.execute("SELECT b.state, b.submitted_by, r.name FROM _batch b LEFT JOIN unit u USING (unit_id) "
                           "LEFT JOIN region r USING (region_code) WHERE b.batch_id = ?", [batch_id]).fetchone()
         if row is None:

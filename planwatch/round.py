@@ -24,13 +24,13 @@ class RoundRefused(Exception):
     pass
 
 
-def open_round(con: duckdb.DuckDBPyConnection, db_path, year: int, deadline: date, by: str) -> None:
+def open_round(db_path, year: int, deadline: date, by: str) -> None:
     """Open (or reopen with a new deadline) the reporting of year's values."""
     if not 2000 <= year <= 2100:
         raise RoundRefused(f"年份 {year} 不是有效的监测年份")
     if deadline.year < year:
         raise RoundRefused(f"截止日期 {deadline} 早于监测年份 {year} 年结束")
-    with db.write_lock(db_path), db.transaction(con):
+    with db.writing(db_path) as con:
         con.execute("INSERT OR REPLACE INTO reporting_round (year, deadline, opened_by, opened_at) "
                     "VALUES (?, ?, ?, now())", [year, deadline, by])
 
@@ -86,7 +86,7 @@ def store(con: duckdb.DuckDBPyConnection, db_path, checked: importer.Checked, ac
         raise importer.ImportRefused([f"同一文件(校验和相同)已作为批次 {earlier} 导入;如确需再次提交,请确认重新提交"
                                       "(命令行加 --resubmit)"])
     if account is None:
-        return importer.commit(con, db_path, checked, uploader=uploader, status="已通过", reviewed_by=uploader,
+        return importer.commit(db_path, checked, uploader=uploader, status="已通过", reviewed_by=uploader,
                                reviewed_at=datetime.now(), review_note="办公室直接导入,无需审核")
     check_scope(con, checked, account)
     if "reason" in checked.rows:  # the online grid (and templates that carry the two columns)
@@ -96,7 +96,7 @@ def store(con: duckdb.DuckDBPyConnection, db_path, checked: importer.Checked, ac
         if problems:
             raise importer.ImportRefused(problems)
     years = set(checked.rows["year"])
-    return importer.commit(con, db_path, checked, uploader=account.name, status="待审核",
+    return importer.commit(db_path, checked, uploader=account.name, status="待审核",
                            submitted_by=account.name, unit_id=account.unit if account.role == "filler" else None,
                            round_year=years.pop() if len(years) == 1 else None)
 
@@ -111,11 +111,10 @@ def unit_grid(con: duckdb.DuckDBPyConnection, unit_id: str, year: int) -> pd.Dat
     return con.execute(db.query_text("round_grid"), {"unit": unit_id, "year": year}).df()
 
 
-def save_draft(con: duckdb.DuckDBPyConnection, db_path, unit_id: str, year: int, grid: pd.DataFrame,
-               by: str) -> int:
+def save_draft(db_path, unit_id: str, year: int, grid: pd.DataFrame, by: str) -> int:
     """Replace the unit's draft for year by the filled rows of the grid; returns how many rows were kept."""
     filled = _filled(grid)  # noqa: F841  (read by DuckDB)
-    with db.write_lock(db_path), db.transaction(con):
+    with db.writing(db_path) as con:
         con.execute("DELETE FROM draft_value WHERE unit_id = ? AND year = ?", [unit_id, year])
         con.execute("INSERT INTO draft_value BY NAME SELECT ? AS unit_id, indicator_id, CAST(? AS INTEGER) AS year, "
                     "value_input, note, reason, measures, ? AS saved_by, now() AS saved_at FROM filled",
@@ -137,9 +136,9 @@ def grid_checked(con: duckdb.DuckDBPyConnection, grid: pd.DataFrame, year: int) 
     frame = frame.reset_index(drop=True).map(lambda v: str(v).strip())
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["indicator_id", "year", "value", "note"])
+    writer.writerow(["indicator_id", "year", "value", "note", "原因说明", "整改措施"])
     for r in frame.itertuples():
-        writer.writerow([r.indicator_id, year, r.value_input, r.note])
+        writer.writerow([r.indicator_id, year, r.value_input, r.note, r.reason, r.measures])
     names = dict(con.execute("SELECT indicator_id, name FROM indicator").fetchall())
     try:
         checked = importer.check(con, out.getvalue().encode("utf-8"), f"在线填报_{year}.csv")
@@ -149,10 +148,7 @@ def grid_checked(con: duckdb.DuckDBPyConnection, grid: pd.DataFrame, year: int) 
             return f"第{row}行({names.get(frame.loc[row - 1, 'indicator_id'], '')})" if row <= len(frame) else match[0]
         raise importer.ImportRefused([re.sub(r"第(\d+)行", grid_row, p, count=1).replace("数值列", "本年数值")
                                       for p in refused.problems]) from None
-    extra = frame.assign(row_no=range(2, len(frame) + 2))[["row_no", "reason", "measures"]]
-    rows = checked.rows.merge(extra.replace("", None), on="row_no", how="left")
-    rows["row_no"] -= 1
-    checked.rows = rows
+    checked.rows["row_no"] -= 1
     return checked
 
 
@@ -170,6 +166,6 @@ def reason_problems(rows: pd.DataFrame, statuses: pd.DataFrame) -> list[str]:
     return problems
 
 
-def clear_draft(con: duckdb.DuckDBPyConnection, db_path, unit_id: str, year: int) -> None:
-    with db.write_lock(db_path), db.transaction(con):
+def clear_draft(db_path, unit_id: str, year: int) -> None:
+    with db.writing(db_path) as con:
         con.execute("DELETE FROM draft_value WHERE unit_id = ? AND year = ?", [unit_id, year])

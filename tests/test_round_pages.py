@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import duckdb
 import pytest
 from apptest import open_page, texts, use_database
 from conftest import one
 
-from planwatch import accounts, importer
+from planwatch import accounts, importer, review
+from planwatch import db as db_mod
 from planwatch import round as round_mod
 
 INFANT = "zhangjiagang-children-k02"
@@ -41,9 +41,9 @@ def login(page: str, name: str, **query):
 def submit(db, lines: list[tuple]) -> int:
     """A 填报员's submission of (indicator_id, year, value) rows, as the page's 提交 stores it."""
     data = "indicator_id,year,value\n" + "".join(f"{i},{y},{v}\n" for i, y, v in lines)
-    with duckdb.connect(str(db)) as con:
-        checked = importer.check(con, data.encode(), "page.csv")
-        return round_mod.store(con, db, checked, accounts.get(db, "wj"))
+    with db_mod.open_reader(db) as reader:
+        checked = importer.check(reader.cursor(), data.encode(), "page.csv")
+        return round_mod.store(reader.cursor(), db, checked, accounts.get(db, "wj"))
 
 
 def test_a_filler_waits_for_a_round_and_may_not_review(app_db):
@@ -91,7 +91,9 @@ def test_reviewer_returns_one_and_approves_another(app_db):
     at = login("review", "tj")
     box = [s for s in at.selectbox if s.label == "选择提交"][0]
     box.set_value(returned).run()
-    assert "1 项指标状态改变" in texts(at)
+    with db_mod.open_reader(app_db) as reader:
+        preview = review.preview_batch(reader.cursor(), returned)
+    assert f"通过后:1 项数值计入,其中 {(preview['old_status'] != preview['new_status']).sum()} 项指标状态改变" in texts(at)
     at.text_area[0].input("请附统计年鉴出处")
     [b for b in at.button if b.label == "退回"][0].click().run()
     assert f"批次 {returned} 已退回:请附统计年鉴出处" in texts(at)
