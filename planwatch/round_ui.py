@@ -8,28 +8,30 @@ import streamlit as st
 
 from planwatch import importer, ui
 
-GRID_LABELS = {
+GRID_LABELS = {  # in the order shown: what to enter right after what it is compared with
     "indicator": st.column_config.TextColumn("指标", width="medium", disabled=True),
-    "unit": st.column_config.TextColumn("单位", width="small", disabled=True),
-    "baseline": st.column_config.TextColumn("基线(2020)", width="small", disabled=True),
-    "last_values": st.column_config.TextColumn("往年数值", width="medium", disabled=True),
-    "target": st.column_config.TextColumn("目标", width="small", disabled=True),
-    "kind": st.column_config.TextColumn("填写", width="small", disabled=True),
-    "state": st.column_config.TextColumn("本年状态", width="small", disabled=True),
-    "value_input": st.column_config.TextColumn("本年数值", width="small", max_chars=40),
-    "note": st.column_config.TextColumn("备注", max_chars=500),
+    "unit": st.column_config.TextColumn("单位", width=60, disabled=True),
+    "baseline": st.column_config.TextColumn("基线(2020)", width=80, disabled=True),
+    "last_values": st.column_config.TextColumn("往年数值", width=120, disabled=True),
+    "target": st.column_config.TextColumn("目标", width=80, disabled=True),
+    "value_input": st.column_config.TextColumn("本年数值", width=80, max_chars=40),
     "reason": st.column_config.TextColumn("原因说明", max_chars=2000),
     "measures": st.column_config.TextColumn("整改措施", max_chars=2000),
+    "note": st.column_config.TextColumn("备注", max_chars=500),
+    "state": st.column_config.TextColumn("本年状态", width="small", disabled=True),
+    "kind": st.column_config.TextColumn("填写", width="small", disabled=True),
 }
 GRID_HIDDEN = ("indicator_id", "role", "review_note", "approved_value")
 
 
 def grid_editor(grid: pd.DataFrame, key: str) -> pd.DataFrame:
-    """The unit's indicators with the four columns a clerk fills; rows numbered from 1 as in the messages."""
-    shown = grid.set_index(pd.RangeIndex(1, len(grid) + 1))
+    """The unit's indicators with the four columns a clerk fills (messages name a row as 第N行 and its indicator)."""
+    shown = grid.copy()
+    for column in ("value_input", "reason", "measures", "note"):
+        shown[column] = shown[column].astype(object).where(shown[column].notna(), "")
     config = dict(GRID_LABELS) | {c: None for c in GRID_HIDDEN}
     return st.data_editor(shown, column_config=config, column_order=list(GRID_LABELS), num_rows="fixed",
-                          width="stretch", height=min(38 + 35 * len(shown), 520), key=key)
+                          hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 520), key=key)
 
 
 def problems(refused: importer.ImportRefused, title: str = "以下问题需要修改(数据库未改动):") -> None:
