@@ -157,11 +157,11 @@ def test_a_whole_round(server, browser, tmp_path):  # noqa: F811
     assert one(path, "SELECT n_approved, n_returned FROM v_reporting_progress WHERE unit = '市卫健委' "
                      "AND year = 2025") == (2, 1)
     shot(page, "08_board")
-    page.goto(url + f"/indicator?id={INFANT}&year=2025")
+    page.goto(url + f"/indicator?id={NEWBORN}&year=2025")
     body = page.locator("[data-testid='stMainBlockContainer']")
     expect(body.get_by_role("heading", name="修订记录")).to_be_attached()
     body.get_by_role("heading", name="修订记录").scroll_into_view_if_needed()
     expect(body.get_by_role("heading", name="修订记录")).to_be_visible()
     shot(page, "09_indicator_revisions")
     assert one(path, "SELECT value, status, entered_by, reviewed_by FROM v_value_history WHERE indicator_id = ?",
-               [INFANT]) == (2.0, "已通过", "wj", "tj")
+               [NEWBORN]) == (2.5, "已通过", "wj", "tj")
