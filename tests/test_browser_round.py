@@ -162,6 +162,8 @@ def test_a_whole_round(server, browser, tmp_path):  # noqa: F811
     expect(body.get_by_role("heading", name="修订记录")).to_be_attached()
     body.get_by_role("heading", name="修订记录").scroll_into_view_if_needed()
     expect(body.get_by_role("heading", name="修订记录")).to_be_visible()
+    page.wait_for_timeout(3000)  # the chart above draws late and pushes the section down
+    body.get_by_role("heading", name="修订记录").scroll_into_view_if_needed()
     shot(page, "09_indicator_revisions")
     assert one(path, "SELECT value, status, entered_by, reviewed_by FROM v_value_history WHERE indicator_id = ?",
                [NEWBORN]) == (2.5, "已通过", "wj", "tj")
