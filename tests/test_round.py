@@ -25,8 +25,12 @@ INFANT = "zhangjiagang-children-k02"
 LIFE = "zhangjiagang-women-k01"
 EDU = "zhangjiagang-women-k03"
 HEALTH = "320582:市卫健委"
-PUBLIC = ("v_observation", "v_status", "v_warning", "v_attainment_by_plan", "v_attainment_by_unit",
-          "v_status_detail")
+# what pending values must not change (the reasons' projected figures are left out: a recomputation of the trend
+# may differ in the last float bits, whatever was imported)
+PUBLIC = {"v_observation": "*", "v_status": "indicator_id, as_of_year, latest_year, latest_value, status",
+          "v_warning": "indicator_id, as_of_year, level, kind",
+          "v_attainment_by_plan": "plan_id, as_of_year, n_met, n_assessed, n_no_data",
+          "v_attainment_by_unit": "unit, as_of_year, n_met, n_assessed, n_no_data"}
 
 
 @pytest.fixture(autouse=True)
@@ -69,15 +73,15 @@ def last_batch(db: Path) -> int:
 
 def public_views(db: Path) -> dict:
     with db_mod.open_reader(db) as reader:
-        # rounded: a recomputation may differ in the last bits of a float (parallel sums), never in a value shown
-        return {v: reader.cursor().execute(f"SELECT * FROM {v} ORDER BY ALL").df().round(9).to_csv() for v in PUBLIC}
+        return {v: reader.cursor().execute(f"SELECT {cols} FROM {v} ORDER BY ALL").df().to_csv()
+                for v, cols in PUBLIC.items()}
 
 
 def report_tables(db: Path) -> str:
     """The tables behind the 年度报告 (slides, PDF and workbook share them) for 张家港市 in 2024."""
     with db_mod.open_reader(db) as reader:
         content = report_content.gather(reader.cursor(), 2024, "张家港市")
-    return "".join(v.to_csv() for v in vars(content).values() if hasattr(v, "to_csv"))
+    return str(content.headline) + content.attainment.to_csv() + content.units.drop(columns="报送及时率").to_csv()
 
 
 def test_filler_cannot_submit_another_units_indicator(db, capsys):
