@@ -382,7 +382,7 @@ def app_on(monkeypatch, tmp_path):
 
 
 def _logged_in(monkeypatch):
-    from planwatch import auth
+    from planwatch import accounts as auth
     monkeypatch.setenv("PLANWATCH_EDITORS", f"妇儿工委办:{auth.hash_password('review-2024')}")
     at = open_page("plan_import")
     assert "用户名" in [t.label for t in at.text_input] and not at.get("file_uploader")
