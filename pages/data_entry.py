@@ -5,7 +5,8 @@ Writes go through importer.commit/undo (db.writing: one writer at a time, a copy
 """
 import streamlit as st
 
-from planwatch import importer, login, template, ui
+from planwatch import importer, login, round_ui, template, ui
+from planwatch import round as round_mod
 from planwatch.paths import default_db
 
 f = ui.page_filters()
@@ -40,7 +41,7 @@ with tab_template:
 with tab_upload:
     st.write("上传填好的模板(xlsx),或包含 指标编号、年份、数值、备注 等列的 CSV(UTF-8、GBK 或 Unicode 文本)。"
              "未填写数值的行会跳过;整份文件检查无误才会导入;有任何问题,会列出行号和列名,数据库不作改动。")
-    upload = st.file_uploader("选择文件", type=["xlsx", "csv", "txt"], key="upload", max_upload_size=5)
+    upload = round_ui.uploader("选择文件", "upload")  # emptied after a confirmed import
     if upload is not None:
         try:
             checked = importer.check(con, upload.getvalue(), upload.name)
@@ -63,10 +64,13 @@ with tab_upload:
                 lambda row: ["background-color: #FFE8B0" if row["变化"] == "修改" else
                              "background-color: #DFF3E8" if row["变化"] == "新增" else ""] * len(row), axis=1),
                 hide_index=True, width="stretch")
-            if st.button(f"确认导入 {len(preview)} 行", type="primary", key=f"confirm_{checked.checksum}"):
-                batch_id = importer.commit(default_db(), checked, uploader=editor)
+            earlier = round_mod.already_accepted(con, checked.checksum)
+            again = earlier is not None and st.checkbox(f"同一文件已作为批次 {earlier} 导入;确认再次导入")
+            if st.button(f"确认导入 {len(preview)} 行", type="primary", key=f"confirm_{checked.checksum}",
+                         disabled=earlier is not None and not again):
+                batch_id = round_mod.store(con, default_db(), checked, None, uploader=editor, resubmit=again)
                 st.session_state["imported"] = (batch_id, checked.file_name, checked.rows["indicator_id"].iloc[0])
-                del st.session_state["upload"]
+                round_ui.clear_uploader("upload")
                 st.rerun()
     if "imported" in st.session_state:
         batch_id, name, first = st.session_state.pop("imported")
@@ -80,7 +84,7 @@ with tab_history:
                                          "state": "状态", "undone_at": "撤销时间", "undone_by": "撤销人",
                                          "checksum": "校验和"}),
                  hide_index=True, width="stretch")
-    undoable = batches[(batches["state"] == "有效") & (batches["source_kind"] != "示例")]
+    undoable = batches[batches["state"].isin(["已通过", "待审核"]) & (batches["source_kind"] != "示例")]
     if len(undoable):
         chosen = st.selectbox("撤销批次", list(undoable["batch_id"])[::-1],
                               format_func=lambda b: f"批次 {b}:{undoable.set_index('batch_id').loc[b, 'file_name']}")

@@ -1,7 +1,7 @@
 """指标详情: one indicator from its 2020 baseline to its target — chart, status and reason, units, the plan's words."""
 import streamlit as st
 
-from planwatch import charts, explain, ui
+from planwatch import charts, explain, round_ui, ui
 
 f = ui.page_filters()
 choices = ui.query("indicator_choices")
@@ -78,3 +78,5 @@ with right:
                                           "snippet": "原文", "definition_match": "口径匹配"}),
                      hide_index=True, width="stretch",
                      column_config={"来源网址": st.column_config.LinkColumn("来源网址")})
+
+round_ui.revisions(indicator_id)

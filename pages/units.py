@@ -26,7 +26,7 @@ else:
         card, hide_index=True, width="stretch",
         column_order=["地区", "责任单位", "指标数", "达标率", "基本实现率", "已达标/已评估", "红色预警", "已达标", "进展顺利",
                       "进度滞后", "逆向变化", "无数据", "定性", "首位列名",
-                      *(["牵头", "配合"] if roles_printed else []), "未区分", "来源"],
+                      *(["牵头", "配合"] if roles_printed else []), "未区分", "来源", "报送及时率"],
         column_config={
             "达标率": rate,
             "已达标/已评估": st.column_config.TextColumn(help="达标率的分子和分母"),
@@ -37,6 +37,9 @@ else:
             "未区分": st.column_config.NumberColumn(help="原文只列单位、未写明牵头或配合的指标数"),
             "红色预警": st.column_config.NumberColumn(help="截至年份的红色预警条数(见预警清单)"),
             "来源": st.column_config.TextColumn(help="规划列明:规划原文所列;工委指定:妇儿工委另行指定"),
+            "报送及时率": st.column_config.ProgressColumn(
+                "报送及时率", format="percent", min_value=0, max_value=1,
+                help="该年度监测中,截止日期前首次提交的应报指标 ÷ 应报指标(见报送进度);未开启该年度监测时为空"),
         })
     if not roles_printed:
         st.caption("这些规划的原文只列出责任单位,未区分牵头与配合;“首位列名”为该单位排在责任单位列表第一位的指标数,"

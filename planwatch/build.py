@@ -13,10 +13,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from planwatch import catalogue, db, demo, views
+from planwatch import assignment, catalogue, db, demo, views
 from planwatch.paths import DATA_DIR, QUERIES_DIR
 
-RECORD_TABLES = ("import_batch", "observation")
+RECORD_TABLES = ("import_batch", "observation", "reporting_round", "unit_assignment", "draft_value")
 
 
 class BuildError(Exception):
@@ -62,6 +62,7 @@ def _build(db_path: Path, with_demo: bool, data_dir: Path) -> dict:
             _insert(con, table, rows)
         if db_path.exists():
             _copy_records(con, db_path)
+        assignment.apply(con)
         con.execute("DELETE FROM observation WHERE batch_id = 0; DELETE FROM import_batch WHERE batch_id = 0")
         if with_demo:
             demo.insert(con)

@@ -12,7 +12,8 @@ from pathlib import Path
 import duckdb
 
 from planwatch import build as build_mod
-from planwatch import accounts, db, importer
+from planwatch import accounts, db, importer, review
+from planwatch import round as round_mod
 from planwatch.catalogue import CatalogueError
 from planwatch.paths import default_db
 
@@ -37,15 +38,25 @@ def _open(args) -> db.Reader:
 
 def _import(args) -> int:
     with _open(args) as reader:
+        account = _account(args) if args.as_user else None
         checked = importer.check(reader.cursor(), importer.load_file(Path(args.file)), Path(args.file).name)
         changes = importer.preview(reader.cursor(), checked)["change"].value_counts()
-    batch_id = importer.commit(args.db, checked, uploader=args.uploader)
+        batch_id = round_mod.store(reader.cursor(), args.db, checked, account, uploader=args.uploader,
+                                   resubmit=args.resubmit)
     summary = ",".join(f"{k} {v} 条" for k, v in changes.items())
     for notice in checked.notices:
         print(notice)
-    print(f"已导入批次 {batch_id}:{len(checked.rows)} 行({summary})")
+    state = f"已提交批次 {batch_id},待审核" if account else f"已导入批次 {batch_id}"
+    print(f"{state}:{len(checked.rows)} 行({summary})")
     print(batch_id)
     return 0
+
+
+def _account(args):
+    account = accounts.get(args.db, args.as_user)
+    if account is None:
+        raise build_mod.BuildError(f"没有名为“{accounts.shown(args.as_user)}”的账号")
+    return account
 
 
 def _batches(args) -> int:
@@ -61,6 +72,24 @@ def _batches(args) -> int:
 def _printable(value) -> str:
     """A field of line-oriented output: control characters (newline, tab, ESC …) shown escaped, never acted on."""
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(value))
+
+
+def _round(args) -> int:
+    from datetime import date
+
+    try:
+        deadline = date.fromisoformat(args.deadline)
+    except ValueError:
+        raise round_mod.RoundRefused(f"截止日期“{args.deadline}”不是 YYYY-MM-DD 格式的日期") from None
+    round_mod.open_round(args.db, args.year, deadline, by=args.by)
+    print(f"已开启 {args.year} 年度监测,截止日期 {deadline}")
+    return 0
+
+
+def _review(args) -> int:
+    review.review(args.db, args.batch, _account(args), approve=args.approve, note=args.return_)
+    print(f"批次 {args.batch} 已通过审核,数值已计入" if args.approve else f"批次 {args.batch} 已退回:{args.return_}")
+    return 0
 
 
 def _undo(args) -> int:
@@ -218,9 +247,27 @@ def parser() -> argparse.ArgumentParser:
     i = sub.add_parser("import", help="导入年度监测数据(xlsx 或 CSV,整份校验,全部通过才写入)")
     i.add_argument("file")
     i.add_argument("--uploader", default="命令行", help="填报人(记入批次)")
+    i.add_argument("--as", dest="as_user", metavar="USER",
+                   help="以该账号提交(只能含其填报范围内的指标,提交后待审核);不加时为办公室直接导入,即时生效")
+    i.add_argument("--resubmit", action="store_true", help="确认再次提交已导入过的同一文件")
     i.set_defaults(func=_import)
 
-    sub.add_parser("batches", help="列出导入批次,最早的在前").set_defaults(func=_batches)
+    sub.add_parser("batches", help="列出导入批次(含审核状态),最早的在前").set_defaults(func=_batches)
+
+    ro = sub.add_parser("round", help="年度监测:开启一年的数据报送")
+    ro.add_argument("action", choices=["open"])
+    ro.add_argument("--year", type=int, required=True, help="监测年份")
+    ro.add_argument("--deadline", required=True, help="报送截止日期 YYYY-MM-DD")
+    ro.add_argument("--by", default="命令行", help="开启人")
+    ro.set_defaults(func=_round)
+
+    rv = sub.add_parser("review", help="审核一个待审核批次:通过,或退回并写明原因")
+    rv.add_argument("batch", type=int)
+    decision = rv.add_mutually_exclusive_group(required=True)
+    decision.add_argument("--approve", action="store_true", help="通过(数值计入各视图和报告)")
+    decision.add_argument("--return", dest="return_", metavar="原因", help="退回,并写明原因")
+    rv.add_argument("--as", dest="as_user", metavar="USER", required=True, help="审核员账号")
+    rv.set_defaults(func=_review)
 
     u = sub.add_parser("undo", help="撤销一个导入批次(保留记录,恢复被替换的数值)")
     u.add_argument("batch", type=int)
@@ -281,7 +328,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (CatalogueError, build_mod.BuildError, importer.ImportRefused, importer.UndoRefused,
-            db.DatabaseBusy, db.DatabaseMissing, accounts.AccountError) as exc:
+            db.DatabaseBusy, db.DatabaseMissing, accounts.AccountError, round_mod.RoundRefused,
+            review.ReviewRefused) as exc:
         print(str(exc), file=sys.stderr)
         return 2
     except duckdb.Error as exc:  # e.g. a damaged database file: say so without a traceback

@@ -80,7 +80,8 @@ def insert(con: duckdb.DuckDBPyConnection) -> int:
             continue
         kind, series = trajectory(ind)
         rows += [(ind["indicator_id"], y, v, None, f"示例数据({kind})") for y, v in series.items()]
-    con.execute("INSERT INTO import_batch VALUES (?, '示例', ?, NULL, 'system', now(), ?, NULL, NULL)",
+    con.execute("INSERT INTO import_batch (batch_id, source_kind, file_name, uploader, created_at, row_count) "
+                "VALUES (?, '示例', ?, 'system', now(), ?)",
                 [DEMO_BATCH, f"示例数据(随机种子 {SEED})", len(rows)])
     frame = pd.DataFrame(rows, columns=["indicator_id", "year", "value", "value_text", "note"])  # noqa: F841
     con.execute(f"INSERT INTO observation (batch_id, row_no, indicator_id, year, value, value_text, note) "

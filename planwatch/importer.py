@@ -31,13 +31,17 @@ def preview(con: duckdb.DuckDBPyConnection, checked: Checked) -> pd.DataFrame:
         ORDER BY f.row_no""").df()
 
 
-def commit(db_path, checked: Checked, uploader: str, source_kind: str = "填报") -> int:
-    """Store a checked file as one batch, with the method recomputed, in one write; returns the new batch id."""
+def commit(db_path, checked: Checked, uploader: str, source_kind: str = "填报", **review) -> int:
+    """Store a checked file as one batch, with the method recomputed, in one write; returns the new batch id.
+    `review` sets the batch's review columns (status, submitted_by, unit_id, round_year, reviewed_by …;
+    planwatch/round.py); without them it is 已通过."""
     incoming = checked.rows  # noqa: F841  (read by DuckDB)
+    fields = {"source_kind": source_kind, "file_name": checked.file_name, "checksum": checked.checksum,
+              "uploader": uploader, "row_count": len(checked.rows), **review}
     with db.writing(db_path) as con:
         batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM import_batch").fetchone()[0]
-        con.execute("INSERT INTO import_batch VALUES (?, ?, ?, ?, ?, now(), ?, NULL, NULL)",
-                    [batch_id, source_kind, checked.file_name, checked.checksum, uploader, len(checked.rows)])
+        con.execute(f"INSERT INTO import_batch (batch_id, created_at, {', '.join(fields)}) "
+                    f"VALUES (?, now(), {', '.join('?' * len(fields))})", [batch_id, *fields.values()])
         con.execute("INSERT INTO observation (batch_id, row_no, indicator_id, year, value, value_text, note, "
                     "numerator, denominator, reason, measures) SELECT ?, row_no, indicator_id, year, value, "
                     "value_text, note, numerator, denominator, reason, measures FROM incoming", [batch_id])

@@ -1,5 +1,5 @@
 -- title: 责任单位计分卡
--- description: 截至所选年份,每个责任单位所负责指标的个数(按规划所列角色和列名顺序)、各状态个数、红色预警数、达标率(已达标 ÷ 已评估,附分母)和基本实现率((已实现 + 基本实现)÷ 已评估);不列指标的单位不在表中。
+-- description: 截至所选年份,每个责任单位所负责指标的个数(按规划所列角色和列名顺序)、各状态个数、红色预警数、达标率(已达标 ÷ 已评估,附分母)和基本实现率((已实现 + 基本实现)÷ 已评估),以及该年度监测的报送及时率(截止日期前首次提交的应报指标 ÷ 应报;未开启该年度监测时为空);不列指标的单位不在表中。
 -- params: year, group, region, domain
 -- Without group/domain filters the tallies equal v_attainment_by_unit; that view cannot be cut by group or domain.
 WITH links AS (  -- one row per (unit, indicator): the role and place the plan prints for it
@@ -11,6 +11,9 @@ WITH links AS (  -- one row per (unit, indicator): the role and place the plan p
 ),
 red AS (
     SELECT indicator_id, count(*) AS n_red FROM v_warning WHERE as_of_year = $year AND level = '红' GROUP BY ALL
+),
+timely AS (  -- 报送及时率 of the round that collects this year's values
+    SELECT unit_id, round(n_on_time / n_due, 4) AS on_time_rate FROM v_reporting_progress WHERE year = $year
 )
 SELECT f.region AS 地区, u.name AS 责任单位, u.unit_id,
        count(*) AS 指标数,
@@ -32,10 +35,12 @@ SELECT f.region AS 地区, u.name AS 责任单位, u.unit_id,
        pw_n(f.assessment, '基本实现') AS 基本实现,
        round(count(*) FILTER (WHERE f.assessment IN ('已实现', '基本实现'))
              / nullif(count(*) FILTER (WHERE f.status IN ('已达标', '进展顺利', '进度滞后', '逆向变化')), 0), 4) AS 基本实现率,
-       pw_n(f.status, '不能判断') AS 不能判断
+       pw_n(f.status, '不能判断') AS 不能判断,
+       any_value(t.on_time_rate) AS 报送及时率
 FROM filtered_status($year, $group, $region, $domain, NULL) f
 JOIN links l USING (indicator_id)
 JOIN unit u USING (unit_id)
 LEFT JOIN red USING (indicator_id)
+LEFT JOIN timely t USING (unit_id)
 GROUP BY f.region, f.region_code, u.name, u.unit_id
 ORDER BY f.region_code, 指标数 DESC, 红色预警 DESC, u.name;

@@ -42,7 +42,8 @@ def import_counts(db, values: list[tuple]) -> None:
     (the upload form for 分子/分母 is another issue's; the engine only reads the observation columns)."""
     with duckdb.connect(str(db)) as con:
         batch = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM import_batch").fetchone()[0]
-        con.execute("INSERT INTO import_batch VALUES (?, '填报', 'counts.csv', NULL, 'test', now(), ?, NULL, NULL)",
+        con.execute("INSERT INTO import_batch (batch_id, source_kind, file_name, uploader, created_at, row_count) "
+                    "VALUES (?, '填报', 'counts.csv', 'test', now(), ?)",
                     [batch, len(values)])
         con.executemany("INSERT INTO observation (batch_id, row_no, indicator_id, year, value, numerator, denominator) "
                         "VALUES (?, ?, ?, ?, ?, ?, ?)",

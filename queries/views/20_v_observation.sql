@@ -1,4 +1,5 @@
--- v_observation: the current value of each (indicator, year): the newest import batch that is not undone.
+-- v_observation: the current value of each (indicator, year): the newest approved (已通过) import batch that is not
+-- undone. Submissions waiting for review (待审核) and returned ones (已退回) never count.
 CREATE OR REPLACE VIEW v_observation AS
 SELECT indicator_id, year, value, source_kind, batch_id, value_text, note, numerator, denominator
 FROM (
@@ -6,6 +7,6 @@ FROM (
            row_number() OVER (PARTITION BY o.indicator_id, o.year ORDER BY o.batch_id DESC) AS newest
     FROM observation o
     JOIN import_batch b USING (batch_id)
-    WHERE b.undone_at IS NULL
+    WHERE b.undone_at IS NULL AND b.status = '已通过'
 )
 WHERE newest = 1;

@@ -1,0 +1,42 @@
+"""报送进度: per region and unit, for a round, what is owed, submitted, approved, returned, missing and overdue;
+a 催报 list of the units still missing, downloadable (xlsx) and printable. Viewing needs no login."""
+import streamlit as st
+
+from planwatch import downloads, round_ui, ui
+from planwatch import round as round_mod
+
+f = ui.page_filters()
+st.title("报送进度")
+rounds = round_mod.rounds(ui.connection().cursor())
+if rounds.empty:
+    st.info("尚未开启年度监测。管理员可在“监测管理”页开启。")
+    st.stop()
+year = st.selectbox("监测年份", list(rounds["year"]), format_func=lambda y: f"{y}年度监测")
+deadline = rounds.set_index("year").loc[year, "deadline"]
+board = ui.query("round_board", year=int(year), region=f.region)
+st.caption(f"报送 {year} 年数值,截止日期 {deadline:%Y-%m-%d}。应报 = 各单位牵头的指标;"
+           "已提交含待审核和已通过;退回的指标须重新提交;只有审核通过的数值计入统计。"
+           + (f"(地区:{f.region})" if f.region else ""))
+totals = board[["应报", "已提交", "已通过", "待审核", "退回", "未报"]].sum()
+cols = st.columns(7)
+for col, (label, value) in zip(cols, totals.items()):
+    col.metric(label, int(value))
+cols[6].metric("逾期单位", int((board["逾期"] == "逾期").sum()))
+
+st.dataframe(board, hide_index=True, width="stretch", column_config={
+    "报送及时率": st.column_config.ProgressColumn("报送及时率", format="percent", min_value=0, max_value=1),
+    "最近动态": st.column_config.DatetimeColumn("最近动态", format="YYYY-MM-DD HH:mm")})
+
+st.subheader("催报清单")
+reminders = ui.query("round_reminders", year=int(year), region=f.region)
+if reminders.empty:
+    st.success("各单位已全部报送。")
+else:
+    st.caption(f"{len(reminders)} 个单位仍有未报或被退回的指标。")
+    st.dataframe(reminders, hide_index=True, width="stretch")
+    left, right = st.columns(2)
+    left.download_button("下载催报清单(xlsx)", downloads.xlsx_bytes(reminders, "催报清单"),
+                         file_name=f"催报清单_{year}.xlsx", mime=downloads.XLSX_MIME, width="stretch")
+    right.download_button("打印版(网页,浏览器中打印)",
+                          round_ui.printable(reminders, f"{year}年度监测催报清单(截止 {deadline:%Y-%m-%d})"),
+                          file_name=f"催报清单_{year}.html", mime="text/html", width="stretch")

@@ -1,0 +1,115 @@
+"""Reviewing submissions (审核): approve or return with a reason, and preview the statuses a submission would cause.
+
+A submission is an import batch in state 待审核; it never counts until approved (v_observation reads 已通过 batches
+only). Approving recomputes the progress method in the same transaction; returning keeps the batch with the
+reason, and the unit's corrected values arrive as a new batch.
+"""
+from __future__ import annotations
+
+import itertools
+from contextlib import contextmanager
+
+import duckdb
+import pandas as pd
+
+from planwatch import accounts, db, views
+
+_scratch_names = itertools.count(1)
+
+
+class ReviewRefused(Exception):
+    pass
+
+
+def review(db_path, batch_id: int, reviewer: accounts.Account, approve: bool, note: str | None = None) -> None:
+    """Approve (the values count from now on) or return with a reason (required) one pending batch."""
+    note = (note or "").strip() or None
+    if not approve and not note:
+        raise ReviewRefused("退回时请写明原因")
+    if reviewer.role not in ("reviewer", "admin"):
+        raise ReviewRefused(f"账号“{accounts.shown(reviewer.name)}”是{reviewer.role_label},不是审核员,不能审核")
+    with db.writing(db_path) as con:
+        row = con.execute("SELECT b.state, b.submitted_by, r.name FROM _batch b LEFT JOIN unit u USING (unit_id) "
+                          "LEFT JOIN region r USING (region_code) WHERE b.batch_id = ?", [batch_id]).fetchone()
+        if row is None:
+            raise ReviewRefused(f"没有编号为 {batch_id} 的批次")
+        if row[0] != "待审核":
+            raise ReviewRefused(f"批次 {batch_id} 的状态是{row[0]},只有待审核的批次可以审核")
+        outside = _outside_region(con, batch_id, reviewer)
+        if outside:
+            region = con.execute("SELECT name FROM region WHERE region_code = ?", [reviewer.region]).fetchone()[0]
+            raise ReviewRefused(f"批次 {batch_id} 含{region}以外的指标(如“{outside}”),"
+                                f"审核员“{accounts.shown(reviewer.name)}”只审核{region}的提交")
+        con.execute("UPDATE import_batch SET status = ?, reviewed_by = ?, reviewed_at = now(), review_note = ? "
+                    "WHERE batch_id = ?", ["已通过" if approve else "已退回", reviewer.name, note, batch_id])
+        if approve:
+            views.refresh(con)
+
+
+def _outside_region(con, batch_id: int, reviewer: accounts.Account) -> str | None:
+    if reviewer.region is None:
+        return None
+    row = con.execute("SELECT o.indicator_id FROM observation o JOIN v_indicator i USING (indicator_id) "
+                      "WHERE o.batch_id = ? AND i.region_code <> ? LIMIT 1", [batch_id, reviewer.region]).fetchone()
+    return row[0] if row else None
+
+
+@contextmanager
+def _scratch(con: duckdb.DuckDBPyConnection):
+    """A cursor on an in-memory copy of the database (about 0.1 s), dropped afterwards: the file is never written."""
+    cur = con.cursor()
+    source = cur.execute("SELECT current_database()").fetchone()[0]
+    name = f"pw_scratch_{next(_scratch_names)}"
+    cur.execute(f"ATTACH ':memory:' AS {name}")
+    try:
+        cur.execute(f"COPY FROM DATABASE \"{source}\" TO {name}")
+        cur.execute(f"USE {name}")
+        yield cur
+    finally:
+        cur.execute(f"USE \"{source}\"")
+        cur.execute(f"DETACH {name}")
+        cur.close()
+
+
+STATUS_SQL = """
+    SELECT k.indicator_id, k.year, s.status, s.reason
+    FROM keys k LEFT JOIN _status s ON s.indicator_id = k.indicator_id AND s.as_of_year = k.year"""
+
+
+def preview_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> pd.DataFrame:
+    """What approving a batch would change: per value the old → new value and the status before → after."""
+    keys = con.execute("SELECT DISTINCT indicator_id, year FROM observation WHERE batch_id = ?", [batch_id]).df()
+    return _compare(con, keys, lambda cur: cur.execute(
+        "UPDATE import_batch SET status = '已通过', undone_at = NULL WHERE batch_id = ?", [batch_id]),
+        extra=con.execute("""
+            SELECT h.indicator_id, h.year, i.name, i.unit, h.replaced_value AS old_value, h.value AS new_value,
+                   h.replaced_text AS old_text, h.value_text AS new_text, h.note, h.reason, h.measures
+            FROM v_value_history h JOIN v_indicator i USING (indicator_id) WHERE h.batch_id = ?""",
+                          [batch_id]).df())
+
+
+def preview_rows(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> pd.DataFrame:
+    """The status each (indicator_id, year) in `rows` (with value, value_text) would have if they counted."""
+    keys = rows[["indicator_id", "year"]].drop_duplicates()
+
+    def add(cur):
+        incoming = rows[["indicator_id", "year", "value", "value_text"]]  # noqa: F841  (read by DuckDB)
+        cur.execute("INSERT INTO import_batch (batch_id, source_kind, created_at, status) "
+                    "SELECT coalesce(max(batch_id), 0) + 1, '填报', now(), '已通过' FROM import_batch")
+        cur.execute("INSERT INTO observation BY NAME SELECT (SELECT max(batch_id) FROM import_batch) AS batch_id, "
+                    "indicator_id, CAST(year AS INTEGER) AS year, CAST(value AS DOUBLE) AS value, "
+                    "CAST(value_text AS VARCHAR) AS value_text FROM incoming")
+    return _compare(con, keys, add)
+
+
+def _compare(con, keys: pd.DataFrame, change, extra: pd.DataFrame | None = None) -> pd.DataFrame:
+    before = con.cursor().execute(STATUS_SQL).df()
+    with _scratch(con) as cur:
+        change(cur)
+        views.refresh(cur)
+        after = cur.execute(STATUS_SQL).df()
+    out = before.rename(columns={"status": "old_status", "reason": "old_reason"}).merge(
+        after.rename(columns={"status": "new_status", "reason": "new_reason"}), on=["indicator_id", "year"])
+    if extra is not None:
+        out = extra.merge(out, on=["indicator_id", "year"], how="left")
+    return out

@@ -1,0 +1,171 @@
+"""年度监测: opening a reporting round, a unit's scope, drafts, and submissions for review.
+
+The plans (咸阳 四、监测评估; 怀柔 五、监测评估; 张家港 4.完善监测评估) assign targets to responsible units; each year
+the units report their indicators' values, the 监测组 (statistics bureau) checks them and reports to the 妇儿工委.
+Here a 填报员 submits the unit's values (online grid, template or `import --as`), which land as 待审核; a 审核员
+approves or returns them (planwatch/review.py). The office's direct import is approved at once.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date, datetime
+
+import duckdb
+import pandas as pd
+
+from planwatch import accounts, db, importer
+
+REASON_NEEDED = ("进度滞后", "逆向变化")
+
+
+class RoundRefused(Exception):
+    pass
+
+
+def open_round(db_path, year: int, deadline: date, by: str) -> None:
+    """Open (or reopen with a new deadline) the reporting of year's values."""
+    if not 2000 <= year <= 2100:
+        raise RoundRefused(f"年份 {year} 不是有效的监测年份")
+    if deadline.year < year:
+        raise RoundRefused(f"截止日期 {deadline} 早于监测年份 {year} 年结束")
+    with db.writing(db_path) as con:
+        con.execute("INSERT OR REPLACE INTO reporting_round (year, deadline, opened_by, opened_at) "
+                    "VALUES (?, ?, ?, now())", [year, deadline, by])
+
+
+def rounds(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT * FROM reporting_round ORDER BY year DESC").df()
+
+
+def scope(con: duckdb.DuckDBPyConnection, account: accounts.Account) -> set[str] | None:
+    """The indicator ids an account may submit (None: every indicator, for the office)."""
+    if account.role == "filler":
+        return {r[0] for r in con.execute("SELECT indicator_id FROM _unit_scope WHERE unit_id = ?",
+                                          [account.unit]).fetchall()}
+    if account.role == "reviewer" and account.region:
+        return {r[0] for r in con.execute("SELECT indicator_id FROM v_indicator WHERE region_code = ?",
+                                          [account.region]).fetchall()}
+    return None
+
+
+def scope_label(con: duckdb.DuckDBPyConnection, account: accounts.Account) -> str:
+    """Where an account works, as people say it: 张家港市 · 市卫健委 (or 全部地区)."""
+    row = con.execute("SELECT r.name, u.name FROM region r LEFT JOIN unit u ON u.unit_id = $unit "
+                      "WHERE r.region_code = $region", {"region": account.region, "unit": account.unit}).fetchone()
+    return " · ".join(p for p in (row or ()) if p) or "全部地区"
+
+
+def check_scope(con: duckdb.DuckDBPyConnection, checked: importer.Checked, account: accounts.Account) -> None:
+    """Refuse the whole file when any row is outside the account's scope, naming each such row and indicator."""
+    allowed = scope(con, account)
+    if allowed is None:
+        return
+    names = dict(con.execute("SELECT indicator_id, name FROM indicator").fetchall())
+    whose = scope_label(con, account).split(" · ")[-1]
+    problems = [f"第{r.row_no}行: 指标“{r.indicator_id}”({names.get(r.indicator_id, '')})不属于{whose}的填报范围"
+                for r in checked.rows.itertuples() if r.indicator_id not in allowed]
+    if problems:
+        raise importer.ImportRefused(problems)
+
+
+def already_accepted(con: duckdb.DuckDBPyConnection, checksum: str) -> int | None:
+    """The batch that already holds this very file (same checksum, pending or approved), if any."""
+    row = con.execute("SELECT max(batch_id) FROM _batch WHERE checksum = ? AND state IN ('待审核', '已通过')",
+                      [checksum]).fetchone()
+    return row[0]
+
+
+def store(con: duckdb.DuckDBPyConnection, db_path, checked: importer.Checked, account: accounts.Account | None,
+          uploader: str = "命令行", resubmit: bool = False) -> int:
+    """Store a checked file: as the office's direct import (account None: approved at once, recorded as such) or
+    as the account's submission (scope-checked whole, 待审核). A file already accepted needs resubmit=True."""
+    earlier = already_accepted(con, checked.checksum)
+    if earlier is not None and not resubmit:
+        raise importer.ImportRefused([f"同一文件(校验和相同)已作为批次 {earlier} 导入;如确需再次提交,请确认重新提交"
+                                      "(命令行加 --resubmit)"])
+    if account is None:
+        return importer.commit(db_path, checked, uploader=uploader, status="已通过", reviewed_by=uploader,
+                               reviewed_at=datetime.now(), review_note="办公室直接导入,无需审核")
+    check_scope(con, checked, account)
+    if "reason" in checked.rows:  # the online grid (and templates that carry the two columns)
+        from planwatch import review
+
+        problems = reason_problems(checked.rows, review.preview_rows(con, checked.rows))
+        if problems:
+            raise importer.ImportRefused(problems)
+    years = set(checked.rows["year"])
+    return importer.commit(db_path, checked, uploader=account.name, status="待审核",
+                           submitted_by=account.name, unit_id=account.unit if account.role == "filler" else None,
+                           round_year=years.pop() if len(years) == 1 else None)
+
+
+# --- the online grid: drafts and their submission ---------------------------------------------------------------
+
+GRID_COLUMNS = ["indicator_id", "year", "value_input", "note", "reason", "measures"]
+
+
+def unit_grid(con: duckdb.DuckDBPyConnection, unit_id: str, year: int) -> pd.DataFrame:
+    """The unit's indicators for year with baseline, last values, target and unit, and the saved draft."""
+    return con.execute(db.query_text("round_grid"), {"unit": unit_id, "year": year}).df()
+
+
+def save_draft(db_path, unit_id: str, year: int, grid: pd.DataFrame, by: str) -> int:
+    """Replace the unit's draft for year by the filled rows of the grid; returns how many rows were kept."""
+    filled = _filled(grid)  # noqa: F841  (read by DuckDB)
+    with db.writing(db_path) as con:
+        con.execute("DELETE FROM draft_value WHERE unit_id = ? AND year = ?", [unit_id, year])
+        con.execute("INSERT INTO draft_value BY NAME SELECT ? AS unit_id, indicator_id, CAST(? AS INTEGER) AS year, "
+                    "value_input, note, reason, measures, ? AS saved_by, now() AS saved_at FROM filled",
+                    [unit_id, year, by])
+    return len(filled)
+
+
+def _filled(grid: pd.DataFrame) -> pd.DataFrame:
+    frame = grid.reindex(columns=GRID_COLUMNS).astype(object).where(grid.reindex(columns=GRID_COLUMNS).notna(), "")
+    frame = frame.map(lambda v: str(v).strip())
+    return frame[(frame["value_input"] != "") | (frame["note"] != "") | (frame["reason"] != "")
+                 | (frame["measures"] != "")]
+
+
+def grid_checked(con: duckdb.DuckDBPyConnection, grid: pd.DataFrame, year: int) -> importer.Checked:
+    """Validate the grid's values like an uploaded file (the same rules); problems name the grid's row (1 = first
+    indicator) and the indicator. The rows carry the unit's 原因说明 (reason) and 整改措施 (measures)."""
+    frame = grid.reindex(columns=GRID_COLUMNS).astype(object).where(grid.reindex(columns=GRID_COLUMNS).notna(), "")
+    frame = frame.reset_index(drop=True).map(lambda v: str(v).strip())
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["indicator_id", "year", "value", "note", "原因说明", "整改措施"])
+    for r in frame.itertuples():
+        writer.writerow([r.indicator_id, year, r.value_input, r.note, r.reason, r.measures])
+    names = dict(con.execute("SELECT indicator_id, name FROM indicator").fetchall())
+    try:
+        checked = importer.check(con, out.getvalue().encode("utf-8"), f"在线填报_{year}.csv")
+    except importer.ImportRefused as refused:
+        def grid_row(match: re.Match) -> str:  # file row n is grid row n - 1 (the file has a header)
+            row = int(match[1]) - 1
+            return f"第{row}行({names.get(frame.loc[row - 1, 'indicator_id'], '')})" if row <= len(frame) else match[0]
+        raise importer.ImportRefused([re.sub(r"第(\d+)行", grid_row, p, count=1).replace("数值列", "本年数值")
+                                      for p in refused.problems]) from None
+    checked.rows["row_no"] -= 1
+    return checked
+
+
+def reason_problems(rows: pd.DataFrame, statuses: pd.DataFrame) -> list[str]:
+    """Values that would make their indicator lag or reverse, without the unit's 原因说明 and 整改措施."""
+    merged = rows.merge(statuses[["indicator_id", "year", "new_status"]], on=["indicator_id", "year"])
+    problems = []
+    for r in merged.itertuples():
+        if r.new_status in REASON_NEEDED:
+            lacking = [label for label, col in (("原因说明", "reason"), ("整改措施", "measures"))
+                       if not isinstance(getattr(r, col, None), str) or not getattr(r, col).strip()]
+            if lacking:
+                problems.append(f"第{r.row_no}行 指标“{r.indicator_id}”: 按新数值将为{r.new_status},"
+                                f"请填写{'和'.join(lacking)}")
+    return problems
+
+
+def clear_draft(db_path, unit_id: str, year: int) -> None:
+    with db.writing(db_path) as con:
+        con.execute("DELETE FROM draft_value WHERE unit_id = ? AND year = ?", [unit_id, year])

@@ -1,0 +1,33 @@
+-- title: 在线填报表
+-- description: 一个责任单位在报告年份应填报的指标(规划列明或工委指定):基线、往年数值、目标、单位、本年已通过的值、最近一次提交的状态,以及保存的草稿。
+-- params: unit, year
+WITH history AS (
+    SELECT indicator_id, string_agg(year || '年:' || CASE WHEN value IS NULL THEN value_text ELSE pw_num(value) END
+                                    || CASE WHEN source_kind = '示例' THEN '(示例)' ELSE '' END, ';' ORDER BY year)
+               AS last_values
+    FROM v_observation WHERE year < $year GROUP BY ALL
+),
+latest AS (  -- the newest submission of this year's value that is not undone
+    SELECT o.indicator_id, arg_max(b.state, b.batch_id) AS state, arg_max(b.review_note, b.batch_id) AS review_note
+    FROM observation o JOIN _batch b USING (batch_id)
+    WHERE o.year = $year AND b.source_kind <> '示例' AND b.state <> '已撤销'
+    GROUP BY ALL
+)
+SELECT i.indicator_id, i.name AS indicator, coalesce(i.unit, '') AS unit,
+       CASE WHEN i.baseline_value IS NULL THEN '' ELSE pw_val(i.baseline_value, i.unit) END AS baseline,
+       coalesce(h.last_values, '') AS last_values,
+       pw_target_label(i.target_op, i.target_value, i.unit, i.target_text) AS target,
+       CASE WHEN i.target_op = 'qualitative' THEN '文字' ELSE '数字' END AS kind,
+       CASE WHEN s.leads THEN '牵头' ELSE '配合' END AS role,
+       coalesce(l.state, '未报') AS state, l.review_note,
+       CASE WHEN o.value IS NULL THEN o.value_text ELSE pw_num(o.value) END AS approved_value,
+       d.value_input, d.note, d.reason, d.measures
+FROM _unit_scope s
+JOIN v_indicator i USING (indicator_id)
+JOIN plan p USING (plan_id)
+LEFT JOIN history h USING (indicator_id)
+LEFT JOIN latest l USING (indicator_id)
+LEFT JOIN v_observation o ON o.indicator_id = i.indicator_id AND o.year = $year AND o.source_kind <> '示例'
+LEFT JOIN draft_value d ON d.unit_id = s.unit_id AND d.indicator_id = i.indicator_id AND d.year = $year
+WHERE s.unit_id = $unit AND $year BETWEEN p.period_start AND p.period_end
+ORDER BY NOT s.leads, i.indicator_id;

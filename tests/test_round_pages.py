@@ -1,0 +1,135 @@
+"""The reporting-round pages through app.py (AppTest): 监测管理 opens a round and assigns a unit, 单位填报 shows the
+unit's indicators and its submissions, 审核 returns and approves, 报送进度 counts as v_reporting_progress, and the
+indicator page's 修订记录. Edits in st.data_editor and file uploads cannot be simulated here: the grid's functions
+are tested in test_round.py and the whole round in the browser (test_browser.py)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from apptest import open_page, texts, use_database
+from conftest import one
+
+from planwatch import accounts, importer, review, ui
+from planwatch import db as db_mod
+from planwatch import round as round_mod
+
+INFANT = "zhangjiagang-children-k02"
+LIFE = "zhangjiagang-women-k01"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def app_db(demo_db, tmp_path_factory):
+    path = use_database(demo_db, tmp_path_factory.mktemp("round_app"))
+    ui.connection.clear()  # the app caches one database per process: serve this module's copy
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "ROUNDS", 4)
+        for name, role, region, unit in [("wj", "filler", "张家港市", "市卫健委"), ("tj", "reviewer", "张家港市", None),
+                                         ("admin", "admin", None, None)]:
+            accounts.add(path, name, "password1", role, region, unit)
+    return path
+
+
+def login(page: str, name: str, **query):
+    at = open_page(page, **query)
+    at.text_input[0].input(name)
+    at.text_input[1].input("password1")
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def submit(db, lines: list[tuple]) -> int:
+    """A 填报员's submission of (indicator_id, year, value) rows, as the page's 提交 stores it."""
+    data = "indicator_id,year,value\n" + "".join(f"{i},{y},{v}\n" for i, y, v in lines)
+    with db_mod.open_reader(db) as reader:
+        checked = importer.check(reader.cursor(), data.encode(), "page.csv")
+        return round_mod.store(reader.cursor(), db, checked, accounts.get(db, "wj"))
+
+
+def test_a_filler_waits_for_a_round_and_may_not_review(app_db):
+    at = login("unit_entry", "wj")
+    assert "尚未开启年度监测" in texts(at)
+    at = login("review", "wj")
+    assert "当前账号是填报员,本页只供管理员、审核员使用" in texts(at)
+
+
+def test_admin_opens_a_round_and_assigns_a_unit(app_db):
+    at = login("round_admin", "admin")
+    at.number_input[0].set_value(2025)
+    at.date_input[0].set_value(dt.date(2026, 3, 31))
+    [b for b in at.button if b.label == "开启年度监测"][0].click().run()
+    assert "已开启 2025 年度监测,截止日期 2026-03-31" in texts(at)
+    assert one(app_db, "SELECT deadline, opened_by FROM reporting_round WHERE year = 2025") == (dt.date(2026, 3, 31),
+                                                                                               "admin")
+    box = [s for s in at.selectbox if s.label == "指标"][0]
+    box.set_value("xianyang-women-t01")
+    [t for t in at.text_input if t.label.startswith("责任单位")][0].input("市卫健委")
+    [t for t in at.text_input if t.label.startswith("指定依据")][0].input("2025年第1次主任会议")
+    [b for b in at.button if b.label == "指定"][0].click().run()
+    assert "已指定 市卫健委" in texts(at)
+    assert one(app_db, "SELECT unit_id, decided_by, basis FROM unit_assignment") == (
+        "610400:市卫健委", "admin", "2025年第1次主任会议")
+    assert one(app_db, "SELECT responsible_units FROM v_indicator WHERE indicator_id = 'xianyang-women-t01'") == (
+        "市卫健委",)
+
+
+def test_filler_sees_the_units_indicators_and_submissions(app_db):
+    n_due = one(app_db, "SELECT n_due FROM v_reporting_progress WHERE unit_id = '320582:市卫健委' AND year = 2025")[0]
+    batch = submit(app_db, [(INFANT, 2025, 2.0)])
+    at = login("unit_entry", "wj")
+    shown = texts(at)
+    assert "张家港市 · 市卫健委 · 报送 2025 年数值 · 截止日期 2026-03-31" in shown
+    n_all = one(app_db, "SELECT count(*) FROM _unit_scope WHERE unit_id = '320582:市卫健委'")[0]
+    assert f"本单位可填报 {n_all} 项指标,其中牵头(应报){n_due} 项" in shown
+    assert [t.label for t in at.tabs] == ["① 在线填报", "② 模板上传", "③ 本单位提交记录"]
+    history = at.dataframe[-1].value
+    assert list(history["批次"])[0] == batch and list(history["状态"])[0] == "待审核"
+
+
+def test_reviewer_returns_one_and_approves_another(app_db):
+    returned = submit(app_db, [(LIFE, 2025, 85.0)])
+    at = login("review", "tj")
+    box = [s for s in at.selectbox if s.label == "选择提交"][0]
+    box.set_value(returned).run()
+    with db_mod.open_reader(app_db) as reader:
+        preview = review.preview_batch(reader.cursor(), returned)
+    assert f"通过后:1 项数值计入,其中 {(preview['old_status'] != preview['new_status']).sum()} 项指标状态改变" in texts(at)
+    at.text_area[0].input("请附统计年鉴出处")
+    [b for b in at.button if b.label == "退回"][0].click().run()
+    assert f"批次 {returned} 已退回:请附统计年鉴出处" in texts(at)
+    assert one(app_db, "SELECT status, reviewed_by FROM import_batch WHERE batch_id = ?", [returned]) == ("已退回", "tj")
+    first = one(app_db, "SELECT min(batch_id) FROM import_batch WHERE status = '待审核'")[0]
+    [s for s in at.selectbox if s.label == "选择提交"][0].set_value(first).run()
+    [b for b in at.button if b.label == "审核通过"][0].click().run()
+    assert f"批次 {first} 已通过" in texts(at)
+    assert one(app_db, "SELECT value FROM v_observation WHERE indicator_id = ? AND year = 2025", [INFANT]) == (2.0,)
+
+
+def test_progress_board_counts_as_the_view(app_db):
+    at = open_page("progress")
+    totals = one(app_db, "SELECT sum(n_due), sum(n_submitted), sum(n_approved), sum(n_returned), sum(n_missing) "
+                         "FROM v_reporting_progress WHERE year = 2025")
+    metrics = {m.label: m.value for m in at.metric}
+    assert [int(metrics[k]) for k in ("应报", "已提交", "已通过", "退回", "未报")] == [int(v) for v in totals]
+    board = at.dataframe[0].value
+    health = board[board["责任单位"] == "市卫健委"].iloc[0]
+    assert (health["已通过"], health["退回"]) == (1, 1)
+    assert [d.label for d in at.get("download_button")] == ["下载催报清单(xlsx)", "打印版(网页,浏览器中打印)"]
+    reminders = at.dataframe[1].value
+    owed = reminders[reminders["责任单位"] == "市卫健委"].iloc[0]
+    assert "妇女人均预期寿命(已退回:请附统计年鉴出处)" in owed["欠报指标"]
+
+
+def test_indicator_page_shows_revisions(app_db):
+    at = open_page("indicator", id=INFANT, year="2025")
+    assert "修订记录" in [s.value for s in at.subheader]
+    history = at.dataframe[-1].value
+    assert list(history["审核结果"]) == ["已通过"] and list(history["提交人"]) == ["wj"]
+
+
+def test_units_page_shows_timeliness(app_db):
+    at = open_page("units", year="2025", region="张家港市")
+    card = at.dataframe[0].value
+    assert "报送及时率" in card.columns
+    assert card.loc[card["责任单位"] == "市卫健委", "报送及时率"].iloc[0] == 0  # submitted after the deadline
