@@ -189,12 +189,17 @@ def _read_csv(data: bytes, name: str) -> Rows:
     text = _decode(data, name).replace("\r\n", "\n").replace("\r", "\n")
     first = next((line for line in text.split("\n", 50) if line.strip()), "")
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote never closed is refused, not read as one field running to the end of the file (which
+    # would turn every row below it into part of a note)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: Rows = []
+    row_no, started = 0, 1  # started: the line the row being read begins on
     try:
         for row_no, row in enumerate(reader, start=1):
             if any(cell.strip() for cell in row):
                 rows.append((row_no, row))
-    except csv.Error as exc:
-        raise ImportRefused([f"第{reader.line_num}行附近: CSV 格式有误({exc}),请检查引号是否配对"]) from None
+            started = reader.line_num + 1
+    except csv.Error:
+        raise ImportRefused([f"第{row_no + 1}行(文件第{started}行起): 引号未配对,或右引号后紧跟了其他文字;"
+                             "整格加引号时请成对使用,格内的引号写成两个(\"\")"]) from None
     return rows

@@ -1,0 +1,79 @@
+"""Issue 11 reviewed as a careless clerk and a hostile visitor would: cases the other tests do not cover.
+
+Every accepted value is the value the clerk meant (or the file is refused naming the row and column), and the
+command line works from any directory."""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import one
+from openpyxl import Workbook
+
+from planwatch import cli
+
+K03 = "pingyang-women-k03"  # unit %
+PEOPLE = "pingyang-children-k02"  # unit 人
+HEADER = ["指标编号", "年份", "数值", "备注"]
+REPO = Path(__file__).resolve().parent.parent
+
+
+def run_import(db: Path, data: bytes, name: str, capsys) -> tuple[int, str]:
+    path = db.parent / name
+    path.write_bytes(data)
+    code = cli.main(["import", str(path), "--db", str(db)])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def xlsx(sheets: dict[str, list], formats: dict[str, str] | None = None) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    for name, content in sheets.items():
+        sheet = book.create_sheet(name)
+        for row in content:
+            sheet.append(row)
+        for ref, number_format in (formats or {}).items():
+            sheet[ref].number_format = number_format
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_csv_quote_never_closed_does_not_swallow_the_rows_below(fresh_db, capsys):
+    # the unclosed quote in row 2's note used to run to the end of the file: row 3 became part of the note,
+    # the import said 已导入 and the second value was silently lost
+    data = (f"指标编号,年份,数值,备注\n{K03},2023,95,\"备注开始\n{PEOPLE},2023,80,好\n").encode()
+    before = digest(fresh_db)
+    code, text = run_import(fresh_db, data, "quote.csv", capsys)
+    assert code == 2
+    assert "第2行" in text and "引号" in text
+    assert "Traceback" not in text and "unexpected" not in text
+    assert digest(fresh_db) == before
+
+
+def test_csv_quoted_multiline_note_still_imports(fresh_db, capsys):
+    data = f"指标编号,年份,数值,备注\n{K03},2023,95,\"第一行\n第二行\"\n{PEOPLE},2023,80,好\n".encode()
+    assert run_import(fresh_db, data, "multi.csv", capsys)[0] == 0
+    assert one(fresh_db, "SELECT note FROM v_observation WHERE indicator_id = ? AND year = 2023", [K03]) == \
+        ("第一行\n第二行",)
+    assert one(fresh_db, "SELECT value FROM v_observation WHERE indicator_id = ? AND year = 2023", [PEOPLE]) == (80,)
+
+
+def test_sql_command_with_a_relative_database_path_from_another_directory(demo_db, tmp_path):
+    # the worker process ran in the repository directory, so a relative --db named a file that does not exist
+    (tmp_path / "here.duckdb").write_bytes(demo_db.read_bytes())
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run([sys.executable, "-m", "planwatch", "sql", "SELECT count(*) AS n FROM v_indicator",
+                           "--db", "here.duckdb"], cwd=tmp_path, env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "374" in done.stdout
