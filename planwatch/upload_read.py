@@ -49,10 +49,20 @@ class ImportRefused(Exception):
         super().__init__("文件未导入,数据库未改动。请修改以下问题后重新上传:\n" + "\n".join(shown) + more)
 
 
+# full-width ASCII forms (２０２３, ９５.５％, ｋ０３) and wide spaces: read as ASCII where a cell names a number, year,
+# id or column; never applied to text the clerk wrote (notes, qualitative values), which is stored as written
+NARROW = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | dict.fromkeys(
+    (0xA0, 0x3000, 0x202F, 0x205F, *range(0x2000, 0x200B)), 0x20)
+
+
+def narrow(text: str) -> str:
+    return text.translate(NARROW)
+
+
 def clean_text(value: str, keep_newlines: bool = True) -> str:
-    """NFKC (full-width digits and ％ become ASCII), control and format characters removed (ESC, NUL, bidi
-    overrides; newlines kept in notes if asked), surrounding spaces stripped."""
-    text = unicodedata.normalize("NFKC", value)
+    """NFC, control and format characters removed (ESC, NUL, bidi overrides; newlines kept in notes if asked),
+    surrounding spaces stripped. Not NFKC: that reads a footnote mark 95¹ as 951 and rewrites ① or ㎡ in notes."""
+    text = unicodedata.normalize("NFC", value)
     if text.isprintable():
         return text.strip()
     kept = []
@@ -71,7 +81,7 @@ def clean_name(file_name: str) -> str:
 
 
 def header_key(text: str) -> str | None:
-    return COLUMN_ALIASES.get(text.lower().replace(" ", ""))
+    return COLUMN_ALIASES.get(narrow(text).lower().replace(" ", ""))
 
 
 def load_file(path: Path) -> bytes:

@@ -77,3 +77,21 @@ def test_sql_command_with_a_relative_database_path_from_another_directory(demo_d
                           timeout=120)
     assert done.returncode == 0, done.stderr
     assert "374" in done.stdout
+
+
+def test_footnote_superscript_is_not_read_as_a_digit(fresh_db, capsys):
+    # NFKC turned "95¹" (a value copied with its footnote mark) into 951, and "9²" into 92
+    for text in ("95¹", "9²", "⑨5"):
+        data = f"指标编号,年份,数值\n{PEOPLE},2023,{text}\n".encode()
+        code, message = run_import(fresh_db, data, "sup.csv", capsys)
+        assert code == 2, text
+        assert "第2行 数值列" in message
+    assert one(fresh_db, "SELECT count(*) FROM v_observation WHERE indicator_id = ?", [PEOPLE]) == (0,)
+
+
+def test_notes_are_stored_as_written_and_full_width_digits_still_read(fresh_db, capsys):
+    note = "①加强宣传;②面积 30㎡;温度 25℃"
+    data = f"指标编号,年份,数值,备注\n{K03},２０２３,９５.５％,{note}\n".encode()
+    assert run_import(fresh_db, data, "wide.csv", capsys)[0] == 0
+    assert one(fresh_db, "SELECT value, note FROM v_observation WHERE indicator_id = ? AND year = 2023", [K03]) == \
+        (95.5, note)
