@@ -6,10 +6,12 @@ lie), and a wall-clock deadline is checked after each chunk. The XML is parsed b
 so no entity is ever declared or expanded. Only cells that hold a value are kept: a value beyond MAX_ROWS rows
 or MAX_COLS columns refuses the file, while an empty styled cell far away (which makes a whole-sheet reader
 allocate the rectangle up to it) costs nothing. Number formats come from styles.xml: a percent-formatted
-number is returned as the clerk sees it (0.955 → "95.5%"), so the checks read what the clerk meant.
+number is returned as the clerk sees it (0.955 → "95.5%"), and a date-formatted one as the date it shows
+(45000 → "2023-03-15", in the workbook's 1900 or 1904 date system), so the checks read what the clerk meant.
 """
 from __future__ import annotations
 
+import datetime
 import posixpath
 import re
 import time
@@ -29,6 +31,8 @@ MAX_SHARED_STRINGS = 200_000
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 CHUNK = 64 * 1024
 PERCENT_FORMATS = {9, 10}  # built-in 0% and 0.00%
+DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}  # built-in dates, times (and CJK)
+DATE_LETTERS = re.compile(r"[ymdhs]", re.IGNORECASE)  # in a custom format, outside quoted text and [brackets]
 FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')  # quoted text, escapes, [colour], padding
 
 
@@ -139,12 +143,12 @@ class _Reader:
         self.parse(rels, start=start)
         return found
 
-    def percent_styles(self, part: str | None) -> set[int]:
-        """Indexes of the cell formats (cellXfs) whose number format shows a percentage."""
+    def number_styles(self, part: str | None) -> dict[int, str]:
+        """Cell format (cellXfs) index → "percent" or "date", for those whose number format shows one."""
         if part is None:
-            return set()
+            return {}
         formats: dict[int, str] = {}
-        percent: set[int] = set()
+        shows: dict[int, str] = {}
         state = {"in_xfs": False, "index": 0}
 
         def start(tag, attrs):
@@ -154,15 +158,18 @@ class _Reader:
                 state["in_xfs"] = True
             elif tag == "xf" and state["in_xfs"]:
                 number_format = _int(attrs.get("numFmtId"))
-                if number_format in PERCENT_FORMATS or "%" in FORMAT_LITERALS.sub("", formats.get(number_format, "")):
-                    percent.add(state["index"])
+                code = FORMAT_LITERALS.sub("", formats.get(number_format, ""))
+                if number_format in PERCENT_FORMATS or "%" in code:
+                    shows[state["index"]] = "percent"
+                elif number_format in DATE_FORMATS or DATE_LETTERS.search(code):
+                    shows[state["index"]] = "date"
                 state["index"] += 1
 
         def end(tag):
             if tag == "cellXfs":
                 state["in_xfs"] = False
         self.parse(part, start=start, end=end)
-        return percent
+        return shows
 
     def shared_strings(self, part: str | None) -> list[str]:
         strings: list[str] = []
@@ -195,7 +202,8 @@ class _Reader:
         self.parse(part, start=start, end=end, text=text)
         return strings
 
-    def sheet_rows(self, part: str, strings: list[str], percent: set[int]) -> list[tuple[int, list[str]]]:
+    def sheet_rows(self, part: str, strings: list[str], shows: dict[int, str],
+                   epoch: datetime.datetime) -> list[tuple[int, list[str]]]:
         rows: list[tuple[int, list[str]]] = []
         cells: dict[int, str] = {}
         cell = {"row": 0, "col": -1, "type": "n", "style": 0, "value": [], "formula": None, "target": None}
@@ -219,7 +227,7 @@ class _Reader:
             if tag in ("v", "t", "f"):
                 cell["target"] = None
             elif tag == "c":
-                value = _cell_value(cell, strings, percent)
+                value = _cell_value(cell, strings, shows, epoch)
                 if value:
                     row, col = cell["row"], cell["col"]
                     if row > MAX_ROWS or col >= MAX_COLS or row < 1 or col < 0:
@@ -260,7 +268,7 @@ def _column(ref: str) -> int:
     return index - 1
 
 
-def _cell_value(cell: dict, strings: list[str], percent: set[int]) -> str:
+def _cell_value(cell: dict, strings: list[str], shows: dict[int, str], epoch: datetime.datetime) -> str:
     raw = "".join(cell["value"])
     if cell["formula"] is not None:
         return Formula("=" + "".join(cell["formula"]))
@@ -273,8 +281,18 @@ def _cell_value(cell: dict, strings: list[str], percent: set[int]) -> str:
     if kind == "b":
         return {"1": "TRUE", "0": "FALSE"}.get(raw, raw)
     if kind in ("n", "") and raw:
-        return number_text(raw, cell["style"] in percent)
+        shown = shows.get(cell["style"])
+        return date_text(raw, epoch) if shown == "date" else number_text(raw, shown == "percent")
     return raw
+
+
+def date_text(raw: str, epoch: datetime.datetime) -> str:
+    """The date (and time) a date-formatted serial number shows, ISO-written: 45000 → 2023-03-15."""
+    try:
+        moment = epoch + datetime.timedelta(days=float(raw))
+    except (ValueError, OverflowError):
+        return raw
+    return moment.strftime("%Y-%m-%d %H:%M" if moment.time() != datetime.time() else "%Y-%m-%d")
 
 
 def sheets(data: bytes, deadline: float) -> Iterator[Sheet]:
@@ -303,9 +321,12 @@ def sheets(data: bytes, deadline: float) -> Iterator[Sheet]:
         raise Unreadable("不是 Excel 工作簿(压缩包中没有 xl/workbook.xml)")
     parts = reader.relationships(workbook)
     listed: list[tuple[str, bool, str]] = []
+    epoch = [datetime.datetime(1899, 12, 30)]  # 1900 system (serials from 61 on; Excel's 1900-02-29 aside)
 
     def start(tag, attrs):
-        if tag == "sheet":
+        if tag == "workbookPr" and attrs.get("date1904", "").lower() in ("1", "true"):
+            epoch[0] = datetime.datetime(1904, 1, 1)
+        elif tag == "sheet":
             rid = next((v for k, v in attrs.items() if _local(k) == "id"), "")
             listed.append((attrs.get("name", ""), attrs.get("state", "visible") != "visible", rid))
     reader.parse(workbook, start=start)
@@ -315,8 +336,8 @@ def sheets(data: bytes, deadline: float) -> Iterator[Sheet]:
         if not cache:
             by_type = {kind.rpartition("/")[2]: target for kind, target in parts.values()}
             cache["strings"] = reader.shared_strings(by_type.get("sharedStrings"))
-            cache["percent"] = reader.percent_styles(by_type.get("styles"))
-        return cache["strings"], cache["percent"]
+            cache["styles"] = reader.number_styles(by_type.get("styles"))
+        return cache["strings"], cache["styles"], epoch[0]
 
     for name, hidden, rid in listed:
         kind, target = parts.get(rid, ("", ""))

@@ -95,3 +95,32 @@ def test_notes_are_stored_as_written_and_full_width_digits_still_read(fresh_db, 
     assert run_import(fresh_db, data, "wide.csv", capsys)[0] == 0
     assert one(fresh_db, "SELECT value, note FROM v_observation WHERE indicator_id = ? AND year = 2023", [K03]) == \
         (95.5, note)
+
+
+def test_date_formatted_number_cell_is_refused_as_the_date_the_clerk_sees(fresh_db, capsys):
+    # 45000 formatted as a date shows 2023-03-15 in Excel; it was stored as 45000 people
+    data = xlsx({"填报": [HEADER, [PEOPLE, 2023, 45000]]}, {"C2": "yyyy-mm-dd"})
+    before = digest(fresh_db)
+    code, text = run_import(fresh_db, data, "date.xlsx", capsys)
+    assert code == 2
+    assert "第2行 数值列" in text and "2023-03-15" in text
+    assert digest(fresh_db) == before
+
+
+def test_date_in_the_year_column_is_named_as_a_date_in_either_date_system(fresh_db, capsys):
+    import datetime
+
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+    for epoch in (None, CALENDAR_MAC_1904):
+        book = Workbook()
+        if epoch:
+            book.epoch = epoch
+        sheet = book.active
+        sheet.title = "填报"
+        sheet.append(HEADER)
+        sheet.append([PEOPLE, datetime.date(2023, 1, 1), 5])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        code, text = run_import(fresh_db, buffer.getvalue(), "year.xlsx", capsys)
+        assert code == 2
+        assert "第2行 年份列" in text and "2023-01-01" in text, text
