@@ -3,8 +3,8 @@
 Bounds, all checked before or while reading, each refused with a Chinese message: MAX_BYTES on the file as
 uploaded (a path on the command line must be a regular file; at most MAX_BYTES + 1 bytes are ever read), the
 xlsx limits of planwatch.xlsx_read (uncompressed size, sheet extent, no DTD), and TIME_LIMIT seconds of wall
-time for reading and checking together. xlsx: the visible sheet 填报, else the first visible sheet with a
-header; hidden sheets are never imported. CSV: UTF-8 (with or without BOM), GBK/GB18030, or UTF-16 with BOM
+time for reading and checking together. xlsx: the visible sheet 填报, else the one visible sheet with a
+header (two such sheets are refused, not one silently left out); hidden sheets are never imported. CSV: UTF-8 (with or without BOM), GBK/GB18030, or UTF-16 with BOM
 (Excel's "Unicode 文本", tab-separated); any mix of line endings.
 """
 from __future__ import annotations
@@ -143,7 +143,7 @@ def _header_and_body(rows: Rows) -> tuple[list[str], Rows]:
 def _read_xlsx(data: bytes, deadline: float) -> tuple[list[str], Rows, list[str]]:
     first_visible: Rows | None = None
     chosen: Rows | None = None
-    hidden = []
+    hidden, with_data = [], []  # with_data: visible sheets with a header, when none is named 填报
     for sheet in sorted(xlsx_read.sheets(data, deadline), key=lambda s: s.name != "填报"):
         if sheet.hidden:
             hidden.append(sheet.name)
@@ -152,8 +152,14 @@ def _read_xlsx(data: bytes, deadline: float) -> tuple[list[str], Rows, list[str]
         if first_visible is None:
             first_visible = rows
         if any(header_key(c) == "indicator_id" for _, cells in rows for c in cells):
-            chosen = rows
-            break
+            if sheet.name == "填报":
+                chosen = rows
+                break
+            chosen = chosen or rows
+            with_data.append(sheet.name)
+    if len(with_data) > 1:
+        raise ImportRefused([f"有 {len(with_data)} 个可见的工作表都含指标编号列(“{'”“'.join(with_data)}”),无法判断导入哪一个;"
+                             "请把要导入的工作表命名为“填报”,或每个工作表分别保存为一个文件上传"])
     if not chosen and not first_visible and hidden:
         raise ImportRefused([f"可见的工作表中没有数据;隐藏的工作表(“{'”“'.join(hidden)}”)不会被导入,"
                              "请取消隐藏或把数据复制到可见的工作表"])

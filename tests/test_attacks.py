@@ -124,3 +124,21 @@ def test_date_in_the_year_column_is_named_as_a_date_in_either_date_system(fresh_
         code, text = run_import(fresh_db, buffer.getvalue(), "year.xlsx", capsys)
         assert code == 2
         assert "第2行 年份列" in text and "2023-01-01" in text, text
+
+
+def test_two_visible_data_sheets_without_a_sheet_named_tianbao_are_refused(fresh_db, capsys):
+    # the values on the second sheet were silently left out
+    data = xlsx({"2023年": [HEADER, [PEOPLE, 2023, 1]], "2024年": [HEADER, [PEOPLE, 2024, 2]]})
+    before = digest(fresh_db)
+    code, text = run_import(fresh_db, data, "two.xlsx", capsys)
+    assert code == 2
+    assert "2023年" in text and "2024年" in text
+    assert digest(fresh_db) == before
+
+
+def test_sheet_named_tianbao_is_the_one_read_beside_other_sheets(fresh_db, capsys):
+    data = xlsx({"说明": [["列", "说明"], ["指标编号", "模板中的编号"]], "填报": [HEADER, [PEOPLE, 2023, 7]],
+                 "草稿": [HEADER, [PEOPLE, 2024, 9]]})
+    assert run_import(fresh_db, data, "template.xlsx", capsys)[0] == 0
+    assert one(fresh_db, "SELECT list(value ORDER BY year) FROM v_observation WHERE indicator_id = ?", [PEOPLE]) == \
+        ([7.0],)
