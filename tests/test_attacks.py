@@ -142,3 +142,21 @@ def test_sheet_named_tianbao_is_the_one_read_beside_other_sheets(fresh_db, capsy
     assert run_import(fresh_db, data, "template.xlsx", capsys)[0] == 0
     assert one(fresh_db, "SELECT list(value ORDER BY year) FROM v_observation WHERE indicator_id = ?", [PEOPLE]) == \
         ([7.0],)
+
+
+def test_long_subscript_and_json_arrow_chains_are_refused_before_they_hold_the_app():
+    # the guard runs in the app's process; sqlglot's cost for these chains is quadratic (800 arrows: 7 s of CPU)
+    import time
+
+    from planwatch import guard
+    for sql in ("SELECT j" + "->'a'" * 800 + " FROM (SELECT '{}'::json j)", "SELECT [1]" + "[1]" * 500,
+                "SELECT " + ",".join(["[1][1][1]"] * 300)):
+        start = time.process_time()
+        try:
+            guard.check(sql)
+            refused = None
+        except guard.QueryRefused as exc:
+            refused = str(exc)
+        assert refused and "过于复杂" in refused
+        assert time.process_time() - start < 0.5
+    assert guard.check("SELECT [1, 2][1] AS a, '{\"k\": 1}'::json->>'k' AS b").sql
