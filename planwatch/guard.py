@@ -3,7 +3,8 @@ in-memory copy.
 
 Used by the 数据探索 page and by `python -m planwatch sql`. The layers, in order:
 
-1. Text: not empty, at most MAX_SQL_CHARS characters.
+1. Text: not empty, at most MAX_SQL_CHARS characters; at most MAX_PATH_TOKENS subscripts and JSON arrows
+   (sqlglot's cost for a chain of them is quadratic, and the check runs in the app's own process).
 2. Tokens (sqlglot, dialect duckdb): exactly one statement (``只允许一条语句``); it must start like a query
    (SELECT, WITH, FROM, VALUES, DESCRIBE, SUMMARIZE or a parenthesis), so EXPORT, CHECKPOINT, CALL, COPY,
    SET, PRAGMA, ATTACH, INSTALL, LOAD … are refused by name (``只允许查询语句``).
@@ -82,6 +83,11 @@ DEFAULT_TIMEOUT = 5.0  # seconds
 SHOW_ROWS = 10_000  # rows a page shows; the download holds up to MAX_ROWS
 MAX_ROWS = 200_000
 MAX_SQL_CHARS = 20_000
+# sqlglot re-annotates the types of the whole operand at each subscript or JSON arrow, so a chain of them costs the
+# square of its length in the app's own process before any worker limit applies (800 arrows: 7 s, 3,000: minutes)
+MAX_PATH_TOKENS = 64
+PATH_TOKENS = frozenset(getattr(TokenType, name) for name in ("L_BRACKET", "ARROW", "DARROW", "HASH_ARROW",
+                                                              "DHASH_ARROW") if hasattr(TokenType, name))
 
 
 _PARSER = duckdb.connect(":memory:", config={"enable_external_access": False})  # only ever parses, never runs
@@ -204,6 +210,8 @@ def check(sql: str) -> Checked:
         tokens = dialect.tokenize(sql)
     except TokenError as exc:
         raise QueryRefused(f"语法错误:无法识别的文本(引号或注释未闭合?){_short(str(exc))}") from None
+    if sum(token.token_type in PATH_TOKENS for token in tokens) > MAX_PATH_TOKENS:
+        raise QueryRefused(f"查询过于复杂:下标 [ ] 和 JSON 取值 -> 合计超过 {MAX_PATH_TOKENS} 处,请简化后再试。")
     statements, current = [], []
     for token in tokens:
         if token.token_type == TokenType.SEMICOLON:

@@ -1,6 +1,7 @@
 """Checking an uploaded file (数据填报) against the catalogue: every problem found, with its row and column.
 
-Number grammar for 数值, 分子 and 分母 (after NFKC, so full-width digits, ％ and spaces count as ASCII):
+Number grammar for 数值, 分子 and 分母 (full-width digits, ％ and wide spaces count as ASCII; superscripts
+and circled digits are not digits):
   [-] digits [. digits] [e|E [+|-] digits] [spaces] [% | ‰]
 - thousands separators only in whole groups of three (1,234,567.5); any other comma (12,5 · 1,2,3,4) is
   refused as ambiguous, with the hint to write a decimal point;
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from planwatch.upload_read import TIME_LIMIT, ImportRefused, clean_name, header_key, read
+from planwatch.upload_read import TIME_LIMIT, ImportRefused, clean_name, header_key, narrow, read
 from planwatch.xlsx_read import column_letter
 
 REQUIRED = {"indicator_id": "指标编号", "year": "年份", "value": "数值"}
@@ -100,7 +101,8 @@ def check(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> Checke
     for count, (row_no, cells) in enumerate(rows):
         if count % 1000 == 0 and time.monotonic() > deadline:
             raise _deadline_passed()
-        get = lambda key: cells[columns[key]] if key in columns and columns[key] < len(cells) else ""  # noqa: E731
+        raw = lambda key: cells[columns[key]] if key in columns and columns[key] < len(cells) else ""  # noqa: E731
+        get = lambda key: raw(key) if key in TEXTS else narrow(raw(key))  # noqa: E731
         where = lambda key: f"第{row_no}行 {LABELS[key]}列"  # noqa: E731
         if not any(get(key) for key in INPUTS):
             blank += 1
@@ -125,7 +127,7 @@ def check(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> Checke
         if not value_text:
             problems.append(f"{where('value')}: 数值为空(已填写其他列,却没有填写数值)")
         elif known and known[0] == "qualitative":
-            text_value = value_text
+            text_value = value_text = raw("value")  # as written
             if len(value_text) > MAX_TEXT:
                 problems.append(f"{where('value')}: 文字共 {len(value_text)} 字,超过 {MAX_TEXT} 字上限,请精简")
         else:

@@ -3,9 +3,10 @@
 Bounds, all checked before or while reading, each refused with a Chinese message: MAX_BYTES on the file as
 uploaded (a path on the command line must be a regular file; at most MAX_BYTES + 1 bytes are ever read), the
 xlsx limits of planwatch.xlsx_read (uncompressed size, sheet extent, no DTD), and TIME_LIMIT seconds of wall
-time for reading and checking together. xlsx: the visible sheet 填报, else the first visible sheet with a
-header; hidden sheets are never imported. CSV, with the same row and column limits as xlsx: UTF-8 (with or
-without BOM), GBK/GB18030, or UTF-16 (Excel's "Unicode 文本", tab-separated); any mix of line endings.
+time for reading and checking together. xlsx: the visible sheet 填报, else the one visible sheet with a
+header (two such sheets are refused, not one silently left out); hidden sheets are never imported. CSV, with the
+same row and column limits as xlsx: UTF-8 (with or without BOM), GBK/GB18030, or UTF-16 (Excel's "Unicode 文本",
+tab-separated); any mix of line endings; a quote never closed is refused with its row.
 """
 from __future__ import annotations
 
@@ -49,10 +50,20 @@ class ImportRefused(Exception):
         super().__init__("文件未导入,数据库未改动。请修改以下问题后重新上传:\n" + "\n".join(shown) + more)
 
 
+# full-width ASCII forms (２０２３, ９５.５％, ｋ０３) and wide spaces: read as ASCII where a cell names a number, year,
+# id or column; never applied to text the clerk wrote (notes, qualitative values), which is stored as written
+NARROW = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | dict.fromkeys(
+    (0xA0, 0x3000, 0x202F, 0x205F, *range(0x2000, 0x200B)), 0x20)
+
+
+def narrow(text: str) -> str:
+    return text.translate(NARROW)
+
+
 def clean_text(value: str, keep_newlines: bool = True) -> str:
-    """NFKC (full-width digits and ％ become ASCII), control and format characters removed (ESC, NUL, bidi
-    overrides; newlines kept in notes if asked), surrounding spaces stripped."""
-    text = unicodedata.normalize("NFKC", value)
+    """NFC, control and format characters removed (ESC, NUL, bidi overrides; newlines kept in notes if asked),
+    surrounding spaces stripped. Not NFKC: that reads a footnote mark 95¹ as 951 and rewrites ① or ㎡ in notes."""
+    text = unicodedata.normalize("NFC", value)
     if text.isprintable():
         return text.strip()
     kept = []
@@ -71,7 +82,7 @@ def clean_name(file_name: str) -> str:
 
 
 def header_key(text: str) -> str | None:
-    return COLUMN_ALIASES.get(text.lower().replace(" ", ""))
+    return COLUMN_ALIASES.get(narrow(text).lower().replace(" ", ""))
 
 
 def load_file(path: Path) -> bytes:
@@ -133,7 +144,7 @@ def _header_and_body(rows: Rows) -> tuple[list[str], Rows]:
 def _read_xlsx(data: bytes, deadline: float) -> tuple[list[str], Rows, list[str]]:
     first_visible: Rows | None = None
     chosen: Rows | None = None
-    hidden = []
+    hidden, with_data = [], []  # with_data: visible sheets with a header, when none is named 填报
     for sheet in sorted(xlsx_read.sheets(data, deadline), key=lambda s: s.name != "填报"):
         if sheet.hidden:
             hidden.append(sheet.name)
@@ -143,8 +154,14 @@ def _read_xlsx(data: bytes, deadline: float) -> tuple[list[str], Rows, list[str]
         if first_visible is None:
             first_visible = rows
         if any(header_key(c) == "indicator_id" for _, cells in rows for c in cells):
-            chosen = rows
-            break
+            if sheet.name == "填报":
+                chosen = rows
+                break
+            chosen = chosen or rows
+            with_data.append(sheet.name)
+    if len(with_data) > 1:
+        raise ImportRefused([f"有 {len(with_data)} 个可见的工作表都含指标编号列(“{'”“'.join(with_data)}”),无法判断导入哪一个;"
+                             "请把要导入的工作表命名为“填报”,或每个工作表分别保存为一个文件上传"])
     if not chosen and not first_visible and hidden:
         raise ImportRefused([f"可见的工作表中没有数据;隐藏的工作表(“{'”“'.join(hidden)}”)不会被导入,"
                              "请取消隐藏或把数据复制到可见的工作表"])
@@ -190,18 +207,22 @@ def _read_csv(data: bytes, name: str) -> Rows:
     text = _decode(data, name).replace("\r\n", "\n").replace("\r", "\n")
     first = next((line for line in text.split("\n", 50) if line.strip()), "")
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote never closed is refused, not read as one field running to the end of the file (which
+    # would turn every row below it into part of a note)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     rows: Rows = []
+    row_no, started = 0, 1  # started: the line the row being read begins on
     try:
         for row_no, row in enumerate(reader, start=1):
             while row and not row[-1].strip():
                 row.pop()
-            if not row:
-                continue
-            if len(row) > xlsx_read.MAX_COLS or len(rows) >= xlsx_read.MAX_ROWS:
-                raise ImportRefused([f"第{row_no}行: 表格超出可读取的范围(最多 {xlsx_read.MAX_ROWS} 行、"
-                                     f"{xlsx_read.MAX_COLS} 列),请拆分后上传"])
-            rows.append((row_no, row))
-    except csv.Error as exc:
-        raise ImportRefused([f"第{reader.line_num}行附近: CSV 格式有误({exc}),请检查引号是否配对"]) from None
+            if row:
+                if len(row) > xlsx_read.MAX_COLS or len(rows) >= xlsx_read.MAX_ROWS:
+                    raise ImportRefused([f"第{row_no}行: 表格超出可读取的范围(最多 {xlsx_read.MAX_ROWS} 行、"
+                                         f"{xlsx_read.MAX_COLS} 列),请拆分后上传"])
+                rows.append((row_no, row))
+            started = reader.line_num + 1
+    except csv.Error:
+        raise ImportRefused([f"第{row_no + 1}行(文件第{started}行起): 引号未配对,或右引号后紧跟了其他文字;"
+                             "整格加引号时请成对使用,格内的引号写成两个(\"\")"]) from None
     return rows

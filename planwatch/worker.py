@@ -247,7 +247,7 @@ class Pool:
     starts at once in the background. `refresh()` drops idle workers after the data changed."""
 
     def __init__(self, db_path: Path | str, size: int = POOL_SIZE):
-        self.db_path = str(db_path)
+        self.db_path = os.path.abspath(db_path)  # workers run in the repository directory
         self.size = size
         self._free = threading.BoundedSemaphore(size)
         self._lock = threading.Lock()

@@ -6,11 +6,13 @@ lie), and a wall-clock deadline is checked after each chunk. The XML is parsed b
 so no entity is ever declared or expanded. Only cells that hold a value are kept: a value beyond MAX_ROWS rows
 or MAX_COLS columns refuses the file, while an empty styled cell far away (which makes a whole-sheet reader
 allocate the rectangle up to it) costs nothing; the cells kept are capped at MAX_CELLS. Number formats come
-from styles.xml: a percent-formatted number is returned as the clerk sees it (0.955 → "95.5%"), so the checks
-read what the clerk meant.
+from styles.xml: a percent-formatted number is returned as the clerk sees it (0.955 → "95.5%"), and a
+date-formatted one as the date it shows (45000 → "2023-03-15", in the workbook's 1900 or 1904 date system), so
+the checks read what the clerk meant.
 """
 from __future__ import annotations
 
+import datetime
 import io
 import posixpath
 import re
@@ -32,6 +34,8 @@ MAX_SHARED_STRINGS = 200_000
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 CHUNK = 64 * 1024
 PERCENT_FORMATS = {9, 10}  # built-in 0% and 0.00%
+DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}  # built-in dates, times (and CJK)
+DATE_LETTERS = re.compile(r"[ymdhs]", re.IGNORECASE)  # in a custom format, outside quoted text and [brackets]
 FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')  # quoted text, escapes, [colour], padding
 
 
@@ -143,12 +147,12 @@ class _Reader:
         self.parse(rels, start=start)
         return found
 
-    def percent_styles(self, part: str | None) -> set[int]:
-        """Indexes of the cell formats (cellXfs) whose number format shows a percentage."""
+    def number_styles(self, part: str | None) -> dict[int, str]:
+        """Cell format (cellXfs) index → "percent" or "date", for those whose number format shows one."""
         if part is None:
-            return set()
+            return {}
         formats: dict[int, str] = {}
-        percent: set[int] = set()
+        shows: dict[int, str] = {}
         state = {"in_xfs": False, "index": 0}
 
         def start(tag, attrs):
@@ -158,15 +162,18 @@ class _Reader:
                 state["in_xfs"] = True
             elif tag == "xf" and state["in_xfs"]:
                 number_format = _int(attrs.get("numFmtId"))
-                if number_format in PERCENT_FORMATS or "%" in FORMAT_LITERALS.sub("", formats.get(number_format, "")):
-                    percent.add(state["index"])
+                code = FORMAT_LITERALS.sub("", formats.get(number_format, ""))
+                if number_format in PERCENT_FORMATS or "%" in code:
+                    shows[state["index"]] = "percent"
+                elif number_format in DATE_FORMATS or DATE_LETTERS.search(code):
+                    shows[state["index"]] = "date"
                 state["index"] += 1
 
         def end(tag):
             if tag == "cellXfs":
                 state["in_xfs"] = False
         self.parse(part, start=start, end=end)
-        return percent
+        return shows
 
     def shared_strings(self, part: str | None) -> list[str]:
         strings: list[str] = []
@@ -199,7 +206,8 @@ class _Reader:
         self.parse(part, start=start, end=end, text=text)
         return strings
 
-    def sheet_rows(self, part: str, strings: list[str], percent: set[int]) -> list[tuple[int, list[str]]]:
+    def sheet_rows(self, part: str, strings: list[str], shows: dict[int, str],
+                   epoch: datetime.datetime) -> list[tuple[int, list[str]]]:
         """(row number, cells) of the rows holding a value; a row's cells run from column A to its last value.
         The cells kept in all (rows × their width) are capped at MAX_CELLS."""
         rows: list[tuple[int, list[str]]] = []
@@ -230,7 +238,7 @@ class _Reader:
             if tag == "v" or tag == "t" or tag == "f":
                 target = None
             elif tag == "c":
-                text = _cell_value(row, kind, style, value, formula, strings, percent)
+                text = _cell_value(kind, style, value, formula, strings, shows, epoch)
                 if text:
                     if row > MAX_ROWS or col >= MAX_COLS or row < 1 or col < 0:
                         raise Unreadable(f"{column_letter(max(col, 0))}{row} 单元格有内容,超出可读取的范围"
@@ -273,8 +281,8 @@ def _column(ref: str) -> int:
     return index - 1
 
 
-def _cell_value(row: int, kind: str, style: int, value: list[str], formula: list[str] | None,
-                strings: list[str], percent: set[int]) -> str:
+def _cell_value(kind: str, style: int, value: list[str], formula: list[str] | None, strings: list[str],
+                shows: dict[int, str], epoch: datetime.datetime) -> str:
     raw = "".join(value)
     if formula is not None:
         return Formula("=" + ("".join(formula) or "(共享公式)"))
@@ -286,8 +294,18 @@ def _cell_value(row: int, kind: str, style: int, value: list[str], formula: list
     if kind == "b":
         return {"1": "TRUE", "0": "FALSE"}.get(raw, raw)
     if kind in ("n", "") and raw:
-        return number_text(raw, style in percent)
+        shown = shows.get(style)
+        return date_text(raw, epoch) if shown == "date" else number_text(raw, shown == "percent")
     return raw
+
+
+def date_text(raw: str, epoch: datetime.datetime) -> str:
+    """The date (and time) a date-formatted serial number shows, ISO-written: 45000 → 2023-03-15."""
+    try:
+        moment = epoch + datetime.timedelta(days=float(raw))
+    except (ValueError, OverflowError):
+        return raw
+    return moment.strftime("%Y-%m-%d %H:%M" if moment.time() != datetime.time() else "%Y-%m-%d")
 
 
 def sheets(data: bytes, deadline: float) -> Iterator[Sheet]:
@@ -314,9 +332,12 @@ def sheets(data: bytes, deadline: float) -> Iterator[Sheet]:
         raise Unreadable("不是 Excel 工作簿(压缩包中没有 xl/workbook.xml)")
     parts = reader.relationships(workbook)
     listed: list[tuple[str, bool, str]] = []
+    epoch = [datetime.datetime(1899, 12, 30)]  # 1900 system (serials from 61 on; Excel's 1900-02-29 aside)
 
     def start(tag, attrs):
-        if tag == "sheet":
+        if tag == "workbookPr" and attrs.get("date1904", "").lower() in ("1", "true"):
+            epoch[0] = datetime.datetime(1904, 1, 1)
+        elif tag == "sheet":
             rid = next((v for k, v in attrs.items() if _local(k) == "id"), "")
             listed.append((attrs.get("name", ""), attrs.get("state", "visible") != "visible", rid))
     reader.parse(workbook, start=start)
@@ -326,8 +347,8 @@ def sheets(data: bytes, deadline: float) -> Iterator[Sheet]:
         if not cache:
             by_type = {kind.rpartition("/")[2]: target for kind, target in parts.values()}
             cache["strings"] = reader.shared_strings(by_type.get("sharedStrings"))
-            cache["percent"] = reader.percent_styles(by_type.get("styles"))
-        return cache["strings"], cache["percent"]
+            cache["styles"] = reader.number_styles(by_type.get("styles"))
+        return cache["strings"], cache["styles"], epoch[0]
 
     for name, hidden, rid in listed:
         kind, target = parts.get(rid, ("", ""))
