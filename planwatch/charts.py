@@ -15,7 +15,8 @@ STATUS_COLORS = {
 }
 STATUS_ORDER = list(STATUS_COLORS)
 LEVEL_COLORS = {"红": "#D55E00", "黄": "#E69F00", "灰": "#999999"}
-FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+# the web font the app serves (.streamlit/config.toml) first, then what Windows, macOS and Linux desktops have
+FONT = "WenQuanYi Micro Hei Web, Microsoft YaHei, PingFang SC, Noto Sans CJK SC, sans-serif"
 
 
 def status_scale() -> alt.Scale:
@@ -43,6 +44,26 @@ def status_bars(counts: pd.DataFrame, category: str, title: str = "", height_per
                  alt.Tooltip("n:Q", title="指标数")],
     ).transform_calculate(status_order=f"indexof({STATUS_ORDER!r}, datum.status)")
     return base.mark_bar().properties(height=max(80, height_per_bar * len(order)))
+
+
+def attainment_bars(bars: pd.DataFrame, title: str, legend: bool = True, bar: int = 26) -> alt.Chart:
+    """Status mix per plan or region (rows of queries/attainment_bars.sql), the most lagging first, each bar
+    labelled with its 达标率 and denominator; a click selects the bar's region and plan group (selection "pick")."""
+    order = bars.sort_values("rank")["label"].drop_duplicates().tolist()
+    colour = alt.Color("status:N", scale=status_scale(), title=None,
+                       legend=alt.Legend(orient="bottom", columns=3, symbolSize=100, labelFontSize=13, columnPadding=8)
+                       if legend else None)
+    chart = alt.Chart(bars, title=title).mark_bar(cursor="pointer").encode(
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelFontSize=14, labelLimit=240)),
+        x=alt.X("n:Q", stack="normalize", title=None,
+                axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1], labelFontSize=13)),
+        color=colour,
+        order=alt.Order("status_order:Q"),
+        tooltip=[alt.Tooltip("label:N", title="达标率(已达标/已评估)"), alt.Tooltip("status:N", title="状态"),
+                 alt.Tooltip("n:Q", title="指标数")],
+    ).transform_calculate(status_order=f"indexof({STATUS_ORDER!r}, datum.status)")
+    pick = alt.selection_point(name="pick", fields=["region", "plan_group"], on="click")
+    return chart.add_params(pick).properties(height=bar * len(order))
 
 
 def indicator_chart(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, tolerance: float) -> alt.LayerChart:
