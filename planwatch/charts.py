@@ -66,14 +66,40 @@ def attainment_bars(bars: pd.DataFrame, title: str, legend: bool = True, bar: in
     return chart.add_params(pick).properties(height=bar * len(order))
 
 
+LOCAL = "#0072B2"  # the place's own values, on every indicator chart
+REFERENCE = "#8C8C8C"  # parent regions' published values: reference only, grey
+
+
+def value_scale(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, tolerance: float) -> alt.Scale:
+    """A value axis fitted to what is drawn (29.6 → 30 is not a flat line on an axis from 0), never below zero
+    when nothing drawn is negative."""
+    values = [*series["value"].dropna(), *(refs["value"].dropna() if len(refs) else [])]
+    for key in ("target_value", "baseline_value", "projected_value"):
+        if ind.get(key) is not None and not pd.isna(ind[key]):
+            values.append(float(ind[key]))
+    if ind["target_op"] == "~" and ind.get("target_value") is not None and not pd.isna(ind["target_value"]):
+        values += [ind["target_value"] * (1 - tolerance), ind["target_value"] * (1 + tolerance)]
+    if not values:
+        return alt.Scale(zero=False)
+    lo, hi = min(values), max(values)
+    pad = max((hi - lo) * 0.15, abs(hi) * 0.02, 0.1)
+    return alt.Scale(domain=[lo - pad if lo < 0 else max(lo - pad, 0), hi + pad], zero=False, nice=False)
+
+
 def indicator_chart(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, tolerance: float) -> alt.LayerChart:
-    """From the 2020 baseline to the target: target line (or band), straight path, observations, projection and
-    the parent regions' published values. `ind` is a row of queries/indicator_detail.sql."""
+    """From the 2020 baseline to the target: target line (or band), straight path, the place's values (one colour),
+    projection and the parent regions' published values (grey diamonds). `ind` is a row of
+    queries/indicator_detail.sql. The value axis is fitted to the data."""
     unit = ind["unit"] or ""
     start = int(series["year"].min()) if len(series) else ind["target_year"] - 5
     x = alt.X("year:Q", title="年份", scale=alt.Scale(domain=[min(start, 2020), ind["target_year"]]),
               axis=alt.Axis(format="d", tickMinStep=1))
     y_title = f"数值({unit})" if unit else "数值"
+    scale = value_scale(ind, series, refs, tolerance)
+
+    def y(field: str) -> alt.Y:
+        return alt.Y(field, title=y_title, scale=scale)
+
     layers = []
     target = ind["target_value"] if ind["target_op"] != "maintain" else ind["baseline_value"]
     if target is not None and not pd.isna(target):
@@ -81,25 +107,25 @@ def indicator_chart(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, toleran
         if ind["target_op"] == "~":
             band = pd.DataFrame({"lo": [target * (1 - tolerance)], "hi": [target * (1 + tolerance)]})
             layers.append(alt.Chart(band).mark_rect(opacity=0.15, color=STATUS_COLORS["已达标"]).encode(
-                y=alt.Y("lo:Q", title=y_title), y2="hi:Q"))
+                y=y("lo:Q"), y2="hi:Q"))
         layers.append(alt.Chart(pd.DataFrame({"v": [target], "label": [label]})).mark_rule(
-            color=STATUS_COLORS["已达标"], strokeWidth=3).encode(y=alt.Y("v:Q", title=y_title)))
+            color=STATUS_COLORS["已达标"], strokeWidth=3).encode(y=y("v:Q")))
         layers.append(alt.Chart(pd.DataFrame({"v": [target], "label": [label], "year": [ind["target_year"]]}))
                       .mark_text(align="right", dy=-10, fontSize=15, color=STATUS_COLORS["已达标"])
-                      .encode(x=x, y="v:Q", text="label:N"))
+                      .encode(x=x, y=y("v:Q"), text="label:N"))
         measured = series.dropna(subset=["value"])
         if len(measured):
             first = measured.iloc[0]
             path = pd.DataFrame({"year": [first["year"], ind["target_year"]], "value": [first["value"], target],
                                  "series": ["达标路径(匀速)"] * 2})
             layers.append(alt.Chart(path).mark_line(strokeDash=[6, 4], color="#777777").encode(
-                x=x, y="value:Q", detail="series:N"))
+                x=x, y=y("value:Q"), detail="series:N"))
     points = series.dropna(subset=["value"]).assign(
         series=lambda d: d["source_kind"].map({"示例": "示例数据", "填报": "填报值", "公开": "公开值"}).fillna(d["source_kind"]))
     if len(points):
-        layers.append(alt.Chart(points).mark_line(point=alt.OverlayMarkDef(size=120, filled=True), strokeWidth=3)
-                      .encode(x=x, y=alt.Y("value:Q", title=y_title),
-                              color=alt.Color("series:N", title="数据"),
+        layers.append(alt.Chart(points).mark_line(point=alt.OverlayMarkDef(size=120, filled=True, color=LOCAL),
+                                                  strokeWidth=3, color=LOCAL)
+                      .encode(x=x, y=y("value:Q"),
                               tooltip=[alt.Tooltip("year:Q", title="年份", format="d"),
                                        alt.Tooltip("value:Q", title=f"数值({unit})"),
                                        alt.Tooltip("series:N", title="来源")]))
@@ -108,11 +134,11 @@ def indicator_chart(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, toleran
                              "value": [ind["latest_value"], ind["projected_value"]], "series": ["趋势外推"] * 2})
         layers.append(alt.Chart(proj).mark_line(strokeDash=[2, 3], strokeWidth=3, color="#444444",
                                                 point=alt.OverlayMarkDef(shape="triangle-up", size=120))
-                      .encode(x=x, y="value:Q", tooltip=[alt.Tooltip("value:Q", title="外推值")]))
+                      .encode(x=x, y=y("value:Q"), tooltip=[alt.Tooltip("value:Q", title="外推值")]))
     if len(refs):
-        refs = refs.assign(series=lambda d: d["reference_region"] + "(上级地区公开数据)")
-        layers.append(alt.Chart(refs).mark_point(shape="diamond", size=160, filled=True).encode(
-            x=x, y="value:Q", color=alt.Color("series:N", title="数据"),
-            tooltip=[alt.Tooltip("reference_region:N", title="上级地区"), alt.Tooltip("year:Q", format="d"),
-                     alt.Tooltip("value:Q", title="公开值"), alt.Tooltip("url:N", title="来源")]))
-    return alt.layer(*layers).properties(height=420)
+        layers.append(alt.Chart(refs).mark_point(shape="diamond", size=160, filled=True, color=REFERENCE).encode(
+            x=x, y=y("value:Q"),
+            tooltip=[alt.Tooltip("reference_region:N", title="上级地区(公开数据)"),
+                     alt.Tooltip("year:Q", title="年份", format="d"), alt.Tooltip("value:Q", title="公开值"),
+                     alt.Tooltip("url:N", title="来源")]))
+    return alt.layer(*layers).properties(height=380)

@@ -210,6 +210,43 @@ def _chart_spec(builder: str, args: tuple, kwargs: tuple, size: int) -> dict:
     return charts.themed(getattr(importlib.import_module(module), name)(*args, **dict(kwargs)), size=size).to_dict()
 
 
+def progress(value) -> str:
+    """目标进程 (share of the way from baseline to target): "已超目标" past 100% (not "475%"), else a rate."""
+    return "已超目标" if not is_missing(value) and float(value) > 1 else rate(value)
+
+
+# ---- tables -------------------------------------------------------------------------------------------------
+SERIES_COLUMNS = {"year": "年份", "value": "数值", "value_text": "文字报告", "source_kind": "来源", "batch_id": "批次",
+                  "note": "备注"}
+
+
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table for display: a missing value reads "—" (Streamlit would show "None")."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].isna().any():
+            if pd.api.types.is_numeric_dtype(out[column]):
+                out[column] = out[column].map(number)
+            else:
+                out[column] = out[column].astype(object).where(out[column].notna(), MISSING)
+    return out
+
+
+# Words of the curators' shorthand in notes (data/plans/*.csv), as a reader would say them.
+NOTE_WORDS = {"direction": "方向", "keep": "保持在某水平", "higher": "越高越好", "lower": "越低越好",
+              "canonical_id": "通用指标", "canonical": "通用指标", "target_value": "目标值", "target_year": "目标年",
+              "op": "目标符号", "id": "编号"}
+
+
+def curator_note(note) -> str:
+    """A curator's note in Chinese: field names and direction codes in words, shared measure ids by name."""
+    if is_missing(note):
+        return MISSING
+    names = dict(query("canonical_names").itertuples(index=False))
+    words = {**NOTE_WORDS, **{k: f"“{v}”" for k, v in names.items()}}
+    return re.sub(r"(?<![A-Za-z0-9_-])([A-Za-z_]+)(?![A-Za-z0-9_-])", lambda m: words.get(m[1], m[1]), str(note))
+
+
 # ---- links and downloads ------------------------------------------------------------------------------------
 def indicator_link(indicator_id: str, filters: Filters | None = None) -> str:
     """URL of an indicator's detail page (relative, so it works behind any host), keeping the filters."""
