@@ -39,13 +39,12 @@ if shown.empty:
     st.stop()
 
 event = st.dataframe(  # the level as a coloured chip (column_config, not a pandas Styler: no per-cell CSS to send)
-    shown.assign(级别=shown["级别"].map(lambda v: [v])),
+    ui.as_chips(shown, "级别"),
     hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 600), key="warning_table",
     on_select="rerun", selection_mode="single-row",
     column_order=["级别", "地区", "指标", ui.DETAIL, "原因", "类型", "规划", "责任单位", "状态", "领域", "数据来源"],
     column_config={ui.DETAIL: ui.detail_column(),
-                   "级别": st.column_config.MultiselectColumn(width=60, options=list(charts.LEVEL_COLORS),
-                                                            color=list(charts.LEVEL_COLORS.values())),
+                   "级别": ui.chip_column(charts.LEVEL_COLORS, width=60),
                    "原因": st.column_config.TextColumn(width="large"),
                    "责任单位": st.column_config.TextColumn(help="规划原文所列的责任单位;“规划未列明”表示规划没有写")})
 st.caption("点击表头可排序;选中一行(行首方框)即打开该指标的详情页。")

@@ -68,6 +68,7 @@ def attainment_bars(bars: pd.DataFrame, title: str, legend: bool = True, bar: in
 
 LOCAL = "#0072B2"  # the place's own values, on every indicator chart
 REFERENCE = "#8C8C8C"  # parent regions' published values: reference only, grey
+REFERENCE_LABEL = "上级地区公开数据"
 
 
 def value_scale(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, tolerance: float) -> alt.Scale:
@@ -142,3 +143,66 @@ def indicator_chart(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, toleran
                      alt.Tooltip("year:Q", title="年份", format="d"), alt.Tooltip("value:Q", title="公开值"),
                      alt.Tooltip("url:N", title="来源")]))
     return alt.layer(*layers).properties(height=380)
+
+
+def region_comparison(compare: pd.DataFrame, name: str, unit: str | None, year: int, region: str | None) -> alt.LayerChart:
+    """One canonical indicator across places (rows of queries/canonical_comparison.sql): one row per place (latest
+    value coloured by status, its own target as a tick) and per parent region (grey diamond)."""
+    rows = compare["行"].drop_duplicates().tolist()
+    bold = f"indexof(datum.value, {region!r}) == 0 ? 'bold' : 'normal'" if region else "'normal'"
+    y = alt.Y("行:N", sort=rows, title=None, axis=alt.Axis(labelLimit=360, labelFontWeight=alt.ExprRef(bold)))
+    # the values and targets with some room, never below zero (no measure here is negative)
+    lo, hi = compare[["value", "target_value"]].min().min(), compare[["value", "target_value"]].max().max()
+    pad = max((hi - lo) * 0.1, abs(hi) * 0.02, 0.1)
+    scale = alt.Scale(zero=False) if pd.isna(lo) else alt.Scale(domain=[max(lo - pad, 0), hi + pad], nice=False)
+    x = alt.X("value:Q", title=f"{name}({unit})" if unit else name, scale=scale)
+    kinds = [*STATUS_ORDER, REFERENCE_LABEL]
+    measured = alt.Chart(compare[compare["value"].notna()]).encode(
+        x=x, y=y, tooltip=["行", "数值", "目标", "状态", "说明"])
+    dots = measured.mark_point(size=300, filled=True, opacity=1).encode(
+        color=alt.Color("状态:N", title="状态", scale=alt.Scale(
+            domain=kinds, range=[*STATUS_COLORS.values(), REFERENCE])),
+        shape=alt.Shape("类别:N", legend=None, scale=alt.Scale(domain=["规划监测值", REFERENCE_LABEL],
+                                                             range=["circle", "diamond"])))
+    values = measured.mark_text(align="left", dx=14, fontSize=15).encode(text="数值:N")
+    targets = alt.Chart(compare[compare["target_value"].notna()]).encode(
+        x=alt.X("target_value:Q", scale=scale), y=y, tooltip=[alt.Tooltip("行:N", title="地区"), "目标"]
+    ).transform_calculate(target_text="'目标' + datum['目标']")
+    ticks = targets.mark_tick(color="black", thickness=3, size=36)
+    target_text = targets.mark_text(dy=-24, fontSize=14, color="#333333").encode(text="target_text:N")
+    title = alt.TitleParams(f"{name}:各地区截至{year}年的最新值", subtitleFontSize=15, subtitleColor="#444444",
+                            subtitle="圆点为各地区规划监测值(颜色表示状态),黑色竖线为各自规划目标,灰色菱形为上级地区公开数据")
+    chart = alt.layer(ticks, target_text, dots, values, title=title).properties(height=max(160, 72 * len(rows)))
+    return chart
+
+
+def domain_mix(mix: pd.DataFrame) -> alt.Chart:
+    """Status mix per domain (rows of queries/status_mix.sql); clicking a bar selects its domain ("pick")."""
+    bars = status_bars(mix, "category", "各领域指标状态(点击某一领域查看其指标)", height_per_bar=40)
+    return bars.add_params(alt.selection_point(name="pick", fields=["category"]))
+
+
+def progress_spread(shown: pd.DataFrame, domains: list[str]) -> alt.LayerChart:
+    """Strip plot of 进度比 per domain (jittered within the domain's row), with the median and reference lines."""
+    row = 56  # pixels per domain; the points of a domain spread over the middle of its row
+    y = alt.Y("领域:N", sort=domains, title=None, scale=alt.Scale(type="band", paddingInner=0, paddingOuter=0))
+    points = alt.Chart(shown).mark_point(size=90, filled=True, opacity=0.75, stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("进度比_图:Q", title="进度比(已完成的目标进程 ÷ 时间进度;1 = 与时间进度持平)",
+                scale=alt.Scale(domain=[-1, 2], nice=False), axis=alt.Axis(values=[-1, -0.5, 0, 0.5, 1, 1.5, 2])),
+        y=y,
+        yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[0, 1], range=[row * 0.2, row * 0.8])),
+        color=alt.Color("状态:N", scale=status_scale(), title="状态"),
+        shape=alt.Shape("超出图幅:N", scale=alt.Scale(domain=[False, True], range=["circle", "diamond"]),
+                        legend=None),
+        tooltip=["地区", "规划", "指标", "状态", "最新值", "目标", alt.Tooltip("进度比:Q", format=".2f")],
+    )
+    median = alt.Chart(shown).mark_tick(color="black", thickness=3, size=30).encode(
+        x=alt.X("median(进度比_图):Q"), y=y,
+        tooltip=[alt.Tooltip("median(进度比):Q", title="中位数", format=".2f")])
+    marks = alt.Chart({"values": [{"x": 0, "label": "基线水平"}, {"x": 1, "label": "与时间进度持平"}]})
+    rules = marks.mark_rule(strokeDash=[6, 4], color="#555").encode(x="x:Q")
+    labels = marks.mark_text(align="center", baseline="bottom", fontSize=15, color="#333").encode(
+        x="x:Q", y=alt.value(-4), text="label:N")
+    spread = alt.layer(rules, points, median, labels,
+                       title="各领域指标进度分布(黑色短线为中位数,菱形为超出图幅的值)")
+    return spread.properties(height=row * len(domains))
