@@ -39,7 +39,7 @@ if shown.empty:
     st.stop()
 
 event = st.dataframe(  # the level as a coloured chip (column_config, not a pandas Styler: no per-cell CSS to send)
-    ui.as_chips(shown, "级别"),
+    ui.as_chips(ui.shown(shown), "级别"),
     hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 600), key="warning_table",
     on_select="rerun", selection_mode="single-row",
     column_order=["级别", "地区", "指标", ui.DETAIL, "原因", "类型", "规划", "责任单位", "状态", "领域", "数据来源"],

