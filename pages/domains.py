@@ -28,7 +28,7 @@ mix = ui.query("status_mix", **scope)
 mix = mix[mix.cut == "domain"]
 st.vega_lite_chart(ui.chart_spec(charts.domain_mix, mix, size=16), width="stretch", key="domain_mix", on_select=_open_clicked_domain,
                    selection_mode="pick")
-shown = frame[frame["进度比_图"].notna()]
+shown = frame[frame["ratio_plotted"].notna()]
 st.vega_lite_chart(ui.chart_spec(charts.progress_spread, shown, domains, size=16), width="stretch")
 st.caption(f"进度比只对有数据、可计算进度的定量指标给出(共 {len(shown)} 项);无数据和定性指标见状态构成图。")
 

@@ -45,8 +45,7 @@ if ind["direction"] == "qualitative":
     if reports.empty:
         st.info("定性目标没有数值,只记录各年的文字报告;截至所选年份尚无报告。")
     else:
-        st.dataframe(ui.shown(reports.rename(columns=ui.SERIES_COLUMNS)), hide_index=True, width="stretch",
-                     column_order=["年份", "文字报告", "来源", "备注"])
+        ui.static_table(reports.rename(columns=ui.SERIES_COLUMNS)[["年份", "文字报告", "来源", "备注"]])
 else:
     st.vega_lite_chart(ui.chart_spec(charts.indicator_chart, ind, series, refs, tolerance), width="stretch")
     st.caption("蓝色实线与圆点:本地监测值;灰色虚线:从起点匀速达到目标的路径;点线与三角:按最小二乘直线趋势外推到目标年;"
@@ -55,7 +54,7 @@ else:
 warnings = ui.query("indicator_warnings", id=indicator_id, year=f.year)
 if len(warnings):
     st.subheader("预警")
-    st.dataframe(warnings, hide_index=True, width="stretch")
+    ui.static_table(warnings)
 
 left, right = st.columns(2)
 with left:
@@ -69,7 +68,7 @@ with left:
     st.markdown(ui.plain(ind["responsible_units"] or "规划未列明责任单位"))
 with right:
     st.subheader("监测值")
-    st.dataframe(ui.shown(series.rename(columns=ui.SERIES_COLUMNS)), hide_index=True, width="stretch")
+    ui.static_table(series.rename(columns=ui.SERIES_COLUMNS))
     if len(refs):
         st.subheader("上级地区公开数据(参照)")
         st.dataframe(ui.shown(refs.rename(columns={

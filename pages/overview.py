@@ -46,7 +46,11 @@ with right:
                 region=picked[0].get("region"), group=picked[0].get("plan_group") or f.group))
 
 changes = ui.query("status_changes", **f.params())
+better = int((changes["change_rank"] > 0).sum())
 st.subheader(f"与{f.year - 1}年相比:{len(changes)} 项指标状态变化")
-st.dataframe(ui.with_detail_links(changes, f), hide_index=True, width="stretch",
-             column_order=["地区", "规划", "指标", "上一年状态", "本年状态", "原因", ui.DETAIL],
-             column_config={ui.DETAIL: ui.detail_column()})
+st.caption(f"好转 {better} 项,变差或转为无数据 {len(changes) - better} 项。")
+# the table is drawn when asked: a data grid on the first screen would cost a new visitor about a third more time
+if st.toggle("显示状态变化明细", key="show_changes"):
+    st.dataframe(ui.with_detail_links(changes, f), hide_index=True, width="stretch",
+                 column_order=["地区", "规划", "指标", "上一年状态", "本年状态", "原因", ui.DETAIL],
+                 column_config={ui.DETAIL: ui.detail_column()})

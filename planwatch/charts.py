@@ -187,17 +187,17 @@ def progress_spread(shown: pd.DataFrame, domains: list[str]) -> alt.LayerChart:
     row = 56  # pixels per domain; the points of a domain spread over the middle of its row
     y = alt.Y("领域:N", sort=domains, title=None, scale=alt.Scale(type="band", paddingInner=0, paddingOuter=0))
     points = alt.Chart(shown).mark_point(size=90, filled=True, opacity=0.75, stroke="white", strokeWidth=0.5).encode(
-        x=alt.X("进度比_图:Q", title="进度比(已完成的目标进程 ÷ 时间进度;1 = 与时间进度持平)",
+        x=alt.X("ratio_plotted:Q", title="进度比(已完成的目标进程 ÷ 时间进度;1 = 与时间进度持平)",
                 scale=alt.Scale(domain=[-1, 2], nice=False), axis=alt.Axis(values=[-1, -0.5, 0, 0.5, 1, 1.5, 2])),
         y=y,
         yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[0, 1], range=[row * 0.2, row * 0.8])),
         color=alt.Color("状态:N", scale=status_scale(), title="状态"),
-        shape=alt.Shape("超出图幅:N", scale=alt.Scale(domain=[False, True], range=["circle", "diamond"]),
+        shape=alt.Shape("off_scale:N", scale=alt.Scale(domain=[False, True], range=["circle", "diamond"]),
                         legend=None),
         tooltip=["地区", "规划", "指标", "状态", "最新值", "目标", alt.Tooltip("进度比:Q", format=".2f")],
     )
     median = alt.Chart(shown).mark_tick(color="black", thickness=3, size=30).encode(
-        x=alt.X("median(进度比_图):Q"), y=y,
+        x=alt.X("median(ratio_plotted):Q"), y=y,
         tooltip=[alt.Tooltip("median(进度比):Q", title="中位数", format=".2f")])
     marks = alt.Chart({"values": [{"x": 0, "label": "基线水平"}, {"x": 1, "label": "与时间进度持平"}]})
     rules = marks.mark_rule(strokeDash=[6, 4], color="#555").encode(x="x:Q")

@@ -250,6 +250,12 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def static_table(frame: pd.DataFrame) -> None:
+    """A small table as plain HTML (st.table: no data-grid code for the browser to load), every cell escaped
+    (st.table reads cells as Markdown), missing values as "—"."""
+    st.table(shown(frame).map(plain), hide_index=True, border="horizontal")
+
+
 # Words of the curators' shorthand in notes (data/plans/*.csv), as a reader would say them.
 NOTE_WORDS = {"direction": "方向", "keep": "保持在某水平", "higher": "越高越好", "lower": "越低越好",
               "canonical_id": "通用指标", "canonical": "通用指标", "target_value": "目标值", "target_year": "目标年",
