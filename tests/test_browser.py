@@ -228,8 +228,9 @@ def test_a_click_on_a_plan_bar_opens_its_warnings(server, small):
             break
     small.wait_for_url("**/warnings?*")
     params = parse_qs(urlparse(small.url).query)
-    assert params["region"] and params["group"] and params["year"] == ["2024"], small.url
+    assert params["region"] and params["group"], small.url
     expect(main(small).locator("h1")).to_contain_text("预警清单")
+    expect(main(small).locator("h1")).to_contain_text("截至2024年")
     sidebar = small.locator("[data-testid='stSidebar']")
     expect(sidebar.get_by_role("combobox", name="地区")).to_have_value(params["region"][0])
 
@@ -241,10 +242,10 @@ def test_no_deploy_button_menu_or_english_page_not_found(server, small):
         expect(main(small).locator("h1").first).to_be_visible()
         assert small.get_by_text("Page not found").count() == 0, path
         assert small.locator("[data-testid='stMainMenu'], [data-testid='stAppDeployButton']").count() == 0
-        assert small.evaluate("document.documentElement.lang") == "zh-CN"
+        small.wait_for_function("document.documentElement.lang === 'zh-CN'", timeout=10_000)
 
 
-def test_pages_render_with_the_served_font_without_system_cjk_fonts(server, tmp_path):
+def test_pages_render_with_the_served_font_without_system_cjk_fonts(server, browser, tmp_path):
     """Chromium with fontconfig limited to DejaVu (no CJK font at all): Chinese comes from the app's web font."""
     import importlib.util
 
@@ -254,8 +255,8 @@ def test_pages_render_with_the_served_font_without_system_cjk_fonts(server, tmp_
     env = screenshots.no_cjk_fonts_env(str(tmp_path))
     assert "DroidSansFallback" not in subprocess.run(["fc-list"], env=env, capture_output=True, text=True).stdout
     url, _ = server
-    with sync_playwright() as p:
-        b = p.chromium.launch(**LAUNCH, env=env)
+    b = browser.browser_type.launch(**LAUNCH, env=env)  # a second Chromium, seeing only DejaVu fonts
+    try:
         pg = b.new_page(viewport={"width": 1280, "height": 720}, locale="zh-CN")
         pg.set_default_timeout(60_000)
         for path in ("/?year=2024", "/indicator?id=pingyang-women-k03&year=2024"):
@@ -272,6 +273,7 @@ def test_pages_render_with_the_served_font_without_system_cjk_fonts(server, tmp_
                 const w = f => { c.font = f; return c.measureText('达标率预警清单').width; };
                 return [w("32px 'WenQuanYi Micro Hei Web'"), w("32px 'DejaVu Sans'")]; }""")
             assert same[0] != same[1], same
+    finally:
         b.close()
 
 
