@@ -1,5 +1,5 @@
 """总览: at 1280×720 without scrolling — 达标率 with its denominator, the most urgent red warnings, and the plans and
-regions sorted by what lags (a click on a bar opens 预警清单 for it); below, what changed since last year."""
+regions sorted by what lags (the lowest 达标率 on top) (a click on a bar opens 预警清单 for it); below, what changed since last year."""
 import streamlit as st
 
 from planwatch import charts, ui
@@ -36,8 +36,9 @@ with left:
     st.page_link("pages/warnings.py", label=f"查看全部 {len(warnings)} 条预警 →", query_params=f.url())
 with right:
     bars = ui.query("attainment_bars", **f.params())
-    for cut, title in (("plan", "各规划达标率(落后的在上;点击看预警)"), ("region", "各地区达标率(点击看预警)")):
-        spec = ui.chart_spec(charts.attainment_bars, bars[bars.cut == cut], title, legend=cut == "plan")
+    st.markdown(charts.status_legend_html(), unsafe_allow_html=True)  # the app's own markup, no data in it
+    for cut, title in (("plan", "各规划达标率(点击看预警)"), ("region", "各地区达标率(点击看预警)")):
+        spec = ui.chart_spec(charts.attainment_bars, bars[bars.cut == cut], title)
         event = st.vega_lite_chart(spec, width="stretch", key=f"bars_{cut}", on_select="rerun",
                                    selection_mode="pick")
         picked = event.selection.get("pick") if event else None

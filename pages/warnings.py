@@ -42,7 +42,7 @@ event = st.dataframe(  # the level as a coloured chip (column_config, not a pand
     ui.as_chips(ui.shown(shown), "级别"),
     hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 600), key="warning_table",
     on_select="rerun", selection_mode="single-row",
-    column_order=["级别", "地区", "指标", ui.DETAIL, "原因", "类型", "规划", "责任单位", "状态", "领域", "数据来源"],
+    column_order=["级别", ui.DETAIL, "地区", "指标", "原因", "类型", "规划", "责任单位", "状态", "领域", "数据来源"],
     column_config={ui.DETAIL: ui.detail_column(),
                    "级别": ui.chip_column(charts.LEVEL_COLORS, width=60),
                    "原因": st.column_config.TextColumn(width="large"),

@@ -46,13 +46,20 @@ def status_bars(counts: pd.DataFrame, category: str, title: str = "", height_per
     return base.mark_bar().properties(height=max(80, height_per_bar * len(order)))
 
 
-def attainment_bars(bars: pd.DataFrame, title: str, legend: bool = True, bar: int = 26) -> alt.Chart:
+def status_legend_html() -> str:
+    """The status colours as HTML swatches that wrap on a phone (a Vega legend is cut off at 390 px)."""
+    swatch = ('<span style="white-space:nowrap;margin-right:.8em"><span style="display:inline-block;width:.9em;'
+              'height:.9em;background:{};vertical-align:-.05em;margin-right:.3em"></span>{}</span>')
+    return "<div style='font-size:.85rem;line-height:1.8'>" + "".join(
+        swatch.format(colour, status) for status, colour in STATUS_COLORS.items()) + "</div>"
+
+
+def attainment_bars(bars: pd.DataFrame, title: str, bar: int = 26) -> alt.Chart:
     """Status mix per plan or region (rows of queries/attainment_bars.sql), the most lagging first, each bar
-    labelled with its 达标率 and denominator; a click selects the bar's region and plan group (selection "pick")."""
+    labelled with its 达标率 and denominator; a click selects the bar's region and plan group (selection "pick").
+    No legend: the page shows status_legend_html() once."""
     order = bars.sort_values("rank")["label"].drop_duplicates().tolist()
-    colour = alt.Color("status:N", scale=status_scale(), title=None,
-                       legend=alt.Legend(orient="bottom", columns=3, symbolSize=100, labelFontSize=13, columnPadding=8)
-                       if legend else None)
+    colour = alt.Color("status:N", scale=status_scale(), legend=None)
     chart = alt.Chart(bars, title=title).mark_bar(cursor="pointer").encode(
         y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelFontSize=14, labelLimit=240)),
         x=alt.X("n:Q", stack="normalize", title=None,
