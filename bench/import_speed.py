@@ -1,4 +1,4 @@
-"""How long a 1,000-row import takes (validation, preview, commit with the status refresh); prints medians.
+"""How long a 1,000-row import takes (validation, preview, commit: copy, write, status refresh, rename); prints medians.
 
     python bench/import_speed.py [--runs N]
 """
@@ -8,33 +8,32 @@ import tempfile
 import time
 from pathlib import Path
 
-import duckdb
 from common import demo_database, runs_option
 
-from planwatch import importer
+from planwatch import db, importer
 
 
 def main() -> None:
     runs = runs_option(5)
     with tempfile.TemporaryDirectory() as tmp:
         base = demo_database(tmp)
-        with duckdb.connect(str(base)) as con:
-            ids = [r[0] for r in con.execute(
+        with db.open_reader(base) as reader:
+            ids = [r[0] for r in reader.cursor().execute(
                 "SELECT indicator_id FROM indicator WHERE target_op <> 'qualitative' ORDER BY 1").fetchall()]
         rows = [(i, y) for y in (2021, 2022, 2023, 2024, 2025) for i in ids][:1000]
         data = ("indicator_id,year,value,note\n" + "".join(f"{i},{y},{50 + y % 7},基准测试\n" for i, y in rows)).encode()
         phases = {"check": [], "preview": [], "commit": [], "total": []}
         for run in range(runs):
-            db = Path(tmp) / f"run{run}.duckdb"
-            shutil.copy(base, db)
-            with duckdb.connect(str(db)) as con:
+            path = Path(tmp) / f"run{run}.duckdb"
+            shutil.copy(base, path)
+            with db.open_reader(path) as reader:
                 t0 = time.perf_counter()
-                checked = importer.check(con, data, "bench.csv")
+                checked = importer.check(reader.cursor(), data, "bench.csv")
                 t1 = time.perf_counter()
-                importer.preview(con, checked)
+                importer.preview(reader.cursor(), checked)
                 t2 = time.perf_counter()
-                importer.commit(con, db, checked, uploader="bench")
-                t3 = time.perf_counter()
+            importer.commit(path, checked, uploader="bench")
+            t3 = time.perf_counter()
             for key, value in zip(phases, (t1 - t0, t2 - t1, t3 - t2, t3 - t0)):
                 phases[key].append(value)
         print(f"1,000-row CSV import ({len(rows)} rows, {runs} runs), medians:")

@@ -45,7 +45,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.duckdb"
         build.build(path, with_demo=True)
-        with db.connect(path, read_only=True) as con:
+        with db.open_reader(path) as con:
             scope = args.region or "全部监测地区"
             print(f"年度报告 · 截至{args.year}年 · {scope}")
             first, t, content = timed(lambda: report.gather(con, args.year, args.region), args.runs)

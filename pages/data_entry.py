@@ -1,7 +1,7 @@
 """数据填报: template download, upload with all-or-nothing validation, preview, confirm, history and undo.
 
 Viewing the dashboard needs no login; this page asks for an editor login first (planwatch/auth.py).
-Writes go through the app's own connection (DuckDB allows one writing process) under the write lock.
+Writes go through importer.commit/undo (db.writing: one writer at a time, a copy renamed into place).
 """
 import streamlit as st
 
@@ -56,9 +56,9 @@ with tab_template:
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", type="primary")
 
 with tab_upload:
-    st.write("上传填好的模板(xlsx),或包含 指标编号、年份、数值、备注 四列的 CSV(UTF-8 或 GBK)。"
-             "整份文件检查无误才会导入;有任何问题,会列出行号和列名,数据库不作改动。")
-    upload = st.file_uploader("选择文件", type=["xlsx", "csv"], key="upload")
+    st.write("上传填好的模板(xlsx),或包含 指标编号、年份、数值、备注 等列的 CSV(UTF-8、GBK 或 Unicode 文本)。"
+             "未填写数值的行会跳过;整份文件检查无误才会导入;有任何问题,会列出行号和列名,数据库不作改动。")
+    upload = st.file_uploader("选择文件", type=["xlsx", "csv", "txt"], key="upload", max_upload_size=5)
     if upload is not None:
         try:
             checked = importer.check(con, upload.getvalue(), upload.name)
@@ -70,6 +70,8 @@ with tab_upload:
             counts = preview["change"].value_counts()
             st.success(f"检查通过:共 {len(preview)} 行,新增 {counts.get('新增', 0)} 条,修改 {counts.get('修改', 0)} 条,"
                        f"不变 {counts.get('不变', 0)} 条。请核对后确认导入。")
+            for notice in checked.notices:
+                st.text(notice)
             shown = preview.rename(columns={"row_no": "行号", "indicator_id": "指标编号", "name": "指标", "year": "年份",
                                             "old_value": "原值", "new_value": "新值", "old_text": "原文字",
                                             "new_text": "新文字", "old_source": "原值来源", "change": "变化"})
@@ -80,8 +82,7 @@ with tab_upload:
                              "background-color: #DFF3E8" if row["变化"] == "新增" else ""] * len(row), axis=1),
                 hide_index=True, width="stretch")
             if st.button(f"确认导入 {len(preview)} 行", type="primary", key=f"confirm_{checked.checksum}"):
-                batch_id = importer.commit(con, default_db(), checked, uploader=editor)
-                ui.data_changed()
+                batch_id = importer.commit(default_db(), checked, uploader=editor)
                 st.session_state["imported"] = (batch_id, checked.file_name, checked.rows["indicator_id"].iloc[0])
                 del st.session_state["upload"]
                 st.rerun()
@@ -103,11 +104,10 @@ with tab_history:
                               format_func=lambda b: f"批次 {b}:{undoable.set_index('batch_id').loc[b, 'file_name']}")
         if st.button("撤销该批次", help="批次记录保留并标为已撤销,被它替换的数值恢复。"):
             try:
-                importer.undo(con, default_db(), int(chosen), by=editor)
+                importer.undo(default_db(), int(chosen), by=editor)
             except importer.UndoRefused as refused:
                 st.error(str(refused))
             else:
-                ui.data_changed()
                 st.session_state["undone"] = int(chosen)
                 st.rerun()
     if "undone" in st.session_state:

@@ -14,36 +14,58 @@ import pyarrow.parquet as pq
 import streamlit as st
 
 from planwatch import charts, downloads, guard, saved, ui
+from planwatch.paths import default_db
 
 ALL = ui.ALL
 XLSX_MAX_ROWS = 20_000  # openpyxl needs seconds per few thousand rows; larger results: CSV or Parquet
 CHART_MAX_BARS = 40
+RESULT_CACHE_BYTES = 128 * 2**20  # all visitors' cached results together
+PLAN_VIEWS = {"v_indicator", "v_reference"}  # views without monitoring values (so without 示例数据)
+DEMO_SQL = "SELECT count(*) > 0 FROM v_observation WHERE source_kind = '示例'"
 TAB_SAVED, TAB_SQL, TAB_SCHEMA = "常用查询", "SQL 查询", "数据字典"
 EXAMPLE = "SELECT region, count(*) AS 指标数\nFROM v_indicator\nGROUP BY region\nORDER BY 指标数 DESC"
 
 
-@st.cache_resource(show_spinner="正在准备公开视图的只读副本……", max_entries=1)
-def sandbox(version: tuple) -> guard.Sandbox:
-    """The sealed copy of the public views, rebuilt when an import or undo changes the data."""
-    return guard.Sandbox(ui.connection())
+@st.cache_resource(show_spinner=False)
+def sandbox(db_path: str) -> guard.Sandbox:
+    """The worker processes that run analysts' queries on a sealed copy of the public views (one pool per server)."""
+    return guard.Sandbox(db_path)
 
 
-@st.cache_data(show_spinner="正在查询……", max_entries=16, ttl=3600)  # up to MAX_ROWS rows each
-def _run(sql: str, params: tuple, version: tuple) -> tuple[guard.Result | None, str | None]:
-    """A result or the refusal message; timeouts raise, so they are not cached (a later try may be faster)."""
-    try:
-        return sandbox(version).run(sql, dict(params)), None
-    except guard.QueryRefused as exc:
-        if str(exc).startswith("查询超时"):
-            raise
-        return None, str(exc)
+@st.cache_resource(show_spinner=False)
+def answers() -> guard.ResultCache:
+    """Recent results and refusals of every visitor, bounded in bytes (results hold up to MAX_ROWS rows each)."""
+    return guard.ResultCache(RESULT_CACHE_BYTES)
 
 
 def run(sql: str, params: dict) -> tuple[guard.Result | None, str | None]:
+    """A result or the refusal message. Refusals that may pass on another try (time, memory, busy) are not kept."""
+    version = ui.data_version()
+    key = (sql, tuple(sorted(params.items())), version)
+    answer = answers().get(key)
+    if answer is not None:
+        return answer
+    box = sandbox(str(default_db()))
+    box.follow(version)
     try:
-        return _run(sql, tuple(sorted(params.items())), ui.data_version())
+        with st.spinner("正在查询……"):
+            result = box.run(sql, params)
     except guard.QueryRefused as exc:
+        if not exc.transient:
+            answers().put(key, (None, str(exc)), len(str(exc)) * 4)
         return None, str(exc)
+    answers().put(key, (result, None), result.nbytes)
+    return result, None
+
+
+def demo_notice(sql: str) -> None:
+    """示例数据 when the query reads observation-based views and the database holds demonstration values."""
+    try:
+        views = set(guard.check(sql).views)
+    except guard.QueryRefused:
+        return
+    if views - PLAN_VIEWS and (choices(DEMO_SQL) or [False])[0]:
+        ui.demo_notice()
 
 
 def choices(sql: str) -> list:
@@ -121,14 +143,16 @@ def quick_chart(frame: pd.DataFrame, key: str) -> None:
             agg = {"合计": "sum", "平均": "mean", "最大": "max", "最小": "min"}[how]
             data = frame[[category, value]].dropna().groupby(category, as_index=False)[value].agg(agg)
             title = f"{value}({how})"
-        data = data.sort_values(value, ascending=False)
+        # fixed field names: an alias with ':', '.' or '[' would be read as Vega-Lite syntax
+        data = data.set_axis(["category", "value"], axis=1).sort_values("value", ascending=False)
         shown = data.head(CHART_MAX_BARS)
         if len(data) > CHART_MAX_BARS:
             st.caption(f"共 {len(data)} 类,图中只画数值最大的 {CHART_MAX_BARS} 类。")
         chart = alt.Chart(shown).mark_bar(color=charts.STATUS_COLORS["进展顺利"]).encode(
-            y=alt.Y(f"{category}:N", sort="-x", title=None),
-            x=alt.X(f"{value}:Q", title=title),
-            tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{value}:Q", format=",.4~f", title=title)],
+            y=alt.Y("category:N", sort="-x", title=None),
+            x=alt.X("value:Q", title=title),
+            tooltip=[alt.Tooltip("category:N", title=str(category)),
+                     alt.Tooltip("value:Q", format=",.4~f", title=title)],
         ).properties(height=max(80, 28 * len(shown)))
         st.altair_chart(charts.themed(chart, size=13), width="stretch")
 
@@ -190,13 +214,20 @@ def _open_in_editor(query: saved.SavedQuery) -> None:
     lines = query.sql.strip().splitlines()
     while lines and lines[0].startswith("--"):  # the header: title, description, params, order
         lines.pop(0)
-    st.session_state["sql"] = "\n".join(lines).strip()
+    sql = "\n".join(lines).strip()
+    st.session_state["sql"] = sql
     st.session_state["tab"] = TAB_SQL
+    st.query_params["sql"] = sql  # a value set in code is not written to the URL by the widget's binding
 
 
 if tab_saved.open:
     with tab_saved:
         queries = {q.name: q for q in saved.all_queries()}
+        asked = st.query_params.get("saved")
+        if asked and "saved" not in st.session_state and asked not in queries and \
+                asked not in {q.title for q in queries.values()}:
+            shown = asked if len(asked) <= 40 else asked[:40] + "…"
+            st.warning(f"网址参数 saved={shown} 不是常用查询,已显示第一条常用查询。", icon=":material/link_off:")
         left, right = st.columns([1, 2], gap="large")
         with left:
             name = st.radio("常用查询", list(queries), key="saved", bind="query-params",
@@ -215,6 +246,7 @@ if tab_saved.open:
             if error:
                 st.error(error, icon=":material/block:")
             else:
+                demo_notice(query.sql)
                 show_result(result, query.title, key="saved_result")
 
 if tab_sql.open:
@@ -239,6 +271,7 @@ if tab_sql.open:
             if error:
                 st.error(error, icon=":material/block:")
             else:
+                demo_notice(sql)
                 show_result(result, "查询结果", key="sql_result")
 
 if tab_schema.open:

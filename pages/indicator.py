@@ -2,7 +2,7 @@
 of a qualitative target), warnings, the plan's own sentence with its plan and line, the units."""
 import streamlit as st
 
-from planwatch import charts, ui
+from planwatch import charts, explain, ui
 
 f = ui.page_filters()
 choices = ui.query("indicator_choices")
@@ -18,7 +18,8 @@ st.query_params["id"] = indicator_id
 ind = ui.query("indicator_detail", id=indicator_id, year=f.year).iloc[0].to_dict()
 series = ui.query("indicator_series", id=indicator_id, year=f.year)
 refs = ui.query("indicator_reference", id=indicator_id)
-tolerance = float(ui.query("method_thresholds").set_index("key")["value"]["approx_tolerance"])
+thresholds = ui.query("method_thresholds").set_index("key")["value"]
+tolerance = float(thresholds["approx_tolerance"])
 unit = ind["unit"] if isinstance(ind["unit"], str) else ""
 
 st.title(ind["name"])
@@ -27,9 +28,10 @@ st.caption(ui.plain(f"{ind['region']} · {ind['plan_title']} · {ind['domain']}�
 if (series["source_kind"] == "示例").any():
     ui.demo_notice()
 colour = charts.STATUS_COLORS.get(ind["status"], "#999999")
-st.markdown(f"#### <span style='color:{colour}'>●</span> 截至{f.year}年:{ui.plain(ind['status'] or ui.MISSING)}",
-            unsafe_allow_html=True)
+called = " · ".join(ui.plain(v) for v in (ind["status"], ind["assessment"]) if not ui.is_missing(v)) or ui.MISSING
+st.markdown(f"#### <span style='color:{colour}'>●</span> 截至{f.year}年:{called}", unsafe_allow_html=True)
 st.markdown(f"**原因**:{ui.plain(ind['reason'])}")
+st.caption(f"**判定依据**(可按“方法说明”逐项复算):{ui.plain(explain.line(ind, thresholds))}")
 
 cols = st.columns(4)
 year_of = lambda y: "" if ui.is_missing(y) else f"({y:.0f}年)"  # noqa: E731

@@ -31,9 +31,11 @@ with right:
 
 st.subheader("各地区达标情况")
 st.dataframe(table, hide_index=True, width="stretch", key="region_table",
-             column_order=["地区", "达标率", "已达标", "已评估", "进展顺利", "进度滞后", "逆向变化", "无数据", "定性",
-                           "指标总数", "示例值指标"],
+             column_order=["地区", "达标率", "基本实现率", "已达标", "已评估", "进展顺利", "进度滞后", "逆向变化", "无数据",
+                           "定性", "指标总数", "示例值指标"],
              column_config={"达标率": ui.rate_column(maps.RAMP[3][1], width="medium"),
+                            "基本实现率": st.column_config.NumberColumn(format="percent",
+                                                                    help="(已实现 + 基本实现)÷ 已评估"),
                             "示例值指标": st.column_config.NumberColumn("其中示例值", help="最新值为系统生成示例数据的指标数")})
 st.caption("达标率 = 已达标 ÷ 已评估;已评估 = 有数据的定量指标(已达标 + 进展顺利 + 进度滞后 + 逆向变化)。"
            "无数据和定性指标单列,不计入分母。")

@@ -17,7 +17,7 @@ f = ui.page_filters()
 
 @st.cache_data(show_spinner="正在汇总年度报告的数据……", max_entries=32)
 def gather(year: int, region: str | None, version: tuple) -> report.ReportContent:
-    return report.gather(ui.connection().cursor(), year, region)
+    return report.gather(ui.connection(), year, region)
 
 
 def make_file(content: report.ReportContent, fmt: str) -> bytes:

@@ -19,12 +19,13 @@ else:
     roles_printed = bool(card["牵头"].sum() + card["配合"].sum())
     st.dataframe(
         card, hide_index=True, width="stretch",
-        column_order=["地区", "责任单位", "指标数", "达标率", "已达标/已评估", "红色预警", "已达标", "进展顺利",
+        column_order=["地区", "责任单位", "指标数", "达标率", "基本实现率", "已达标/已评估", "红色预警", "已达标", "进展顺利",
                       "进度滞后", "逆向变化", "无数据", "定性", "首位列名",
                       *(["牵头", "配合"] if roles_printed else []), "未区分", "来源"],
         column_config={
             "达标率": ui.rate_column(),
             "已达标/已评估": st.column_config.TextColumn(help="达标率的分子和分母"),
+            "基本实现率": st.column_config.NumberColumn(format="percent", help="(已实现 + 基本实现)÷ 已评估"),
             "首位列名": st.column_config.NumberColumn(help="该单位在原文责任单位列表中排第一位的指标数"),
             "牵头": st.column_config.NumberColumn(help="原文写明由该单位牵头的指标数"),
             "配合": st.column_config.NumberColumn(help="原文写明由该单位配合的指标数"),

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date
-import os
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from planwatch import catalogue, demo, views
+from planwatch import catalogue, db, demo, views
 from planwatch.paths import DATA_DIR, QUERIES_DIR
 
 RECORD_TABLES = ("import_batch", "observation")
@@ -42,13 +41,19 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> Non
 
 
 def build(db_path: Path, with_demo: bool = True, data_dir: Path = DATA_DIR) -> dict:
-    """Build db_path from data_dir; returns row counts. Raises CatalogueError or BuildError, leaving db_path as it was."""
-    cat = catalogue.load(data_dir)
+    """Build db_path from data_dir; returns row counts. Raises CatalogueError or BuildError, leaving db_path as it was.
+
+    Holds the writers' lock from reading the previous records to the swap, so no import can land in between."""
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
+    with db.write_lock(db_path):
+        return _build(db_path, with_demo, data_dir)
+
+
+def _build(db_path: Path, with_demo: bool, data_dir: Path) -> dict:
+    cat = catalogue.load(data_dir)
     tmp = db_path.with_name(db_path.name + ".building")
-    for leftover in (tmp, Path(str(tmp) + ".wal")):
-        leftover.unlink(missing_ok=True)
+    db.discard(tmp)
     con = duckdb.connect(str(tmp))
     try:
         con.execute((QUERIES_DIR / "schema_catalogue.sql").read_text(encoding="utf-8"))
@@ -69,19 +74,19 @@ def build(db_path: Path, with_demo: bool = True, data_dir: Path = DATA_DIR) -> d
         con.execute("CHECKPOINT")
     except BaseException:
         con.close()
-        tmp.unlink(missing_ok=True)
+        db.discard(tmp)
         raise
     con.close()
+    db.replace_atomically(tmp, db_path)
     Path(str(db_path) + ".wal").unlink(missing_ok=True)  # already merged into the records we copied
-    os.replace(tmp, db_path)
     return counts
 
 
 def _copy_records(con: duckdb.DuckDBPyConnection, old_path: Path) -> None:
     try:
-        con.execute(f"ATTACH '{old_path}' AS old (READ_ONLY)")
-    except duckdb.IOException as exc:
-        raise BuildError(f"数据库文件 {old_path} 正被其他程序占用(例如正在运行的应用),请关闭后再构建。({exc})") from exc
+        con.execute(f"ATTACH {db.sql_string(old_path)} AS old (READ_ONLY)")
+    except duckdb.Error as exc:
+        raise BuildError(f"无法读取现有数据库 {old_path} 以保留已导入的数据,未构建:{exc}") from exc
     old_tables = {r[0] for r in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = 'old'").fetchall()}
     for table in RECORD_TABLES:
@@ -90,18 +95,29 @@ def _copy_records(con: duckdb.DuckDBPyConnection, old_path: Path) -> None:
     con.execute("DETACH old")
 
 
+def _fresh(db_path: Path) -> tuple[bool, bool | None]:
+    """(up to date, built with demo values) of an existing database file; (False, None) when unreadable."""
+    try:
+        with db.open_reader(db_path) as reader:
+            meta = dict(reader.cursor().execute("SELECT key, value FROM meta").fetchall())
+    except (duckdb.Error, db.DatabaseMissing):
+        return False, None
+    # a new calendar year adds an as-of year to v_status: rebuild (imports are kept) to add it
+    fresh = meta.get("catalogue_hash") == catalogue_hash() and meta.get("progress_year") == str(date.today().year)
+    return fresh, meta.get("demo", "1") == "1"
+
+
 def ensure(db_path: Path, with_demo: bool = True) -> bool:
-    """Build when the database is missing or older than data/; returns True when it built."""
+    """Build when the database is missing or older than data/; returns True when it built. Several app processes
+    starting at once build it once: the check is repeated under the writers' lock."""
     db_path = Path(db_path)
-    if db_path.exists():
-        try:
-            with duckdb.connect(str(db_path), read_only=True) as con:
-                meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
-            # a new calendar year adds an as-of year to v_status: rebuild (imports are kept) to add it
-            if meta.get("catalogue_hash") == catalogue_hash() and meta.get("progress_year") == str(date.today().year):
-                return False
-            with_demo = meta.get("demo", "1") == "1"
-        except duckdb.Error:
-            pass
-    build(db_path, with_demo=with_demo)
+    if _fresh(db_path)[0]:
+        return False
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with db.write_lock(db_path):
+        fresh, had_demo = _fresh(db_path)
+        if fresh:
+            return False
+        with_demo = with_demo if had_demo is None else had_demo
+        _build(db_path, with_demo, DATA_DIR)
     return True

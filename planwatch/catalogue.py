@@ -25,6 +25,7 @@ NUMERIC_OPS = {">=", "<=", ">", "<", "=", "~"}
 TARGET_OPS = NUMERIC_OPS | {"maintain", "qualitative"}
 ROLES = {"牵头", "配合", "未区分"}
 NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+IMPORTED_PREFIX = "plans/"  # source_file of a plan published by 规划导入: its stored document under data/
 RATIO = re.compile(r"^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$")  # a printed ratio target such as 3:2 (女:男厕位)
 
 
@@ -49,10 +50,11 @@ def read_csv(path: Path) -> list[dict]:
 class _Checker:
     """Collects problems as '<file> 第N行 <column>: <problem>' (N counts the header as row 1)."""
 
-    def __init__(self, seeds: Path | None):
+    def __init__(self, seeds: Path | None, data_dir: Path = DATA_DIR):
         self.problems: list[str] = []
         self.seed_lines: dict[str, list[str]] = {}
         self.seeds = seeds if seeds and seeds.is_dir() else None
+        self.data_dir = data_dir
 
     def fail(self, path: Path, row_no: int | None, column: str | None, message: str) -> None:
         where = path.relative_to(DATA_DIR.parent) if path.is_relative_to(DATA_DIR.parent) else path
@@ -68,10 +70,13 @@ class _Checker:
         return not missing
 
     def line_text(self, source_file: str, line: int) -> str | None:
-        if self.seeds is None:
+        """The line of the plan's document: a seed (when present) or, for an imported plan, the document stored
+        with it under data/plans/<plan_id>/ (always present, so imported quotes are always checked)."""
+        imported = source_file.startswith(IMPORTED_PREFIX)
+        if self.seeds is None and not imported:
             return None
         if source_file not in self.seed_lines:
-            p = self.seeds / source_file
+            p = (self.data_dir if imported else self.seeds) / source_file
             self.seed_lines[source_file] = p.read_text(encoding="utf-8").split("\n") if p.exists() else []
         lines = self.seed_lines[source_file]
         return lines[line - 1] if 0 < line <= len(lines) else ""
@@ -84,11 +89,27 @@ class _Checker:
         if not NUMBER.match(str(line_value or "")) or int(line_value) < 1:
             self.fail(path, row_no, column, f"行号“{line_value}”不是正整数")
             return
-        if figure and figure not in quote:
+        if figure and not _quote_has(quote, figure):
             self.fail(path, row_no, column, f"引用“{quote}”中没有数值 {figure}")
         text = self.line_text(source_file, int(line_value))
         if text is not None and quote not in text:
             self.fail(path, row_no, column, f"引用“{quote}”不在 {source_file} 第{line_value}行")
+
+
+def _quote_has(quote: str, figure: str) -> bool:
+    """The figure is printed in the quote: as written, in Chinese numerals (一所 for 1, 一半 for 50) or as 一X一Y."""
+    if figure in quote:
+        return True
+    from planwatch.extract.numbers import figures
+    from planwatch.extract.targets import ONE_PER_UNIT
+
+    if figure == "1" and ONE_PER_UNIT.search(quote):
+        return True   # 一区镇(街道)一普惠: one in every unit
+    try:
+        wanted = _float(figure)
+    except ValueError:
+        return False
+    return any(not RATIO.match(f.value) and abs(float(f.value) - wanted) < 1e-9 for f in figures(quote) if f.chinese)
 
 
 def _int(value: str | None) -> int | None:
@@ -118,6 +139,11 @@ def _check_indicator(chk: _Checker, path: Path, row_no: int, r: dict, plan: dict
         fail("direction", f"未知方向“{r['direction']}”")
     if r["canonical_id"] and r["canonical_id"] not in canon:
         fail("canonical_id", f"未知通用指标“{r['canonical_id']}”")
+    elif r["canonical_id"]:
+        c = canon[r["canonical_id"]]
+        if (r["unit"], r["direction"]) != (c["unit"], c["direction"]):
+            fail("canonical_id", f"与通用指标“{c['canonical_id']}”的单位或方向不一致(本行 {r['unit'] or '无'}/"
+                                 f"{r['direction']},通用指标 {c['unit'] or '无'}/{c['direction']})")
     op, tv = r["target_op"], r["target_value"]
     if op not in TARGET_OPS:
         fail("target_op", f"未知目标类型“{op}”")
@@ -143,7 +169,7 @@ def _check_indicator(chk: _Checker, path: Path, row_no: int, r: dict, plan: dict
 
 def load(data_dir: Path = DATA_DIR, seeds: Path | None = None) -> Catalogue:
     """Read every catalogue file, check it, and return rows ready for the database (or raise CatalogueError)."""
-    chk = _Checker(seeds if seeds is not None else seeds_dir())
+    chk = _Checker(seeds if seeds is not None else seeds_dir(), data_dir)
     cat = Catalogue()
 
     def table(name: str) -> list[dict]:

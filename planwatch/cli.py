@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
 import sys
 import time
@@ -28,34 +29,42 @@ def _require_db(args) -> None:
         raise build_mod.BuildError(f"数据库 {args.db} 不存在,请先运行 python -m planwatch build --db {args.db}")
 
 
-def _open(args):
+def _open(args) -> db.Reader:
     _require_db(args)
-    return db.connect(args.db)
+    return db.open_reader(args.db)
 
 
 def _import(args) -> int:
-    with _open(args) as con:
-        checked = importer.check(con, importer.load_file(Path(args.file)), Path(args.file).name)
-        changes = importer.preview(con, checked)["change"].value_counts()
-        batch_id = importer.commit(con, args.db, checked, uploader=args.uploader)
+    with _open(args) as reader:
+        checked = importer.check(reader.cursor(), importer.load_file(Path(args.file)), Path(args.file).name)
+        changes = importer.preview(reader.cursor(), checked)["change"].value_counts()
+    batch_id = importer.commit(args.db, checked, uploader=args.uploader)
     summary = ",".join(f"{k} {v} 条" for k, v in changes.items())
+    for notice in checked.notices:
+        print(notice)
     print(f"已导入批次 {batch_id}:{len(checked.rows)} 行({summary})")
     print(batch_id)
     return 0
 
 
 def _batches(args) -> int:
-    with _open(args) as con:
-        frame = importer.batches(con)
+    with _open(args) as reader:
+        frame = importer.batches(reader.cursor())
     for r in frame.itertuples():
-        print(f"{r.batch_id}\t{r.created_at:%Y-%m-%d %H:%M:%S}\t{r.source_kind}\t{r.file_name}\t{r.row_count}行"
-              f"\t{r.uploader}\t{r.state}")
+        fields = [r.batch_id, f"{r.created_at:%Y-%m-%d %H:%M:%S}", r.source_kind, r.file_name, f"{r.row_count}行",
+                  r.uploader, r.state]
+        print("\t".join(_printable(v) for v in fields))
     return 0
 
 
+def _printable(value) -> str:
+    """A field of line-oriented output: control characters (newline, tab, ESC …) shown escaped, never acted on."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(value))
+
+
 def _undo(args) -> int:
-    with _open(args) as con:
-        importer.undo(con, args.db, args.batch, by=args.by)
+    _require_db(args)
+    importer.undo(args.db, args.batch, by=args.by)
     print(f"已撤销批次 {args.batch}(记录保留,被替换的数值已恢复)")
     return 0
 
@@ -80,14 +89,25 @@ def _report(args) -> int:
         print(f"请用 --format 指定报告格式({'、'.join(report.FORMATS)}),或使用相应扩展名的输出文件", file=sys.stderr)
         return 2
     _require_db(args)
+    out = Path(args.out)
+    if not out.parent.is_dir() or out.is_dir():
+        print(f"无法写入 {args.out}:目录 {out.parent} 不存在" if not out.parent.is_dir()
+              else f"无法写入 {args.out}:这是一个目录,请给出文件名", file=sys.stderr)
+        return 2
     start = time.perf_counter()
     try:
-        with db.connect(args.db, read_only=True) as con:
-            data = report.generate(con, fmt, year=args.as_of, region=args.region)
+        with db.open_reader(args.db) as reader:
+            data = report.generate(reader, fmt, year=args.as_of, region=args.region, mode=args.mode)
     except report.ReportError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    Path(args.out).write_bytes(data)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        reason = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.EROFS: "只读文件系统",
+                  errno.ENOSPC: "磁盘空间不足", errno.ENOENT: "路径不存在"}.get(exc.errno, f"系统错误 {exc.errno}")
+        print(f"无法写入 {args.out}:{reason}", file=sys.stderr)
+        return 2
     print(f"已生成年度报告 {args.out}({fmt},{len(data) / 1024:.0f} KB,{time.perf_counter() - start:.1f} 秒)")
     return 0
 
@@ -105,6 +125,25 @@ def _sql(args) -> int:
     shown = f",只显示前 {guard.SHOW_ROWS:,} 行" if result.n_rows > guard.SHOW_ROWS else ""
     more = f"(超过 {guard.MAX_ROWS:,} 行,只取前 {guard.MAX_ROWS:,} 行)" if result.truncated else ""
     print(f"{label}:共 {result.n_rows:,} 行{more}{shown},用时 {result.elapsed:.2f} 秒", file=sys.stderr)
+    return 0
+
+
+def _extract(args) -> int:
+    from planwatch import extract
+
+    try:
+        rows = extract.extract_file(Path(args.file))
+    except extract.ReadError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    try:
+        extract.write_csv(rows, Path(args.out))
+    except OSError:
+        print(f"无法写入 {args.out}(目录不存在或没有写权限)", file=sys.stderr)
+        return 2
+    keys = sum(1 for r in rows if r["is_key"])
+    print(f"已写入 {args.out}:候选指标 {len(rows)} 条(重点指标表 {keys} 条,正文目标 {len(rows) - keys} 条),请逐条核对",
+          file=sys.stderr)
     return 0
 
 
@@ -132,19 +171,26 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("name")
     e.set_defaults(func=_add_editor)
 
-    r = sub.add_parser("report", help="生成年度报告:演示文稿(pptx)、PDF 报告或 Excel 工作簿")
-    r.add_argument("--format", choices=["pptx", "pdf", "xlsx"], help="报告格式(默认按 --out 的扩展名)")
+    r = sub.add_parser("report", help="生成年度报告:Word 报告(docx)、演示文稿(pptx)、PDF 报告或 Excel 工作簿")
+    r.add_argument("--format", choices=["docx", "pptx", "pdf", "xlsx"], help="报告格式(默认按 --out 的扩展名)")
     r.add_argument("--out", required=True, help="输出文件")
     r.add_argument("--as-of", type=int, help="截至年份(默认为有监测数据的最近年份)")
     r.add_argument("--region", help="只含一个监测地区(默认全部地区)")
+    r.add_argument("--mode", choices=["annual", "midterm", "final"], default="annual",
+                   help="报告类型:annual 年度监测(默认)、midterm 中期评估、final 终期评估")
     r.set_defaults(func=_report)
 
     q = sub.add_parser("sql", help="只读查询公开视图(一条 SELECT,与“数据探索”页相同的限制)")
     q.add_argument("query", nargs="?", help='SQL 查询,如 "SELECT * FROM v_indicator LIMIT 5"')
     q.add_argument("--saved", help="运行常用查询(queries/saved/ 中的文件名,不含 .sql)")
     q.add_argument("--param", action="append", default=[], metavar="名称=值", help="命名参数,如 --param year=2024")
-    q.add_argument("--timeout", type=float, default=5.0, help="时间上限(秒,默认 5)")
+    q.add_argument("--timeout", default="5", help="时间上限(秒,默认 5,最多 60)")
     q.set_defaults(func=_sql)
+
+    x = sub.add_parser("extract", help="从规划文件(txt/docx/pdf)提取候选指标,写入 CSV 供核对")
+    x.add_argument("file")
+    x.add_argument("--out", required=True, help="输出 CSV 文件")
+    x.set_defaults(func=_extract)
 
     for s in sub.choices.values():
         s.add_argument("--db", default=str(default_db()), help="数据库文件(默认 var/planwatch.duckdb)")
@@ -156,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (CatalogueError, build_mod.BuildError, importer.ImportRefused, importer.UndoRefused,
-            db.DatabaseBusy) as exc:
+            db.DatabaseBusy, db.DatabaseMissing) as exc:
         print(str(exc), file=sys.stderr)
         return 2
     except duckdb.Error as exc:  # e.g. a damaged database file: say so without a traceback

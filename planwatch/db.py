@@ -1,8 +1,18 @@
-"""Opening the database and running named queries from queries/."""
+"""The database file: many readers, one writer at a time, and named queries from queries/.
+
+Readers (the app's processes, reports, the explorer, analysts) open the file read-only. A writer (build, import,
+undo, reviews) takes one cross-process lock, writes a copy of the file and renames it into place, so readers
+are never blocked and never see half a write; a reader notices the new file by its identity (inode, mtime,
+size) and reopens. DuckDB caches one database instance per path and process, so a reader ATTACHes the file
+to a fresh in-memory connection instead of `duckdb.connect(path)`, which would keep returning the old file.
+"""
 from __future__ import annotations
 
 import fcntl
+import os
 import re
+import shutil
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,36 +21,162 @@ import duckdb
 
 from planwatch.paths import QUERIES_DIR
 
+LOCK_WAIT_SECONDS = 60.0
+READER_MEMORY_LIMIT = os.environ.get("PLANWATCH_READER_MEMORY", "1GB")
+SCHEMA = "pw"  # the catalog name under which a reader attaches the file
+
 
 class DatabaseBusy(Exception):
     pass
 
 
-def connect(db_path: Path | str, read_only: bool = False, wait_seconds: float = 30.0) -> duckdb.DuckDBPyConnection:
-    """Open the file, waiting while another process holds DuckDB's lock (an import running elsewhere)."""
-    deadline = time.monotonic() + wait_seconds
-    while True:
+class DatabaseMissing(Exception):
+    pass
+
+
+def identity(db_path: Path | str) -> tuple:
+    """What changes whenever a writer replaces the file (or anything writes it in place)."""
+    st = os.stat(db_path)
+    return st.st_ino, st.st_mtime_ns, st.st_size
+
+
+def sql_string(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+class Reader:
+    """The database file as it was when opened, read-only. Query through cursor(), one cursor per query."""
+
+    def __init__(self, db_path: Path | str):
+        self.path = Path(db_path)
+        if not self.path.is_file():
+            raise DatabaseMissing(f"数据库 {self.path} 不存在,请先运行 python -m planwatch build --db {self.path}")
+        self.identity = identity(self.path)
+        self._con = duckdb.connect(":memory:", config={"memory_limit": READER_MEMORY_LIMIT})
         try:
-            return duckdb.connect(str(db_path), read_only=read_only)
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower():
-                raise  # not busy: a damaged or foreign file, reported as it is
-            if time.monotonic() > deadline:
-                raise DatabaseBusy(
-                    f"数据库文件 {db_path} 正被其他程序占用(例如正在运行的应用),请稍后再试或关闭该程序。") from exc
-            time.sleep(0.2)
+            self._con.execute(f"ATTACH {sql_string(self.path)} AS {SCHEMA} (READ_ONLY)")
+        except duckdb.Error:
+            self._con.close()
+            raise
+        # with the in-memory catalog gone, every cursor (and a cursor's cursor) starts in the file's catalog
+        self._con.execute(f"USE {SCHEMA}; DETACH memory")
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self._con.cursor()
+
+    def stale(self) -> bool:
+        try:
+            return identity(self.path) != self.identity
+        except FileNotFoundError:
+            return False  # mid-replace or removed: keep serving what we have
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> "Reader":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_reader(db_path: Path | str) -> Reader:
+    return Reader(db_path)
+
+
+class Database:
+    """A long-lived reader for a server process: reopens when a writer has replaced the file. Thread-safe.
+
+    Cursors of an older reader keep working on the file they opened (it stays readable until they are done)."""
+
+    def __init__(self, db_path: Path | str):
+        self.path = Path(db_path)
+        self._lock = threading.Lock()
+        self._reader = Reader(self.path)
+
+    def reader(self) -> Reader:
+        with self._lock:
+            if self._reader.stale():
+                self._reader = Reader(self.path)
+            return self._reader
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        return self.reader().cursor()
+
+    @property
+    def version(self) -> tuple:
+        """The identity of the file being served: the key of every cache of query results."""
+        return self.reader().identity
 
 
 @contextmanager
-def write_lock(db_path: Path | str):
+def write_lock(db_path: Path | str, wait_seconds: float = LOCK_WAIT_SECONDS):
     """One writer at a time across processes and threads: an exclusive lock on <db>.lock for the whole write."""
     lock_path = Path(str(db_path) + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_seconds
     with lock_path.open("a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise DatabaseBusy(f"另一项写入(构建、导入或审核)仍在进行,已等待 {wait_seconds:.0f} 秒,请稍后再试。")
+                time.sleep(0.05)
         try:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def replace_atomically(new: Path, db_path: Path) -> None:
+    """Put a finished database file in place: durable on disk first, then one rename readers never see half of."""
+    _fsync(new)
+    os.replace(new, db_path)
+    _fsync(db_path.parent)
+
+
+def discard(path: Path) -> None:
+    for leftover in (path, Path(str(path) + ".wal")):
+        leftover.unlink(missing_ok=True)
+
+
+@contextmanager
+def writing(db_path: Path | str):
+    """Write under the lock on a copy of the file; the copy replaces the file when the block ends normally.
+
+    Any exception (or a kill) leaves the file exactly as it was. Use inside a `with`, nothing else needed."""
+    db_path = Path(db_path)
+    if not db_path.is_file():
+        raise DatabaseMissing(f"数据库 {db_path} 不存在,请先运行 python -m planwatch build --db {db_path}")
+    with write_lock(db_path):
+        for leftover in db_path.parent.glob(f"{db_path.name}.writing-*"):  # of a writer killed mid-way
+            leftover.unlink(missing_ok=True)
+        copy = db_path.with_name(f"{db_path.name}.writing-{os.getpid()}")
+        shutil.copyfile(db_path, copy)
+        wal = Path(str(db_path) + ".wal")
+        if wal.exists():  # left by an older version that wrote in place: replayed when the copy opens
+            shutil.copyfile(wal, str(copy) + ".wal")
+        con = duckdb.connect(str(copy))
+        try:
+            yield con
+            con.execute("CHECKPOINT")
+        except BaseException:
+            con.close()
+            discard(copy)
+            raise
+        con.close()
+        replace_atomically(copy, db_path)
+        wal.unlink(missing_ok=True)  # merged into the copy
 
 
 @contextmanager
@@ -58,8 +194,8 @@ def transaction(con: duckdb.DuckDBPyConnection):
 DATA_VERSION_SQL = "SELECT max(batch_id), count(undone_at), count(*) FROM import_batch"
 
 
-def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
-    """Changes whenever an import or undo changes the data: the key of every cache of query results."""
+def data_version(con) -> tuple:
+    """Changes whenever an import or undo changes the data (con: a connection, Reader or Database)."""
     return tuple(con.cursor().execute(DATA_VERSION_SQL).fetchall()[0])
 
 

@@ -1,12 +1,16 @@
 """Tables as files people open in Excel: CSV with a BOM, xlsx with a frozen header and autofilter.
 
 Text that starts with = + - @ (or a tab / carriage return) is never left for Excel to read as a formula
-(CSV injection): in CSV it gets a leading apostrophe, in xlsx the cell is stored as text with Excel's
-quote-prefix flag.
+(CSV injection), in the header (a column alias from a shared explorer link) as in the cells: in CSV it gets a
+leading apostrophe, in xlsx the cell is stored as text with Excel's quote-prefix flag. Values Excel cannot hold
+(lists, structs, bytes, intervals) are written as their text; times with a time zone keep their wall-clock time.
 """
 from __future__ import annotations
 
+import datetime as dt
+import decimal
 import io
+import numbers
 
 import pandas as pd
 from openpyxl.utils import get_column_letter
@@ -20,9 +24,35 @@ def _risky(value) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
+def _defused(value):
+    return "'" + value if _risky(value) else value
+
+
 def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy in which every risky text cell starts with an apostrophe (what a user would type in Excel)."""
-    return frame.map(lambda v: "'" + v if _risky(v) else v)
+    """A copy in which every risky text cell and column name starts with an apostrophe (what a user would type in
+    Excel)."""
+    return frame.map(_defused).set_axis([_defused(c) for c in frame.columns], axis=1)
+
+
+EXCEL_TYPES = (str, numbers.Number, decimal.Decimal, dt.date, dt.time, dt.timedelta)
+
+
+def _excel_value(value):
+    if value is None or isinstance(value, EXCEL_TYPES) and not isinstance(value, complex):
+        return value
+    return str(value)  # a list, struct, map, bytes or interval: its text
+
+
+def excel_ready(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy openpyxl can write: time-zone-aware columns as wall-clock times, other values Excel lacks as text."""
+    frame = frame.copy()
+    for column in range(frame.shape[1]):
+        values = frame.iloc[:, column]
+        if isinstance(values.dtype, pd.DatetimeTZDtype):
+            frame.isetitem(column, values.dt.tz_localize(None))
+        elif values.dtype == object:
+            frame.isetitem(column, values.map(_excel_value))
+    return frame
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -38,9 +68,9 @@ def _display_width(value) -> int:
 def write_sheet(writer: pd.ExcelWriter, frame: pd.DataFrame, sheet_name: str):
     """Add one sheet to an openpyxl ExcelWriter: header row frozen, autofilter on the header, readable column
     widths, formula-safe text. Returns the openpyxl worksheet (for number formats and the like)."""
-    frame.to_excel(writer, sheet_name=sheet_name, index=False, freeze_panes=(1, 0), autofilter=True)
+    excel_ready(frame).to_excel(writer, sheet_name=sheet_name, index=False, freeze_panes=(1, 0), autofilter=True)
     sheet = writer.sheets[sheet_name]
-    for row in sheet.iter_rows(min_row=2):
+    for row in sheet.iter_rows(min_row=1):  # the header too
         for cell in row:
             if _risky(cell.value):
                 cell.data_type = "s"  # openpyxl marks text starting with "=" as a formula

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,11 +37,9 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import TokenType
 
-from planwatch import db
+from planwatch import worker
 
-PUBLIC_VIEWS = ("v_indicator", "v_observation", "v_status", "v_warning", "v_attainment_by_plan",
-                "v_attainment_by_domain", "v_attainment_by_region", "v_attainment_by_unit", "v_status_detail",
-                "v_reference")
+PUBLIC_VIEWS = worker.SEALED_VIEWS
 TABLE_FUNCTIONS = frozenset({"range", "generate_series", "unnest"})
 # functions that read files, run SQL text or read the environment; the engine refuses them too (layer 5)
 FORBIDDEN_FUNCTIONS = frozenset({"glob", "query", "query_table", "sniff_csv", "getenv", "parquet_metadata",
@@ -48,6 +47,9 @@ FORBIDDEN_FUNCTIONS = frozenset({"glob", "query", "query_table", "sniff_csv", "g
                                  "parquet_bloom_probe", "iceberg_scan", "delta_scan", "sqlite_scan",
                                  "postgres_scan", "mysql_scan", "duckdb_secrets", "which_secret", "load_aws_credentials"})
 FORBIDDEN_PREFIXES = ("read_", "parquet_", "sqlite_", "postgres_", "mysql_", "st_read", "iceberg_", "delta_")
+# functions that show settings, paths or the engine's catalogue; the worker has emptied its paths too (layer 5)
+SETTING_FUNCTIONS = frozenset({"current_setting", "getvariable"})
+SETTING_PREFIXES = ("duckdb_", "pragma_")
 QUERY_STARTS = {TokenType.SELECT, TokenType.WITH, TokenType.FROM, TokenType.VALUES, TokenType.DESCRIBE,
                 TokenType.SUMMARIZE, TokenType.L_PAREN}
 # statements sqlglot reads as plain words: named as refused commands rather than as typos
@@ -69,7 +71,6 @@ DEFAULT_TIMEOUT = 5.0  # seconds
 SHOW_ROWS = 10_000  # rows a page shows; the download holds up to MAX_ROWS
 MAX_ROWS = 200_000
 MAX_SQL_CHARS = 20_000
-MEMORY_LIMIT = "1GB"
 
 
 _PARSER = duckdb.connect(":memory:", config={"enable_external_access": False})  # only ever parses, never runs
@@ -77,13 +78,19 @@ _PARSER_LOCK = threading.Lock()
 
 
 class QueryRefused(Exception):
-    """The query was refused or failed; str() is the Chinese message for the user."""
+    """The query was refused or failed; str() is the Chinese message for the user. transient: it may work on
+    another try (time or memory limit, busy), so the refusal is not worth remembering."""
+
+    def __init__(self, message: str, transient: bool = False):
+        super().__init__(message)
+        self.transient = transient
 
 
 @dataclass(frozen=True)
 class Checked:
     sql: str
     params: tuple[str, ...]  # named parameters in order of first use ($year -> "year")
+    views: tuple[str, ...] = ()  # the public views it reads
 
 
 @dataclass
@@ -99,6 +106,43 @@ class Result:
     @property
     def n_rows(self) -> int:
         return self.table.num_rows
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held: the Arrow table and the pandas frame."""
+        return self.table.nbytes + int(self.frame.memory_usage(index=True, deep=True).sum())
+
+
+class ResultCache:
+    """Recent answers (a Result or a refusal message) up to max_bytes in all; the least recently used go first."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self._items: OrderedDict = OrderedDict()  # key -> (value, size)
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            if key not in self._items:
+                return None
+            self._items.move_to_end(key)
+            return self._items[key][0]
+
+    def put(self, key, value, size: int) -> None:
+        if size > self.max_bytes // 2:  # one large result would push out everything else
+            return
+        with self._lock:
+            if key in self._items:
+                self._bytes -= self._items.pop(key)[1]
+            self._items[key] = (value, size)
+            self._bytes += size
+            while self._bytes > self.max_bytes:
+                self._bytes -= self._items.popitem(last=False)[1][1]
+
+    @property
+    def nbytes(self) -> int:
+        return self._bytes
 
 
 # --- layers 1-4: the check ------------------------------------------------------------------------------------------
@@ -142,33 +186,48 @@ def check(sql: str) -> Checked:
         raise QueryRefused(f"只允许查询语句(SELECT 或 WITH … SELECT):不允许 {word}。")
 
     try:
+        params, tables = _check_tree(sql, statements[0])
+    except RecursionError:
+        raise QueryRefused("查询嵌套过深(括号或子查询层数太多),请简化后再试。") from None
+    _duckdb_statement(sql)
+    return Checked(sql, tuple(params), tuple(tables))
+
+
+def _check_tree(sql: str, tokens) -> tuple[list[str], list[str]]:
+    """Layers 3-4 on sqlglot's tree: (named parameters, public views read)."""
+    try:
         tree = sqlglot.parse_one(sql, dialect="duckdb")
     except ParseError as exc:
         raise QueryRefused(_syntax_message(exc)) from None
-    if not isinstance(tree, QUERY_ROOTS):
-        raise QueryRefused(f"只允许查询语句(SELECT 或 WITH … SELECT):不允许 {_statement_word(statements[0])}。")
-
-    ctes = {cte.alias_or_name.lower() for cte in tree.find_all(exp.CTE)}
+    root = tree
+    while isinstance(root, exp.Subquery) and not root.alias:  # (SELECT 1)
+        root = root.this
+    if not isinstance(root, QUERY_ROOTS):
+        raise QueryRefused(f"只允许查询语句(SELECT 或 WITH … SELECT):不允许 {_statement_word(tokens)}。")
     params: list[str] = []
+    tables: list[str] = []
     for node in tree.walk():
         if isinstance(node, FORBIDDEN_NODES):
             raise QueryRefused(f"只允许查询语句:不允许 {node.key.upper()}。")
         if isinstance(node, exp.Table):
-            _check_table(node, ctes)
+            view = _check_table(node)
+            if view and view not in tables:
+                tables.append(view)
         elif isinstance(node, exp.Func):
             name = _func_name(node)
             if name in FORBIDDEN_FUNCTIONS or name.startswith(FORBIDDEN_PREFIXES):
                 raise QueryRefused(f"不允许读取文件或外部数据:函数 {name}() 不可用,只能查询公开视图。")
+            if name in SETTING_FUNCTIONS or name.startswith(SETTING_PREFIXES):
+                raise QueryRefused(f"不允许查看设置或系统信息:函数 {name}() 不可用。")
         elif isinstance(node, (exp.Placeholder, exp.Parameter)):
             name = node.name
             if not name or name == "?" or name.isdigit():
                 raise QueryRefused("只支持命名参数(例如 $year),不支持 ? 或 $1。")
             if name not in params:
                 params.append(name)
-    if isinstance(tree, (exp.Describe, exp.Summarize)) and not list(tree.find_all(exp.Table)):
+    if isinstance(root, (exp.Describe, exp.Summarize)) and not tables:
         raise QueryRefused("DESCRIBE / SUMMARIZE 只能用于公开视图,例如 DESCRIBE v_indicator。")
-    _duckdb_statement(sql)
-    return Checked(sql, tuple(params))
+    return params, tables
 
 
 def _syntax_message(exc: ParseError) -> str:
@@ -201,22 +260,43 @@ def _func_name(node: exp.Func) -> str:
     return node.sql(dialect="duckdb").split("(", 1)[0].strip().lower()
 
 
-def _check_table(node: exp.Table, ctes: set[str]) -> None:
+def _visible_ctes(node: exp.Expression) -> set[str]:
+    """The CTE names a table reference can mean: those of every enclosing WITH, where a CTE's own body sees only
+    the CTEs before it (and itself when RECURSIVE). A CTE inside a subquery does not shadow anything outside it."""
+    names: set[str] = set()
+    child, parent, passed = node, node.parent, None  # passed: the WITH climbed through from inside a CTE
+    while parent is not None:
+        if isinstance(parent, exp.With) and isinstance(child, exp.CTE):
+            ctes = parent.expressions
+            index = next(i for i, cte in enumerate(ctes) if cte is child)
+            names.update(c.alias_or_name.lower() for c in ctes[:index + (1 if parent.args.get("recursive") else 0)])
+            passed = parent
+        else:
+            with_ = parent.args.get("with_")
+            if isinstance(with_, exp.With) and with_ is not passed and child is not with_:
+                names.update(c.alias_or_name.lower() for c in with_.expressions)
+        child, parent = parent, parent.parent
+    return names
+
+
+def _check_table(node: exp.Table) -> str | None:
+    """Refuse anything but a public view, a CTE in scope or an allowed table function; returns the view's name."""
     if isinstance(node.this, exp.Func):  # a table function: FROM range(10), FROM read_csv('x')
         name = _func_name(node.this)
         if name not in TABLE_FUNCTIONS:
             raise QueryRefused(f"不允许读取文件或调用表函数 {name}():只能查询公开视图"
                                f"(可用的表函数只有 {'、'.join(sorted(TABLE_FUNCTIONS))})。")
-        return
+        return None
     name = node.name
     qualifier = ".".join(p for p in (node.catalog, node.db) if p)
-    if not qualifier and name.lower() in ctes:
-        return
+    if not qualifier and name.lower() in _visible_ctes(node):
+        return None
     if qualifier.lower() not in ("", "main", "memory.main", "memory") or name.lower() not in PUBLIC_VIEWS:
         full = f"{qualifier}.{name}" if qualifier else name
         if any(ch in name for ch in "/\\*.~") or name.lower().endswith((".csv", ".parquet", ".json")):
             raise QueryRefused(f"不允许读取文件:“{full}”。只能查询公开视图:{'、'.join(PUBLIC_VIEWS)}。")
         raise QueryRefused(f"“{full}”不是公开视图。只能查询:{'、'.join(PUBLIC_VIEWS)}。")
+    return name.lower()
 
 
 def _short(text: str, limit: int = 160) -> str:
@@ -224,36 +304,15 @@ def _short(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-# --- layers 5-7: the sealed copy ------------------------------------------------------------------------------------
+# --- layers 5-7: the sealed copy in a worker process --------------------------------------------------------------
 
 class Sandbox:
-    """An in-memory DuckDB with copies of the public views, sealed before any analyst query runs."""
+    """Analysts' queries on a sealed copy of the public views of db_path, each in a worker process
+    (planwatch.worker: memory bound by the operating system, killed at the deadline, results capped)."""
 
-    def __init__(self, source: duckdb.DuckDBPyConnection):
-        reader = source.cursor()  # a fresh cursor: no unfinished result of the caller's is in the way
-        self.version = db.data_version(reader)
-        tables = {view: reader.sql(f"SELECT * FROM {view}").to_arrow_table() for view in PUBLIC_VIEWS}
-        reader.close()
-        self.con = duckdb.connect(":memory:", config={
-            "autoload_known_extensions": False, "autoinstall_known_extensions": False,
-            "allow_community_extensions": False, "allow_persistent_secrets": False,
-            "temp_directory": "", "memory_limit": MEMORY_LIMIT})
-        for view, table in tables.items():
-            self.con.register("_arrow_copy", table)
-            self.con.execute(f"CREATE TABLE {view} AS SELECT * FROM _arrow_copy")
-            self.con.unregister("_arrow_copy")
-        for setting in ("SET enable_external_access = false", "SET python_enable_replacements = false",
-                        "SET lock_configuration = true"):
-            self.con.execute(setting)
-        self._lock = threading.Lock()
-
-    @classmethod
-    def from_file(cls, db_path: Path | str) -> "Sandbox":
-        source = db.connect(db_path, read_only=True)
-        try:
-            return cls(source)
-        finally:
-            source.close()
+    def __init__(self, db_path: Path | str, size: int = worker.POOL_SIZE):
+        self.pool = worker.Pool(db_path, size)
+        self.version: tuple | None = None  # data version of the copy that answered last
 
     def run(self, sql: str, params: dict | None = None, timeout: float = DEFAULT_TIMEOUT,
             max_rows: int = MAX_ROWS) -> Result:
@@ -268,60 +327,47 @@ class Sandbox:
     def execute(self, sql: str, params: dict | None = None, timeout: float = DEFAULT_TIMEOUT,
                 max_rows: int = MAX_ROWS) -> Result:
         """Run on the sealed copy without the check (layers 5-7 only); tests use it to prove the engine's seal."""
-        with self._lock:
-            cur = self.con.cursor()
-        fired = threading.Event()
-
-        def stop():
-            fired.set()
-            cur.interrupt()
-
-        timer = threading.Timer(timeout, stop)
+        request = {"sql": sql, "params": params or {}, "max_rows": max_rows, "max_bytes": worker.MAX_RESULT_BYTES}
         start = time.perf_counter()
-        timer.start()
         try:
-            cur.begin()
-            table = _fetch(cur.sql(sql, params=params or None), max_rows + 1)
-            truncated = table.num_rows > max_rows
-            table = table.slice(0, max_rows)
-        except duckdb.Error as exc:
-            raise QueryRefused(_engine_message(exc, fired.is_set(), timeout)) from None
-        finally:
-            timer.cancel()
-            try:
-                cur.rollback()
-            except duckdb.Error:
-                pass
-            cur.close()
-        return Result(table, time.perf_counter() - start, truncated)
+            header, body, self.version = self.pool.run(request, timeout)
+        except worker.WorkerFailed as exc:
+            raise QueryRefused(_failure_message(exc.kind, str(exc), timeout), transient=True) from None
+        if not header["ok"]:
+            raise QueryRefused(_failure_message(header["kind"], header["error"], timeout),
+                               transient=header["kind"] in ("OutOfMemoryException", "size"))
+        table = pa.ipc.open_stream(body).read_all() if body else pa.table({})
+        return Result(table, time.perf_counter() - start, header["truncated"])
+
+    def follow(self, version: tuple) -> None:
+        """Run later queries on a new copy when the data changed since the last answer (an import or undo)."""
+        if self.version is not None and tuple(self.version) != tuple(version):
+            self.pool.refresh()
+
+    def close(self) -> None:
+        self.pool.close()
 
 
-def _fetch(relation, limit: int) -> pa.Table:
-    """At most `limit` rows of a query, batch by batch (the rest is never computed)."""
-    if relation is None:  # a statement without a result (only reachable through execute())
-        return pa.table({})
-    reader = relation.to_arrow_reader(8192)
-    batches, n = [], 0
-    for batch in reader:
-        batches.append(batch)
-        n += batch.num_rows
-        if n >= limit:
-            break
-    return pa.Table.from_batches(batches, reader.schema).slice(0, limit)
-
-
-def _engine_message(exc: duckdb.Error, timed_out: bool, timeout: float) -> str:
-    text = _short(str(exc), 300)
-    if timed_out or isinstance(exc, duckdb.InterruptException):
+def _failure_message(kind: str, text: str, timeout: float) -> str:
+    text = _short(text, 300)
+    if kind == "timeout":
         return f"查询超时({timeout:g}秒),已停止。请缩小范围(加 WHERE 条件或 LIMIT)后再试。"
-    if isinstance(exc, duckdb.PermissionException):
+    if kind in ("memory", "OutOfMemoryException"):
+        return (f"查询所需内存超过上限({worker.WORKER_MEMORY // 2**20} MB),已停止。"
+                "请缩小范围(加 WHERE 条件、GROUP BY 或 LIMIT)后再试。")
+    if kind == "size":
+        return (f"结果过大:超过 {worker.MAX_RESULT_BYTES // 2**20} MB,已停止。"
+                "请减少列或行(加 WHERE 条件、GROUP BY 或 LIMIT)后再试。")
+    if kind == "busy":
+        return f"查询繁忙:已有 {worker.POOL_SIZE} 条查询在运行,请稍等几秒再试。"
+    if kind in ("start", "crash"):
+        return text
+    if kind == "PermissionException":
         return f"不允许访问文件、扩展或设置:{text}"
-    if isinstance(exc, duckdb.OutOfMemoryException):
-        return f"查询所需内存超过上限({MEMORY_LIMIT}),已停止。请缩小范围后再试。"
-    if isinstance(exc, duckdb.ParserException):
+    if kind == "ParserException":
         return f"语法错误:{text}"
-    if isinstance(exc, duckdb.InvalidInputException) and "configuration" in text.lower():
+    if kind == "InvalidInputException" and "configuration" in text.lower():
         return f"不允许更改设置:{text}"
-    if isinstance(exc, (duckdb.CatalogException, duckdb.BinderException)):
+    if kind in ("CatalogException", "BinderException"):
         return f"查询出错(表、列或函数名不对?):{text}"
     return f"查询出错:{text}"

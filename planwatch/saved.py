@@ -97,7 +97,27 @@ def schema_descriptions() -> list[dict]:
         return list(csv.DictReader(fh))
 
 
-def run_command(db_path, sql: str | None, name: str | None, given: list[str], timeout: float):
+MAX_TIMEOUT = 60.0  # seconds: the most `sql --timeout` allows
+
+
+def parse_timeout(text: str) -> float:
+    """`--timeout` as seconds: a finite number, 0 < t <= MAX_TIMEOUT; else QueryRefused in Chinese."""
+    from planwatch import guard
+
+    try:
+        seconds = float(text)
+    except (TypeError, ValueError):
+        seconds = float("nan")
+    if not 0 < seconds <= MAX_TIMEOUT:  # NaN fails every comparison
+        raise guard.QueryRefused(f"--timeout 应为 0 到 {MAX_TIMEOUT:g} 之间的秒数(收到“{_short(str(text))}”)。")
+    return seconds
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
+def run_command(db_path, sql: str | None, name: str | None, given: list[str], timeout: str):
     """`python -m planwatch sql`: run a query or a saved query on a sealed copy of db_path.
 
     Returns (result, label); raises guard.QueryRefused with a Chinese message."""
@@ -112,17 +132,18 @@ def run_command(db_path, sql: str | None, name: str | None, given: list[str], ti
         if not sep or not key.strip():
             raise guard.QueryRefused(f"参数写法应为 名称=值,例如 --param year=2024(收到“{item}”)。")
         values[key.strip().lstrip("$")] = parse_value(value)
-    if timeout <= 0:
-        raise guard.QueryRefused("--timeout 应为正数(秒)。")
-    sandbox = guard.Sandbox.from_file(db_path)
-    label = "查询结果"
-    if name:
-        query = get(name)
+    seconds = parse_timeout(timeout)
+    query = get(name) if name else None
+    if name and query is None:
+        raise guard.QueryRefused(f"没有名为“{name}”的常用查询。可用:{'、'.join(q.name for q in all_queries())}。")
+    sandbox = guard.Sandbox(db_path, size=1)
+    try:
         if query is None:
-            raise guard.QueryRefused(f"没有名为“{name}”的常用查询。可用:{'、'.join(q.name for q in all_queries())}。")
+            return sandbox.run(sql, values, timeout=seconds), "查询结果"
         default_year = int(sandbox.run(DEFAULT_YEAR_SQL).frame.iloc[0, 0])
-        sql, values, label = query.sql, resolve(query, values, default_year), query.title
-    return sandbox.run(sql, values, timeout=timeout), label
+        return sandbox.run(query.sql, resolve(query, values, default_year), timeout=seconds), query.title
+    finally:
+        sandbox.close()
 
 
 def as_text(frame, max_rows: int) -> str:

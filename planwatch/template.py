@@ -1,7 +1,7 @@
 """The Excel template member units fill in (数据填报模板): it imports as it is.
 
-Sheet 填报: one row per indicator, reference columns locked (grey), the three columns to fill (年份 prefilled,
-数值, 备注) unlocked; sheet 说明 explains every column in Chinese. The sheet is protected without a password so
+Sheet 填报: one row per indicator, reference columns locked (grey), the columns to fill (年份 prefilled, 数值,
+分子, 分母, 备注, 原因说明, 整改措施) unlocked; rows left blank are skipped on import; sheet 说明 explains every column in Chinese. The sheet is protected without a password so
 that a clerk cannot overwrite the reference columns by accident (it is a guide, not a security measure).
 """
 from __future__ import annotations
@@ -15,20 +15,23 @@ from openpyxl.utils import get_column_letter
 
 from planwatch import db, downloads
 
-INPUT_COLUMNS = ("年份", "数值", "备注")
+INPUT_COLUMNS = ("年份", "数值", "分子", "分母", "备注", "原因说明", "整改措施")
 LOCKED_FILL = PatternFill("solid", fgColor="EEEEEE")
 INPUT_FILL = PatternFill("solid", fgColor="FFF8DC")
 HELP = [
     ("指标编号", "系统识别指标的编号,请勿修改。"),
     ("地区 / 规划 / 领域 / 指标名称 / 单位", "指标的基本信息(灰色,只读)。"),
     ("基线(2020年) / 目标 / 目标年", "规划文本中的基线和目标,供填报时对照。"),
-    ("填写内容", "“数字”:只填数值,不带单位(百分比填 95.5,不填 95.5%);“文字”:定性目标,填简要文字说明。"),
+    ("填写内容", "“数字”:只填数值,不带单位;单位为%的指标填 95.5 或 95.5%(设为百分比格式的单元格按显示的数读取);"
+             "千位分隔须每三位一组(1,234,567),小数用小数点(12.5,不写 12,5)。“文字”:定性目标,填简要文字说明。"),
     ("责任单位", "规划列明的责任单位;“规划未列明”表示规划文本没有写明。"),
     ("已有数据", "系统中已有的各年数值;标注“(示例)”的是演示数据,不是真实统计。"),
     ("年份", "报告年份(已预填,可修改为规划期内的其他年份)。"),
     ("数值", "本年度监测值。百分比不超过100,比率和人数不能为负。不要输入公式。"),
+    ("分子 / 分母", "比率背后的事件数和人口数(可不填),如孕产妇死亡数和活产数;填实际数,不带百分号。"),
     ("备注", "口径说明、数据来源等(可不填)。"),
-    ("不报送的指标", "请整行删除;留空的数值会被拒收。"),
+    ("原因说明 / 整改措施", "指标进度滞后或逆向变化时,说明原因和整改措施(各不超过2000字)。"),
+    ("不报送的指标", "数值等填报列留空即可,导入时跳过并告知跳过的行数;只填了备注等却没有数值的行会被拒收。"),
     ("上传", "在“数据填报”页面上传本文件(xlsx),或另存为 CSV(UTF-8 或 GBK 均可)。系统会整份检查,全部正确才导入。"),
 ]
 
@@ -40,8 +43,8 @@ def rows(con: duckdb.DuckDBPyConnection, region=None, plan=None, unit=None):
 def workbook_bytes(con: duckdb.DuckDBPyConnection, year: int, region=None, plan=None, unit=None) -> bytes:
     frame = rows(con, region, plan, unit)
     frame["年份"] = year
-    frame["数值"] = None
-    frame["备注"] = None
+    for column in INPUT_COLUMNS[1:]:
+        frame[column] = None
     book = Workbook()
     sheet = book.active
     sheet.title = "填报"

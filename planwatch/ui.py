@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -20,23 +19,18 @@ ALL = "全部"  # the "no filter" choice (a selectbox cannot hold None as a chos
 
 
 @st.cache_resource(show_spinner="首次启动:正在从 data/ 构建数据库……")
-def connection() -> duckdb.DuckDBPyConnection:
-    """One connection per process (pages query through cursors); the database is built on first start."""
+def connection() -> db.Database:
+    """One read-only view of the database per process (pages query through cursors); built on first start.
+    It reopens by itself when a writer (this app, another app process, the command line) replaced the file."""
     path = default_db()
     build.ensure(path)
-    return db.connect(path)
+    return db.Database(path)
 
 
-@st.cache_data(ttl=5, show_spinner=False)
 def data_version() -> tuple:
-    """Changes whenever an import or undo changes the data: part of every cached query's key. Read at most every
-    5 s (imports from the command line show within that); the app's own writes clear it at once (data_changed)."""
-    return db.data_version(connection())
-
-
-def data_changed() -> None:
-    """Call after the app itself wrote (import, undo), so every page reads the new data on its next run."""
-    data_version.clear()
+    """The identity of the database file being served: part of every cached query's key, so any write (from
+    this process or another) shows on the next page run."""
+    return connection().version
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

@@ -5,6 +5,8 @@ _warning) that the public views read. Every write — build, import, undo — ca
 transaction, so readers never see observations and statuses that disagree.
 """
 import duckdb
+import numpy as np
+import pyarrow as pa
 
 from planwatch.paths import VIEWS_DIR
 
@@ -12,8 +14,26 @@ from planwatch.paths import VIEWS_DIR
 MATERIALISED = (("_progress", "_progress_live"), ("_status", "_status_live"), ("_warning", "_warning_live"))
 
 
+# Exact (Garwood) 95% limits of a Poisson count k = 0 … POISSON_MAX_EVENTS, for the small-number rule. DuckDB has no
+# inverse gamma function, so the limits are a table that the SQL joins; larger pooled counts are not small numbers.
+POISSON_MAX_EVENTS = 10_000
+
+
+def poisson_limits(max_events: int = POISSON_MAX_EVENTS, confidence: float = 0.95):
+    """(k, lower, upper): lower = χ²(α/2; 2k)/2 (0 for k = 0), upper = χ²(1 − α/2; 2k + 2)/2, as gamma quantiles."""
+    from scipy.special import gammaincinv  # imported here: only a build needs it, and it is slow to import
+
+    k = np.arange(max_events + 1)
+    alpha = 1 - confidence
+    lower = np.where(k == 0, 0.0, gammaincinv(np.maximum(k, 1), alpha / 2))
+    return k, lower, gammaincinv(k + 1, 1 - alpha / 2)
+
+
 def create(con: duckdb.DuckDBPyConnection) -> None:
     """Run the view files in name order; each materialised table is created as soon as its view exists."""
+    if not con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = '_poisson_limit'").fetchall():
+        limits = pa.table(dict(zip(("k", "lower", "upper"), poisson_limits())))  # noqa: F841 (read by DuckDB)
+        con.execute("CREATE TABLE _poisson_limit AS SELECT k::INTEGER AS k, lower, upper FROM limits")
     for path in sorted(VIEWS_DIR.glob("*.sql")):
         con.execute(path.read_text(encoding="utf-8"))
         _materialise(con, missing_only=True)

@@ -1,5 +1,5 @@
 -- title: 责任单位计分卡
--- description: 截至所选年份,每个责任单位所负责指标的个数(按规划所列角色和列名顺序)、各状态个数、红色预警数和达标率(已达标 ÷ 已评估,附分母);不列指标的单位不在表中。
+-- description: 截至所选年份,每个责任单位所负责指标的个数(按规划所列角色和列名顺序)、各状态个数、红色预警数、达标率(已达标 ÷ 已评估,附分母)和基本实现率((已实现 + 基本实现)÷ 已评估);不列指标的单位不在表中。
 -- params: year, group, region, domain
 -- Without group/domain filters the tallies equal v_attainment_by_unit; that view cannot be cut by group or domain.
 WITH links AS (  -- one row per (unit, indicator): the role and place the plan prints for it
@@ -28,7 +28,11 @@ SELECT f.region AS 地区, u.name AS 责任单位, u.unit_id,
            AS 达标率,
        已达标 || '/' || 已评估 AS "已达标/已评估",
        string_agg(DISTINCT l.provenance, '、') AS 来源,
-       count(*) FILTER (WHERE f.latest_source_kind = '示例') AS n_demo
+       count(*) FILTER (WHERE f.latest_source_kind = '示例') AS n_demo,
+       pw_n(f.assessment, '基本实现') AS 基本实现,
+       round(count(*) FILTER (WHERE f.assessment IN ('已实现', '基本实现'))
+             / nullif(count(*) FILTER (WHERE f.status IN ('已达标', '进展顺利', '进度滞后', '逆向变化')), 0), 4) AS 基本实现率,
+       pw_n(f.status, '不能判断') AS 不能判断
 FROM filtered_status($year, $group, $region, $domain, NULL) f
 JOIN links l USING (indicator_id)
 JOIN unit u USING (unit_id)

@@ -5,10 +5,9 @@ import csv
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 
-from planwatch import build, cli
+from planwatch import build, cli, db
 
 
 @pytest.fixture(scope="session")
@@ -44,13 +43,12 @@ def import_rows(db: Path, rows: list[tuple], name: str = "values.csv") -> int:
     return cli.main(["import", str(path), "--db", str(db)])
 
 
-# Read-write like the app's own connection: DuckDB refuses a second connection with another configuration
-# to a file that the same process (an AppTest run) already has open.
-def one(db: Path, sql: str, params: list | None = None):
-    with duckdb.connect(str(db)) as con:
-        return con.execute(sql, params or []).fetchone()
+# Read the way the app does (db.open_reader): works while an AppTest run in this process serves the same file.
+def one(db_path: Path, sql: str, params: list | None = None):
+    with db.open_reader(db_path) as reader:
+        return reader.cursor().execute(sql, params or []).fetchone()
 
 
-def rows(db: Path, sql: str, params: list | None = None) -> list[tuple]:
-    with duckdb.connect(str(db)) as con:
-        return con.execute(sql, params or []).fetchall()
+def rows(db_path: Path, sql: str, params: list | None = None) -> list[tuple]:
+    with db.open_reader(db_path) as reader:
+        return reader.cursor().execute(sql, params or []).fetchall()

@@ -6,20 +6,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from conftest import one
+from servers import streamlit_app
 
 from planwatch.auth import hash_password
-from planwatch.paths import ROOT
 
 EDITOR, PASSWORD = "clerk", "browser-test-pass"
 
@@ -28,37 +23,13 @@ expect.set_options(timeout=30_000)  # a fresh session builds its first page in a
 LAUNCH = dict(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(demo_db, tmp_path_factory):
     """`streamlit run app.py` on a private copy of the demo database."""
     db = tmp_path_factory.mktemp("browser") / "app.duckdb"
     shutil.copy(demo_db, db)
-    port = _free_port()
-    env = os.environ | {"PLANWATCH_DB": str(db), "PLANWATCH_EDITORS": f"{EDITOR}:{hash_password(PASSWORD)}"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
-    yield url, db
-    proc.terminate()
-    proc.wait(timeout=20)
+    with streamlit_app(db, {"PLANWATCH_EDITORS": f"{EDITOR}:{hash_password(PASSWORD)}"}) as url:
+        yield url, db
 
 
 @pytest.fixture(scope="module")
@@ -163,7 +134,7 @@ def test_explorer_runs_a_saved_query_and_downloads_its_csv(server, page, demo_db
     from planwatch import guard, saved
 
     query = next(q for q in saved.all_queries() if q.title == "红色预警最多的责任单位")
-    sandbox = guard.Sandbox.from_file(demo_db)
+    sandbox = guard.Sandbox(demo_db)
     year = int(sandbox.run(saved.DEFAULT_YEAR_SQL).frame.iloc[0, 0])
     expected = sandbox.run(query.sql, saved.resolve(query, {}, year)).frame
     url, _ = server

@@ -40,8 +40,8 @@ def test_every_quote_is_on_its_line():
 
 def test_figures_are_in_their_quotes():
     for _, row in all_indicator_rows():
-        if row["target_value"]:
-            assert row["target_value"] in row["target_quote"], row["indicator_id"]
+        if row["target_value"]:   # printed as written, or in Chinese numerals (一所, 一半, 一区镇一普惠)
+            assert catalogue._quote_has(row["target_quote"], row["target_value"]), row["indicator_id"]
         if row["baseline_value"]:
             assert row["baseline_value"] in row["baseline_quote"], row["indicator_id"]
 
@@ -53,6 +53,51 @@ def test_every_numeric_target_has_operator_and_value():
             assert catalogue._float(row["target_value"]) is not None, row["indicator_id"]
         else:
             assert row["target_value"] == "", row["indicator_id"]
+
+
+def test_quotes_in_chinese_numerals_are_read():
+    assert catalogue._quote_has("每个区县建成一所政府举办的机构", "1")
+    assert catalogue._quote_has("力争一半以上配备女干部", "50")
+    assert catalogue._quote_has("深化“一区镇(街道)一普惠”的托育服务", "1")
+    assert not catalogue._quote_has("力争一半以上配备女干部", "30")
+    assert not catalogue._quote_has("推进一体化建设", "1")
+
+
+def test_canonical_groups_agree_on_unit_and_direction():
+    canon = {c["canonical_id"]: c for c in catalogue.read_csv(DATA_DIR / "canonical_indicators.csv")}
+    for _, row in all_indicator_rows():
+        if row["canonical_id"]:
+            c = canon[row["canonical_id"]]
+            assert (row["unit"], row["direction"]) == (c["unit"], c["direction"]), row["indicator_id"]
+
+
+def test_a_row_disagreeing_with_its_canonical_unit_is_refused(tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    path = data / "plans" / "yueqing-children" / "indicators.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "严重致残的出生缺陷发生率,‰,lower", "严重致残的出生缺陷发生率,1/‰,lower", 1), encoding="utf-8")
+    with pytest.raises(catalogue.CatalogueError) as err:
+        catalogue.load(data)
+    assert "severe_birth_defects" in str(err.value) and "第2行" in str(err.value)
+
+
+# Targets written in words or as counts (issue 16, item 5), hand-read from the seeds: id → (line, value, unit).
+WORDED_TARGETS = {
+    "xianyang-women-t21": (112, "1", "所"),      # 每个区县建成一所
+    "xianyang-women-t22": (236, "50", "%"),      # 力争一半以上配备女干部
+    "huairou-women-t22": (82, "50", "%"),        # 保持一半以上的领导班子配备有女干部
+    "zhangjiagang-women-t38": (217, "50", "%"),  # 力争一半以上的领导班子配备女干部
+    "zhangjiagang-children-t58": (543, "1", "次"),  # 每年…不少于一次
+    "zhangjiagang-children-t59": (631, "1", "个"),  # 一区镇(街道)一普惠
+    "pingyang-children-t43": (497, "1", "所"),   # 建立一所…多功能儿童活动中心
+}
+
+
+def test_worded_and_count_targets_are_in_the_catalogue():
+    got = {row["indicator_id"]: (int(row["target_line"]), row["target_value"], row["unit"])
+           for _, row in all_indicator_rows() if row["indicator_id"] in WORDED_TARGETS}
+    assert got == WORDED_TARGETS
 
 
 # The key tables as printed (重点指标目标表 / 主要指标): number of rows in the printed table.

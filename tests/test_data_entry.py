@@ -38,9 +38,10 @@ REFUSALS = [
     ("nocol.csv", b"indicator_id,year\npingyang-women-k03,2023\n", "第1行(表头): 缺少必需的列 数值(value)"),
     ("unknown.csv", b"indicator_id,year,value\nno-such-id,2023,5\n", "第2行 指标编号列: 未知指标编号“no-such-id”"),
     ("year.csv", b"indicator_id,year,value\npingyang-women-k03,2019,55\n", "第2行 年份列: 2019年不在规划期 2021–2025 年内"),
-    ("badyear.csv", b"indicator_id,year,value\npingyang-women-k03,23,55\n", "第2行 年份列: 年份“23”不是四位年份"),
+    ("badyear.csv", b"indicator_id,year,value\npingyang-women-k03,23,55\n", "第2行 年份列: 年份“23”不是有效的四位年份"),
     ("text.csv", "indicator_id,year,value\npingyang-women-k03,2023,约五成\n".encode(), "第2行 数值列: “约五成”不是数字"),
-    ("blank.csv", b"indicator_id,year,value\npingyang-women-k03,2023,\n", "第2行 数值列: 数值为空"),
+    ("blank.csv", b"indicator_id,year,value\npingyang-women-k03,2023,\n", "没有可导入的数值:1 行均未填写数值"),
+    ("noteonly.csv", b"indicator_id,year,value,note\npingyang-women-k03,2023,,x\n", "第2行 数值列: 数值为空"),
     ("dup.csv", b"indicator_id,year,value\npingyang-women-k03,2023,55\npingyang-women-k03,2023,56\n",
      "第3行: 指标“pingyang-women-k03”2023年与第2行重复"),
     ("pct.csv", b"indicator_id,year,value\npingyang-women-k03,2023,101\n", "第2行 数值列: 101 超过100%"),
@@ -112,7 +113,8 @@ def test_filled_template_round_trips(fresh_db, capsys):
     book.save(buffer)
     code, _ = run_import(fresh_db, buffer.getvalue(), "filled.xlsx", capsys)
     assert code == 0
-    assert one(fresh_db, "SELECT count(*) FROM v_observation WHERE batch_id = 1") == (21,)
+    n_plan = one(fresh_db, "SELECT count(*) FROM indicator WHERE plan_id = 'pingyang-women'")
+    assert one(fresh_db, "SELECT count(*) FROM v_observation WHERE batch_id = 1") == n_plan
     assert one(fresh_db, "SELECT value_text FROM v_observation WHERE indicator_id = 'pingyang-women-k10'") == ("已落实",)
 
 

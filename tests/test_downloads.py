@@ -56,3 +56,39 @@ def test_xlsx_risky_text_is_stored_as_text_not_formula():
         assert cell.quotePrefix
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
+
+
+DDE = "=cmd|' /C calc'!A0"  # a column alias from a shared explorer link
+
+
+def hostile() -> pd.DataFrame:
+    return pd.DataFrame({DDE: ["=1+1", "ok"], "+x": [1, 2], "normal": ["@A1", "-"]})
+
+
+def test_csv_header_never_starts_like_a_formula():
+    text = downloads.csv_bytes(hostile()).decode("utf-8-sig")
+    header = text.splitlines()[0]
+    assert header == "'" + DDE + ",'+x,normal"
+    back = pd.read_csv(io.StringIO(text), dtype=str)
+    assert back.iloc[0, 0] == "'=1+1" and back.iloc[0, 2] == "'@A1" and back.iloc[1, 2] == "'-"
+
+
+def test_xlsx_header_is_text_not_formula():
+    data = downloads.xlsx_bytes(hostile())
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert [c.value for c in sheet[1]] == [DDE, "+x", "normal"]
+    for cell in [sheet["A1"], sheet["B1"], sheet["A2"], sheet["C2"]]:
+        assert cell.data_type == "s" and cell.quotePrefix, cell.coordinate
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert "<f>" not in archive.read("xl/worksheets/sheet1.xml").decode()
+
+
+def test_values_excel_lacks_are_written_as_text():
+    """What an explorer query can return: lists, structs, bytes, times with a time zone."""
+    frame = pd.DataFrame({"list": pd.Series([[1, 2], ["=x"]], dtype=object), "struct": [{"a": 1}, None],
+                          "bytes": [b"abc", b""],
+                          "tz": pd.to_datetime(["2024-01-01 08:00", "2024-06-01 12:30"]).tz_localize("Asia/Shanghai")})
+    sheet = openpyxl.load_workbook(io.BytesIO(downloads.xlsx_bytes(frame))).active
+    assert [c.value for c in sheet[2]][:3] == ["[1, 2]", "{'a': 1}", "b'abc'"]
+    assert sheet["D2"].value.isoformat() == "2024-01-01T08:00:00"  # the wall-clock time shown in the app
+    assert sheet["A3"].value == "['=x']" and sheet["A3"].data_type == "s"

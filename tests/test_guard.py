@@ -22,7 +22,9 @@ YEAR = 2024
 
 @pytest.fixture(scope="module")
 def sandbox(demo_db) -> guard.Sandbox:
-    return guard.Sandbox.from_file(demo_db)
+    sandbox = guard.Sandbox(demo_db)
+    yield sandbox
+    sandbox.close()
 
 
 @pytest.fixture
@@ -90,26 +92,33 @@ def test_large_result_is_capped_and_says_so(sandbox):
 
 
 def test_copy_holds_every_public_view_and_nothing_else(sandbox):
-    names = {r[0] for r in sandbox.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    names = set(sandbox.execute("SELECT table_name FROM duckdb_tables()").frame["table_name"])
     assert names == set(guard.PUBLIC_VIEWS)
-    settings = dict(sandbox.con.execute("SELECT name, value FROM duckdb_settings() WHERE name IN ("
-                                        "'enable_external_access', 'lock_configuration', 'autoload_known_extensions',"
-                                        "'autoinstall_known_extensions', 'python_enable_replacements')").fetchall())
-    assert settings == {"enable_external_access": "false", "lock_configuration": "true",
+    databases = set(sandbox.execute("SELECT database_name FROM duckdb_databases() WHERE NOT internal")
+                    .frame["database_name"])
+    assert databases == {"memory"}  # the file was detached after copying: no path to show
+    settings = dict(sandbox.execute("SELECT name, value FROM duckdb_settings() WHERE name IN ("
+                                    "'enable_external_access', 'lock_configuration', 'autoload_known_extensions',"
+                                    "'autoinstall_known_extensions', 'python_enable_replacements', 'secret_directory',"
+                                    "'home_directory', 'temp_directory')").frame.values)
+    assert settings == {"secret_directory": "", "home_directory": "", "temp_directory": "",
+                        "enable_external_access": "false", "lock_configuration": "true",
                         "autoload_known_extensions": "false", "autoinstall_known_extensions": "false",
                         "python_enable_replacements": "false"}
 
 
 def test_copy_is_keyed_on_the_data_version(fresh_db):
-    before = guard.Sandbox.from_file(fresh_db)
+    before = guard.Sandbox(fresh_db)
     assert before.run("SELECT count(*) FROM v_observation").frame.iloc[0, 0] == 0
     indicator = one(fresh_db, "SELECT indicator_id FROM v_indicator WHERE target_op = '>=' LIMIT 1")[0]
     assert import_rows(fresh_db, [(indicator, 2023, 50)]) == 0
-    after = guard.Sandbox.from_file(fresh_db)
+    after = guard.Sandbox(fresh_db)
+    assert after.run("SELECT value FROM v_observation").frame["value"].tolist() == [50]
     assert after.version != before.version
     assert after.version == tuple(one(fresh_db, db.DATA_VERSION_SQL))
-    assert after.run("SELECT value FROM v_observation").frame["value"].tolist() == [50]
     assert before.run("SELECT count(*) FROM v_observation").frame.iloc[0, 0] == 0  # a copy, not a window
+    before.close()
+    after.close()
 
 
 # --- saved queries -----------------------------------------------------------------------------------------------------
@@ -284,7 +293,7 @@ def test_unchecked_writes_are_rolled_back(sandbox):
     assert sandbox.run("SELECT count(*) FROM v_indicator").frame.iloc[0, 0] > 0
     with pytest.raises(guard.QueryRefused, match="不是公开视图"):
         sandbox.run("SELECT * FROM slipped")
-    assert "slipped" not in {r[0] for r in sandbox.con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert "slipped" not in set(sandbox.execute("SELECT table_name FROM duckdb_tables()").frame["table_name"])
 
 
 # --- time limit --------------------------------------------------------------------------------------------------------
@@ -354,3 +363,101 @@ def test_schema_file_is_well_formed():
     with saved.SCHEMA_FILE.open(encoding="utf-8", newline="") as fh:
         header = next(csv.reader(fh))
     assert header == ["view", "column", "description"]
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "0", "-1", "61", "abc", "1e400", ""])
+def test_command_line_timeout_must_be_a_finite_number_up_to_a_minute(work, capsys, value):
+    code, out, err = _cli(capsys, "SELECT 1", f"--timeout={value}", "--db", str(work))
+    assert code == 2 and "--timeout 应为 0 到 60 之间的秒数" in err and out == ""
+
+
+def test_command_line_timeout_in_range_is_used(work, capsys):
+    code, _, err = _cli(capsys, "SELECT count(*) FROM range(10000000000) t(x) WHERE x % 7 = 3", "--timeout", "1.5",
+                        "--db", str(work))
+    assert code == 2 and "查询超时(1.5秒)" in err
+
+
+@pytest.mark.parametrize("out,message", [("/nonexistent/x.xlsx", "目录 /nonexistent 不存在"),
+                                         ("{tmp}", "这是一个目录"),
+                                         ("/proc/planwatch/x.xlsx", "不存在"),
+                                         ("/proc/x.xlsx", "无法写入 /proc/x.xlsx")])
+def test_report_into_a_missing_or_unwritable_place_is_refused_in_chinese(work, tmp_path, capsys, out, message):
+    code = cli.main(["report", "--format", "xlsx", "--out", out.format(tmp=tmp_path), "--db", str(work)])
+    _, err = capsys.readouterr()
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+# --- shapes the check must accept or refuse without a traceback ------------------------------------------------------
+
+@pytest.mark.parametrize("depth", [30, 45, 60, 200, 900])
+def test_deep_nesting_gets_a_chinese_message_or_runs(sandbox, depth):
+    for sql in ["SELECT " + "(" * depth + "1" + ")" * depth,
+                "SELECT * FROM " + "(SELECT * FROM " * depth + "v_indicator" + ") s" * depth,
+                "SELECT 1 WHERE " + " AND ".join(["(1 = 1" for _ in range(depth)]) + ")" * depth]:
+        try:
+            result = sandbox.run(sql)
+        except guard.QueryRefused as exc:
+            assert "嵌套过深" in str(exc), str(exc)
+        else:
+            assert result.n_rows >= 1
+
+
+@pytest.mark.parametrize("sql,expected", [("(SELECT 1)", 1), ("((SELECT 2))", 2), ("(SELECT 1) UNION ALL (SELECT 2)", 1),
+                                          ("(SELECT count(*) FROM v_indicator) LIMIT 1", None)])
+def test_a_query_in_parentheses_is_a_query(sandbox, sql, expected):
+    result = sandbox.run(sql)
+    assert result.n_rows >= 1
+    if expected is not None:
+        assert result.frame.iloc[0, 0] == expected
+
+
+CTE_ESCAPES = {
+    "issue": "SELECT * FROM (WITH \"/etc/passwd\" AS (SELECT 1) SELECT 1) x, '/etc/passwd'",
+    "base_table": "SELECT * FROM (WITH indicator AS (SELECT 1) SELECT 1) x, indicator",
+    "union_branch": "(WITH \"/etc/passwd\" AS (SELECT 1) SELECT 1) UNION ALL SELECT * FROM '/etc/passwd'",
+    "scalar_subquery": "SELECT (WITH indicator AS (SELECT 1) SELECT 1) AS a, * FROM indicator",
+    "in_subquery": "SELECT * FROM indicator WHERE 1 IN (WITH indicator AS (SELECT 1) SELECT 1)",
+    "later_sibling": "WITH a AS (SELECT * FROM indicator), indicator AS (SELECT 1) SELECT * FROM a",
+    "self_not_recursive": "WITH indicator AS (SELECT * FROM indicator) SELECT * FROM indicator",
+    "cte_of_a_cte_body": "WITH a AS (WITH indicator AS (SELECT 1) SELECT 1) SELECT * FROM a, indicator",
+    "lateral": "SELECT * FROM v_indicator, LATERAL (WITH indicator AS (SELECT 1) SELECT 1) l, indicator",
+}
+
+
+@pytest.mark.parametrize("name", list(CTE_ESCAPES))
+def test_a_cte_name_shadows_tables_only_in_its_own_scope(name):
+    with pytest.raises(guard.QueryRefused, match="不允许读取文件|不是公开视图"):
+        guard.check(CTE_ESCAPES[name])
+
+
+@pytest.mark.parametrize("sql,expected", [
+    ("WITH x AS (SELECT 1 AS n) SELECT * FROM (SELECT * FROM (SELECT n FROM x) a) b", 1),
+    ("WITH x AS (SELECT 2 AS n), y AS (SELECT n FROM x) SELECT * FROM y", 2),
+    ("WITH RECURSIVE t(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM t WHERE n < 5) SELECT sum(n) FROM t", 15),
+    ("SELECT count(*) FROM v_indicator WHERE region IN (WITH \"/etc/passwd\" AS (SELECT '平阳县' AS r) "
+     "SELECT r FROM \"/etc/passwd\")", None),
+    ("WITH x AS (SELECT 3 AS n) SELECT n FROM x UNION ALL SELECT n FROM x ORDER BY 1 LIMIT 1", 3),
+])
+def test_ctes_in_scope_still_work(sandbox, demo_db, sql, expected):
+    value = sandbox.run(sql).frame.iloc[0, 0]
+    if expected is None:
+        expected = one(demo_db, "SELECT count(*) FROM v_indicator WHERE region = '平阳县'")[0]
+    assert value == expected
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT current_setting('secret_directory')",
+    "SELECT current_setting('home_directory') AS h",
+    "SELECT * FROM duckdb_settings()",
+    "SELECT (SELECT value FROM duckdb_settings() LIMIT 1)",
+    "SELECT * FROM duckdb_extensions()",
+    "SELECT * FROM duckdb_databases()",
+    "SELECT * FROM pragma_database_list",
+    "SELECT * FROM pragma_version()",
+    "SELECT getvariable('x')",
+    "SELECT duckdb_secrets()",
+])
+def test_settings_and_engine_metadata_are_refused(sql):
+    with pytest.raises(guard.QueryRefused, match="不允许|不是公开视图") as refused:
+        guard.check(sql)
+    assert "/" not in str(refused.value).split("。")[0].replace("/etc", "")  # no path in the message

@@ -417,6 +417,40 @@ def test_explorer_saved_query_opens_in_the_editor(app_db):
     at.button(key="edit_saved").click().run()
     assert at.text_area(key="sql").value.startswith("SELECT i.region AS 地区")
     assert {m.label: m.value for m in at.metric}["行数"] == str(n)
+    assert at.query_params["sql"] == at.text_area(key="sql").value  # the link carries the query shown
+
+
+def test_explorer_unknown_saved_query_in_the_url_says_so(app_db):
+    at = open_page("explorer", saved="x" * 3000)
+    warning = next(w.value for w in at.warning if "不是常用查询" in w.value)
+    assert len(warning) < 120  # the value is shortened, not echoed in full
+    from planwatch import saved
+    assert at.radio(key="saved").value == saved.all_queries()[0].name  # the first saved query is shown
+
+
+@pytest.mark.parametrize("sql,demo", [
+    ("SELECT status, count(*) AS n FROM v_status GROUP BY status", True),
+    ("WITH o AS (SELECT * FROM v_observation) SELECT count(*) AS n FROM o", True),
+    ("SELECT region, count(*) AS n FROM v_indicator GROUP BY region", False),
+])
+def test_explorer_says_demo_values_when_the_result_rests_on_them(app_db, sql, demo):
+    at = open_page("explorer", sql=sql)
+    assert ("示例数据" in texts(at)) == demo
+
+
+def test_explorer_quick_chart_and_downloads_survive_vega_special_aliases(app_db):
+    sql = ("SELECT region AS \"地区:名称.x[0]\", count(*) AS \"=cmd|' /C calc'!A0\" "
+           "FROM v_indicator GROUP BY region")
+    at = open_page("explorer", sql=sql)
+    assert not at.exception and len(at.get("vega_lite_chart")) == 1
+    assert [b.label for b in at.get("download_button")] == ["下载 CSV", "下载 Excel", "下载 Parquet"]
+
+
+def test_explorer_memory_bomb_is_refused_in_chinese(app_db):
+    at = open_page("explorer", sql="SELECT len(range(0, 600000000)) AS n")
+    assert any("内存超过上限" in e.value for e in at.error) and not at.exception
+    at = open_page("explorer", sql="SELECT 1 AS n")  # the next query gets a fresh worker
+    assert {m.label: m.value for m in at.metric}["行数"] == "1"
 
 
 def test_explorer_data_dictionary_describes_every_column(app_db):

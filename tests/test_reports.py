@@ -35,7 +35,7 @@ def files(demo_db, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def expected_titles(demo_db):
-    with db.connect(demo_db, read_only=True) as con:
+    with db.open_reader(demo_db) as con:
         return [s.title for s in report.outline(report.gather(con, YEAR))]
 
 

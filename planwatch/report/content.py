@@ -22,6 +22,19 @@ class ReportError(Exception):
 STATUS_ASSESSED = ("已达标", "进展顺利", "进度滞后", "逆向变化")
 LEVEL_ORDER = ("红", "黄", "灰")
 DEMO_NOTE = "示例数据:含系统生成的演示监测值(非真实统计),仅用于展示功能"
+DRAFT = "【待补充】"   # marks a sentence the office completes: written from the warnings, not from the units
+# --mode: the report's kind (the 监测组's annual report, the 评估组's midterm and final evaluation)
+MODES = {"annual": "年度监测", "midterm": "中期评估", "final": "终期评估"}
+TITLES = {"annual": "妇女儿童发展规划实施监测年度报告", "midterm": "妇女儿童发展规划实施中期评估报告",
+          "final": "妇女儿童发展规划实施终期评估报告"}
+
+
+def by_urgency(warnings: pd.DataFrame) -> pd.DataFrame:
+    """THE order of urgency for every list of warnings in the reports: v_warning.urgency (higher is more urgent)
+    when the views have it, otherwise the query's own order (red first, reversal before shortfall)."""
+    if "urgency" in warnings.columns:
+        return warnings.sort_values("urgency", ascending=False, kind="stable").reset_index(drop=True)
+    return warnings.reset_index(drop=True)
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
@@ -73,6 +86,12 @@ class ReportContent:
     indicators: pd.DataFrame       # report_indicators.sql
     stories: list[Story]
     thresholds: pd.DataFrame       # method_thresholds.sql
+    previous: dict | None          # headline.sql for the year before (None: no earlier year)
+    overview: dict                 # report_overview.sql: reporting coverage and the outlook at the target year
+    sentences: pd.DataFrame        # report_sentences.sql: one progress or gap sentence per assessed indicator
+    values: pd.DataFrame           # report_values.sql: every year's value of every indicator in scope
+    unlisted: pd.DataFrame         # units_unlisted.sql: plans that name no units for some or all indicators
+    mode: str = "annual"
     generated: dt.date = field(default_factory=dt.date.today)
 
     @property
@@ -87,7 +106,7 @@ class ReportContent:
 
     @property
     def title(self) -> str:
-        return "妇女儿童发展规划实施监测年度报告"
+        return TITLES[self.mode]
 
     @property
     def subtitle(self) -> str:
@@ -114,23 +133,195 @@ class ReportContent:
 
     def denominator_text(self) -> str:
         h = self.headline
-        return (f"已达标 {h['n_met']} 项 ÷ 已评估 {h['n_assessed']} 项;另有无数据 {h['n_no_data']} 项、"
+        return (f"已达标 {h['n_met']} 项 ÷ 已评估 {h['n_assessed']} 项;基本实现率 {self.basic_rate_text()}"
+                f"(已实现 {h['n_met']} 项 + 基本实现 {h['n_basic']} 项,同一分母);另有无数据 {h['n_no_data']} 项、"
                 f"定性目标 {h['n_qualitative']} 项不计入分母(共 {h['n_indicators']} 项指标)")
 
     def excluded_text(self) -> str:
         h = self.headline
-        return f"无数据 {h['n_no_data']} 项、定性目标 {h['n_qualitative']} 项不计入分母;共 {h['n_indicators']} 项指标。"
+        return (f"基本实现率 {self.basic_rate_text()}(已实现 + 基本实现 ÷ 已评估);无数据 {h['n_no_data']} 项、"
+                f"定性目标 {h['n_qualitative']} 项不计入分母;共 {h['n_indicators']} 项指标。")
+
+    def basic_rate_text(self) -> str:
+        h = self.headline
+        return "—" if h["n_assessed"] == 0 else f"{h['basic_rate']:.0%}"
 
     def warning_counts(self) -> dict[str, int]:
         counts = self.warnings["级别"].value_counts()
         return {level: int(counts.get(level, 0)) for level in LEVEL_ORDER}
 
     def listed_warnings(self) -> pd.DataFrame:
-        """The warnings the slides list one by one: red and yellow (grey ones, not reported, are counted)."""
-        return self.warnings[self.warnings["级别"].isin(["红", "黄"])].reset_index(drop=True)
+        """The warnings the slides list one by one, most urgent first: red and yellow (grey ones, not reported,
+        are counted)."""
+        return by_urgency(self.warnings[self.warnings["级别"].isin(["红", "黄"])])
+
+    # -- the report's sentences (docx sections, speaker notes); every number is read from the fields above ------
+    def framing(self) -> str:
+        """The opening paragraph: what kind of report this is."""
+        plans = "、".join(self.plans["规划"])
+        return {
+            "annual": f"根据规划确定的监测指标,{self.committee}组织成员单位对{plans}截至{self.year}年的实施情况"
+                      "开展年度统计监测。现将监测结果报告如下。",
+            "midterm": f"规划实施已过半程。{self.committee}对照规划目标,对{plans}截至{self.year}年的实施情况"
+                       "开展中期评估,重点评估各项指标能否按期实现。现将评估结果报告如下。",
+            "final": f"规划期即将结束。{self.committee}对{plans}截至{self.year}年的实施情况开展终期评估,"
+                     "逐项核对规划目标的实现情况。现将评估结果报告如下。",
+        }[self.mode]
+
+    def overview_sentences(self) -> list[str]:
+        """一、总体情况: 达标率 with its denominator, the change on last year, the outlook, reporting coverage."""
+        h, o, counts = self.headline, self.overview, self.warning_counts()
+        out = [f"截至{self.year}年,{self.scope}共监测指标{h['n_indicators']}项,其中已评估{h['n_assessed']}项"
+               f"(有监测数据的定量指标),已实现规划目标(已达标){h['n_met']}项,达标率为{self.rate_text()}"
+               f"(已达标÷已评估);进展顺利{h['n_on_track']}项,进度滞后{h['n_lagging']}项,逆向变化"
+               f"{h['n_reversed']}项;无数据{h['n_no_data']}项、定性目标{h['n_qualitative']}项不计入达标率分母。"]
+        p = self.previous
+        if p is None or p["n_assessed"] == 0 or h["n_assessed"] == 0:
+            out.append(f"{self.year - 1}年没有可比的监测数据,暂不作年度比较。")
+        else:
+            d_met = h["n_met"] - p["n_met"]
+            d_rate = round((h["attainment_rate"] - p["attainment_rate"]) * 100, 1)
+            met = f"增加{d_met}项" if d_met > 0 else f"减少{-d_met}项" if d_met < 0 else "持平"
+            rate = f"提高{d_rate:g}个百分点" if d_rate > 0 else f"下降{-d_rate:g}个百分点" if d_rate < 0 else "持平"
+            out.append(f"与{self.year - 1}年相比,已实现目标的指标{met}(由{p['n_met']}项到{h['n_met']}项),"
+                       f"达标率{rate}(由{p['attainment_rate']:.1%}到{h['attainment_rate']:.1%})。")
+        if h["n_assessed"]:
+            years = "、".join(f"{y}年" for y in sorted(self.indicators["目标年"].dropna().astype(int).unique()))
+            out.append(f"按当前趋势外推到规划目标年({years}),已评估的{h['n_assessed']}项指标中预计可实现"
+                       f"{o['n_projected_met']}项(占{o['n_projected_met'] / h['n_assessed']:.0%}),预计难以实现"
+                       f"{o['n_projected_short']}项(逆向变化或按趋势预计未达标)"
+                       + (f",数据点不足、暂不外推{o['n_unprojected']}项" if o["n_unprojected"] else "") + "。")
+        if o["n_quantitative"]:
+            out.append(f"数据报送方面,{o['n_quantitative']}项定量指标中{o['n_reported']}项已报送{self.year}年数据,"
+                       f"报送率{o['n_reported'] / o['n_quantitative']:.0%};{o['n_quantitative'] - o['n_reported']}项"
+                       f"未报送{self.year}年数据。")
+        out.append(f"共有预警{len(self.warnings)}条:红色{counts['红']}条、黄色{counts['黄']}条、未填报(灰色)"
+                   f"{counts['灰']}条。")
+        return out
+
+    def domain_paragraphs(self, per_kind: int = 5) -> list[dict]:
+        """二、分领域情况: per domain a summary, the main progress and the gaps (at most per_kind sentences each,
+        key-table indicators and the largest gaps first) and how many more the 附表 lists."""
+        out = []
+        for r in self.cut("domain").itertuples(index=False):
+            rows = self.sentences[self.sentences["领域"] == r.领域]
+            progress = rows[rows["类别"] == "进展"].sort_values(  # moved toward the target, key-table, 已达标 first
+                ["向目标前进", "重点表指标", "状态"], ascending=[False, False, True], kind="stable")
+            gaps = rows[rows["类别"] == "差距"].assign(rev=lambda d: d["状态"] == "逆向变化").sort_values(
+                ["rev", "进度比"], ascending=[False, True], kind="stable", na_position="first")
+            rate = "—" if not r.已评估 else f"{r.达标率:.0%}"
+            out.append({
+                "domain": r.领域,
+                "summary": f"{r.领域}领域共有指标{r.指标数}项,已评估{r.已评估}项,已实现目标{r.已达标}项,达标率"
+                           f"{rate};进展顺利{r.进展顺利}项,进度滞后{r.进度滞后}项,逆向变化{r.逆向变化}项,"
+                           f"无数据{r.无数据}项。",
+                "progress": progress["句子"].head(per_kind).tolist(), "more_progress": max(0, len(progress) - per_kind),
+                "gaps": gaps["句子"].head(per_kind).tolist(), "more_gaps": max(0, len(gaps) - per_kind)})
+        return out
+
+    def problems(self, limit: int = 8) -> list[str]:
+        """三、存在的主要问题: the most urgent warnings with their reasons and the units' own explanations."""
+        listed = self.listed_warnings()
+        out = []
+        for w in listed.head(limit).itertuples(index=False):
+            said = (f"责任单位说明:{w.原因说明}" if isinstance(w.原因说明, str) and w.原因说明
+                    else f"{DRAFT}请{w.牵头单位}说明原因。" if w.牵头单位 != "规划未列明"
+                    else f"{DRAFT}规划未列明责任单位,请明确牵头单位并说明原因。")
+            out.append(f"{w.地区}{w.规划}规划“{w.指标}”({w.级别}色预警,{w.类型};责任单位:{w.责任单位}):{w.原因}{said}")
+        return out
+
+    CALLS = {"逆向变化": "出现逆向变化,建议查明原因,制定整改措施,尽快扭转",
+             "预计未达标": "按当前趋势难以按期实现目标{目标},建议加大工作力度、加快进度",
+             "波动较大": "年度数值波动较大,建议核实统计口径和数据质量"}
+
+    def suggestions(self, per_unit: int = 5) -> list[tuple[str, list[str]]]:
+        """四、对策建议, by lead unit: the units' stated measures where given, otherwise what the warning calls for,
+        marked 【待补充】 for the office to complete."""
+        listed = self.listed_warnings()
+        out = []
+        for unit, rows in listed.groupby("牵头单位", sort=False):
+            items = []
+            for w in rows.drop_duplicates("indicator_id").itertuples(index=False):
+                if isinstance(w.整改措施, str) and w.整改措施:
+                    items.append(f"{w.地区}“{w.指标}”:{w.整改措施}")
+                else:
+                    call = self.CALLS[w.类型].format(目标=w.目标)
+                    items.append(f"{DRAFT}{w.地区}“{w.指标}”{call}。")
+            more = len(items) - per_unit
+            items = items[:per_unit] + ([f"另有{more}项指标的预警,见附表。"] if more > 0 else [])
+            name = "规划未列明责任单位的指标" if unit == "规划未列明" else unit
+            out.append((name, items))
+        grey = self.warning_counts()["灰"]
+        if grey:
+            out.append(("数据报送", [f"{DRAFT}{grey}项指标未报送{self.year}年数据,建议督促相关单位按时报送,"
+                                     "确保监测数据完整。"]))
+        return out
+
+    def deck_units(self) -> pd.DataFrame:
+        """The scorecard rows a meeting deck shows: most red warnings first, then most indicators."""
+        return self.units.sort_values(["红色预警", "指标数"], ascending=False, kind="stable").reset_index(drop=True)
+
+    def unlisted_lines(self) -> list[str]:
+        """One line per region whose plans name no units at all (its scorecard would otherwise be silently empty)."""
+        rows = self.unlisted[self.unlisted["说明"] == "规划未列明责任单位"]
+        return [f"{region}:{'、'.join(g['类别'])}规划未列明责任单位({int(g['指标数'].sum())}项指标),不在计分卡中。"
+                for region, g in rows.groupby("地区", sort=False)]
+
+    def cut_sentences(self, cut: str) -> list[str]:
+        """One sentence per plan, domain or region: its counts and 达标率 with the denominator."""
+        out = []
+        for r in self.cut(cut).itertuples(index=False):
+            rate = f"达标率{r.达标率:.0%}(已达标{r.已达标}项÷已评估{r.已评估}项)" if r.已评估 else "尚无已评估指标"
+            out.append(f"{r[0]}:指标{r.指标数}项,{rate};进展顺利{r.进展顺利}项,进度滞后{r.进度滞后}项,"
+                       f"逆向变化{r.逆向变化}项,无数据{r.无数据}项。")
+        return out
+
+    def notes(self, section: "Section") -> list[str]:
+        """The speaker notes of a slide: the report's sentences for what the slide shows."""
+        kind = section.kind
+        if kind == "title":
+            return [self.framing()] + ([DEMO_NOTE + "。"] if self.has_demo else [])
+        if kind == "headline":
+            return self.overview_sentences()
+        if kind in ("plan", "region"):
+            return self.cut_sentences(kind)
+        if kind == "domain":
+            return [d["summary"] for d in self.domain_paragraphs()]
+        if kind == "warnings":
+            out = []
+            for w in section.rows.itertuples(index=False):
+                said = f"责任单位说明:{w.原因说明}" if isinstance(w.原因说明, str) and w.原因说明 else ""
+                out.append(f"{w.地区}{w.规划}规划“{w.指标}”({w.级别}色,{w.类型};责任单位:{w.责任单位}):{w.原因}{said}")
+            if section.not_shown:
+                out.append(f"另有{section.not_shown}条红色、黄色预警未在幻灯片上列出,见报告附表和 Excel 工作簿。")
+            return out
+        if kind == "units":
+            return [f"{r.地区}{r.责任单位}:负责指标{r.指标数}项,已达标{r.已达标}项÷已评估{r.已评估}项,"
+                    f"进度滞后{r.进度滞后}项,逆向变化{r.逆向变化}项,红色预警{r.红色预警}条。"
+                    for r in (section.rows if section.rows is not None else self.units.head(0)).itertuples()] \
+                + self.unlisted_lines()
+        if kind == "story":
+            story = section.story
+            return [f"{story.title}:{story.ind['reason']}"] + [f"{w.级别}色预警({w.类型}):{w.原因}"
+                                                               for w in story.warnings.itertuples()]
+        return method_points(self)
+
+    def appendix(self) -> pd.DataFrame:
+        """附表: every indicator in scope with its baseline, each year's value, target, status and units."""
+        ind = self.indicators
+        years = sorted({*self.values["year"].astype(int)} | {self.year})
+        wide = (self.values.pivot(index="indicator_id", columns="year", values="shown")
+                .reindex(columns=years).reindex(ind["指标编号"]))
+        baseline = [("—" if pd.isna(v) else f"{v:g}({int(y)})") for v, y in zip(ind["基线值"], ind["基线年份"])]
+        table = pd.DataFrame({"地区": ind["地区"], "规划": ind["规划类别"], "领域": ind["领域"], "指标": ind["指标"],
+                              "单位": ind["单位"], "基线(年)": baseline})
+        for y in years:
+            table[f"{y}年"] = wide[y].fillna("—").tolist()
+        return table.assign(目标=ind["目标"].tolist(), 状态=ind["状态"].tolist(), 责任单位=ind["责任单位"].tolist())
 
 
-def gather(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | None = None) -> ReportContent:
+def gather(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | None = None,
+           mode: str = "annual") -> ReportContent:
     """Run every query a report needs, once."""
     years = sorted(int(y) for y in con.cursor().execute(
         "SELECT DISTINCT as_of_year FROM v_status").df()["as_of_year"])
@@ -141,11 +332,16 @@ def gather(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str 
     regions = run(con, "filter_options").query("kind == 'region'")["value"].tolist()
     if region is not None and region not in regions:
         raise ReportError(f"地区“{region}”不是监测地区,可选:{'、'.join(regions)}。")
+    if mode not in MODES:
+        raise ReportError(f"报告类型“{mode}”不可用,可选:{'、'.join(f'{k}({v})' for k, v in MODES.items())}。")
 
     everything = dict(year=year, group=None, region=region, domain=None, unit=None)
     plans = run(con, "catalogue_plans", group=None, region=region, domain=None, unit=None)
-    headline = {k: int(v) if k.startswith("n_") else float(v)
-                for k, v in run(con, "headline", **everything).iloc[0].fillna(0).items()}
+    def headline_of(y: int) -> dict:
+        return {k: int(v) if k.startswith("n_") else float(v)
+                for k, v in run(con, "headline", **{**everything, "year": y}).iloc[0].fillna(0).items()}
+
+    headline = headline_of(year)
     story_ids = run(con, "report_stories", year=year, region=region)
     stories = []
     for row in story_ids.itertuples():
@@ -159,10 +355,15 @@ def gather(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str 
         year=year, region=region, regions=[region] if region else regions, plans=plans, headline=headline,
         mix=run(con, "status_mix", **everything),
         attainment=run(con, "report_attainment", year=year, region=region),
-        warnings=run(con, "warnings_list", **everything),
+        warnings=by_urgency(run(con, "report_warnings", year=year, region=region)),
         units=run(con, "unit_scorecard", year=year, group=None, region=region, domain=None),
         indicators=run(con, "report_indicators", year=year, region=region),
-        stories=stories, thresholds=run(con, "method_thresholds"))
+        stories=stories, thresholds=run(con, "method_thresholds"),
+        previous=headline_of(year - 1) if year - 1 in years else None,
+        overview={k: int(v) for k, v in run(con, "report_overview", year=year, region=region).iloc[0].items()},
+        sentences=run(con, "report_sentences", year=year, region=region),
+        values=run(con, "report_values", year=year, region=region),
+        unlisted=run(con, "units_unlisted", year=year, group=None, region=region, domain=None), mode=mode)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -174,7 +375,8 @@ class Section:
     title: str
     rows: pd.DataFrame | None = None   # the rows of a table that is split across slides
     story: Story | None = None
-    not_shown: int = 0  # warnings left off the slides (they are all in the PDF and the workbook)
+    not_shown: int = 0  # warnings (units) left off the slides: all are in the report, the PDF and the workbook
+    first: int = 1      # the number of the first warning on this slide
 
 
 def text_width(text) -> float:
@@ -189,12 +391,16 @@ def lines(text, chars_per_line: float) -> int:
 
 
 # The warning table of a slide (inches, points): shared by the slides and the pagination, so that the rows of
-# each slide fit its height. 类型 starts the 原因 cell; responsible units are in the handout and the workbook.
-WARNING_PT = 13
-WARNING_COLUMNS = {"级别": 0.62, "地区": 1.55, "指标": 2.95, "原因": 7.18}
-WARNING_HEIGHT = 4.55   # inches for the rows below the header (PowerPoint and LibreOffice lay rows out a little apart)
-UNIT_COLUMNS = ("地区", "责任单位", "指标数", "达标率", "已达标/已评估", "进展顺利", "进度滞后", "逆向变化", "无数据",
-                "红色预警")
+# each slide fit its height. Projector-readable: 18 pt, at most 8 rows; the full reasons are in the speaker notes.
+WARNING_PT = 18
+WARNING_COLUMNS = {"级别": 0.75, "地区": 1.6, "指标": 3.1, "问题": 4.95, "责任单位": 1.93}
+WARNING_HEIGHT = 4.2   # inches for the rows below the header (PowerPoint and LibreOffice lay rows out a little apart)
+MAX_WARNING_ROWS = 8
+MAX_WARNING_SLIDES = 4
+UNIT_COLUMNS = {"地区": 1.45, "责任单位": 3.0, "指标数": 1.1, "达标率": 1.1, "已达标/已评估": 1.95, "进度滞后": 1.25,
+                "逆向变化": 1.25, "红色预警": 1.23}
+UNITS_PER_SLIDE = 8
+MAX_UNIT_SLIDES = 2
 
 
 def cell_lines(text, width_in: float, pt: float, padding_in: float = 0.2) -> int:
@@ -207,18 +413,25 @@ def row_height(texts: dict, widths: dict, pt: float) -> float:
     return n * pt * 1.2 / 72 + 0.1
 
 
+def lead_units(units: str) -> str:
+    """The first unit the plan names, with 等 when there are more."""
+    first, *rest = str(units).split("、")
+    return first + ("等" if rest else "")
+
+
 def warning_cells(row) -> dict:
-    """The texts of one warning on a slide."""
+    """The texts of one warning on a slide (short: the full reason is in the notes and the report)."""
     return {"级别": row["级别"], "地区": f"{row['地区']} {row['规划']}", "指标": row["指标"],
-            "原因": f"{row['类型']}:{row['原因']}"}
+            "问题": f"{row['类型']}:{row['最新值']},目标{row['目标']}", "责任单位": lead_units(row["责任单位"])}
 
 
-def paginate(frame: pd.DataFrame, height, budget: float) -> list[pd.DataFrame]:
-    """Split rows into pages whose summed height(row) stays within budget (at least one row per page)."""
+def paginate(frame: pd.DataFrame, height, budget: float, max_rows: int | None = None) -> list[pd.DataFrame]:
+    """Split rows into pages whose summed height(row) stays within budget and that hold at most max_rows rows
+    (at least one row per page)."""
     pages, start, used = [], 0, 0.0
     for i, (_, row) in enumerate(frame.iterrows()):
         need = height(row)
-        if used + need > budget and i > start:
+        if i > start and (used + need > budget or (max_rows and i - start >= max_rows)):
             pages.append(frame.iloc[start:i])
             start, used = i, 0.0
         used += need
@@ -231,29 +444,30 @@ def warning_row_height(row) -> float:
     return row_height(warning_cells(row), WARNING_COLUMNS, WARNING_PT)
 
 
-MAX_WARNING_SLIDES = 4
-
-
-def outline(content: ReportContent, warning_budget: float = WARNING_HEIGHT, units_per_slide: int = 13) -> list[Section]:
+def outline(content: ReportContent, warning_budget: float = WARNING_HEIGHT) -> list[Section]:
     """The slides in order; the presentation mode shows the same sections as screens."""
     sections = [Section("title", content.title),
                 Section("headline", f"总体达标率 · 截至{content.year}年"),
                 Section("plan", "各规划指标状态"),
-                Section("domain", "各领域指标状态与达标率"),
-                Section("region", "各地区指标状态与达标率")]
+                Section("domain", "各领域指标状态与达标率")]
+    if len(content.regions) > 1:  # one region: its bar is the headline already
+        sections.append(Section("region", "各地区指标状态与达标率"))
     listed = content.listed_warnings()
-    # a meeting deck shows the most urgent warnings (red first); the handout and workbook carry the full list
-    pages = paginate(listed, warning_row_height, warning_budget)[:MAX_WARNING_SLIDES]
+    # a meeting deck shows the most urgent warnings; the report, the handout and the workbook carry the full list
+    pages = paginate(listed, warning_row_height, warning_budget, MAX_WARNING_ROWS)[:MAX_WARNING_SLIDES]
     not_shown = len(listed) - sum(len(page) for page in pages)
+    shown = 0
     for i, page in enumerate(pages, start=1):
         suffix = f"({i}/{len(pages)})" if len(pages) > 1 else ""
-        sections.append(Section("warnings", f"预警清单{suffix}", rows=page, not_shown=not_shown))
-    units = content.units
-    n_unit_pages = max(1, math.ceil(len(units) / units_per_slide))
+        sections.append(Section("warnings", f"预警清单{suffix}", rows=page, not_shown=not_shown, first=shown + 1))
+        shown += len(page)
+    units = content.deck_units()
+    n_unit_pages = min(MAX_UNIT_SLIDES, max(1, math.ceil(len(units) / UNITS_PER_SLIDE)))
     for i in range(n_unit_pages):
         suffix = f"({i + 1}/{n_unit_pages})" if n_unit_pages > 1 else ""
         sections.append(Section("units", f"责任单位计分卡{suffix}",
-                                rows=units.iloc[i * units_per_slide:(i + 1) * units_per_slide].reset_index(drop=True)))
+                                rows=units.iloc[i * UNITS_PER_SLIDE:(i + 1) * UNITS_PER_SLIDE].reset_index(drop=True),
+                                not_shown=max(0, len(units) - n_unit_pages * UNITS_PER_SLIDE)))
     for story in content.stories:
         sections.append(Section("story", f"指标案例 · {story.label}", story=story))
     sections.append(Section("method", "方法说明:怎样判断进展与预警"))
@@ -269,7 +483,13 @@ def method_points(content: ReportContent) -> list[str]:
         "目标进程 = 从基线走向目标已完成的比例;时间进度 = 从基线年到目标年已过去的比例;进度比 = 目标进程 ÷ 时间进度。",
         f"进展顺利:尚未达标、进度比 ≥ {t['on_track_ratio']:g};进度滞后:进度比低于 {t['on_track_ratio']:g} "
         "或目标年已到;逆向变化:比基线(起点)更差,或上限目标被突破。",
-        f"红色预警:逆向变化,或按趋势预计未达标且进度比 < {t['lag_red_ratio']:g}(或目标年已到);"
+        f"基本持平:变化小于起点数值的 {t['noise_relative']:.0%},或不超过报告精度的一个单位,不算逆向变化或波动。"
+        f"评估:已实现(达标);基本实现(未达标,但差距不超过目标值的 {t['basic_gap_relative']:.0%},或目标年前按趋势可达到);"
+        "仍有差距。基本实现率 = (已实现 + 基本实现)÷ 已评估。",
+        "目标年已到(截至年份 ≥ 目标年):按目标年(或之前最近一年)的数值作最终判定,不再外推,不再有“进展顺利”。",
+        f"事件数少(率类指标一年少于 {t['small_events']:g} 例):按最近三年合并率及其95%置信区间(Poisson 精确区间;"
+        "比例用 Wilson 区间)判断;区间包含目标为“不能判断(事件数少)”。预警按紧迫度排序。",
+        f"红色预警:逆向变化,或按趋势预计未达标且进度比 < {t['lag_red_ratio']:g}(或目标年已到且仍有差距);"
         "黄色预警:预计未达标但进度未严重滞后,或最近两次变化方向相反且幅度超过 "
         f"{t['swing_relative']:.0%};灰色:截至年份未填报。",
         f"趋势外推:对基线和全部监测值做最小二乘直线拟合,读出目标年数值;不足 {t['min_points_projection']:g} "

@@ -88,8 +88,12 @@ def headline_chart(content: ReportContent, width: int | None = 760) -> alt.Chart
 
 
 def story_chart(story: Story, tolerance: float, width: int | None = 820, label_size: int = 22) -> alt.LayerChart:
-    """charts.indicator_chart with the value axis fitted to the data (not from zero) and a larger target label."""
+    """charts.indicator_chart with the value axis fitted to the data (not from zero), a larger target label, and
+    no even-pace path when the start already met the target."""
     chart = charts.indicator_chart(story.ind, story.series, story.refs, tolerance).properties(height=470)
+    if pd.isna(story.ind["progress"]):  # the start already met the target: no path toward a limit that is met
+        chart.layer = [layer for layer in chart.layer
+                       if not (isinstance(layer.mark, alt.MarkDef) and layer.mark.strokeDash == [6, 4])]
     for layer in chart.layer:
         y = layer.encoding.y if layer.encoding is not alt.Undefined else alt.Undefined
         if y is not alt.Undefined and isinstance(y, alt.Y):

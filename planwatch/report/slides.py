@@ -1,8 +1,12 @@
 """The annual review as a 16:9 PowerPoint deck (python-pptx): one slide per section of content.outline().
 
-Chinese text: every run names 微软雅黑 as its East Asian typeface (a:ea; python-pptx only sets a:latin), so
-PowerPoint on Windows uses it and other programs substitute their own CJK sans-serif font. Charts are PNGs
-rendered with the project's own CJK font (render.py).
+Readable on a projector: every text on a slide is at least 18 pt except the footer line; charts are native
+PowerPoint charts (pptx_charts.py) with 18 pt text; each slide's speaker notes carry the report's sentences.
+
+Chinese text: every run names 黑体 (SimHei) as its East Asian typeface (a:ea; python-pptx only sets a:latin) with
+the GB2312 character set and SimHei's PANOSE number, and the theme's East Asian fonts say the same: PowerPoint and
+WPS substitute an installed Chinese font of that character set where 黑体 is missing (WPS on 麒麟/UOS), and
+LibreOffice asks fontconfig for any CJK font, so the text does not turn into boxes without 微软雅黑.
 """
 from __future__ import annotations
 
@@ -10,21 +14,26 @@ import io
 from xml.sax.saxutils import escape
 
 import pandas as pd
-from PIL import Image
+from lxml import etree
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.opc.constants import RELATIONSHIP_TYPE as RT
 from pptx.oxml import parse_xml
 from pptx.oxml.ns import nsdecls, qn
 from pptx.util import Inches, Pt
 
 from planwatch import charts
-from planwatch.report import render
+from planwatch.report import pptx_charts
 from planwatch.report.content import (DEMO_NOTE, UNIT_COLUMNS, WARNING_COLUMNS, WARNING_PT, ReportContent, Section,
                                       method_points, outline, warning_cells)
 
-LATIN_FONT = "Microsoft YaHei"
-EA_FONT = "微软雅黑"
+LATIN_FONT = "Arial"
+EA_FONT = "黑体"
+EA_ATTRS = {"panose": "02010609060101010101", "pitchFamily": "49", "charset": "-122"}  # SimHei, GB2312
+FONTS = (LATIN_FONT, EA_FONT, EA_ATTRS)
+MIN_PT = 18      # no slide text below this, except the footer line
+FOOTER_TOP = Inches(7.0)
 INK = "222222"
 MUTED = "666666"
 ACCENT = "1F4E79"
@@ -44,7 +53,7 @@ def _hex(color: str) -> RGBColor:
 
 
 def style_run(run, size: float, bold: bool = False, color: str = INK) -> None:
-    """Font size, weight and colour, with 微软雅黑 as the East Asian font and Chinese as the language."""
+    """Font size, weight and colour, with 黑体 as the East Asian font and Chinese as the language."""
     font = run.font
     font.size = Pt(size)
     font.bold = bold
@@ -55,7 +64,7 @@ def style_run(run, size: float, bold: bool = False, color: str = INK) -> None:
     rpr.set("altLang", "en-US")
     for old in rpr.findall(qn("a:ea")):
         rpr.remove(old)
-    ea = rpr.makeelement(qn("a:ea"), {"typeface": EA_FONT})
+    ea = rpr.makeelement(qn("a:ea"), {"typeface": EA_FONT, **EA_ATTRS})
     rpr.find(qn("a:latin")).addnext(ea)  # schema order: latin, ea, cs
 
 
@@ -83,21 +92,14 @@ def textbox(slide, left, top, width, height, paragraphs, size: float, **kw):
     return box
 
 
-def picture(slide, png: bytes, left, top, max_w, max_h, center: bool = True):
-    """A chart PNG scaled to fit the box, keeping its aspect ratio."""
-    w, h = Image.open(io.BytesIO(png)).size
-    scale = min(max_w / w, max_h / h)
-    width, height = int(w * scale), int(h * scale)
-    if center:
-        left = left + (max_w - width) // 2
-    return slide.shapes.add_picture(io.BytesIO(png), left, top, width=width, height=height)
+_EA_XML = " ".join(f'{k}="{v}"' for k, v in EA_ATTRS.items())
 
 
 def _run_xml(text: str, size: float, bold: bool, color: str) -> str:
     """One run as DrawingML, with the same font settings as style_run (tables have many cells: XML is faster)."""
     return (f'<a:r><a:rPr lang="zh-CN" altLang="en-US" sz="{int(size * 100)}" b="{int(bold)}">'
             f'<a:solidFill><a:srgbClr val="{color}"/></a:solidFill><a:latin typeface="{LATIN_FONT}"/>'
-            f'<a:ea typeface="{EA_FONT}"/></a:rPr><a:t>{escape(text)}</a:t></a:r>')
+            f'<a:ea typeface="{EA_FONT}" {_EA_XML}/></a:rPr><a:t>{escape(text)}</a:t></a:r>')
 
 
 def _cell_xml(text: str, size: float, bold: bool, color: str, fill: str) -> str:
@@ -133,11 +135,24 @@ def table(slide, frame: pd.DataFrame, left, top, widths: list[float], size: floa
     return shape
 
 
+def _theme_fonts(prs) -> None:
+    """The theme's East Asian fonts (used for anything typed later) name the deck's font too."""
+    part = prs.slide_master.part.part_related_by(RT.THEME)
+    root = parse_xml(part.blob)
+    for font in root.iter(qn("a:majorFont"), qn("a:minorFont")):
+        font.find(qn("a:ea")).set("typeface", EA_FONT)
+        for script in font.findall(qn("a:font")):
+            if script.get("script") == "Hans":
+                script.set("typeface", EA_FONT)
+    part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 class Deck:
-    def __init__(self, content: ReportContent, pngs: dict[str, bytes]):
-        self.content, self.pngs = content, pngs
+    def __init__(self, content: ReportContent):
+        self.content = content
         self.prs = Presentation()
         self.prs.slide_width, self.prs.slide_height = SLIDE_W, SLIDE_H
+        _theme_fonts(self.prs)
         self.prs.core_properties.title = f"{content.title}({content.subtitle})"
         self.prs.core_properties.subject = content.committee
         self.prs.core_properties.keywords = "示例数据" if content.has_demo else ""
@@ -154,8 +169,9 @@ class Deck:
         line = slide.shapes.add_connector(1, MARGIN, Inches(1.15), SLIDE_W - MARGIN, Inches(1.15))
         line.line.color.rgb = _hex(ACCENT)
         line.line.width = Pt(1.5)
+        # the footer line (the only text under 18 pt)
         textbox(slide, MARGIN, Inches(7.02), Inches(6.5), Inches(0.4),
-                [f"妇女儿童发展规划监测 · 年度报告 · {c.subtitle}"], 12, color=MUTED)
+                [f"妇女儿童发展规划监测 · {c.subtitle}"], 12, color=MUTED)
         textbox(slide, SLIDE_W - MARGIN - Inches(1.5), Inches(7.02), Inches(1.5), Inches(0.4),
                 [f"{number} / {len(self.sections)}"], 12, color=MUTED, align=PP_ALIGN.RIGHT)
         if c.has_demo:
@@ -167,6 +183,7 @@ class Deck:
                   anchor=MSO_ANCHOR.MIDDLE)
             textbox(slide, Inches(7.0), Inches(7.02), Inches(4.4), Inches(0.4),
                     ["示例数据:演示监测值,非真实统计"], 12, color=DEMO, align=PP_ALIGN.RIGHT)
+        slide.notes_slide.notes_text_frame.text = "\n".join(c.notes(section))
         return slide
 
     def build(self) -> bytes:
@@ -177,6 +194,10 @@ class Deck:
         self.prs.save(out)
         return out.getvalue()
 
+    def note(self, slide, top, text: str, color: str = MUTED, height=Inches(0.45)):
+        """One line of 18 pt text across the slide."""
+        return textbox(slide, MARGIN, top, CONTENT_W, height, [text], MIN_PT, color=color)
+
     # -- one method per kind of section -------------------------------------------------------------------------
     def _title(self, slide, section):
         c = self.content
@@ -186,11 +207,15 @@ class Deck:
         textbox(slide, MARGIN, Inches(2.8), CONTENT_W, Inches(1.0),
                 [[(c.committee, 24, True, INK)], [(c.subtitle + f" · 生成于{c.generated:%Y年%m月%d日}", 20, False,
                                                     MUTED)]], 24, space_after=6)
-        plans = [f"{r.规划}({r.指标数}项指标)" for r in c.plans.itertuples()]
-        textbox(slide, MARGIN, Inches(4.1), CONTENT_W, Inches(2.8), [[("监测的规划", 16, True, ACCENT)], *plans],
-                14 if len(plans) > 6 else 16, color=INK)
+        if len(c.plans) <= 3:
+            plans = [f"{r.规划}({r.指标数}项指标)" for r in c.plans.itertuples()]
+        else:  # one line per region: the plans' full titles would not fit at 18 pt
+            plans = [f"{region}:{'、'.join(g['类别'])}规划({int(g['指标数'].sum())}项指标)"
+                     for region, g in c.plans.groupby("地区", sort=False)]
+        textbox(slide, MARGIN, Inches(4.1), CONTENT_W, Inches(2.8), [[("监测的规划", 20, True, ACCENT)], *plans],
+                MIN_PT, color=INK)
         if c.has_demo:
-            textbox(slide, MARGIN, Inches(0.3), Inches(10), Inches(0.8), [DEMO_NOTE], 16, bold=True, color=DEMO)
+            textbox(slide, MARGIN, Inches(0.3), Inches(10), Inches(0.8), [DEMO_NOTE], MIN_PT, bold=True, color=DEMO)
 
     def _headline(self, slide, section):
         c, h = self.content, self.content.headline
@@ -198,75 +223,78 @@ class Deck:
         textbox(slide, MARGIN, CONTENT_TOP + Inches(0.1), Inches(4.7), Inches(1.6), [c.rate_text()], 96, bold=True,
                 color=charts.STATUS_COLORS["已达标"].lstrip("#"))
         textbox(slide, MARGIN, CONTENT_TOP + Inches(1.85), Inches(4.7), Inches(3.8), [
-            [(f"达标率:已达标 {h['n_met']} ÷ 已评估 {h['n_assessed']}", 20, True, INK)],
+            [(f"达标率:已达标 {h['n_met']} ÷ 已评估 {h['n_assessed']}", 22, True, INK)],
             c.excluded_text(),
-            f"预警:红色 {counts['红']} 条、黄色 {counts['黄']} 条、未填报 {counts['灰']} 条。"], 18, space_after=12)
-        picture(slide, self.pngs["headline"], Inches(5.4), CONTENT_TOP + Inches(0.15), Inches(7.4), Inches(5.45))
+            f"预警:红色 {counts['红']} 条、黄色 {counts['黄']} 条、未填报 {counts['灰']} 条。"], 20, space_after=12)
+        pptx_charts.status_counts(slide, c, (Inches(5.4), CONTENT_TOP + Inches(0.1), Inches(7.4), Inches(5.5)),
+                                  FONTS)
 
     def _chart(self, slide, section):
-        picture(slide, self.pngs[section.kind], MARGIN, CONTENT_TOP + Inches(0.05), CONTENT_W,
-                CONTENT_BOTTOM - CONTENT_TOP - Inches(0.1))
+        rows = self.content.cut(section.kind)
+        height = min(CONTENT_BOTTOM - CONTENT_TOP - Inches(0.1), Inches(1.3 + 0.62 * len(rows)))  # even bars
+        pptx_charts.status_mix(slide, self.content, section.kind,
+                               (MARGIN, CONTENT_TOP + Inches(0.05), CONTENT_W, height), FONTS)
+        if len(rows) <= 3:  # a few bars (one region's plans): their numbers fill the rest of the slide
+            shown = rows.assign(达标率=rows["达标率"].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}"))
+            shown = shown[[rows.columns[0], "指标数", "已评估", "已达标", "达标率", "进展顺利", "进度滞后", "逆向变化",
+                           "无数据"]]
+            table(slide, shown, MARGIN, CONTENT_TOP + height + Inches(0.3), [2.5] + [1.225] * 8, MIN_PT)
 
     _plan = _domain = _region = _chart
 
     def _warnings(self, slide, section):
         c, counts = self.content, self.content.warning_counts()
-        textbox(slide, MARGIN, Inches(1.22), CONTENT_W, Inches(0.4),
-                [f"截至{c.year}年:红色 {counts['红']} 条、黄色 {counts['黄']} 条(红色在前,按类型、地区排列)"
-                 + (f",幻灯片列出前 {counts['红'] + counts['黄'] - section.not_shown} 条,其余 {section.not_shown} 条"
-                    if section.not_shown else "")
-                 + f";未填报(灰色){counts['灰']} 条。完整清单见 PDF 报告与 Excel 工作簿。"], 14, color=MUTED)
+        last = section.first + len(section.rows) - 1
+        self.note(slide, Inches(1.25), f"红色 {counts['红']} 条、黄色 {counts['黄']} 条,按紧急程度排列"
+                  + (f";本页为第 {section.first}–{last} 条。" if len(section.rows) else "。"))
         if section.rows.empty:
-            textbox(slide, MARGIN, CONTENT_TOP + Inches(0.6), CONTENT_W, Inches(1.0),
-                    [f"截至{c.year}年,{c.scope}没有红色或黄色预警。"], 22)
-            return
-        rows = pd.DataFrame([warning_cells(r) for _, r in section.rows.iterrows()], columns=list(WARNING_COLUMNS))
-        level_colors = {k: v.lstrip("#") for k, v in charts.LEVEL_COLORS.items()}
-        fills = {(i, 0): level_colors[lv] for i, lv in enumerate(rows["级别"])}
-        colors = {(i, 0): "FFFFFF" for i in range(len(rows))}
-        table(slide, rows, MARGIN, Inches(1.68), list(WARNING_COLUMNS.values()), WARNING_PT, header_size=14,
-              fills=fills, colors=colors)
+            textbox(slide, MARGIN, CONTENT_TOP + Inches(0.8), CONTENT_W, Inches(1.0),
+                    [f"截至{c.year}年,{c.scope}没有红色或黄色预警。"], 24)
+        else:
+            rows = pd.DataFrame([warning_cells(r) for _, r in section.rows.iterrows()], columns=list(WARNING_COLUMNS))
+            level_colors = {k: v.lstrip("#") for k, v in charts.LEVEL_COLORS.items()}
+            fills = {(i, 0): level_colors[lv] for i, lv in enumerate(rows["级别"])}
+            colors = {(i, 0): "FFFFFF" for i in range(len(rows))}
+            table(slide, rows, MARGIN, Inches(1.8), list(WARNING_COLUMNS.values()), WARNING_PT, fills=fills,
+                  colors=colors)
+        rest = (f"另有 {section.not_shown} 条,见报告附表与 Excel 工作簿;" if section.not_shown else "")
+        self.note(slide, Inches(6.5), rest + f"未填报(灰色){counts['灰']} 条。完整原因见备注。")
 
     def _units(self, slide, section):
         c = self.content
+        first = section is next(s for s in self.sections if s.kind == "units")
+        lines = c.unlisted_lines() if first else []
+        top = Inches(1.25)
         if section.rows is None or section.rows.empty:
-            textbox(slide, MARGIN, CONTENT_TOP + Inches(0.3), CONTENT_W, Inches(1.0),
-                    [f"{c.scope}的规划未列明指标的责任单位,没有计分卡。"], 22)
-            return
-        textbox(slide, MARGIN, Inches(1.22), CONTENT_W, Inches(0.4),
-                ["一项指标列有多个单位时计入每个单位;达标率 = 已达标 ÷ 已评估;红色预警为所负责指标的红色预警条数。"],
-                14, color=MUTED)
-        rows = section.rows.assign(达标率=section.rows["达标率"].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}"))
-        rows = rows[list(UNIT_COLUMNS)]
-        colors = {(i, len(UNIT_COLUMNS) - 1): "C00000" for i, v in enumerate(rows["红色预警"]) if v > 0}
-        table(slide, rows, MARGIN, Inches(1.68), [1.25, 2.45, 0.95, 0.95, 1.75, 1.0, 1.0, 1.0, 0.9, 1.05], 14,
-              colors=colors)
+            lines = lines or [f"{c.scope}的规划未列明指标的责任单位,没有计分卡。"]
+        else:
+            self.note(slide, top, "按红色预警数排列;一项指标列有多个单位时计入每个单位;达标率 = 已达标 ÷ 已评估。")
+            rows = section.rows.assign(达标率=section.rows["达标率"].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}"))
+            rows = rows[list(UNIT_COLUMNS)]
+            colors = {(i, len(UNIT_COLUMNS) - 1): "C00000" for i, v in enumerate(rows["红色预警"]) if v > 0}
+            shape = table(slide, rows, MARGIN, Inches(1.8), list(UNIT_COLUMNS.values()), MIN_PT, colors=colors)
+            top = shape.top + shape.height + Inches(0.1)
+        if section.not_shown:
+            lines.append(f"另有 {section.not_shown} 个单位,见报告与 Excel 工作簿。")
+        if lines:
+            textbox(slide, MARGIN, top, CONTENT_W, Inches(0.4) * len(lines), lines, MIN_PT, color=MUTED)
 
     def _story(self, slide, section):
-        story, i = section.story, self.content.stories.index(section.story)
-        textbox(slide, MARGIN, Inches(1.22), Inches(8.2), Inches(0.45), [story.title], 18, bold=True)
-        picture(slide, self.pngs[f"story{i}"], MARGIN, Inches(1.7), Inches(8.0), Inches(4.75))
-        textbox(slide, MARGIN, Inches(6.5), Inches(8.2), Inches(0.45),
-                ["实线与圆点:监测值;灰色虚线:匀速达标路径;点线与三角:趋势外推到目标年;绿色横线:目标"], 12,
-                color=MUTED)
-        facts = [[(f"{k}:", 16, False, MUTED), (v, 18, True, INK)] for k, v in story.facts()]
+        story = section.story
+        textbox(slide, MARGIN, Inches(1.22), Inches(8.2), Inches(0.5), [story.title], 20, bold=True)
+        pptx_charts.story_path(slide, story, (MARGIN, Inches(1.75), Inches(8.1), Inches(5.15)), FONTS)
+        facts = [[(f"{k}:", MIN_PT, False, MUTED), (v, MIN_PT, True, INK)] for k, v in story.facts()]
         status_color = charts.STATUS_COLORS.get(story.ind["status"], "#444444").lstrip("#")
-        facts[-1][1] = (story.ind["status"], 18, True, status_color)
-        textbox(slide, Inches(8.75), Inches(1.3), Inches(4.1), Inches(3.2), facts, 16, space_after=4)
-        notes = [story.ind["reason"]] + [f"{w.级别}色预警({w.类型})" for w in story.warnings.itertuples()]
-        textbox(slide, Inches(8.75), Inches(4.55), Inches(4.1), Inches(2.4), notes, 14, color=INK, space_after=4)
+        facts[-1][1] = (story.ind["status"], MIN_PT, True, status_color)
+        textbox(slide, Inches(8.8), Inches(1.3), Inches(4.05), Inches(3.1), facts, MIN_PT, space_after=2)
+        textbox(slide, Inches(8.8), Inches(4.45), Inches(4.05), Inches(2.45), [story.ind["reason"]], MIN_PT,
+                color=INK)
 
     def _method(self, slide, section):
-        textbox(slide, MARGIN, CONTENT_TOP + Inches(0.1), Inches(7.6), Inches(5.5),
-                [[("• ", 16, True, ACCENT), (p, 16, False, INK)] for p in method_points(self.content)], 16,
-                space_after=8)
-        t = self.content.thresholds[["label", "value"]].rename(columns={"label": "阈值", "value": "现行值"})
-        t["现行值"] = [f"{v:.0%}" if k in ("approx_tolerance", "swing_relative") else f"{v:g}"
-                    for k, v in zip(self.content.thresholds["key"], t["现行值"])]
-        textbox(slide, Inches(8.5), CONTENT_TOP + Inches(0.1), Inches(4.3), Inches(0.4),
-                ["现行阈值(data/thresholds.csv)"], 14, bold=True, color=ACCENT)
-        table(slide, t, Inches(8.5), CONTENT_TOP + Inches(0.55), [3.2, 1.1], 14)
+        textbox(slide, MARGIN, CONTENT_TOP + Inches(0.1), CONTENT_W, Inches(5.5),
+                [[("• ", MIN_PT, True, ACCENT), (p, MIN_PT, False, INK)] for p in method_points(self.content)],
+                MIN_PT, space_after=8)
 
 
-def pptx_bytes(content: ReportContent, pngs: dict[str, bytes] | None = None) -> bytes:
-    return Deck(content, pngs if pngs is not None else render.chart_pngs(content)).build()
+def pptx_bytes(content: ReportContent) -> bytes:
+    return Deck(content).build()

@@ -1,5 +1,5 @@
 -- title: 按趋势预计未达标的重点指标
--- description: 规划重点指标表中,按基线以来的直线趋势推算到目标年仍达不到目标的指标(预警类型“预计未达标”),附预计值与目标的差距;红色在前。
+-- description: 规划重点指标表中,按基线以来的直线趋势推算到目标年仍达不到目标的指标(预警类型“预计未达标”),附预计值与目标的差距;按紧迫度从高到低(红色在前)。
 -- params: year, group, region
 -- order: 9
 SELECT d.region AS 地区, d.plan_group AS 规划, d.name AS 指标, w.level AS 级别,
@@ -12,4 +12,4 @@ JOIN v_indicator i ON i.indicator_id = w.indicator_id
 WHERE w.as_of_year = $year AND w.kind = '预计未达标' AND d.is_key
   AND ($group IS NULL OR d.plan_group = $group)
   AND ($region IS NULL OR d.region = $region)
-ORDER BY CASE w.level WHEN '红' THEN 1 ELSE 2 END, d.region, d.indicator_id;
+ORDER BY w.urgency DESC, d.region, d.indicator_id;

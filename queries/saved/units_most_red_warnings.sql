@@ -1,5 +1,5 @@
 -- title: 红色预警最多的责任单位
--- description: 截至所选年份,按规划列明的责任单位统计红色预警(逆向变化;或预计未达标且进度严重滞后、目标年已到仍未达标):涉及的指标数、预警条数及其占该单位负责指标的比例。一项指标有多个责任单位时,每个单位各计一次;规划未列明责任单位的指标按地区合为“规划未列明”一行。
+-- description: 截至所选年份,按规划列明的责任单位统计红色预警(逆向变化;预计未达标且进度严重滞后;到期未达标且仍有差距):涉及的指标数、预警条数及其占该单位负责指标的比例。一项指标有多个责任单位时,每个单位各计一次;规划未列明责任单位的指标按地区合为“规划未列明”一行。
 -- params: year, region
 -- order: 3
 WITH duty AS (  -- every (region, unit, indicator) the plans name; 规划未列明 when they name none
@@ -20,7 +20,8 @@ SELECT d.region AS 地区, d.unit AS 责任单位,
        count(*) FILTER (WHERE w.kind = '预计未达标') AS 预计未达标,
        l.n_indicators AS 负责指标数,
        round(100.0 * count(DISTINCT d.indicator_id) / l.n_indicators, 1) AS "红色预警指标占比(%)",
-       string_agg(DISTINCT d.name, '、' ORDER BY d.name) AS 指标
+       string_agg(DISTINCT d.name, '、' ORDER BY d.name) AS 指标,
+       count(*) FILTER (WHERE w.kind = '到期未达标') AS 到期未达标
 FROM v_warning w
 JOIN duty d USING (indicator_id)
 JOIN load l ON l.region = d.region AND l.unit = d.unit

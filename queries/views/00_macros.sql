@@ -26,8 +26,13 @@ CREATE OR REPLACE MACRO pw_target_label(op, t, unit, text) AS
         ELSE text
     END;
 
--- Is value v within target (op, t)? For 保持 the reference is the baseline b, in the indicator's better direction.
-CREATE OR REPLACE MACRO pw_met(op, v, t, b, better, tol) AS
+-- Is a change d noise (基本持平)? Smaller than the tolerance, or at most one unit of the reported precision (a
+-- difference that rounding alone can make).
+CREATE OR REPLACE MACRO pw_within_noise(d, noise, prec) AS abs(d) < noise - 1e-9 OR abs(d) <= prec + 1e-9;
+
+-- Is value v within target (op, t)? For 保持 the reference is the baseline b, in the indicator's better direction;
+-- a fall that is noise (基本持平) keeps the level.
+CREATE OR REPLACE MACRO pw_met(op, v, t, b, better, tol, noise, prec) AS
     CASE op
         WHEN '>=' THEN v >= t - 1e-9
         WHEN '>' THEN v > t
@@ -35,10 +40,32 @@ CREATE OR REPLACE MACRO pw_met(op, v, t, b, better, tol) AS
         WHEN '<' THEN v < t
         WHEN '=' THEN abs(v - t) <= 1e-9
         WHEN '~' THEN abs(v - t) <= abs(t) * tol + 1e-9
-        WHEN 'maintain' THEN better * (v - b) >= -1e-9
+        WHEN 'maintain' THEN better * (v - b) >= -1e-9 OR pw_within_noise(v - b, noise, prec)
     END;
 
 -- Will a projected value reach the target? As pw_met, except that an exact target (=, e.g. 100%) counts as
 -- reached once the projection gets to it from the baseline's side: overshooting 100% means reaching it.
-CREATE OR REPLACE MACRO pw_reaches(op, v, t, b, better, tol) AS
-    CASE WHEN op = '=' THEN (t - b) * (v - t) >= -1e-9 ELSE pw_met(op, v, t, b, better, tol) END;
+CREATE OR REPLACE MACRO pw_reaches(op, v, t, b, better, tol, noise, prec) AS
+    CASE WHEN op = '=' THEN (t - b) * (v - t) >= -1e-9 ELSE pw_met(op, v, t, b, better, tol, noise, prec) END;
+
+-- How far v still is from meeting the target (0 when met): the distance to the nearest value that meets it.
+CREATE OR REPLACE MACRO pw_gap(op, v, t, b, better, tol) AS
+    CASE op
+        WHEN '>=' THEN greatest(t - v, 0)
+        WHEN '>' THEN greatest(t - v, 0)
+        WHEN '<=' THEN greatest(v - t, 0)
+        WHEN '<' THEN greatest(v - t, 0)
+        WHEN '=' THEN abs(v - t)
+        WHEN '~' THEN greatest(abs(v - t) - abs(t) * tol, 0)
+        WHEN 'maintain' THEN greatest(better * (b - v), 0)
+    END;
+
+-- The decimals a value was reported with (2.07 -> 2, 36.9 -> 1, 45 -> 0; at most 4).
+CREATE OR REPLACE MACRO pw_decimals(x) AS
+    CASE WHEN abs(x - round(x, 0)) < 1e-7 THEN 0 WHEN abs(x - round(x, 1)) < 1e-7 THEN 1
+         WHEN abs(x - round(x, 2)) < 1e-7 THEN 2 WHEN abs(x - round(x, 3)) < 1e-7 THEN 3 ELSE 4 END;
+
+-- Wilson score interval (95%, z = 1.959964) for k events out of n, as a proportion.
+CREATE OR REPLACE MACRO pw_wilson(k, n, side) AS
+    ((k / n + 1.959964 ^ 2 / (2 * n))
+     + side * 1.959964 * sqrt(k / n * (1 - k / n) / n + 1.959964 ^ 2 / (4 * n * n))) / (1 + 1.959964 ^ 2 / n);

@@ -3,12 +3,23 @@
 CREATE OR REPLACE VIEW _status_reason AS
 SELECT *,
     pw_target_label(op, target_value, unit, target_text) AS target_label,
-    latest_year || '年为' || pw_val(latest_value, unit) AS latest_phrase,
+    latest_year || '年为' || pw_val(latest_value, unit)
+        || CASE WHEN small_numbers AND NOT undetermined
+                THEN '(事件数少,按' || pooled_phrase || '判断)' ELSE '' END AS latest_phrase,
     ref_year || '年' || CASE WHEN has_baseline THEN '基线' ELSE '' END || pw_val(ref_value, unit) AS ref_phrase,
     CASE WHEN met_before_year IS NOT NULL AND NOT met
          THEN '(曾于' || met_before_year || '年达标,之后回落)' ELSE '' END AS lost_phrase,
+    ',与' || ref_year || '年' || CASE WHEN has_baseline THEN '基线' ELSE '' END || pw_val(ref_value, unit)
+        || '基本持平(' || CASE WHEN small_numbers THEN '在合并率的95%置信区间内'
+                              ELSE '相差' || pw_num(abs(judged_value - ref_value)) || pw_diff_unit(unit)
+                                   || ',在容差' || pw_num(noise_tolerance) || pw_diff_unit(unit) || '以内' END || ')'
+        AS kept_phrase,
+    CASE WHEN is_final THEN '(目标年' || target_year || '年已到,为最终判定'
+                            || CASE WHEN latest_year < target_year THEN ',依据' || latest_year || '年数值' ELSE '' END
+                            || ')' ELSE '' END AS final_phrase,
     CASE
-        WHEN deadline_passed THEN ';目标年' || target_year || '年已到,仍未达标'
+        WHEN deadline_passed THEN ';目标年' || target_year || '年已到,仍未达标,为最终判定'
+            || CASE WHEN latest_year < target_year THEN '(依据' || latest_year || '年数值)' ELSE '' END
         WHEN projected_value IS NULL
             THEN ';仅有' || coalesce(n_points, 0) || '个数据点,证据较弱,不作趋势外推'
         WHEN projected_met
@@ -19,7 +30,14 @@ SELECT *,
              || '目标' || pw_target_label(op, target_value, unit, target_text)
              || '(差' || pw_num(abs(projected_value - goal)) || pw_diff_unit(unit) || ')'
     END AS projection_phrase
-FROM _progress;
+FROM (
+    SELECT *,
+        CASE WHEN pooled_from_year < latest_year THEN pooled_from_year || '–' ELSE '' END || latest_year || '年合计'
+            || pw_num(events) || '例、分母' || pw_num(population) || ',合并率' || pw_val(pooled_rate, unit)
+            || ',95%置信区间' || pw_num(interval_low) || '–' || pw_val(interval_high, unit)
+            || '(' || interval_method || ')' AS pooled_phrase
+    FROM _progress
+);
 
 CREATE OR REPLACE VIEW _status_live AS
 SELECT
@@ -34,8 +52,12 @@ SELECT
             || CASE WHEN has_baseline OR baseline_value IS NOT NULL
                     THEN baseline_year || '年基线' || pw_val(baseline_value, unit) || ',' ELSE '' END
             || '目标' || target_label || ')。'
-        WHEN '已达标' THEN latest_phrase || ',已达到目标' || target_label
-            || CASE WHEN latest_year > ref_year THEN '(' || ref_phrase || ')' ELSE '' END || '。'
+        WHEN '不能判断' THEN '不能判断(事件数少):' || latest_year || '年为' || pw_val(latest_value, unit) || ';'
+            || pooled_phrase || ',区间包含目标' || target_label || final_phrase || '。'
+        WHEN '已达标' THEN latest_phrase
+            || CASE WHEN level_kept AND better * (judged_value - ref_value) < 0 THEN kept_phrase ELSE '' END
+            || ',已达到目标' || target_label
+            || CASE WHEN latest_year > ref_year THEN '(' || ref_phrase || ')' ELSE '' END || final_phrase || '。'
         WHEN '逆向变化' THEN latest_phrase
             || CASE
                    WHEN ceiling_breached THEN ',超出上限' || target_label
@@ -43,13 +65,21 @@ SELECT
                        THEN ',比' || ref_phrase || '更偏离目标' || target_label
                    ELSE ',' || CASE WHEN better > 0 THEN '低于' ELSE '高于' END || ref_phrase
                         || ',与目标' || target_label || '方向相反'
-               END || lost_phrase || '。'
+               END || lost_phrase || final_phrase || '。'
         ELSE latest_phrase
-            || CASE WHEN progress IS NULL THEN ',尚未达到目标' || target_label
+            || CASE WHEN level_kept THEN kept_phrase || ',尚未达到目标' || target_label
+                    WHEN progress IS NULL THEN ',尚未达到目标' || target_label
                     ELSE ',较' || ref_phrase || '完成目标进程的' || pw_num(round(progress * 100)) || '%,时间进度'
                          || pw_num(round(expected_progress * 100)) || '%'
                END
             || projection_phrase || lost_phrase || '。'
     END AS reason,
-    round(ratio, 4) AS ratio, n_points, latest_source_kind, latest_text
+    round(ratio, 4) AS ratio, n_points, latest_source_kind, latest_text,
+    -- the bureaus' terms and every input of the call (v_status_detail; the 指标详情 page explains it in one line)
+    assessment, is_final, ref_year, ref_value, has_baseline, round(judged_value, 4) AS judged_value,
+    CASE WHEN projected_value IS NOT NULL THEN round(slope, 4) END AS slope,
+    round(reported_precision, 4) AS reported_precision, round(noise_tolerance, 4) AS noise_tolerance,
+    level_kept AS within_noise, round(gap, 4) AS gap, round(basic_tolerance, 4) AS basic_tolerance,
+    events, population, pooled_from_year, round(pooled_rate, 4) AS pooled_rate, round(interval_low, 4) AS interval_low,
+    round(interval_high, 4) AS interval_high, interval_method, round(time_elapsed, 4) AS time_elapsed
 FROM _status_reason;

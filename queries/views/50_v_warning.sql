@@ -1,20 +1,31 @@
 -- _warning_live: early warnings, possibly several per indicator and as-of year; materialised as _warning.
--- 红: moving away, or a projected shortfall that is far behind schedule or past the target year;
--- 黄: a projected shortfall, or a large swing; 灰: not reported for the as-of year.
+-- 红: moving away, a projected shortfall far behind schedule, or the target year come without the target met
+-- (到期未达标; 黄 when it is 基本实现); 黄: a projected shortfall, or a large swing; 灰: not reported for the as-of year.
+-- urgency (higher = more urgent; every warnings list is ordered by it):
+--   200 (红) / 100 (黄) / 0 (灰) + 20 (key-table indicator) + 40 × share of the way still to go
+--   + 30 × share of the time to the target year already passed; the last three add up to < 100, so red comes first.
 CREATE OR REPLACE VIEW _warning_live AS
-SELECT indicator_id, as_of_year, level, kind, reason, kind_order
+SELECT w.indicator_id, w.as_of_year, w.level, w.kind, w.reason, w.kind_order,
+       round(CASE w.level WHEN '红' THEN 200 WHEN '黄' THEN 100 ELSE 0 END
+             + CASE WHEN r.is_key THEN 20 ELSE 0 END
+             + 40 * CASE WHEN r.met THEN 0 WHEN r.progress IS NULL THEN 1
+                         ELSE least(greatest(1 - r.progress, 0), 1) END
+             + 30 * r.time_elapsed, 1) AS urgency
 FROM (
     SELECT s.indicator_id, s.as_of_year, '红' AS level, '逆向变化' AS kind, s.reason, 1 AS kind_order
     FROM _status s WHERE s.status = '逆向变化'
 
     UNION ALL
     SELECT indicator_id, as_of_year,
-           CASE WHEN deadline_passed OR ratio < lag_red THEN '红' ELSE '黄' END,
-           '预计未达标',
+           CASE WHEN deadline_passed AND assessment = '基本实现' THEN '黄'
+                WHEN deadline_passed OR ratio < lag_red THEN '红' ELSE '黄' END,
+           CASE WHEN deadline_passed THEN '到期未达标' ELSE '预计未达标' END,
            latest_phrase
            || CASE WHEN deadline_passed THEN ',目标年' || target_year || '年已到,仍未达到目标' || target_label
+                   || CASE WHEN latest_year < target_year THEN '(依据' || latest_year || '年数值)' ELSE '' END
+                   || ',最终评估为' || assessment
                    ELSE replace(projection_phrase, ';', ',') END
-           || CASE WHEN ratio IS NOT NULL
+           || CASE WHEN ratio IS NOT NULL AND NOT deadline_passed
                    THEN '(目标进程' || pw_num(round(progress * 100)) || '%,时间进度'
                         || pw_num(round(expected_progress * 100)) || '%)' ELSE '' END || '。',
            2
@@ -40,4 +51,5 @@ FROM (
            4
     FROM _status_reason
     WHERE op <> 'qualitative' AND NOT reported AND as_of_year <= target_year
-);
+) w
+JOIN _progress r USING (indicator_id, as_of_year);

@@ -1,9 +1,18 @@
 -- Attainment (达标率) per plan, domain, region and responsible unit, always with its denominator.
 -- 达标率 = 已达标 / 已评估, where 已评估 = numeric indicators with data (已达标 + 进展顺利 + 进度滞后 + 逆向变化);
 -- 无数据 and 定性 indicators are counted separately, never silently dropped.
+-- 基本实现率 = (已实现 + 基本实现) / 已评估; 不能判断 (few events, the interval contains the target) is counted apart,
+-- like 无数据 and 定性. v_status_detail keeps v_status's first columns, the indicator's, then the inputs of each call.
 CREATE OR REPLACE VIEW v_status_detail AS
-SELECT s.*, i.region, i.region_code, i.plan_id, i.plan_group, i.domain, i.name, i.unit, i.is_key,
-       i.target_label, i.responsible_units, i.canonical_id
+SELECT s.* EXCLUDE (assessment, is_final, ref_year, ref_value, has_baseline, judged_value, slope,
+       reported_precision, noise_tolerance, within_noise, gap, basic_tolerance, events, population,
+       pooled_from_year, pooled_rate, interval_low, interval_high, interval_method, time_elapsed),
+       i.region, i.region_code, i.plan_id, i.plan_group, i.domain, i.name, i.unit, i.is_key,
+       i.target_label, i.responsible_units, i.canonical_id,
+       i.target_op, i.target_value, i.target_year, s.assessment, s.is_final, s.ref_year, s.ref_value,
+       s.has_baseline, s.judged_value, s.slope, s.reported_precision, s.noise_tolerance, s.within_noise, s.gap,
+       s.basic_tolerance, s.events, s.population, s.pooled_from_year, s.pooled_rate, s.interval_low,
+       s.interval_high, s.interval_method, s.time_elapsed
 FROM v_status s
 JOIN (SELECT *, pw_target_label(target_op, target_value, unit, target_text) AS target_label FROM v_indicator) i
     USING (indicator_id);
@@ -24,34 +33,41 @@ tallies AS (
            coalesce(plan_id, domain, region, '全部') AS cut_value,
            count(*) AS n_indicators, pw_n(status, '已达标') AS n_met, pw_n(status, '进展顺利') AS n_on_track,
            pw_n(status, '进度滞后') AS n_lagging, pw_n(status, '逆向变化') AS n_reversed,
-           pw_n(status, '无数据') AS n_no_data, pw_n(status, '定性') AS n_qualitative
+           pw_n(status, '无数据') AS n_no_data, pw_n(status, '定性') AS n_qualitative,
+           pw_n(status, '不能判断') AS n_undetermined, pw_n(assessment, '基本实现') AS n_basic
     FROM v_status_detail
     GROUP BY GROUPING SETS ((as_of_year, plan_id), (as_of_year, domain), (as_of_year, region), (as_of_year))
     UNION ALL
     SELECT as_of_year, 'unit', region || ' ' || unit_name,
            count(*), pw_n(status, '已达标'), pw_n(status, '进展顺利'), pw_n(status, '进度滞后'),
-           pw_n(status, '逆向变化'), pw_n(status, '无数据'), pw_n(status, '定性')
+           pw_n(status, '逆向变化'), pw_n(status, '无数据'), pw_n(status, '定性'), pw_n(status, '不能判断'),
+           pw_n(assessment, '基本实现')
     FROM by_unit
     GROUP BY ALL
 )
-SELECT *, n_met + n_on_track + n_lagging + n_reversed AS n_assessed,
-       round(n_met / nullif(n_met + n_on_track + n_lagging + n_reversed, 0), 4) AS attainment_rate
+SELECT * EXCLUDE (n_undetermined, n_basic), n_met + n_on_track + n_lagging + n_reversed AS n_assessed,
+       round(n_met / nullif(n_met + n_on_track + n_lagging + n_reversed, 0), 4) AS attainment_rate,
+       n_undetermined, n_basic,
+       round((n_met + n_basic) / nullif(n_met + n_on_track + n_lagging + n_reversed, 0), 4) AS basic_rate
 FROM tallies;
 
 CREATE OR REPLACE VIEW v_attainment_by_plan AS
-SELECT a.* EXCLUDE (cut, cut_value), p.plan_id, r.name AS region, p.plan_group, p.title
+SELECT a.* EXCLUDE (cut, cut_value, n_undetermined, n_basic, basic_rate), p.plan_id, r.name AS region, p.plan_group,
+       p.title, a.n_undetermined, a.n_basic, a.basic_rate
 FROM v_attainment a JOIN plan p ON a.cut = 'plan' AND p.plan_id = a.cut_value
 JOIN region r USING (region_code);
 
 CREATE OR REPLACE VIEW v_attainment_by_domain AS
-SELECT a.* EXCLUDE (cut, cut_value), a.cut_value AS domain
+SELECT a.* EXCLUDE (cut, cut_value, n_undetermined, n_basic, basic_rate), a.cut_value AS domain,
+       a.n_undetermined, a.n_basic, a.basic_rate
 FROM v_attainment a WHERE a.cut = 'domain';
 
 CREATE OR REPLACE VIEW v_attainment_by_region AS
-SELECT a.* EXCLUDE (cut, cut_value), a.cut_value AS region
+SELECT a.* EXCLUDE (cut, cut_value, n_undetermined, n_basic, basic_rate), a.cut_value AS region,
+       a.n_undetermined, a.n_basic, a.basic_rate
 FROM v_attainment a WHERE a.cut = 'region';
 
 CREATE OR REPLACE VIEW v_attainment_by_unit AS
-SELECT a.* EXCLUDE (cut, cut_value), split_part(a.cut_value, ' ', 1) AS region,
-       split_part(a.cut_value, ' ', 2) AS unit
+SELECT a.* EXCLUDE (cut, cut_value, n_undetermined, n_basic, basic_rate), split_part(a.cut_value, ' ', 1) AS region,
+       split_part(a.cut_value, ' ', 2) AS unit, a.n_undetermined, a.n_basic, a.basic_rate
 FROM v_attainment a WHERE a.cut = 'unit';

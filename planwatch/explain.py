@@ -1,0 +1,68 @@
+"""One line that lets a committee member recompute a progress call by hand (指标详情 page, docs/method.md).
+
+The inputs are the columns of v_status_detail (indicator_detail.sql): the start, the value judged, the noise
+tolerance and the reported precision, progress and time, the projection, the gap and the 基本实现 tolerance, and
+for small numbers the pooled rate with its interval. The thresholds are method_threshold's key → value.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+
+def _given(x) -> bool:
+    return x is not None and not (isinstance(x, float) and math.isnan(x))
+
+
+def num(x) -> str:
+    """A number with up to four decimals and no trailing zeros (0.0207, 36.9, 45000)."""
+    text = f"{float(x):.4f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def unit_text(unit) -> str:
+    """The unit as written after a value: % ‰ /10万 岁 (a table printing "1/‰" means ‰)."""
+    if not _given(unit):
+        return ""
+    return "‰" if unit == "1/‰" else unit[1:] if unit.startswith("1/") else unit
+
+
+def diff_unit(unit) -> str:
+    """The unit of a difference: percentage points for %, per-mille points for ‰."""
+    return {"%": "个百分点", "‰": "个千分点", "1/‰": "个千分点"}.get(unit, unit_text(unit))
+
+
+def line(row: Mapping, thresholds: Mapping) -> str:
+    """The call of one indicator and as-of year, with every input, in one sentence."""
+    status = row["status"]
+    if status in ("定性", "无数据") or not _given(row.get("latest_year")):
+        return f"{status}:不作数值判定。"
+    u, du = unit_text(row.get("unit")), diff_unit(row.get("unit"))
+    start = f"{row['ref_year']:.0f}年{'基线' if row.get('has_baseline') else ''}{num(row['ref_value'])}{u}"
+    parts = [f"起点{start}"]
+    if _given(row.get("pooled_rate")):
+        span = f"{row['pooled_from_year']:.0f}–{row['latest_year']:.0f}" \
+            if row["pooled_from_year"] < row["latest_year"] else f"{row['latest_year']:.0f}"
+        parts.append(f"判定值{num(row['pooled_rate'])}{u}({span}年合计{num(row['events'])}例 ÷ "
+                     f"{num(row['population'])},95%置信区间{num(row['interval_low'])}–{num(row['interval_high'])}{u},"
+                     f"{row['interval_method']})")
+    else:
+        parts.append(f"判定值{row['latest_year']:.0f}年{num(row['judged_value'])}{u}")
+    parts.append(f"目标{row['target_label']}({row['target_year']:.0f}年)")
+    if row["latest_year"] > row["ref_year"]:
+        change = row["judged_value"] - row["ref_value"]
+        parts.append(f"变化{'+' if change > 0 else ''}{num(change)}{du},容差{num(row['noise_tolerance'])}{du}"
+                     f"(起点×{thresholds['noise_relative']:.0%}与报告精度{num(row['reported_precision'])}取大)"
+                     f"→{'基本持平' if row.get('within_noise') else '有变化'}")
+    if _given(row.get("progress")) and _given(row.get("ratio")):
+        parts.append(f"目标进程{row['progress']:.0%} ÷ 时间进度{row['expected_progress']:.0%} = 进度比"
+                     f"{num(row['ratio'])}(进展顺利需 ≥ {num(thresholds['on_track_ratio'])})")
+    if row.get("is_final"):
+        parts.append(f"目标年{row['target_year']:.0f}年已到,最终判定,不再外推")
+    elif _given(row.get("slope")):
+        parts.append(f"趋势斜率每年{num(row['slope'])}{u},{row['target_year']:.0f}年约{num(row['projected_value'])}{u}")
+    if _given(row.get("gap")) and status != "不能判断":
+        within = row["gap"] <= row["basic_tolerance"] + 1e-9
+        parts.append(f"距达标{num(row['gap'])}{du}{'≤' if within else '>'}基本实现容差"
+                     f"{num(row['basic_tolerance'])}{du}")
+    return ";".join(parts) + f" → {status} · {row['assessment']}。"

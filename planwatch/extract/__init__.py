@@ -1,0 +1,161 @@
+"""Draft catalogue rows from a published plan document (规划导入): key-table rows and quantitative text targets.
+
+`extract_lines(lines)` returns candidate rows in document order with the columns of COLUMNS; every row carries
+its 1-based line and a verbatim quote from that line, so a reviewer (and the catalogue check) can verify it.
+"""
+from __future__ import annotations
+
+import csv
+import re
+from difflib import SequenceMatcher
+from pathlib import Path
+
+from planwatch.extract.reading import ReadError, read_lines, read_path
+from planwatch.extract.suggest import Suggester
+from planwatch.extract.table import find_tables
+from planwatch.extract.targets import find_targets
+
+COLUMNS = [
+    "is_key", "key_no", "domain_raw", "domain", "name", "unit", "direction",
+    "baseline_year", "baseline_value", "baseline_line", "baseline_quote",
+    "target_op", "target_value", "target_text", "target_year", "source_line", "quote", "name_line",
+    "responsible_units", "canonical_id", "canonical_name", "canonical_score", "confidence", "note",
+]
+# A review of the previous period (十三五) prints 2020 values: baselines, not targets.
+REVIEW = re.compile(r"^\s*(?:\d+[.、.])?\s*[“\"]?十三五[”\"]?(?:时期|期间|以来)|统计监测显示")
+BASELINE_MIN_SIMILARITY = 0.75
+HEADING = re.compile(r"^\s*(?:[((][一二三四五六七八九十]+[))]|[一二三四五六七八九十]+、)\s*(?P<title>[^。,,]{2,24}?)[。.]?\s*$")
+# The plan's heading words → the catalogue's canonical domain (data/domains.csv), most specific first.
+DOMAIN_WORDS = [
+    ("社会保障", "社会保障"), ("决策", "决策管理"), ("参与", "社会参与"), ("健康", "健康"), ("教育", "教育"),
+    ("经济", "经济"), ("福利", "福利"), ("家庭", "家庭"), ("安全", "安全"), ("法律", "法律"), ("法治", "法律"),
+    ("环境", "环境"), ("社会", "环境"),
+]
+DIRECTIONS = {">=": "higher", ">": "higher", "<=": "lower", "<": "lower", "~": "keep", "=": "higher",
+              "maintain": "higher", "qualitative": "qualitative"}
+__all__ = ["COLUMNS", "ReadError", "extract_file", "extract_lines", "read_lines", "write_csv"]
+
+
+def domain_of(domain_raw: str) -> str:
+    return next((d for word, d in DOMAIN_WORDS if word in domain_raw), "")
+
+
+def _plan_years(lines: list[str]) -> list[tuple[int, int]]:
+    """(line, target year) for each plan title: a short line naming a plan and its period (十四五 → 2025)."""
+    marks = []
+    for no, line in enumerate(lines, start=1):
+        text = line.strip()
+        if len(text) > 60 or "规划" not in text or text.startswith("《"):
+            continue
+        years = [int(y) for y in re.findall(r"20\d\d", text)]
+        if years and max(years) >= 2025:
+            marks.append((no, max(years)))
+        elif "十四五" in text:
+            marks.append((no, 2025))
+    return marks
+
+
+def extract_lines(lines: list[str], suggester: Suggester | None = None) -> list[dict]:
+    marks = _plan_years(lines)
+
+    def year_at(line_no: int) -> int:
+        before = [y for no, y in marks if no <= line_no]
+        return before[-1] if before else (marks[0][1] if marks else 2025)
+
+    table_rows, table_lines = find_tables(lines, year_at)
+    sections, heading, rows, reviewed = [], "", [], []
+    for no, line in enumerate(lines, start=1):
+        m = HEADING.match(line) if no not in table_lines else None
+        if m:
+            heading = m["title"].strip()
+            sections.append((no, heading))
+            continue
+        if no in table_lines or not line.strip():
+            continue
+        if REVIEW.search(line):
+            reviewed += [hit | {"source_line": no} for hit in find_targets(line, 2020)]
+            continue
+        for hit in find_targets(line, year_at(no)):
+            hit.pop("sentence", None)
+            rows.append(hit | {"is_key": 0, "key_no": "", "domain_raw": heading, "source_line": no, "name_line": no,
+                               "baseline_year": "", "baseline_value": "", "baseline_line": "", "baseline_quote": ""})
+    for row in table_rows:
+        row["domain_raw"] = _section_for(row, sections, lines)
+    rows = sorted(table_rows + rows, key=lambda r: (r["source_line"], -r["is_key"]))
+    _attach_baselines(rows, reviewed)
+    _mark_restatements(rows)
+    suggester = suggester or Suggester.from_catalogue()
+    for row in rows:
+        row["domain"] = domain_of(row["domain_raw"])
+        row.update(suggester.suggest(row["name"], row["unit"]))
+        row["direction"] = row.pop("canonical_direction", "") or DIRECTIONS[row["target_op"]]
+        if row["target_op"] == "qualitative":
+            row["direction"] = "qualitative"
+    return [{c: row.get(c, "") for c in COLUMNS} for row in rows]
+
+
+def _section_for(row: dict, sections: list[tuple[int, str]], lines: list[str]) -> str:
+    """The text section that deals with a key-table measure: the most of its name's character pairs after the table."""
+    pairs = {row["name"][i:i + 2] for i in range(len(row["name"]) - 1)}
+    best, best_score = "", 0
+    after = [(no, h) for no, h in sections if no > row["source_line"]]
+    for k, (no, heading) in enumerate(after):
+        end = after[k + 1][0] if k + 1 < len(after) else len(lines)
+        if "序号" in (line.strip() for line in lines[no:end]):
+            break  # the next plan's table: its sections belong to another plan
+        text = "".join(lines[no:end])
+        score = sum(p in text for p in pairs) / max(len(pairs), 1) + 0.5 * (domain_of(heading) != "")
+        if score > best_score:
+            best, best_score = heading, score
+    return best
+
+
+def _similar(a: str, b: str) -> float:
+    return SequenceMatcher(None, a, b, autojunk=False).ratio() if a and b else 0.0
+
+
+def _attach_baselines(rows: list[dict], reviewed: list[dict]) -> None:
+    """A 2020 value from the review of the previous period, given to the target most like it (one each)."""
+    pairs = []
+    for i, row in enumerate(rows):
+        if row["baseline_value"] or row["target_op"] == "qualitative":
+            continue
+        for j, hit in enumerate(reviewed):
+            if hit["source_line"] > row["source_line"] or (hit["unit"] and row["unit"] and hit["unit"] != row["unit"]):
+                continue
+            score = _similar(hit["name"], row["name"])
+            if score >= BASELINE_MIN_SIMILARITY:
+                pairs.append((-score, i, j))
+    taken_rows, taken_hits = set(), set()
+    for _, i, j in sorted(pairs):
+        if i in taken_rows or j in taken_hits:
+            continue
+        taken_rows.add(i)
+        taken_hits.add(j)
+        hit = reviewed[j]
+        rows[i].update(baseline_year=2020, baseline_value=hit["target_value"], baseline_line=hit["source_line"],
+                       baseline_quote=hit["quote"])
+
+
+def _mark_restatements(rows: list[dict]) -> None:
+    """A text target that repeats a key-table row (same value, similar name) is noted as such."""
+    keys = [r for r in rows if r["is_key"]]
+    for row in rows:
+        if row["is_key"] or not row["target_value"]:
+            continue
+        for key in keys:
+            if key["target_value"] == row["target_value"] and _similar(key["name"], row["name"]) >= 0.7:
+                row["note"] = f"重述重点指标表第{key['key_no']}项(第{key['source_line']}行)"
+                row["confidence"] = min(row["confidence"], 0.5)
+                break
+
+
+def extract_file(path: Path) -> list[dict]:
+    return extract_lines(read_path(path))
+
+
+def write_csv(rows: list[dict], out: Path) -> None:
+    with out.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)

@@ -1,0 +1,205 @@
+"""Publish a reviewed draft (规划导入) as a catalogue plan: files under data/ in the catalogue's own format.
+
+A published plan is data/plans/<plan_id>/indicators.csv and units.csv, its document as read
+(data/plans/<plan_id>/source.txt, so every quote is checked against it by every build), a row in data/plans.csv
+and its region (with parents) in data/regions.csv. The whole catalogue is checked after writing; on any problem
+every file is put back as it was and the problems are raised. A rebuild reads data/, so published plans stay.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from planwatch import catalogue
+from planwatch.catalogue import IMPORTED_PREFIX, INDICATOR_COLUMNS, NUMBER, RATIO, TARGET_OPS, UNIT_COLUMNS
+from planwatch.extract import DIRECTIONS
+from planwatch.extract import regions as region_table
+from planwatch.paths import DATA_DIR
+
+GROUP_IDS = {"妇女": "women", "儿童": "children"}
+PLAN_COLUMNS = ["plan_id", "region_code", "plan_group", "title", "period_start", "period_end", "target_year",
+                "issuing_document", "source_file", "title_line", "title_quote"]
+REGION_COLUMNS = ["region_code", "name", "level", "parent_code", "province", "longitude", "latitude", "is_seed"]
+
+
+class PublishRefused(Exception):
+    """The draft cannot be published; .problems lists each one in Chinese with its row."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("未发布:\n" + "\n".join(problems))
+
+
+@dataclass
+class PlanInfo:
+    region_code: str
+    group: str            # 妇女 | 儿童
+    title: str
+    period_start: int
+    period_end: int
+    issuing_document: str = ""
+
+
+def plan_id_for(info: PlanInfo) -> str:
+    return f"r{info.region_code}-{GROUP_IDS.get(info.group, 'x')}"
+
+
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):  # None or NaN from an edited table
+        return ""
+    text = str(value).strip()
+    return text[:-2] if re.fullmatch(r"-?\d+\.0", text) else text
+
+
+def indicator_rows(plan_id: str, draft: list[dict], lines: list[str], info: PlanInfo,
+                   data_dir: Path) -> tuple[list, list, list]:
+    """Catalogue rows (indicators, units) from the reviewed draft, and the problems found on the way."""
+    problems, indicators, units = [], [], []
+    text_no, seen_keys = 0, set()
+    domains = [d["domain"] for d in catalogue.read_csv(data_dir / "domains.csv")]
+    for n, d in enumerate(draft, start=1):
+        row = {c: _text(d.get(c)) for c in set(d) | {"key_no"}}
+        where = f"第{n}条(“{row.get('name', '')[:20]}”)"
+        line = int(row["source_line"]) if NUMBER.match(row.get("source_line", "")) else 0
+        if not 0 < line <= len(lines):
+            problems.append(f"{where}:原文行号“{row.get('source_line', '')}”不在文件的 1–{len(lines)} 行内")
+            continue
+        if not row.get("name"):
+            problems.append(f"{where}:指标名称为空")
+            continue
+        if not row.get("quote") or row["quote"] not in lines[line - 1]:
+            problems.append(f"{where}:原文引用“{row.get('quote', '')[:30]}”不在原文第{line}行(引用须逐字摘自该行)")
+            continue
+        op, value = row.get("target_op", ""), row.get("target_value", "")
+        if op not in TARGET_OPS:
+            problems.append(f"{where}:目标类型“{op}”无效(可用:{' '.join(sorted(TARGET_OPS))})")
+            continue
+        if value and not (NUMBER.match(value) or RATIO.match(value)):
+            problems.append(f"{where}:目标值“{value}”不是数字")
+            continue
+        if row.get("domain") not in domains:
+            problems.append(f"{where}:请选择领域(可用:{'、'.join(domains)})")
+            continue
+        key = row.get("is_key") in ("1", "True", "true") and re.fullmatch(r"\d{2}[a-z]?", row.get("key_no", ""))
+        if key and row["key_no"] not in seen_keys:
+            seen_keys.add(row["key_no"])
+            iid = f"{plan_id}-k{row['key_no']}"
+        else:
+            text_no += 1
+            iid = f"{plan_id}-t{text_no:02d}"
+        direction = "qualitative" if op == "qualitative" else row.get("direction") or DIRECTIONS[op]
+        baseline = row.get("baseline_value", "")
+        indicators.append({
+            "indicator_id": iid, "is_key": "1" if key else "0", "domain_raw": row.get("domain_raw", ""),
+            "domain": row["domain"], "name": row.get("name", ""), "unit": row.get("unit", ""), "direction": direction,
+            "baseline_year": row.get("baseline_year", "") if baseline else "", "baseline_value": baseline,
+            "baseline_line": row.get("baseline_line", "") if baseline else "",
+            "baseline_quote": row.get("baseline_quote", "") if baseline else "",
+            "target_op": op, "target_value": value if op not in ("maintain", "qualitative") else "",
+            "target_text": row.get("target_text", "") or row.get("quote", ""),
+            "target_year": row.get("target_year", "") or str(info.period_end),
+            "target_line": str(line), "target_quote": row.get("quote", ""),
+            "name_line": row.get("name_line", "") or str(line), "canonical_id": row.get("canonical_id", ""),
+            "note": row.get("note", ""),
+        })
+        for pos, unit in enumerate(u for u in re.split(r"[、,,;;]", row.get("responsible_units", "")) if u.strip()):
+            unit = unit.strip()
+            if unit not in lines[line - 1]:
+                problems.append(f"{where}:责任单位“{unit}”不在原文第{line}行")
+                continue
+            units.append({"indicator_id": iid, "unit_as_written": unit, "position": str(pos + 1), "role": "未区分",
+                          "line": str(line), "quote": unit})
+    return indicators, units, problems
+
+
+def _title_line(lines: list[str], title: str) -> tuple[int, str]:
+    for no, line in enumerate(lines, start=1):
+        if title and title in line:
+            return no, title
+    for no, line in enumerate(lines, start=1):
+        if "规划" in line and len(line.strip()) <= 80:
+            return no, line.strip()
+    no = next((i for i, line in enumerate(lines, start=1) if line.strip()), 1)
+    return no, lines[no - 1].strip()[:60]
+
+
+def _csv_text(rows: list[dict], columns: list[str], newline: str = "\n") -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator=newline)
+    writer.writeheader()
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+@contextmanager
+def _restore_on_error(paths: list[Path], folder: Path):
+    """Put every file back as it was (or remove it, and the plan's folder if it is left empty) when the block fails."""
+    saved = {p: p.read_bytes() if p.exists() else None for p in paths}
+    try:
+        yield
+    except BaseException:
+        for p, data in saved.items():
+            if data is None:
+                p.unlink(missing_ok=True)
+            else:
+                p.write_bytes(data)
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()
+        raise
+
+
+def publish(lines: list[str], draft: list[dict], info: PlanInfo, data_dir: Path | None = None) -> str:
+    """Write the plan into data_dir (default data/) and check the whole catalogue; returns the plan id (or raises
+    PublishRefused). Every file written is put back as it was when anything fails."""
+    data_dir = data_dir or DATA_DIR
+    plan_id = plan_id_for(info)
+    problems = []
+    if info.group not in GROUP_IDS:
+        problems.append(f"规划类别应为 妇女 或 儿童,实为“{info.group}”")
+    if not 2000 <= info.period_start < info.period_end <= 2050:
+        problems.append(f"规划期“{info.period_start}–{info.period_end}”无效")
+    try:
+        chain = region_table.chain(info.region_code)
+    except KeyError:
+        chain = []
+        problems.append(f"未知地区代码“{info.region_code}”")
+    plans = catalogue.read_csv(data_dir / "plans.csv")
+    if any(p["plan_id"] == plan_id for p in plans):
+        problems.append(f"该地区的{info.group}规划已发布(编号 {plan_id});如需更新,请先删除 data/plans/{plan_id}/")
+    if not draft:
+        problems.append("草稿中没有指标")
+    indicators, units, row_problems = indicator_rows(plan_id, draft, lines, info, data_dir)
+    if problems or row_problems:
+        raise PublishRefused(problems + row_problems)
+    folder = data_dir / "plans" / plan_id
+    title_line, title_quote = _title_line(lines, info.title)
+    plan_row = {"plan_id": plan_id, "region_code": info.region_code, "plan_group": info.group, "title": info.title,
+                "period_start": str(info.period_start), "period_end": str(info.period_end),
+                "target_year": str(info.period_end), "issuing_document": info.issuing_document,
+                "source_file": f"{IMPORTED_PREFIX}{plan_id}/source.txt", "title_line": str(title_line),
+                "title_quote": title_quote}
+    regions = catalogue.read_csv(data_dir / "regions.csv")
+    known = {r["region_code"]: r for r in regions}
+    for unit in chain:
+        if unit["region_code"] not in known:
+            regions.append({c: unit.get(c, "") for c in REGION_COLUMNS} | {"is_seed": "0"})
+            known[unit["region_code"]] = regions[-1]
+    known[info.region_code]["is_seed"] = "1"
+    files = [folder / "indicators.csv", folder / "units.csv", folder / "source.txt",
+             data_dir / "plans.csv", data_dir / "regions.csv"]
+    with _restore_on_error(files, folder):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "source.txt").write_text("\n".join(lines), encoding="utf-8")
+        (folder / "indicators.csv").write_text(_csv_text(indicators, INDICATOR_COLUMNS), encoding="utf-8")
+        (folder / "units.csv").write_text(_csv_text(units, UNIT_COLUMNS), encoding="utf-8")
+        (data_dir / "plans.csv").write_text(_csv_text(plans + [plan_row], PLAN_COLUMNS), encoding="utf-8")
+        (data_dir / "regions.csv").write_text(_csv_text(regions, REGION_COLUMNS), encoding="utf-8")
+        try:
+            catalogue.load(data_dir)
+        except catalogue.CatalogueError as exc:
+            raise PublishRefused(exc.problems) from None
+    return plan_id

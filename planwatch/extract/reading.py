@@ -1,0 +1,115 @@
+"""A plan document as numbered lines: plain text (UTF-8 or GB18030), Word (.docx) or PDF.
+
+Word: one line per paragraph in document order, and a table's cells one per line (as a scraped web page prints
+them), so the key-table reader handles both. PDF (pdfplumber): lines wrapped by the page width are joined back
+into their paragraph; a short line, a larger gap or an indented start begins a new one.
+"""
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+MAX_BYTES = 20 * 1024 * 1024
+MAX_PDF_PAGES = 300
+SUFFIXES = (".txt", ".docx", ".pdf")
+
+
+class ReadError(Exception):
+    """The document cannot be read; the message is Chinese and names the problem."""
+
+
+def read_lines(data: bytes, name: str) -> list[str]:
+    suffix = Path(name).suffix.lower()
+    if len(data) > MAX_BYTES:
+        raise ReadError(f"文件 {name} 超过 {MAX_BYTES // 1024 // 1024} MB")
+    if not data:
+        raise ReadError(f"文件 {name} 是空的")
+    if suffix == ".txt":
+        return _text(data)
+    if suffix == ".docx":
+        return _docx(data, name)
+    if suffix == ".pdf":
+        return _pdf(data, name)
+    raise ReadError(f"不支持的文件类型“{suffix or name}”:请上传 .txt、.docx 或 .pdf")
+
+
+def read_path(path: Path) -> list[str]:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise ReadError(f"无法读取 {path}(文件不存在或没有读权限)") from None
+    return read_lines(data, path.name)
+
+
+def _text(data: bytes) -> list[str]:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding).replace("\r\n", "\n").split("\n")
+        except UnicodeDecodeError:
+            continue
+    raise ReadError("文本文件既不是 UTF-8 也不是 GBK/GB18030 编码")
+
+
+def _docx(data: bytes, name: str) -> list[str]:
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception:  # python-docx raises several kinds for a damaged or non-Word file
+        raise ReadError(f"{name} 不是有效的 Word(.docx)文件") from None
+    lines: list[str] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Paragraph):
+            lines.append(block.text)
+        elif isinstance(block, Table):
+            for row in block.rows:
+                seen = []
+                for cell in row.cells:
+                    if any(cell._tc is s for s in seen):  # a merged cell appears once per grid column
+                        continue
+                    seen.append(cell._tc)
+                    lines.extend([cell.text.replace("\n", ""), ""])
+    return lines
+
+
+def _pdf(data: bytes, name: str) -> list[str]:
+    import pdfplumber
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except Exception:  # pdfminer raises several kinds for a damaged file
+        raise ReadError(f"{name} 不是有效的 PDF 文件") from None
+    with pdf:
+        if len(pdf.pages) > MAX_PDF_PAGES:
+            raise ReadError(f"PDF 超过 {MAX_PDF_PAGES} 页")
+        lines: list[str] = []
+        for page in pdf.pages:
+            lines.extend(_page_paragraphs(page.extract_text_lines(layout=False, strip=True)))
+    if not any(line.strip() for line in lines):
+        raise ReadError(f"{name} 中没有可提取的文字(可能是扫描件,请先做文字识别)")
+    return lines
+
+
+def _page_paragraphs(text_lines: list[dict]) -> list[str]:
+    if not text_lines:
+        return []
+    right = max(t["x1"] for t in text_lines)
+    left = min(t["x0"] for t in text_lines)
+    paragraphs: list[str] = []
+    prev = None
+    for t in text_lines:
+        size = max(t["bottom"] - t["top"], 1.0)
+        continues = (
+            prev is not None
+            and prev["x1"] >= right - 1.5 * size            # the previous line ran to the right margin
+            and t["top"] - prev["bottom"] < 0.8 * size      # no paragraph gap
+            and t["x0"] <= left + 0.5 * size                # no first-line indent
+        )
+        if continues:
+            paragraphs[-1] += t["text"]
+        else:
+            paragraphs.append(t["text"])
+        prev = t
+    return paragraphs

@@ -1,0 +1,108 @@
+"""What the 规划导入 page needs besides drawing: the login gate, the draft table, the source view, adding a row
+from a sentence, and refreshing the app after publishing."""
+from __future__ import annotations
+
+import hashlib
+import html
+
+import pandas as pd
+import streamlit as st
+
+from planwatch import auth, build, catalogue
+from planwatch.extract import COLUMNS, extract_lines, read_lines
+from planwatch.extract.targets import find_targets
+from planwatch.paths import DATA_DIR, default_db
+
+CONTEXT = 3   # lines shown before and after the highlighted one
+
+
+def require_admin() -> str:
+    """The signed-in user allowed to publish plans, or stop the page with the login form.
+    For now the 数据填报 editor accounts (planwatch/auth.py); to become login.require(roles={'admin'})."""
+    accounts = auth.editors()
+    if not accounts:
+        st.warning("尚未配置账号。管理员可在服务器上运行 `python -m planwatch add-editor 用户名` 添加账号。")
+        st.stop()
+    if "editor" not in st.session_state:
+        with st.form("import_login"):
+            name, password = st.text_input("用户名"), st.text_input("密码", type="password")
+            if st.form_submit_button("登录", type="primary"):
+                if auth.check(name, password, accounts):
+                    st.session_state["editor"] = name
+                    st.rerun()
+                st.error("用户名或密码不正确。")
+        st.stop()
+    return st.session_state["editor"]
+
+
+def load_document(data: bytes, name: str) -> dict:
+    """Read and extract once per file (kept in the session): {key, name, lines, draft}."""
+    key = hashlib.sha256(data).hexdigest()[:16]
+    doc = st.session_state.get("import_doc")
+    if doc is None or doc["key"] != key:
+        lines = read_lines(data, name)
+        doc = {"key": key, "name": name, "lines": lines, "version": 0,
+               "draft": pd.DataFrame(extract_lines(lines), columns=COLUMNS)}
+        st.session_state["import_doc"] = doc
+    return doc
+
+
+def replace_draft(doc: dict, frame: pd.DataFrame) -> None:
+    """A new base for the editable table (after adding a row): the editor starts again from it."""
+    doc["draft"] = frame.reset_index(drop=True)
+    doc["version"] += 1
+
+
+def _line(value) -> int | None:
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def row_labels(draft: pd.DataFrame) -> list[tuple[str, int]]:
+    """(label, line) of every draft row that has a line, for choosing the row whose source is shown."""
+    return [(f"第{no}行 {r['name'] or '(未命名)'} {r['target_value'] or ''}".strip(), no)
+            for r in draft.fillna("").to_dict("records") if (no := _line(r["source_line"]))]
+
+
+def rows_in_range(draft: pd.DataFrame, first: int, last: int) -> list[dict]:
+    """The reviewed rows of one plan: those whose line lies in [first, last] (a file may hold two plans)."""
+    return [r for r in draft.to_dict("records") if (no := _line(r.get("source_line"))) and first <= no <= last]
+
+
+def rows_from_sentence(lines: list[str], line_no: int, sentence: str, default_year: int) -> list[dict]:
+    """Candidate rows for a sentence the reviewer copied from line line_no; one blank row when it has no target."""
+    if not 0 < line_no <= len(lines) or not sentence or sentence not in lines[line_no - 1]:
+        raise ValueError(f"第{line_no}行中没有这句话:请从右侧原文逐字复制")
+    hits = find_targets(sentence, default_year) or [{"name": "", "unit": "", "target_op": "qualitative",
+                                                     "target_value": "", "target_text": sentence[:60],
+                                                     "target_year": default_year, "quote": sentence[:60],
+                                                     "responsible_units": "", "confidence": 1.0}]
+    return [{c: "" for c in COLUMNS} | h | {"is_key": 0, "source_line": line_no, "name_line": line_no,
+                                             "note": "人工添加"} for h in hits]
+
+
+def source_view(lines: list[str], line_no: int) -> str:
+    """HTML of the lines around line_no with that line highlighted (text escaped: it is the uploaded document)."""
+    lo, hi = max(1, line_no - CONTEXT), min(len(lines), line_no + CONTEXT)
+    parts = []
+    for no in range(lo, hi + 1):
+        text = html.escape(lines[no - 1]) or "&nbsp;"
+        style = "background:#FFF3B0;font-weight:600;" if no == line_no else "color:#555;"
+        parts.append(f'<div style="{style}padding:2px 6px;"><span style="color:#999;">{no}</span> {text}</div>')
+    return '<div style="font-size:0.9rem;line-height:1.5;">' + "".join(parts) + "</div>"
+
+
+def domains() -> list[str]:
+    return [d["domain"] for d in catalogue.read_csv(DATA_DIR / "domains.csv")]
+
+
+def canonical_ids() -> list[str]:
+    return [""] + [c["canonical_id"] for c in catalogue.read_csv(DATA_DIR / "canonical_indicators.csv")]
+
+
+def refresh_app() -> None:
+    """After publishing: rebuild the database from data/ (keeping imported values, under the writers' lock); every
+    app process reopens the new file at its next page run and its cached results are keyed on the file."""
+    build.ensure(default_db())

@@ -1,0 +1,176 @@
+"""Checking an uploaded file (数据填报) against the catalogue: every problem found, with its row and column.
+
+Number grammar for 数值, 分子 and 分母 (after NFKC, so full-width digits, ％ and spaces count as ASCII):
+  [-] digits [. digits] [e|E [+|-] digits] [spaces] [% | ‰]
+- thousands separators only in whole groups of three (1,234,567.5); any other comma (12,5 · 1,2,3,4) is
+  refused as ambiguous, with the hint to write a decimal point;
+- a percent sign (95.5%, 95.5 %) only on an indicator whose unit is % (‰ likewise), where it means the same as
+  95.5; a percent-formatted Excel cell reads as the clerk sees it (0.955 shown as 95.5% is 95.5);
+- 1e-05 and 0.00001 are the same number; a leading + is refused (it starts an Excel formula).
+Rows whose input columns (数值, 分子, 分母, 备注, 原因说明, 整改措施) are all blank are skipped and counted
+(a template is downloaded with every indicator and filled only where there is a value).
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+import time
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from planwatch.upload_read import TIME_LIMIT, ImportRefused, clean_name, column_letter, header_key, read
+
+REQUIRED = {"indicator_id": "指标编号", "year": "年份", "value": "数值"}
+LABELS = REQUIRED | {"note": "备注", "numerator": "分子", "denominator": "分母", "reason": "原因说明",
+                     "measures": "整改措施"}
+INPUTS = ("value", "numerator", "denominator", "note", "reason", "measures")
+TEXTS = ("note", "reason", "measures")
+MAX_TEXT = 2000
+FORMULA_START = ("=", "+", "-", "@")
+NUMBER = re.compile(r"(-?)((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)([eE][+-]?\d+)? *([%‰])?")
+YEAR = re.compile(r"([12]\d{3})年?")
+
+
+class NotANumber(ValueError):
+    """The reason (Chinese) a text is not read as a number."""
+
+
+@dataclass
+class Checked:
+    """A validated file, ready to preview and commit."""
+    file_name: str
+    checksum: str
+    rows: pd.DataFrame  # row_no, indicator_id, year, value, value_text, note, numerator, denominator, reason, measures
+    notices: list[str] = field(default_factory=list)
+
+
+def parse_number(text: str) -> tuple[float, str | None]:
+    """The number written in text and the % or ‰ sign it carried; NotANumber says why not."""
+    match = NUMBER.fullmatch(text)
+    if match is None:
+        if re.fullmatch(r"-?[\d,]+(\.\d+)?[%‰]?", text.replace(" ", "")) and "," in text:
+            raise NotANumber(f"“{text}”中的逗号不是有效的千位分隔(应每三位一组,如 1,234,567);"
+                             f"如果是小数,请写小数点,如 {text.replace(',', '.', 1) if text.count(',') == 1 else '12.5'}")
+        if re.match(r"-?\d", text):
+            raise NotANumber(f"“{text}”不是数字(只填数值,不带单位或文字)")
+        raise NotANumber(f"“{text}”不是数字")
+    number = float(match[1] + match[2].replace(",", "") + (match[3] or ""))
+    if not math.isfinite(number):
+        raise NotANumber(f"“{text}”超出可表示的数值范围")
+    return number, match[4]
+
+
+def _deadline_passed() -> ImportRefused:
+    return ImportRefused([f"文件检查超过 {TIME_LIMIT:g} 秒仍未完成,已停止;请拆分后上传"])
+
+
+def check(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> Checked:
+    """Validate a whole file against the catalogue; raise ImportRefused listing every problem."""
+    deadline = time.monotonic() + TIME_LIMIT
+    header, rows, problems = read(data, file_name, deadline)
+    if not header:
+        raise ImportRefused(["文件中没有表头和数据行(空表)"])
+    columns: dict[str, int] = {}
+    for index, name in enumerate(header):
+        key = header_key(name)
+        if key in columns:
+            first = columns[key]
+            problems.append(f"表头: {column_letter(first)}列“{header[first]}”和{column_letter(index)}列“{name}”"
+                            f"都对应{LABELS[key]}({key}),无法判断用哪一列;请只保留一列")
+        elif key:
+            columns[key] = index
+    missing = [f"{label}({key})" for key, label in REQUIRED.items() if key not in columns]
+    if missing:
+        raise ImportRefused([f"第1行(表头): 缺少必需的列 {'、'.join(missing)};现有列:{'、'.join(h for h in header if h)}"])
+    if problems and any(p.startswith("表头") for p in problems):
+        raise ImportRefused(problems)
+    if not rows:
+        raise ImportRefused(["只有表头,没有数据行"])
+
+    catalogue = {r[0]: r[1:] for r in con.execute(
+        "SELECT i.indicator_id, i.target_op, i.unit, p.period_start, p.period_end "
+        "FROM indicator i JOIN plan p USING (plan_id)").fetchall()}
+    seen: dict[tuple[str, int], int] = {}
+    accepted, blank = [], 0
+    for count, (row_no, cells) in enumerate(rows):
+        if count % 1000 == 0 and time.monotonic() > deadline:
+            raise _deadline_passed()
+        get = lambda key: cells[columns[key]] if key in columns and columns[key] < len(cells) else ""  # noqa: E731
+        where = lambda key: f"第{row_no}行 {LABELS[key]}列"  # noqa: E731
+        if not any(get(key) for key in INPUTS):
+            blank += 1
+            continue
+        for key in columns:
+            text = get(key)
+            if text.startswith(FORMULA_START) and not NUMBER.fullmatch(text):
+                problems.append(f"{where(key)}: “{text[:60]}”以 {text[0]} 开头,可能是公式,不予接受")
+        iid, year_text, value_text = get("indicator_id"), get("year"), get("value")
+        known = catalogue.get(iid)
+        if not iid:
+            problems.append(f"{where('indicator_id')}: 指标编号为空")
+        elif known is None:
+            problems.append(f"{where('indicator_id')}: 未知指标编号“{iid[:60]}”(请使用模板中的编号)")
+        year_match = YEAR.fullmatch(year_text)
+        year = int(year_match[1]) if year_match else None
+        if year is None:
+            problems.append(f"{where('year')}: 年份“{year_text[:20]}”不是有效的四位年份(如 2023)")
+        elif known and not known[2] <= year <= known[3]:
+            problems.append(f"{where('year')}: {year}年不在规划期 {known[2]}–{known[3]} 年内")
+        value, text_value = None, None
+        if not value_text:
+            problems.append(f"{where('value')}: 数值为空(已填写其他列,却没有填写数值)")
+        elif known and known[0] == "qualitative":
+            text_value = value_text
+            if len(value_text) > MAX_TEXT:
+                problems.append(f"{where('value')}: 文字共 {len(value_text)} 字,超过 {MAX_TEXT} 字上限,请精简")
+        else:
+            value = _number(value_text, "value", where, known, problems)
+        numerator, denominator = (_number(get(key), key, where, known, problems) if get(key) else None
+                                  for key in ("numerator", "denominator"))
+        if denominator == 0:
+            problems.append(f"{where('denominator')}: 分母为0")
+        for key in TEXTS:
+            if len(get(key)) > MAX_TEXT:
+                problems.append(f"{where(key)}: 共 {len(get(key))} 字,超过 {MAX_TEXT} 字上限,请精简")
+        if iid and year is not None:
+            if (iid, year) in seen:
+                problems.append(f"第{row_no}行: 指标“{iid[:60]}”{year}年与第{seen[(iid, year)]}行重复")
+            else:
+                seen[(iid, year)] = row_no
+        accepted.append((row_no, iid, year, value, text_value, get("note") or None, numerator, denominator,
+                         get("reason") or None, get("measures") or None))
+    if not accepted and not problems:
+        problems.append(f"没有可导入的数值:{blank} 行均未填写数值")
+    if problems:
+        raise ImportRefused(problems)
+    frame = pd.DataFrame(accepted, columns=["row_no", "indicator_id", "year", "value", "value_text", "note",
+                                            "numerator", "denominator", "reason", "measures"])
+    notices = [f"跳过 {blank} 行未填写的空行(数值等填报列均为空)"] if blank else []
+    return Checked(clean_name(file_name), hashlib.sha256(data).hexdigest(), frame, notices)
+
+
+def _number(text: str, key: str, where, known, problems: list[str]) -> float | None:
+    """A number cell checked for its indicator's unit; None (and a problem recorded) if it is not acceptable."""
+    if text.startswith(FORMULA_START) and not NUMBER.fullmatch(text):
+        return None  # already refused as a possible formula
+    try:
+        number, sign = parse_number(text)
+    except NotANumber as reason:
+        problems.append(f"{where(key)}: {reason}")
+        return None
+    unit = known[1] if known else None
+    if sign and (key != "value" or (known and unit != sign)):
+        whose = f"该指标的单位是“{unit}”" if key == "value" and unit else f"{LABELS[key]}应为实际数"
+        problems.append(f"{where(key)}: “{text}”带 {sign} 号,但{whose},请去掉 {sign} 号按"
+                        f"{'该单位' if key == 'value' and unit else '实际数'}填写")
+        return None
+    if number < 0:
+        problems.append(f"{where(key)}: {text} 为负数,比率和人数不能为负")
+        return None
+    if key == "value" and unit == "%" and number > 100:
+        problems.append(f"{where(key)}: {text} 超过100%(单位为%)")
+        return None
+    return number

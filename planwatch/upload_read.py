@@ -1,0 +1,200 @@
+"""Reading an uploaded file (数据填报) into a header and rows of text, within fixed bounds.
+
+Bounds, all checked before or while reading, each refused with a Chinese message: MAX_BYTES on the file as
+uploaded (a path on the command line must be a regular file; at most MAX_BYTES + 1 bytes are ever read), the
+xlsx limits of planwatch.xlsx_read (uncompressed size, sheet extent, no DTD), and TIME_LIMIT seconds of wall
+time for reading and checking together. xlsx: the visible sheet 填报, else the first visible sheet with a
+header; hidden sheets are never imported. CSV: UTF-8 (with or without BOM), GBK/GB18030, or UTF-16 with BOM
+(Excel's "Unicode 文本", tab-separated); any mix of line endings.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import stat
+import time
+import unicodedata
+from pathlib import Path
+
+from planwatch import xlsx_read
+from planwatch.xlsx_read import Formula, column_letter
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_PROBLEMS = 200
+TIME_LIMIT = 15.0
+MAX_NAME_CHARS = 120
+COLUMN_ALIASES = {
+    "indicator_id": "indicator_id", "指标编号": "indicator_id", "指标id": "indicator_id",
+    "year": "year", "年份": "year", "年度": "year",
+    "value": "value", "数值": "value", "值": "value", "填报值": "value",
+    "note": "note", "备注": "note", "说明": "note",
+    "numerator": "numerator", "分子": "numerator",
+    "denominator": "denominator", "分母": "denominator",
+    "reason": "reason", "原因说明": "reason", "原因": "reason",
+    "measures": "measures", "整改措施": "measures", "措施": "measures",
+}
+Rows = list[tuple[int, list[str]]]
+csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES + 1))  # over-long notes are refused by the checks
+
+
+class ImportRefused(Exception):
+    """The file was refused; .problems lists every reason (row and column named)."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        shown = problems[:MAX_PROBLEMS]
+        more = f"\n……另有 {len(problems) - MAX_PROBLEMS} 处问题" if len(problems) > MAX_PROBLEMS else ""
+        super().__init__("文件未导入,数据库未改动。请修改以下问题后重新上传:\n" + "\n".join(shown) + more)
+
+
+def clean_text(value: str, keep_newlines: bool = True) -> str:
+    """NFKC (full-width digits and ％ become ASCII), control and format characters removed (ESC, NUL, bidi
+    overrides; newlines kept in notes if asked), surrounding spaces stripped."""
+    text = unicodedata.normalize("NFKC", value)
+    if text.isprintable():
+        return text.strip()
+    kept = []
+    for char in text:
+        if char in "\r\n\t":
+            kept.append("\n" if keep_newlines and char != "\t" else " ")
+        elif unicodedata.category(char) not in ("Cc", "Cf", "Cs", "Co"):
+            kept.append(char)
+    return "".join(kept).strip()
+
+
+def clean_name(file_name: str) -> str:
+    """A file name safe to store and print on one line: base name only, no control characters, capped."""
+    name = clean_text(str(file_name).replace("\\", "/").rpartition("/")[2], keep_newlines=False)
+    return (name[:MAX_NAME_CHARS] + "…" if len(name) > MAX_NAME_CHARS else name) or "未命名文件"
+
+
+def header_key(text: str) -> str | None:
+    return COLUMN_ALIASES.get(text.lower().replace(" ", ""))
+
+
+def load_file(path: Path) -> bytes:
+    """The bytes of a file named on the command line: a regular file of at most MAX_BYTES (a FIFO, a device such
+    as /dev/zero or a directory is refused before anything is read)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        raise ImportRefused([f"无法读取文件 {clean_name(path)}:{exc.strerror}"]) from exc
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ImportRefused([f"{clean_name(path)} 是文件夹,不是文件"])
+        if not stat.S_ISREG(mode):
+            raise ImportRefused([f"{clean_name(path)} 不是普通文件(管道或设备),请上传 xlsx 或 CSV 文件"])
+        if os.fstat(fd).st_size > MAX_BYTES:
+            raise _size_refusal(os.fstat(fd).st_size)
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ImportRefused([f"无法读取文件 {clean_name(path)}:{exc.strerror}"]) from exc
+    finally:
+        os.close(fd)
+
+
+def _size_refusal(size: int) -> ImportRefused:
+    return ImportRefused([f"文件大小 {size / 1024 / 1024:.1f}MB,超过 {MAX_BYTES // 1024 // 1024}MB 上限"])
+
+
+def read(data: bytes, file_name: str, deadline: float | None = None) -> tuple[list[str], Rows, list[str]]:
+    """Header, rows (row number as the clerk sees it, cells) and structural problems of an uploaded file
+    (xlsx or CSV, whatever its extension says)."""
+    deadline = deadline or time.monotonic() + TIME_LIMIT
+    name = clean_name(file_name)
+    if len(data) == 0:
+        raise ImportRefused(["文件为空(0字节)"])
+    if len(data) > MAX_BYTES:
+        raise _size_refusal(len(data))
+    if data[:2] == b"PK":
+        try:
+            return _read_xlsx(data, deadline)
+        except xlsx_read.Unreadable as exc:
+            raise ImportRefused([f"“{name}”无法作为 xlsx 读取:{exc}"]) from None
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ImportRefused([f"“{name}”是旧版 Excel(xls)或加密的工作簿,请在 Excel 中另存为 xlsx(不设密码)后上传"])
+    header, rows = _header_and_body([(n, [clean_text(c) for c in row]) for n, row in _read_csv(data, name)])
+    return header, rows, []
+
+
+def _header_and_body(rows: Rows) -> tuple[list[str], Rows]:
+    """The first row naming the indicator id column is the header (title rows above it are ignored); without
+    one, the first row (so that the refusal can list the columns found)."""
+    for index, (_, cells) in enumerate(rows):
+        if any(header_key(c) == "indicator_id" for c in cells):
+            return cells, rows[index + 1:]
+    return (rows[0][1], rows[1:]) if rows else ([], [])
+
+
+def _read_xlsx(data: bytes, deadline: float) -> tuple[list[str], Rows, list[str]]:
+    first_visible: Rows | None = None
+    chosen: Rows | None = None
+    hidden = []
+    for sheet in sorted(xlsx_read.sheets(data, deadline), key=lambda s: s.name != "填报"):
+        if sheet.hidden:
+            hidden.append(sheet.name)
+            continue
+        rows = [(n, [c if isinstance(c, Formula) else clean_text(c) for c in cells]) for n, cells in sheet.rows()]
+        if first_visible is None:
+            first_visible = rows
+        if any(header_key(c) == "indicator_id" for _, cells in rows for c in cells):
+            chosen = rows
+            break
+    if not chosen and not first_visible and hidden:
+        raise ImportRefused([f"可见的工作表中没有数据;隐藏的工作表(“{'”“'.join(hidden)}”)不会被导入,"
+                             "请取消隐藏或把数据复制到可见的工作表"])
+    header, body = _header_and_body(chosen or first_visible or [])
+    problems = []
+    for row_no, cells in body:
+        for col, cell in enumerate(cells):
+            if isinstance(cell, Formula):
+                label = header[col] if col < len(header) and header[col] else column_letter(col)
+                problems.append(f"第{row_no}行 {label}列: 单元格是公式“{cell[:60]}”,请改为直接填写数值")
+                cells[col] = ""
+    header = [str(c) for c in header]
+    return header, body, problems
+
+
+def _decode(data: bytes, name: str) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ImportRefused([f"“{name}”标明为 UTF-16 编码,但内容无法按 UTF-16 读取"]) from None
+    head = data[:4096]
+    if b"\x00" in head:
+        # UTF-16 without a BOM: the zero bytes of ASCII characters all fall on one side of each pair
+        even, odd = head[0::2].count(0), head[1::2].count(0)
+        encoding = "utf-16-le" if odd and not even else "utf-16-be" if even and not odd else None
+        try:
+            text = data.decode(encoding) if encoding and len(data) % 2 == 0 else ""
+        except UnicodeDecodeError:
+            text = ""
+        if text and "\x00" not in text:
+            return text
+        raise ImportRefused([f"“{name}”不是表格文件(二进制内容),请上传 xlsx 或 CSV"])
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportRefused([f"“{name}”无法按 UTF-8、GBK 或 UTF-16 编码读取,不是可识别的表格文件(请上传 xlsx 或 CSV)"])
+
+
+def _read_csv(data: bytes, name: str) -> Rows:
+    text = _decode(data, name).replace("\r\n", "\n").replace("\r", "\n")
+    first = next((line for line in text.split("\n", 50) if line.strip()), "")
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: Rows = []
+    try:
+        for row_no, row in enumerate(reader, start=1):
+            if any(cell.strip() for cell in row):
+                rows.append((row_no, row))
+    except csv.Error as exc:
+        raise ImportRefused([f"第{reader.line_num}行附近: CSV 格式有误({exc}),请检查引号是否配对"]) from None
+    return rows

@@ -1,0 +1,303 @@
+"""Analysts' queries run in worker processes with an operating-system memory bound, killed at their deadline.
+
+DuckDB's own ``memory_limit`` does not bound scalar allocations (``repeat``, ``range`` into a list,
+``list_transform``) and an interrupt does not stop them, so the bound is the process: each worker is a
+``python -m planwatch.worker DB`` child that first limits its own private memory with
+``resource.setrlimit(RLIMIT_DATA)`` (RLIMIT_AS does not work: Python, pyarrow and DuckDB reserve over 1 GB of
+address space before any query), then loads a sealed in-memory copy of the public views from the database file
+opened read-only, and answers one query at a time. The parent (``Pool``) waits for the answer until the deadline
+and kills the worker when it passes; a worker that was killed or ran out of memory is replaced by a fresh one.
+
+Wire format, both directions: 4-byte big-endian length, then the payload. A request is JSON
+``{"sql", "params", "max_rows", "max_bytes"}``; the answer is a JSON header (``{"ok": true, "truncated", "elapsed"}``
+or ``{"ok": false, "error", "kind"}``), followed by an Arrow IPC stream when ok.
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import select
+import struct
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+WORKER_MEMORY = 512 * 2**20  # RLIMIT_DATA of each worker: its resident size stays below this
+ENGINE_MEMORY = "256MB"  # DuckDB's own limit inside the worker (operators that spill fail cleanly first)
+POOL_SIZE = 2  # workers at once: with the app itself (~350 MB) the server stays under about 1.5 GB
+BUSY_WAIT = 3.0  # seconds a query waits for a free worker before "busy"
+START_TIMEOUT = 60.0  # seconds a new worker may take to load its copy (not counted against the query's limit)
+MAX_RESULT_BYTES = 32 * 2**20  # Arrow bytes a result may hold
+BATCH_ROWS = 1024
+SEALED_VIEWS = ("v_indicator", "v_observation", "v_status", "v_warning", "v_attainment_by_plan",
+                "v_attainment_by_domain", "v_attainment_by_region", "v_attainment_by_unit", "v_status_detail",
+                "v_reference")
+DATA_VERSION_SQL = "SELECT max(batch_id), count(undone_at), count(*) FROM pw.import_batch"
+
+
+class WorkerFailed(Exception):
+    """A query did not come back. kind: 'timeout', 'memory', 'busy', 'start' or 'crash'; str() is Chinese."""
+
+    def __init__(self, message: str, kind: str):
+        super().__init__(message)
+        self.kind = kind
+
+
+# --- the child ---------------------------------------------------------------------------------------------------------
+
+def _sealed_copy(db_path: str):
+    """An in-memory DuckDB holding copies of the public views, with files, settings and extensions locked away."""
+    import duckdb
+
+    con = duckdb.connect(":memory:", config={
+        "autoload_known_extensions": False, "autoinstall_known_extensions": False,
+        "allow_community_extensions": False, "allow_persistent_secrets": False,
+        "temp_directory": "", "memory_limit": ENGINE_MEMORY, "threads": 1})
+    escaped = db_path.replace("'", "''")
+    con.execute(f"ATTACH '{escaped}' AS pw (READ_ONLY)")  # not duckdb.connect(path): its instance cache goes stale
+    version = list(con.execute(DATA_VERSION_SQL).fetchone())
+    for view in SEALED_VIEWS:
+        con.execute(f"CREATE TABLE memory.main.{view} AS SELECT * FROM pw.{view}")
+    con.execute("DETACH pw")
+    for setting in ("secret_directory", "extension_directory", "home_directory"):  # no server path to read back
+        con.execute(f"SET {setting} = ''")
+    for setting in ("SET enable_external_access = false", "SET python_enable_replacements = false",
+                    "SET lock_configuration = true"):
+        con.execute(setting)
+    return con, version
+
+
+def _answer(con, request: dict) -> tuple[dict, bytes]:
+    """Run one request in its own transaction, always rolled back; (header, Arrow IPC stream bytes)."""
+    import duckdb
+    import pyarrow as pa
+
+    start = time.perf_counter()
+    # the connection itself, not a cursor: a cursor starts with default client settings (replacement scans on)
+    con.begin()
+    try:
+        table = _fetch(con.sql(request["sql"], params=request.get("params") or None),
+                       request["max_rows"] + 1, request["max_bytes"])
+    except duckdb.Error as exc:
+        return {"ok": False, "kind": type(exc).__name__, "error": str(exc)}, b""
+    except (MemoryError, pa.ArrowMemoryError):
+        return {"ok": False, "kind": "OutOfMemoryException", "error": ""}, b""
+    finally:
+        try:
+            con.rollback()
+        except duckdb.Error:
+            pass
+    if table is None:
+        return {"ok": False, "kind": "size", "error": ""}, b""
+    truncated = table.num_rows > request["max_rows"]
+    table = table.slice(0, request["max_rows"])
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return {"ok": True, "truncated": truncated, "elapsed": time.perf_counter() - start}, sink.getvalue().to_pybytes()
+
+
+def _fetch(relation, max_rows: int, max_bytes: int):
+    """At most max_rows rows, batch by batch (the rest is never computed); None when they pass max_bytes."""
+    import pyarrow as pa
+
+    if relation is None:  # a statement without a result (only reachable through Sandbox.execute)
+        return pa.table({})
+    reader = relation.to_arrow_reader(BATCH_ROWS)
+    batches, rows, size = [], 0, 0
+    for batch in reader:
+        batches.append(batch)
+        rows += batch.num_rows
+        size += batch.nbytes
+        if size > max_bytes:
+            reader.close()
+            return None
+        if rows >= max_rows:
+            break
+    reader.close()
+    return pa.Table.from_batches(batches, reader.schema).slice(0, max_rows)
+
+
+def _read_frame(stream) -> bytes | None:
+    head = stream.read(4)
+    if len(head) < 4:
+        return None
+    (n,) = struct.unpack(">I", head)
+    return stream.read(n)
+
+
+def _write_frames(stream, *payloads: bytes) -> None:
+    for payload in payloads:
+        stream.write(struct.pack(">I", len(payload)) + payload)
+    stream.flush()
+
+
+def main(db_path: str) -> None:
+    resource.setrlimit(resource.RLIMIT_DATA, (WORKER_MEMORY, WORKER_MEMORY))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing but frames on the pipe
+    try:
+        con, version = _sealed_copy(db_path)
+    except Exception as exc:  # a missing, damaged or busy file: said once, then the worker ends
+        _write_frames(stdout, json.dumps({"ok": False, "kind": "start", "error": str(exc)}).encode())
+        return
+    _write_frames(stdout, json.dumps({"ok": True, "version": version}).encode())
+    while (frame := _read_frame(stdin)) is not None:
+        header, body = _answer(con, json.loads(frame))
+        _write_frames(stdout, json.dumps(header).encode(), body)
+
+
+def _plain(value):
+    """numpy scalars (e.g. a year picked from a result) as plain Python values."""
+    return value.item() if hasattr(value, "item") else str(value)
+
+
+# --- the parent --------------------------------------------------------------------------------------------------------
+
+class Worker:
+    """One child process; `query` returns (header, arrow bytes) or raises WorkerFailed (the worker is then dead)."""
+
+    def __init__(self, db_path: Path | str):
+        self.proc = subprocess.Popen([sys.executable, "-m", "planwatch.worker", str(db_path)],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     cwd=Path(__file__).resolve().parent.parent)
+        self.version: tuple | None = None
+        self.generation = 0
+
+    def ready(self) -> None:
+        """Wait until the copy is loaded (once)."""
+        if self.version is not None:
+            return
+        header = json.loads(self._read(time.monotonic() + START_TIMEOUT, "start"))
+        if not header["ok"]:
+            self.kill()
+            raise WorkerFailed(f"无法读取数据库:{header['error'][:300]}", "start")
+        self.version = tuple(header["version"])
+
+    def query(self, request: dict, timeout: float) -> tuple[dict, bytes]:
+        self.ready()
+        deadline = time.monotonic() + timeout
+        try:
+            _write_frames(self.proc.stdin, json.dumps(request, default=_plain).encode())
+        except OSError:
+            self.kill()
+            raise WorkerFailed("查询进程意外结束,请重试。", "crash") from None
+        header = json.loads(self._read(deadline, "timeout"))
+        body = self._read(deadline, "timeout")
+        return header, body
+
+    def _read(self, deadline: float, kind: str) -> bytes:
+        (n,) = struct.unpack(">I", self._read_exact(4, deadline, kind))
+        return self._read_exact(n, deadline, kind)
+
+    def _read_exact(self, n: int, deadline: float, kind: str) -> bytes:
+        fd, chunks, got = self.proc.stdout.fileno(), [], 0
+        while got < n:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                self.kill()
+                raise WorkerFailed("timeout", kind)
+            chunk = os.read(fd, min(n - got, 1 << 20))
+            if not chunk:  # the worker died: out of memory (the kernel's bound) or killed
+                self.kill()
+                raise WorkerFailed("memory", "memory")
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+
+
+class Pool:
+    """At most `size` workers on one database file; a query waits BUSY_WAIT seconds for a free one, else 'busy'.
+
+    Idle workers are kept (a new one costs about a second to start); one that failed is killed and a replacement
+    starts at once in the background. `refresh()` drops idle workers after the data changed."""
+
+    def __init__(self, db_path: Path | str, size: int = POOL_SIZE):
+        self.db_path = str(db_path)
+        self.size = size
+        self._free = threading.BoundedSemaphore(size)
+        self._lock = threading.Lock()
+        self._generation = 0  # bumped by refresh(); a worker of an older generation is not kept
+        self._idle: list[Worker] = [self._spawn()]
+
+    def run(self, request: dict, timeout: float) -> tuple[dict, bytes, tuple]:
+        """(header, arrow bytes, data version of the copy that answered)."""
+        if not self._free.acquire(timeout=BUSY_WAIT):
+            raise WorkerFailed("busy", "busy")
+        try:
+            worker = self._take()
+            try:
+                worker.ready()
+                header, body = worker.query(request, timeout)
+            except WorkerFailed:
+                self._replace()
+                raise
+            if not header["ok"] and header["kind"] == "OutOfMemoryException":  # its heap may stay large: retire it
+                worker.kill()
+                self._replace()
+            else:
+                self._give_back(worker)
+            return header, body, worker.version
+        finally:
+            self._free.release()
+
+    def refresh(self) -> None:
+        """The data changed: idle workers hold an old copy; start afresh."""
+        with self._lock:
+            self._generation += 1
+            old, self._idle = self._idle, [self._spawn()]
+        for worker in old:
+            worker.kill()
+
+    def close(self) -> None:
+        with self._lock:
+            old, self._idle = self._idle, []
+        for worker in old:
+            worker.kill()
+
+    def _take(self) -> Worker:
+        with self._lock:
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.alive():
+                    return worker
+                worker.kill()
+            return self._spawn()
+
+    def _spawn(self) -> Worker:
+        worker = Worker(self.db_path)
+        worker.generation = self._generation
+        return worker
+
+    def _give_back(self, worker: Worker) -> None:
+        with self._lock:
+            if worker.generation == self._generation and len(self._idle) < self.size:
+                self._idle.append(worker)
+                return
+        worker.kill()
+
+    def _replace(self) -> None:
+        with self._lock:
+            if not self._idle:
+                self._idle.append(self._spawn())
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])

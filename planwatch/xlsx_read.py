@@ -1,0 +1,325 @@
+"""A bounded reader for the sheets of an uploaded xlsx workbook (数据填报).
+
+Nothing is sized from what the file claims: the zip directory is checked first (member count, each member's
+and the total uncompressed size), every part is then inflated in chunks and counted again (the directory can
+lie), and a wall-clock deadline is checked after each chunk. The XML is parsed by expat with any DTD refused,
+so no entity is ever declared or expanded. Only cells that hold a value are kept: a value beyond MAX_ROWS rows
+or MAX_COLS columns refuses the file, while an empty styled cell far away (which makes a whole-sheet reader
+allocate the rectangle up to it) costs nothing. Number formats come from styles.xml: a percent-formatted
+number is returned as the clerk sees it (0.955 → "95.5%"), so the checks read what the clerk meant.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import time
+import zipfile
+import zlib
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Callable, Iterator
+from xml.parsers import expat
+
+MAX_MEMBERS = 1000
+MAX_MEMBER_BYTES = 32 * 1024 * 1024
+MAX_TOTAL_BYTES = 64 * 1024 * 1024
+MAX_ROWS = 50_000
+MAX_COLS = 200
+MAX_SHARED_STRINGS = 200_000
+MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+CHUNK = 64 * 1024
+PERCENT_FORMATS = {9, 10}  # built-in 0% and 0.00%
+FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')  # quoted text, escapes, [colour], padding
+
+
+class Unreadable(Exception):
+    """The workbook cannot be read within the limits; the message is Chinese and says why."""
+
+
+class Formula(str):
+    """A cell holding a formula; its text is the formula as written (with the leading =)."""
+
+
+@dataclass
+class Sheet:
+    name: str
+    hidden: bool
+    rows: Callable[[], list[tuple[int, list[str]]]]  # parses on demand: (sheet row number, cells) with a value
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def number_text(raw: str, percent: bool = False) -> str:
+    """The number an Excel cell holds, written plainly (no exponent, no binary noise); × 100 and a % sign
+    when the cell is percent-formatted."""
+    try:
+        number = float(raw)
+        exact = Decimal(repr(number))
+    except (ValueError, InvalidOperation):
+        return raw
+    if not exact.is_finite():
+        return raw
+    if percent:
+        exact *= 100
+    text = format(exact, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return (text or "0") + ("%" if percent else "")
+
+
+def _local(name: str) -> str:
+    return name.rpartition(":")[2]
+
+
+def _refuse_dtd(*_args) -> None:
+    raise Unreadable("含有 DTD 声明(<!DOCTYPE>),出于安全原因不予读取;请用 Excel 或 WPS 另存为 xlsx 后上传")
+
+
+class _Reader:
+    def __init__(self, book: zipfile.ZipFile, deadline: float):
+        self.book = book
+        self.deadline = deadline
+        self.budget = MAX_TOTAL_BYTES
+
+    def parse(self, name: str, start=None, end=None, text=None) -> None:
+        """Feed one part to expat in counted chunks; handlers receive local names and plain attributes."""
+        try:
+            info = self.book.getinfo(name)
+        except KeyError:
+            raise Unreadable(f"缺少工作簿部件 {name}") from None
+        parser = expat.ParserCreate()
+        parser.StartDoctypeDeclHandler = _refuse_dtd
+        parser.EntityDeclHandler = _refuse_dtd
+        parser.buffer_text = True
+        if start:
+            parser.StartElementHandler = lambda tag, attrs: start(_local(tag), attrs)
+        if end:
+            parser.EndElementHandler = lambda tag: end(_local(tag))
+        if text:
+            parser.CharacterDataHandler = text
+        inflated = 0
+        try:
+            with self.book.open(info) as stream:
+                while chunk := stream.read(CHUNK):
+                    inflated += len(chunk)
+                    if inflated > MAX_MEMBER_BYTES or inflated > self.budget:
+                        raise Unreadable(f"解压后超过大小上限(单个部件 {MAX_MEMBER_BYTES // 2**20}MB,"
+                                         f"合计 {MAX_TOTAL_BYTES // 2**20}MB),疑似压缩炸弹,不予读取")
+                    parser.Parse(chunk, False)
+                    if time.monotonic() > self.deadline:
+                        raise Unreadable("读取超时,文件过大或过于复杂;请拆分后上传")
+                parser.Parse(b"", True)
+        except expat.ExpatError as exc:
+            raise Unreadable(f"部件 {name} 的 XML 已损坏(第 {exc.lineno} 行)") from None
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+            raise Unreadable(f"压缩数据已损坏或已加密({type(exc).__name__})") from None
+        self.budget -= inflated
+
+    def relationships(self, part: str) -> dict[str, tuple[str, str]]:
+        """Id → (type, target path in the package) of a part's .rels file (empty if it has none)."""
+        folder, base = posixpath.split(part)
+        rels = posixpath.join(folder, "_rels", base + ".rels")
+        found: dict[str, tuple[str, str]] = {}
+        if rels not in self.book.NameToInfo:
+            return found
+
+        def start(tag, attrs):
+            if tag == "Relationship" and attrs.get("TargetMode") != "External":
+                target = attrs.get("Target", "")
+                path = target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+                found[attrs.get("Id", "")] = (attrs.get("Type", ""), posixpath.normpath(path))
+        self.parse(rels, start=start)
+        return found
+
+    def percent_styles(self, part: str | None) -> set[int]:
+        """Indexes of the cell formats (cellXfs) whose number format shows a percentage."""
+        if part is None:
+            return set()
+        formats: dict[int, str] = {}
+        percent: set[int] = set()
+        state = {"in_xfs": False, "index": 0}
+
+        def start(tag, attrs):
+            if tag == "numFmt":
+                formats[_int(attrs.get("numFmtId"))] = attrs.get("formatCode", "")
+            elif tag == "cellXfs":
+                state["in_xfs"] = True
+            elif tag == "xf" and state["in_xfs"]:
+                number_format = _int(attrs.get("numFmtId"))
+                if number_format in PERCENT_FORMATS or "%" in FORMAT_LITERALS.sub("", formats.get(number_format, "")):
+                    percent.add(state["index"])
+                state["index"] += 1
+
+        def end(tag):
+            if tag == "cellXfs":
+                state["in_xfs"] = False
+        self.parse(part, start=start, end=end)
+        return percent
+
+    def shared_strings(self, part: str | None) -> list[str]:
+        strings: list[str] = []
+        if part is None:
+            return strings
+        state = {"depth_skip": 0, "in_t": False, "parts": [], "size": 0}
+
+        def start(tag, attrs):
+            if tag == "si":
+                if len(strings) >= MAX_SHARED_STRINGS:
+                    raise Unreadable(f"共享字符串超过 {MAX_SHARED_STRINGS} 个,表格过大")
+                state["parts"], state["size"] = [], 0
+            elif tag == "rPh":  # phonetic guide text is not part of the cell's value
+                state["depth_skip"] += 1
+            elif tag == "t" and not state["depth_skip"]:
+                state["in_t"] = True
+
+        def end(tag):
+            if tag == "si":
+                strings.append("".join(state["parts"]))
+            elif tag == "rPh":
+                state["depth_skip"] -= 1
+            elif tag == "t":
+                state["in_t"] = False
+
+        def text(data):
+            if state["in_t"] and state["size"] <= MAX_CELL_CHARS:
+                state["parts"].append(data)
+                state["size"] += len(data)
+        self.parse(part, start=start, end=end, text=text)
+        return strings
+
+    def sheet_rows(self, part: str, strings: list[str], percent: set[int]) -> list[tuple[int, list[str]]]:
+        rows: list[tuple[int, list[str]]] = []
+        cells: dict[int, str] = {}
+        cell = {"row": 0, "col": -1, "type": "n", "style": 0, "value": [], "formula": None, "target": None}
+
+        def start(tag, attrs):
+            if tag == "row":
+                cells.clear()
+                cell["row"] = _int(attrs.get("r"), cell["row"] + 1)
+                cell["col"] = -1
+            elif tag == "c":
+                ref = attrs.get("r")
+                cell["col"] = _column(ref) if ref else cell["col"] + 1
+                cell["type"], cell["style"] = attrs.get("t", "n"), _int(attrs.get("s"))
+                cell["value"], cell["formula"] = [], None
+            elif tag in ("v", "t"):
+                cell["target"] = cell["value"]
+            elif tag == "f":
+                cell["formula"] = cell["target"] = []
+
+        def end(tag):
+            if tag in ("v", "t", "f"):
+                cell["target"] = None
+            elif tag == "c":
+                value = _cell_value(cell, strings, percent)
+                if value:
+                    row, col = cell["row"], cell["col"]
+                    if row > MAX_ROWS or col >= MAX_COLS or row < 1 or col < 0:
+                        raise Unreadable(f"{column_letter(max(col, 0))}{row} 单元格有内容,超出可读取的范围"
+                                         f"(最多 {MAX_ROWS} 行、{MAX_COLS} 列);请删除表格外的内容后上传")
+                    cells[col] = value
+            elif tag == "row" and cells:
+                width = max(cells) + 1
+                rows.append((cell["row"], [cells.get(i, "") for i in range(width)]))
+                cells.clear()
+
+        def text(data):
+            target = cell["target"]
+            if target is not None and sum(map(len, target)) <= MAX_CELL_CHARS:
+                target.append(data)
+        self.parse(part, start=start, end=end, text=text)
+        return rows
+
+
+def _int(text, default: int = 0) -> int:
+    try:
+        return int(text)
+    except (TypeError, ValueError):
+        return default
+
+
+def _column(ref: str) -> int:
+    index = 0
+    for char in ref:
+        if "A" <= char <= "Z":
+            index = index * 26 + ord(char) - 64
+        elif "a" <= char <= "z":
+            index = index * 26 + ord(char) - 96
+        else:
+            break
+        if index > 16384:
+            break
+    return index - 1
+
+
+def _cell_value(cell: dict, strings: list[str], percent: set[int]) -> str:
+    raw = "".join(cell["value"])
+    if cell["formula"] is not None:
+        return Formula("=" + "".join(cell["formula"]))
+    kind = cell["type"]
+    if kind == "s":
+        index = _int(raw, -1)
+        if not 0 <= index < len(strings):
+            raise Unreadable(f"单元格引用了不存在的共享字符串(第 {cell['row']} 行)")
+        return strings[index]
+    if kind == "b":
+        return {"1": "TRUE", "0": "FALSE"}.get(raw, raw)
+    if kind in ("n", "") and raw:
+        return number_text(raw, cell["style"] in percent)
+    return raw
+
+
+def sheets(data: bytes, deadline: float) -> Iterator[Sheet]:
+    """The workbook's sheets in tab order, each read only when its rows are asked for."""
+    import io
+
+    try:
+        book = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise Unreadable(f"压缩包已损坏({exc})") from None
+    infos = book.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise Unreadable(f"压缩包内有 {len(infos)} 个部件,超过 {MAX_MEMBERS} 个上限")
+    if any(i.file_size > MAX_MEMBER_BYTES for i in infos) or sum(i.file_size for i in infos) > MAX_TOTAL_BYTES:
+        raise Unreadable(f"解压后超过大小上限(单个部件 {MAX_MEMBER_BYTES // 2**20}MB,"
+                         f"合计 {MAX_TOTAL_BYTES // 2**20}MB),疑似压缩炸弹,不予读取")
+    names = book.NameToInfo
+    if "xl/workbook.bin" in names:
+        raise Unreadable("是 xlsb(二进制工作簿)格式,请在 Excel 中另存为 xlsx 后上传")
+    if "mimetype" in names and "content.xml" in names:
+        raise Unreadable("是 ODS(OpenDocument)格式,请另存为 xlsx 后上传")
+    reader = _Reader(book, deadline)
+    workbook = next((target for kind, target in reader.relationships("").values()
+                     if kind.endswith("/officeDocument")), "xl/workbook.xml")
+    if workbook not in names:
+        raise Unreadable("不是 Excel 工作簿(压缩包中没有 xl/workbook.xml)")
+    parts = reader.relationships(workbook)
+    listed: list[tuple[str, bool, str]] = []
+
+    def start(tag, attrs):
+        if tag == "sheet":
+            rid = next((v for k, v in attrs.items() if _local(k) == "id"), "")
+            listed.append((attrs.get("name", ""), attrs.get("state", "visible") != "visible", rid))
+    reader.parse(workbook, start=start)
+    cache: dict[str, object] = {}
+
+    def shared():
+        if not cache:
+            by_type = {kind.rpartition("/")[2]: target for kind, target in parts.values()}
+            cache["strings"] = reader.shared_strings(by_type.get("sharedStrings"))
+            cache["percent"] = reader.percent_styles(by_type.get("styles"))
+        return cache["strings"], cache["percent"]
+
+    for name, hidden, rid in listed:
+        kind, target = parts.get(rid, ("", ""))
+        if not kind.endswith("/worksheet"):
+            continue  # chart sheets, dialog sheets
+        yield Sheet(name, hidden, lambda target=target: reader.sheet_rows(target, *shared()))

@@ -1,0 +1,30 @@
+-- title: 报告:预警与单位说明
+-- description: 截至所选年份(可限定一个地区)的全部预警,红色在前;含最新值、目标、牵头单位(规划列名第一位)和成员单位填报的原因说明与整改措施(截至该年最近一次非空的说明);年度报告的“存在的主要问题”“对策建议”和幻灯片预警表用。末尾列为 v_warning 的其余列(如紧急程度),视图增加列时随之出现。
+-- params: year, region
+WITH current_rows AS (  -- the observation rows in force: newest batch not undone per (indicator, year)
+    SELECT o.indicator_id, o.year, o.reason, o.measures
+    FROM observation o JOIN import_batch b USING (batch_id)
+    WHERE b.undone_at IS NULL AND o.year <= $year
+    QUALIFY row_number() OVER (PARTITION BY o.indicator_id, o.year ORDER BY o.batch_id DESC) = 1
+),
+explained AS (
+    SELECT indicator_id,
+           arg_max(trim(reason), year) FILTER (WHERE nullif(trim(reason), '') IS NOT NULL) AS unit_reason,
+           arg_max(trim(measures), year) FILTER (WHERE nullif(trim(measures), '') IS NOT NULL) AS unit_measures
+    FROM current_rows
+    GROUP BY indicator_id
+)
+SELECT w.level AS 级别, w.kind AS 类型, f.region AS 地区, f.plan_group AS 规划, f.domain AS 领域,
+       f.name AS 指标, w.reason AS 原因, coalesce(f.responsible_units, '规划未列明') AS 责任单位,
+       f.status AS 状态, f.latest_source_kind AS 数据来源,
+       coalesce(split_part(f.responsible_units, '、', 1), '规划未列明') AS 牵头单位,
+       CASE WHEN f.latest_year IS NULL THEN '—' ELSE f.latest_year || '年 ' || pw_val(f.latest_value, f.unit) END
+           AS 最新值,
+       f.target_label AS 目标, e.unit_reason AS 原因说明, e.unit_measures AS 整改措施,
+       w.* EXCLUDE (as_of_year, level, kind, reason)
+FROM v_warning w
+JOIN filtered_status($year, NULL, $region, NULL, NULL) f USING (indicator_id, as_of_year)
+LEFT JOIN explained e USING (indicator_id)
+ORDER BY CASE w.level WHEN '红' THEN 1 WHEN '黄' THEN 2 ELSE 3 END,
+         CASE w.kind WHEN '逆向变化' THEN 1 WHEN '预计未达标' THEN 2 WHEN '波动较大' THEN 3 ELSE 4 END,
+         f.region, w.indicator_id;

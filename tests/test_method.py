@@ -1,0 +1,287 @@
+"""Issue 13's rules, against hand-computed cases: noise (基本持平), 已实现 / 基本实现 / 仍有差距, the final call from the
+target year on, small numbers (pooled rate, exact interval, 不能判断), urgency, and the explanation line.
+
+Real indicators of the catalogue; the arithmetic is written out in the comments.
+"""
+from __future__ import annotations
+
+import duckdb
+import pytest
+from conftest import import_rows, one, rows
+
+from planwatch import db as dbmod
+from planwatch import explain, views
+
+HIGHER_ED = "pingyang-women-k03"      # 高等教育毛入学率: 2020 50% -> >=70% (2025), key table
+WOMEN_SHARE = "pingyang-women-k05"    # key table, 2020 29.6% -> floor (reversed below 29.6)
+HEALTH_KEY = "pingyang-women-k02"     # key table, 2020 value printed, 2025 target
+BEDS = "huairou-children-t20"         # 每千名儿童拥有床位数: no 2020 value -> >=2.2张 (2025)
+CHAIRS = "xianyang-women-t17"         # 居委会主任中女性比例: no 2020 value -> >=40% (2030)
+DEFECTS = "yueqing-children-k01"      # 严重致残的出生缺陷发生率: 2020 10.84‰ -> <9‰ (2025)
+LIFE = "pingyang-women-k01"           # 妇女人均预期寿命: 2020 85.76岁 -> 保持 (2025)
+SCHOOLING = "zhangjiagang-women-k03"  # 女性劳动年龄人口平均受教育年限: no 2020 value -> >=12.3年 (2025)
+MATERNAL = "zhangjiagang-women-k02"   # 孕产妇死亡率: no 2020 value -> <=7/10万 (2025)
+
+CALL = ("SELECT status, assessment, reason, within_noise, noise_tolerance, gap, basic_tolerance, projected_value, "
+        "is_final, latest_year FROM v_status WHERE indicator_id = ? AND as_of_year = ?")
+
+
+def call(db, indicator, year) -> dict:
+    names = ["status", "assessment", "reason", "within_noise", "noise_tolerance", "gap", "basic_tolerance",
+             "projected", "is_final", "latest_year"]
+    return dict(zip(names, one(db, CALL, [indicator, year])))
+
+
+def kinds(db, indicator, year) -> dict:
+    return {kind: (level, reason) for level, kind, reason in rows(
+        db, "SELECT level, kind, reason FROM v_warning WHERE indicator_id = ? AND as_of_year = ?", [indicator, year])}
+
+
+def import_counts(db, values: list[tuple]) -> None:
+    """Store (indicator, year, value, numerator, denominator) as one 填报 batch and recompute, as an import does
+    (the upload form for 分子/分母 is another issue's; the engine only reads the observation columns)."""
+    with duckdb.connect(str(db)) as con:
+        batch = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM import_batch").fetchone()[0]
+        con.execute("INSERT INTO import_batch VALUES (?, '填报', 'counts.csv', NULL, 'test', now(), ?, NULL, NULL)",
+                    [batch, len(values)])
+        con.executemany("INSERT INTO observation (batch_id, row_no, indicator_id, year, value, numerator, denominator) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [(batch, n, *v) for n, v in enumerate(values, start=2)])
+        views.refresh(con)
+
+
+# --- noise: 基本持平 ---------------------------------------------------------------------------------------------
+
+def test_beds_2_07_to_2_06_is_level_not_reversed(fresh_db):
+    # Start 2.07 (2021, first report). Tolerance = max(1% × 2.07, 0.01) = 0.0207; |2.06 - 2.07| = 0.01 < 0.0207.
+    import_rows(fresh_db, [(BEDS, 2021, 2.07), (BEDS, 2022, 2.06)])
+    c = call(fresh_db, BEDS, 2022)
+    assert c["status"] == "进度滞后" and c["within_noise"] is True and c["noise_tolerance"] == 0.0207
+    assert "与2021年2.07张基本持平(相差0.01张,在容差0.02张以内)" in c["reason"]
+    assert "逆向变化" not in kinds(fresh_db, BEDS, 2022)
+
+
+def test_beds_beyond_tolerance_is_reversed(fresh_db):
+    # 2.07 -> 2.04: |-0.03| >= 0.0207 and more than one reported unit (0.01): a real fall.
+    import_rows(fresh_db, [(BEDS, 2021, 2.07), (BEDS, 2022, 2.04)])
+    assert call(fresh_db, BEDS, 2022)["status"] == "逆向变化"
+    assert kinds(fresh_db, BEDS, 2022)["逆向变化"][0] == "红"
+
+
+def test_chairs_36_9_to_36_6_is_level(fresh_db):
+    # Tolerance max(1% × 36.9, 0.1) = 0.369; 0.3 < 0.369: 基本持平. 36.9 -> 36.5 (0.4 >= 0.369) is 逆向变化.
+    import_rows(fresh_db, [(CHAIRS, 2021, 36.9), (CHAIRS, 2024, 36.6)])
+    c = call(fresh_db, CHAIRS, 2024)
+    assert (c["status"], c["within_noise"], c["noise_tolerance"]) == ("进度滞后", True, 0.369)
+    import_rows(fresh_db, [(CHAIRS, 2024, 36.5)], name="later.csv")
+    assert call(fresh_db, CHAIRS, 2024)["status"] == "逆向变化"
+
+
+def test_one_reported_unit_is_level(fresh_db):
+    # Whole percents: 50 -> 49 is one unit of the reported precision (1), which rounding alone can make
+    # (49.5 -> 49.49); max(1% × 50, 1) = 1, and |−1| <= 1: 基本持平. 50 -> 48 is 逆向变化 (test_progress.py).
+    import_rows(fresh_db, [(HIGHER_ED, 2021, 49)])
+    c = call(fresh_db, HIGHER_ED, 2021)
+    assert (c["status"], c["within_noise"], c["noise_tolerance"]) == ("进度滞后", True, 1.0)
+
+
+def test_noise_is_never_a_swing(fresh_db):
+    # Whole numbers 1 -> 2 -> 1 (/10万): each change is at least 5% of the level, but only one reported unit: no swing.
+    import_rows(fresh_db, [(MATERNAL, 2021, 1), (MATERNAL, 2022, 2), (MATERNAL, 2023, 1)])
+    assert "波动较大" not in kinds(fresh_db, MATERNAL, 2023)
+    # 1.0 -> 2.5 -> 1.0 (precision 0.1): 1.5 is fifteen units, a swing.
+    import_rows(fresh_db, [(MATERNAL, 2022, 2.5)], name="later.csv")
+    assert "波动较大" in kinds(fresh_db, MATERNAL, 2023)
+
+
+def test_maintain_kept_within_noise(fresh_db):
+    # 保持 85.76: 85.5 falls 0.26 < max(1% × 85.76, 0.01) = 0.8576, so the level is kept (已达标, 已实现).
+    import_rows(fresh_db, [(LIFE, 2021, 86.02), (LIFE, 2022, 85.5)])
+    c = call(fresh_db, LIFE, 2022)
+    assert (c["status"], c["assessment"]) == ("已达标", "已实现")
+    assert c["reason"].startswith("2022年为85.5岁,与2020年基线85.76岁基本持平(相差0.26岁,在容差0.86岁以内),已达到目标")
+
+
+# --- assessment: 已实现 / 基本实现 / 仍有差距 ------------------------------------------------------------------------
+
+def test_basic_within_tolerance_of_the_target(fresh_db):
+    # >=12.3年, start 12.25 (2021). 2023 = 12.25: gap 0.05 <= basic tolerance max(2% × 12.3, 1% × 12.25, 0.01)
+    # = 0.246. The trend (12.25, 12.2, 12.25: slope 0) reaches 12.2333 in 2025, short: only the tolerance branch.
+    import_rows(fresh_db, [(SCHOOLING, 2021, 12.25), (SCHOOLING, 2022, 12.2), (SCHOOLING, 2023, 12.25)])
+    c = call(fresh_db, SCHOOLING, 2023)
+    assert (c["status"], c["assessment"], c["gap"], c["basic_tolerance"]) == ("进度滞后", "基本实现", 0.05, 0.246)
+    assert c["projected"] == pytest.approx(12.2333, abs=1e-4)
+
+
+def test_basic_projected_to_meet(fresh_db):
+    # 50 -> 54 -> 58 -> 62 (2023): gap 8 > 1.4 (2% × 70), but the trend reaches 70 in 2025: 基本实现.
+    import_rows(fresh_db, [(HIGHER_ED, 2021, 54), (HIGHER_ED, 2022, 58), (HIGHER_ED, 2023, 62)])
+    c = call(fresh_db, HIGHER_ED, 2023)
+    assert (c["status"], c["assessment"], c["gap"], c["projected"]) == ("进展顺利", "基本实现", 8.0, 70.0)
+
+
+def test_basic_after_the_deadline_only_by_tolerance(fresh_db):
+    # 2025 = 69: gap 1 <= max(1.4, 0.5, 1) = 1.4: 基本实现 in the final call; the warning is 到期未达标, yellow.
+    import_rows(fresh_db, [(HIGHER_ED, 2023, 62), (HIGHER_ED, 2025, 69)])
+    c = call(fresh_db, HIGHER_ED, 2025)
+    assert (c["status"], c["assessment"], c["is_final"], c["projected"]) == ("进度滞后", "基本实现", True, None)
+    level, reason = kinds(fresh_db, HIGHER_ED, 2025)["到期未达标"]
+    assert level == "黄" and reason == "2025年为69%,目标年2025年已到,仍未达到目标≥70%,最终评估为基本实现。"
+
+
+def test_still_short(fresh_db):
+    # 51, 52, 53: trend 55 in 2025, gap 17 > 1.4: 仍有差距; met is 已实现; reversed is 仍有差距 whatever the gap.
+    import_rows(fresh_db, [(HIGHER_ED, 2021, 51), (HIGHER_ED, 2022, 52), (HIGHER_ED, 2023, 53), (HIGHER_ED, 2024, 71)])
+    assert call(fresh_db, HIGHER_ED, 2023)["assessment"] == "仍有差距"
+    assert call(fresh_db, HIGHER_ED, 2024)["assessment"] == "已实现"
+
+
+# --- the deadline: a final call from the target year on ----------------------------------------------------------
+
+def test_floor_on_track_before_the_deadline_is_final_after_it(fresh_db):
+    # 54, 58, 62, 66 (2024): progress 0.8 = time 0.8, 进展顺利. As of 2025 (no 2025 value) the call is final on the
+    # 2024 value: not met -> 进度滞后, no projection; gap 4 > 1.4: 仍有差距, red 到期未达标. As of 2026 the same.
+    import_rows(fresh_db, [(HIGHER_ED, 2021, 54), (HIGHER_ED, 2022, 58), (HIGHER_ED, 2023, 62), (HIGHER_ED, 2024, 66)])
+    assert call(fresh_db, HIGHER_ED, 2024)["status"] == "进展顺利"
+    for year in (2025, 2026):
+        c = call(fresh_db, HIGHER_ED, year)
+        assert (c["status"], c["assessment"], c["is_final"], c["projected"]) == ("进度滞后", "仍有差距", True, None)
+        assert c["reason"].endswith(";目标年2025年已到,仍未达标,为最终判定(依据2024年数值)。")
+        assert kinds(fresh_db, HIGHER_ED, year)["到期未达标"][0] == "红"
+
+
+def test_values_after_the_target_year_do_not_change_the_final_call(fresh_db):
+    # (the import form refuses years outside the plan period; the engine must ignore them all the same)
+    import_rows(fresh_db, [(HIGHER_ED, 2025, 68)])
+    import_counts(fresh_db, [(HIGHER_ED, 2026, 75, None, None)])
+    c = call(fresh_db, HIGHER_ED, 2026)
+    assert (c["status"], c["latest_year"], c["assessment"]) == ("进度滞后", 2025, "仍有差距")
+
+
+def test_ceiling_final_call(fresh_db):
+    # <9‰ from 10.84: 10.5, 10.1, 9.6 (2023): progress 1.24/1.84 = 0.674 vs time 0.6 -> 进展顺利. As of 2025 the
+    # call is final on 9.6: not met, gap 0.6 > max(2% × 9, 1% × 10.84, 0.01) = 0.18: 仍有差距.
+    import_rows(fresh_db, [(DEFECTS, 2021, 10.5), (DEFECTS, 2022, 10.1), (DEFECTS, 2023, 9.6)])
+    assert call(fresh_db, DEFECTS, 2023)["status"] == "进展顺利"
+    c = call(fresh_db, DEFECTS, 2025)
+    assert (c["status"], c["assessment"], c["gap"], c["basic_tolerance"]) == ("进度滞后", "仍有差距", 0.6, 0.18)
+    # met in the target year: 已实现, said to be final
+    import_rows(fresh_db, [(DEFECTS, 2025, 8.9)], name="later.csv")
+    c = call(fresh_db, DEFECTS, 2026)
+    assert (c["status"], c["assessment"]) == ("已达标", "已实现")
+    assert c["reason"].endswith("(目标年2025年已到,为最终判定)。")
+
+
+def test_maintain_final_call(fresh_db):
+    # 保持 85.76: 84.5 in 2025 falls 1.26 >= 0.8576: 逆向变化, final, 仍有差距.
+    import_rows(fresh_db, [(LIFE, 2025, 84.5)])
+    c = call(fresh_db, LIFE, 2026)
+    assert (c["status"], c["assessment"], c["is_final"]) == ("逆向变化", "仍有差距", True)
+    assert c["reason"].endswith("(目标年2025年已到,为最终判定)。")
+
+
+def test_no_on_track_after_the_deadline_on_the_demo(demo_db):
+    n = one(demo_db, "SELECT count(*) FILTER (WHERE status = '进展顺利' OR projected_value IS NOT NULL), count(*) "
+                     "FROM v_status_detail WHERE as_of_year >= target_year")
+    assert n[0] == 0 and n[1] > 0
+
+
+# --- small numbers -----------------------------------------------------------------------------------------------
+
+SERIES = [(MATERNAL, 2021, 0), (MATERNAL, 2022, 13.3), (MATERNAL, 2023, 6.7), (MATERNAL, 2024, 20)]
+
+
+def test_small_numbers_red_without_denominators(fresh_db):
+    # <=7/10万: 0 (2021, within the ceiling) ... 20 (2024, above it by 13): a breached ceiling, red.
+    import_rows(fresh_db, SERIES)
+    assert call(fresh_db, MATERNAL, 2024)["status"] == "逆向变化"
+    assert kinds(fresh_db, MATERNAL, 2024)["逆向变化"][0] == "红"
+
+
+def test_small_numbers_undetermined_with_denominators(fresh_db):
+    # The same values with 0, 2, 1, 3 deaths in 15000 births a year. 2024 has 3 < 10 events: pool 2022-2024,
+    # 6 deaths / 45000 = 13.33/10万. Exact Poisson 95% limits for 6: χ²(0.025; 12)/2 = 2.2019 and
+    # χ²(0.975; 14)/2 = 13.0595, i.e. 4.89 – 29.02/10万, which contains 7: 不能判断, no red or yellow warning.
+    import_counts(fresh_db, [(*v, k, 15000) for v, k in zip(SERIES, (0, 2, 1, 3))])
+    st, assessment, reason, low, high, method, pooled = one(
+        fresh_db, "SELECT status, assessment, reason, interval_low, interval_high, interval_method, pooled_rate "
+                  "FROM v_status WHERE indicator_id = ? AND as_of_year = 2024", [MATERNAL])
+    assert (st, assessment, method) == ("不能判断", "不能判断", "Poisson精确")
+    assert (round(pooled, 2), round(low, 2), round(high, 2)) == (13.33, 4.89, 29.02)
+    assert reason == ("不能判断(事件数少):2024年为20/10万;2022–2024年合计6例、分母45000,合并率13.33/10万,"
+                      "95%置信区间4.89–29.02/10万(Poisson精确),区间包含目标≤7/10万。")
+    assert not {"逆向变化", "预计未达标", "波动较大"} & set(kinds(fresh_db, MATERNAL, 2024))
+    assert one(fresh_db, "SELECT n_undetermined, n_assessed FROM v_attainment_by_plan "
+                         "WHERE plan_id = 'zhangjiagang-women' AND as_of_year = 2024") == (1, 0)
+
+
+def test_small_numbers_clear_call_on_the_pooled_rate(fresh_db):
+    # 9 deaths in 30000 births in each of 2022-2024 (30/10万): 27 / 90000; Poisson limits for 27 are 17.79 and
+    # 39.28, i.e. 19.77 – 43.65/10万: above 7 -> judged on 30/10万, not met (no 不能判断).
+    import_counts(fresh_db, [(MATERNAL, y, 30, 9, 30000) for y in (2022, 2023, 2024)])
+    st, judged, low = one(fresh_db, "SELECT status, judged_value, round(interval_low, 2) FROM v_status "
+                                    "WHERE indicator_id = ? AND as_of_year = 2024", [MATERNAL])
+    assert st in ("进度滞后", "逆向变化") and judged == 30.0 and low == 19.77
+
+
+def test_small_proportion_uses_wilson(fresh_db):
+    # 4 of 10 chairs (40%): min(4, 6) < 10. Wilson 95%: (0.4 + z²/20 ± z √(0.024 + z²/400)) / (1 + z²/10)
+    # = 16.82% – 68.73%, which contains the target 40%: 不能判断.
+    import_rows(fresh_db, [(CHAIRS, 2021, 36.9)])
+    import_counts(fresh_db, [(CHAIRS, 2024, 40, 4, 10)])
+    st, low, high = one(fresh_db, "SELECT status, round(interval_low, 2), round(interval_high, 2) FROM v_status "
+                                  "WHERE indicator_id = ? AND as_of_year = 2024", [CHAIRS])
+    assert (st, low, high) == ("不能判断", 16.82, 68.73)
+
+
+def test_poisson_limits_match_garwood():
+    k, low, high = views.poisson_limits(10)
+    assert (round(low[0], 4), round(high[0], 4)) == (0.0, 3.6889)
+    assert (round(low[6], 4), round(high[6], 4)) == (2.2019, 13.0595)
+
+
+# --- urgency ---------------------------------------------------------------------------------------------------
+
+def test_urgency_orders_four_warnings(fresh_db):
+    # As of 2024 (time passed: (2024-2020)/5 = 0.8 for 2020 starts, (2024-2021)/9 = 1/3 for CHAIRS):
+    # A key, red 逆向变化 (29.6 -> 28):           200 + 20 + 40 × 1    + 30 × 0.8 = 284
+    # B not key, red 逆向变化 (36.9 -> 34):       200 +  0 + 40 × 1    + 30 / 3   = 250
+    # C key, yellow 预计未达标 (50..63, trend 67): 100 + 20 + 40 × 0.35 + 30 × 0.8 = 158
+    # D key, grey 未填报 (no data):               0   + 20 + 40 × 1    + 30 × 0.8 = 84
+    import_rows(fresh_db, [(WOMEN_SHARE, 2024, 28), (CHAIRS, 2021, 36.9), (CHAIRS, 2024, 34),
+                           (HIGHER_ED, 2021, 55), (HIGHER_ED, 2022, 58), (HIGHER_ED, 2023, 61), (HIGHER_ED, 2024, 63)])
+    got = rows(fresh_db, "SELECT indicator_id, level, kind, urgency FROM v_warning WHERE as_of_year = 2024 "
+                         "AND indicator_id IN (?, ?, ?, ?)", [WOMEN_SHARE, CHAIRS, HIGHER_ED, HEALTH_KEY])
+    assert got == [(WOMEN_SHARE, "红", "逆向变化", 284.0), (CHAIRS, "红", "逆向变化", 250.0),
+                   (HIGHER_ED, "黄", "预计未达标", 158.0), (HEALTH_KEY, "灰", "未填报", 84.0)]
+    # the warnings list of the pages and reports keeps that order
+    with duckdb.connect(str(fresh_db)) as con:
+        listed = con.execute(dbmod.query_text("warnings_list"), {"year": 2024, "group": None, "region": "平阳县",
+                                                                 "domain": None, "unit": None}).df()
+    assert list(listed["紧迫度"]) == sorted(listed["紧迫度"], reverse=True)
+
+
+# --- explanation ------------------------------------------------------------------------------------------------
+
+def test_explanation_line_recomputes_the_call(fresh_db):
+    import_rows(fresh_db, [(BEDS, 2021, 2.07), (BEDS, 2024, 2.06)])
+    with duckdb.connect(str(fresh_db)) as con:
+        row = con.execute(dbmod.query_text("indicator_detail"), {"id": BEDS, "year": 2024}).df().iloc[0].to_dict()
+        thresholds = dict(con.execute("SELECT key, value FROM method_threshold").fetchall())
+    assert explain.line(row, thresholds) == (
+        "起点2021年2.07张;判定值2024年2.06张;目标≥2.2张(2025年);变化-0.01张,容差0.0207张(起点×1%与报告精度0.01取大)"
+        "→基本持平;目标进程-8% ÷ 时间进度75% = 进度比-0.1026(进展顺利需 ≥ 0.95);趋势斜率每年-0.0033张,"
+        "2025年约2.0567张;距达标0.14张>基本实现容差0.044张 → 进度滞后 · 仍有差距。")
+
+
+def test_explanation_line_for_small_numbers_and_no_data():
+    row = {"status": "不能判断", "assessment": "不能判断", "unit": "1/10万", "latest_year": 2024, "ref_year": 2021,
+           "ref_value": 0.0, "has_baseline": False, "pooled_rate": 13.3333, "pooled_from_year": 2022, "events": 6.0,
+           "population": 45000.0, "interval_low": 4.8931, "interval_high": 29.021, "interval_method": "Poisson精确",
+           "judged_value": 13.3333, "target_label": "≤7/10万", "target_year": 2025, "noise_tolerance": 0.1,
+           "reported_precision": 0.1, "within_noise": False, "progress": None, "ratio": None, "is_final": False,
+           "slope": 5.5, "projected_value": 25.0, "gap": 6.3333, "basic_tolerance": 0.14}
+    text = explain.line(row, {"noise_relative": 0.01, "on_track_ratio": 0.95})
+    assert "判定值13.3333/10万(2022–2024年合计6例 ÷ 45000,95%置信区间4.8931–29.021/10万,Poisson精确)" in text
+    assert text.endswith(" → 不能判断 · 不能判断。") and "距达标" not in text
+    assert explain.line({"status": "无数据", "latest_year": None}, {}) == "无数据:不作数值判定。"
