@@ -75,7 +75,7 @@ def attainment_bars(bars: pd.DataFrame, title: str, bar: int = 26) -> alt.Chart:
 
 
 LOCAL = "#0072B2"  # the place's own values, on every indicator chart
-REFERENCE = "#8C8C8C"  # parent regions' published values: reference only, grey
+REFERENCE = "#666666"  # parent regions' published values: reference only, grey
 REFERENCE_LABEL = "上级地区公开数据"
 
 

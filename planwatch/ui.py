@@ -3,9 +3,9 @@ user text shown as text, rates, detail links and download buttons."""
 from __future__ import annotations
 
 import importlib
-from decimal import ROUND_HALF_UP, Decimal
 import re
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 import pandas as pd
