@@ -1,15 +1,15 @@
 """Page speed: warm AppTest reruns of every page, and cold loads in headless Chromium against a blank page.
 
-    python bench/pages.py [--runs N] [--app DIR]
+    python bench/pages.py [--runs N] [--app DIR ...] [--browser-only]
 
 A cold load is a fresh browser context (no cache, new session) from navigation until the content is complete:
 the script has finished, the title is shown, and every chart, data grid and map has drawn. Pages are loaded
 interleaved with a blank Streamlit page (one st.title) so machine noise hits all alike; medians are printed as
 milliseconds and as multiples of the blank page. Targets (issue 15): 总览, 预警清单 and 指标详情 at most 1.6x,
-every page at most 1.8x. `--app DIR` measures another checkout (for before/after tables).
+every page at most 1.8x. `--app DIR` (repeatable) measures other checkouts side by side, each on a demo database
+built by its own code, interleaved in the same run (for before/after tables).
 """
 import os
-import shutil
 import socket
 import statistics
 import subprocess
@@ -79,41 +79,54 @@ def serve(script: Path, env: dict) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("streamlit did not start")
 
 
-def browser_times(runs: int, db: Path, app: Path) -> dict[str, list[float]]:
+def build_demo(app: Path, path: Path) -> Path:
+    """A demo database built by the checkout's own code (its views may differ from this one's)."""
+    subprocess.run([sys.executable, "-c", f"from pathlib import Path; from planwatch import build; "
+                    f"build.build(Path({str(path)!r}), with_demo=True)"], cwd=app, check=True,
+                   env=os.environ | {"PYTHONPATH": str(app)})
+    return path
+
+
+def browser_times(runs: int, apps: list[Path], folder: Path) -> dict[str, dict[str, list[float]]]:
+    """Cold-load times per app and page, each load right after a load of the blank page."""
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory() as tmp:
-        blank = Path(tmp) / "blank.py"
-        blank.write_text("import streamlit as st\nst.title('空白页')\n", encoding="utf-8")
-        env = os.environ | {"PLANWATCH_DB": str(db)}
-        servers = [serve(blank, env), serve(app / "app.py", env)]
-        targets = {"空白页": servers[0][1] + "/", **{name: servers[1][1] + path for name, path in PAGES.items()}}
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(**CHROMIUM)
+    blank = folder / "blank.py"
+    blank.write_text("import streamlit as st\nst.title('空白页')\n", encoding="utf-8")
+    servers = [serve(blank, dict(os.environ))]
+    for i, app in enumerate(apps):
+        db = build_demo(app, folder / f"app{i}.duckdb")
+        servers.append(serve(app / "app.py", os.environ | {"PLANWATCH_DB": str(db), "PYTHONPATH": str(app)}))
+    blank_url = servers[0][1] + "/"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(**CHROMIUM)
 
-                def load(url: str) -> float:
-                    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN")
-                    page = context.new_page()
-                    start = time.perf_counter()
-                    page.goto(url)
-                    page.wait_for_timeout(50)  # let the first script run start before asking whether it ended
-                    page.wait_for_function(COMPLETE, timeout=60_000, polling=20)
-                    took = time.perf_counter() - start
-                    context.close()
-                    return took
+            def load(url: str) -> float:
+                context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN")
+                page = context.new_page()
+                start = time.perf_counter()
+                page.goto(url)
+                page.wait_for_timeout(50)  # let the first script run start before asking whether it ended
+                page.wait_for_function(COMPLETE, timeout=60_000, polling=20)
+                took = time.perf_counter() - start
+                context.close()
+                return took
 
-                for url in targets.values():  # warm the servers' caches and the browser
-                    load(url)
-                results = {name: [] for name in targets}
-                for _ in range(runs):  # each page right after a blank page
-                    for name, url in list(targets.items())[1:]:
-                        results["空白页"].append(load(targets["空白页"]))
-                        results[name].append(load(url))
-                browser.close()
-        finally:
-            for proc, _ in servers:
-                proc.terminate()
+            load(blank_url)
+            for _, url in servers[1:]:  # warm the servers' caches
+                for path in PAGES.values():
+                    load(url + path)
+            results = {str(app): {name: [] for name in ["空白页", *PAGES]} for app in apps}
+            for _ in range(runs):
+                for name, path in PAGES.items():
+                    for app, (_, url) in zip(apps, servers[1:]):
+                        results[str(app)]["空白页"].append(load(blank_url))
+                        results[str(app)][name].append(load(url + path))
+            browser.close()
+    finally:
+        for proc, _ in servers:
+            proc.terminate()
     return results
 
 
@@ -122,23 +135,25 @@ def main() -> None:
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--app", type=Path, default=ROOT, help="checkout whose app.py is measured")
+    parser.add_argument("--app", type=Path, action="append", help="checkout whose app.py is measured (repeatable)")
     parser.add_argument("--browser-only", action="store_true")
     args = parser.parse_args()
+    apps = [a.resolve() for a in (args.app or [ROOT])]
     with tempfile.TemporaryDirectory() as tmp:
-        db = demo_database(tmp)
-        browser_db = Path(tmp) / "browser.duckdb"
-        shutil.copy(db, browser_db)
         if not args.browser_only:
-            os.environ["PLANWATCH_DB"] = str(db)
+            os.environ["PLANWATCH_DB"] = str(demo_database(tmp))
             apptest_reruns(args.runs)
-        results = browser_times(args.runs, browser_db, args.app.resolve())
-    blank = statistics.median(results["空白页"])
-    print(f"Chromium cold load to complete content at 1280x720 (median of {args.runs}, blank page {blank * 1000:.0f} ms):")
-    for name, values in results.items():
-        if name != "空白页":
+        results = browser_times(args.runs, apps, Path(tmp))
+    print(f"Chromium cold load to complete content at 1280x720, median of {args.runs} (x = multiple of the blank page "
+          "loaded just before):")
+    print(f"  {'page':8s}" + "".join(f"  {app.name[:24]:>24s}" for app in apps))
+    for name in ["空白页", *PAGES]:
+        cells = []
+        for app in apps:
+            values, blank = results[str(app)][name], statistics.median(results[str(app)]["空白页"])
             median = statistics.median(values)
-            print(f"  {name:8s} {median * 1000:6.0f} ms   {median / blank:4.2f}x blank")
+            cells.append(f"{median * 1000:7.0f} ms" + ("" if name == "空白页" else f" {median / blank:4.2f}x"))
+        print(f"  {name:8s}" + "".join(f"  {c:>24s}" for c in cells))
 
 
 if __name__ == "__main__":

@@ -41,11 +41,16 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+def _open(browser, width: int, height: int, **options):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", **options)
     pg = context.new_page()
     pg.set_default_timeout(60_000)
+    return context, pg
+
+
+@pytest.fixture
+def page(browser):
+    context, pg = _open(browser, 1400, 1000)
     yield pg
     context.close()
 
@@ -160,9 +165,8 @@ def test_explorer_runs_a_saved_query_and_downloads_its_csv(server, page, demo_db
 
 @pytest.fixture
 def small(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN")
-    pg = context.new_page()
-    pg.set_default_timeout(60_000)
+    """A 1280×720 window: what fits there is "above the fold"."""
+    context, pg = _open(browser, 1280, 720)
     yield pg
     context.close()
 
@@ -250,10 +254,7 @@ def test_pages_render_with_the_served_font_without_system_cjk_fonts(server, brow
 
 def test_phone_width_shows_the_whole_legend_warning_lines_and_links(server, browser):
     url, _ = server
-    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True,
-                                  has_touch=True)
-    pg = context.new_page()
-    pg.set_default_timeout(60_000)
+    context, pg = _open(browser, 390, 844, is_mobile=True, has_touch=True)
     pg.goto(url + "/?year=2024")
     link = main(pg).locator("a[href*='indicator?id=']").first
     expect(link).to_be_visible()
