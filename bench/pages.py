@@ -87,7 +87,7 @@ def build_demo(app: Path, path: Path) -> Path:
     return path
 
 
-def browser_times(runs: int, apps: list[Path], folder: Path) -> dict[str, dict[str, list[float]]]:
+def browser_times(runs: int, apps: list[Path], folder: Path, pages: dict[str, str]) -> dict[str, dict[str, list[float]]]:
     """Cold-load times per app and page, each load right after a load of the blank page."""
     from playwright.sync_api import sync_playwright
 
@@ -115,11 +115,11 @@ def browser_times(runs: int, apps: list[Path], folder: Path) -> dict[str, dict[s
 
             load(blank_url)
             for _, url in servers[1:]:  # warm the servers' caches
-                for path in PAGES.values():
+                for path in pages.values():
                     load(url + path)
-            results = {str(app): {name: [] for name in ["空白页", *PAGES]} for app in apps}
+            results = {str(app): {name: [] for name in ["空白页", *pages]} for app in apps}
             for _ in range(runs):
-                for name, path in PAGES.items():
+                for name, path in pages.items():
                     for app, (_, url) in zip(apps, servers[1:]):
                         results[str(app)]["空白页"].append(load(blank_url))
                         results[str(app)][name].append(load(url + path))
@@ -137,17 +137,19 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--app", type=Path, action="append", help="checkout whose app.py is measured (repeatable)")
     parser.add_argument("--browser-only", action="store_true")
+    parser.add_argument("--pages", nargs="*", default=list(PAGES), help="page names to load (default: all)")
     args = parser.parse_args()
+    pages = {name: PAGES[name] for name in args.pages}
     apps = [a.resolve() for a in (args.app or [ROOT])]
     with tempfile.TemporaryDirectory() as tmp:
         if not args.browser_only:
             os.environ["PLANWATCH_DB"] = str(demo_database(tmp))
             apptest_reruns(args.runs)
-        results = browser_times(args.runs, apps, Path(tmp))
+        results = browser_times(args.runs, apps, Path(tmp), pages)
     print(f"Chromium cold load to complete content at 1280x720, median of {args.runs} (x = multiple of the blank page "
           "loaded just before):")
     print(f"  {'page':8s}" + "".join(f"  {app.name[:24]:>24s}" for app in apps))
-    for name in ["空白页", *PAGES]:
+    for name in ["空白页", *pages]:
         cells = []
         for app in apps:
             values, blank = results[str(app)][name], statistics.median(results[str(app)]["空白页"])

@@ -13,7 +13,7 @@ st.caption("按侧栏的规划类别、领域、责任单位筛选;各地区并�
 
 left, right = st.columns([5, 3], gap="large")
 with left:
-    st.pydeck_chart(maps.region_map(table, f.region), height=560, key="region_map")
+    st.pydeck_chart(maps.region_map(table, f.region), height=680, key="region_map")
 with right:
     st.subheader("达标率(已达标 ÷ 已评估)")
     st.markdown(maps.legend_html(), unsafe_allow_html=True)
