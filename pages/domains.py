@@ -41,9 +41,10 @@ indicators = frame[frame["领域"] == domain]
 tally = mix[mix.category == domain].set_index("status")["n"].reindex(charts.STATUS_ORDER, fill_value=0)
 assessed = int(tally[["已达标", "进展顺利", "进度滞后", "逆向变化"]].sum())
 rate = ui.rate(tally["已达标"] / assessed if assessed else None)
+basic = ui.rate((tally["已达标"] + mix[mix.category == domain]["n_basic"].sum()) / assessed if assessed else None)
 st.subheader(f"{domain}领域:{len(indicators)} 项指标")
-st.caption(f"达标率 {rate}(已达标 {tally['已达标']} / 已评估 {assessed});无数据 {tally['无数据']} 项,"
-           f"定性 {tally['定性']} 项不计入分母。按状态排序,逆向变化在前。")
+st.caption(f"达标率 {rate}(已达标 {tally['已达标']} / 已评估 {assessed}),基本实现率 {basic}(已实现 + 基本实现);"
+           f"无数据 {tally['无数据']} 项,定性 {tally['定性']} 项不计入分母。按状态排序,逆向变化在前。")
 st.dataframe(ui.with_detail_links(indicators, f), hide_index=True,
              width="stretch", height=min(38 + 35 * len(indicators), 560), key="domain_table",
              column_order=["地区", "规划", "指标", "状态", "最新值", "目标", ui.DETAIL, "原因"],

@@ -4,7 +4,8 @@ import streamlit as st
 
 from planwatch import ui
 from planwatch.catalogue import TARGET_OPS
-from planwatch.extract import ReadError, publish, regions, review
+from planwatch.db import DatabaseBusy
+from planwatch.extract import ReadError, plan_sections, publish, regions, review
 
 ui.page_filters()
 st.title("规划导入")
@@ -22,11 +23,12 @@ doc = st.session_state.get("import_doc")   # the draft stays while the reviewer 
 if doc is None:
     st.stop()
 lines = doc["lines"]
-period_end = 2030 if any("2030" in line for line in lines[:80]) else 2025
+sections = plan_sections(lines) or [{"title": "", "first": 1, "last": len(lines), "group": "妇女", "target_year": 2025}]
+period_end = sections[0]["target_year"]
 
 st.subheader(f"① 核对草稿(共 {len(doc['draft'])} 条候选,按原文顺序)")
-st.caption("每行对应原文一处目标;置信度低的请重点核对。删除行:选中行后按删除键;目标类型:>= 以上 · <= 以下 · ~ 左右 · "
-           "maintain 保持 · qualitative 定性。通用指标为系统建议(名称相似度与单位),请确认或清空。")
+st.caption("每行对应原文一处目标;置信度低的请重点核对。删除行:选中行后按删除键。目标类型:`>=` 以上 · `<=` 以下 · "
+           "`~` 左右 · `maintain` 保持 · `qualitative` 定性。通用指标为系统建议(名称相似度与单位),请确认或清空。")
 left, right = st.columns([3, 2])
 with left:
     draft = st.data_editor(
@@ -54,8 +56,8 @@ with left:
 with right:
     labels = review.row_labels(draft)
     chosen = st.selectbox("查看原文", range(len(labels)), format_func=lambda i: labels[i][0]) if labels else None
-    line_no = labels[chosen][1] if chosen is not None else 1
-    st.html(review.source_view(lines, line_no))
+    line_no, name_line = labels[chosen][1:] if chosen is not None else (1, 1)
+    st.html(review.source_view(lines, line_no, name_line))
     with st.expander("从原文补充一条"):
         add_line = st.number_input("行号", min_value=1, max_value=len(lines), value=line_no, step=1)
         sentence = st.text_area("句子(从原文逐字复制)", value=lines[int(add_line) - 1][:200], height=90)
@@ -69,15 +71,18 @@ with right:
                 st.rerun()
 
 st.subheader("② 地区、规划期与发布")
+k = st.selectbox("本次发布文件中的哪个规划(一份文件含两个规划时请分别发布)", range(len(sections)),
+                 format_func=lambda i: f"{sections[i]['title'] or '整份文件'}(第{sections[i]['first']}–{sections[i]['last']}行)")
+sec = sections[k]
 choices = regions.choices()
 c1, c2, c3, c4 = st.columns([3, 1, 1, 1])
 region = c1.selectbox("地区(县级、市级单位,含行政区划代码)", range(len(choices)), index=None,
                       format_func=lambda i: choices[i][0], placeholder="输入地名搜索")
-group = c2.radio("规划类别", ["妇女", "儿童"], horizontal=True)
+group = c2.radio("规划类别", ["妇女", "儿童"], index=["妇女", "儿童"].index(sec["group"]), horizontal=True, key=f"g{k}")
 start = c3.number_input("起始年", 2000, 2050, 2021, step=1)
-end = c4.number_input("目标年", 2000, 2050, period_end, step=1)
-first, last = st.slider("本规划在文件中的行范围(一份文件含两个规划时请分别发布)", 1, len(lines), (1, len(lines)))
-title = st.text_input("规划名称", value=next((t.strip() for t in lines if "规划" in t and len(t.strip()) <= 60), ""))
+end = c4.number_input("目标年", 2000, 2050, sec["target_year"], step=1, key=f"end{k}")
+first, last = st.slider("本规划在文件中的行范围", 1, len(lines), (sec["first"], sec["last"]), key=f"range{k}")
+title = st.text_input("规划名称", value=sec["title"], key=f"title{k}")
 issuing = st.text_input("印发文号(可空)")
 rows = review.rows_in_range(draft, first, last)
 if st.button(f"发布规划({len(rows)} 条指标)", type="primary", disabled=region is None or not title):
@@ -87,6 +92,8 @@ if st.button(f"发布规划({len(rows)} 条指标)", type="primary", disabled=re
     except publish.PublishRefused as refused:
         st.error(f"未发布,数据目录未改动。共 {len(refused.problems)} 处问题:")
         st.text("\n".join(refused.problems[:50]))
+    except DatabaseBusy as busy:
+        st.error(str(busy))
     else:
         review.refresh_app()
         st.success(f"已发布 {title}({plan_id}),共 {len(rows)} 条指标。各页面已包含该规划。")

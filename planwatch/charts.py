@@ -10,7 +10,6 @@ STATUS_COLORS = {
     "进展顺利": "#56B4E9",
     "进度滞后": "#E69F00",
     "逆向变化": "#D55E00",
-    "不能判断": "#8C8C8C",  # few events: the interval contains the target (neither red nor green)
     "无数据": "#BBBBBB",
     "定性": "#CC79A7",
 }

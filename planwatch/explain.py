@@ -36,7 +36,7 @@ def line(row: Mapping, thresholds: Mapping) -> str:
     """The call of one indicator and as-of year, with every input, in one sentence."""
     status = row["status"]
     if status in ("定性", "无数据") or not _given(row.get("latest_year")):
-        return f"{status}:不作数值判定。"
+        return f"{status or '无数据'}:不作数值判定。"
     u, du = unit_text(row.get("unit")), diff_unit(row.get("unit"))
     start = f"{row['ref_year']:.0f}年{'基线' if row.get('has_baseline') else ''}{num(row['ref_value'])}{u}"
     parts = [f"起点{start}"]

@@ -15,13 +15,14 @@ MATERIALISED = (("_progress", "_progress_live"), ("_status", "_status_live"), ("
 
 
 # Exact (Garwood) 95% limits of a Poisson count k = 0 … POISSON_MAX_EVENTS, for the small-number rule. DuckDB has no
-# inverse gamma function, so the limits are a table that the SQL joins; larger pooled counts are not small numbers.
+# inverse gamma function, so the limits are a table (_poisson_limit) that the SQL joins; larger pooled counts are not
+# small numbers. The table is filled once, when the first observation with a numerator (分子) arrives.
 POISSON_MAX_EVENTS = 10_000
 
 
 def poisson_limits(max_events: int = POISSON_MAX_EVENTS, confidence: float = 0.95):
     """(k, lower, upper): lower = χ²(α/2; 2k)/2 (0 for k = 0), upper = χ²(1 − α/2; 2k + 2)/2, as gamma quantiles."""
-    from scipy.special import gammaincinv  # imported here: only a build needs it, and it is slow to import
+    from scipy.special import gammaincinv  # imported here: needed once, and slow to import
 
     k = np.arange(max_events + 1)
     alpha = 1 - confidence
@@ -31,9 +32,7 @@ def poisson_limits(max_events: int = POISSON_MAX_EVENTS, confidence: float = 0.9
 
 def create(con: duckdb.DuckDBPyConnection) -> None:
     """Run the view files in name order; each materialised table is created as soon as its view exists."""
-    if not con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = '_poisson_limit'").fetchall():
-        limits = pa.table(dict(zip(("k", "lower", "upper"), poisson_limits())))  # noqa: F841 (read by DuckDB)
-        con.execute("CREATE TABLE _poisson_limit AS SELECT k::INTEGER AS k, lower, upper FROM limits")
+    con.execute("CREATE TABLE IF NOT EXISTS _poisson_limit (k INTEGER PRIMARY KEY, lower DOUBLE, upper DOUBLE)")
     for path in sorted(VIEWS_DIR.glob("*.sql")):
         con.execute(path.read_text(encoding="utf-8"))
         _materialise(con, missing_only=True)
@@ -41,8 +40,16 @@ def create(con: duckdb.DuckDBPyConnection) -> None:
 
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
     """Recompute the materialised tables after observations changed."""
+    _fill_poisson_limits(con)
     _materialise(con)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('progress_year', CAST(year(current_date) AS VARCHAR))")
+
+
+def _fill_poisson_limits(con: duckdb.DuckDBPyConnection) -> None:
+    if con.execute("SELECT NOT EXISTS (FROM _poisson_limit) AND EXISTS (FROM observation WHERE numerator IS NOT NULL)"
+                   ).fetchone()[0]:
+        limits = pa.table(dict(zip(("k", "lower", "upper"), poisson_limits())))  # noqa: F841 (read by DuckDB)
+        con.execute("INSERT INTO _poisson_limit SELECT k::INTEGER, lower, upper FROM limits")
 
 
 def _materialise(con: duckdb.DuckDBPyConnection, missing_only: bool = False) -> None:

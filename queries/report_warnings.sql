@@ -1,5 +1,5 @@
 -- title: 报告:预警与单位说明
--- description: 截至所选年份(可限定一个地区)的全部预警,红色在前;含最新值、目标、牵头单位(规划列名第一位)和成员单位填报的原因说明与整改措施(截至该年最近一次非空的说明);年度报告的“存在的主要问题”“对策建议”和幻灯片预警表用。末尾列为 v_warning 的其余列(如紧急程度),视图增加列时随之出现。
+-- description: 截至所选年份(可限定一个地区)的全部预警,按紧迫度从高到低(红色在前);含最新值、目标、牵头单位(规划列名第一位)和成员单位填报的原因说明与整改措施(截至该年最近一次非空的说明);年度报告的“存在的主要问题”“对策建议”和幻灯片预警表用。末尾列为 v_warning 的其余列(如紧急程度),视图增加列时随之出现。
 -- params: year, region
 WITH current_rows AS (  -- the observation rows in force: newest batch not undone per (indicator, year)
     SELECT o.indicator_id, o.year, o.reason, o.measures
@@ -25,6 +25,4 @@ SELECT w.level AS 级别, w.kind AS 类型, f.region AS 地区, f.plan_group AS 
 FROM v_warning w
 JOIN filtered_status($year, NULL, $region, NULL, NULL) f USING (indicator_id, as_of_year)
 LEFT JOIN explained e USING (indicator_id)
-ORDER BY CASE w.level WHEN '红' THEN 1 WHEN '黄' THEN 2 ELSE 3 END,
-         CASE w.kind WHEN '逆向变化' THEN 1 WHEN '预计未达标' THEN 2 WHEN '波动较大' THEN 3 ELSE 4 END,
-         f.region, w.indicator_id;
+ORDER BY w.urgency DESC, f.region, w.indicator_id;

@@ -91,6 +91,7 @@ WORDED_TARGETS = {
     "zhangjiagang-children-t58": (543, "1", "次"),  # 每年…不少于一次
     "zhangjiagang-children-t59": (631, "1", "个"),  # 一区镇(街道)一普惠
     "pingyang-children-t43": (497, "1", "所"),   # 建立一所…多功能儿童活动中心
+    "zhangjiagang-children-t61": (507, "1", "所"),  # 规划建设1所设施齐全的妇幼保健院
 }
 
 

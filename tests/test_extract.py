@@ -439,3 +439,60 @@ def test_published_plan_is_on_every_page(data_copy, tmp_path, app_on, monkeypatc
     assert not at.exception
     at = open_page("indicator", id=f"{plan_id}-t01", year="2024")
     assert "孕产妇死亡率" in texts(at)
+
+
+def test_plan_sections_of_a_document_with_two_plans():
+    from planwatch.extract import plan_sections
+    got = [(s["title"], s["first"], s["last"], s["group"], s["target_year"])
+           for s in plan_sections(_seed_lines("000_a2ccc41d0fcedee4.txt"))]
+    assert got == [("平阳县妇女发展“十四五”规划", 25, 279, "妇女", 2025), ("平阳县儿童发展“十四五”规划", 280, 535, "儿童", 2025)]
+
+
+def test_table_with_unit_and_attribute_columns():
+    lines = ["序号", "指标", "单位", "2020年", "2025年", "属性",
+             "1", "孕产妇死亡率", "1/10万", "8.1", "<7", "约束性",
+             "2", "女性就业人员比例", "%", "43.2", "45左右", "预期性", "二、主要任务"]
+    rows = [r for r in extract_lines(lines) if r["is_key"]]
+    assert [(r["key_no"], r["name"], r["unit"], r["baseline_value"], r["target_op"], r["target_value"], r["note"])
+            for r in rows] == [("01", "孕产妇死亡率", "1/10万", "8.1", "<", "7", "约束性指标"),
+                               ("02", "女性就业人员比例", "%", "43.2", "~", "45", "预期性指标")]
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("产前筛查率达到或超过90%。", (">=", "90")),
+    ("住院分娩率≥99%。", (">=", "99")),
+    ("剖宫产率≤35%。", ("<=", "35")),
+    ("女性比例维持在50%左右。", ("~", "50")),
+])
+def test_more_phrasings(line, expected):
+    assert [(h["target_op"], h["target_value"]) for h in find_targets(line, 2025)] == [expected]
+
+
+def test_review_helpers(data_copy):
+    from planwatch.extract import review
+    draft = pd.DataFrame([{"source_line": 20, "name_line": 20, "name": "孕产妇死亡率", "target_value": "7"},
+                          {"source_line": 300, "name_line": 298, "name": "新生儿死亡率", "target_value": "3"},
+                          {"source_line": None, "name_line": None, "name": "手工添加", "target_value": ""}])
+    assert review.row_labels(draft) == [("第20行 孕产妇死亡率 7", 20, 20), ("第300行 新生儿死亡率 3", 300, 298)]
+    assert [r["name"] for r in review.rows_in_range(draft, 1, 165)] == ["孕产妇死亡率", "手工添加"]
+    lines = _seed_lines(HUAIROU)
+    view = review.source_view(lines, 20, 18)
+    assert view.count("background:#FFF3B0") == 1 and view.count("background:#F3F0E0") == 1 and ">15<" in view
+    assert "<script>" not in review.source_view(["<script>alert(1)</script>"], 1)
+    added = review.rows_from_sentence(lines, 20, "孕产妇死亡率控制在7/10万以下", 2025)
+    assert [(a["target_value"], a["source_line"], a["note"]) for a in added] == [("7", 20, "人工添加")]
+    with pytest.raises(ValueError, match="第21行中没有这句话"):
+        review.rows_from_sentence(lines, 21, "孕产妇死亡率控制在7/10万以下", 2025)
+    lines, rows = _women_draft()
+    with pytest.raises(publish.PublishRefused, match="第1条.*原文行号"):
+        publish.publish(lines, [dict(rows[0], source_line=None)] + rows[1:], PINGGU, data_copy)
+
+
+@pytest.mark.parametrize("cell, expected", [
+    ("≤7/10万", ("<=", "7", "1/10万")), ("95%以上", (">=", "95", "%")), ("25%以内", ("<=", "25", "%")),
+    ("0.85人左右", ("~", "0.85", "人")), ("<9", ("<", "9", "")), ("保持", ("maintain", "", None)),
+])
+def test_key_table_cells(cell, expected):
+    from planwatch.extract.table import parse_cell
+    got = parse_cell(cell, "覆盖率")
+    assert (got["target_op"], got["target_value"], got.get("unit")) == expected

@@ -9,8 +9,8 @@ import duckdb
 import pytest
 from conftest import import_rows, one, rows
 
+from planwatch import cli, explain, views
 from planwatch import db as dbmod
-from planwatch import explain, views
 
 HIGHER_ED = "pingyang-women-k03"      # 高等教育毛入学率: 2020 50% -> >=70% (2025), key table
 WOMEN_SHARE = "pingyang-women-k05"    # key table, 2020 29.6% -> floor (reversed below 29.6)
@@ -213,6 +213,16 @@ def test_small_numbers_undetermined_with_denominators(fresh_db):
     assert not {"逆向变化", "预计未达标", "波动较大"} & set(kinds(fresh_db, MATERNAL, 2024))
     assert one(fresh_db, "SELECT n_undetermined, n_assessed FROM v_attainment_by_plan "
                          "WHERE plan_id = 'zhangjiagang-women' AND as_of_year = 2024") == (1, 0)
+
+
+def test_small_numbers_through_the_import(fresh_db):
+    # The same case as above, uploaded as a unit would (分子, 分母 columns): the limits table is filled on the way.
+    path = fresh_db.parent / "counts.csv"
+    path.write_text("指标编号,年份,数值,分子,分母\n" + "".join(
+        f"{i},{y},{v},{k},15000\n" for (i, y, v), k in zip(SERIES, (0, 2, 1, 3))), encoding="utf-8")
+    assert cli.main(["import", str(path), "--db", str(fresh_db)]) == 0
+    assert one(fresh_db, "SELECT status, events, population FROM v_status WHERE indicator_id = ? AND as_of_year = 2024",
+               [MATERNAL]) == ("不能判断", 6, 45000)
 
 
 def test_small_numbers_clear_call_on_the_pooled_rate(fresh_db):

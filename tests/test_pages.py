@@ -456,7 +456,8 @@ def test_explorer_memory_bomb_is_refused_in_chinese(app_db):
 def test_explorer_data_dictionary_describes_every_column(app_db):
     at = open_page("explorer", tab="数据字典", view="v_warning")
     table = at.dataframe[0].value
-    assert list(table["列"]) == ["indicator_id", "as_of_year", "level", "kind", "reason"]
+    # urgency: added with issue 13 (warnings ordered by urgency)
+    assert list(table["列"]) == ["indicator_id", "as_of_year", "level", "kind", "reason", "urgency"]
     assert table["说明"].str.len().gt(0).all()
 
 

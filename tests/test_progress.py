@@ -276,13 +276,13 @@ def test_every_as_of_year_has_a_row(fresh_db):
 
 
 def test_attainment_with_denominator(fresh_db):
-    # pingyang-women has 21 indicators, one qualitative (k10). Three get values:
+    # pingyang-women has 22 indicators (t12 病床620张 added for completeness), one qualitative (k10). Three get values:
     # k03 met (71 >= 70), k02 lagging (94.2: progress 0.1/0.9 = 0.11 vs time 0.2), k05 reversed (29 < 29.6).
     import_rows(fresh_db, [(HIGHER_ED, 2021, 71), ("pingyang-women-k02", 2021, 94.2),
                            ("pingyang-women-k05", 2021, 29)])
     got = one(fresh_db, "SELECT n_indicators, n_met, n_lagging, n_reversed, n_no_data, n_qualitative, n_assessed, "
                         "attainment_rate FROM v_attainment_by_plan WHERE plan_id = 'pingyang-women' AND as_of_year = 2021")
-    assert got == (21, 1, 1, 1, 17, 1, 3, 0.3333)
+    assert got == (22, 1, 1, 1, 18, 1, 3, 0.3333)
 
 
 @pytest.mark.parametrize("cut", ["plan", "domain", "region", "unit"])

@@ -95,10 +95,11 @@ def test_slides_list_the_most_urgent_warnings_red_first(files, demo_db):
         assert f"其余 {n_listed - len(rows)} 条" in "".join(slide_text(s) for s in prs.slides)
     levels = [r[0] for r in rows]
     assert levels == sorted(levels, key=["红", "黄"].index)
-    first = one(demo_db, "SELECT i.name, w.reason FROM v_warning w JOIN v_indicator i USING (indicator_id) "
-                         "WHERE as_of_year = ? AND level = '红' AND kind = '逆向变化' "
-                         "ORDER BY i.region, w.indicator_id LIMIT 1", [YEAR])
-    assert rows[0][2] == first[0] and rows[0][3] == f"逆向变化:{first[1]}"
+    # issue 13: the most urgent warning comes first (v_warning.urgency), ties by region and indicator
+    first = one(demo_db, "SELECT i.name, w.kind || ':' || w.reason FROM v_warning w JOIN v_indicator i "
+                         "USING (indicator_id) WHERE as_of_year = ? AND level = '红' "
+                         "ORDER BY w.urgency DESC, i.region, w.indicator_id LIMIT 1", [YEAR])
+    assert rows[0][2] == first[0] and rows[0][3] == first[1]
 
 
 def test_every_slide_run_names_an_east_asian_font(files):

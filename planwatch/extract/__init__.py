@@ -31,6 +31,19 @@ DOMAIN_WORDS = [
     ("经济", "经济"), ("福利", "福利"), ("家庭", "家庭"), ("安全", "安全"), ("法律", "法律"), ("法治", "法律"),
     ("环境", "环境"), ("社会", "环境"),
 ]
+# Words of a sentence that suggest its domain when the heading names none (重点实事项目, 总体目标): most frequent wins.
+TOPIC_WORDS = {
+    "健康": ("健康", "保健", "医院", "医疗", "卫生", "病床", "疾病", "筛查", "死亡率", "营养", "体质", "心理"),
+    "教育": ("教育", "学校", "幼儿园", "学位", "教师", "入学", "入园", "课程", "研学"),
+    "家庭": ("家庭", "家长", "家风", "托育", "婴幼儿照护", "亲子"),
+    "福利": ("儿童之家", "困境儿童", "救助", "福利", "康复", "孤儿"),
+    "安全": ("安全", "伤害", "溺水", "交通", "食品", "校园安全"),
+    "社会保障": ("保险", "养老", "低保", "社会保障"),
+    "经济": ("就业", "创业", "收入", "经济"),
+    "决策管理": ("干部", "领导班子", "代表", "委员", "决策"),
+    "法律": ("法律", "法治", "司法", "维权", "侵害"),
+    "环境": ("环境", "生态", "文化", "媒体", "公园", "设施"),
+}
 DIRECTIONS = {">=": "higher", ">": "higher", "<=": "lower", "<": "lower", "~": "keep", "=": "higher",
               "maintain": "higher", "qualitative": "qualitative"}
 __all__ = ["COLUMNS", "ReadError", "extract_file", "extract_lines", "read_lines", "write_csv"]
@@ -40,12 +53,18 @@ def domain_of(domain_raw: str) -> str:
     return next((d for word, d in DOMAIN_WORDS if word in domain_raw), "")
 
 
-def _plan_years(lines: list[str]) -> list[tuple[int, int]]:
+def topic_of(text: str) -> str:
+    counts = {d: sum(text.count(w) for w in words) for d, words in TOPIC_WORDS.items()}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ""
+
+
+def plan_titles(lines: list[str]) -> list[tuple[int, int]]:
     """(line, target year) for each plan title: a short line naming a plan and its period (十四五 → 2025)."""
     marks = []
     for no, line in enumerate(lines, start=1):
         text = line.strip()
-        if len(text) > 60 or "规划" not in text or text.startswith("《"):
+        if len(text) > 60 or "规划" not in text or text.startswith(("《", ">", "关于")) or "通知" in text:
             continue
         years = [int(y) for y in re.findall(r"20\d\d", text)]
         if years and max(years) >= 2025:
@@ -55,8 +74,24 @@ def _plan_years(lines: list[str]) -> list[tuple[int, int]]:
     return marks
 
 
+def plan_sections(lines: list[str]) -> list[dict]:
+    """The plans a document holds, one per distinct title: {title, first, last, group, target_year} (1-based lines)."""
+    marks = [(no, y) for no, y in plan_titles(lines)
+             if not re.search(r"主要指标|目标表|指标表|印发|。", lines[no - 1])]
+    out: list[dict] = []
+    for no, year in marks:
+        title = lines[no - 1].strip()
+        if out and out[-1]["title"] == title:
+            continue
+        if out:
+            out[-1]["last"] = no - 1
+        group = "儿童" if "儿童" in title and "妇女" not in title else "妇女"
+        out.append({"title": title, "first": no, "last": len(lines), "group": group, "target_year": year})
+    return out
+
+
 def extract_lines(lines: list[str], suggester: Suggester | None = None) -> list[dict]:
-    marks = _plan_years(lines)
+    marks = plan_titles(lines)
 
     def year_at(line_no: int) -> int:
         before = [y for no, y in marks if no <= line_no]
@@ -86,8 +121,11 @@ def extract_lines(lines: list[str], suggester: Suggester | None = None) -> list[
     _mark_restatements(rows)
     suggester = suggester or Suggester.from_catalogue()
     for row in rows:
-        row["domain"] = domain_of(row["domain_raw"])
+        row["domain"] = domain_of(row["domain_raw"]) or topic_of(lines[row["source_line"] - 1])
         row.update(suggester.suggest(row["name"], row["unit"]))
+        if not row["unit"] and row["canonical_id"] and row["target_op"] != "qualitative":
+            row["unit"] = suggester.canonical[row["canonical_id"]]["unit"]   # 新生儿死亡率( : unit cut off
+            row["note"] = (row.get("note") or "") + "单位未印出,取自建议的通用指标"
         row["direction"] = row.pop("canonical_direction", "") or DIRECTIONS[row["target_op"]]
         if row["target_op"] == "qualitative":
             row["direction"] = "qualitative"

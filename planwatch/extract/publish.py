@@ -14,11 +14,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from planwatch import catalogue
+from planwatch import catalogue, db
 from planwatch.catalogue import IMPORTED_PREFIX, INDICATOR_COLUMNS, NUMBER, RATIO, TARGET_OPS, UNIT_COLUMNS
 from planwatch.extract import DIRECTIONS
 from planwatch.extract import regions as region_table
-from planwatch.paths import DATA_DIR
+from planwatch.paths import DATA_DIR, default_db
 
 GROUP_IDS = {"妇女": "women", "儿童": "children"}
 PLAN_COLUMNS = ["plan_id", "region_code", "plan_group", "title", "period_start", "period_end", "target_year",
@@ -63,7 +63,7 @@ def indicator_rows(plan_id: str, draft: list[dict], lines: list[str], info: Plan
     domains = [d["domain"] for d in catalogue.read_csv(data_dir / "domains.csv")]
     for n, d in enumerate(draft, start=1):
         row = {c: _text(d.get(c)) for c in set(d) | {"key_no"}}
-        where = f"第{n}条(“{row.get('name', '')[:20]}”)"
+        where = f"第{n}条(原文第{row.get('source_line') or '?'}行“{row.get('name', '')[:20]}”)"
         line = int(row["source_line"]) if NUMBER.match(row.get("source_line", "")) else 0
         if not 0 < line <= len(lines):
             problems.append(f"{where}:原文行号“{row.get('source_line', '')}”不在文件的 1–{len(lines)} 行内")
@@ -191,7 +191,7 @@ def publish(lines: list[str], draft: list[dict], info: PlanInfo, data_dir: Path 
     known[info.region_code]["is_seed"] = "1"
     files = [folder / "indicators.csv", folder / "units.csv", folder / "source.txt",
              data_dir / "plans.csv", data_dir / "regions.csv"]
-    with _restore_on_error(files, folder):
+    with db.write_lock(default_db()), _restore_on_error(files, folder):   # one writer at a time
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "source.txt").write_text("\n".join(lines), encoding="utf-8")
         (folder / "indicators.csv").write_text(_csv_text(indicators, INDICATOR_COLUMNS), encoding="utf-8")

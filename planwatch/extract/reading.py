@@ -77,16 +77,17 @@ def _docx(data: bytes, name: str) -> list[str]:
 def _pdf(data: bytes, name: str) -> list[str]:
     import pdfplumber
 
+    lines: list[str] = []
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except Exception:  # pdfminer raises several kinds for a damaged file
-        raise ReadError(f"{name} 不是有效的 PDF 文件") from None
-    with pdf:
-        if len(pdf.pages) > MAX_PDF_PAGES:
-            raise ReadError(f"PDF 超过 {MAX_PDF_PAGES} 页")
-        lines: list[str] = []
-        for page in pdf.pages:
-            lines.extend(_page_paragraphs(page.extract_text_lines(layout=False, strip=True)))
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if len(pdf.pages) > MAX_PDF_PAGES:
+                raise ReadError(f"PDF 超过 {MAX_PDF_PAGES} 页")
+            for page in pdf.pages:
+                lines.extend(_page_paragraphs(page.extract_text_lines(layout=False, strip=True)))
+    except ReadError:
+        raise
+    except Exception:  # pdfminer raises many kinds for a damaged, encrypted or non-PDF file
+        raise ReadError(f"{name} 不是有效的 PDF 文件(或已加密、已损坏)") from None
     if not any(line.strip() for line in lines):
         raise ReadError(f"{name} 中没有可提取的文字(可能是扫描件,请先做文字识别)")
     return lines

@@ -60,15 +60,16 @@ def _line(value) -> int | None:
         return None
 
 
-def row_labels(draft: pd.DataFrame) -> list[tuple[str, int]]:
-    """(label, line) of every draft row that has a line, for choosing the row whose source is shown."""
-    return [(f"第{no}行 {r['name'] or '(未命名)'} {r['target_value'] or ''}".strip(), no)
-            for r in draft.fillna("").to_dict("records") if (no := _line(r["source_line"]))]
+def row_labels(draft: pd.DataFrame) -> list[tuple[str, int, int]]:
+    """(label, line, name line) of every draft row with a line, for choosing the row whose source is shown."""
+    return [(f"第{no}行 {r['name'] or '(未命名)'} {r['target_value'] or ''}".strip(), no, _line(r["name_line"]) or no)
+            for r in draft.astype(object).fillna("").to_dict("records") if (no := _line(r["source_line"]))]
 
 
 def rows_in_range(draft: pd.DataFrame, first: int, last: int) -> list[dict]:
-    """The reviewed rows of one plan: those whose line lies in [first, last] (a file may hold two plans)."""
-    return [r for r in draft.to_dict("records") if (no := _line(r.get("source_line"))) and first <= no <= last]
+    """The reviewed rows of one plan: those whose line lies in [first, last] (a file may hold two plans), and rows
+    added without a line, which publishing then refuses by name."""
+    return [r for r in draft.to_dict("records") if (no := _line(r.get("source_line"))) is None or first <= no <= last]
 
 
 def rows_from_sentence(lines: list[str], line_no: int, sentence: str, default_year: int) -> list[dict]:
@@ -83,13 +84,16 @@ def rows_from_sentence(lines: list[str], line_no: int, sentence: str, default_ye
                                              "note": "人工添加"} for h in hits]
 
 
-def source_view(lines: list[str], line_no: int) -> str:
-    """HTML of the lines around line_no with that line highlighted (text escaped: it is the uploaded document)."""
-    lo, hi = max(1, line_no - CONTEXT), min(len(lines), line_no + CONTEXT)
+def source_view(lines: list[str], line_no: int, name_line: int | None = None) -> str:
+    """HTML of the lines around line_no with that line highlighted, and a key-table row's name cell shaded
+    (text escaped: it is the uploaded document)."""
+    name_line = name_line or line_no
+    lo, hi = max(1, min(line_no, name_line) - CONTEXT), min(len(lines), max(line_no, name_line) + CONTEXT)
     parts = []
     for no in range(lo, hi + 1):
         text = html.escape(lines[no - 1]) or "&nbsp;"
-        style = "background:#FFF3B0;font-weight:600;" if no == line_no else "color:#555;"
+        style = ("background:#FFF3B0;font-weight:600;" if no == line_no else
+                 "background:#F3F0E0;" if no == name_line else "color:#555;")
         parts.append(f'<div style="{style}padding:2px 6px;"><span style="color:#999;">{no}</span> {text}</div>')
     return '<div style="font-size:0.9rem;line-height:1.5;">' + "".join(parts) + "</div>"
 

@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import re
 
-HEADER = re.compile(r"^序\s*号$")
+HEADER = re.compile(r"^(?:序\s*号|编\s*号)$")
 MAX_CELL = 40
-NAME_UNIT = re.compile(r"^(?P<name>.*?)\s*[((]?(?P<unit>%|%|‰|1/‰|1/10万|岁|年|万人|人|个|张|名|所|家|次)?\s*[))]?\s*$")
+NAME_UNIT = re.compile(
+    r"^(?P<name>.*?)(?:\s*[((]?\s*(?P<unit>%|%|‰|1/‰|1?/10万|1?/万|1?/千|个百分点|万人|万个|万元|小时|岁|年|人|个|张|名|所|家|"
+    r"次|项|天|元)\s*[))]?)?\s*$"
+)
 CELL = re.compile(
     r"^(?P<label>[\u4e00-\u9fff]*?)\s*(?P<op><|>|≤|≥|<|>)?\s*(?P<value>\d+(?:\.\d+)?)\s*"
-    r"(?P<unit>%|‰|人|个|岁|年|张)?\s*(?P<mod>左右|以上|以下)?$"
+    r"(?P<unit>%|%|‰|1?/10万|1?/万|万人|小时|人|个|岁|年|张|名|所|家|次)?\s*(?P<mod>左右|以上|以下|以内)?$"
 )
-LOWER_IS_BETTER = re.compile(r"死亡率|发生率|患病率|失业|近视率|伤害|缺陷|传播率|发病率")
+LOWER_IS_BETTER = re.compile(r"死亡率|发生率|患病率|失业(?!保险)|近视率|伤害|缺陷|传播率|发病率")
 QUALITATIVE_MAINTAIN = {"保持", "持续提升", "稳步提升", "逐步提高", "持续提高", "稳定", "保持稳定"}
-NO_DATA = {"无数据", "—", "-", "/", "——"}
+ATTRIBUTES = {"预期性", "约束性"}   # the 属性 column of many 十四五 tables: not a value
 
 
 def _is_name(text: str) -> bool:
@@ -62,12 +65,13 @@ def parse_cell(text: str, name: str) -> dict:
     if m["op"]:
         op = ops[m["op"]]
     elif m["mod"]:
-        op = {"左右": "~", "以上": ">=", "以下": "<="}[m["mod"]]
+        op = {"左右": "~", "以上": ">=", "以下": "<=", "以内": "<="}[m["mod"]]
     elif LOWER_IS_BETTER.search(name):
         op = "<="
     else:
         op = "=" if float(m["value"]) == 100 else ">="
-    return {"target_op": op, "target_value": m["value"], "label": m["label"], "unit": m["unit"] or ""}
+    unit = re.sub(r"^/", "1/", (m["unit"] or "").replace("%", "%"))
+    return {"target_op": op, "target_value": m["value"], "label": m["label"], "unit": unit}
 
 
 def find_tables(lines: list[str], year_at) -> tuple[list[dict], set[int]]:
@@ -82,11 +86,16 @@ def find_tables(lines: list[str], year_at) -> tuple[list[dict], set[int]]:
             continue
         used.update(range(idx + 1, cells[-1][0] + 1))
         years = [int(y) for h in header for y in re.findall(r"(20\d\d)\s*年", h)]
-        has_baseline = any(y <= 2020 for y in years)
+        has_baseline = any(y <= 2020 for y in years) or any(re.search(r"基期|基数|现状", h) for h in header)
+        unit_column = any(h.strip() in ("单位", "计量单位") for h in header)
         target_year = next((y for y in years if y > 2020), year_at(idx + 1))
         for n, (name_line, name_cell), values in rows:
             nm = NAME_UNIT.match(name_cell)
-            name, unit = nm["name"].strip(" ((%"), (nm["unit"] or "").replace("%", "%")
+            name, unit = nm["name"].rstrip(" ((%"), re.sub(r"^/", "1/", (nm["unit"] or "").replace("%", "%"))
+            if unit_column and values:
+                unit, values = unit or values[0][1].strip("()()").replace("%", "%"), values[1:]
+            attribute = [t for _, t in values if t in ATTRIBUTES]
+            values = [(no, t) for no, t in values if t not in ATTRIBUTES]
             baseline = values[0] if has_baseline and len(values) >= 2 else None
             targets = values[1:] if baseline else values
             for k, (t_line, t_text) in enumerate(targets):
@@ -103,7 +112,7 @@ def find_tables(lines: list[str], year_at) -> tuple[list[dict], set[int]]:
                     "baseline_quote": baseline[1] if base_ok else "",
                     "target_op": cell["target_op"], "target_value": cell["target_value"], "target_text": t_text,
                     "target_year": target_year, "source_line": t_line, "quote": t_text, "name_line": name_line,
-                    "responsible_units": "", "confidence": 0.9 if cell["target_value"] or cell["target_op"] == "maintain"
+                    "responsible_units": "", "note": f"{attribute[0]}指标" if attribute else "", "confidence": 0.9 if cell["target_value"] or cell["target_op"] == "maintain"
                     else 0.7,
                 })
     return rows_out, used

@@ -11,7 +11,8 @@ from planwatch.extract.numbers import Figure, figures
 
 # Cue words before a figure and the operator they give when no modifier follows. Longest first.
 CUES = [
-    ("达到并保持在", ">="), ("保持稳定在", ">="), ("提高到", ">="), ("提高至", ">="), ("提升到", ">="),
+    ("达到并保持在", ">="), ("达到或超过", ">="), ("达到或高于", ">="), ("维持在", ">="), ("≥", ">="), ("≤", "<="),
+    ("不超出", "<="), ("保持稳定在", ">="), ("提高到", ">="), ("提高至", ">="), ("提升到", ">="),
     ("提升至", ">="), ("增加到", ">="), ("增加至", ">="), ("增长到", ">="), ("保持在", ">="), ("稳定在", ">="),
     ("控制在", "<="), ("下降到", "<="), ("下降至", "<="), ("降低到", "<="), ("降低至", "<="), ("减少到", "<="),
     ("不低于", ">="), ("不少于", ">="), ("不小于", ">="), ("不高于", "<="), ("不超过", "<="), ("不多于", "<="),
@@ -85,7 +86,7 @@ def _names(text: str, count: int) -> list[str]:
     parts = [p.strip() for p in re.split(r"[、和及与]", text) if p.strip()]
     if len(parts) != count:
         return [text] * count
-    suffix = re.search(r"(中[^中]+|死亡率|患病率|发生率|筛查率|接种率|检测率|覆盖率|比例|率|数)$", parts[-1])
+    suffix = re.search(r"(死亡率|患病率|发生率|筛查率|接种率|检测率|覆盖率|成员中[^中]+|中[^中]+|比例|率|数)$", parts[-1])
     if suffix:
         parts = [p if p.endswith(suffix[1]) or len(p) > 8 else p + suffix[1] for p in parts]
     return parts
@@ -116,7 +117,8 @@ def find_targets(line: str, default_year: int) -> list[dict]:
                 continue
             clause0 = _clause_start(line, fig.start, s0)
             before = line[clause0:fig.start]
-            listed = prev_hit is not None and prev_end is not None and LIST_SEP.match(line[prev_end:fig.start])
+            listed = (prev_hit is not None and prev_end is not None and LIST_SEP.match(line[prev_end:fig.start])
+                      and not fig.chinese and fig.unit == prev_hit["fig"].unit)
             mod_m = MODIFIER.match(line, fig.end)
             modifier, share = None, False
             if mod_m:
@@ -146,7 +148,8 @@ def find_targets(line: str, default_year: int) -> list[dict]:
                 name_text += "的比例"
             elif count_m or (not name_text.strip() and fig.unit in COUNT_UNITS):
                 object_end = _clause_end(line, end)
-                name_text = (name_text + line[end:object_end]).strip() or line[clause0:fig.start].strip()
+                obj = re.sub(r"^(?:以上|以下|左右)", "", line[end:object_end])
+                name_text = (name_text + obj).strip() or line[clause0:fig.start].strip()
             conf = 0.9 if (cue_m and modifier) else 0.8 if (cue_m or modifier) else 0.7 if count_m else 0.5
             if share or (cue_earlier and not cue_m):
                 conf = min(conf, 0.6)
