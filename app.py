@@ -16,6 +16,7 @@ PAGES = {
     ],
     "填报": [
         st.Page("pages/data_entry.py", title="数据填报", icon=":material/upload_file:", url_path="data_entry"),
+        st.Page("pages/accounts.py", title="账号管理", icon=":material/manage_accounts:", url_path="accounts"),
         st.Page("pages/plan_import.py", title="规划导入", icon=":material/post_add:", url_path="plan_import"),
     ],
     "分析": [

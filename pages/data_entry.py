@@ -1,39 +1,21 @@
 """数据填报: template download, upload with all-or-nothing validation, preview, confirm, history and undo.
 
-Viewing the dashboard needs no login; this page asks for an editor login first (planwatch/auth.py).
+Viewing the dashboard needs no login; this page asks for an importer or admin login first (planwatch/login.py).
 Writes go through importer.commit/undo (db.writing: one writer at a time, a copy renamed into place).
 """
 import streamlit as st
 
-from planwatch import auth, importer, template, ui
+from planwatch import importer, login, template, ui
 from planwatch.paths import default_db
 
 f = ui.page_filters()
 st.title("数据填报")
 
-accounts = auth.editors()
-if not accounts:
-    st.warning("尚未配置填报账号。管理员可在服务器上运行 `python -m planwatch add-editor 用户名` 添加账号"
-               "(密码以 bcrypt 散列保存),或设置环境变量 PLANWATCH_EDITORS。查看页面无需登录。")
-    st.stop()
-if "editor" not in st.session_state:
-    with st.form("login"):
-        st.write("数据填报需要填报账号登录;查看各页面无需登录。")
-        name = st.text_input("用户名")
-        password = st.text_input("密码", type="password")
-        if st.form_submit_button("登录", type="primary"):
-            if auth.check(name, password, accounts):
-                st.session_state["editor"] = name
-                st.rerun()
-            st.error("用户名或密码不正确。")
-    st.stop()
-
-editor = st.session_state["editor"]
-left, right = st.columns([4, 1])
-left.caption(f"当前填报人:**{editor}**。每次导入记为一个批次,可查看、可撤销,数据不会丢失。")
-if right.button("退出登录"):
-    del st.session_state["editor"]
-    st.rerun()
+account = login.require({"importer", "admin"}, note="数据填报需要导入员或管理员账号登录;查看各页面无需登录。"
+                        "管理员可在服务器上运行 `python -m planwatch users add 用户名 --role admin` 添加账号。")
+editor = account.name
+login.logout_button(account)
+st.caption("每次导入记为一个批次,可查看、可撤销,数据不会丢失。")
 
 con = ui.connection().cursor()
 tab_template, tab_upload, tab_history = st.tabs(["① 下载模板", "② 上传数据", "③ 导入记录与撤销"])
@@ -64,7 +46,7 @@ with tab_upload:
             checked = importer.check(con, upload.getvalue(), upload.name)
         except importer.ImportRefused as refused:
             st.error(f"**文件未导入,数据库未改动。** 共 {len(refused.problems)} 处问题,请修改后重新上传:")
-            st.markdown("\n".join(f"- {problem}" for problem in refused.problems[:importer.MAX_PROBLEMS]))
+            st.text("\n".join(refused.problems[:importer.MAX_PROBLEMS]))  # plain text: problems quote the file
         else:
             preview = importer.preview(con, checked)
             counts = preview["change"].value_counts()

@@ -7,6 +7,7 @@ on the app's own connection.
 from __future__ import annotations
 
 import io
+import re
 
 import altair as alt
 import pandas as pd
@@ -21,6 +22,8 @@ XLSX_MAX_ROWS = 20_000  # openpyxl needs seconds per few thousand rows; larger r
 CHART_MAX_BARS = 40
 RESULT_CACHE_BYTES = 128 * 2**20  # all visitors' cached results together
 PLAN_VIEWS = {"v_indicator", "v_reference"}  # views without monitoring values (so without 示例数据)
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
+AUTOLINK = re.compile(r"://|(?i:www)\.|@")
 DEMO_SQL = "SELECT count(*) > 0 FROM v_observation WHERE source_kind = '示例'"
 TAB_SAVED, TAB_SQL, TAB_SCHEMA = "常用查询", "SQL 查询", "数据字典"
 EXAMPLE = "SELECT region, count(*) AS 指标数\nFROM v_indicator\nGROUP BY region\nORDER BY 指标数 DESC"
@@ -56,6 +59,13 @@ def run(sql: str, params: dict) -> tuple[guard.Result | None, str | None]:
         return None, str(exc)
     answers().put(key, (result, None), result.nbytes)
     return result, None
+
+
+def plain(text: str) -> str:
+    """Text for st.error / st.warning shown as typed: a refusal quotes the visitor's SQL (a shared link), whose
+    Markdown (links, images, emphasis) and bare URLs (GFM autolinks) must not render."""
+    text = AUTOLINK.sub(lambda m: m[0][:-1] + "\u200b" + m[0][-1], text)  # a zero-width space breaks bare URLs
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def demo_notice(sql: str) -> None:
@@ -227,7 +237,7 @@ if tab_saved.open:
         if asked and "saved" not in st.session_state and asked not in queries and \
                 asked not in {q.title for q in queries.values()}:
             shown = asked if len(asked) <= 40 else asked[:40] + "…"
-            st.warning(f"网址参数 saved={shown} 不是常用查询,已显示第一条常用查询。", icon=":material/link_off:")
+            st.warning(f"网址参数 saved={plain(shown)} 不是常用查询,已显示第一条常用查询。", icon=":material/link_off:")
         left, right = st.columns([1, 2], gap="large")
         with left:
             name = st.radio("常用查询", list(queries), key="saved", bind="query-params",
@@ -244,7 +254,7 @@ if tab_saved.open:
                       key="edit_saved", help="把这条查询复制到“SQL 查询”页签的编辑框")
             result, error = run(query.sql, saved.resolve(query, values, f.year))
             if error:
-                st.error(error, icon=":material/block:")
+                st.error(plain(error), icon=":material/block:")
             else:
                 demo_notice(query.sql)
                 show_result(result, query.title, key="saved_result")
@@ -269,7 +279,7 @@ if tab_sql.open:
             values = param_inputs(names, None, f.year)
             result, error = run(sql, values)
             if error:
-                st.error(error, icon=":material/block:")
+                st.error(plain(error), icon=":material/block:")
             else:
                 demo_notice(sql)
                 show_result(result, "查询结果", key="sql_result")

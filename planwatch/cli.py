@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import errno
 import getpass
+import re
 import sys
 import time
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from planwatch import build as build_mod
-from planwatch import db, importer
+from planwatch import accounts, db, importer
 from planwatch.catalogue import CatalogueError
 from planwatch.paths import default_db
 
@@ -69,15 +70,58 @@ def _undo(args) -> int:
     return 0
 
 
-def _add_editor(args) -> int:
-    from planwatch import auth
+def _password(prompt: str = "密码:") -> str:
+    """One line from standard input, or typed twice at a terminal (not echoed)."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass(prompt)
+    if getpass.getpass("再次输入密码:") != password:
+        raise accounts.AccountError("两次输入的密码不一致")
+    return password
 
-    password = sys.stdin.readline().rstrip("\n") if not sys.stdin.isatty() else getpass.getpass("密码:")
-    if len(password) < 8:
-        print("密码至少需要8个字符", file=sys.stderr)
-        return 2
-    auth.add_editor(args.name, password)
-    print(f"已添加填报账号“{args.name}”(密码以 bcrypt 散列保存在 {auth.SECRETS})")
+
+def _add_editor(args) -> int:
+    existing = accounts.get(args.db, args.name)
+    if existing is not None and not existing.legacy and existing.role != "importer":
+        raise accounts.AccountError(f"账号“{accounts.shown(args.name)}”已是{existing.role_label},不能改为导入员")
+    if existing is not None:
+        accounts.set_password(args.db, args.name, _password())
+    else:
+        accounts.add(args.db, args.name, _password(), "importer")
+    print(f"已{'重设' if existing else '添加'}导入员账号“{accounts.shown(args.name)}”"
+          f"(密码以 bcrypt 散列保存在 {accounts.store_path(args.db)})")
+    return 0
+
+
+def _users_add(args) -> int:
+    account = accounts.add(args.db, args.name, _password(), args.role, args.region, args.unit)
+    print(f"已添加{account.role_label}账号“{accounts.shown(account.name)}”")
+    return 0
+
+
+def _users_list(args) -> int:
+    labels = {}
+    if Path(args.db).exists():
+        with db.open_reader(args.db) as reader:
+            frame = accounts.scopes(reader)
+        labels = dict(zip(frame["region_code"], frame["region_name"])) | dict(zip(frame["unit_id"], frame["unit_name"]))
+    for a in accounts.list(args.db):
+        where = "\t".join(labels.get(v, v) or "" for v in (a.region, a.unit))
+        print(f"{accounts.shown(a.name)}\t{a.role_label}\t{where}" + ("\t(旧配置)" if a.legacy else ""))
+    return 0
+
+
+def _users_remove(args) -> int:
+    accounts.remove(args.db, args.name)
+    print(f"已删除账号“{accounts.shown(args.name)}”")
+    return 0
+
+
+def _users_passwd(args) -> int:
+    if accounts.get(args.db, args.name) is None:
+        raise accounts.AccountError(f"没有账号“{accounts.shown(args.name)}”")
+    accounts.set_password(args.db, args.name, _password("新密码:"))
+    print(f"已重设账号“{accounts.shown(args.name)}”的密码")
     return 0
 
 
@@ -147,8 +191,24 @@ def _extract(args) -> int:
     return 0
 
 
+_ARGPARSE_MESSAGES = (  # argparse's own refusals, in Chinese
+    (r"the following arguments are required: (.*)", r"缺少参数:\1"),
+    (r"unrecognized arguments: (.*)", r"无法识别的参数:\1"),
+    (r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)", r"参数 \1 的取值 \2 无效,可选:\3"),
+    (r"argument (\S+): invalid \w+ value: (.*)", r"参数 \1 的取值 \2 不是有效的数字"),
+    (r"argument (\S+): expected one argument", r"参数 \1 需要一个值"),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        for pattern, chinese in _ARGPARSE_MESSAGES:
+            message = re.sub(pattern, chinese, message)
+        self.exit(2, f"命令参数有误:{message}\n{self.format_usage()}")
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m planwatch", description="妇女儿童发展规划监测")
+    p = _Parser(prog="python -m planwatch", description="妇女儿童发展规划监测")
     sub = p.add_subparsers(dest="command", required=True)
 
     b = sub.add_parser("build", help="从 data/ 构建数据库(保留已导入的批次)")
@@ -167,7 +227,7 @@ def parser() -> argparse.ArgumentParser:
     u.add_argument("--by", default="命令行", help="撤销人")
     u.set_defaults(func=_undo)
 
-    e = sub.add_parser("add-editor", help="添加或重设数据填报账号(密码从标准输入读取)")
+    e = sub.add_parser("add-editor", help="添加或重设导入员账号(办公室直接导入数据;密码从标准输入读取)")
     e.add_argument("name")
     e.set_defaults(func=_add_editor)
 
@@ -192,9 +252,28 @@ def parser() -> argparse.ArgumentParser:
     x.add_argument("--out", required=True, help="输出 CSV 文件")
     x.set_defaults(func=_extract)
 
+    _users_parser(sub.add_parser("users", help="账号管理:填报员、审核员、管理员(密码从标准输入读取)"))
+
     for s in sub.choices.values():
         s.add_argument("--db", default=str(default_db()), help="数据库文件(默认 var/planwatch.duckdb)")
     return p
+
+
+def _users_parser(users: argparse.ArgumentParser) -> None:
+    sub = users.add_subparsers(dest="action", required=True)
+    a = sub.add_parser("add", help="添加账号")
+    a.add_argument("name")
+    a.add_argument("--role", required=True, help="filler(填报员)、reviewer(审核员)或 admin(管理员)")
+    a.add_argument("--region", help="地区(名称或代码;填报员、审核员必填)")
+    a.add_argument("--unit", help="责任单位(名称;填报员必填)")
+    a.set_defaults(func=_users_add)
+    sub.add_parser("list", help="列出账号").set_defaults(func=_users_list)
+    for action, func, text in (("remove", _users_remove, "删除账号"), ("passwd", _users_passwd, "重设密码")):
+        r = sub.add_parser(action, help=text)
+        r.add_argument("name")
+        r.set_defaults(func=func)
+    for s in sub.choices.values():
+        s.add_argument("--db", default=argparse.SUPPRESS, help="数据库文件(默认 var/planwatch.duckdb)")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -202,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.func(args)
     except (CatalogueError, build_mod.BuildError, importer.ImportRefused, importer.UndoRefused,
-            db.DatabaseBusy, db.DatabaseMissing) as exc:
+            db.DatabaseBusy, db.DatabaseMissing, accounts.AccountError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
     except duckdb.Error as exc:  # e.g. a damaged database file: say so without a traceback

@@ -3,7 +3,8 @@
 Text that starts with = + - @ (or a tab / carriage return) is never left for Excel to read as a formula
 (CSV injection), in the header (a column alias from a shared explorer link) as in the cells: in CSV it gets a
 leading apostrophe, in xlsx the cell is stored as text with Excel's quote-prefix flag. Values Excel cannot hold
-(lists, structs, bytes, intervals) are written as their text; times with a time zone keep their wall-clock time.
+(lists, structs, bytes, dates outside 1900–9999) are written as their text; times with a time zone keep their
+wall-clock time.
 """
 from __future__ import annotations
 
@@ -49,7 +50,11 @@ def excel_ready(frame: pd.DataFrame) -> pd.DataFrame:
     for column in range(frame.shape[1]):
         values = frame.iloc[:, column]
         if isinstance(values.dtype, pd.DatetimeTZDtype):
-            frame.isetitem(column, values.dt.tz_localize(None))
+            values = values.dt.tz_localize(None)
+            frame.isetitem(column, values)
+        if pd.api.types.is_datetime64_dtype(values.dtype):
+            if not values.dropna().dt.year.between(1900, 9999).all():  # outside what Excel can show
+                frame.isetitem(column, values.astype(str))
         elif values.dtype == object:
             frame.isetitem(column, values.map(_excel_value))
     return frame
@@ -68,7 +73,8 @@ def _display_width(value) -> int:
 def write_sheet(writer: pd.ExcelWriter, frame: pd.DataFrame, sheet_name: str):
     """Add one sheet to an openpyxl ExcelWriter: header row frozen, autofilter on the header, readable column
     widths, formula-safe text. Returns the openpyxl worksheet (for number formats and the like)."""
-    excel_ready(frame).to_excel(writer, sheet_name=sheet_name, index=False, freeze_panes=(1, 0), autofilter=True)
+    frame = excel_ready(frame)
+    frame.to_excel(writer, sheet_name=sheet_name, index=False, freeze_panes=(1, 0), autofilter=True)
     sheet = writer.sheets[sheet_name]
     for row in sheet.iter_rows(min_row=1):  # the header too
         for cell in row:

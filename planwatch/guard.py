@@ -1,4 +1,5 @@
-"""Analysts' SQL, read-only: one query over the public views, checked, then run on a sealed in-memory copy.
+"""Analysts' SQL, read-only: one query over the public views, checked, then run in a worker process on a sealed
+in-memory copy.
 
 Used by the 数据探索 page and by `python -m planwatch sql`. The layers, in order:
 
@@ -7,19 +8,28 @@ Used by the 数据探索 page and by `python -m planwatch sql`. The layers, in o
    (SELECT, WITH, FROM, VALUES, DESCRIBE, SUMMARIZE or a parenthesis), so EXPORT, CHECKPOINT, CALL, COPY,
    SET, PRAGMA, ATTACH, INSTALL, LOAD … are refused by name (``只允许查询语句``).
 3. Parse (sqlglot): a syntax error names its line and column; the statement must be a query (SELECT,
-   WITH … SELECT, UNION/INTERSECT/EXCEPT of queries, VALUES, DESCRIBE/SUMMARIZE of a public view).
-4. Tree: no write, DDL or command node anywhere; every table is a public view or a CTE of the same query (so a
-   quoted path FROM '/etc/passwd' or "file.csv" is refused); table functions only range, generate_series, unnest;
-   no file, glob, query() or getenv function anywhere; parameters only named ($year). Then DuckDB's own parser
-   must agree: exactly one statement, of type SELECT.
-5. Engine: the query never sees the real database. It runs on an in-memory DuckDB holding copies of the public
-   views (loaded via Arrow, same names), with extension autoload/autoinstall off, no spilling to disk, then
-   ``enable_external_access = false``, ``python_enable_replacements = false`` and ``lock_configuration = true``:
-   even a statement that slipped past the parser cannot read or write files, attach databases, load extensions or
-   change settings, and there is no file to write to or checkpoint.
-6. Transaction: each query runs in its own transaction on its own cursor, always rolled back.
-7. Limits: a timer thread interrupts the query after the time limit (``查询超时(5秒)``); at most MAX_ROWS rows
-   are read (pages show SHOW_ROWS of them); the copy has a memory limit.
+   WITH … SELECT, UNION/INTERSECT/EXCEPT of queries, VALUES, DESCRIBE/SUMMARIZE of a public view), also in
+   parentheses: ``(SELECT 1)``. Nesting too deep for the parser (about 45 levels of parentheses) is refused
+   (``查询嵌套过深``).
+4. Tree: no write, DDL or command node anywhere; every table is a public view or a CTE in scope (a CTE's name
+   shadows tables only inside the query that defines it, and inside a CTE's body only the CTEs before it count),
+   so a quoted path FROM '/etc/passwd' or "file.csv" is refused; table functions only range, generate_series,
+   unnest; no file, glob, query() or getenv function, nor current_setting(), getvariable(), duckdb_* or pragma_*
+   (settings, paths, the engine's catalogue); parameters only named ($year). Then DuckDB's own parser must agree:
+   exactly one statement, of type SELECT.
+5. Engine (planwatch.worker): the query runs in a worker process, never on the real database. The worker opens
+   the file read-only (ATTACH … READ_ONLY), copies the public views into an in-memory DuckDB (same names),
+   detaches the file and empties its secret, extension and home directories; extension autoload/autoinstall off,
+   no spilling to disk, then ``enable_external_access = false``, ``python_enable_replacements = false`` and
+   ``lock_configuration = true``: even a statement that slipped past the parser cannot read or write files,
+   attach databases, load extensions, change settings or show a server path.
+6. Transaction: each query runs in its own transaction, always rolled back.
+7. Limits, enforced from outside the engine: each worker's private memory is bounded by the operating system
+   (RLIMIT_DATA, worker.WORKER_MEMORY = 512 MB; beyond it ``查询所需内存超过上限``); the worker is killed when
+   the time limit passes (``查询超时(5秒)``; DEFAULT_TIMEOUT, the command line allows up to 60 s) and replaced;
+   at most MAX_ROWS rows and worker.MAX_RESULT_BYTES (32 MB of Arrow data) come back (``结果过大``); at most
+   worker.POOL_SIZE (2) queries run at once, a third waits up to 3 s and is then told ``查询繁忙``. Pages show
+   SHOW_ROWS rows and keep recent results in a ResultCache bounded in bytes.
 """
 from __future__ import annotations
 
@@ -32,6 +42,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute  # noqa: F401  (pa.compute)
 import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
@@ -101,7 +112,7 @@ class Result:
     frame: pd.DataFrame = field(init=False, repr=False)
 
     def __post_init__(self):
-        self.frame = self.table.to_pandas()
+        self.frame = _frame(self.table)
 
     @property
     def n_rows(self) -> int:
@@ -111,6 +122,37 @@ class Result:
     def nbytes(self) -> int:
         """Memory held: the Arrow table and the pandas frame."""
         return self.table.nbytes + int(self.frame.memory_usage(index=True, deep=True).sum())
+
+
+def _frame(table: pa.Table) -> pd.DataFrame:
+    """The table in pandas; a column pandas or Python cannot hold (a date in the year 294247) becomes its text."""
+    columns = []
+    for name, column in zip(table.column_names, table.columns):
+        try:
+            series = column.to_pandas()
+            if pd.api.types.is_datetime64_any_dtype(series) and not series.dropna().dt.year.between(1, 9999).all():
+                raise ValueError("beyond Python's dates")
+        except (pa.ArrowException, ValueError, OverflowError, NotImplementedError):
+            try:
+                series = _as_text(column).to_pandas()
+            except pa.ArrowException:
+                raise QueryRefused(f"结果的列“{_short(name, 40)}”(类型 {column.type})无法显示,"
+                                   "请用 CAST(… AS VARCHAR) 转成文本。") from None
+        columns.append(series)
+    if not columns:
+        return table.to_pandas()
+    return pd.concat(columns, axis=1, ignore_index=True).set_axis(table.column_names, axis=1)
+
+
+def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """A column as text; DuckDB's infinite dates and timestamps (the extreme integers) read 'infinity'."""
+    pc = pa.compute
+    text = pc.cast(column, pa.string())
+    if not (pa.types.is_timestamp(column.type) or pa.types.is_date32(column.type)):
+        return text
+    width = pa.int64() if pa.types.is_timestamp(column.type) else pa.int32()
+    ints, top = pc.cast(column, width), (2**63 - 1 if width == pa.int64() else 2**31 - 1)
+    return pc.if_else(pc.greater_equal(ints, top), "infinity", pc.if_else(pc.less_equal(ints, -top), "-infinity", text))
 
 
 class ResultCache:
@@ -332,7 +374,7 @@ class Sandbox:
         try:
             header, body, self.version = self.pool.run(request, timeout)
         except worker.WorkerFailed as exc:
-            raise QueryRefused(_failure_message(exc.kind, str(exc), timeout), transient=True) from None
+            raise QueryRefused(_failure_message(exc.kind, "", timeout), transient=True) from None
         if not header["ok"]:
             raise QueryRefused(_failure_message(header["kind"], header["error"], timeout),
                                transient=header["kind"] in ("OutOfMemoryException", "size"))
@@ -360,8 +402,10 @@ def _failure_message(kind: str, text: str, timeout: float) -> str:
                 "请减少列或行(加 WHERE 条件、GROUP BY 或 LIMIT)后再试。")
     if kind == "busy":
         return f"查询繁忙:已有 {worker.POOL_SIZE} 条查询在运行,请稍等几秒再试。"
-    if kind in ("start", "crash"):
-        return text
+    if kind == "start":
+        return "无法读取数据库(文件缺失、损坏或正被其他程序以写方式占用),请稍后再试。"
+    if kind == "crash":
+        return "查询进程意外结束,请重试。"
     if kind == "PermissionException":
         return f"不允许访问文件、扩展或设置:{text}"
     if kind == "ParserException":

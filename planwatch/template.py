@@ -1,8 +1,9 @@
 """The Excel template member units fill in (数据填报模板): it imports as it is.
 
 Sheet 填报: one row per indicator, reference columns locked (grey), the columns to fill (年份 prefilled, 数值,
-分子, 分母, 备注, 原因说明, 整改措施) unlocked; rows left blank are skipped on import; sheet 说明 explains every column in Chinese. The sheet is protected without a password so
-that a clerk cannot overwrite the reference columns by accident (it is a guide, not a security measure).
+分子, 分母, 备注, 原因说明, 整改措施) unlocked; rows left blank are skipped on import; sheet 说明 explains every
+column in Chinese. The sheet is protected without a password so that a clerk cannot overwrite the reference
+columns by accident (it is a guide, not a security measure).
 """
 from __future__ import annotations
 

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from planwatch.upload_read import TIME_LIMIT, ImportRefused, clean_name, column_letter, header_key, read
+from planwatch.upload_read import TIME_LIMIT, ImportRefused, clean_name, header_key, read
+from planwatch.xlsx_read import column_letter
 
 REQUIRED = {"indicator_id": "指标编号", "year": "年份", "value": "数值"}
 LABELS = REQUIRED | {"note": "备注", "numerator": "分子", "denominator": "分母", "reason": "原因说明",
@@ -50,16 +51,17 @@ class Checked:
 def parse_number(text: str) -> tuple[float, str | None]:
     """The number written in text and the % or ‰ sign it carried; NotANumber says why not."""
     match = NUMBER.fullmatch(text)
+    shown = text if len(text) <= 60 else text[:60] + "…"
     if match is None:
         if re.fullmatch(r"-?[\d,]+(\.\d+)?[%‰]?", text.replace(" ", "")) and "," in text:
-            raise NotANumber(f"“{text}”中的逗号不是有效的千位分隔(应每三位一组,如 1,234,567);"
+            raise NotANumber(f"“{shown}”中的逗号不是有效的千位分隔(应每三位一组,如 1,234,567);"
                              f"如果是小数,请写小数点,如 {text.replace(',', '.', 1) if text.count(',') == 1 else '12.5'}")
         if re.match(r"-?\d", text):
-            raise NotANumber(f"“{text}”不是数字(只填数值,不带单位或文字)")
-        raise NotANumber(f"“{text}”不是数字")
+            raise NotANumber(f"“{shown}”不是数字(只填数值,不带单位或文字)")
+        raise NotANumber(f"“{shown}”不是数字")
     number = float(match[1] + match[2].replace(",", "") + (match[3] or ""))
     if not math.isfinite(number):
-        raise NotANumber(f"“{text}”超出可表示的数值范围")
+        raise NotANumber(f"“{shown}”超出可表示的数值范围")
     return number, match[4]
 
 

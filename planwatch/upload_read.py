@@ -4,8 +4,8 @@ Bounds, all checked before or while reading, each refused with a Chinese message
 uploaded (a path on the command line must be a regular file; at most MAX_BYTES + 1 bytes are ever read), the
 xlsx limits of planwatch.xlsx_read (uncompressed size, sheet extent, no DTD), and TIME_LIMIT seconds of wall
 time for reading and checking together. xlsx: the visible sheet 填报, else the first visible sheet with a
-header; hidden sheets are never imported. CSV: UTF-8 (with or without BOM), GBK/GB18030, or UTF-16 with BOM
-(Excel's "Unicode 文本", tab-separated); any mix of line endings.
+header; hidden sheets are never imported. CSV, with the same row and column limits as xlsx: UTF-8 (with or
+without BOM), GBK/GB18030, or UTF-16 (Excel's "Unicode 文本", tab-separated); any mix of line endings.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ import unicodedata
 from pathlib import Path
 
 from planwatch import xlsx_read
-from planwatch.xlsx_read import Formula, column_letter
+from planwatch.xlsx_read import Formula
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PROBLEMS = 200
@@ -138,7 +138,8 @@ def _read_xlsx(data: bytes, deadline: float) -> tuple[list[str], Rows, list[str]
         if sheet.hidden:
             hidden.append(sheet.name)
             continue
-        rows = [(n, [c if isinstance(c, Formula) else clean_text(c) for c in cells]) for n, cells in sheet.rows()]
+        rows = [(n, [clean_text(c) if c and not isinstance(c, Formula) else c for c in cells])
+                for n, cells in sheet.rows()]
         if first_visible is None:
             first_visible = rows
         if any(header_key(c) == "indicator_id" for _, cells in rows for c in cells):
@@ -149,13 +150,13 @@ def _read_xlsx(data: bytes, deadline: float) -> tuple[list[str], Rows, list[str]
                              "请取消隐藏或把数据复制到可见的工作表"])
     header, body = _header_and_body(chosen or first_visible or [])
     problems = []
+    header = [str(c) for c in header]
     for row_no, cells in body:
         for col, cell in enumerate(cells):
-            if isinstance(cell, Formula):
-                label = header[col] if col < len(header) and header[col] else column_letter(col)
-                problems.append(f"第{row_no}行 {label}列: 单元格是公式“{cell[:60]}”,请改为直接填写数值")
+            if isinstance(cell, Formula):  # refused in the columns that are read, ignored in the others
+                if col < len(header) and header_key(header[col]):
+                    problems.append(f"第{row_no}行 {header[col]}列: 单元格是公式“{cell[:60]}”,请改为直接填写数值")
                 cells[col] = ""
-    header = [str(c) for c in header]
     return header, body, problems
 
 
@@ -193,8 +194,14 @@ def _read_csv(data: bytes, name: str) -> Rows:
     rows: Rows = []
     try:
         for row_no, row in enumerate(reader, start=1):
-            if any(cell.strip() for cell in row):
-                rows.append((row_no, row))
+            while row and not row[-1].strip():
+                row.pop()
+            if not row:
+                continue
+            if len(row) > xlsx_read.MAX_COLS or len(rows) >= xlsx_read.MAX_ROWS:
+                raise ImportRefused([f"第{row_no}行: 表格超出可读取的范围(最多 {xlsx_read.MAX_ROWS} 行、"
+                                     f"{xlsx_read.MAX_COLS} 列),请拆分后上传"])
+            rows.append((row_no, row))
     except csv.Error as exc:
         raise ImportRefused([f"第{reader.line_num}行附近: CSV 格式有误({exc}),请检查引号是否配对"]) from None
     return rows

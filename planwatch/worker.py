@@ -31,18 +31,19 @@ POOL_SIZE = 2  # workers at once: with the app itself (~350 MB) the server stays
 BUSY_WAIT = 3.0  # seconds a query waits for a free worker before "busy"
 START_TIMEOUT = 60.0  # seconds a new worker may take to load its copy (not counted against the query's limit)
 MAX_RESULT_BYTES = 32 * 2**20  # Arrow bytes a result may hold
-BATCH_ROWS = 1024
+BATCH_ROWS = 256
+TEXT_TYPES = ("UNION", "INTERVAL", "BIT", "BIGNUM", "VARINT", "UHUGEINT", "TIME WITH TIME ZONE")  # sent as text
 SEALED_VIEWS = ("v_indicator", "v_observation", "v_status", "v_warning", "v_attainment_by_plan",
                 "v_attainment_by_domain", "v_attainment_by_region", "v_attainment_by_unit", "v_status_detail",
                 "v_reference")
-DATA_VERSION_SQL = "SELECT max(batch_id), count(undone_at), count(*) FROM pw.import_batch"
 
 
 class WorkerFailed(Exception):
-    """A query did not come back. kind: 'timeout', 'memory', 'busy', 'start' or 'crash'; str() is Chinese."""
+    """A query did not come back. kind: 'timeout', 'memory', 'busy', 'start' (the worker could not load the
+    database) or 'crash'; guard words each for the user."""
 
-    def __init__(self, message: str, kind: str):
-        super().__init__(message)
+    def __init__(self, kind: str):
+        super().__init__(kind)
         self.kind = kind
 
 
@@ -52,13 +53,14 @@ def _sealed_copy(db_path: str):
     """An in-memory DuckDB holding copies of the public views, with files, settings and extensions locked away."""
     import duckdb
 
+    from planwatch import db
+
     con = duckdb.connect(":memory:", config={
         "autoload_known_extensions": False, "autoinstall_known_extensions": False,
         "allow_community_extensions": False, "allow_persistent_secrets": False,
         "temp_directory": "", "memory_limit": ENGINE_MEMORY, "threads": 1})
-    escaped = db_path.replace("'", "''")
-    con.execute(f"ATTACH '{escaped}' AS pw (READ_ONLY)")  # not duckdb.connect(path): its instance cache goes stale
-    version = list(con.execute(DATA_VERSION_SQL).fetchone())
+    version = list(db.identity(db_path))  # what the app's pages key their caches on (ui.data_version)
+    con.execute(f"ATTACH {db.sql_string(db_path)} AS pw (READ_ONLY)")  # not duckdb.connect(path): stale instance cache
     for view in SEALED_VIEWS:
         con.execute(f"CREATE TABLE memory.main.{view} AS SELECT * FROM pw.{view}")
     con.execute("DETACH pw")
@@ -81,10 +83,10 @@ def _answer(con, request: dict) -> tuple[dict, bytes]:
     try:
         table = _fetch(con.sql(request["sql"], params=request.get("params") or None),
                        request["max_rows"] + 1, request["max_bytes"])
-    except duckdb.Error as exc:
-        return {"ok": False, "kind": type(exc).__name__, "error": str(exc)}, b""
-    except (MemoryError, pa.ArrowMemoryError):
-        return {"ok": False, "kind": "OutOfMemoryException", "error": ""}, b""
+    except Exception as exc:  # said, not a dead worker; DuckDB reports memory in several exception classes
+        text = str(exc)
+        memory = isinstance(exc, (MemoryError, pa.ArrowMemoryError)) or "out of memory" in text.lower()
+        return {"ok": False, "kind": "OutOfMemoryException" if memory else type(exc).__name__, "error": text}, b""
     finally:
         try:
             con.rollback()
@@ -106,7 +108,7 @@ def _fetch(relation, max_rows: int, max_bytes: int):
 
     if relation is None:  # a statement without a result (only reachable through Sandbox.execute)
         return pa.table({})
-    reader = relation.to_arrow_reader(BATCH_ROWS)
+    reader = _portable(relation).to_arrow_reader(BATCH_ROWS)
     batches, rows, size = [], 0, 0
     for batch in reader:
         batches.append(batch)
@@ -119,6 +121,19 @@ def _fetch(relation, max_rows: int, max_bytes: int):
             break
     reader.close()
     return pa.Table.from_batches(batches, reader.schema).slice(0, max_rows)
+
+
+def _portable(relation):
+    """Columns of types pandas, Excel or Parquet cannot hold (or show wrongly: UHUGEINT) as their text."""
+    names = relation.columns
+    if len(set(names)) < len(names) or not any(word in str(t) for t in relation.types for word in TEXT_TYPES):
+        return relation
+
+    def column(name, kind):
+        quoted = '"' + name.replace('"', '""') + '"'
+        return f"CAST({quoted} AS VARCHAR) AS {quoted}" if any(w in str(kind) for w in TEXT_TYPES) else quoted
+
+    return relation.project(", ".join(column(n, t) for n, t in zip(names, relation.types)))
 
 
 def _read_frame(stream) -> bytes | None:
@@ -140,10 +155,12 @@ def main(db_path: str) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but frames on the pipe
+    import pyarrow  # noqa: F401  (loaded before "ready", so a first query's time limit does not pay for it)
+
     try:
         con, version = _sealed_copy(db_path)
     except Exception as exc:  # a missing, damaged or busy file: said once, then the worker ends
-        _write_frames(stdout, json.dumps({"ok": False, "kind": "start", "error": str(exc)}).encode())
+        _write_frames(stdout, json.dumps({"ok": False, "kind": "start", "error": type(exc).__name__}).encode())
         return
     _write_frames(stdout, json.dumps({"ok": True, "version": version}).encode())
     while (frame := _read_frame(stdin)) is not None:
@@ -175,7 +192,7 @@ class Worker:
         header = json.loads(self._read(time.monotonic() + START_TIMEOUT, "start"))
         if not header["ok"]:
             self.kill()
-            raise WorkerFailed(f"无法读取数据库:{header['error'][:300]}", "start")
+            raise WorkerFailed("start")  # not the engine's text: it names server paths and processes
         self.version = tuple(header["version"])
 
     def query(self, request: dict, timeout: float) -> tuple[dict, bytes]:
@@ -185,7 +202,7 @@ class Worker:
             _write_frames(self.proc.stdin, json.dumps(request, default=_plain).encode())
         except OSError:
             self.kill()
-            raise WorkerFailed("查询进程意外结束,请重试。", "crash") from None
+            raise WorkerFailed("crash") from None
         header = json.loads(self._read(deadline, "timeout"))
         body = self._read(deadline, "timeout")
         return header, body
@@ -200,11 +217,11 @@ class Worker:
             left = deadline - time.monotonic()
             if left <= 0 or not select.select([fd], [], [], left)[0]:
                 self.kill()
-                raise WorkerFailed("timeout", kind)
+                raise WorkerFailed(kind)
             chunk = os.read(fd, min(n - got, 1 << 20))
             if not chunk:  # the worker died: out of memory (the kernel's bound) or killed
                 self.kill()
-                raise WorkerFailed("memory", "memory")
+                raise WorkerFailed("start" if kind == "start" else "memory")
             chunks.append(chunk)
             got += len(chunk)
         return b"".join(chunks)
@@ -240,13 +257,14 @@ class Pool:
     def run(self, request: dict, timeout: float) -> tuple[dict, bytes, tuple]:
         """(header, arrow bytes, data version of the copy that answered)."""
         if not self._free.acquire(timeout=BUSY_WAIT):
-            raise WorkerFailed("busy", "busy")
+            raise WorkerFailed("busy")
         try:
             worker = self._take()
             try:
                 worker.ready()
                 header, body = worker.query(request, timeout)
-            except WorkerFailed:
+            except BaseException:  # failed, or the caller was stopped mid-query: the worker's state is unknown
+                worker.kill()
                 self._replace()
                 raise
             if not header["ok"] and header["kind"] == "OutOfMemoryException":  # its heap may stay large: retire it

@@ -5,11 +5,13 @@ and the total uncompressed size), every part is then inflated in chunks and coun
 lie), and a wall-clock deadline is checked after each chunk. The XML is parsed by expat with any DTD refused,
 so no entity is ever declared or expanded. Only cells that hold a value are kept: a value beyond MAX_ROWS rows
 or MAX_COLS columns refuses the file, while an empty styled cell far away (which makes a whole-sheet reader
-allocate the rectangle up to it) costs nothing. Number formats come from styles.xml: a percent-formatted
-number is returned as the clerk sees it (0.955 → "95.5%"), so the checks read what the clerk meant.
+allocate the rectangle up to it) costs nothing; the cells kept are capped at MAX_CELLS. Number formats come
+from styles.xml: a percent-formatted number is returned as the clerk sees it (0.955 → "95.5%"), so the checks
+read what the clerk meant.
 """
 from __future__ import annotations
 
+import io
 import posixpath
 import re
 import time
@@ -23,8 +25,9 @@ from xml.parsers import expat
 MAX_MEMBERS = 1000
 MAX_MEMBER_BYTES = 32 * 1024 * 1024
 MAX_TOTAL_BYTES = 64 * 1024 * 1024
-MAX_ROWS = 50_000
+MAX_ROWS = 20_000
 MAX_COLS = 200
+MAX_CELLS = 400_000  # cells kept, each row counted from column A to its last value
 MAX_SHARED_STRINGS = 200_000
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 CHUNK = 64 * 1024
@@ -89,8 +92,9 @@ class _Reader:
         self.deadline = deadline
         self.budget = MAX_TOTAL_BYTES
 
-    def parse(self, name: str, start=None, end=None, text=None) -> None:
-        """Feed one part to expat in counted chunks; handlers receive local names and plain attributes."""
+    def parse(self, name: str, start=None, end=None, text=None, raw: bool = False) -> None:
+        """Feed one part to expat in counted chunks; handlers receive local names (raw: names as written) and
+        plain attributes."""
         try:
             info = self.book.getinfo(name)
         except KeyError:
@@ -100,9 +104,9 @@ class _Reader:
         parser.EntityDeclHandler = _refuse_dtd
         parser.buffer_text = True
         if start:
-            parser.StartElementHandler = lambda tag, attrs: start(_local(tag), attrs)
+            parser.StartElementHandler = start if raw else lambda tag, attrs: start(_local(tag), attrs)
         if end:
-            parser.EndElementHandler = lambda tag: end(_local(tag))
+            parser.EndElementHandler = end if raw else lambda tag: end(_local(tag))
         if text:
             parser.CharacterDataHandler = text
         inflated = 0
@@ -196,46 +200,55 @@ class _Reader:
         return strings
 
     def sheet_rows(self, part: str, strings: list[str], percent: set[int]) -> list[tuple[int, list[str]]]:
+        """(row number, cells) of the rows holding a value; a row's cells run from column A to its last value.
+        The cells kept in all (rows × their width) are capped at MAX_CELLS."""
         rows: list[tuple[int, list[str]]] = []
         cells: dict[int, str] = {}
-        cell = {"row": 0, "col": -1, "type": "n", "style": 0, "value": [], "formula": None, "target": None}
+        row = kept = 0
+        col, kind, style, value, formula, target = -1, "n", 0, [], None, None
 
         def start(tag, attrs):
-            if tag == "row":
-                cells.clear()
-                cell["row"] = _int(attrs.get("r"), cell["row"] + 1)
-                cell["col"] = -1
-            elif tag == "c":
+            nonlocal row, col, kind, style, value, formula, target
+            if ":" in tag:
+                tag = tag.rpartition(":")[2]
+            if tag == "c":
                 ref = attrs.get("r")
-                cell["col"] = _column(ref) if ref else cell["col"] + 1
-                cell["type"], cell["style"] = attrs.get("t", "n"), _int(attrs.get("s"))
-                cell["value"], cell["formula"] = [], None
-            elif tag in ("v", "t"):
-                cell["target"] = cell["value"]
+                col = _column(ref) if ref else col + 1
+                kind, style, value, formula = attrs.get("t", "n"), _int(attrs.get("s")), [], None
+            elif tag == "v" or tag == "t":
+                target = value
+            elif tag == "row":
+                cells.clear()
+                row, col = _int(attrs.get("r"), row + 1), -1
             elif tag == "f":
-                cell["formula"] = cell["target"] = []
+                formula = target = []
 
         def end(tag):
-            if tag in ("v", "t", "f"):
-                cell["target"] = None
+            nonlocal target, kept
+            if ":" in tag:
+                tag = tag.rpartition(":")[2]
+            if tag == "v" or tag == "t" or tag == "f":
+                target = None
             elif tag == "c":
-                value = _cell_value(cell, strings, percent)
-                if value:
-                    row, col = cell["row"], cell["col"]
+                text = _cell_value(row, kind, style, value, formula, strings, percent)
+                if text:
                     if row > MAX_ROWS or col >= MAX_COLS or row < 1 or col < 0:
                         raise Unreadable(f"{column_letter(max(col, 0))}{row} 单元格有内容,超出可读取的范围"
                                          f"(最多 {MAX_ROWS} 行、{MAX_COLS} 列);请删除表格外的内容后上传")
-                    cells[col] = value
+                    cells[col] = text
             elif tag == "row" and cells:
                 width = max(cells) + 1
-                rows.append((cell["row"], [cells.get(i, "") for i in range(width)]))
+                kept += width
+                if kept > MAX_CELLS:
+                    raise Unreadable(f"有内容的范围过大(到第 {row} 行已超过 {MAX_CELLS:,} 个单元格);"
+                                     "请删除表格外的内容或拆分后上传")
+                rows.append((row, [cells.get(i, "") for i in range(width)]))
                 cells.clear()
 
         def text(data):
-            target = cell["target"]
             if target is not None and sum(map(len, target)) <= MAX_CELL_CHARS:
                 target.append(data)
-        self.parse(part, start=start, end=end, text=text)
+        self.parse(part, start=start, end=end, text=text, raw=True)
         return rows
 
 
@@ -260,27 +273,25 @@ def _column(ref: str) -> int:
     return index - 1
 
 
-def _cell_value(cell: dict, strings: list[str], percent: set[int]) -> str:
-    raw = "".join(cell["value"])
-    if cell["formula"] is not None:
-        return Formula("=" + "".join(cell["formula"]))
-    kind = cell["type"]
+def _cell_value(row: int, kind: str, style: int, value: list[str], formula: list[str] | None,
+                strings: list[str], percent: set[int]) -> str:
+    raw = "".join(value)
+    if formula is not None:
+        return Formula("=" + ("".join(formula) or "(共享公式)"))
     if kind == "s":
         index = _int(raw, -1)
         if not 0 <= index < len(strings):
-            raise Unreadable(f"单元格引用了不存在的共享字符串(第 {cell['row']} 行)")
+            raise Unreadable(f"单元格引用了不存在的共享字符串(第 {row} 行)")
         return strings[index]
     if kind == "b":
         return {"1": "TRUE", "0": "FALSE"}.get(raw, raw)
     if kind in ("n", "") and raw:
-        return number_text(raw, cell["style"] in percent)
+        return number_text(raw, style in percent)
     return raw
 
 
 def sheets(data: bytes, deadline: float) -> Iterator[Sheet]:
     """The workbook's sheets in tab order, each read only when its rows are asked for."""
-    import io
-
     try:
         book = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -15,7 +16,7 @@ from playwright.sync_api import expect, sync_playwright
 from conftest import one
 from servers import streamlit_app
 
-from planwatch.auth import hash_password
+from planwatch.accounts import hash_password
 from planwatch.paths import ROOT
 
 EDITOR, PASSWORD = "clerk", "browser-test-pass"
@@ -107,16 +108,22 @@ def test_filter_goes_into_the_url_and_survives_reload(server, page, demo_db):
     expect(sidebar.get_by_role("combobox", name="规划类别")).to_have_value("儿童")
 
 
-def test_login_upload_preview_confirm_and_undo(server, page, tmp_path):
-    url, _ = server
-    upload = tmp_path / "平阳县2024.csv"
-    upload.write_text("指标编号,年份,数值,备注\npingyang-women-k04,2024,23.45,县人大报送\n", encoding="gbk")
-    page.goto(url + "/data_entry")
+def log_in(page, url: str):
+    """Open a page that needs an account and log in as the editor; returns the page's main block."""
+    page.goto(url)
     body = main(page)
     body.get_by_label("用户名").fill(EDITOR)
     body.get_by_label("密码").fill(PASSWORD)
     body.get_by_role("button", name="登录").click()
-    expect(body.get_by_text("当前填报人")).to_be_visible()
+    expect(body.get_by_text("当前账号")).to_be_visible()
+    return body
+
+
+def test_login_upload_preview_confirm_and_undo(server, page, tmp_path):
+    url, _ = server
+    upload = tmp_path / "平阳县2024.csv"
+    upload.write_text("指标编号,年份,数值,备注\npingyang-women-k04,2024,23.45,县人大报送\n", encoding="gbk")
+    body = log_in(page, url + "/data_entry")
     body.get_by_role("tab", name="② 上传数据").click()
     body.locator("input[type='file']").set_input_files(str(upload))
     expect(body.get_by_text("检查通过:共 1 行")).to_be_visible()
@@ -134,6 +141,25 @@ def test_login_upload_preview_confirm_and_undo(server, page, tmp_path):
     page.goto(url + "/indicator?id=pingyang-women-k04&year=2024")
     expect(body.locator("h1")).to_have_text("县级人大代表中女性比例")
     expect(body.locator("[data-testid='stMetricValue']").get_by_text("23.45%", exact=True)).to_have_count(0)
+
+
+def test_login_survives_a_reload_until_logout(server, page):
+    url, _ = server
+    body = log_in(page, url + "/data_entry")
+    page.wait_for_function("document.cookie.includes('planwatch_login=')")  # set by the page's script
+    cookie = next(c for c in page.context.cookies() if c["name"] == "planwatch_login")
+    assert cookie["sameSite"] == "Strict" and 0 < cookie["expires"] - time.time() <= 12 * 3600 + 60
+    page.reload()
+    expect(body.get_by_text("当前账号:clerk(导入员)")).to_be_visible()
+    other = page.context.new_page()  # a new tab of the same browser
+    other.goto(url + "/data_entry")
+    expect(main(other).get_by_text("当前账号:clerk(导入员)")).to_be_visible()
+    body.get_by_role("button", name="退出登录").click()
+    expect(body.get_by_role("button", name="登录")).to_be_visible()
+    page.wait_for_function("!document.cookie.includes('planwatch_login=')")
+    page.reload()
+    expect(body.get_by_role("button", name="登录")).to_be_visible()
+    assert not [c for c in page.context.cookies() if c["name"] == "planwatch_login"]
 
 
 def test_explorer_runs_a_saved_query_and_downloads_its_csv(server, page, demo_db):
@@ -266,3 +292,36 @@ def test_phone_width_shows_the_whole_legend_warning_lines_and_links(server, brow
     caption = main(pg).locator("[data-testid='stCaptionContainer']").first
     assert caption.bounding_box()["x"] + caption.bounding_box()["width"] <= 390  # reasons wrap, not cut
     context.close()
+
+
+def test_every_presentation_screen_fits_1280_by_720(server, browser, demo_db, tmp_path):
+    """年度报告 presentation mode: each screen (one per slide) without vertical scrolling, navigation in view."""
+    from planwatch import db, report
+
+    with db.open_reader(demo_db) as con:
+        sections = report.outline(report.gather(con, 2024))
+    content_of = {"warnings": "[data-testid='stTable']", "units": "[data-testid='stTable']",
+                  **dict.fromkeys(("headline", "plan", "domain", "region", "story"),
+                                  "[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg")}
+    url, _ = server
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN")
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    overflow = """() => Math.max(...[document.scrollingElement,
+        ...document.querySelectorAll("[data-testid='stMain'], [data-testid='stAppViewContainer'], section.main")]
+        .filter(Boolean).map(e => e.scrollHeight - e.clientHeight))"""
+    try:
+        for number, section in enumerate(sections, start=1):
+            title = section.title
+            pg.goto(url + f"/reports?year=2024&present=1&slide={number}")
+            expect(main(pg).locator("h1").first).to_have_text(title)
+            expect(pg.locator("[data-testid='stSidebar']")).to_be_hidden()  # the presentation style is applied
+            if section.kind in content_of:  # the screen's table or chart is drawn
+                expect(main(pg).locator(content_of[section.kind]).first).to_be_visible()
+            pg.wait_for_timeout(1500)  # charts lay themselves out
+            pg.screenshot(path=str(tmp_path / f"screen{number:02d}.png"))
+            assert pg.evaluate(overflow) <= 2, f"screen {number} ({title}) scrolls"
+            expect(main(pg).get_by_role("button", name="下一页")).to_be_in_viewport()
+            expect(main(pg).get_by_role("button", name="上一页")).to_be_in_viewport()
+    finally:
+        context.close()

@@ -14,7 +14,7 @@ import pytest
 from conftest import one
 from openpyxl import load_workbook
 
-from planwatch import auth, cli, importer, template
+from planwatch import cli, importer, template
 from planwatch.paths import ROOT
 
 K03 = "pingyang-women-k03"  # 高等教育毛入学率 (%), 2021–2025
@@ -178,22 +178,6 @@ def test_killed_import_leaves_the_database_as_before(fresh_db, tmp_path):
                 stored = con.execute("SELECT count(*) FROM observation WHERE batch_id = ?", [batch_id]).fetchone()[0]
                 assert stored == row_count == rows
             assert con.execute("SELECT count(*) FROM v_status").fetchone()[0] > 0
-
-
-def test_passwords_are_checked_against_bcrypt_hashes(tmp_path):
-    secrets = tmp_path / "secrets.toml"
-    auth.add_editor("妇儿工委办", "correct horse", secrets)
-    stored = auth.editors(__import__("tomllib").loads(secrets.read_text(encoding="utf-8")))
-    assert stored["妇儿工委办"].startswith("$2") and "correct horse" not in secrets.read_text(encoding="utf-8")
-    assert auth.check("妇儿工委办", "correct horse", stored)
-    assert not auth.check("妇儿工委办", "wrong", stored)
-    assert not auth.check("nobody", "correct horse", stored)
-
-
-def test_editors_from_environment(monkeypatch):
-    hashed = auth.hash_password("secret-pass")
-    monkeypatch.setenv("PLANWATCH_EDITORS", f"clerk:{hashed}")
-    assert auth.check("clerk", "secret-pass", auth.editors({}))
 
 
 def test_damaged_database_file_is_reported_not_mistaken_for_busy(tmp_path, capsys):

@@ -382,8 +382,8 @@ def app_on(monkeypatch, tmp_path):
 
 
 def _logged_in(monkeypatch):
-    from planwatch import auth
-    monkeypatch.setenv("PLANWATCH_EDITORS", f"妇儿工委办:{auth.hash_password('review-2024')}")
+    from planwatch import accounts
+    monkeypatch.setenv("PLANWATCH_EDITORS", f"妇儿工委办:{accounts.hash_password('review-2024')}")
     at = open_page("plan_import")
     assert "用户名" in [t.label for t in at.text_input] and not at.get("file_uploader")
     at.text_input[0].input("妇儿工委办")

@@ -191,13 +191,13 @@ def test_catalogue_follows_sidebar_domain_and_plan_choice(app_db):
 
 @pytest.fixture
 def editor_account(monkeypatch):
-    from planwatch import auth
-    monkeypatch.setenv("PLANWATCH_EDITORS", f"妇儿工委办:{auth.hash_password('review-2024')}")
+    from planwatch import accounts
+    monkeypatch.setenv("PLANWATCH_EDITORS", f"妇儿工委办:{accounts.hash_password('review-2024')}")
 
 
-def _login(password: str):
-    at = open_page("data_entry")
-    at.text_input[0].input("妇儿工委办")
+def _login(password: str, name: str = "妇儿工委办", page: str = "data_entry"):
+    at = open_page(page)
+    at.text_input[0].input(name)
     at.text_input[1].input(password)
     at.button[0].click().run()
     return at
@@ -214,7 +214,7 @@ def test_data_entry_template_history_and_undo(app_db, editor_account):
     assert import_rows(app_db, [("pingyang-women-k03", 2024, 66.6)], name="from-a-unit.csv") == 0
     batch = one(app_db, "SELECT max(batch_id) FROM import_batch")[0]
     at = _login("review-2024")
-    assert "当前填报人:**妇儿工委办**" in texts(at)
+    assert "当前账号:妇儿工委办(导入员)" in [t.value for t in at.text]
     assert [t.label for t in at.tabs] == ["① 下载模板", "② 上传数据", "③ 导入记录与撤销"]
     assert len(at.get("download_button")) == 1
     history = at.dataframe[0].value
@@ -226,6 +226,73 @@ def test_data_entry_template_history_and_undo(app_db, editor_account):
     assert one(app_db, "SELECT undone_by FROM import_batch WHERE batch_id = ?", [batch]) == ("妇儿工委办",)
     assert one(app_db, "SELECT source_kind FROM v_observation WHERE indicator_id = 'pingyang-women-k03' "
                        "AND year = 2024") == ("示例",)
+
+
+# --- 账号管理 ------------------------------------------------------------------------------------------------------
+
+def test_accounts_page_is_for_administrators_only(app_db, editor_account):
+    at = open_page("accounts")
+    assert [b.label for b in at.button] == ["登录"] and not at.dataframe
+    at = _login("review-2024", page="accounts")
+    assert "当前账号是导入员,本页只供管理员使用。" in texts(at)
+    assert not at.dataframe
+
+
+def test_login_form_says_when_to_try_again(app_db, monkeypatch):
+    import time
+
+    from planwatch import throttle
+    monkeypatch.setattr(throttle, "clock", lambda now=time.time(): now)  # the attempts come at one instant
+    at = open_page("data_entry")
+    for _ in range(throttle.FREE_PER_USER + 1):
+        at.text_input[0].input("猜测者")
+        at.text_input[1].input("guess-guess")
+        at.button[0].click().run()
+    assert "用户名或密码不正确。" not in texts(at)
+    assert "登录失败次数过多,请 2 秒后再试。" in texts(at)
+
+
+def test_accounts_page_adds_resets_and_removes(app_db):
+    from planwatch import accounts
+    if accounts.get(app_db, "管理员甲") is None:
+        accounts.add(app_db, "管理员甲", "admin-pass-1", "admin")
+    at = _login("admin-pass-1", name="管理员甲", page="accounts")
+    assert "管理员甲" in list(at.dataframe[0].value["用户名"])
+    at.text_input(key="new_name").input("卫健委[填报]")
+    at.selectbox(key="new_role").set_value("filler").run()
+    at.selectbox(key="new_region").set_value("320582").run()
+    at.selectbox(key="new_unit").set_value("320582:市卫健委")
+    at.text_input(key="new_password").input("filler-pass-1")
+    at.text_input(key="new_password2").input("filler-pass-2").run()
+    assert "两次输入的密码不一致。" in texts(at)
+    assert [b for b in at.button if b.label == "添加账号"][0].disabled
+    at.text_input(key="new_password2").input("filler-pass-1").run()
+    [b for b in at.button if b.label == "添加账号"][0].click().run()
+    assert "已添加填报员账号“卫健委\\[填报\\]”。" in [e.value for e in at.success]
+    assert accounts.get(app_db, "卫健委[填报]") == accounts.Account("卫健委[填报]", "filler", "320582", "320582:市卫健委")
+    row = at.dataframe[0].value.set_index("用户名").loc["卫健委[填报]"]
+    assert (row["角色"], row["地区"], row["单位"]) == ("填报员", "张家港市", "市卫健委")
+
+    at.text_input(key="new_name").input("管理员甲")
+    at.selectbox(key="new_role").set_value("admin").run()
+    at.text_input(key="new_password").input("another-pass")
+    at.text_input(key="new_password2").input("another-pass").run()
+    [b for b in at.button if b.label == "添加账号"][0].click().run()
+    assert any("已存在" in e.value for e in at.error)
+
+    at.selectbox(key="reset_name").set_value("卫健委[填报]")
+    at.text_input(key="reset_password").input("filler-pass-9")
+    at.text_input(key="reset_password2").input("filler-pass-9").run()
+    [b for b in at.button if b.label == "重设密码"][0].click().run()
+    assert accounts.verify(app_db, "卫健委[填报]", "filler-pass-9", "test") is not None
+
+    assert "管理员甲" not in at.selectbox(key="remove_name").options
+    at.selectbox(key="remove_name").set_value("卫健委[填报]").run()
+    assert [b for b in at.button if b.label == "删除账号"][0].disabled
+    at.checkbox(key="remove_confirm").check().run()
+    [b for b in at.button if b.label == "删除账号"][0].click().run()
+    assert accounts.get(app_db, "卫健委[填报]") is None
+    assert "卫健委[填报]" not in list(at.dataframe[0].value["用户名"])
 
 
 # --- 领域 ----------------------------------------------------------------------------------------------------------
@@ -338,11 +405,11 @@ def test_regions_comparison_marks_parent_values_as_parent_regions(app_db):
     assert at.dataframe[-1].value.set_index("行").loc["陕西省(上级地区,公开数据)", "数值"] == "2.26‰(2023年)"
 
 
-def test_reports_page_offers_the_three_downloads(app_db):
+def test_reports_page_offers_the_four_downloads(app_db):
     at = open_page("reports", year="2024")
     assert at.title[0].value == "年度报告 · 截至2024年"
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["下载演示文稿(PPTX)", "下载PDF 报告", "下载Excel 工作簿"]
+    assert labels == ["下载Word 报告(DOCX)", "下载演示文稿(PPTX)", "下载PDF 报告", "下载Excel 工作簿"]
     assert all(b.proto.deferred_file_id for b in at.get("download_button"))  # made when clicked
     n_met, n_assessed = one(app_db, "SELECT sum(n_met), sum(n_assessed) FROM v_attainment_by_plan "
                                     "WHERE as_of_year = 2024")
@@ -370,6 +437,12 @@ def test_reports_presentation_mode_pages_through_the_slides(app_db):
     assert not at.exception
 
 
+def test_reports_page_mode_titles_the_presentation(app_db):
+    at = open_page("reports", year="2024", region="平阳县", present="1", mode="midterm")
+    assert at.title[0].value == "妇女儿童发展规划实施中期评估报告"
+    assert not at.exception
+
+
 # --- 数据探索 --------------------------------------------------------------------------------------------------------
 
 def test_explorer_runs_the_query_in_the_url(app_db):
@@ -392,9 +465,16 @@ def test_explorer_runs_the_query_in_the_url(app_db):
 ])
 def test_explorer_refused_query_in_the_url_shows_the_message(app_db, sql, message):
     at = open_page("explorer", sql=sql)
-    assert any(message in e.value for e in at.error)
+    assert any(message in e.value.replace("\\", "") for e in at.error)  # shown escaped: plain text
     assert not at.dataframe and not at.exception
     assert one(app_db, "SELECT count(*) FROM indicator")[0] > 0
+
+
+def test_explorer_refusal_quoting_the_query_renders_no_markdown(app_db):
+    at = open_page("explorer", sql='SELECT * FROM "[点我](http://example.com/x.png)"')
+    message = at.error[0].value
+    assert "只能查询公开视图" in message and "](http" not in message  # shown as typed, not as a link
+    assert "\\[点我\\]\\(http" in message and "://" not in message  # no bare URL for GFM to autolink
 
 
 def test_explorer_saved_query_with_parameters(app_db):

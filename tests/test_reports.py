@@ -2,22 +2,37 @@
 the views; without demonstration values no file says 示例数据."""
 from __future__ import annotations
 
+import collections
 import io
 import re
 import shutil
 import subprocess
+import zipfile
 
+import docx
+import duckdb
 import openpyxl
 import pytest
-from conftest import one, rows
+from conftest import import_rows, one, rows
+from docx.oxml.ns import qn
+from lxml import etree
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.util import Inches
 
 from planwatch import cli, db, report
 from planwatch.report import workbook
 
 REGIONS = ("平阳县", "咸阳市", "乐清市", "怀柔区", "张家港市")
 YEAR = 2024
+
+
+# the warning every list puts first: most urgent (v_warning.urgency), then red, reversal, region, id
+MOST_URGENT = """SELECT i.name, w.reason, coalesce(i.responsible_units, '规划未列明'), i.region, w.kind
+FROM v_warning w JOIN v_indicator i USING (indicator_id)
+WHERE as_of_year = ? AND level IN ('红', '黄')
+ORDER BY w.urgency DESC, CASE level WHEN '红' THEN 1 ELSE 2 END,
+         CASE kind WHEN '逆向变化' THEN 1 WHEN '预计未达标' THEN 2 ELSE 3 END, i.region, w.indicator_id LIMIT 1"""
 
 
 def make(db_path, out_dir, fmt, *extra) -> bytes:
@@ -71,44 +86,97 @@ def test_slides_are_16_9_with_the_outline_as_titles(files, expected_titles):
     assert titles[-1].startswith("方法说明")
 
 
-def test_slides_have_charts_and_demo_label_everywhere(files):
+def test_slides_have_native_charts_and_demo_label_everywhere(files):
     prs = Presentation(io.BytesIO(files["pptx"]))
-    pictures = [sh for s in prs.slides for sh in s.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
-    assert len(pictures) >= 3 + 2  # status by plan, domain, region, the headline and the indicator stories
-    assert all(sh.width > 0 and sh.height > 0 for sh in pictures)
+    charts = [sh.chart for s in prs.slides for sh in s.shapes if sh.has_chart]
+    assert len(charts) >= 4 + 2  # the headline, status by plan, domain, region and the indicator stories
+    assert not any(sh.shape_type == MSO_SHAPE_TYPE.PICTURE for s in prs.slides for sh in s.shapes)
+    names = zipfile.ZipFile(io.BytesIO(files["pptx"])).namelist()
+    assert sum(n.startswith("ppt/charts/chart") and n.endswith(".xml") for n in names) == len(charts)
+    assert sum(n.startswith("ppt/embeddings/") and n.endswith(".xlsx") for n in names) == len(charts)  # editable
     for number, slide in enumerate(prs.slides, start=1):
         assert "示例数据" in slide_text(slide), f"slide {number} does not say 示例数据"
 
 
-def test_slides_list_the_most_urgent_warnings_red_first(files, demo_db):
+def test_no_slide_text_under_18_pt_outside_the_footer(files):
     prs = Presentation(io.BytesIO(files["pptx"]))
-    rows = []
+    for number, slide in enumerate(prs.slides, start=1):
+        for shape in slide.shapes:
+            if shape.top >= Inches(7.0):  # the footer line
+                continue
+            xml = etree.tostring(shape.chart._chartSpace if shape.has_chart else shape._element).decode()
+            sizes = [int(v) for v in re.findall(r'\bsz="(\d+)"', xml)]
+            if shape.has_chart or (shape.has_text_frame and shape.text_frame.text) or shape.has_table:
+                assert sizes, f"slide {number}: {shape.name} has text without a size"
+            assert all(v >= 1800 for v in sizes), f"slide {number}: {shape.name} has text under 18 pt: {sizes}"
+
+
+def test_slides_list_the_most_urgent_warnings_with_units(files, demo_db):
+    prs = Presentation(io.BytesIO(files["pptx"]))
+    rows, notes = [], ""
     for slide in prs.slides:
         if slide.shapes.title.text_frame.text.startswith("预警清单"):
-            table = next(sh.table for sh in slide.shapes if sh.has_table)
-            assert [c.text for c in table.rows[0].cells] == ["级别", "地区", "指标", "原因"]
+            table_shape = next(sh for sh in slide.shapes if sh.has_table)
+            table = table_shape.table
+            assert [c.text for c in table.rows[0].cells] == ["级别", "地区", "指标", "问题", "责任单位"]
+            assert 1 <= len(table.rows) - 1 <= 8
             rows += [[c.text for c in r.cells] for r in list(table.rows)[1:]]
+            notes += slide.notes_slide.notes_text_frame.text
+            intro = next(sh for sh in slide.shapes if sh.has_text_frame and sh.text_frame.text.startswith("红色"))
+            assert intro.top + intro.height <= table_shape.top  # the intro is not overlapped by the table
     n_listed = one(demo_db, "SELECT count(*) FROM v_warning WHERE as_of_year = ? AND level IN ('红', '黄')", [YEAR])[0]
     n_slides = sum(slide.shapes.title.text_frame.text.startswith("预警清单") for slide in prs.slides)
-    assert 0 < len(rows) <= n_listed and n_slides <= 4  # a meeting deck; the PDF and workbook list them all
-    if len(rows) < n_listed:
-        assert f"其余 {n_listed - len(rows)} 条" in "".join(slide_text(s) for s in prs.slides)
+    assert 0 < len(rows) < n_listed and n_slides <= 4  # a meeting deck; the report and workbook list them all
+    assert f"另有 {n_listed - len(rows)} 条,见报告附表" in "".join(slide_text(s) for s in prs.slides)
     levels = [r[0] for r in rows]
     assert levels == sorted(levels, key=["红", "黄"].index)
-    # issue 13: the most urgent warning comes first (v_warning.urgency), ties by region and indicator
-    first = one(demo_db, "SELECT i.name, w.kind || ':' || w.reason FROM v_warning w JOIN v_indicator i "
-                         "USING (indicator_id) WHERE as_of_year = ? AND level = '红' "
-                         "ORDER BY w.urgency DESC, i.region, w.indicator_id LIMIT 1", [YEAR])
-    assert rows[0][2] == first[0] and rows[0][3] == first[1]
+    first = one(demo_db, MOST_URGENT, [YEAR])
+    assert rows[0][2] == first[0] and rows[0][3].startswith(f"{first[4]}:")
+    assert rows[0][4] == first[2].split("、")[0] + ("等" if "、" in first[2] else "")
+    assert first[1] in notes  # the full reason is in the speaker notes
 
 
-def test_every_slide_run_names_an_east_asian_font(files):
+def test_every_slide_run_names_an_east_asian_font_with_a_chinese_fallback(files):
     prs = Presentation(io.BytesIO(files["pptx"]))
     for slide in prs.slides:
         xml = slide.part.blob.decode("utf-8")
         runs = len(re.findall(r"<a:r>", xml))
         assert runs > 0
-        assert len(re.findall(r'<a:ea typeface="微软雅黑"/>', xml)) == runs
+        assert len(re.findall(r'<a:ea typeface="黑体" panose="02010609060101010101" pitchFamily="49" '
+                              r'charset="-122"/>', xml)) == runs
+    theme = next(p for p in prs.part.package.iter_parts() if str(p.partname).startswith("/ppt/theme/"))
+    assert '<a:ea typeface="黑体"/>' in theme.blob.decode("utf-8")  # the theme's East Asian font too
+
+
+def test_speaker_notes_carry_the_reports_sentences(files, demo_db):
+    prs = Presentation(io.BytesIO(files["pptx"]))
+    notes = [s.notes_slide.notes_text_frame.text for s in prs.slides]
+    assert all(notes)
+    n_met, n_assessed = one(demo_db, "SELECT count(*) FILTER (WHERE status = '已达标'), count(*) FILTER (WHERE status "
+                                     "IN ('已达标', '进展顺利', '进度滞后', '逆向变化')) FROM v_status "
+                                     "WHERE as_of_year = ?", [YEAR])
+    assert f"已评估{n_assessed}项" in notes[1] and f"(已达标){n_met}项" in notes[1]
+
+
+def story_ids(db_path, region=None) -> dict[str, str]:
+    with db.open_reader(db_path) as con:
+        return {s.label: s.ind["indicator_id"] for s in report.gather(con, YEAR, region).stories}
+
+
+@pytest.mark.parametrize("region", [None, *REGIONS])
+def test_the_good_story_is_an_indicator_improving_toward_its_target(demo_db, region):
+    good = story_ids(demo_db, region)["进展良好"]
+    progress, status = one(demo_db, "SELECT progress, status FROM v_status WHERE indicator_id = ? AND as_of_year = ?",
+                           [good, YEAR])
+    assert progress is not None and progress > 0 and status in ("已达标", "进展顺利")
+    assert good != "zhangjiagang-children-k02"  # 婴儿死亡率 rising 1.75 → 2.36‰ under its ≤4‰ limit
+
+
+def test_a_lagging_story_appears_when_indicators_lag(demo_db):
+    for region in REGIONS:
+        n_lagging = one(demo_db, "SELECT count(*) FROM v_status_detail WHERE as_of_year = ? AND region = ? "
+                                 "AND status = '进度滞后' AND n_points >= 2", [YEAR, region])[0]
+        assert ("需要加力:进度滞后" in story_ids(demo_db, region)) == (n_lagging > 0), region
 
 
 def test_slides_for_one_region(demo_db, tmp_path):
@@ -116,6 +184,11 @@ def test_slides_for_one_region(demo_db, tmp_path):
     text = "\n".join(slide_text(s) for s in prs.slides)
     assert "平阳县妇女儿童工作委员会" in text
     assert "张家港市" not in text  # another region's warnings or units would name it
+    titles = [s.shapes.title.text_frame.text for s in prs.slides]
+    assert "各地区指标状态与达标率" not in titles  # one bar: the headline says it already
+    plan_slide = prs.slides[titles.index("各规划指标状态")]
+    assert any(sh.has_table for sh in plan_slide.shapes)  # the two plans' numbers under their bars
+    assert "平阳县:妇女、儿童规划未列明责任单位" in text  # a line per region whose plans name no units
 
 
 # -- PDF ------------------------------------------------------------------------------------------------------------
@@ -218,3 +291,107 @@ def test_bad_region_or_year_is_refused_in_chinese(demo_db, tmp_path, capsys, arg
     assert cli.main(["report", "--out", str(out), "--db", str(demo_db), *args]) == 2
     assert message in capsys.readouterr().err
     assert not out.exists()
+
+
+# -- Word report ----------------------------------------------------------------------------------------------------
+
+def word(data: bytes):
+    return docx.Document(io.BytesIO(data))
+
+
+def headings(doc, level: int) -> list[str]:
+    return [p.text for p in doc.paragraphs if p.style.name == f"Heading {level}"]
+
+
+def table_rows(table) -> list[list[str]]:
+    """Cell texts of a Word table, read from its XML (python-docx's cell API is slow on the 附表)."""
+    return [["".join(tc.xpath(".//w:t/text()")) for tc in tr.iterchildren(qn("w:tc"))]
+            for tr in table._tbl.iterchildren(qn("w:tr"))]
+
+
+def test_word_report_has_the_bureaus_sections_and_a_heading_per_domain(files, demo_db):
+    doc = word(files["docx"])
+    assert headings(doc, 1) == ["一、总体情况", "二、分领域情况", "三、存在的主要问题", "四、对策建议", "附表  监测指标一览"]
+    domains = {r[0] for r in rows(demo_db, "SELECT domain FROM v_attainment_by_domain WHERE as_of_year = ?", [YEAR])}
+    assert {re.sub(r"^\uff08[一二三四五六七八九十]+\uff09", "", h) for h in headings(doc, 2)} == domains
+    assert len(headings(doc, 2)) == len(domains)
+    xml = doc.element.xml
+    assert 'TOC \\o "1-2"' in xml and "SEQ 图" in xml  # a table of contents field and numbered figure captions
+    assert len(doc.inline_shapes) >= 2
+    assert "PAGE" in doc.sections[0].footer._element.xml
+    assert all("示例数据" in s.header.paragraphs[0].text for s in doc.sections)
+    assert doc.paragraphs[0].style.name == "Title" and doc.paragraphs[0].text == "妇女儿童发展规划实施监测年度报告"
+
+
+def test_word_appendix_lists_every_indicator_with_the_views_status(files, demo_db):
+    table = table_rows(word(files["docx"]).tables[-1])
+    header, body = table[0], table[1:]
+    assert header[:6] == ["地区", "规划", "领域", "指标", "单位", "基线(年)"]
+    assert header[-4:] == ["目标", "状态", "评估", "责任单位"] and f"{YEAR}年" in header
+    assert len(body) == one(demo_db, "SELECT count(*) FROM v_indicator")[0]
+    got = collections.Counter(r[header.index("状态")] for r in body)
+    assert got == dict(rows(demo_db, "SELECT status, count(*) FROM v_status WHERE as_of_year = ? GROUP BY ALL", [YEAR]))
+    value = one(demo_db, "SELECT i.name, o.value FROM v_observation o JOIN v_indicator i USING (indicator_id) "
+                         "WHERE o.year = ? AND i.region = '平阳县' AND o.value IS NOT NULL "
+                         "ORDER BY o.indicator_id LIMIT 1", [YEAR])
+    row = next(r for r in body if r[0] == "平阳县" and r[3] == value[0])
+    assert float(row[header.index(f"{YEAR}年")]) == pytest.approx(value[1], abs=0.005)
+
+
+def test_word_sentences_carry_the_views_figures(files, demo_db):
+    doc = word(files["docx"])
+    text = "\n".join(p.text for p in doc.paragraphs)
+    counts = "SELECT count(*) FILTER (WHERE status = '已达标'), count(*) FILTER (WHERE status IN ('已达标', '进展顺利', " \
+             "'进度滞后', '逆向变化')) FROM v_status WHERE as_of_year = ?"
+    n_met, n_assessed = one(demo_db, counts, [YEAR])
+    before, _ = one(demo_db, counts, [YEAR - 1])
+    assert f"已评估{n_assessed}项(有监测数据的定量指标),已实现规划目标(已达标){n_met}项," \
+           f"达标率为{n_met / n_assessed:.0%}" in text
+    assert f"已实现目标的指标增加{n_met - before}项(由{before}项到{n_met}项)" in text
+    n_q, n_rep = one(demo_db, "SELECT count(*), count(*) FILTER (WHERE latest_year = as_of_year) FROM v_status "
+                              "WHERE as_of_year = ? AND status <> '定性'", [YEAR])
+    assert f"{n_q}项定量指标中{n_rep}项已报送{YEAR}年数据" in text
+    for domain, n, assessed, met in rows(demo_db, "SELECT domain, n_indicators, n_assessed, n_met "
+                                                  "FROM v_attainment_by_domain WHERE as_of_year = ?", [YEAR]):
+        assert f"{domain}领域共有指标{n}项,已评估{assessed}项,已实现目标{met}项" in text
+    name, reason, _, region, _ = one(demo_db, MOST_URGENT, [YEAR])
+    problems = text[text.index("三、存在的主要问题"):text.index("四、对策建议")]
+    assert f"{region}" in problems and f"“{name}”" in problems and reason in problems
+    assert "【待补充】" in problems and "【待补充】" in text[text.index("四、对策建议"):]  # drafts for the office
+
+
+def test_word_styles_name_chinese_government_fonts(files):
+    doc = word(files["docx"])
+    east_asia = {name: doc.styles[name].element.rPr.rFonts.get(qn("w:eastAsia"))
+                 for name in ("Normal", "Heading 1", "Heading 2", "Title", "报告表格")}
+    assert east_asia == {"Normal": "仿宋_GB2312", "Heading 1": "黑体", "Heading 2": "楷体_GB2312",
+                         "Title": "方正小标宋简体", "报告表格": "宋体"}
+    assert doc.styles["Normal"].font.size.pt == 16
+    fonts = zipfile.ZipFile(io.BytesIO(files["docx"])).read("word/fontTable.xml").decode("utf-8")
+    assert re.search(r'<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>', fonts)  # the fallback
+
+
+def test_word_modes_and_no_demo_header_without_demonstration_values(demo_db, base_db, tmp_path):
+    mid = word(make(demo_db, tmp_path, "docx", "--mode", "midterm", "--region", "平阳县"))
+    assert mid.paragraphs[0].text == "妇女儿童发展规划实施中期评估报告"
+    assert "中期评估" in "".join(p.text for p in mid.paragraphs[:8])
+    assert len(table_rows(mid.tables[-1])) - 1 == one(demo_db, "SELECT count(*) FROM v_indicator "
+                                                                "WHERE region = '平阳县'")[0]
+    final = word(make(demo_db, tmp_path, "docx", "--mode", "final"))
+    assert final.paragraphs[0].text == "妇女儿童发展规划实施终期评估报告"
+    plain = word(make(base_db, tmp_path, "docx"))
+    assert not any("示例数据" in s.header.paragraphs[0].text for s in plain.sections)
+    assert "示例数据" not in "\n".join(p.text for p in plain.paragraphs)
+
+
+def test_word_report_uses_the_units_explanations(fresh_db, tmp_path):
+    ind, baseline = one(fresh_db, "SELECT indicator_id, baseline_value FROM v_indicator WHERE target_op = '>=' "
+                                  "AND baseline_value BETWEEN 10 AND target_value - 1 ORDER BY indicator_id LIMIT 1")
+    assert import_rows(fresh_db, [(ind, 2023, baseline - 3), (ind, YEAR, baseline - 5)]) == 0
+    with duckdb.connect(str(fresh_db)) as con:
+        con.execute("UPDATE observation SET reason = '统计口径调整', measures = '下半年开展专项行动' "
+                    "WHERE indicator_id = ? AND year = ?", [ind, YEAR])
+    text = "\n".join(p.text for p in word(make(fresh_db, tmp_path, "docx")).paragraphs)
+    problems = text[text.index("三、存在的主要问题"):text.index("四、对策建议")]
+    assert "责任单位说明:统计口径调整" in problems
+    assert "下半年开展专项行动" in text[text.index("四、对策建议"):text.index("附表")]

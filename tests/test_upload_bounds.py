@@ -21,7 +21,8 @@ MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 TYPES = ('<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
          '<Default Extension="xml" ContentType="application/xml"/></Types>')
-ROOT_RELS = (f'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+ROOT_RELS = (f'<?xml version="1.0"?><Relationships xmlns="{PKG_RELS}">'
              f'<Relationship Id="rId1" Type="{REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>')
 
 
@@ -44,8 +45,7 @@ def raw_xlsx(sheet_data: str, shared: list[str] | str | None = None, workbook_he
         rels += f'<Relationship Id="rId3" Type="{REL}/styles" Target="styles.xml"/>'
         parts["xl/styles.xml"] = f'<?xml version="1.0"?><styleSheet xmlns="{MAIN}">{styles}</styleSheet>'
     parts["xl/_rels/workbook.xml.rels"] = (
-        f'<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        f'{rels}</Relationships>')
+        f'<?xml version="1.0"?><Relationships xmlns="{PKG_RELS}">{rels}</Relationships>')
     buffer = BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as book:
         for name, text in parts.items():
@@ -84,11 +84,17 @@ def test_styled_empty_cell_at_the_last_cell_costs_nothing(fresh_db):
     assert len(checked.rows) == 1 and time.perf_counter() - start < 5
 
 
-@pytest.mark.parametrize("ref,row", [("XFD1048576", 1048576), ("GS2", 2), ("A50001", 50001)])
+@pytest.mark.parametrize("ref,row", [("XFD1048576", 1048576), ("GS2", 2), ("A20001", 20001)])
 def test_a_value_beyond_the_sheet_limits_is_refused_naming_the_cell(fresh_db, ref, row):
     data = raw_xlsx(GOOD_ROWS + f'<row r="{row}"><c r="{ref}"><v>1</v></c></row>')
     message = refused(fresh_db, data)
-    assert f"{ref} 单元格有内容,超出可读取的范围(最多 50000 行、200 列)" in message
+    assert f"{ref} 单元格有内容,超出可读取的范围(最多 20000 行、200 列)" in message
+
+
+def test_cells_kept_are_capped_from_real_content(fresh_db):
+    """Values in column GR on every row make a 200-wide row each time: the cells kept are counted, not assumed."""
+    far = "".join(f'<row r="{r}"><c r="GR{r}"><v>1</v></c></row>' for r in range(3, 2100))
+    assert "有内容的范围过大(到第 2002 行已超过 400,000 个单元格)" in refused(fresh_db, raw_xlsx(GOOD_ROWS + far))
 
 
 def test_huge_shared_string_is_refused_before_it_is_expanded(fresh_db):
@@ -217,3 +223,21 @@ def test_fuzzed_uploads_never_raise_anything_but_a_refusal(fresh_db):
     for data in cases:
         _checks_or_refuses(fresh_db, data)
 
+
+
+@pytest.mark.parametrize("data,message", [
+    (b"a," * (2 * 2**20), "第1行: 表格超出可读取的范围(最多 20000 行、200 列)"),
+    ("指标编号,年份,数值\n".encode() + f"{K03},2023,5\n".encode() * 20_000, "第20001行: 表格超出可读取的范围"),
+    (b",\n" * (2 * 2**20), "文件中没有表头和数据行"),
+], ids=["wide", "long", "blank"])
+def test_csv_has_the_same_extent_limits(fresh_db, data, message):
+    start = time.perf_counter()
+    assert message in refused(fresh_db, data)
+    assert time.perf_counter() - start < 10
+
+
+def test_shared_formula_without_text_is_still_a_formula(fresh_db):
+    rows = (inline_row(1, "指标编号", "年份", "数值")
+            + f'<row r="2"><c r="A2" t="inlineStr"><is><t>{K03}</t></is></c><c r="B2"><v>2023</v></c>'
+              f'<c r="C2"><f t="shared" si="0"/><v>55</v></c></row>')
+    assert "第2行 数值列: 单元格是公式“=(共享公式)”" in refused(fresh_db, raw_xlsx(rows))

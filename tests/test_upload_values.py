@@ -14,6 +14,7 @@ from openpyxl import Workbook, load_workbook
 
 from planwatch import cli, template
 from planwatch.upload_check import NotANumber, parse_number
+from planwatch.xlsx_read import number_text
 
 K03 = "pingyang-women-k03"  # 高等教育毛入学率, unit %
 PEOPLE = "pingyang-children-k02"  # unit 人
@@ -133,7 +134,7 @@ def test_year_with_nian_is_read(fresh_db, capsys):
 
 def test_hidden_sheet_is_never_imported(fresh_db, capsys):
     data = xlsx(None, sheets={"旧数据": ([HEADER, [K03, 2023, 11]], "hidden"),
-                              "填报": ([HEADER, [K03, 2023, 55]], "visible")})
+                              "本年": ([HEADER, [K03, 2023, 55]], "visible")})
     assert run_import(fresh_db, data, "h.xlsx", capsys)[0] == 0
     assert stored(fresh_db) == (55,)
 
@@ -294,3 +295,33 @@ def test_any_text_is_a_number_or_a_chinese_reason(text):
         assert "“" in str(reason)
     else:
         assert number == number  # finite, not NaN
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_excel_numbers_are_written_plainly_and_read_back_exactly(number):
+    """What xlsx_read makes of a cell's stored number parses back to that number (no exponent, no noise)."""
+    text = number_text(repr(number))
+    assert "e" not in text.lower() and float(text) == number
+    assert parse_number(text) == (number, None)
+
+
+@given(st.floats(min_value=0, max_value=1e6, allow_nan=False))
+def test_percent_formatted_numbers_are_a_hundred_times_the_stored_number(number):
+    text = number_text(repr(number), percent=True)
+    value, sign = parse_number(text)
+    assert sign == "%" and value == pytest.approx(number * 100, rel=1e-12)
+
+
+def test_formula_in_a_column_that_is_not_read_is_ignored(fresh_db, capsys):
+    data = xlsx([HEADER + ["辅助列"], [K03, 2023, 55, None, "=C2*2"]])
+    code, _, err = run_import(fresh_db, data, "helper.xlsx", capsys)
+    assert code == 0, err
+    data = xlsx([HEADER + ["辅助列"], [K03, 2024, 56, "=A1", "=C2*2"]])
+    code, _, err = run_import(fresh_db, data, "note.xlsx", capsys)
+    assert code == 2 and "第2行 备注列: 单元格是公式“=A1”" in err and "辅助列" not in err
+
+
+def test_refusals_quote_at_most_sixty_characters_of_a_cell():
+    with pytest.raises(NotANumber) as caught:
+        parse_number("无" * 5000)
+    assert str(caught.value) == f"“{'无' * 60}…”不是数字"

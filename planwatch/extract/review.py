@@ -8,7 +8,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from planwatch import auth, build, catalogue
+from planwatch import build, catalogue, login
 from planwatch.extract import COLUMNS, extract_lines, read_lines
 from planwatch.extract.targets import find_targets
 from planwatch.paths import DATA_DIR, default_db
@@ -17,22 +17,9 @@ CONTEXT = 3   # lines shown before and after the highlighted one
 
 
 def require_admin() -> str:
-    """The signed-in user allowed to publish plans, or stop the page with the login form.
-    For now the 数据填报 editor accounts (planwatch/auth.py); to become login.require(roles={'admin'})."""
-    accounts = auth.editors()
-    if not accounts:
-        st.warning("尚未配置账号。管理员可在服务器上运行 `python -m planwatch add-editor 用户名` 添加账号。")
-        st.stop()
-    if "editor" not in st.session_state:
-        with st.form("import_login"):
-            name, password = st.text_input("用户名"), st.text_input("密码", type="password")
-            if st.form_submit_button("登录", type="primary"):
-                if auth.check(name, password, accounts):
-                    st.session_state["editor"] = name
-                    st.rerun()
-                st.error("用户名或密码不正确。")
-        st.stop()
-    return st.session_state["editor"]
+    """The signed-in user allowed to publish plans (an administrator or office importer), or stop the page with
+    the login form (planwatch/login.py)."""
+    return login.require({"admin", "importer"}, note="规划导入需要管理员或导入员账号登录。").name
 
 
 def load_document(data: bytes, name: str) -> dict:

@@ -146,6 +146,12 @@ class ReportContent:
         h = self.headline
         return "—" if h["n_assessed"] == 0 else f"{h['basic_rate']:.0%}"
 
+    def status_counts(self) -> dict[str, int]:
+        """Indicators per status (the headline's counts by status name)."""
+        h = self.headline
+        return {"已达标": h["n_met"], "进展顺利": h["n_on_track"], "进度滞后": h["n_lagging"], "逆向变化": h["n_reversed"],
+                "不能判断": h.get("n_undetermined", 0), "无数据": h["n_no_data"], "定性": h["n_qualitative"]}
+
     def warning_counts(self) -> dict[str, int]:
         counts = self.warnings["级别"].value_counts()
         return {level: int(counts.get(level, 0)) for level in LEVEL_ORDER}
@@ -174,7 +180,13 @@ class ReportContent:
         out = [f"截至{self.year}年,{self.scope}共监测指标{h['n_indicators']}项,其中已评估{h['n_assessed']}项"
                f"(有监测数据的定量指标),已实现规划目标(已达标){h['n_met']}项,达标率为{self.rate_text()}"
                f"(已达标÷已评估);进展顺利{h['n_on_track']}项,进度滞后{h['n_lagging']}项,逆向变化"
-               f"{h['n_reversed']}项;无数据{h['n_no_data']}项、定性目标{h['n_qualitative']}项不计入达标率分母。"]
+               f"{h['n_reversed']}项;无数据{h['n_no_data']}项、定性目标{h['n_qualitative']}项"
+               + (f"、不能判断(事件数少){h['n_undetermined']}项" if h.get("n_undetermined") else "")
+               + "不计入达标率分母。"]
+        if h["n_assessed"] and "n_basic" in h:
+            out.append(f"按“已实现、基本实现、仍有差距”评估,已实现{h['n_met']}项、基本实现{h['n_basic']}项,"
+                       f"基本实现率为{h['basic_rate']:.0%}((已实现+基本实现)÷已评估);仍有差距"
+                       f"{h['n_assessed'] - h['n_met'] - h['n_basic']}项。")
         p = self.previous
         if p is None or p["n_assessed"] == 0 or h["n_assessed"] == 0:
             out.append(f"{self.year - 1}年没有可比的监测数据,暂不作年度比较。")
@@ -209,12 +221,13 @@ class ReportContent:
                 ["向目标前进", "重点表指标", "状态"], ascending=[False, False, True], kind="stable")
             gaps = rows[rows["类别"] == "差距"].assign(rev=lambda d: d["状态"] == "逆向变化").sort_values(
                 ["rev", "进度比"], ascending=[False, True], kind="stable", na_position="first")
-            rate = "—" if not r.已评估 else f"{r.达标率:.0%}"
+            rate = f"达标率{r.达标率:.0%}" if r.已评估 else "暂无可计算的达标率"
             out.append({
                 "domain": r.领域,
-                "summary": f"{r.领域}领域共有指标{r.指标数}项,已评估{r.已评估}项,已实现目标{r.已达标}项,达标率"
-                           f"{rate};进展顺利{r.进展顺利}项,进度滞后{r.进度滞后}项,逆向变化{r.逆向变化}项,"
-                           f"无数据{r.无数据}项。",
+                "summary": f"{r.领域}领域共有指标{r.指标数}项,已评估{r.已评估}项,已实现目标{r.已达标}项,{rate};"
+                           f"进展顺利{r.进展顺利}项,进度滞后{r.进度滞后}项,逆向变化{r.逆向变化}项,无数据{r.无数据}项"
+                           + (f",不能判断(事件数少){r.不能判断}项" if getattr(r, "不能判断", 0) else "")
+                           + (f",定性目标{r.定性}项" if r.定性 else "") + "。",
                 "progress": progress["句子"].head(per_kind).tolist(), "more_progress": max(0, len(progress) - per_kind),
                 "gaps": gaps["句子"].head(per_kind).tolist(), "more_gaps": max(0, len(gaps) - per_kind)})
         return out
@@ -307,17 +320,18 @@ class ReportContent:
         return method_points(self)
 
     def appendix(self) -> pd.DataFrame:
-        """附表: every indicator in scope with its baseline, each year's value, target, status and units."""
+        """附表: every indicator in scope with its baseline, each year's value, target, status, assessment and units."""
         ind = self.indicators
         years = sorted({*self.values["year"].astype(int)} | {self.year})
         wide = (self.values.pivot(index="indicator_id", columns="year", values="shown")
-                .reindex(columns=years).reindex(ind["指标编号"]))
+                .reindex(columns=years).reindex(ind["指标编号"]).astype(object))
         baseline = [("—" if pd.isna(v) else f"{v:g}({int(y)})") for v, y in zip(ind["基线值"], ind["基线年份"])]
         table = pd.DataFrame({"地区": ind["地区"], "规划": ind["规划类别"], "领域": ind["领域"], "指标": ind["指标"],
                               "单位": ind["单位"], "基线(年)": baseline})
         for y in years:
             table[f"{y}年"] = wide[y].fillna("—").tolist()
-        return table.assign(目标=ind["目标"].tolist(), 状态=ind["状态"].tolist(), 责任单位=ind["责任单位"].tolist())
+        return table.assign(目标=ind["目标"].tolist(), 状态=ind["状态"].tolist(), 评估=ind["评估"].fillna("—").tolist(),
+                            责任单位=ind["责任单位"].tolist())
 
 
 def gather(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | None = None,
@@ -376,7 +390,7 @@ class Section:
     rows: pd.DataFrame | None = None   # the rows of a table that is split across slides
     story: Story | None = None
     not_shown: int = 0  # warnings (units) left off the slides: all are in the report, the PDF and the workbook
-    first: int = 1      # the number of the first warning on this slide
+    first: int = 1      # the number of the first row (warning, unit) on this slide
 
 
 def text_width(text) -> float:
@@ -467,7 +481,8 @@ def outline(content: ReportContent, warning_budget: float = WARNING_HEIGHT) -> l
         suffix = f"({i + 1}/{n_unit_pages})" if n_unit_pages > 1 else ""
         sections.append(Section("units", f"责任单位计分卡{suffix}",
                                 rows=units.iloc[i * UNITS_PER_SLIDE:(i + 1) * UNITS_PER_SLIDE].reset_index(drop=True),
-                                not_shown=max(0, len(units) - n_unit_pages * UNITS_PER_SLIDE)))
+                                not_shown=max(0, len(units) - n_unit_pages * UNITS_PER_SLIDE),
+                                first=i * UNITS_PER_SLIDE + 1))
     for story in content.stories:
         sections.append(Section("story", f"指标案例 · {story.label}", story=story))
     sections.append(Section("method", "方法说明:怎样判断进展与预警"))

@@ -254,7 +254,7 @@ class Report:
         self.doc.add_heading("二、分领域情况", level=1)
         self.figure("domain", f"截至{c.year}年各领域指标状态与达标率")
         for i, d in enumerate(c.domain_paragraphs(), start=1):
-            self.doc.add_heading(f"({cn_number(i)}){d['domain']}", level=2)
+            self.doc.add_heading(f"\uff08{cn_number(i)}\uff09{d['domain']}", level=2)
             self.para(d["summary"])
             if d["progress"]:
                 self.para("".join(d["progress"]) + (f"另有{d['more_progress']}项指标进展良好,见附表。"
@@ -283,7 +283,7 @@ class Report:
         self.para(f"以下按牵头单位(规划列名第一位的责任单位)列出。责任单位已报送整改措施的,照录其措施;尚未报送的,"
                   f"根据预警写出建议,标为“{DRAFT}”,请工委办公室会同责任单位修改完善。")
         for i, (unit, items) in enumerate(c.suggestions(), start=1):
-            p = self.para("", bold_lead=f"({cn_number(i)}){unit}。")
+            p = self.para("", bold_lead=f"\uff08{cn_number(i)}\uff09{unit}。")
             self._text(p, "".join(items))
 
     def appendix(self) -> None:
@@ -298,8 +298,8 @@ class Report:
         self.para(f"共{len(table)}项指标(截至{c.year}年,{c.scope})。基线为规划文本印出的数值及年份,“—”表示规划未印基线"
                   "或当年未报送;逐年数值为当前有效的报送值" + (",均为示例数据" if c.has_demo else "") + "。")
         years = [col for col in table.columns if col.endswith("年") and col[:4].isdigit()]
-        fixed = {"地区": 1.6, "规划": 1.2, "领域": 1.3, "指标": 5.0, "单位": 1.3, "基线(年)": 1.9, "目标": 2.4,
-                 "状态": 1.5, "责任单位": 3.2}
+        fixed = {"地区": 1.6, "规划": 1.2, "领域": 1.3, "指标": 5.0, "单位": 1.3, "基线(年)": 1.9, "目标": 2.2,
+                 "状态": 1.5, "评估": 1.5, "责任单位": 2.6}
         year_w = max(1.1, (25.7 - sum(fixed.values())) / max(1, len(years)))
         self.table(table, [fixed.get(col, year_w) for col in table.columns])
 

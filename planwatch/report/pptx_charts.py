@@ -74,8 +74,8 @@ def status_mix(slide, content: ReportContent, cut: str, box: tuple, fonts: tuple
 
 def status_counts(slide, content: ReportContent, box: tuple, fonts: tuple) -> object:
     """Indicators per status, one bar each in the status colours, the count at the end of the bar."""
-    h = content.headline
-    counts = [h["n_met"], h["n_on_track"], h["n_lagging"], h["n_reversed"], h["n_no_data"], h["n_qualitative"]]
+    by_status = content.status_counts()
+    counts = [by_status.get(s, 0) for s in charts.STATUS_ORDER]
     data = CategoryChartData(number_format="0")
     data.categories = charts.STATUS_ORDER
     data.add_series("指标数", counts)

@@ -74,10 +74,8 @@ def status_chart(content: ReportContent, cut: str, width: int | None = WIDTH, ma
 
 def headline_chart(content: ReportContent, width: int | None = 760) -> alt.Chart:
     """Indicators per status, bars coloured as everywhere else, with the count at the end of each bar."""
-    h = content.headline
-    counts = pd.DataFrame({"status": charts.STATUS_ORDER,
-                           "n": [h["n_met"], h["n_on_track"], h["n_lagging"], h["n_reversed"], h["n_no_data"],
-                                 h["n_qualitative"]]})
+    by_status = content.status_counts()
+    counts = pd.DataFrame({"status": charts.STATUS_ORDER, "n": [by_status.get(s, 0) for s in charts.STATUS_ORDER]})
     counts["in_rate"] = counts["status"].map(lambda s: "计入分母" if s not in ("无数据", "定性") else "不计入分母")
     base = alt.Chart(counts).encode(y=alt.Y("status:N", sort=charts.STATUS_ORDER, title=None),
                                     x=alt.X("n:Q", title="指标数"))

@@ -262,8 +262,7 @@ class Deck:
 
     def _units(self, slide, section):
         c = self.content
-        first = section is next(s for s in self.sections if s.kind == "units")
-        lines = c.unlisted_lines() if first else []
+        lines = c.unlisted_lines() if section.first == 1 else []
         top = Inches(1.25)
         if section.rows is None or section.rows.empty:
             lines = lines or [f"{c.scope}的规划未列明指标的责任单位,没有计分卡。"]

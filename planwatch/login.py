@@ -1,0 +1,106 @@
+"""The login for pages that need an account: `account = login.require(roles={"admin"})` at the top of a page.
+
+require() returns the logged-in Account, or shows the login form (or says the role may not use the page) and
+stops the page. The account is looked up again on every run, so a removed account or a changed role takes effect
+at once. A successful login sets a signed cookie (accounts.issue_token, TOKEN_HOURS) so that a reload or a new
+tab logs in again without the password; 退出登录 clears it. The cookie is read with st.context.cookies and
+written by a tiny script component (st.components.v2: script in the app page, no library internals); it is
+SameSite=Strict, Secure over HTTPS. st.context.cookies holds the cookies the session started with, so a session
+that logged out ignores them from then on.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from planwatch import accounts
+from planwatch.paths import default_db
+
+COOKIE = "planwatch_login"
+_SESSION = "login_account"  # the name of the logged-in account
+_PENDING = "login_cookie"  # cookie text for the script to set in the browser on the next run
+_LOGGED_OUT = "login_logged_out"
+
+_set_cookie = st.components.v2.component("planwatch_login_cookie", js="""
+export default function ({ data }) {
+  if (!data || !data.cookie) return;
+  const secure = window.location.protocol === "https:" ? "; Secure" : "";
+  document.cookie = data.cookie + "; Path=/; SameSite=Strict" + secure;
+}
+""")
+
+
+def _client() -> str | None:
+    address = st.context.ip_address
+    return address if isinstance(address, str) else None  # None under AppTest, or when Streamlit cannot tell
+
+
+def current() -> accounts.Account | None:
+    """The logged-in account of this session (from the form or, once per session, from the cookie)."""
+    db_path = default_db()
+    if _SESSION not in st.session_state and not st.session_state.get(_LOGGED_OUT):
+        account = accounts.from_token(db_path, st.context.cookies.get(COOKIE))
+        if account is not None:
+            st.session_state[_SESSION] = account.name
+    if _SESSION not in st.session_state:
+        return None
+    account = accounts.get(db_path, st.session_state[_SESSION])
+    if account is None:  # removed since
+        del st.session_state[_SESSION]
+    return account
+
+
+def _write_cookie() -> None:
+    """Mounted on every run (an element that came and went would shift the page's widgets, resetting its tabs)."""
+    _set_cookie(data={"cookie": st.session_state.pop(_PENDING, None)}, key="login_cookie_writer")
+
+
+def _form(note: str) -> None:
+    with st.form("login"):
+        st.write(note)
+        name = st.text_input("用户名", max_chars=accounts.MAX_NAME, autocomplete="username")
+        password = st.text_input("密码", type="password", max_chars=accounts.MAX_PASSWORD_BYTES,
+                                 autocomplete="current-password")
+        if st.form_submit_button("登录", type="primary"):
+            try:
+                account = accounts.verify(default_db(), name.strip(), password, _client())
+            except (accounts.LoginRefused, accounts.AccountError) as refused:
+                st.error(str(refused))
+                return
+            if account is None:
+                st.error("用户名或密码不正确。")
+                return
+            st.session_state[_SESSION] = account.name
+            st.session_state[_PENDING] = f"{COOKIE}={accounts.issue_token(default_db(), account)}; " \
+                                         f"Max-Age={accounts.TOKEN_HOURS * 3600}"
+            st.session_state.pop(_LOGGED_OUT, None)
+            st.rerun()
+
+
+def logout_button(account: accounts.Account, where=st) -> None:
+    """Who is logged in, and 退出登录 (ends the session's login and clears the cookie)."""
+    left, right = where.columns([4, 1])
+    left.text(f"当前账号:{accounts.shown(account.name)}({account.role_label})")
+    if right.button("退出登录", key="logout"):
+        st.session_state.pop(_SESSION, None)
+        st.session_state[_LOGGED_OUT] = True
+        st.session_state[_PENDING] = f"{COOKIE}=; Max-Age=0"
+        st.rerun()
+
+
+def require(roles: set[str] | None = None, note: str = "本页需要登录;查看各页面无需登录。") -> accounts.Account:
+    """The logged-in account if its role is in `roles` (None: any role); otherwise the form, and the page stops."""
+    _write_cookie()
+    try:
+        account = current()
+    except accounts.AccountError as exc:  # a damaged accounts file: say so on the page instead of a traceback
+        st.error(str(exc))
+        st.stop()
+    if account is None:
+        _form(note)
+        st.stop()
+    if roles is not None and account.role not in roles:
+        allowed = "、".join(accounts.ROLES[r] for r in sorted(roles))
+        st.warning(f"当前账号是{account.role_label},本页只供{allowed}使用。")
+        logout_button(account)
+        st.stop()
+    return account

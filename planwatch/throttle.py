@@ -1,0 +1,87 @@
+"""Login throttling per user name and per client, shared by every process that serves the same database.
+
+Every attempt is counted as a failure *before* its password is checked (so parallel guesses are counted too);
+a successful login then clears its user's count and takes its own attempt back from the client's count. Once a
+user name has FREE_PER_USER failures (a client FREE_PER_CLIENT, over any names), the next attempt must wait
+2, 4, 8 … seconds after the last one, at most MAX_WAIT; waiting attempts are refused without a password check.
+Names are stored as hashes (people type passwords into the name field), in <db>.logins.json, mode 0600,
+written under its own lock so a login never waits for a database write. Records idle for FORGET are dropped.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import time
+from pathlib import Path
+
+from planwatch import db
+from planwatch.private_file import write_private
+
+FREE_PER_USER = 5
+FREE_PER_CLIENT = 20
+MAX_WAIT = 15 * 60  # seconds
+FORGET = 24 * 3600  # seconds without a failure after which a record is dropped
+MAX_RECORDS = 10_000  # a flood of invented names cannot grow the file without bound
+
+clock = time.time  # tests replace it to move time forward
+
+
+class Throttled(Exception):
+    """Too many failed attempts: the message (Chinese) says how long to wait."""
+
+
+def path(db_path: Path | str) -> Path:
+    db_path = Path(db_path)
+    return db_path.with_name(db_path.stem + ".logins.json")
+
+
+def _keys(name: str, client: str | None) -> dict[str, int]:
+    """Record key -> free failures before back-off, for the user name and the client."""
+    def digest(kind, value):
+        return kind + ":" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return {digest("user", name): FREE_PER_USER, digest("client", client or "?"): FREE_PER_CLIENT}
+
+
+def _wait(record: dict, free: int, now: float) -> float:
+    if record["failures"] < free:
+        return 0.0
+    return max(0.0, min(2.0 ** (record["failures"] - free + 1), MAX_WAIT) - (now - record["last"]))
+
+
+def _load(file: Path, now: float) -> dict:
+    try:
+        records = json.loads(file.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        records = {}
+    fresh = {k: v for k, v in records.items() if isinstance(v, dict) and now - v.get("last", 0) < FORGET}
+    return dict(sorted(fresh.items(), key=lambda kv: kv[1]["last"])[-MAX_RECORDS:])
+
+
+def admit(db_path: Path | str, name: str, client: str | None) -> None:
+    """Count one attempt, or raise Throttled if the user name or the client must wait first."""
+    file = path(db_path)
+    with db.write_lock(file):
+        now = clock()
+        records = _load(file, now)
+        keys = _keys(name, client)
+        wait = max(_wait(records.get(k, {"failures": 0, "last": now}), free, now) for k, free in keys.items())
+        if wait > 0:
+            minutes = math.ceil(wait / 60)
+            raise Throttled(f"登录失败次数过多,请 {math.ceil(wait)} 秒后再试。" if wait < 60 else
+                            f"登录失败次数过多,请 {minutes} 分钟后再试。")
+        for key in keys:
+            records[key] = {"failures": records.get(key, {"failures": 0})["failures"] + 1, "last": now}
+        write_private(file, json.dumps(records))
+
+
+def succeeded(db_path: Path | str, name: str, client: str | None) -> None:
+    """The attempt admitted for this name and client was right: clear the user's count, take back the client's."""
+    file = path(db_path)
+    with db.write_lock(file):
+        records = _load(file, clock())
+        user, client_key = _keys(name, client)
+        records.pop(user, None)
+        if client_key in records:
+            records[client_key]["failures"] = max(0, records[client_key]["failures"] - 1)
+        write_private(file, json.dumps(records))
