@@ -77,8 +77,9 @@ PAGE_SETUP = """<script>document.documentElement.lang = 'zh-CN';</script>
 
 
 def page_setup() -> None:
-    """What every page gets from app.py: the document language and the top spacing (PAGE_SETUP)."""
-    st.html(PAGE_SETUP, unsafe_allow_javascript=True, width="content")
+    """What every page gets from app.py: the document language and the top spacing (PAGE_SETUP). Drawn in the
+    sidebar: an element in the main area would add a gap above the page's content."""
+    st.sidebar.html(PAGE_SETUP, unsafe_allow_javascript=True, width="content")
 
 
 def _options() -> dict:
