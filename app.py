@@ -1,7 +1,7 @@
 """妇女儿童发展规划监测 — the Streamlit entry point: page router and shared sidebar."""
 import streamlit as st
 
-from planwatch import ui
+from planwatch import streamlit_compat, ui
 
 st.set_page_config(page_title="妇女儿童发展规划监测", page_icon=":material/monitoring:", layout="wide")
 
@@ -35,6 +35,8 @@ PAGES = {
     ],
 }
 
+streamlit_compat.open_default_page_by_its_path("overview")
 page = st.navigation(PAGES)
+ui.page_setup()
 st.session_state["filters"] = ui.filters()
 page.run()

@@ -1,12 +1,15 @@
-"""Page speed: warm AppTest reruns of every page, and time to content in headless Chromium against a blank page.
+"""Page speed: warm AppTest reruns of every page, and cold loads in headless Chromium against a blank page.
 
-    python bench/pages.py [--runs N]
+    python bench/pages.py [--runs N] [--app DIR ...] [--browser-only]
 
-Targets (issue 5): every page's warm rerun under 0.5 s; time to content visible in Chromium at most 1.3x that
-of a blank Streamlit page measured in the same run. Prints medians.
+A cold load is a fresh browser context (no cache, new session) from navigation until the content is complete:
+the script has finished, the title is shown, and every chart, data grid and map has drawn. Pages are loaded
+interleaved with a blank Streamlit page (one st.title) so machine noise hits all alike; medians are printed as
+milliseconds and as multiples of the blank page. Targets (issue 15): 总览, 预警清单 and 指标详情 at most 1.6x,
+every page at most 1.8x. `--app DIR` (repeatable) measures other checkouts side by side, each on a demo database
+built by its own code, interleaved in the same run (for before/after tables).
 """
 import os
-import shutil
 import socket
 import statistics
 import subprocess
@@ -16,20 +19,39 @@ import time
 import urllib.request
 from pathlib import Path
 
-from common import ROOT, demo_database, runs_option
+from common import ROOT, demo_database
 
-sys.path.insert(0, str(ROOT / "tests"))
-
-PAGES = ["overview", "warnings", "domains", "regions", "units", "indicator", "catalogue", "method"]
+PAGES = {  # name: URL path (the leader's path first)
+    "总览": "/?year=2024",
+    "预警清单": "/warnings?year=2024",
+    "指标详情": "/indicator?id=pingyang-women-k03&year=2024",
+    "领域": "/domains?year=2024",
+    "地区": "/regions?year=2024",
+    "责任单位": "/units?year=2024",
+    "规划指标目录": "/catalogue",
+    "数据探索": "/explorer",
+    "方法说明": "/method",
+}
 CHROMIUM = dict(executable_path="/usr/bin/chromium",
                 args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+# Content complete: the script run has finished and every chart, grid and map in the main area has drawn.
+COMPLETE = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  const main = document.querySelector("[data-testid='stMainBlockContainer']");
+  if (!app || !main || app.dataset.testScriptState !== 'notRunning' || !main.querySelector('h1')) return false;
+  if (main.querySelector("[data-testid='stSkeleton']")) return false;
+  const drawn = (sel, child) => [...main.querySelectorAll(sel)].every(e => e.querySelector(child));
+  return drawn('.vega-embed', 'canvas, svg') && drawn("[data-testid='stDataFrame']", 'canvas')
+    && drawn("[data-testid='stDeckGlJsonChart']", 'canvas');
+}"""
 
 
 def apptest_reruns(runs: int) -> None:
+    sys.path.insert(0, str(ROOT / "tests"))
     from apptest import open_page
 
     print(f"AppTest warm rerun (median of {runs}):")
-    for page in PAGES:
+    for page in ["overview", "warnings", "domains", "regions", "units", "indicator", "catalogue", "method"]:
         at = open_page(page, year="2024")
         times = []
         for _ in range(runs):
@@ -39,7 +61,7 @@ def apptest_reruns(runs: int) -> None:
         print(f"  {page:10s} {statistics.median(times) * 1000:6.0f} ms")
 
 
-def _serve(script: Path, env: dict) -> tuple[subprocess.Popen, str]:
+def serve(script: Path, env: dict) -> tuple[subprocess.Popen, str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -48,7 +70,7 @@ def _serve(script: Path, env: dict) -> tuple[subprocess.Popen, str]:
                              "--browser.gatherUsageStats", "false"], env=env, cwd=script.parent,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(200):
+    for _ in range(300):
         try:
             urllib.request.urlopen(url + "/_stcore/health", timeout=1)
             return proc, url
@@ -57,62 +79,83 @@ def _serve(script: Path, env: dict) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("streamlit did not start")
 
 
-def browser_times(runs: int, db: Path) -> None:
+def build_demo(app: Path, path: Path) -> Path:
+    """A demo database built by the checkout's own code (its views may differ from this one's)."""
+    subprocess.run([sys.executable, "-c", f"from pathlib import Path; from planwatch import build; "
+                    f"build.build(Path({str(path)!r}), with_demo=True)"], cwd=app, check=True,
+                   env=os.environ | {"PYTHONPATH": str(app)})
+    return path
+
+
+def browser_times(runs: int, apps: list[Path], folder: Path, pages: dict[str, str]) -> dict[str, dict[str, list[float]]]:
+    """Cold-load times per app and page, each load right after a load of the blank page."""
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory() as tmp:
-        blank = Path(tmp) / "blank.py"
-        blank.write_text("import streamlit as st\nst.title('空白页')\n", encoding="utf-8")
-        env = os.environ | {"PLANWATCH_DB": str(db)}
-        servers = [_serve(blank, env), _serve(ROOT / "app.py", env)]
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(**CHROMIUM)
+    blank = folder / "blank.py"
+    blank.write_text("import streamlit as st\nst.title('空白页')\n", encoding="utf-8")
+    servers = [serve(blank, dict(os.environ))]
+    for i, app in enumerate(apps):
+        db = build_demo(app, folder / f"app{i}.duckdb")
+        servers.append(serve(app / "app.py", os.environ | {"PLANWATCH_DB": str(db), "PYTHONPATH": str(app)}))
+    blank_url = servers[0][1] + "/"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(**CHROMIUM)
 
-                def time_to(url: str, selector: str) -> float:
-                    context = browser.new_context()
-                    page = context.new_page()
-                    start = time.perf_counter()
-                    page.goto(url)
-                    page.wait_for_selector(selector, state="visible", timeout=60_000)
-                    took = time.perf_counter() - start
-                    context.close()
-                    return took
+            def load(url: str) -> float:
+                context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN")
+                page = context.new_page()
+                start = time.perf_counter()
+                page.goto(url)
+                page.wait_for_timeout(50)  # let the first script run start before asking whether it ended
+                page.wait_for_function(COMPLETE, timeout=60_000, polling=20)
+                took = time.perf_counter() - start
+                context.close()
+                return took
 
-                main = "[data-testid='stMainBlockContainer']"
-                targets = {
-                    "blank page": (servers[0][1] + "/", f"{main} h1"),
-                    "overview (metrics)": (servers[1][1] + "/?year=2024", f"{main} [data-testid='stMetricValue']"),
-                    "overview (first chart)": (servers[1][1] + "/?year=2024", f"{main} .vega-embed"),
-                    "indicator detail (chart)": (servers[1][1] + "/indicator?id=pingyang-women-k03&year=2024",
-                                                 f"{main} .vega-embed"),
-                }
-                for url, selector in targets.values():  # warm both servers and the browser
-                    time_to(url, selector)
-                results = {name: [] for name in targets}
-                for _ in range(runs):  # interleaved, so machine noise hits all alike
-                    for name, (url, selector) in targets.items():
-                        results[name].append(time_to(url, selector))
-                browser.close()
-        finally:
-            for proc, _ in servers:
-                proc.terminate()
-        blank_median = statistics.median(results["blank page"])
-        print(f"Chromium time to content (median of {runs}, fresh browser context each):")
-        for name, values in results.items():
-            median = statistics.median(values)
-            print(f"  {name:26s} {median * 1000:6.0f} ms   {median / blank_median:4.2f}x blank")
+            load(blank_url)
+            for _, url in servers[1:]:  # warm the servers' caches
+                for path in pages.values():
+                    load(url + path)
+            results = {str(app): {name: [] for name in ["空白页", *pages]} for app in apps}
+            for _ in range(runs):
+                for name, path in pages.items():
+                    for app, (_, url) in zip(apps, servers[1:]):
+                        results[str(app)]["空白页"].append(load(blank_url))
+                        results[str(app)][name].append(load(url + path))
+            browser.close()
+    finally:
+        for proc, _ in servers:
+            proc.terminate()
+    return results
 
 
 def main() -> None:
-    runs = runs_option(7)
+    import argparse
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--app", type=Path, action="append", help="checkout whose app.py is measured (repeatable)")
+    parser.add_argument("--browser-only", action="store_true")
+    parser.add_argument("--pages", nargs="*", default=list(PAGES), help="page names to load (default: all)")
+    args = parser.parse_args()
+    pages = {name: PAGES[name] for name in args.pages}
+    apps = [a.resolve() for a in (args.app or [ROOT])]
     with tempfile.TemporaryDirectory() as tmp:
-        db = demo_database(tmp)
-        browser_db = Path(tmp) / "browser.duckdb"
-        shutil.copy(db, browser_db)
-        os.environ["PLANWATCH_DB"] = str(db)
-        apptest_reruns(runs)
-        browser_times(runs, browser_db)
+        if not args.browser_only:
+            os.environ["PLANWATCH_DB"] = str(demo_database(tmp))
+            apptest_reruns(args.runs)
+        results = browser_times(args.runs, apps, Path(tmp), pages)
+    print(f"Chromium cold load to complete content at 1280x720, median of {args.runs} (x = multiple of the blank page "
+          "loaded just before):")
+    print(f"  {'page':8s}" + "".join(f"  {app.name[:24]:>24s}" for app in apps))
+    for name in ["空白页", *pages]:
+        cells = []
+        for app in apps:
+            values, blank = results[str(app)][name], statistics.median(results[str(app)]["空白页"])
+            median = statistics.median(values)
+            cells.append(f"{median * 1000:7.0f} ms" + ("" if name == "空白页" else f" {median / blank:4.2f}x"))
+        print(f"  {name:8s}" + "".join(f"  {c:>24s}" for c in cells))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """规划指标目录: the nine plans and every indicator they set, with the plan's own words and where they stand."""
 import streamlit as st
 
-from planwatch import downloads, ui
+from planwatch import ui
 
 ALL = "全部规划"
 CARDS = 12  # a search with at most this many hits is shown as cards quoting the plan
@@ -41,9 +41,9 @@ search = (search or "").strip() or None
 inds = ui.query("catalogue_indicators", **scope, plan=None if plan == ALL else plan, search=search)
 
 if inds.empty:
-    st.info("没有符合条件的指标。" + (f"请检查搜索词“{search}”,或放宽侧栏筛选。" if search else ""))
+    st.info(ui.plain("没有符合条件的指标。" + (f"请检查搜索词“{ui.shorten(search)}”,或放宽侧栏筛选。" if search else "")))
     st.stop()
-st.caption(f"{len(inds)} 项指标" + (f",名称含“{search}”" if search else "") + "。")
+st.caption(ui.plain(f"{len(inds)} 项指标" + (f",名称含“{ui.shorten(search)}”" if search else "") + "。"))
 
 if search and len(inds) <= CARDS:
     for row in inds.itertuples():
@@ -52,15 +52,17 @@ if search and len(inds) <= CARDS:
             if row.指标名行号 != row.行号:
                 where += f"(指标名见第{row.指标名行号}行)"
             baseline = "" if row.基线 == "—" else f";基线 {row.基线}"
-            st.markdown(f"**{row.地区} · {row.规划}** — {row.指标}\n\n"
-                        f"目标:**{row.目标}**(原文“{row.目标原文}”),{row.目标年}年{baseline};"
-                        f"责任单位:{row.责任单位}\n\n"
-                        + (f"原文:重点指标表,目标单元格“{row.原文引文}” — {where}" if row.重点表
-                           else f"原文:“{row.原文引文}” — {where}")
-                        + (f"\n\n编目说明:{row.说明}" if isinstance(row.说明, str) and row.说明 else ""))
-            st.page_link("pages/indicator.py", label="指标详情 →", query_params={"id": row.indicator_id})
+            source = (f"原文:重点指标表,目标单元格“{row.原文引文}” — {where}" if row.重点表
+                      else f"原文:“{row.原文引文}” — {where}")
+            st.markdown(f"**{ui.plain(row.地区)} · {ui.plain(row.规划)}** — {ui.plain(row.指标)}")
+            st.markdown(ui.plain(f"目标:{row.目标}(原文“{row.目标原文}”),{row.目标年}年{baseline};"
+                                 f"责任单位:{row.责任单位}") + "\n\n" + ui.plain(source))
+            if isinstance(row.说明, str) and row.说明:
+                st.caption(ui.plain(f"编目说明:{ui.curator_note(row.说明)}"))
+            st.page_link("pages/indicator.py", label="指标详情 →", query_params={"id": row.indicator_id, **f.url()})
 
-st.dataframe(inds.assign(详情=inds["indicator_id"].map(ui.indicator_link)), hide_index=True, width="stretch",
+st.dataframe(ui.shown(ui.with_detail_links(inds, f).assign(说明=inds["说明"].map(ui.curator_note))),
+             hide_index=True, width="stretch",
              column_order=["地区", "类别", "指标", "目标", "目标年", "原文引文", "出处", "详情", "领域", "单位", "重点表",
                            "基线", "目标原文", "责任单位", "基线引文", "基线行号", "说明"],
              column_config={"重点表": st.column_config.CheckboxColumn(help="规划重点指标表中的行"),
@@ -69,12 +71,6 @@ st.dataframe(inds.assign(详情=inds["indicator_id"].map(ui.indicator_link)), hi
                             "原文引文": st.column_config.TextColumn(width="large", help="规划原文中含目标数字的一段"),
                             "出处": st.column_config.TextColumn(help="原文引文所在的来源文件和行号"),
                             "说明": st.column_config.TextColumn("编目说明"),
-                            "详情": st.column_config.LinkColumn("详情", display_text="查看 →")})
+                            ui.DETAIL: ui.detail_column()})
 
-export = inds.rename(columns={"indicator_id": "指标编号", "plan_id": "规划编号"})
-name = "规划指标目录"
-buttons = st.container(horizontal=True)
-buttons.download_button("下载 CSV", downloads.csv_bytes(export), file_name=f"{name}.csv", mime=downloads.CSV_MIME,
-                     on_click="ignore", icon=":material/download:", help="UTF-8(带 BOM),Excel 可直接打开")
-buttons.download_button("下载 Excel", downloads.xlsx_bytes(export, sheet_name="规划指标目录"), file_name=f"{name}.xlsx",
-                      mime=downloads.XLSX_MIME, on_click="ignore", icon=":material/download:", help="首行冻结并带筛选")
+ui.download_buttons(inds.rename(columns={"indicator_id": "指标编号", "plan_id": "规划编号"}), "规划指标目录", "规划指标目录")

@@ -1,41 +1,59 @@
-"""总览: how the plans stand as of the chosen year — 达标率 with its denominator, status mix, newest warnings."""
+"""总览: at 1280×720 without scrolling — 达标率 with its denominator, the most urgent red warnings, and the plans and
+regions sorted by what lags (the lowest 达标率 on top) (a click on a bar opens 预警清单 for it); below, what changed since last year."""
 import streamlit as st
 
 from planwatch import charts, ui
 
+URGENT = 4  # red warnings listed above the fold
+
 f = ui.page_filters()
 head = ui.query("headline", **f.params()).astype("float").iloc[0].fillna(0)
-st.title(f"规划实施监测总览 · 截至{f.year}年")
+warnings = ui.query("warnings_list", **f.params())
+red = warnings[warnings["级别"] == "红"]
+st.title(f"总览 · 截至{f.year}年")
 if head.n_demo:
     ui.demo_notice()
 
-rate = "—" if head.n_assessed == 0 else f"{head.attainment_rate:.0%}"
-cols = st.columns(6)
-cols[0].metric("达标率", rate, help="已达标指标 ÷ 已评估指标(有数据的定量指标)")
-cols[5].metric("基本实现率", "—" if head.n_assessed == 0 else f"{head.basic_rate:.0%}",
+cols = st.columns([1, 1, 1.5, 1, 1, 1])
+cols[0].metric("达标率", ui.rate(head.attainment_rate) if head.n_assessed else ui.MISSING,
+               help="已达标指标 ÷ 已评估指标(有数据的定量指标)")
+cols[1].metric("基本实现率", ui.rate(head.basic_rate) if head.n_assessed else ui.MISSING,
                help="(已实现 + 基本实现)÷ 已评估;基本实现:未达标,但在目标的容差内或按趋势可如期达到")
-cols[1].metric("已达标", f"{head.n_met:.0f} / {head.n_assessed:.0f}", help="分母为已评估指标数")
-cols[2].metric("进展顺利", int(head.n_on_track))
+cols[2].metric("已达标 / 已评估", f"{head.n_met:.0f} / {head.n_assessed:.0f}",
+               help=f"共 {head.n_indicators:.0f} 项指标:无数据 {head.n_no_data:.0f} 项、定性 {head.n_qualitative:.0f} 项"
+                    "不计入分母")
 cols[3].metric("进度滞后", int(head.n_lagging))
 cols[4].metric("逆向变化", int(head.n_reversed))
-st.caption(f"共 {head.n_indicators:.0f} 项指标:已评估 {head.n_assessed:.0f} 项,无数据 {head.n_no_data:.0f} 项,"
-           f"定性目标 {head.n_qualitative:.0f} 项(不计入达标率分母)。")
+cols[5].metric("红色预警", len(red), help="逆向变化,或按趋势预计未达标且进度严重滞后,或到期仍有差距")
 
-mix = ui.query("status_mix", **f.params())
-for cut, title in (("plan", "各规划指标状态"), ("region", "各地区指标状态")):
-    st.altair_chart(charts.themed(charts.status_bars(mix[mix.cut == cut], "category", title)), width="stretch")
-
-warnings = ui.query("warnings_list", **f.params())
-st.subheader(f"最新预警(共 {len(warnings)} 条,红色 {int((warnings['级别'] == '红').sum())} 条)")
-for w in warnings.head(8).itertuples():
-    marker = {"红": ":red[●]", "黄": ":orange[●]"}.get(w.级别, ":gray[●]")
-    st.page_link("pages/indicator.py", label=f"{marker} **{w.地区} · {w.指标}**({w.类型}):{w.原因}",
-                 query_params={"id": w.indicator_id, **f.url()})
-st.page_link("pages/warnings.py", label="查看全部预警 →", query_params=f.url())
+left, right = st.columns([1, 1.35], gap="medium")
+with left:
+    st.subheader("最紧急的红色预警" if len(red) else "预警")
+    for w in (red if len(red) else warnings).head(URGENT).itertuples():
+        st.page_link("pages/indicator.py", label=f"{ui.LEVEL_MARKERS[w.级别]} **{ui.plain(w.地区)} · {ui.plain(w.指标)}**",
+                     query_params={"id": w.indicator_id, **f.url()})
+        st.caption(ui.plain(w.原因))
+    if warnings.empty:
+        st.success(f"截至{f.year}年,所选范围内没有预警。")
+    st.page_link("pages/warnings.py", label=f"查看全部 {len(warnings)} 条预警 →", query_params=f.url())
+with right:
+    bars = ui.query("attainment_bars", **f.params())
+    st.markdown(charts.status_legend_html(), unsafe_allow_html=True)  # the app's own markup, no data in it
+    for cut, title in (("plan", "各规划达标率(点击看预警)"), ("region", "各地区达标率(点击看预警)")):
+        spec = ui.chart_spec(charts.attainment_bars, bars[bars.cut == cut], title)
+        event = st.vega_lite_chart(spec, width="stretch", key=f"bars_{cut}", on_select="rerun",
+                                   selection_mode="pick")
+        picked = event.selection.get("pick") if event else None
+        if picked:
+            st.switch_page("pages/warnings.py", query_params=f.url(
+                region=picked[0].get("region"), group=picked[0].get("plan_group") or f.group))
 
 changes = ui.query("status_changes", **f.params())
+better = int((changes["change_rank"] > 0).sum())
 st.subheader(f"与{f.year - 1}年相比:{len(changes)} 项指标状态变化")
-st.dataframe(changes.drop(columns=["变化"]).assign(详情=lambda d: d["indicator_id"].map(ui.indicator_link)),
-             hide_index=True, width="stretch",
-             column_order=["地区", "规划", "指标", "上一年状态", "本年状态", "原因", "详情"],
-             column_config={"详情": st.column_config.LinkColumn("详情", display_text="查看 →")})
+st.caption(f"好转 {better} 项,变差或转为无数据 {len(changes) - better} 项。")
+# the table is drawn when asked: a data grid on the first screen would cost a new visitor about a third more time
+if st.toggle("显示状态变化明细", key="show_changes"):
+    st.dataframe(ui.with_detail_links(changes, f), hide_index=True, width="stretch",
+                 column_order=["地区", "规划", "指标", "上一年状态", "本年状态", "原因", ui.DETAIL],
+                 column_config={ui.DETAIL: ui.detail_column()})

@@ -1,7 +1,7 @@
 """责任单位: a scorecard per responsible unit, one unit's indicators, and the plans that name no units."""
 import streamlit as st
 
-from planwatch import charts, downloads, ui
+from planwatch import charts, ui
 
 f = ui.page_filters()
 scope = dict(year=f.year, group=f.group, region=f.region, domain=f.domain)
@@ -11,11 +11,6 @@ if (card["n_demo"] > 0).any():
     ui.demo_notice()
 st.caption("责任单位及其分工均照录规划原文。一项指标列有多个单位时,计入每个单位;达标率 = 已达标 ÷ 已评估"
            "(有数据的定量指标),无数据和定性指标不计入分母。侧栏的“责任单位”筛选只决定下方默认查看的单位。")
-
-status_style = {s: f"color: {c}; font-weight: bold" for s, c in charts.STATUS_COLORS.items()}
-rate = st.column_config.ProgressColumn("达标率", format="percent", min_value=0, max_value=1,
-                                       color=charts.STATUS_COLORS["已达标"],
-                                       help="已达标 ÷ 已评估;无已评估指标时为空")
 
 st.subheader(f"各单位计分卡(共 {len(card)} 个单位)")
 if card.empty:
@@ -28,7 +23,7 @@ else:
                       "进度滞后", "逆向变化", "无数据", "定性", "首位列名",
                       *(["牵头", "配合"] if roles_printed else []), "未区分", "来源", "报送及时率"],
         column_config={
-            "达标率": rate,
+            "达标率": ui.rate_column(),
             "已达标/已评估": st.column_config.TextColumn(help="达标率的分子和分母"),
             "基本实现率": st.column_config.NumberColumn(format="percent", help="(已实现 + 基本实现)÷ 已评估"),
             "首位列名": st.column_config.NumberColumn(help="该单位在原文责任单位列表中排第一位的指标数"),
@@ -44,13 +39,8 @@ else:
     if not roles_printed:
         st.caption("这些规划的原文只列出责任单位,未区分牵头与配合;“首位列名”为该单位排在责任单位列表第一位的指标数,"
                    "不等于牵头。")
-    export = card.drop(columns=["n_demo"]).rename(columns={"unit_id": "单位编号"})
-    buttons = st.container(horizontal=True)
-    buttons.download_button("下载 CSV", downloads.csv_bytes(export), file_name=f"责任单位计分卡_截至{f.year}年.csv",
-                         mime=downloads.CSV_MIME, on_click="ignore", icon=":material/download:")
-    buttons.download_button("下载 Excel", downloads.xlsx_bytes(export, sheet_name="责任单位计分卡"),
-                          file_name=f"责任单位计分卡_截至{f.year}年.xlsx", mime=downloads.XLSX_MIME,
-                          on_click="ignore", icon=":material/download:")
+    ui.download_buttons(card.drop(columns=["n_demo"]).rename(columns={"unit_id": "单位编号"}),
+                        f"责任单位计分卡_截至{f.year}年", "责任单位计分卡")
 
     labels = {row.unit_id: f"{row.地区} · {row.责任单位}({row.指标数} 项指标)" for row in card.itertuples()}
     units = list(labels)
@@ -62,18 +52,17 @@ else:
     row = card.set_index("unit_id").loc[chosen]
     cols = st.columns(4)
     cols[0].metric("负责指标", int(row["指标数"]), help="原文将该单位列为责任单位的指标数")
-    cols[1].metric("达标率", "—" if row["已评估"] == 0 else f"{row['达标率']:.0%}",
+    cols[1].metric("达标率", ui.rate(row["达标率"] if row["已评估"] else None),
                    help="已达标 ÷ 已评估(有数据的定量指标)")
     cols[2].metric("已达标 / 已评估", row["已达标/已评估"])
     cols[3].metric("红色预警", int(row["红色预警"]))
     detail = ui.query("unit_indicators", **scope, unit=chosen)
-    detail = detail.assign(详情=detail["indicator_id"].map(ui.indicator_link),
-                           原文出处=detail["原文"] + "(第" + detail["行号"].astype(str) + "行)")
+    detail = ui.with_detail_links(detail, f).assign(原文出处=detail["原文"] + "(第" + detail["行号"].astype(str) + "行)")
     st.dataframe(
-        detail.style.map(lambda v: status_style.get(v, ""), subset=["状态"]), hide_index=True, width="stretch",
-        column_order=["规划", "领域", "指标", "状态", "详情", "角色", "列名顺序", "原文出处", "原因", "全部责任单位",
+        ui.as_chips(ui.shown(detail), "状态"), hide_index=True, width="stretch",
+        column_order=["规划", "领域", "指标", "状态", ui.DETAIL, "角色", "列名顺序", "原文出处", "原因", "全部责任单位",
                       "来源"],
-        column_config={"详情": st.column_config.LinkColumn("详情", display_text="查看 →"),
+        column_config={ui.DETAIL: ui.detail_column(), "状态": ui.chip_column(charts.STATUS_COLORS),
                        "原因": st.column_config.TextColumn(width="large"),
                        "角色": st.column_config.TextColumn(help="原文写明“牵头”“配合”时照录,否则为“未区分”"),
                        "列名顺序": st.column_config.NumberColumn(help="该单位在原文责任单位列表中的位置,1 为第一位"),
@@ -84,7 +73,8 @@ if not unlisted.empty:
     st.subheader("未列明责任单位的规划")
     none = unlisted[unlisted["说明"] == "规划未列明责任单位"]
     if not none.empty:
-        st.warning("以下规划未列明责任单位,其指标不计入上方计分卡:" + "、".join(none["规划"]) + "。", icon=":material/info:")
+        st.warning(ui.plain("以下规划未列明责任单位,其指标不计入上方计分卡:" + "、".join(none["规划"]) + "。"),
+                   icon=":material/info:")
     st.dataframe(unlisted, hide_index=True, width="stretch",
                  column_order=["地区", "类别", "规划", "说明", "指标数", "未列明单位的指标", "仅为目标列明的单位条目",
                                "来源文件"],

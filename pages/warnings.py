@@ -1,7 +1,7 @@
 """预警清单: every warning for the as-of year under the sidebar filters, red first — filter, open, download."""
 import streamlit as st
 
-from planwatch import charts, downloads, ui
+from planwatch import charts, ui
 
 LEVEL_HELP = {
     "红": "逆向变化;或按趋势预计未达标且进度严重滞后;或目标年已到仍未达标且仍有差距",
@@ -31,32 +31,26 @@ levels = left.multiselect("级别", list(LEVEL_HELP), key="level", bind="query-p
 kinds = right.multiselect("类型", list(KINDS), key="kind", bind="query-params", placeholder="全部类型",
                           help="各类型条数:" + ",".join(f"{k} {int(by_kind.get(k, 0))}" for k in KINDS))
 shown = warnings[warnings["级别"].isin(levels or LEVEL_HELP) & warnings["类型"].isin(kinds or KINDS)]
-shown = shown.reset_index(drop=True).assign(详情=lambda d: d["indicator_id"].map(ui.indicator_link))
+shown = ui.with_detail_links(shown.reset_index(drop=True), f)
 
 st.subheader(f"显示 {len(shown)} 条(共 {len(warnings)} 条)")
 if shown.empty:
     st.info("所选级别和类型下没有预警,请调整上方筛选。")
     st.stop()
 
-level_style = {level: f"background-color: {color}; color: white; font-weight: bold"
-               for level, color in charts.LEVEL_COLORS.items()}
-event = st.dataframe(
-    shown.style.map(lambda v: level_style.get(v, ""), subset=["级别"]),
-    hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 600), key="warning_table", on_select="rerun", selection_mode="single-row",
-    column_order=["级别", "类型", "地区", "规划", "指标", "详情", "原因", "责任单位", "状态", "领域", "数据来源"],
-    column_config={"详情": st.column_config.LinkColumn("详情", display_text="查看 →"),
-                   "级别": st.column_config.TextColumn(width="small"),
+event = st.dataframe(  # the level as a coloured chip (column_config, not a pandas Styler: no per-cell CSS to send)
+    ui.as_chips(ui.shown(shown), "级别"),
+    hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 600), key="warning_table",
+    on_select="rerun", selection_mode="single-row",
+    column_order=["级别", ui.DETAIL, "地区", "指标", "原因", "类型", "规划", "责任单位", "状态", "领域", "数据来源"],
+    column_config={ui.DETAIL: ui.detail_column(),
+                   "级别": ui.chip_column(charts.LEVEL_COLORS, width=60),
                    "原因": st.column_config.TextColumn(width="large"),
                    "责任单位": st.column_config.TextColumn(help="规划原文所列的责任单位;“规划未列明”表示规划没有写")})
 st.caption("点击表头可排序;选中一行(行首方框)即打开该指标的详情页。")
 if event.selection.rows:
-    st.switch_page("pages/indicator.py", query_params={"id": shown.loc[event.selection.rows[0], "indicator_id"]})
+    st.switch_page("pages/indicator.py",
+                   query_params={"id": shown.loc[event.selection.rows[0], "indicator_id"], **f.url()})
 
-export = shown.drop(columns=["详情"]).rename(columns={"indicator_id": "指标编号"})
-name = f"预警清单_截至{f.year}年"
-buttons = st.container(horizontal=True)
-buttons.download_button("下载 CSV", downloads.csv_bytes(export), file_name=f"{name}.csv", mime=downloads.CSV_MIME,
-                     on_click="ignore", icon=":material/download:", help="UTF-8(带 BOM),Excel 可直接打开")
-buttons.download_button("下载 Excel", downloads.xlsx_bytes(export, sheet_name="预警清单"), file_name=f"{name}.xlsx",
-                      mime=downloads.XLSX_MIME, on_click="ignore", icon=":material/download:",
-                      help="首行冻结并带筛选")
+ui.download_buttons(shown.drop(columns=[ui.DETAIL]).rename(columns={"indicator_id": "指标编号"}),
+                    f"预警清单_截至{f.year}年", "预警清单")

@@ -15,7 +15,8 @@ STATUS_COLORS = {
 }
 STATUS_ORDER = list(STATUS_COLORS)
 LEVEL_COLORS = {"红": "#D55E00", "黄": "#E69F00", "灰": "#999999"}
-FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+# the web font the app serves (.streamlit/config.toml) first, then what Windows, macOS and Linux desktops have
+FONT = "WenQuanYi Micro Hei Web, Microsoft YaHei, PingFang SC, Noto Sans CJK SC, sans-serif"
 
 
 def status_scale() -> alt.Scale:
@@ -45,14 +46,68 @@ def status_bars(counts: pd.DataFrame, category: str, title: str = "", height_per
     return base.mark_bar().properties(height=max(80, height_per_bar * len(order)))
 
 
+def status_legend_html() -> str:
+    """The status colours as HTML swatches that wrap on a phone (a Vega legend is cut off at 390 px)."""
+    swatch = ('<span style="white-space:nowrap;margin-right:.8em"><span style="display:inline-block;width:.9em;'
+              'height:.9em;background:{};vertical-align:-.05em;margin-right:.3em"></span>{}</span>')
+    return "<div style='font-size:.85rem;line-height:1.8'>" + "".join(
+        swatch.format(colour, status) for status, colour in STATUS_COLORS.items()) + "</div>"
+
+
+def attainment_bars(bars: pd.DataFrame, title: str, bar: int = 26) -> alt.Chart:
+    """Status mix per plan or region (rows of queries/attainment_bars.sql), the most lagging first, each bar
+    labelled with its 达标率 and denominator; a click selects the bar's region and plan group (selection "pick").
+    No legend: the page shows status_legend_html() once."""
+    order = bars.sort_values("rank")["label"].drop_duplicates().tolist()
+    colour = alt.Color("status:N", scale=status_scale(), legend=None)
+    chart = alt.Chart(bars, title=title).mark_bar(cursor="pointer").encode(
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelFontSize=14, labelLimit=240)),
+        x=alt.X("n:Q", stack="normalize", title=None,
+                axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1], labelFontSize=13)),
+        color=colour,
+        order=alt.Order("status_order:Q"),
+        tooltip=[alt.Tooltip("label:N", title="达标率(已达标/已评估)"), alt.Tooltip("status:N", title="状态"),
+                 alt.Tooltip("n:Q", title="指标数")],
+    ).transform_calculate(status_order=f"indexof({STATUS_ORDER!r}, datum.status)")
+    pick = alt.selection_point(name="pick", fields=["region", "plan_group"], on="click")
+    return chart.add_params(pick).properties(height=bar * len(order))
+
+
+LOCAL = "#0072B2"  # the place's own values, on every indicator chart
+REFERENCE = "#666666"  # parent regions' published values: reference only, grey
+REFERENCE_LABEL = "上级地区公开数据"
+
+
+def value_scale(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, tolerance: float) -> alt.Scale:
+    """A value axis fitted to what is drawn (29.6 → 30 is not a flat line on an axis from 0), never below zero
+    when nothing drawn is negative."""
+    values = [*series["value"].dropna(), *(refs["value"].dropna() if len(refs) else [])]
+    for key in ("target_value", "baseline_value", "projected_value"):
+        if ind.get(key) is not None and not pd.isna(ind[key]):
+            values.append(float(ind[key]))
+    if ind["target_op"] == "~" and ind.get("target_value") is not None and not pd.isna(ind["target_value"]):
+        values += [ind["target_value"] * (1 - tolerance), ind["target_value"] * (1 + tolerance)]
+    if not values:
+        return alt.Scale(zero=False)
+    lo, hi = min(values), max(values)
+    pad = max((hi - lo) * 0.15, abs(hi) * 0.02, 0.1)
+    return alt.Scale(domain=[lo - pad if lo < 0 else max(lo - pad, 0), hi + pad], zero=False, nice=False)
+
+
 def indicator_chart(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, tolerance: float) -> alt.LayerChart:
-    """From the 2020 baseline to the target: target line (or band), straight path, observations, projection and
-    the parent regions' published values. `ind` is a row of queries/indicator_detail.sql."""
+    """From the 2020 baseline to the target: target line (or band), straight path, the place's values (one colour),
+    projection and the parent regions' published values (grey diamonds). `ind` is a row of
+    queries/indicator_detail.sql. The value axis is fitted to the data."""
     unit = ind["unit"] or ""
     start = int(series["year"].min()) if len(series) else ind["target_year"] - 5
     x = alt.X("year:Q", title="年份", scale=alt.Scale(domain=[min(start, 2020), ind["target_year"]]),
               axis=alt.Axis(format="d", tickMinStep=1))
     y_title = f"数值({unit})" if unit else "数值"
+    scale = value_scale(ind, series, refs, tolerance)
+
+    def y(field: str) -> alt.Y:
+        return alt.Y(field, title=y_title, scale=scale)
+
     layers = []
     target = ind["target_value"] if ind["target_op"] != "maintain" else ind["baseline_value"]
     if target is not None and not pd.isna(target):
@@ -60,25 +115,25 @@ def indicator_chart(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, toleran
         if ind["target_op"] == "~":
             band = pd.DataFrame({"lo": [target * (1 - tolerance)], "hi": [target * (1 + tolerance)]})
             layers.append(alt.Chart(band).mark_rect(opacity=0.15, color=STATUS_COLORS["已达标"]).encode(
-                y=alt.Y("lo:Q", title=y_title), y2="hi:Q"))
+                y=y("lo:Q"), y2="hi:Q"))
         layers.append(alt.Chart(pd.DataFrame({"v": [target], "label": [label]})).mark_rule(
-            color=STATUS_COLORS["已达标"], strokeWidth=3).encode(y=alt.Y("v:Q", title=y_title)))
+            color=STATUS_COLORS["已达标"], strokeWidth=3).encode(y=y("v:Q")))
         layers.append(alt.Chart(pd.DataFrame({"v": [target], "label": [label], "year": [ind["target_year"]]}))
                       .mark_text(align="right", dy=-10, fontSize=15, color=STATUS_COLORS["已达标"])
-                      .encode(x=x, y="v:Q", text="label:N"))
+                      .encode(x=x, y=y("v:Q"), text="label:N"))
         measured = series.dropna(subset=["value"])
         if len(measured):
             first = measured.iloc[0]
             path = pd.DataFrame({"year": [first["year"], ind["target_year"]], "value": [first["value"], target],
                                  "series": ["达标路径(匀速)"] * 2})
             layers.append(alt.Chart(path).mark_line(strokeDash=[6, 4], color="#777777").encode(
-                x=x, y="value:Q", detail="series:N"))
+                x=x, y=y("value:Q"), detail="series:N"))
     points = series.dropna(subset=["value"]).assign(
         series=lambda d: d["source_kind"].map({"示例": "示例数据", "填报": "填报值", "公开": "公开值"}).fillna(d["source_kind"]))
     if len(points):
-        layers.append(alt.Chart(points).mark_line(point=alt.OverlayMarkDef(size=120, filled=True), strokeWidth=3)
-                      .encode(x=x, y=alt.Y("value:Q", title=y_title),
-                              color=alt.Color("series:N", title="数据"),
+        layers.append(alt.Chart(points).mark_line(point=alt.OverlayMarkDef(size=120, filled=True, color=LOCAL),
+                                                  strokeWidth=3, color=LOCAL)
+                      .encode(x=x, y=y("value:Q"),
                               tooltip=[alt.Tooltip("year:Q", title="年份", format="d"),
                                        alt.Tooltip("value:Q", title=f"数值({unit})"),
                                        alt.Tooltip("series:N", title="来源")]))
@@ -87,11 +142,74 @@ def indicator_chart(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, toleran
                              "value": [ind["latest_value"], ind["projected_value"]], "series": ["趋势外推"] * 2})
         layers.append(alt.Chart(proj).mark_line(strokeDash=[2, 3], strokeWidth=3, color="#444444",
                                                 point=alt.OverlayMarkDef(shape="triangle-up", size=120))
-                      .encode(x=x, y="value:Q", tooltip=[alt.Tooltip("value:Q", title="外推值")]))
+                      .encode(x=x, y=y("value:Q"), tooltip=[alt.Tooltip("value:Q", title="外推值")]))
     if len(refs):
-        refs = refs.assign(series=lambda d: d["reference_region"] + "(上级地区公开数据)")
-        layers.append(alt.Chart(refs).mark_point(shape="diamond", size=160, filled=True).encode(
-            x=x, y="value:Q", color=alt.Color("series:N", title="数据"),
-            tooltip=[alt.Tooltip("reference_region:N", title="上级地区"), alt.Tooltip("year:Q", format="d"),
-                     alt.Tooltip("value:Q", title="公开值"), alt.Tooltip("url:N", title="来源")]))
-    return alt.layer(*layers).properties(height=420)
+        layers.append(alt.Chart(refs).mark_point(shape="diamond", size=160, filled=True, color=REFERENCE).encode(
+            x=x, y=y("value:Q"),
+            tooltip=[alt.Tooltip("reference_region:N", title="上级地区(公开数据)"),
+                     alt.Tooltip("year:Q", title="年份", format="d"), alt.Tooltip("value:Q", title="公开值"),
+                     alt.Tooltip("url:N", title="来源")]))
+    return alt.layer(*layers).properties(height=380)
+
+
+def region_comparison(compare: pd.DataFrame, name: str, unit: str | None, year: int, region: str | None) -> alt.LayerChart:
+    """One canonical indicator across places (rows of queries/canonical_comparison.sql): one row per place (latest
+    value coloured by status, its own target as a tick) and per parent region (grey diamond)."""
+    rows = compare["行"].drop_duplicates().tolist()
+    bold = f"indexof(datum.value, {region!r}) == 0 ? 'bold' : 'normal'" if region else "'normal'"
+    y = alt.Y("行:N", sort=rows, title=None, axis=alt.Axis(labelLimit=360, labelFontWeight=alt.ExprRef(bold)))
+    # the values and targets with some room, never below zero (no measure here is negative)
+    lo, hi = compare[["value", "target_value"]].min().min(), compare[["value", "target_value"]].max().max()
+    pad = max((hi - lo) * 0.1, abs(hi) * 0.02, 0.1)
+    scale = alt.Scale(zero=False) if pd.isna(lo) else alt.Scale(domain=[max(lo - pad, 0), hi + pad], nice=False)
+    x = alt.X("value:Q", title=f"{name}({unit})" if unit else name, scale=scale)
+    kinds = [*STATUS_ORDER, REFERENCE_LABEL]
+    measured = alt.Chart(compare[compare["value"].notna()]).encode(
+        x=x, y=y, tooltip=["行", "数值", "目标", "状态", "说明"])
+    dots = measured.mark_point(size=300, filled=True, opacity=1).encode(
+        color=alt.Color("状态:N", title="状态", scale=alt.Scale(
+            domain=kinds, range=[*STATUS_COLORS.values(), REFERENCE])),
+        shape=alt.Shape("类别:N", legend=None, scale=alt.Scale(domain=["规划监测值", REFERENCE_LABEL],
+                                                             range=["circle", "diamond"])))
+    values = measured.mark_text(align="left", dx=14, fontSize=15).encode(text="数值:N")
+    targets = alt.Chart(compare[compare["target_value"].notna()]).encode(
+        x=alt.X("target_value:Q", scale=scale), y=y, tooltip=[alt.Tooltip("行:N", title="地区"), "目标"]
+    ).transform_calculate(target_text="'目标' + datum['目标']")
+    ticks = targets.mark_tick(color="black", thickness=3, size=36)
+    target_text = targets.mark_text(dy=-24, fontSize=14, color="#333333").encode(text="target_text:N")
+    title = alt.TitleParams(f"{name}:各地区截至{year}年的最新值", subtitleFontSize=15, subtitleColor="#444444",
+                            subtitle="圆点为各地区规划监测值(颜色表示状态),黑色竖线为各自规划目标,灰色菱形为上级地区公开数据")
+    chart = alt.layer(ticks, target_text, dots, values, title=title).properties(height=max(160, 72 * len(rows)))
+    return chart
+
+
+def domain_mix(mix: pd.DataFrame) -> alt.Chart:
+    """Status mix per domain (rows of queries/status_mix.sql); clicking a bar selects its domain ("pick")."""
+    bars = status_bars(mix, "category", "各领域指标状态(点击某一领域查看其指标)", height_per_bar=40)
+    return bars.add_params(alt.selection_point(name="pick", fields=["category"]))
+
+
+def progress_spread(shown: pd.DataFrame, domains: list[str]) -> alt.LayerChart:
+    """Strip plot of 进度比 per domain (jittered within the domain's row), with the median and reference lines."""
+    row = 56  # pixels per domain; the points of a domain spread over the middle of its row
+    y = alt.Y("领域:N", sort=domains, title=None, scale=alt.Scale(type="band", paddingInner=0, paddingOuter=0))
+    points = alt.Chart(shown).mark_point(size=90, filled=True, opacity=0.75, stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("ratio_plotted:Q", title="进度比(已完成的目标进程 ÷ 时间进度;1 = 与时间进度持平)",
+                scale=alt.Scale(domain=[-1, 2], nice=False), axis=alt.Axis(values=[-1, -0.5, 0, 0.5, 1, 1.5, 2])),
+        y=y,
+        yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[0, 1], range=[row * 0.2, row * 0.8])),
+        color=alt.Color("状态:N", scale=status_scale(), title="状态"),
+        shape=alt.Shape("off_scale:N", scale=alt.Scale(domain=[False, True], range=["circle", "diamond"]),
+                        legend=None),
+        tooltip=["地区", "规划", "指标", "状态", "最新值", "目标", alt.Tooltip("进度比:Q", format=".2f")],
+    )
+    median = alt.Chart(shown).mark_tick(color="black", thickness=3, size=30).encode(
+        x=alt.X("median(ratio_plotted):Q"), y=y,
+        tooltip=[alt.Tooltip("median(进度比):Q", title="中位数", format=".2f")])
+    marks = alt.Chart({"values": [{"x": 0, "label": "基线水平"}, {"x": 1, "label": "与时间进度持平"}]})
+    rules = marks.mark_rule(strokeDash=[6, 4], color="#555").encode(x="x:Q")
+    labels = marks.mark_text(align="center", baseline="bottom", fontSize=15, color="#333").encode(
+        x="x:Q", y=alt.value(-4), text="label:N")
+    spread = alt.layer(rules, points, median, labels,
+                       title="各领域指标进度分布(黑色短线为中位数,菱形为超出图幅的值)")
+    return spread.properties(height=row * len(domains))

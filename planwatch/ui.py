@@ -1,12 +1,17 @@
-"""What every page shares: the cached connection, named queries, the sidebar filters kept in the URL, labels."""
+"""What every page shares: the cached connection, named queries, the sidebar filters kept in the URL, labels,
+user text shown as text, rates, detail links and download buttons."""
 from __future__ import annotations
 
+import importlib
+import re
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
-from planwatch import build, db
+from planwatch import build, charts, db, downloads, streamlit_compat
 from planwatch.paths import default_db
 
 GROUPS = ("妇女", "儿童")
@@ -50,20 +55,31 @@ class Filters:
         return {"year": self.year, "group": self.group, "region": self.region, "domain": self.domain,
                 "unit": self.unit}
 
-    def url(self) -> dict:
-        """The filters as URL parameters (for links to other pages that keep the same view)."""
-        return {k: str(v) for k, v in self.params().items() if v is not None}
+    def url(self, **changes) -> dict:
+        """The filters as URL parameters, for links to other pages that keep the same view (the year always, so
+        that the link names its filters); `changes` replace some (None removes one)."""
+        return {k: str(v) for k, v in {**self.params(), **changes}.items() if v is not None}
 
 
 def page_filters() -> Filters:
-    """The filters app.py set for this run. The first request after the server starts may reach a page through
-    Streamlit's legacy pages/ router, which skips app.py: switch that router off and rerun through app.py."""
+    """The filters app.py set for this run (pages call this, never st.session_state["filters"] directly: the first
+    request after the server starts may reach a page through Streamlit's legacy pages/ router, which skips app.py;
+    streamlit_compat switches that router off and reruns through app.py)."""
     if "filters" not in st.session_state:
-        from streamlit.runtime.pages_manager import PagesManager
-
-        PagesManager.uses_pages_directory = False
-        st.rerun()
+        streamlit_compat.rerun_through_app()
     return st.session_state["filters"]
+
+
+# <html lang="zh-CN"> (Streamlit's page says "en": screen readers, font choice and translation prompts follow it),
+# and less empty space above the title, so that 总览 shows 达标率, red warnings and the bars at 1280×720.
+PAGE_SETUP = """<script>document.documentElement.lang = 'zh-CN';</script>
+<style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }</style>"""
+
+
+def page_setup() -> None:
+    """What every page gets from app.py: the document language and the top spacing (PAGE_SETUP). Drawn in the
+    sidebar: an element in the main area would add a gap above the page's content."""
+    st.sidebar.html(PAGE_SETUP, unsafe_allow_javascript=True, width="content")
 
 
 def _options() -> dict:
@@ -79,19 +95,23 @@ def filters() -> Filters:
     choices = {"group": list(GROUPS), "region": list(options["region"]), "domain": list(options["domain"]),
                "unit": list(options["unit"]), "year": years}
     labels = {"group": "规划类别", "region": "地区", "domain": "领域", "unit": "责任单位", "year": "截至年份"}
+    # The URL wins when it names filters other than the ones this session last wrote there (a shared link, a
+    # link or a chart click on another page); a URL without filters (the sidebar navigation) keeps the session's.
+    from_url = {key: st.query_params.get(key) for key in choices}
+    fresh = any(v is not None for v in from_url.values()) and from_url != st.session_state.get("filters_in_url")
     for key, allowed in choices.items():
         state_key = f"filter_{key}"
-        if state_key in st.session_state:
+        if state_key in st.session_state and not fresh:
             continue
-        raw = st.query_params.get(key)
+        raw = from_url[key]
         value = ALL if key != "year" else default_year
         if raw is not None:
             parsed = int(raw) if key == "year" and raw.isdigit() else raw
             if parsed in allowed:
                 value = parsed
             else:
-                st.toast(f"网址参数 {key}={raw} 无效,{labels[key]}已恢复为默认值", icon="⚠️")
-                st.session_state.setdefault("url_notices", []).append(f"网址参数 {key}={raw} 无效,已使用默认值。")
+                st.session_state.setdefault("url_notices", []).append(
+                    f"网址参数 {key}={shorten(raw)} 无效,{labels[key]}已恢复为默认值。")
         st.session_state[state_key] = value
 
     with st.sidebar:
@@ -105,24 +125,174 @@ def filters() -> Filters:
     chosen = {k: (None if v == ALL else v) for k, v in
               {"group": group, "region": region, "domain": domain, "unit": unit}.items()}
     current = Filters(year=year, **chosen)
-    for key in ("group", "region", "domain", "unit", "year"):
+    for key in choices:
         value = getattr(current, key)
         if value is None or (key == "year" and value == default_year):
             st.query_params.pop(key, None)
         else:
             st.query_params[key] = str(value)
+    st.session_state["filters_in_url"] = {key: st.query_params.get(key) for key in choices}
     for notice in st.session_state.pop("url_notices", []):
-        st.warning(notice)
+        st.warning(plain(notice), icon=":material/link_off:")
     return current
 
 
 def demo_notice(frame: pd.DataFrame | None = None, column: str = "latest_source_kind") -> None:
     """Say 示例数据 wherever demonstration values are shown."""
     if frame is None or (column in frame and (frame[column] == "示例").any()):
-        st.info("**示例数据**:本页含系统生成的演示监测值(非真实统计),仅用于展示功能;成员单位填报后将被真实数据替换。",
-                icon=":material/science:")
+        st.info("**示例数据**:本页含系统生成的演示监测值(非真实统计),成员单位填报后替换。", icon=":material/science:")
 
 
-def indicator_link(indicator_id: str) -> str:
-    """URL of an indicator's detail page (relative, so it works behind any host)."""
-    return f"./indicator?id={indicator_id}"
+# ---- user text is text -------------------------------------------------------------------------------------
+# Streamlit reads the text of st.markdown, st.info/warning/error/success, st.caption, st.toast, labels of
+# st.page_link and st.metric as Markdown: a link or an image in a value, a note or a file name would be live
+# (an image is fetched by every viewer's browser). Text that comes from data or users goes through plain().
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&@])")
+
+
+def plain(text) -> str:
+    """Text shown literally inside Markdown: every ASCII punctuation mark (all of Markdown's syntax, Streamlit's
+    :colour[...] and :icon: directives, $ for LaTeX, autolinked URLs) is backslash-escaped; line breaks are
+    kept as line breaks. None and NaN read "—"."""
+    if text is None or (isinstance(text, float) and text != text):
+        return MISSING
+    lines = str(text).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return "  \n".join(_MARKDOWN_SPECIAL.sub(r"\\\1", line) for line in lines)
+
+
+def shorten(text, limit: int = 40) -> str:
+    """A value echoed back to the user (a bad URL parameter, a search word) at most `limit` characters long."""
+    text = "" if text is None else str(text)
+    return text if len(text) <= limit else text[:limit] + f"…(共 {len(text)} 个字符)"
+
+
+# ---- numbers ------------------------------------------------------------------------------------------------
+MISSING = "—"
+
+
+def is_missing(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or value is pd.NA or value is pd.NaT
+
+
+def rate(value, digits: int = 0) -> str:
+    """A share as a percentage ("37%"); "—" when there is none; never "-0%"."""
+    if is_missing(value):
+        return MISSING
+    # half up, as the SQL (and the statistics bureaus) round: 12.5% → 13%
+    shown = Decimal(str(float(value) * 100)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return f"{abs(shown) if shown == 0 else shown}%"
+
+
+def number(value, unit: str | None = None) -> str:
+    """A value with its unit as printed ("29.6%", "12.5万人"); "—" when there is none; never "-0"."""
+    if is_missing(value):
+        return MISSING
+    text = f"{float(value):g}"
+    return (text[1:] if text in ("-0", "-0.0") else text) + (unit or "")
+
+
+# ---- charts -------------------------------------------------------------------------------------------------
+LEVEL_MARKERS = {"红": ":red[●]", "黄": ":orange[●]", "灰": ":gray[●]"}
+
+
+def chart_spec(builder, *args, size: int = 15, **kwargs) -> dict:
+    """The themed Vega-Lite spec of a planwatch.charts builder, made once per data and arguments (Altair's
+    validation is most of a rerun's time); draw it with st.vega_lite_chart."""
+    return _chart_spec(f"{builder.__module__}:{builder.__qualname__}", args, tuple(sorted(kwargs.items())), size)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def _chart_spec(builder: str, args: tuple, kwargs: tuple, size: int) -> dict:
+    module, name = builder.split(":")
+    return charts.themed(getattr(importlib.import_module(module), name)(*args, **dict(kwargs)), size=size).to_dict()
+
+
+def progress(value) -> str:
+    """目标进程 (share of the way from baseline to target): "已超目标" past 100% (not "475%"), else a rate."""
+    return "已超目标" if not is_missing(value) and float(value) > 1 else rate(value)
+
+
+def rate_column(colour: str = charts.STATUS_COLORS["已达标"], **kwargs) -> st.column_config.ProgressColumn:
+    """A 达标率 column drawn as a bar with the percentage."""
+    return st.column_config.ProgressColumn("达标率", format="percent", min_value=0, max_value=1, color=colour,
+                                           **{"help": "已达标 ÷ 已评估;无已评估指标时为空", **kwargs})
+
+
+def as_chips(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """The frame with `column` as one-item lists, for chip_column (display only; downloads keep the text)."""
+    return frame.assign(**{column: frame[column].map(lambda v: [v])})
+
+
+def chip_column(colours: dict[str, str], **kwargs) -> st.column_config.MultiselectColumn:
+    """Cells shown as coloured chips (级别 红/黄/灰, 状态): column_config, not a pandas Styler (no per-cell CSS)."""
+    return st.column_config.MultiselectColumn(options=list(colours), color=list(colours.values()), **kwargs)
+
+
+# ---- tables -------------------------------------------------------------------------------------------------
+SERIES_COLUMNS = {"year": "年份", "value": "数值", "value_text": "文字报告", "source_kind": "来源", "batch_id": "批次",
+                  "note": "备注"}
+
+
+def shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table for display: a missing value reads "—" (Streamlit would show "None")."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].isna().any():
+            if pd.api.types.is_numeric_dtype(out[column]):
+                out[column] = out[column].map(number)
+            else:
+                out[column] = out[column].astype(object).where(out[column].notna(), MISSING)
+    return out
+
+
+def static_table(frame: pd.DataFrame) -> None:
+    """A small table as plain HTML (st.table: no data-grid code for the browser to load), every cell escaped
+    (st.table reads cells as Markdown), missing values as "—"."""
+    st.table(shown(frame).map(plain), hide_index=True, border="horizontal")
+
+
+# Words of the curators' shorthand in notes (data/plans/*.csv), as a reader would say them.
+NOTE_WORDS = {"direction": "方向", "keep": "保持在某水平", "higher": "越高越好", "lower": "越低越好",
+              "canonical_id": "通用指标", "canonical": "通用指标", "target_value": "目标值", "target_year": "目标年",
+              "op": "目标符号", "id": "编号"}
+
+
+def curator_note(note) -> str:
+    """A curator's note in Chinese: field names and direction codes in words, shared measure ids by name."""
+    if is_missing(note):
+        return MISSING
+    names = dict(query("canonical_names").itertuples(index=False))
+    words = {**NOTE_WORDS, **{k: f"“{v}”" for k, v in names.items()}}
+    return re.sub(r"(?<![A-Za-z0-9_-])([A-Za-z_]+)(?![A-Za-z0-9_-])", lambda m: words.get(m[1], m[1]), str(note))
+
+
+# ---- links and downloads ------------------------------------------------------------------------------------
+def indicator_link(indicator_id: str, filters: Filters | None = None) -> str:
+    """URL of an indicator's detail page (relative, so it works behind any host), keeping the filters."""
+    return "./indicator?" + urlencode({"id": indicator_id, **(filters.url() if filters else {})})
+
+
+DETAIL = "详情"
+
+
+def with_detail_links(frame: pd.DataFrame, filters: Filters, column: str = "indicator_id") -> pd.DataFrame:
+    """The frame with a 详情 column linking each row's indicator (keeping year, region and the other filters)."""
+    return frame.assign(**{DETAIL: frame[column].map(lambda i: indicator_link(i, filters))})
+
+
+def detail_column() -> st.column_config.LinkColumn:
+    """Column config of the 详情 links: each cell reads 查看 →."""
+    return st.column_config.LinkColumn(DETAIL, display_text="查看 →", width="small")
+
+
+def download_buttons(frame: pd.DataFrame, name: str, sheet_name: str, formats=("csv", "xlsx")) -> None:
+    """下载 CSV / 下载 Excel side by side; each file is made only when its button is clicked."""
+    made = {"csv": ("下载 CSV", lambda: downloads.csv_bytes(frame), downloads.CSV_MIME,
+                    "UTF-8(带 BOM),Excel 可直接打开"),
+            "xlsx": ("下载 Excel", lambda: downloads.xlsx_bytes(frame, sheet_name=sheet_name), downloads.XLSX_MIME,
+                     "首行冻结并带筛选")}
+    row = st.container(horizontal=True)
+    for ext in formats:
+        label, data, mime, help_text = made[ext]
+        row.download_button(label, data, file_name=f"{name}.{ext}", mime=mime, on_click="ignore",
+                            icon=":material/download:", help=help_text)

