@@ -15,13 +15,15 @@ PAGES = {
         st.Page("pages/indicator.py", title="指标详情", icon=":material/monitoring:", url_path="indicator"),
     ],
     "填报": [
-        st.Page("pages/data_entry.py", title="数据填报", icon=":material/upload_file:", url_path="data_entry"),
-        st.Page("pages/accounts.py", title="账号管理", icon=":material/manage_accounts:", url_path="accounts"),
-        st.Page("pages/plan_import.py", title="规划导入", icon=":material/post_add:", url_path="plan_import"),
+        st.Page("pages/progress.py", title="报送进度", icon=":material/checklist:", url_path="progress"),
         st.Page("pages/unit_entry.py", title="单位填报", icon=":material/edit_note:", url_path="unit_entry"),
         st.Page("pages/review.py", title="审核", icon=":material/fact_check:", url_path="review"),
-        st.Page("pages/progress.py", title="报送进度", icon=":material/checklist:", url_path="progress"),
+        st.Page("pages/data_entry.py", title="数据填报", icon=":material/upload_file:", url_path="data_entry"),
+    ],
+    "管理": [
         st.Page("pages/round_admin.py", title="监测管理", icon=":material/admin_panel_settings:", url_path="round_admin"),
+        st.Page("pages/accounts.py", title="账号管理", icon=":material/manage_accounts:", url_path="accounts"),
+        st.Page("pages/plan_import.py", title="规划导入", icon=":material/post_add:", url_path="plan_import"),
     ],
     "分析": [
         st.Page("pages/explorer.py", title="数据探索", icon=":material/query_stats:", url_path="explorer"),

@@ -20,7 +20,7 @@ import unicodedata
 from pathlib import Path
 
 from planwatch import xlsx_read
-from planwatch.xlsx_read import Formula
+from planwatch.xlsx_read import Formula, Scaled
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PROBLEMS = 200
@@ -149,7 +149,7 @@ def _read_xlsx(data: bytes, deadline: float) -> tuple[list[str], Rows, list[str]
         if sheet.hidden:
             hidden.append(sheet.name)
             continue
-        rows = [(n, [clean_text(c) if c and not isinstance(c, Formula) else c for c in cells])
+        rows = [(n, [clean_text(c) if c and not isinstance(c, (Formula, Scaled)) else c for c in cells])
                 for n, cells in sheet.rows()]
         if first_visible is None:
             first_visible = rows
@@ -170,9 +170,12 @@ def _read_xlsx(data: bytes, deadline: float) -> tuple[list[str], Rows, list[str]
     header = [str(c) for c in header]
     for row_no, cells in body:
         for col, cell in enumerate(cells):
-            if isinstance(cell, Formula):  # refused in the columns that are read, ignored in the others
+            if isinstance(cell, (Formula, Scaled)):  # refused in the columns that are read, ignored in the others
                 if col < len(header) and header_key(header[col]):
-                    problems.append(f"第{row_no}行 {header[col]}列: 单元格是公式“{cell[:60]}”,请改为直接填写数值")
+                    problems.append(f"第{row_no}行 {header[col]}列: " + (
+                        f"单元格是公式“{cell[:60]}”,请改为直接填写数值" if isinstance(cell, Formula) else
+                        f"单元格的数字格式显示的数与单元格中的数({cell})不同(如“0.0,”按千显示或插入小数点的“万”格式),"
+                        "请把格式设为“常规”或“数值”后填写实际数值"))
                 cells[col] = ""
     return header, body, problems
 

@@ -37,6 +37,10 @@ PERCENT_FORMATS = {9, 10}  # built-in 0% and 0.00%
 DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}  # built-in dates, times (and CJK)
 DATE_LETTERS = re.compile(r"[ymdhs]", re.IGNORECASE)  # in a custom format, outside quoted text and [brackets]
 FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')  # quoted text, escapes, [colour], padding
+# formats that show another number than the cell holds: a comma after the last digit (0.0, shows 12345 as 12.3),
+# or an escaped decimal point among the digits (0!.0000"万" shows 12345 as 1.2345万)
+SCALING_COMMA = re.compile(r"[0#?],+(?![0#?,])")
+INSERTED_POINT = re.compile(r"[0#?][!\\]\.[0#?]")
 
 
 class Unreadable(Exception):
@@ -45,6 +49,10 @@ class Unreadable(Exception):
 
 class Formula(str):
     """A cell holding a formula; its text is the formula as written (with the leading =)."""
+
+
+class Scaled(str):
+    """A number whose format shows another number than the cell holds; its text is the number held."""
 
 
 @dataclass
@@ -148,7 +156,7 @@ class _Reader:
         return found
 
     def number_styles(self, part: str | None) -> dict[int, str]:
-        """Cell format (cellXfs) index → "percent" or "date", for those whose number format shows one."""
+        """Cell format (cellXfs) index → "percent", "date" or "scaled", for those whose number format shows one."""
         if part is None:
             return {}
         formats: dict[int, str] = {}
@@ -162,8 +170,11 @@ class _Reader:
                 state["in_xfs"] = True
             elif tag == "xf" and state["in_xfs"]:
                 number_format = _int(attrs.get("numFmtId"))
-                code = FORMAT_LITERALS.sub("", formats.get(number_format, ""))
-                if number_format in PERCENT_FORMATS or "%" in code:
+                written = formats.get(number_format, "")
+                code = FORMAT_LITERALS.sub("", written)
+                if SCALING_COMMA.search(code) or INSERTED_POINT.search(written):
+                    shows[state["index"]] = "scaled"
+                elif number_format in PERCENT_FORMATS or "%" in code:
                     shows[state["index"]] = "percent"
                 elif number_format in DATE_FORMATS or DATE_LETTERS.search(code):
                     shows[state["index"]] = "date"
@@ -295,6 +306,8 @@ def _cell_value(kind: str, style: int, value: list[str], formula: list[str] | No
         return {"1": "TRUE", "0": "FALSE"}.get(raw, raw)
     if kind in ("n", "") and raw:
         shown = shows.get(style)
+        if shown == "scaled":
+            return Scaled(number_text(raw))
         return date_text(raw, epoch) if shown == "date" else number_text(raw, shown == "percent")
     return raw
 

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import one
 from openpyxl import Workbook
 from test_upload_values import xlsx
@@ -149,3 +150,16 @@ def test_long_subscript_and_json_arrow_chains_are_refused_before_they_hold_the_a
         assert refused and "过于复杂" in refused
         assert time.process_time() - start < 0.5
     assert guard.check("SELECT [1, 2][1] AS a, '{\"k\": 1}'::json->>'k' AS b").sql
+
+
+@pytest.mark.parametrize("number_format", ["0.0,", "#,##0,,", '0,"千"', '0!.0000"万"'])
+def test_a_cell_whose_format_shows_another_number_is_refused(fresh_db, capsys, number_format):
+    # 12345 formatted 0.0, shows 12.3 (and 0!.0000"万" shows 1.2345万): storing 12345 is not what the clerk saw
+    data = xlsx([["指标编号", "年份", "数值"], [PEOPLE, 2023, 12345]], {"C2": number_format})
+    text = refused(fresh_db, data, "scaled.xlsx", capsys)
+    assert "第2行 数值列" in text and "数字格式" in text
+
+
+def test_thousands_separator_format_is_not_scaling(fresh_db, capsys):
+    data = xlsx([["指标编号", "年份", "数值"], [PEOPLE, 2023, 12345]], {"C2": "#,##0"})
+    assert run_import(fresh_db, data, "plain.xlsx", capsys)[0] == 0
