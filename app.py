@@ -38,7 +38,7 @@ PAGES = {
 }
 
 streamlit_compat.open_default_page_by_its_path("overview")
-page = st.navigation(PAGES, expanded=True)  # all 17 pages: a collapsed menu says "View N more" in English
+page = st.navigation(PAGES)
 ui.page_setup()
 st.session_state["filters"] = ui.filters()
 page.run()

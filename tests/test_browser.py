@@ -246,8 +246,6 @@ def test_no_deploy_button_menu_or_english_page_not_found(server, small):
         expect(main(small).locator("h1").first).to_be_visible()
         assert small.get_by_text("Page not found").count() == 0, path
         assert small.locator("[data-testid='stMainMenu'], [data-testid='stAppDeployButton']").count() == 0
-        nav = small.locator("[data-testid='stSidebarNav']").inner_text()
-        assert "View" not in nav and "more" not in nav and "单位填报" in nav, nav  # every page listed, in Chinese
         small.wait_for_function("document.documentElement.lang === 'zh-CN'", timeout=10_000)
 
 
