@@ -191,14 +191,6 @@ def transaction(con: duckdb.DuckDBPyConnection):
     con.execute("COMMIT")
 
 
-DATA_VERSION_SQL = "SELECT max(batch_id), count(undone_at), count(*) FROM import_batch"
-
-
-def data_version(con) -> tuple:
-    """Changes whenever an import or undo changes the data (con: a connection, Reader or Database)."""
-    return tuple(con.cursor().execute(DATA_VERSION_SQL).fetchall()[0])
-
-
 def query_text(name: str) -> str:
     """The SQL of queries/<name>.sql."""
     return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
