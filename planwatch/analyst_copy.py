@@ -80,10 +80,11 @@ def write(db_path: Path, target: Path) -> int:
     spill = Path(f"{tmp}.spill")
     con = duckdb.connect(str(tmp), config={"memory_limit": WRITE_MEMORY, "temp_directory": str(spill)})
     try:
-        con.execute(f"ATTACH {db.sql_string(db_path)} AS pw (READ_ONLY)")
+        # not "pw": a connection's own catalogue is named after its file (pw.duckdb.public-… would be "pw")
+        con.execute(f"ATTACH {db.sql_string(db_path)} AS _source (READ_ONLY)")
         for view in PUBLIC_VIEWS:
-            con.execute(f"CREATE TABLE main.{view} AS SELECT * FROM pw.{view}")
-        con.execute("DETACH pw")
+            con.execute(f"CREATE TABLE main.{view} AS SELECT * FROM _source.{view}")
+        con.execute("DETACH _source")
         con.execute("CHECKPOINT")
     finally:
         con.close()
