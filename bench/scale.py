@@ -192,6 +192,7 @@ def main() -> None:
     print(f"bench/scale.py on {os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M')}")
     for n in (int(s) for s in args.regions.split(",")):
         report(measure(n, folder))
+        print(f"  (load average over the last 5 minutes: {os.getloadavg()[1]:.1f})")
 
 
 if __name__ == "__main__":

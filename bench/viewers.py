@@ -9,6 +9,7 @@ The database is var/scale/synth-N.duckdb, made by `synth` when missing (bench/sc
 """
 import argparse
 import asyncio
+import os
 import statistics
 import subprocess
 import sys
@@ -33,7 +34,7 @@ async def load(browser, url: str) -> float:
     context = await browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN")
     page = await context.new_page()
     start = time.perf_counter()
-    await page.goto(url)
+    await page.goto(url, timeout=300_000)
     await page.wait_for_timeout(50)  # let the script run start before asking whether it ended
     await page.wait_for_function(COMPLETE, timeout=300_000, polling=50)
     took = time.perf_counter() - start
@@ -41,23 +42,27 @@ async def load(browser, url: str) -> float:
     return took
 
 
-async def rounds(urls: list[str], viewers: list[int], path: Path, csv_path: Path) -> list[tuple]:
-    """(viewers, import landing?, load times, import seconds) for each round."""
-    out = []
+def show(n: int, times: list[float], importing: float | None) -> None:
+    during = f"while an import lands ({importing:.1f} s)" if importing else "caches warm"
+    print(f"  {n} viewer{'s' if n > 1 else ' '}  median {statistics.median(times):6.2f}  slowest {max(times):6.2f}   "
+          f"{during}", flush=True)
+
+
+async def rounds(urls: list[str], viewers: list[int], path: Path, csv_path: Path) -> None:
+    """Each number of viewers twice: caches warm, then while an import lands; prints each round."""
     async with async_playwright() as p:
         browser = await p.chromium.launch(**CHROMIUM)
         await asyncio.gather(*(load(browser, url) for url in urls))  # warm every app's caches
         for n in viewers:
             targets = [urls[i % len(urls)] for i in range(n)]
-            out.append((n, False, await asyncio.gather(*(load(browser, u) for u in targets)), None))
+            show(n, await asyncio.gather(*(load(browser, u) for u in targets)), None)
             start = time.perf_counter()
             importing = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "planwatch", "import", str(csv_path), "--db", str(path), "--resubmit",
                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             times = await asyncio.gather(*(load(browser, u) for u in targets), importing.wait())
-            out.append((n, True, times[:-1], time.perf_counter() - start))
+            show(n, times[:-1], time.perf_counter() - start)
         await browser.close()
-    return out
 
 
 def main() -> None:
@@ -74,17 +79,14 @@ def main() -> None:
         subprocess.run([sys.executable, "-m", "planwatch", "synth", "--db", str(path), "--regions",
                         str(args.regions)], cwd=ROOT, check=True)
     csv_path = import_file(path, path.parent)
-    with ExitStack() as stack, PeakRss(only="streamlit") as peak:
-        urls = [stack.enter_context(streamlit_app(path)) + args.page for _ in range(args.apps)]
-        results = asyncio.run(rounds(urls, [int(v) for v in args.viewers.split(",")], path, csv_path))
     with db.open_reader(path) as reader:
         n_obs = reader.cursor().execute("SELECT count(*) FROM observation").fetchone()[0]
     print(f"{args.apps} app processes over synth-{args.regions} ({n_obs:,} observations, "
-          f"{path.stat().st_size / 1e6:.0f} MB), page {args.page}; load to complete content, seconds:")
-    for n, importing, times, took in results:
-        during = f"while an import lands ({took:.1f} s)" if importing else "caches warm"
-        print(f"  {n} viewer{'s' if n > 1 else ' '}  median {statistics.median(times):6.2f}  slowest "
-              f"{max(times):6.2f}   {during}")
+          f"{path.stat().st_size / 1e6:.0f} MB), page {args.page}; load to complete content, seconds:", flush=True)
+    with ExitStack() as stack, PeakRss(only="streamlit") as peak:
+        urls = [stack.enter_context(streamlit_app(path)) + args.page for _ in range(args.apps)]
+        asyncio.run(rounds(urls, [int(v) for v in args.viewers.split(",")], path, csv_path))
+    print(f"load average over the last 5 minutes: {os.getloadavg()[1]:.1f}")
     print(f"app processes' peak RSS: largest {peak.largest_child / 1e6:.0f} MB, all together {peak.total / 1e6:.0f} MB")
 
 

@@ -24,7 +24,7 @@ async def overview(browser, url: str) -> int:
     """Load 总览 in a fresh context until its title shows; returns the number of error boxes on the page."""
     context = await browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN")
     page = await context.new_page()
-    await page.goto(url + "/?year=2025")
+    await page.goto(url + "/?year=2025", timeout=60_000)
     await expect(page.get_by_role("heading", name="总览 · 截至2025年")).to_be_visible(timeout=45_000)
     await expect(page.get_by_text("达标率").first).to_be_visible(timeout=45_000)
     errors = await page.locator("[data-testid='stException']").count()
@@ -34,7 +34,7 @@ async def overview(browser, url: str) -> int:
 
 async def shows(browser, url: str, indicator: str, text: str) -> None:
     page = await browser.new_page()
-    await page.goto(url + f"/indicator?id={indicator}&year=2025")
+    await page.goto(url + f"/indicator?id={indicator}&year=2025", timeout=60_000)
     await expect(page.get_by_text(text).first).to_be_visible(timeout=30_000)
     await page.close()
 
