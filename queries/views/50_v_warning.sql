@@ -35,10 +35,10 @@ FROM (
 
     UNION ALL
     SELECT indicator_id, as_of_year, '黄', '波动较大',
-           yrs[-3] || '年为' || pw_val(vals[-3], unit) || ','
-           || yrs[-2] || '年' || CASE WHEN vals[-2] > vals[-3] THEN '升' ELSE '降' END || '至' || pw_val(vals[-2], unit)
-           || ',' || yrs[-1] || '年又' || CASE WHEN vals[-1] > vals[-2] THEN '升' ELSE '降' END || '至'
-           || pw_val(vals[-1], unit) || ',两次变化均超过前值的' || pw_num(swing * 100) || '%,请核实数据。',
+           year_3 || '年为' || pw_val(value_3, unit) || ','
+           || year_2 || '年' || CASE WHEN value_2 > value_3 THEN '升' ELSE '降' END || '至' || pw_val(value_2, unit)
+           || ',' || year_1 || '年又' || CASE WHEN value_1 > value_2 THEN '升' ELSE '降' END || '至'
+           || pw_val(value_1, unit) || ',两次变化均超过前值的' || pw_num(swing * 100) || '%,请核实数据。',
            3
     FROM _status_reason
     WHERE swinging AND op <> 'qualitative'
