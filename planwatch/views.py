@@ -1,9 +1,13 @@
 """Create the views from queries/views/*.sql and keep their materialised tables current.
 
 The progress method is computed by the *_live views; its results are stored in tables (_progress, _status,
-_warning) that the public views read. Every write — build, import, undo — calls refresh() inside its own
-transaction, so readers never see observations and statuses that disagree.
+_warning) that the public views read. Every write — build, import, review, undo — calls refresh() inside its own
+transaction, so readers never see observations and statuses that disagree. A write that touched a few indicators
+passes their ids and only their rows are recomputed (the method reads nothing across indicators but the as-of
+years, see refresh()); the roll-ups (达标率, v_attainment*) are views over these tables and follow.
 """
+from collections.abc import Iterable
+
 import duckdb
 import numpy as np
 import pyarrow as pa
@@ -12,6 +16,11 @@ from planwatch.paths import VIEWS_DIR
 
 # (table, the view that computes it), in dependency order
 MATERIALISED = (("_progress", "_progress_live"), ("_status", "_status_live"), ("_warning", "_warning_live"))
+# The rows of the indicators in the list $ids, per table. _progress_of takes the ids itself (it reads each input
+# once, before its per-indicator windows); a filter on the later stages' output reaches their scans of _progress.
+ROWS_OF = {"_progress": "FROM _progress_of($ids)",
+           "_status": "FROM _status_live WHERE list_contains($ids, indicator_id)",
+           "_warning": "FROM _warning_live WHERE list_contains($ids, indicator_id)"}
 
 
 # Exact (Garwood) 95% limits of a Poisson count k = 0 … POISSON_MAX_EVENTS, for the small-number rule. DuckDB has no
@@ -39,10 +48,20 @@ def create(con: duckdb.DuckDBPyConnection) -> None:
         _materialise(con, empty=True)
 
 
-def refresh(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute the materialised tables after observations changed."""
+def refresh(con: duckdb.DuckDBPyConnection, indicators: Iterable[str] | None = None) -> None:
+    """Recompute the materialised tables after observations changed: every row, or only the rows of `indicators`
+    (the ids a write touched; delete and insert, in the caller's transaction).
+
+    An indicator's rows depend on its own observations and on one thing shared by all: the range of as-of years,
+    which ends at this year or at the latest year observed. When a write moves that end (an import of a new latest
+    year, the undo of the only values of it, a new calendar year), every indicator gains or loses a row: then the
+    whole method is recomputed."""
     _fill_poisson_limits(con)
-    _materialise(con)
+    ids = None if indicators is None else sorted(set(indicators))
+    if ids is None or not _same_as_of_years(con):
+        _materialise(con)
+    elif ids:
+        _materialise_rows(con, ids)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('progress_year', CAST(year(current_date) AS VARCHAR))")
 
 
@@ -51,6 +70,18 @@ def _fill_poisson_limits(con: duckdb.DuckDBPyConnection) -> None:
                    ).fetchone()[0]:
         limits = pa.table(dict(zip(("k", "lower", "upper"), poisson_limits())))  # noqa: F841 (read by DuckDB)
         con.execute("INSERT INTO _poisson_limit SELECT k::INTEGER, lower, upper FROM limits")
+
+
+def _same_as_of_years(con: duckdb.DuckDBPyConnection) -> bool:
+    """Do the materialised rows end at the as-of year the method would end at now?"""
+    return con.execute("SELECT (SELECT max(as_of_year) FROM _progress) = (SELECT y FROM _last_as_of_year)"
+                       ).fetchone()[0] is True
+
+
+def _materialise_rows(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
+    for table, _ in MATERIALISED:
+        con.execute(f"DELETE FROM {table} WHERE list_contains($ids, indicator_id)", {"ids": ids})
+        con.execute(f"INSERT INTO {table} SELECT * {ROWS_OF[table]}", {"ids": ids})
 
 
 def _materialise(con: duckdb.DuckDBPyConnection, empty: bool = False) -> None:

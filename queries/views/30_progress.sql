@@ -4,6 +4,12 @@
 -- only observations up to the target year count and the call is final (no projection, no 进展顺利).
 -- Materialised as the table _progress by planwatch/views.py on every write (build, import, undo), in the same
 -- transaction as the write, so the public views read tables instead of recomputing the method per query.
+-- The latest as-of year: this year, or a later one observed (approved, not undone: the years of v_observation).
+CREATE OR REPLACE VIEW _last_as_of_year AS
+SELECT greatest(year(current_date), (SELECT coalesce(max(o.year), 0) FROM observation o JOIN import_batch b USING (batch_id)
+                                     WHERE b.undone_at IS NULL AND b.status = '已通过')) AS y;
+
+-- _progress_of(ids): the method for the indicators in the list ids (NULL: all); _progress_live is all of them.
 CREATE OR REPLACE MACRO _progress_of(ids) AS TABLE
 WITH th AS (
     SELECT
@@ -29,11 +35,7 @@ ind AS (
     FROM indicator i JOIN plan p USING (plan_id)
     WHERE ids IS NULL OR list_contains(ids, i.indicator_id)
 ),
-last_year AS (  -- the latest as-of year: this year, or a later one observed (approved, not undone)
-    SELECT greatest(year(current_date), (SELECT coalesce(max(o.year), 0) FROM observation o
-                                         JOIN import_batch b USING (batch_id)
-                                         WHERE b.undone_at IS NULL AND b.status = '已通过')) AS y
-),
+last_year AS (FROM _last_as_of_year),
 years AS (
     SELECT unnest(range(2001, y + 1)) AS as_of_year FROM last_year
 ),
