@@ -16,11 +16,6 @@ from planwatch.paths import VIEWS_DIR
 
 # (table, the view that computes it), in dependency order
 MATERIALISED = (("_progress", "_progress_live"), ("_status", "_status_live"), ("_warning", "_warning_live"))
-# The rows of the indicators in the list $ids, per table. _progress_of takes the ids itself (it reads each input
-# once, before its per-indicator windows); a filter on the later stages' output reaches their scans of _progress.
-ROWS_OF = {"_progress": "FROM _progress_of($ids)",
-           "_status": "FROM _status_live WHERE list_contains($ids, indicator_id)",
-           "_warning": "FROM _warning_live WHERE list_contains($ids, indicator_id)"}
 
 
 # Exact (Garwood) 95% limits of a Poisson count k = 0 … POISSON_MAX_EVENTS, for the small-number rule. DuckDB has no
@@ -79,9 +74,15 @@ def _same_as_of_years(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def _materialise_rows(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
+    """Replace these indicators' rows: computed into temporary tables first, each stage reading the previous
+    stage's new rows (so a refresh of a few indicators never scans a whole materialised table), then swapped in."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _new_progress AS FROM _progress_of($ids)", {"ids": ids})
+    con.execute("CREATE OR REPLACE TEMP TABLE _new_status AS FROM _status_of('_new_progress')")
+    con.execute("CREATE OR REPLACE TEMP TABLE _new_warning AS FROM _warning_of('_new_progress', '_new_status')")
     for table, _ in MATERIALISED:
         con.execute(f"DELETE FROM {table} WHERE list_contains($ids, indicator_id)", {"ids": ids})
-        con.execute(f"INSERT INTO {table} SELECT * {ROWS_OF[table]}", {"ids": ids})
+        con.execute(f"INSERT INTO {table} FROM temp._new{table}")
+        con.execute(f"DROP TABLE temp._new{table}")
 
 
 def _materialise(con: duckdb.DuckDBPyConnection, empty: bool = False) -> None:
