@@ -73,7 +73,9 @@ def page_filters() -> Filters:
 # <html lang="zh-CN"> (Streamlit's page says "en": screen readers, font choice and translation prompts follow it),
 # and less empty space above the title, so that 总览 shows 达标率, red warnings and the bars at 1280×720.
 PAGE_SETUP = """<script>document.documentElement.lang = 'zh-CN';</script>
-<style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }</style>"""
+<style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }
+.st-key-menu { gap: 0.25rem; }
+.st-key-menu [data-testid='stCaptionContainer'] { padding: 0.5rem 0 0.15rem 0.5rem; }</style>"""
 
 
 def page_setup() -> None:

@@ -552,7 +552,7 @@ PAGES_WITH_DETAIL_LINKS = ["overview", "warnings", "domains", "units", "catalogu
 def test_every_detail_link_keeps_year_and_region(app_db, page):
     at = open_page(page, year="2022", region="张家港市")
     links = [url for frame in at.dataframe if "详情" in frame.value for url in frame.value["详情"]]
-    links += [f"./indicator?{link.proto.query_string}" for link in at.get("page_link") if link.proto.page == "indicator"]
+    links += [f"./indicator?{link.proto.query_string}" for link in at.main.get("page_link") if link.proto.page == "indicator"]
     assert links, "the page shows no detail links"
     for url in links:
         params = parse_qs(urlparse(url).query)
@@ -565,7 +565,7 @@ def test_overview_lists_red_warnings_and_sorted_labelled_bars(app_db):
     red = one(app_db, "SELECT count(*) FROM v_warning WHERE as_of_year = 2024 AND level = '红'")[0]
     assert {m.label: m.value for m in at.metric}["红色预警"] == str(red)
     assert at.subheader[0].value == "最紧急的红色预警"
-    first = [link.proto for link in at.get("page_link") if link.proto.page == "indicator"]
+    first = [link.proto for link in at.main.get("page_link") if link.proto.page == "indicator"]
     assert len(first) == 4 and all(":red[●]" in link.label for link in first)
     plan_bars, region_bars = (_chart_rows(chart) for chart in at.get("vega_lite_chart"))
     # labelled "咸阳市 妇女 15%(3/20)", the lowest 达标率 first; each bar carries its region and plan group
