@@ -1,6 +1,8 @@
 """Every page, run through app.py with AppTest on the demo database, asserting on what it shows."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from apptest import open_page, texts, use_database
 from conftest import one, rows
@@ -226,6 +228,22 @@ def test_data_entry_template_history_and_undo(app_db, editor_account):
     assert one(app_db, "SELECT undone_by FROM import_batch WHERE batch_id = ?", [batch]) == ("妇儿工委办",)
     assert one(app_db, "SELECT source_kind FROM v_observation WHERE indicator_id = 'pingyang-women-k03' "
                        "AND year = 2024") == ("示例",)
+
+
+def test_data_entry_preview_marks_changes_with_chips_not_a_styler(app_db, editor_account):
+    """The preview of an upload: 变化 as coloured chips (column_config), values as written, a missing one "—"."""
+    at = _login("review-2024")
+    data = "指标编号,年份,数值\npingyang-women-k02,2023,95.1\npingyang-women-k02,2022,94.50\n".encode("gbk")
+    at.get("file_uploader")[0].upload("平阳县.csv", data, "text/csv").run()
+    assert not at.exception, at.exception
+    assert "检查通过:共 2 行,新增 1 条,修改 1 条,不变 0 条。" in texts(at)
+    preview = at.dataframe[0]
+    table = preview.value
+    assert table["变化"].tolist() == [["修改"], ["新增"]]
+    assert table["原值"].tolist() == ["94.66", "—"] and table["新值"].tolist() == ["95.1", "94.5"]
+    assert not preview.proto.arrow_data.HasField("styler")  # no per-cell CSS sent
+    config = json.loads(preview.proto.columns)
+    assert config["变化"]["type_config"]["type"] == "multiselect", config
 
 
 # --- 账号管理 ------------------------------------------------------------------------------------------------------
