@@ -71,11 +71,20 @@ def page_filters() -> Filters:
 
 
 # <html lang="zh-CN"> (Streamlit's page says "en": screen readers, font choice and translation prompts follow it),
-# and less empty space above the title, so that 总览 shows 达标率, red warnings and the bars at 1280×720.
+# and less empty space above the title, so that 总览 shows 达标率, red warnings and the bars at 1280×720; the
+# sidebar menu's spacing (navigation.menu); on a phone, a row of metrics (columns holding one st.metric each)
+# stays three to a row with smaller figures instead of stacking into a tall column.
 PAGE_SETUP = """<script>document.documentElement.lang = 'zh-CN';</script>
 <style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }
 .st-key-menu { gap: 0.25rem; }
-.st-key-menu [data-testid='stCaptionContainer'] { padding: 0.5rem 0 0.15rem 0.5rem; }</style>"""
+.st-key-menu [data-testid='stCaptionContainer'] { padding: 0.5rem 0 0.15rem 0.5rem; }
+@media (max-width: 640px) {
+  [data-testid='stColumn']:has(> [data-testid='stVerticalBlock'] > [data-testid='stElementContainer']:only-child
+                               > [data-testid='stMetric']) { min-width: calc(33.3% - 0.75rem); }
+  [data-testid='stMetricValue'] { font-size: 1.5rem; }
+  [data-testid='stMetricLabel'] p { font-size: 0.8rem; white-space: normal; }
+  [data-testid='stMainBlockContainer'] h1 { font-size: 1.9rem; }
+}</style>"""
 
 
 def page_setup() -> None:

@@ -371,3 +371,21 @@ def test_each_role_sees_its_pages_in_chinese_with_the_filters_above_the_fold(ser
         pg.screenshot(path=str(tmp_path / f"menu_{role or 'visitor'}.png"))
         context.close()
 
+
+@pytest.mark.parametrize("path, n", [("/?year=2024", 6), ("/warnings?year=2024", 4)])
+def test_phone_metrics_sit_three_to_a_row(server, browser, tmp_path, path, n):
+    """390×844: the metric row wraps three to a row with smaller figures (it used to stack into one tall column)."""
+    url, _ = server
+    context, pg = _open(browser, 390, 844, is_mobile=True, has_touch=True)
+    pg.goto(url + path)
+    metrics = main(pg).locator("[data-testid='stMetric']")
+    expect(metrics.nth(n - 1)).to_be_visible()
+    pg.wait_for_timeout(500)
+    boxes = [metrics.nth(i).bounding_box() for i in range(n)]
+    rows = sorted({round(b["y"]) for b in boxes})
+    assert len(rows) == -(-n // 3), rows  # ceil(n / 3) rows
+    assert all(b["x"] >= 0 and b["x"] + b["width"] <= 390 for b in boxes), boxes
+    assert max(b["y"] + b["height"] for b in boxes) - boxes[0]["y"] < 80 * len(rows), boxes
+    pg.screenshot(path=str(tmp_path / "phone_metrics.png"))
+    context.close()
+
