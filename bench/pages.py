@@ -5,8 +5,10 @@
 A cold load is a fresh browser context (no cache, new session) from navigation until the content is complete:
 the script has finished, the title is shown, and every chart, data grid and map has drawn. Pages are loaded
 interleaved with a blank Streamlit page (one st.title) so machine noise hits all alike; medians are printed as
-milliseconds and as multiples of the blank page. Targets (issue 15): 总览, 预警清单 and 指标详情 at most 1.6x,
-every page at most 1.8x. `--app DIR` (repeatable) measures other checkouts side by side, each on a demo database
+milliseconds and as multiples of the blank page (the median of each load divided by the blank load just before
+it, so that a change of machine load between rounds cancels out). The machine's load average is printed
+with the figures (a shared machine: compare runs taken at a similar load). Targets (issue 15): 总览, 预警清单
+and 指标详情 at most 1.6x, every page at most 1.8x. `--app DIR` (repeatable) measures other checkouts side by side, each on a demo database
 built by its own code, interleaved in the same run (for before/after tables).
 """
 import os
@@ -118,16 +120,23 @@ def browser_times(runs: int, apps: list[Path], folder: Path, pages: dict[str, st
                 for path in pages.values():
                     load(url + path)
             results = {str(app): {name: [] for name in ["空白页", *pages]} for app in apps}
+            ratios = {str(app): {name: [] for name in pages} for app in apps}
             for _ in range(runs):
                 for name, path in pages.items():
                     for app, (_, url) in zip(apps, servers[1:]):
-                        results[str(app)]["空白页"].append(load(blank_url))
+                        blank_time = load(blank_url)
+                        results[str(app)]["空白页"].append(blank_time)
                         results[str(app)][name].append(load(url + path))
+                        ratios[str(app)][name].append(results[str(app)][name][-1] / blank_time)
             browser.close()
     finally:
         for proc, _ in servers:
             proc.terminate()
-    return results
+    return results, ratios
+
+
+def load_average() -> str:
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg()) + f" (1/5/15 min, {os.cpu_count()} cores)"
 
 
 def main() -> None:
@@ -145,16 +154,18 @@ def main() -> None:
         if not args.browser_only:
             os.environ["PLANWATCH_DB"] = str(demo_database(tmp))
             apptest_reruns(args.runs)
-        results = browser_times(args.runs, apps, Path(tmp), pages)
-    print(f"Chromium cold load to complete content at 1280x720, median of {args.runs} (x = multiple of the blank page "
-          "loaded just before):")
+        before = load_average()
+        results, ratios = browser_times(args.runs, apps, Path(tmp), pages)
+    print(f"Chromium cold load to complete content at 1280x720, median of {args.runs} (x = median of each load ÷ the "
+          "blank page loaded just before it);")
+    print(f"  load average at the start {before}, at the end {load_average()}")
     print(f"  {'page':8s}" + "".join(f"  {app.name[:24]:>24s}" for app in apps))
     for name in ["空白页", *pages]:
         cells = []
         for app in apps:
-            values, blank = results[str(app)][name], statistics.median(results[str(app)]["空白页"])
-            median = statistics.median(values)
-            cells.append(f"{median * 1000:7.0f} ms" + ("" if name == "空白页" else f" {median / blank:4.2f}x"))
+            median = statistics.median(results[str(app)][name])
+            cells.append(f"{median * 1000:7.0f} ms" + ("" if name == "空白页" else
+                                                       f" {statistics.median(ratios[str(app)][name]):4.2f}x"))
         print(f"  {name:8s}" + "".join(f"  {c:>24s}" for c in cells))
 
 

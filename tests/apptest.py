@@ -1,6 +1,7 @@
 """Running pages through app.py with Streamlit's AppTest, on one demo database per test session."""
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -38,7 +39,12 @@ def texts(at: AppTest) -> str:
     parts = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
         parts += [str(e.value) for e in getattr(at, kind)]
-    return unescape("\n".join(parts))
+    return unescape("\n".join(parts)) + "\n" + html_texts(at)
+
+
+def html_texts(at: AppTest) -> str:
+    """The text of the st.html elements (tags removed, entities decoded), as the reader sees it."""
+    return "\n".join(html.unescape(re.sub(r"<[^>]+>", " ", e.proto.body)) for e in at.get("html"))
 
 
 def unescape(markdown: str) -> str:
