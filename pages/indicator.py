@@ -31,7 +31,8 @@ if (series["source_kind"] == "示例").any():
     ui.demo_notice()
 colour = charts.STATUS_COLORS.get(ind["status"], "#999999")
 called = " · ".join(str(v) for v in (ind["status"], ind["assessment"]) if not ui.is_missing(v)) or ui.MISSING
-st.html(f"<h4 style='font-size:1.25rem;font-weight:600;margin:0'><span style='color:{colour}'>●</span> 截至{f.year}年:{html.escape(called)}</h4>")  # not Markdown
+st.html(f"<h4 style='font-size:1.25rem;font-weight:600;margin:0'><span style='color:{colour}'>●</span> "  # not Markdown
+        f"截至{f.year}年:{html.escape(called)}</h4>")
 st.markdown(f"**原因**:{ui.plain(ind['reason'])}")
 st.caption(f"**判定依据**(可按“方法说明”逐项复算):{ui.plain(explain.line(ind, thresholds))}")
 

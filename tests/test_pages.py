@@ -519,6 +519,17 @@ def test_explorer_saved_query_opens_in_the_editor(app_db):
     assert at.query_params["sql"] == at.text_area(key="sql").value  # the link carries the query shown
 
 
+def test_explorer_draws_the_saved_sql_only_when_opened(app_db):
+    """st.code loads a 1.5 MB syntax highlighter in the browser: the SQL is drawn once its expander is opened."""
+    at = open_page("explorer", saved="从未填报的指标")
+    assert [e.label for e in at.expander if e.label == "SQL"] == ["SQL"] and not at.code
+    at.session_state["saved_sql_open"] = True
+    at.run()
+    from planwatch import saved
+    assert [c.value for c in at.code] == [next(q.sql for q in saved.all_queries() if q.name == "never_reported").strip()]
+    assert at.dataframe  # the result is still shown
+
+
 def test_explorer_unknown_saved_query_in_the_url_says_so(app_db):
     at = open_page("explorer", saved="x" * 3000)
     warning = next(w.value for w in at.warning if "不是常用查询" in w.value)
