@@ -49,7 +49,9 @@ def test_method_page_shows_thresholds_in_force(app_db):
     assert "{{" not in shown
     assert "R ≥ 0.95" in shown and "R < 0.6" in shown
     assert "差15个百分点" in shown  # the worked example with real 平阳县 figures
-    assert len(at.dataframe[0].value) == one(app_db, "SELECT count(*) FROM method_threshold")[0]
+    table = next(e.proto.body for e in at.get("html") if "pw-table" in e.proto.body)  # ui.static_table
+    assert table.count("<tr>") - 1 == one(app_db, "SELECT count(*) FROM method_threshold")[0]
+    assert "<td>on_track_ratio</td><td>0.95</td>" in table
 
 
 def test_indicator_page_shows_plan_sentence_and_status(app_db):
