@@ -73,9 +73,17 @@ def page_filters() -> Filters:
 
 # <html lang="zh-CN"> (Streamlit's page says "en": screen readers, font choice and translation prompts follow it),
 # and less empty space above the title, so that 总览 shows 达标率, red warnings and the bars at 1280×720; the
-# sidebar menu's spacing (navigation.menu); on a phone, a row of metrics (columns holding one st.metric each)
-# stays three to a row with smaller figures instead of stacking into a tall column.
-PAGE_SETUP = """<script>document.documentElement.lang = 'zh-CN';</script>
+# sidebar menu's spacing (navigation.menu), which on a phone closes the sidebar after a click; on a phone, a row
+# of metrics (columns holding one st.metric each) stays three to a row with smaller figures instead of stacking
+# into a tall column; small tables (table_html).
+PAGE_SETUP = """<script>document.documentElement.lang = 'zh-CN';
+if (!window.planwatchMenu) {  // on a phone, a click in the menu closes the sidebar (as Streamlit's own menu does)
+  window.planwatchMenu = true;
+  document.addEventListener("click", (event) => {
+    if (window.innerWidth <= 768 && event.target.closest(".st-key-menu a"))  // where the sidebar covers the page
+      document.querySelector("[data-testid='stSidebarCollapseButton'] button")?.click();
+  }, true);
+}</script>
 <style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }
 .st-key-menu { gap: 0.25rem; }
 .st-key-menu [data-testid='stCaptionContainer'] { padding: 0.5rem 0 0.15rem 0.5rem; }

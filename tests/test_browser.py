@@ -389,3 +389,19 @@ def test_phone_metrics_sit_three_to_a_row(server, browser, tmp_path, path, n):
     pg.screenshot(path=str(tmp_path / "phone_metrics.png"))
     context.close()
 
+
+
+def test_phone_menu_click_opens_the_page_and_closes_the_sidebar(server, browser):
+    """390 px: the sidebar covers the page, so a click in the menu also closes it (as Streamlit's own menu did)."""
+    url, _ = server
+    context, pg = _open(browser, 390, 844, is_mobile=True, has_touch=True)
+    pg.goto(url + "/?year=2024")
+    expect(main(pg).locator("[data-testid='stMetric']").first).to_be_visible()
+    pg.locator("[data-testid='stExpandSidebarButton']").click()
+    link = pg.locator(".st-key-menu").get_by_role("link", name="预警清单")
+    expect(link).to_be_in_viewport()
+    link.click()
+    pg.wait_for_url("**/warnings*")
+    expect(main(pg).locator("h1")).to_contain_text("预警清单 · 截至2024年")  # the session keeps its filters
+    expect(link).not_to_be_in_viewport()
+    context.close()
