@@ -21,6 +21,22 @@ def use_database(source: Path, workdir: Path) -> Path:
     return target
 
 
+def use_database_with_accounts(source: Path, workdir: Path, logins: list[tuple], password: str = "password1") -> Path:
+    """use_database, served afresh (ui.connection cleared), with accounts (name, role, region, unit) that share one
+    password, hashed at a low bcrypt cost to keep tests quick."""
+    import pytest
+
+    from planwatch import accounts, ui
+
+    path = use_database(source, workdir)
+    ui.connection.clear()  # the app caches one database per process: serve this copy
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "ROUNDS", 4)
+        for name, role, region, unit in logins:
+            accounts.add(path, name, password, role, region, unit)
+    return path
+
+
 def open_page(page: str | None = None, **query) -> AppTest:
     """Run app.py with the given URL parameters, then switch to pages/<page>.py and run it."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)

@@ -4,10 +4,10 @@ their role, in Chinese; the URL of a page they may not use shows the login form,
 from __future__ import annotations
 
 import pytest
-from apptest import open_page, texts, use_database
+from apptest import open_page, texts, use_database_with_accounts
 from streamlit.testing.v1 import AppTest
 
-from planwatch import accounts, login, ui
+from planwatch import accounts, login
 from planwatch.paths import ROOT
 
 READING = ["overview", "warnings", "domains", "regions", "units", "indicator",  # 监测
@@ -22,14 +22,9 @@ MENUS = {
 
 @pytest.fixture(scope="module", autouse=True)
 def app_db(demo_db, tmp_path_factory):
-    path = use_database(demo_db, tmp_path_factory.mktemp("nav_app"))
-    ui.connection.clear()  # the app caches one database per process: serve this module's copy
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(accounts, "ROUNDS", 4)
-        for role, region, unit in [("filler", "张家港市", "市卫健委"), ("reviewer", "张家港市", None),
-                                   ("admin", None, None)]:
-            accounts.add(path, role, "password1", role, region, unit)
-    return path
+    return use_database_with_accounts(demo_db, tmp_path_factory.mktemp("nav_app"), [
+        ("filler", "filler", "张家港市", "市卫健委"), ("reviewer", "reviewer", "张家港市", None),
+        ("admin", "admin", None, None)])
 
 
 def _log_in(name: str):

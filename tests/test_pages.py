@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import html
-import json
 
 import pytest
 from apptest import open_page, texts, use_database
