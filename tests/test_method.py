@@ -268,7 +268,7 @@ def test_urgency_orders_four_warnings(fresh_db):
     # the warnings list of the pages and reports keeps that order
     with duckdb.connect(str(fresh_db)) as con:
         listed = con.execute(dbmod.query_text("warnings_list"), {"year": 2024, "group": None, "region": "平阳县",
-                                                                 "domain": None, "unit": None}).df()
+                                                                 "domain": None, "unit": None, "levels": [], "kinds": []}).df()
     assert list(listed["紧迫度"]) == sorted(listed["紧迫度"], reverse=True)
 
 
