@@ -3,7 +3,7 @@ ORDER BY) and the total; downloads fetch every row only when their button is cli
 
     rows = paging.fetch("warnings_list", "warning_page", **params)   # this page's rows, rows.total, rows.start
     st.dataframe(rows.frame, ...)
-    paging.control(rows)                                              # 第 1–100 条,共 152,340 条 + page buttons
+    paging.control(rows)                                              # 第 1–200 条,共 152,340 条 + page buttons
     ui.download_buttons(paging.every_row("warnings_list", **params), name, sheet)
 
 A page number lives in the session under a key that includes the parameters, so a change of filters starts again
@@ -37,39 +37,21 @@ class Rows:
         return max(1, math.ceil(self.total / self.size))
 
 
-def _sql(name: str) -> str:
-    """The query's text without its final semicolon, so that LIMIT/OFFSET apply to its own ORDER BY."""
-    return db.query_text(name).strip().rstrip(";")
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _count(name: str, params: tuple, version: tuple) -> int:
-    return ui.connection().cursor().execute(f"SELECT count(*) FROM ({_sql(name)})", dict(params)).fetchone()[0]
-
-
-@st.cache_data(show_spinner=False, max_entries=256)
-def _page(name: str, params: tuple, size: int, start: int, version: tuple) -> pd.DataFrame:
-    sql = f"{_sql(name)}\nLIMIT {int(size)} OFFSET {int(start)}"
-    return ui.connection().cursor().execute(sql, dict(params)).df()
-
-
 def _key(key: str, params: tuple) -> str:
     return f"{key}_{hashlib.sha1(repr(params).encode()).hexdigest()[:10]}"
 
 
 def fetch(name: str, key: str, size: int = PAGE_SIZE, **params) -> Rows:
     """The page of queries/<name>.sql that the reader chose (page 1 at first and after the parameters changed)."""
-    frozen = tuple(sorted(params.items()))
-    version = ui.data_version()
-    total = _count(name, frozen, version)
-    state_key = _key(key, frozen)
+    total = int(ui.query(name, count=True, **params).iloc[0, 0])
+    state_key = _key(key, tuple(sorted(params.items())))
     pages = max(1, math.ceil(total / size))
     number = st.session_state.get(state_key, 1)
     if not isinstance(number, int) or not 1 <= number <= pages:  # the list became shorter (a write, a filter)
         st.session_state.pop(state_key, None)
         number = 1
     start = (number - 1) * size
-    return Rows(_page(name, frozen, size, start, version), total, start, size, state_key)
+    return Rows(ui.query(name, limit=size, offset=start, **params), total, start, size, state_key)
 
 
 def control(rows: Rows) -> None:
@@ -86,5 +68,5 @@ def every_row(name: str, rename: dict | None = None, drop: tuple = (), **params)
     """A function returning every row of queries/<name>.sql (columns in `drop` left out, others renamed by
     `rename`), for a download button to call when clicked (on another thread: it holds the app's database, not
     Streamlit)."""
-    database, sql = ui.connection(), _sql(name)
-    return lambda: database.cursor().execute(sql, params).df().drop(columns=list(drop)).rename(columns=rename or {})
+    database = ui.connection()
+    return lambda: db.run_query(database, name, **params).drop(columns=list(drop)).rename(columns=rename or {})
