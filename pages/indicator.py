@@ -24,8 +24,8 @@ if wanted is not None:  # the linked indicator stays on offer, first
 if not labels:
     st.info(ui.plain(f"没有名称、地区或规划含“{ui.shorten(words)}”的指标,请换个词或放宽侧栏筛选。"))
     st.stop()
-shown = f"前 {MATCHES} 项,输入更多词可缩小范围" if len(found) > MATCHES else f"{len(found)} 项"
-indicator_id = pick.selectbox(f"指标(找到 {shown})", list(labels), format_func=labels.get,
+shown = f"显示前 {MATCHES} 项,输入更多词可缩小范围" if len(found) > MATCHES else f"找到 {len(found)} 项"
+indicator_id = pick.selectbox(f"指标({shown})", list(labels), format_func=labels.get,
                               key=f"indicator_pick_{wanted}")
 st.query_params["id"] = indicator_id
 

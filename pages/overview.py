@@ -22,9 +22,10 @@ cols[0].metric("达标率", ui.rate(head.attainment_rate) if head.n_assessed els
                help="已达标指标 ÷ 已评估指标(有数据的定量指标)")
 cols[1].metric("基本实现率", ui.rate(head.basic_rate) if head.n_assessed else ui.MISSING,
                help="(已实现 + 基本实现)÷ 已评估;基本实现:未达标,但在目标的容差内或按趋势可如期达到")
-cols[2].metric("已达标 / 已评估", f"{head.n_met:.0f} / {head.n_assessed:.0f}",
-               help=f"共 {head.n_indicators:.0f} 项指标:无数据 {head.n_no_data:.0f} 项、定性 {head.n_qualitative:.0f} 项"
-                    "不计入分母")
+short = lambda n: f"{n / 1e4:.1f}万" if n >= 1e4 else f"{n:.0f}"  # noqa: E731  (86952 → 8.7万: fits at 1280 px)
+cols[2].metric("已达标 / 已评估", f"{short(head.n_met)} / {short(head.n_assessed)}",
+               help=f"已达标 {head.n_met:,.0f} 项,已评估 {head.n_assessed:,.0f} 项;共 {head.n_indicators:,.0f} 项指标:"
+                    f"无数据 {head.n_no_data:,.0f} 项、定性 {head.n_qualitative:,.0f} 项不计入分母")
 cols[3].metric("进度滞后", int(head.n_lagging))
 cols[4].metric("逆向变化", int(head.n_reversed))
 cols[5].metric("红色预警", n_red, help="逆向变化,或按趋势预计未达标且进度严重滞后,或到期仍有差距")

@@ -4,6 +4,7 @@ import streamlit as st
 from planwatch import charts, paging, ui
 
 UNITS = 100  # scorecard rows a page (and units offered in the picker below): at national scale there are ~34,000
+NAMED = 5  # plans named in the notice on plans that name no units
 
 f = ui.page_filters()
 scope = dict(year=f.year, group=f.group, region=f.region, domain=f.domain)
@@ -73,15 +74,16 @@ else:
                        "列名顺序": st.column_config.NumberColumn(help="该单位在原文责任单位列表中的位置,1 为第一位"),
                        "全部责任单位": st.column_config.TextColumn(help="原文为该指标列出的全部单位,按列名顺序")})
 
-unlisted = ui.query("units_unlisted", **scope)
-if not unlisted.empty:
-    st.subheader("未列明责任单位的规划")
-    none = unlisted[unlisted["说明"] == "规划未列明责任单位"]
-    if not none.empty:
-        st.warning(ui.plain("以下规划未列明责任单位,其指标不计入上方计分卡:" + "、".join(none["规划"]) + "。"),
-                   icon=":material/info:")
-    st.dataframe(unlisted, hide_index=True, width="stretch",
+unlisted = paging.fetch("units_unlisted", "unlisted_page", **scope)  # at national scale, thousands of plans
+if unlisted.total:
+    st.subheader(f"未列明责任单位的规划(共 {unlisted.total:,} 个)")
+    none = unlisted.frame.loc[unlisted.frame["说明"] == "规划未列明责任单位", "规划"].tolist()
+    if none:
+        named = "、".join(none[:NAMED]) + (f"等 {len(none):,} 个规划" if len(none) > NAMED else "")
+        st.warning(ui.plain(f"{named}未列明责任单位,其指标不计入上方计分卡。"), icon=":material/info:")
+    st.dataframe(unlisted.frame, hide_index=True, width="stretch",
                  column_order=["地区", "类别", "规划", "说明", "指标数", "未列明单位的指标", "仅为目标列明的单位条目",
                                "来源文件"],
                  column_config={"仅为目标列明的单位条目": st.column_config.NumberColumn(
                      help="规划为某项目标或工程列出了单位,但该目标没有对应的量化指标")})
+    paging.control(unlisted)

@@ -1,5 +1,5 @@
 -- title: 各规划、各地区的达标率与状态构成(总览条形图)
--- description: 每个规划(地区+妇女/儿童)和每个地区各状态的指标个数,带达标率标签(如“咸阳市 妇女 15%(3/20)”);rank 从 1 起,达标率最低(最落后)的在前。只列最落后的 top 个,其余合为一条(如“其余 2,840 个地区 41%(…)”,region 为空)。
+-- description: 每个规划(地区+妇女/儿童)和每个地区各状态的指标个数,带达标率标签(如“咸阳市 妇女 15%(3/20)”);rank 从 1 起,达标率最低(最落后)的在前。只列最落后的 top 个,其余合为一条(如“其余 2,840 个地区 41%”,不带分子分母,region 为空)。
 -- params: year, group, region, domain, unit, top
 WITH s AS (
     SELECT 'plan' AS cut, region || ' ' || plan_group AS category, region, plan_group, status
@@ -30,7 +30,7 @@ WITH s AS (
            CASE WHEN rest THEN printf('其余 %,d 个%s', n_in_bar, CASE cut WHEN 'plan' THEN '规划' ELSE '地区' END)
                 ELSE category END
            || ' ' || CASE WHEN n_assessed = 0 THEN '—' ELSE printf('%d%%', CAST(round(100 * n_met / n_assessed) AS INTEGER)) END
-           || '(' || n_met || '/' || n_assessed || ')' AS label
+           || CASE WHEN rest THEN '' ELSE '(' || n_met || '/' || n_assessed || ')' END AS label  -- the rest: too long
     FROM bars
 )
 SELECT s.cut, coalesce(l.category, '其余') AS category, CASE WHEN NOT l.rest THEN any_value(s.region) END AS region,

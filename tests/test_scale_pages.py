@@ -8,7 +8,7 @@ import pytest
 from apptest import open_page, texts, use_database
 from conftest import one
 
-from planwatch import cli, paging, ui
+from planwatch import cli, guard, paging, ui
 
 REGIONS = 40
 MAX_OPTIONS = 100  # the most options a selectbox in a page's main area may hold
@@ -33,13 +33,15 @@ def main_options(at) -> int:
     return max((len(s.options) for s in at.main.selectbox), default=0)
 
 
-@pytest.mark.parametrize("page", ["overview", "warnings", "indicator", "domains", "units", "catalogue"])
+@pytest.mark.parametrize("page", ["overview", "warnings", "indicator", "domains", "units", "catalogue", "progress",
+                                  "reports", "explorer"])
 def test_pages_send_no_long_lists(wide_db, page):
     at = open_page(page, year="2024")
     at.toggle(key="show_changes").set_value(True).run() if page == "overview" else None
     assert not at.exception, at.exception
     assert main_options(at) <= MAX_OPTIONS
-    assert all(len(table.value) <= paging.PAGE_SIZE for table in at.dataframe)
+    most = guard.SHOW_ROWS if page == "explorer" else paging.PAGE_SIZE  # the explorer shows a result's first rows
+    assert all(len(table.value) <= most for table in at.dataframe)
     for chart in at.get("vega_lite_chart"):
         assert chart.proto.spec.count('"label"') <= 2 * (paging.PAGE_SIZE + 1)  # data rows, not one per region
 
