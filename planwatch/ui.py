@@ -322,11 +322,13 @@ def detail_column() -> st.column_config.LinkColumn:
     return st.column_config.LinkColumn(DETAIL, display_text="查看 →", width="small")
 
 
-def download_buttons(frame: pd.DataFrame, name: str, sheet_name: str, formats=("csv", "xlsx")) -> None:
-    """下载 CSV / 下载 Excel side by side; each file is made only when its button is clicked."""
-    made = {"csv": ("下载 CSV", lambda: downloads.csv_bytes(frame), downloads.CSV_MIME,
+def download_buttons(frame, name: str, sheet_name: str, formats=("csv", "xlsx")) -> None:
+    """下载 CSV / 下载 Excel side by side; each file is made only when its button is clicked. `frame` is a
+    DataFrame or a function returning one (called on click: a long list is fetched only then, paging.every_row)."""
+    rows = frame if callable(frame) else lambda: frame
+    made = {"csv": ("下载 CSV", lambda: downloads.csv_bytes(rows()), downloads.CSV_MIME,
                     "UTF-8(带 BOM),Excel 可直接打开"),
-            "xlsx": ("下载 Excel", lambda: downloads.xlsx_bytes(frame, sheet_name=sheet_name), downloads.XLSX_MIME,
+            "xlsx": ("下载 Excel", lambda: downloads.xlsx_bytes(rows(), sheet_name=sheet_name), downloads.XLSX_MIME,
                      "首行冻结并带筛选")}
     row = st.container(horizontal=True)
     for ext in formats:
