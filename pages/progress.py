@@ -16,7 +16,7 @@ deadline = rounds.set_index("year").loc[year, "deadline"]
 board = ui.query("round_board", year=int(year), region=f.region)
 st.caption(f"报送 {year} 年数值,截止日期 {deadline:%Y-%m-%d}。应报 = 各单位牵头的指标;"
            "已提交含待审核和已通过;退回的指标须重新提交;只有审核通过的数值计入统计。"
-           + (f"(地区:{f.region})" if f.region else ""))
+           + (f"(地区:{f.region_name})" if f.region else ""))
 totals = board[["应报", "已提交", "已通过", "待审核", "退回", "未报"]].sum()
 cols = st.columns(7)
 for col, (label, value) in zip(cols, totals.items()):

@@ -1,7 +1,9 @@
-"""The 达标率 map of the places (pydeck): real boundaries, no online basemap, one label per place."""
+"""The 达标率 map of the places of one level (pydeck): real boundaries where there are some, no online basemap,
+one label per place."""
 from __future__ import annotations
 
 import json
+import math
 
 import pandas as pd
 import pydeck as pdk
@@ -13,7 +15,6 @@ from planwatch.paths import DATA_DIR
 # 达标率 bins (upper bounds) and their colours: ColorBrewer YlGnBu, light = low, dark = high.
 RAMP = [(0.2, "#ffffcc"), (0.4, "#a1dab4"), (0.6, "#41b6c4"), (0.8, "#2c7fb8"), (1.0001, "#253494")]
 NO_DATA = "#bbbbbb"
-CENTRE = (114.85, 34.23)  # the middle of the five places (108.7–121.0°E, 27.7–40.3°N, in Mercator)
 
 
 def _light(rings: list, step: float = 0.005) -> list:
@@ -51,14 +52,26 @@ def ramp_colour(rate: float | None) -> str:
     return NO_DATA if pd.isna(rate) else next(colour for upper, colour in RAMP if rate < upper)
 
 
+def view_of(table: pd.DataFrame) -> pdk.ViewState:
+    """Centre and zoom that show every place of the table (its points' extent, at least a county's width)."""
+    lon, lat = table["longitude"], table["latitude"]
+    span = max(lon.max() - lon.min(), (lat.max() - lat.min()) * 1.3, 0.6)
+    zoom = min(max(math.log2(360 / span) - 0.2, 3), 9)
+    return pdk.ViewState(longitude=(lon.max() + lon.min()) / 2, latitude=(lat.max() + lat.min()) / 2, zoom=zoom,
+                         min_zoom=3, max_zoom=10)
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def region_map(table: pd.DataFrame, selected: str | None) -> pdk.Deck:
-    """Polygons of the places coloured by 达标率, with a dot and a label each (counties are small at this zoom).
-    Cached with its JSON: serialising the boundaries is most of the page's time, so it is done once per view."""
+    """The places of the table (a level of the hierarchy) coloured by 达标率: a dot and a label each, and the
+    boundary where data/boundaries.geojson has one (the seed places; elsewhere cpca's point is the place).
+    `selected` (a region code) is drawn with a heavy outline. Cached with its JSON: serialising the boundaries is
+    most of the page's time, so it is done once per view."""
+    view = view_of(table)
     rate = table["达标率"].map(lambda r: "—" if pd.isna(r) else f"{r:.0%}")
     # labels point inwards (places east of the centre are labelled on their left), and of two places close
     # together (乐清市 and 平阳县) the northern label moves up and the southern one down
-    west = table["longitude"] < CENTRE[0]
+    west = table["longitude"] < view.longitude
     near = [((table["longitude"] - row.longitude).abs().between(0.01, 1.5)
              & (table["latitude"] - row.latitude).abs().lt(1.0)) for row in table.itertuples()]
     nudge = [0 if not n.any() else (-13 if row.latitude > table.loc[n, "latitude"].max() else 13)
@@ -67,7 +80,7 @@ def region_map(table: pd.DataFrame, selected: str | None) -> pdk.Deck:
         fill=table["达标率"].map(lambda r: rgb(ramp_colour(r), 235)),
         rate_text=rate.where(table["已评估"] > 0, "—(无已评估指标)"),
         label=table["地区"] + " " + rate,
-        line=table["地区"].map(lambda name: 5 if name == selected else 1.5),
+        line=table["地区代码"].map(lambda code: 5 if code == selected else 1.5),
         anchor=west.map({True: "start", False: "end"}),
         offset=[[16 if w else -16, dy] for w, dy in zip(west, nudge)],
     )[["地区", "地区代码", "longitude", "latitude", "fill", "rate_text", "label", "line", "anchor", "offset",
@@ -91,8 +104,7 @@ def region_map(table: pd.DataFrame, selected: str | None) -> pdk.Deck:
                       character_set=f"'{''.join(sorted(set(''.join(places['label']))))}'", background=True,
                       get_background_color=[255, 255, 255, 220], background_padding=[6, 3]),
         ],
-        initial_view_state=pdk.ViewState(longitude=CENTRE[0], latitude=CENTRE[1], zoom=4.6, min_zoom=3,
-                                         max_zoom=10),
+        initial_view_state=view,
         # No online basemap: with map_provider=None pydeck sends its placeholder style, which Streamlit drops.
         # (map_style=None would make Streamlit pick a Carto basemap from the internet.)
         map_provider=None,

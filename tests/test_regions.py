@@ -7,6 +7,7 @@ import shutil
 import duckdb
 import pytest
 
+from planwatch import db
 from tests.conftest import one, rows
 
 # province 900000 → cities 900100 (with its own plan) and 900200 → counties 900101, 900102 (in 900100), 900201
@@ -38,8 +39,9 @@ def tree_db(base_db, tmp_path_factory):
                     [plan_id, region, plan_id])
         for n, (status, assessment) in enumerate(statuses):
             iid = f"{plan_id}-k{n:02d}"
-            con.execute("INSERT INTO indicator (indicator_id, plan_id, domain, name, direction, canonical_id) "
-                        "VALUES (?, ?, '健康', ?, 'higher', ?)", [iid, plan_id, f"指标{n}", f"c{n}"])
+            con.execute("INSERT INTO indicator (indicator_id, plan_id, domain, name, unit, direction, target_op, "
+                        "target_value, canonical_id) VALUES (?, ?, '健康', ?, '%', 'higher', '>=', ?, ?)",
+                        [iid, plan_id, f"指标{n}", 90 + n, f"c{n}"])
             con.execute("INSERT INTO _status BY NAME SELECT ? AS indicator_id, 2024 AS as_of_year, ? AS status, "
                         "? AS assessment, 2024 AS latest_year, ? AS latest_value",
                         [iid, status, assessment, float(n)])
@@ -95,6 +97,14 @@ def test_county_is_compared_with_its_citys_plan(tree_db):
     assert got == [("p-east-k00", "p-city-k00", "甲市"), ("p-east-k01", "p-city-k01", "甲市"),
                    ("p-east-k02", "p-city-k02", "甲市"), ("p-west-k00", "p-city-k00", "甲市"),
                    ("p-west-k01", "p-city-k01", "甲市")]
+
+
+def test_parent_line_for_the_indicator_page(tree_db):
+    with db.open_reader(tree_db) as reader:
+        got = reader.cursor().execute(db.query_text("parent_comparison"), {"id": "p-west-k01", "year": 2024}).fetchall()
+        none = reader.cursor().execute(db.query_text("parent_comparison"), {"id": "p-yi-k00", "year": 2024}).fetchall()
+    assert got == [("p-city-k01", "甲市", "900100", "上级规划(甲市):目标≥91%,最新1%(2024年),已达标")]
+    assert none == []
 
 
 def test_region_table_holds_every_unit_with_its_parents(base_db):
