@@ -145,14 +145,30 @@ def _region_widgets(tree: pd.DataFrame) -> str | None:
     return chosen
 
 
+MAX_UNIT_OPTIONS = 100   # more units than this (several regions): choose a region first
+
+
+def _unit_widget(region: str | None, labels: dict) -> str:
+    """The units of the chosen region (and below) — all of them only while they are few."""
+    scoped = list(query("unit_options", region=region)["value"])
+    current = st.session_state.get("filter_unit", ALL)
+    too_many = len(scoped) > MAX_UNIT_OPTIONS
+    offered = [ALL, *([current] if too_many and current != ALL else []), *([] if too_many else scoped)]
+    if current not in offered:
+        st.session_state["filter_unit"] = ALL   # another region was chosen
+    return st.selectbox("责任单位", offered, key="filter_unit", format_func=lambda v: labels.get(v, v),
+                        help=f"共 {len(scoped)} 个责任单位:请先选择地区" if too_many else None)
+
+
 def filters() -> Filters:
     """Sidebar filters, read from and written back to the URL; a bad URL value gives a notice, not an error."""
     options = _options()
     tree = region_tree()
     years = sorted(int(y) for y in options["year"])
     default_year = int(query("default_year").iloc[0, 0])
+    units = query("unit_options", region=None)
     choices = {"group": list(GROUPS), "region": list(tree.index), "domain": list(options["domain"]),
-               "unit": list(options["unit"]), "year": years}
+               "unit": list(units["value"]), "year": years}
     labels = {"group": "规划类别", "region": "地区", "domain": "领域", "unit": "责任单位", "year": "截至年份"}
     # The URL wins when it names filters other than the ones this session last wrote there (a shared link, a
     # link or a chart click on another page); a URL without filters (the sidebar navigation) keeps the session's.
@@ -184,8 +200,7 @@ def filters() -> Filters:
         group = st.selectbox("规划类别", [ALL, *GROUPS], key="filter_group")
         region = st.session_state["filter_region"] = _region_widgets(tree) or ALL
         domain = st.selectbox("领域", [ALL, *choices["domain"]], key="filter_domain")
-        unit = st.selectbox("责任单位", [ALL, *choices["unit"]], key="filter_unit",
-                            format_func=lambda v: options["unit"].get(v, v))
+        unit = _unit_widget(None if region == ALL else region, dict(zip(units["value"], units["label"])))
         year = st.selectbox("截至年份", years, key="filter_year", format_func=lambda v: f"{v}年")
     chosen = {k: (None if v == ALL else v) for k, v in
               {"group": group, "region": region, "domain": domain, "unit": unit}.items()}
