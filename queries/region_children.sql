@@ -1,13 +1,15 @@
 -- title: 下级地区达标率
 -- description: 所选地区(未选时为全国)的下级地区各自的汇总达标率(已达标 ÷ 已评估,含其全部下级地区的规划)、基本实现率及分母构成:全国列各省,省列各市(及省直辖的县级地区),市列各县区;所选地区没有下级地区时列它本身。按规划类别、领域、责任单位筛选;有规划但没有符合筛选的指标的地区也列出。
 -- params: year, group, region, domain, unit
-WITH shown AS (
-    SELECT * FROM v_region
-    WHERE n_plans_within > 0
-      AND CASE WHEN $region IS NULL THEN parent_code IS NULL
-               WHEN EXISTS (SELECT 1 FROM v_region c WHERE c.parent_code = $region AND c.n_plans_within > 0)
-                   THEN parent_code = $region
-               ELSE region_code = $region END
+WITH with_plans AS (SELECT * FROM v_region WHERE n_plans_within > 0),
+children AS (
+    SELECT * FROM with_plans
+    WHERE CASE WHEN $region IS NULL THEN parent_code IS NULL ELSE parent_code = $region END
+),
+shown AS (
+    SELECT * FROM children
+    UNION ALL
+    SELECT * FROM with_plans WHERE region_code = $region AND NOT EXISTS (SELECT 1 FROM children)
 ),
 rollup AS (SELECT * FROM filtered_rollup($year, $group, $region, $domain, $unit))
 SELECT s.name AS 地区, u.attainment_rate AS 达标率, u.basic_rate AS 基本实现率,

@@ -9,11 +9,12 @@ WHERE p_region IS NULL OR p_region IN (region_code, city_code, province_code);
 
 CREATE OR REPLACE VIEW v_region AS
 WITH own AS (SELECT region_code, count(*) AS n_plans FROM plan GROUP BY region_code),
-below AS (
-    SELECT a.region_code, count(*) AS n_plans_within, count(DISTINCT p.region_code) AS n_regions_with_plans
-    FROM plan p JOIN region r USING (region_code)
-    JOIN region a ON a.region_code IN (r.region_code, r.city_code, r.province_code)
-    GROUP BY a.region_code
+below AS (  -- each plan counted in its region and every region above it
+    SELECT region_code, count(*) AS n_plans_within, count(DISTINCT plan_region) AS n_regions_with_plans
+    FROM (SELECT unnest(list_distinct([r.region_code, r.city_code, r.province_code])) AS region_code,
+                 p.region_code AS plan_region
+          FROM plan p JOIN region r USING (region_code))
+    GROUP BY region_code
 )
 SELECT r.region_code, r.name, r.level, r.level_rank, r.parent_code, p.name AS parent_name, r.province,
        r.province_code, r.city_code,
