@@ -40,11 +40,12 @@ def tree_db(base_db, tmp_path_factory):
         for n, (status, assessment) in enumerate(statuses):
             iid = f"{plan_id}-k{n:02d}"
             con.execute("INSERT INTO indicator (indicator_id, plan_id, domain, name, unit, direction, target_op, "
-                        "target_value, canonical_id) VALUES (?, ?, '健康', ?, '%', 'higher', '>=', ?, ?)",
+                        "target_value, target_year, canonical_id) VALUES (?, ?, '健康', ?, '%', 'higher', '>=', ?, 2025, ?)",
                         [iid, plan_id, f"指标{n}", 90 + n, f"c{n}"])
             con.execute("INSERT INTO _status BY NAME SELECT ? AS indicator_id, 2024 AS as_of_year, ? AS status, "
-                        "? AS assessment, 2024 AS latest_year, ? AS latest_value",
-                        [iid, status, assessment, float(n)])
+                        "? AS assessment, 2024 AS latest_year, ? AS latest_value, ? AS judged_value, 2020 AS ref_year, "
+                        "0.0 AS ref_value, 0.1 AS noise_tolerance, 0.1 AS reported_precision",
+                        [iid, status, assessment, float(n), float(n)])
     con.close()
     return path
 
@@ -115,3 +116,26 @@ def test_region_table_holds_every_unit_with_its_parents(base_db):
     assert one(base_db, "SELECT count(*) FROM v_region WHERE parent_code IS NOT NULL AND parent_name IS NULL")[0] == 0
     seeds = rows(base_db, "SELECT name FROM v_region WHERE n_plans_within > 0 AND NOT has_plan ORDER BY region_code")
     assert [r[0] for r in seeds] == ["北京市", "江苏省", "苏州市", "浙江省", "温州市", "陕西省"]
+
+
+def test_indicator_page_links_the_parent_plan(tree_db, tmp_path, monkeypatch):
+    import streamlit as st
+
+    from planwatch import ui
+    from tests.apptest import open_page, unescape
+
+    target = tmp_path / "app.duckdb"
+    shutil.copy(tree_db, target)
+    monkeypatch.setenv("PLANWATCH_DB", str(target))
+    ui.connection.clear()
+    st.cache_data.clear()
+    try:
+        at = open_page("indicator", id="p-west-k01", year="2024")
+        [link] = [link.proto for link in at.get("page_link") if "上级规划" in link.proto.label]
+        assert unescape(link.label) == "上级规划(甲市):目标≥91%,最新1%(2024年),已达标"
+        assert "id=p-city-k01" in link.query_string
+        at = open_page("indicator", id="p-yi-k00", year="2024")   # 乙市 has no plan: no line
+        assert not [link for link in at.get("page_link") if "上级规划" in link.proto.label]
+    finally:
+        ui.connection.clear()
+        st.cache_data.clear()
