@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from planwatch import build as build_mod
-from planwatch import accounts, db, importer, review
+from planwatch import accounts, db, importer, review, synth, views
 from planwatch import round as round_mod
 from planwatch.catalogue import CatalogueError
 from planwatch.paths import default_db
@@ -23,6 +23,23 @@ def _build(args) -> int:
     counts = build_mod.build(Path(args.db), with_demo=not args.no_demo)
     took = time.perf_counter() - start
     print(f"已构建 {args.db}({took:.2f} 秒):" + ",".join(f"{k} {v}" for k, v in counts.items()))
+    return 0
+
+
+def _synth(args) -> int:
+    start = time.perf_counter()
+    counts = synth.synth(Path(args.db), args.regions, args.seed)
+    print(f"已生成示例数据库 {args.db}({time.perf_counter() - start:.1f} 秒,{args.regions} 个县级地区,"
+          f"随机种子 {args.seed}):" + ",".join(f"{k} {v}" for k, v in counts.items()))
+    return 0
+
+
+def _refresh(args) -> int:
+    _require_db(args)
+    start = time.perf_counter()
+    with db.writing(args.db) as con:
+        views.refresh(con)
+    print(f"已重新计算 {args.db} 的全部进度与预警({time.perf_counter() - start:.1f} 秒)")
     return 0
 
 
@@ -244,6 +261,13 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-demo", action="store_true", help="不生成示例数据")
     b.set_defaults(func=_build)
 
+    sy = sub.add_parser("synth", help="生成全国规模的示例数据库(N 个县级地区,各两部示例规划,供测试与演示)")
+    sy.add_argument("--regions", type=int, required=True, help="县级地区数(全国约 2,850 个)")
+    sy.add_argument("--seed", type=int, default=1, help="随机种子(相同种子生成相同数据,默认 1)")
+    sy.set_defaults(func=_synth)
+
+    sub.add_parser("refresh", help="重新计算全部进度、状态与预警").set_defaults(func=_refresh)
+
     i = sub.add_parser("import", help="导入年度监测数据(xlsx 或 CSV,整份校验,全部通过才写入)")
     i.add_argument("file")
     i.add_argument("--uploader", default="命令行", help="填报人(记入批次)")
@@ -329,7 +353,7 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (CatalogueError, build_mod.BuildError, importer.ImportRefused, importer.UndoRefused,
             db.DatabaseBusy, db.DatabaseMissing, accounts.AccountError, round_mod.RoundRefused,
-            review.ReviewRefused) as exc:
+            review.ReviewRefused, synth.SynthError) as exc:
         print(str(exc), file=sys.stderr)
         return 2
     except duckdb.Error as exc:  # e.g. a damaged database file: say so without a traceback

@@ -2,7 +2,10 @@
 
 They are NOT real figures. They exist so every status and warning can be seen before member units report, and
 they are stored as batch 0 with source kind 示例 so that every page can label them. Each indicator gets one of
-several trajectories, chosen from a checksum of its id (stable across machines and Python versions).
+several trajectories, chosen from a checksum of its id (stable across machines and Python versions); its random
+factors come from a generator seeded by the same checksum, so a value depends only on its indicator and year.
+The values are computed as arrays over all indicators and years at once (the synthetic national database of
+planwatch.synth has some 360,000 indicators).
 """
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import random
 import zlib
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 SEED = 20211
@@ -17,73 +21,86 @@ YEARS = range(2021, 2025)
 DEMO_BATCH = 0
 TRAJECTORIES = ("on_track", "on_track", "lagging", "met_early", "reversed", "volatile", "missing_years",
                 "on_track", "lagging", "met_early", "on_track", "unreported")
+SKIPPED = (2022, 2024)  # the years a missing_years series leaves unreported
+DRAWING = ("on_track", "lagging", "reversed", "missing_years")  # kinds that draw a random factor per reported year
+INDICATOR_COLUMNS = ["indicator_id", "direction", "target_op", "target_value", "baseline_value", "unit", "target_year"]
 
 
 def _decimals(*printed: float | None) -> int:
     """Round like the plan prints its figures, one digit finer."""
-    places = [len(repr(v).split(".")[1]) if v is not None and v != int(v) else 0 for v in printed]
+    places = [len(repr(v).split(".")[1]) if v is not None and v == v and v != int(v) else 0 for v in printed]
     return min(max(places, default=0) + 1, 3)
 
 
-def trajectory(indicator: dict) -> tuple[str, dict[int, float]]:
-    """The demonstration series of one numeric indicator: (trajectory kind, {year: value})."""
-    iid = indicator["indicator_id"]
-    rng = random.Random(SEED * 1_000_003 + zlib.crc32(iid.encode()))
-    kind = TRAJECTORIES[zlib.crc32(iid.encode()) % len(TRAJECTORIES)]
-    target, base = indicator["target_value"], indicator["baseline_value"]
-    better = -1.0 if indicator["direction"] == "lower" or indicator["target_op"] in ("<=", "<") else 1.0
-    if target is None:  # 保持: hold the baseline
-        target = base
-    if base is None:  # no printed 2020 value: start a little on the worse side of the target
-        base = target - better * abs(target) * rng.uniform(0.05, 0.15) if target else 1.0
+def _randoms(checksum: int, count: int) -> list[float]:
+    rng = random.Random(SEED * 1_000_003 + checksum)
+    return [rng.random() for _ in range(count)]
+
+
+def _uniform(low: float, high: float, r: np.ndarray) -> np.ndarray:
+    return low + (high - low) * r  # as random.uniform computes it
+
+
+def series(indicators: pd.DataFrame, years=YEARS) -> pd.DataFrame:
+    """The demonstration values of numeric indicators (a frame with INDICATOR_COLUMNS), one row per reported
+    indicator and year: indicator_id, year, value, kind (the trajectory)."""
+    years = np.asarray(list(years))
+    n = len(indicators)
+    checksums = [zlib.crc32(i.encode()) for i in indicators["indicator_id"]]
+    kind = np.asarray(TRAJECTORIES, dtype=object)[np.asarray(checksums, dtype=np.int64) % len(TRAJECTORIES)]
+    # one uniform for a missing baseline, then one per year, in the order the years draw them
+    draws = np.array([_randoms(c, len(years) + 1) for c in checksums]).reshape(n, len(years) + 1)
+    base = indicators["baseline_value"].to_numpy(dtype=float, na_value=np.nan)
+    target = indicators["target_value"].to_numpy(dtype=float, na_value=np.nan)
+    lower = (indicators["direction"] == "lower") | indicators["target_op"].isin(["<=", "<"])
+    better = np.where(lower.to_numpy(), -1.0, 1.0)
+    target = np.where(np.isnan(target), base, target)  # 保持: hold the baseline
+    no_base = np.isnan(base)  # no printed 2020 value: start a little on the worse side of the target
+    started = np.where(np.nan_to_num(target) != 0, target - better * np.abs(target) * _uniform(0.05, 0.15, draws[:, 0]),
+                       1.0)
+    base = np.where(no_base, started, base)
     gap = target - base
-    if abs(gap) < 1e-9:  # baseline already at the target: trajectories move around it
-        gap = better * max(abs(base) * 0.03, 0.1)
-    span = indicator["target_year"] - 2020
-    series: dict[int, float] = {}
-    for year in YEARS:
-        t = (year - 2020) / span
-        if kind == "on_track":
-            value = base + gap * min(1.0, t * rng.uniform(1.0, 1.2))
-        elif kind == "lagging":
-            value = base + gap * t * rng.uniform(0.25, 0.55)
-        elif kind == "met_early":
-            value = base + gap * min(1.05, t * 2.2)
-        elif kind == "reversed":
-            value = base - gap * t * rng.uniform(0.2, 0.5)
-        elif kind == "volatile":
-            swing = max(abs(base) * 0.07, abs(gap) * 0.4)
-            value = base + gap * t + (swing if year % 2 == 0 else -swing)
-        elif kind == "unreported":  # no member unit has reported yet
-            continue
-        else:  # missing_years: steady progress but 2022 and 2024 not reported
-            if year in (2022, 2024):
-                continue
-            value = base + gap * t * rng.uniform(0.9, 1.1)
-        if indicator["unit"] == "%":
-            value = min(value, 100.0)
-        series[year] = round(max(value, 0.0), _decimals(indicator["baseline_value"], indicator["target_value"]))
-    return kind, series
+    gap = np.where(np.abs(gap) < 1e-9, better * np.maximum(np.abs(base) * 0.03, 0.1), gap)  # baseline at the target
+    t = (years[None, :] - 2020) / (indicators["target_year"].to_numpy(dtype=float) - 2020)[:, None]
+    skipped = np.isin(years, SKIPPED)[None, :] & (kind == "missing_years")[:, None]
+    reported = ~skipped & (kind != "unreported")[:, None]
+    drawn = np.isin(kind, DRAWING)[:, None] & reported
+    which = no_base[:, None] + np.cumsum(drawn, axis=1) - 1
+    u = np.take_along_axis(draws, np.clip(which, 0, len(years)), axis=1)
+    base, gap, k = base[:, None], gap[:, None], kind[:, None]
+    swing = np.maximum(np.abs(base) * 0.07, np.abs(gap) * 0.4)
+    value = np.select(
+        [k == "on_track", k == "lagging", k == "met_early", k == "reversed", k == "volatile"],
+        [base + gap * np.minimum(1.0, t * _uniform(1.0, 1.2, u)),
+         base + gap * t * _uniform(0.25, 0.55, u),
+         base + gap * np.minimum(1.05, t * 2.2),
+         base - gap * t * _uniform(0.2, 0.5, u),
+         base + gap * t + np.where(years % 2 == 0, swing, -swing)],
+        base + gap * t * _uniform(0.9, 1.1, u))  # missing_years: steady progress with gaps
+    value = np.where((indicators["unit"] == "%").to_numpy()[:, None], np.minimum(value, 100.0), value)
+    value = np.maximum(value, 0.0)
+    decimals = np.array([_decimals(b, v) for b, v in zip(indicators["baseline_value"].tolist(), indicators["target_value"].tolist())])
+    for places in np.unique(decimals):
+        value[decimals == places] = np.round(value[decimals == places], places)
+    rows, cols = np.nonzero(reported)
+    return pd.DataFrame({"indicator_id": indicators["indicator_id"].to_numpy()[rows], "year": years[cols],
+                         "value": value[rows, cols], "kind": kind[rows]})
 
 
-def insert(con: duckdb.DuckDBPyConnection) -> int:
-    """Write the demonstration batch (batch 0); returns the number of values."""
-    indicators = con.execute(
-        "SELECT indicator_id, direction, target_op, target_value, baseline_value, unit, target_year "
-        "FROM indicator ORDER BY indicator_id").fetchall()
-    cols = ["indicator_id", "direction", "target_op", "target_value", "baseline_value", "unit", "target_year"]
-    rows = []
-    for values in indicators:
-        ind = dict(zip(cols, values))
-        if ind["target_op"] == "qualitative":
-            rows += [(ind["indicator_id"], y, None, "示例:已按要求落实", "示例数据") for y in YEARS]
-            continue
-        kind, series = trajectory(ind)
-        rows += [(ind["indicator_id"], y, v, None, f"示例数据({kind})") for y, v in series.items()]
+def insert(con: duckdb.DuckDBPyConnection, years=YEARS) -> int:
+    """Write the demonstration batch (batch 0) for every indicator; returns the number of values."""
+    indicators = con.execute(f"SELECT {', '.join(INDICATOR_COLUMNS)} FROM indicator ORDER BY indicator_id").df()
+    numeric = series(indicators[indicators["target_op"] != "qualitative"], years)  # noqa: F841 (read by DuckDB)
+    qualitative = indicators.loc[indicators["target_op"] == "qualitative", ["indicator_id"]]  # noqa: F841
+    years_frame = pd.DataFrame({"year": list(years)})  # noqa: F841
+    n = len(numeric) + len(qualitative) * len(years_frame)
     con.execute("INSERT INTO import_batch (batch_id, source_kind, file_name, uploader, created_at, row_count) "
-                "VALUES (?, '示例', ?, 'system', now(), ?)",
-                [DEMO_BATCH, f"示例数据(随机种子 {SEED})", len(rows)])
-    frame = pd.DataFrame(rows, columns=["indicator_id", "year", "value", "value_text", "note"])  # noqa: F841
-    con.execute(f"INSERT INTO observation (batch_id, row_no, indicator_id, year, value, value_text, note) "
-                f"SELECT {DEMO_BATCH}, NULL, * FROM frame")
-    return len(rows)
+                "VALUES (?, '示例', ?, 'system', now(), ?)", [DEMO_BATCH, f"示例数据(随机种子 {SEED})", n])
+    con.execute(f"""
+        INSERT INTO observation (batch_id, row_no, indicator_id, year, value, value_text, note)
+        SELECT {DEMO_BATCH}, NULL, indicator_id, year, value, NULL, '示例数据(' || kind || ')' FROM numeric
+        UNION ALL
+        SELECT {DEMO_BATCH}, NULL, indicator_id, year, NULL, '示例:已按要求落实', '示例数据'
+        FROM qualitative CROSS JOIN years_frame
+        ORDER BY indicator_id, year""")
+    return n

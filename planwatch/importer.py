@@ -69,5 +69,5 @@ def undo(db_path, batch_id: int, by: str) -> None:
 
 def batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every batch, oldest first."""
-    return con.execute(db.query_text("import_batches")).df()
+    return db.run_query(con, "import_batches")
 

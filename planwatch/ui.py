@@ -35,7 +35,7 @@ def data_version() -> tuple:
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _run(name: str, params: tuple, version: tuple) -> pd.DataFrame:
-    return connection().cursor().execute(db.query_text(name), dict(params)).df()
+    return db.run_query(connection(), name, **dict(params))
 
 
 def query(name: str, **params) -> pd.DataFrame:

@@ -31,11 +31,12 @@ def poisson_limits(max_events: int = POISSON_MAX_EVENTS, confidence: float = 0.9
 
 
 def create(con: duckdb.DuckDBPyConnection) -> None:
-    """Run the view files in name order; each materialised table is created as soon as its view exists."""
+    """Run the view files in name order; each materialised table is created, empty, as soon as its view exists
+    (later views read it). refresh() fills them."""
     con.execute("CREATE TABLE IF NOT EXISTS _poisson_limit (k INTEGER PRIMARY KEY, lower DOUBLE, upper DOUBLE)")
     for path in sorted(VIEWS_DIR.glob("*.sql")):
         con.execute(path.read_text(encoding="utf-8"))
-        _materialise(con, missing_only=True)
+        _materialise(con, empty=True)
 
 
 def refresh(con: duckdb.DuckDBPyConnection) -> None:
@@ -52,9 +53,9 @@ def _fill_poisson_limits(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("INSERT INTO _poisson_limit SELECT k::INTEGER, lower, upper FROM limits")
 
 
-def _materialise(con: duckdb.DuckDBPyConnection, missing_only: bool = False) -> None:
+def _materialise(con: duckdb.DuckDBPyConnection, empty: bool = False) -> None:
     views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
     tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     for table, live in MATERIALISED:
-        if live in views and not (missing_only and table in tables):
-            con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {live}")
+        if live in views and not (empty and table in tables):
+            con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {live}" + (" LIMIT 0" if empty else ""))

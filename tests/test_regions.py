@@ -102,10 +102,11 @@ def test_county_is_compared_with_its_citys_plan(tree_db):
 
 def test_parent_line_for_the_indicator_page(tree_db):
     with db.open_reader(tree_db) as reader:
-        got = reader.cursor().execute(db.query_text("parent_comparison"), {"id": "p-west-k01", "year": 2024}).fetchall()
-        none = reader.cursor().execute(db.query_text("parent_comparison"), {"id": "p-yi-k00", "year": 2024}).fetchall()
-    assert got == [("p-city-k01", "甲市", "900100", "上级规划(甲市):目标≥91%,最新1%(2024年),已达标")]
-    assert none == []
+        got = db.run_query(reader, "parent_comparison", id="p-west-k01", year=2024)
+        none = db.run_query(reader, "parent_comparison", id="p-yi-k00", year=2024)
+    assert list(got.itertuples(index=False, name=None)) == [
+        ("p-city-k01", "甲市", "900100", "上级规划(甲市):目标≥91%,最新1%(2024年),已达标")]
+    assert none.empty
 
 
 def test_region_table_holds_every_unit_with_its_parents(base_db):
