@@ -140,3 +140,53 @@ def test_indicator_page_links_the_parent_plan(tree_db, tmp_path, monkeypatch):
     finally:
         ui.connection.clear()
         st.cache_data.clear()
+
+
+@pytest.fixture(scope="module")
+def synth60(tmp_path_factory):
+    from planwatch import synth
+
+    path = tmp_path_factory.mktemp("synth60") / "synth60.duckdb"
+    synth.synth(path, 60)
+    return path
+
+
+def _marks(chart) -> int:
+    import pyarrow as pa
+    return max([len(pa.ipc.open_stream(d.data.data).read_all()) for d in chart.proto.datasets] or [0])
+
+
+def test_regions_page_at_synth_scale_keeps_lists_and_charts_short(synth60, tmp_path, monkeypatch):
+    import streamlit as st
+
+    from planwatch import ui
+    from tests.apptest import open_page
+
+    target = tmp_path / "app.duckdb"
+    shutil.copy(synth60, target)
+    monkeypatch.setenv("PLANWATCH_DB", str(target))
+    ui.connection.clear()
+    st.cache_data.clear()
+    n_provinces = one(synth60, "SELECT count(*) FROM v_region WHERE level_rank = 1 AND n_plans_within > 0")[0]
+    assert n_provinces > 10 and one(synth60, "SELECT count(*) FROM unit")[0] > 1000
+    try:
+        for params in ({}, {"region": "320000"}, {"region": "320500"}):
+            at = open_page("regions", year="2024", **params)
+            sizes = {s.key: len(s.options) for s in at.selectbox}
+            assert max(sizes.values()) <= 100, (params, sizes)
+            assert all(_marks(c) <= 100 for c in at.get("vega_lite_chart")), params
+            assert sum(len(d.proto.json) for d in at.get("deck_gl_json_chart")) < 200_000
+        at = open_page("regions", year="2024")
+        assert len(at.dataframe[0].value) == n_provinces   # 全国: one row per province, not per county
+        expected = rows(synth60, "SELECT region, n_met, n_assessed FROM v_attainment_rollup "
+                                 "WHERE as_of_year = 2024 AND level_rank = 1")
+        table = at.dataframe[0].value.set_index("地区")
+        assert all((table.loc[r, "已达标"], table.loc[r, "已评估"]) == (m, a) for r, m, a in expected)
+        # the sidebar (drawn by app.py, on 总览): a province list, no county list, no unit list before a region
+        for params, n_units in (({}, 1), ({"region": "320000"}, None)):
+            sidebar = {s.key: s.options for s in open_page(None, year="2024", **params).selectbox}
+            assert len(sidebar["filter_region_1"]) == n_provinces + 1 and "filter_region_3" not in sidebar
+            assert len(sidebar["filter_unit"]) == n_units if n_units else 1 < len(sidebar["filter_unit"]) <= 100
+    finally:
+        ui.connection.clear()
+        st.cache_data.clear()
