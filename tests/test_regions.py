@@ -76,6 +76,12 @@ def test_a_county_rolls_up_as_v_attainment_counts_it(tree_db):
                                      "WHERE as_of_year = 2024 AND region_code = '900102'")
 
 
+def test_namesakes_stay_apart_in_v_attainment_by_region(tree_db):
+    got = rows(tree_db, "SELECT region_code, n_indicators, n_met FROM v_attainment_by_region "
+                        "WHERE as_of_year = 2024 AND region = '东区' ORDER BY region_code")
+    assert got == [("900101", 3, 1), ("900201", 3, 2)]   # two 东区, in 甲市 and 乙市
+
+
 @pytest.mark.parametrize("scope,plans", [("900000", ["p-city", "p-east", "p-west", "p-yi"]),
                                          ("900100", ["p-city", "p-east", "p-west"]), ("900200", ["p-yi"]),
                                          ("900101", ["p-east"]), (None, ["p-city", "p-east", "p-west", "p-yi"])])
