@@ -15,15 +15,16 @@ demo_said = bool(children["示例值指标"].sum())
 if demo_said:
     ui.demo_notice()
 tree = ui.region_tree()
-trail = [("全国", None), *((tree.at[c, "name"], c) for c in (ui.region_chain(f.region, tree) if f.region else []))]
+trail = [("全国", None), *((tree.at[c, "name"], c) for c in ui.region_chain(f.region, tree))]
 cols = st.columns(len(trail) + 3)
 for i, (name, code) in enumerate(trail):
     cols[i].page_link("pages/regions.py", label=ui.plain(name), icon=":material/chevron_right:" if i else None,
                       query_params=f.url(region=code), disabled=code == f.region)
 rate = ui.rate(head["attainment_rate"]) if head["n_assessed"] else ui.MISSING
+below = children["地区代码"].ne(f.region).all()   # a region without regions with plans below shows itself
 st.markdown(f"**{ui.plain(scope)}** 达标率 **{rate}**(已达标 {int(head['n_met'])} ÷ 已评估 {int(head['n_assessed'])}),"
             f"共 {int(head['n_indicators'])} 项指标" + (f";下列{len(children)}个下级地区各自汇总其本级和全部下级地区的规划。"
-                                                      if children["地区代码"].ne(f.region).all() else "。"))
+                                                      if below else "。"))
 
 left, right = st.columns([5, 4], gap="large")
 with left:
@@ -33,7 +34,8 @@ with left:
                "全国地区代码表中的坐标点表示;不加载在线底图。")
 with right:
     spec = ui.chart_spec(charts.rollup_bars, children, "达标率(已达标 ÷ 已评估,点击下钻)")
-    event = st.vega_lite_chart(spec, width="stretch", key=f"region_bars_{f.region}", on_select="rerun", selection_mode="drill")
+    event = st.vega_lite_chart(spec, width="stretch", key=f"region_bars_{f.region}", on_select="rerun",
+                               selection_mode="drill")
     picked = (event.selection.get("drill") if event else None) or []
     deeper = children[children["has_children"]]
     st.selectbox("下钻到下级地区", deeper["地区代码"], index=None, placeholder="选择一个地区……", key="region_drill",
@@ -43,7 +45,7 @@ with right:
     if target and target != f.region:  # one switch per choice: the selectbox is emptied, the chart's key changes
         st.switch_page("pages/regions.py", query_params=f.url(region=target))
 
-st.subheader(f"{scope}下级地区达标情况")
+st.subheader(f"{scope}{'下级地区' if below else ''}达标情况")
 st.dataframe(children, hide_index=True, width="stretch", key="region_table",
              column_order=["地区", "层级", "达标率", "基本实现率", "已达标", "已评估", "进展顺利", "进度滞后", "逆向变化",
                            "无数据", "定性", "指标总数", "规划数", "有规划的地区数", "示例值指标"],
