@@ -59,6 +59,9 @@ cols[1].metric(f"目标({ind['target_year']}年)", ind["target_label"])
 cols[2].metric(f"最新值{year_of(ind['latest_year'])}", ui.number(ind["latest_value"], unit))
 cols[3].metric("目标进程 / 时间进度", f"{ui.progress(ind['progress'])} / {ui.rate(ind['expected_progress'])}",
                help="目标进程:从基线到目标已走过的比例;时间进度:规划期已过去的比例")
+for parent in ui.query("parent_comparison", id=indicator_id, year=f.year).itertuples():  # at most one row
+    st.page_link("pages/indicator.py", label=ui.plain(parent.line), icon=":material/account_tree:",
+                 query_params={"id": parent.parent_indicator_id, **f.url()})
 
 if ind["direction"] == "qualitative":
     st.subheader("各年文字报告")

@@ -35,7 +35,8 @@ BATCH_ROWS = 256
 TEXT_TYPES = ("UNION", "INTERVAL", "BIT", "BIGNUM", "VARINT", "UHUGEINT", "TIME WITH TIME ZONE")  # sent as text
 SEALED_VIEWS = ("v_indicator", "v_observation", "v_status", "v_warning", "v_attainment_by_plan",
                 "v_attainment_by_domain", "v_attainment_by_region", "v_attainment_by_unit", "v_status_detail",
-                "v_reference", "v_reporting_progress", "v_value_history")
+                "v_reference", "v_reporting_progress", "v_value_history", "v_region", "v_attainment_rollup",
+                "v_parent_comparison")
 
 
 class WorkerFailed(Exception):
