@@ -195,7 +195,7 @@ def _check_password(password: str) -> None:
 
 def scopes(con) -> pd.DataFrame:
     """Regions with a plan (for reviewers) and each one's units (for fillers); con: anything with cursor()."""
-    return con.cursor().execute(db.query_text("account_scopes")).df()
+    return db.run_query(con, "account_scopes")
 
 
 def _scope_frame(db_path, con) -> pd.DataFrame:

@@ -85,15 +85,29 @@ def _build(db_path: Path, with_demo: bool, data_dir: Path) -> dict:
 
 def _copy_records(con: duckdb.DuckDBPyConnection, old_path: Path) -> None:
     try:
-        con.execute(f"ATTACH {db.sql_string(old_path)} AS old (READ_ONLY)")
+        con.execute(f"ATTACH {db.sql_string(old_path)} AS _previous (READ_ONLY)")
     except duckdb.Error as exc:
         raise BuildError(f"无法读取现有数据库 {old_path} 以保留已导入的数据,未构建:{exc}") from exc
     old_tables = {r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = 'old'").fetchall()}
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = '_previous'").fetchall()}
     for table in RECORD_TABLES:
-        if table in old_tables:
-            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM old.{table}")
-    con.execute("DETACH old")
+        if table not in old_tables:
+            continue
+        unknown = _columns(con, table, "_previous") - _columns(con, table, con.execute(
+            "SELECT current_database()").fetchone()[0])
+        if unknown:  # written by a newer version: copying by name would drop those columns' data
+            raise BuildError(f"现有数据库 {old_path} 的表 {table} 含有本版本不认识的列 {'、'.join(sorted(unknown))}"
+                             "(可能由更新的版本创建)。为免丢失已导入的数据,未构建;请使用创建它的版本。")
+        try:  # columns an older version lacked are filled with their defaults
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _previous.{table}")
+        except duckdb.Error as exc:
+            raise BuildError(f"无法保留现有数据库 {old_path} 表 {table} 中的数据,未构建:{exc}") from exc
+    con.execute("DETACH _previous")
+
+
+def _columns(con: duckdb.DuckDBPyConnection, table: str, database: str) -> set[str]:
+    return {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() WHERE database_name = ? AND "
+                                      "schema_name = 'main' AND table_name = ?", [database, table]).fetchall()}
 
 
 def _fresh(db_path: Path) -> tuple[bool, bool | None]:

@@ -10,6 +10,8 @@ that logged out ignores them from then on.
 """
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from planwatch import accounts
@@ -30,8 +32,24 @@ export default function ({ data }) {
 
 
 def _client() -> str | None:
+    """The client's address for login throttling. Behind a reverse proxy every request comes from the proxy: when
+    the direct peer is one of $PLANWATCH_TRUSTED_PROXIES (comma-separated), the nearest address in X-Forwarded-For
+    that is not a trusted proxy is the client (entries further left can be forged by the client itself)."""
     address = st.context.ip_address
-    return address if isinstance(address, str) else None  # None under AppTest, or when Streamlit cannot tell
+    if not isinstance(address, str):  # None under AppTest, or when Streamlit cannot tell
+        return None
+    return client_address(address, st.context.headers.get("X-Forwarded-For"),
+                          os.environ.get("PLANWATCH_TRUSTED_PROXIES", ""))
+
+
+def client_address(peer: str, forwarded_for: str | None, trusted: str) -> str:
+    proxies = {p.strip() for p in trusted.split(",") if p.strip()}
+    if peer not in proxies or not forwarded_for:
+        return peer
+    for hop in reversed([h.strip() for h in forwarded_for.split(",") if h.strip()]):
+        if hop not in proxies:
+            return hop[:64]
+    return peer
 
 
 def current() -> accounts.Account | None:

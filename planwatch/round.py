@@ -108,7 +108,7 @@ GRID_COLUMNS = ["indicator_id", "year", "value_input", "note", "reason", "measur
 
 def unit_grid(con: duckdb.DuckDBPyConnection, unit_id: str, year: int) -> pd.DataFrame:
     """The unit's indicators for year with baseline, last values, target and unit, and the saved draft."""
-    return con.execute(db.query_text("round_grid"), {"unit": unit_id, "year": year}).df()
+    return db.run_query(con, "round_grid", unit=unit_id, year=year)
 
 
 def save_draft(db_path, unit_id: str, year: int, grid: pd.DataFrame, by: str) -> int:

@@ -38,7 +38,7 @@ HELP = [
 
 
 def rows(con: duckdb.DuckDBPyConnection, region=None, plan=None, unit=None):
-    return con.execute(db.query_text("template_rows"), {"region": region, "plan": plan, "unit": unit}).df()
+    return db.run_query(con, "template_rows", region=region, plan=plan, unit=unit)
 
 
 def workbook_bytes(con: duckdb.DuckDBPyConnection, year: int, region=None, plan=None, unit=None) -> bytes:

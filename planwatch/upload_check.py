@@ -63,7 +63,7 @@ def parse_number(text: str) -> tuple[float, str | None]:
     number = float(match[1] + match[2].replace(",", "") + (match[3] or ""))
     if not math.isfinite(number):
         raise NotANumber(f"“{shown}”超出可表示的数值范围")
-    return number, match[4]
+    return number + 0.0, match[4]  # + 0.0: "-0" is stored as 0, never as -0.0
 
 
 def _deadline_passed() -> ImportRefused:

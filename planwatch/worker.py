@@ -4,8 +4,8 @@ DuckDB's own ``memory_limit`` does not bound scalar allocations (``repeat``, ``r
 ``list_transform``) and an interrupt does not stop them, so the bound is the process: each worker is a
 ``python -m planwatch.worker DB`` child that first limits its own private memory with
 ``resource.setrlimit(RLIMIT_DATA)`` (RLIMIT_AS does not work: Python, pyarrow and DuckDB reserve over 1 GB of
-address space before any query), then loads a sealed in-memory copy of the public views from the database file
-opened read-only, and answers one query at a time. The parent (``Pool``) waits for the answer until the deadline
+address space before any query), then attaches the database file read-only, names its public views in an
+in-memory DuckDB, seals itself, and answers one query at a time. The parent (``Pool``) waits for the answer until the deadline
 and kills the worker when it passes; a worker that was killed or ran out of memory is replaced by a fresh one.
 
 Wire format, both directions: 4-byte big-endian length, then the payload. A request is JSON
@@ -35,7 +35,8 @@ BATCH_ROWS = 256
 TEXT_TYPES = ("UNION", "INTERVAL", "BIT", "BIGNUM", "VARINT", "UHUGEINT", "TIME WITH TIME ZONE")  # sent as text
 SEALED_VIEWS = ("v_indicator", "v_observation", "v_status", "v_warning", "v_attainment_by_plan",
                 "v_attainment_by_domain", "v_attainment_by_region", "v_attainment_by_unit", "v_status_detail",
-                "v_reference", "v_reporting_progress", "v_value_history")
+                "v_reference", "v_reporting_progress", "v_value_history", "v_region", "v_attainment_rollup",
+                "v_parent_comparison")
 
 
 class WorkerFailed(Exception):
@@ -50,7 +51,9 @@ class WorkerFailed(Exception):
 # --- the child ---------------------------------------------------------------------------------------------------------
 
 def _sealed_copy(db_path: str):
-    """An in-memory DuckDB holding copies of the public views, with files, settings and extensions locked away."""
+    """An in-memory DuckDB whose public views read the database file, attached read-only, with files, settings and
+    extensions locked away. Views, not copies: at national scale (2,850 regions) the public views hold millions of
+    rows, more than a worker's memory bound, and copying them would cost minutes after every write."""
     import duckdb
 
     from planwatch import db
@@ -62,8 +65,7 @@ def _sealed_copy(db_path: str):
     version = list(db.identity(db_path))  # what the app's pages key their caches on (ui.data_version)
     con.execute(f"ATTACH {db.sql_string(db_path)} AS pw (READ_ONLY)")  # not duckdb.connect(path): stale instance cache
     for view in SEALED_VIEWS:
-        con.execute(f"CREATE TABLE memory.main.{view} AS SELECT * FROM pw.{view}")
-    con.execute("DETACH pw")
+        con.execute(f"CREATE VIEW memory.main.{view} AS SELECT * FROM pw.main.{view}")
     for setting in ("secret_directory", "extension_directory", "home_directory"):  # no server path to read back
         con.execute(f"SET {setting} = ''")
     for setting in ("SET enable_external_access = false", "SET python_enable_replacements = false",

@@ -9,7 +9,7 @@ import tomllib
 
 import pytest
 
-from planwatch import accounts, cli, throttle
+from planwatch import accounts, cli, login, throttle
 
 PASSWORD = "correct horse"
 HOSTILE = ['a"b', "x]\n[connections.db]\nurl = 'evil'", "张三 = 李四", "[editors]", "'single' \\ back", "e\x1b[31m"]
@@ -321,3 +321,15 @@ def test_password_checks_run_one_at_a_time(db, monkeypatch):
     for t in threads:
         t.join()
     assert most[0] == 1
+
+
+@pytest.mark.parametrize("peer,forwarded,trusted,client", [
+    ("203.0.113.5", None, "", "203.0.113.5"),  # no proxy
+    ("203.0.113.5", "1.2.3.4", "", "203.0.113.5"),  # a header from an untrusted peer is ignored
+    ("10.0.0.1", "198.51.100.7", "10.0.0.1", "198.51.100.7"),  # behind the trusted proxy
+    ("10.0.0.1", "6.6.6.6, 198.51.100.7", "10.0.0.1", "198.51.100.7"),  # the client forged a left entry
+    ("10.0.0.1", "198.51.100.7, 10.0.0.2", "10.0.0.1, 10.0.0.2", "198.51.100.7"),  # two proxies
+    ("10.0.0.1", "", "10.0.0.1", "10.0.0.1"),
+])
+def test_client_address_behind_a_trusted_proxy(peer, forwarded, trusted, client):
+    assert login.client_address(peer, forwarded, trusted) == client

@@ -205,6 +205,26 @@ def test_rebuild_keeps_imported_observations(fresh_db):
     assert one(fresh_db, "SELECT count(*) FROM import_batch WHERE source_kind = '填报'") == (1,)
 
 
+def test_rebuild_of_an_older_schema_keeps_its_records(tmp_path, fresh_db):
+    """A database from an older version (a record column it lacked) is rebuilt, its imports kept."""
+    assert import_rows(fresh_db, [("pingyang-women-k03", 2021, 55)]) == 0
+    old = tmp_path / "old.duckdb"  # named like the build's own alias for the previous file once was
+    shutil.copy(fresh_db, old)
+    with duckdb.connect(str(old)) as con:
+        con.execute("ALTER TABLE observation DROP COLUMN measures")
+    build.build(old, with_demo=False)
+    assert one(old, "SELECT value FROM v_observation WHERE indicator_id = 'pingyang-women-k03'") == (55.0,)
+
+
+def test_rebuild_refuses_a_newer_schema_rather_than_drop_its_data(tmp_path, fresh_db):
+    with duckdb.connect(str(fresh_db)) as con:
+        con.execute("ALTER TABLE observation ADD COLUMN checked_by VARCHAR")
+    before = fresh_db.read_bytes()
+    with pytest.raises(build.BuildError, match="表 observation 含有本版本不认识的列 checked_by"):
+        build.build(fresh_db, with_demo=False)
+    assert fresh_db.read_bytes() == before
+
+
 def _corrupt(tmp_path, plan_id: str, column: str, value: str, row_index: int = 0):
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)

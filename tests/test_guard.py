@@ -91,12 +91,15 @@ def test_large_result_is_capped_and_says_so(sandbox):
     assert result.n_rows == guard.MAX_ROWS and result.truncated
 
 
-def test_copy_holds_every_public_view_and_nothing_else(sandbox):
-    names = set(sandbox.execute("SELECT table_name FROM duckdb_tables()").frame["table_name"])
+def test_engine_names_every_public_view_and_nothing_else(sandbox):
+    names = set(sandbox.execute("SELECT view_name FROM duckdb_views() WHERE database_name = 'memory' "
+                                "AND NOT internal").frame["view_name"])
     assert names == set(guard.PUBLIC_VIEWS)
-    databases = set(sandbox.execute("SELECT database_name FROM duckdb_databases() WHERE NOT internal")
-                    .frame["database_name"])
-    assert databases == {"memory"}  # the file was detached after copying: no path to show
+    assert sandbox.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'memory'").frame.iloc[0, 0] == 0
+    databases = dict(sandbox.execute("SELECT database_name, path FROM duckdb_databases() WHERE NOT internal")
+                     .frame.values)
+    # the file is attached read-only under pw; the guard refuses duckdb_databases() and any name but a public view
+    assert databases.keys() == {"memory", "pw"}
     settings = dict(sandbox.execute("SELECT name, value FROM duckdb_settings() WHERE name IN ("
                                     "'enable_external_access', 'lock_configuration', 'autoload_known_extensions',"
                                     "'autoinstall_known_extensions', 'python_enable_replacements', 'secret_directory',"
@@ -287,8 +290,10 @@ def test_sealed_copy_refuses_even_unchecked_statements(sandbox, tmp_path, name):
 
 
 def test_unchecked_writes_are_rolled_back(sandbox):
-    sandbox.execute("DROP TABLE v_indicator")
+    sandbox.execute("DROP VIEW v_indicator")
     sandbox.execute("CREATE TABLE slipped AS SELECT 1")
+    with pytest.raises(guard.QueryRefused, match="read-only"):  # the database file itself is attached read-only
+        sandbox.execute("DROP TABLE pw.main.v_status")
     sandbox.execute("CHECKPOINT")
     assert sandbox.run("SELECT count(*) FROM v_indicator").frame.iloc[0, 0] > 0
     with pytest.raises(guard.QueryRefused, match="不是公开视图"):
@@ -624,3 +629,4 @@ def test_a_short_timeout_on_a_large_result_is_a_message_not_a_traceback(work, ca
     code, out, err = _cli(capsys, sql, "--timeout", "1", "--db", str(work))
     assert "Traceback" not in err and "INTERRUPT" not in err
     assert (code == 0 and "只取前 200,000 行" in err) or (code == 2 and re.search(r"查询超时\(1秒\)|结果过大", err))
+

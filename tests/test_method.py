@@ -267,8 +267,8 @@ def test_urgency_orders_four_warnings(fresh_db):
                    (HIGHER_ED, "黄", "预计未达标", 158.0), (HEALTH_KEY, "灰", "未填报", 84.0)]
     # the warnings list of the pages and reports keeps that order
     with duckdb.connect(str(fresh_db)) as con:
-        listed = con.execute(dbmod.query_text("warnings_list"), {"year": 2024, "group": None, "region": "平阳县",
-                                                                 "domain": None, "unit": None}).df()
+        listed = dbmod.run_query(con, "warnings_list", year=2024, group=None, region="平阳县", domain=None, unit=None,
+                                 levels=[], kinds=[])
     assert list(listed["紧迫度"]) == sorted(listed["紧迫度"], reverse=True)
 
 
@@ -277,7 +277,7 @@ def test_urgency_orders_four_warnings(fresh_db):
 def test_explanation_line_recomputes_the_call(fresh_db):
     import_rows(fresh_db, [(BEDS, 2021, 2.07), (BEDS, 2024, 2.06)])
     with duckdb.connect(str(fresh_db)) as con:
-        row = con.execute(dbmod.query_text("indicator_detail"), {"id": BEDS, "year": 2024}).df().iloc[0].to_dict()
+        row = dbmod.run_query(con, "indicator_detail", id=BEDS, year=2024).iloc[0].to_dict()
         thresholds = dict(con.execute("SELECT key, value FROM method_threshold").fetchall())
     assert explain.line(row, thresholds) == (
         "起点2021年2.07张;判定值2024年2.06张;目标≥2.2张(2025年);变化-0.01张,容差0.0207张(起点×1%与报告精度0.01取大)"

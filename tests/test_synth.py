@@ -85,7 +85,7 @@ def test_counts_follow_the_seed_plans(synth_db):
         # the trajectory is chosen from a checksum of the indicator's id
         kind = "qualitative" if r.op == "qualitative" else demo.TRAJECTORIES[zlib.crc32(r.id.encode()) % 12]
         assert r.n == YEARS_REPORTED.get(kind, 5), r
-        assert r.n == 0 or r.note == ("示例数据" if kind == "qualitative" else f"示例数据({kind})")
+        assert r.n == 0 or r.note == ("示例数据" if kind == "qualitative" else f"示例数据({demo.KIND_NOTES[kind]})")
         assert r.n == 0 or (r.first, r.last) == (2021, 2025)
 
 

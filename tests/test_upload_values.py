@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 
 import duckdb
 import pytest
@@ -325,3 +326,10 @@ def test_refusals_quote_at_most_sixty_characters_of_a_cell():
     with pytest.raises(NotANumber) as caught:
         parse_number("无" * 5000)
     assert str(caught.value) == f"“{'无' * 60}…”不是数字"
+
+
+@pytest.mark.parametrize("text", ["-0", "-0.0", "-0.00", "-0%"])
+def test_minus_zero_is_read_as_zero(text):
+    """A clerk's "-0" is 0: stored with a minus sign it would show as "-0" on pages and in reports."""
+    value, _ = parse_number(text)
+    assert value == 0 and math.copysign(1, value) == 1

@@ -37,11 +37,6 @@ def by_urgency(warnings: pd.DataFrame) -> pd.DataFrame:
     return warnings.reset_index(drop=True)
 
 
-def run(con: duckdb.DuckDBPyConnection, name: str, **params) -> pd.DataFrame:
-    """queries/<name>.sql on a plain DuckDB connection (what ui.query does inside the app, without the cache)."""
-    return con.cursor().execute(db.query_text(name), params).df()
-
-
 @dataclass
 class Story:
     """One indicator told from its baseline through its path and latest value to the projection."""
@@ -334,50 +329,63 @@ class ReportContent:
                             责任单位=ind["责任单位"].tolist())
 
 
+def _scope(con: duckdb.DuckDBPyConnection, region: str | None) -> tuple[str | None, str | None]:
+    """(name, code) of the report's region, given by code or by a name only one region with plans has; a region
+    covers its descendants (a province's report counts its cities and counties)."""
+    if region is None:
+        return None, None
+    options = db.run_query(con, "region_options")
+    match = options[(options["region_code"] == region) | (options["name"] == region)]
+    if len(match) != 1:
+        names = options["name"].tolist()
+        shown = "、".join(names[:30]) + (f"等{len(names)}个" if len(names) > 30 else "")
+        problem = "有重名,请用地区代码" if len(match) > 1 else "不是监测地区(本级和下级都没有规划)"
+        raise ReportError(f"地区“{region}”{problem},可选:{shown}。")
+    return match["name"].iloc[0], match["region_code"].iloc[0]
+
+
 def gather(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | None = None,
            mode: str = "annual") -> ReportContent:
     """Run every query a report needs, once."""
     years = sorted(int(y) for y in con.cursor().execute(
         "SELECT DISTINCT as_of_year FROM v_status").df()["as_of_year"])
     if year is None:
-        year = int(run(con, "default_year").iloc[0, 0])
+        year = int(db.run_query(con, "default_year").iloc[0, 0])
     if year not in years:
         raise ReportError(f"截至年份 {year} 不可用,可选 {years[0]}–{years[-1]} 年。")
-    regions = run(con, "filter_options").query("kind == 'region'")["value"].tolist()
-    if region is not None and region not in regions:
-        raise ReportError(f"地区“{region}”不是监测地区,可选:{'、'.join(regions)}。")
+    name, region = _scope(con, region)
     if mode not in MODES:
         raise ReportError(f"报告类型“{mode}”不可用,可选:{'、'.join(f'{k}({v})' for k, v in MODES.items())}。")
 
     everything = dict(year=year, group=None, region=region, domain=None, unit=None)
-    plans = run(con, "catalogue_plans", group=None, region=region, domain=None, unit=None)
+    plans = db.run_query(con, "catalogue_plans", group=None, region=region, domain=None, unit=None)
     def headline_of(y: int) -> dict:
         return {k: int(v) if k.startswith("n_") else float(v)
-                for k, v in run(con, "headline", **{**everything, "year": y}).iloc[0].fillna(0).items()}
+                for k, v in db.run_query(con, "headline", **{**everything, "year": y}).iloc[0].fillna(0).items()}
 
     headline = headline_of(year)
-    story_ids = run(con, "report_stories", year=year, region=region)
+    story_ids = db.run_query(con, "report_stories", year=year, region=region)
     stories = []
     for row in story_ids.itertuples():
-        ind = run(con, "indicator_detail", id=row.indicator_id, year=year).iloc[0].to_dict()
+        ind = db.run_query(con, "indicator_detail", id=row.indicator_id, year=year).iloc[0].to_dict()
         stories.append(Story(
             label=row.案例, ind=ind,
-            series=run(con, "indicator_series", id=row.indicator_id, year=year),
-            refs=run(con, "indicator_reference", id=row.indicator_id),
-            warnings=run(con, "indicator_warnings", id=row.indicator_id, year=year)))
+            series=db.run_query(con, "indicator_series", id=row.indicator_id, year=year),
+            refs=db.run_query(con, "indicator_reference", id=row.indicator_id),
+            warnings=db.run_query(con, "indicator_warnings", id=row.indicator_id, year=year)))
+    attainment = db.run_query(con, "report_attainment", year=year, region=region)
     return ReportContent(
-        year=year, region=region, regions=[region] if region else regions, plans=plans, headline=headline,
-        mix=run(con, "status_mix", **everything),
-        attainment=run(con, "report_attainment", year=year, region=region),
-        warnings=by_urgency(run(con, "report_warnings", year=year, region=region)),
-        units=run(con, "unit_scorecard", year=year, group=None, region=region, domain=None),
-        indicators=run(con, "report_indicators", year=year, region=region),
-        stories=stories, thresholds=run(con, "method_thresholds"),
+        year=year, region=name, regions=attainment.query("cut == 'region'")["类别"].tolist(), plans=plans,
+        headline=headline, mix=db.run_query(con, "status_mix", **everything), attainment=attainment,
+        warnings=by_urgency(db.run_query(con, "report_warnings", year=year, region=region)),
+        units=db.run_query(con, "unit_scorecard", year=year, group=None, region=region, domain=None),
+        indicators=db.run_query(con, "report_indicators", year=year, region=region),
+        stories=stories, thresholds=db.run_query(con, "method_thresholds"),
         previous=headline_of(year - 1) if year - 1 in years else None,
-        overview={k: int(v) for k, v in run(con, "report_overview", year=year, region=region).iloc[0].items()},
-        sentences=run(con, "report_sentences", year=year, region=region),
-        values=run(con, "report_values", year=year, region=region),
-        unlisted=run(con, "units_unlisted", year=year, group=None, region=region, domain=None), mode=mode)
+        overview={k: int(v) for k, v in db.run_query(con, "report_overview", year=year, region=region).iloc[0].items()},
+        sentences=db.run_query(con, "report_sentences", year=year, region=region),
+        values=db.run_query(con, "report_values", year=year, region=region),
+        unlisted=db.run_query(con, "units_unlisted", year=year, group=None, region=region, domain=None), mode=mode)
 
 
 # ---------------------------------------------------------------------------------------------------------------
