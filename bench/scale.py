@@ -23,20 +23,27 @@ from pathlib import Path
 from common import ROOT
 
 from planwatch import db
+from planwatch.paths import QUERIES_DIR
 
 SIZES = (100, 500, 2850)
-# the named queries (queries/<name>.sql) each page runs on its first screen with the default filters
+# the named queries (queries/<name>.sql) each page runs on its first screen with the default filters; a name ending
+# in * is a paged list (planwatch.paging): its row count and its first page of PAGE_SIZE rows
 PAGE_QUERIES = {
-    "筛选栏": ["filter_options", "default_year"],
-    "总览": ["headline", "warnings_list", "attainment_bars", "status_changes"],
-    "预警清单": ["warnings_list"],
-    "领域": ["domain_indicators", "status_mix"],
-    "地区": ["region_attainment", "shared_canonical_indicators", "canonical_comparison"],
-    "责任单位": ["unit_scorecard", "units_unlisted"],
-    "指标详情": ["indicator_choices", "indicator_detail", "indicator_series", "indicator_reference",
-                 "indicator_warnings", "method_thresholds"],
-    "规划指标目录": ["catalogue_plans", "catalogue_indicators"],
+    "筛选栏": ["filter_options", "region_options", "unit_options", "default_year"],
+    "总览": ["headline", "warning_counts", "warnings_list*", "attainment_bars", "status_change_counts",
+             "status_changes*"],
+    "预警清单": ["warning_counts", "warnings_list*"],
+    "领域": ["status_mix", "domain_spread", "domain_indicators*"],
+    "地区": ["region_children", "headline", "shared_canonical_indicators", "canonical_comparison"],
+    "责任单位": ["unit_scorecard*", "units_unlisted*"],
+    "指标详情": ["indicator_search", "indicator_detail", "indicator_series", "indicator_reference",
+                 "method_thresholds", "parent_comparison", "indicator_warnings"],
+    "规划指标目录": ["catalogue_plans*", "catalogue_totals", "catalogue_indicators*"],
 }
+PAGE_SIZE = 200  # planwatch.paging.PAGE_SIZE (not imported: it imports Streamlit)
+# the pages' own settings (pages/overview.py BARS, pages/domains.py SPREAD, pages/indicator.py MATCHES) and the
+# default of every filter (全部: None)
+PAGE_PARAMS = {"top": 8, "per_domain": 200, "n": 51, "words": "", "levels": [], "kinds": [], "search": None}
 # what every as-of year's judgement needs at the least: the latest approved value against the target
 FLOOR_STATUS = """
     CREATE OR REPLACE TEMP TABLE floor_status AS
@@ -110,19 +117,29 @@ def page_queries(path: Path) -> dict[str, tuple[float, float, int]]:
     out = {}
     with db.open_reader(path) as reader:
         cur = reader.cursor()
-        params = {"year": cur.execute(db.query_text("default_year")).fetchone()[0], "search": None,
-                  "id": cur.execute("SELECT min(indicator_id) FROM indicator WHERE plan_id LIKE 'synth-%'").fetchone()[0],
-                  "canonical": cur.execute("SELECT canonical_id FROM indicator WHERE canonical_id IS NOT NULL "
-                                           "GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()[0]}
-        for name in dict.fromkeys(q for qs in PAGE_QUERIES.values() for q in qs):
-            sql = db.query_text(name)
+        params = PAGE_PARAMS | {
+            "year": int(db.run_query(reader, "default_year").iloc[0, 0]),
+            "id": cur.execute("SELECT min(indicator_id) FROM indicator WHERE plan_id LIKE 'synth-%'").fetchone()[0],
+            "canonical": cur.execute("SELECT canonical_id FROM indicator WHERE canonical_id IS NOT NULL "
+                                     "GROUP BY ALL ORDER BY count(*) DESC, 1 LIMIT 1").fetchone()[0]}
+        for entry in dict.fromkeys(q for qs in PAGE_QUERIES.values() for q in qs):
+            name = entry.rstrip("*")
+            sql = (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
             named = {p: params.get(p) for p in re.findall(r"\$([a-z_]+)", sql)}  # the other filters: 全部
+
+            def run() -> int:
+                if not entry.endswith("*"):
+                    return len(db.run_query(reader, name, **named))
+                total = int(db.run_query(reader, name, count=True, **named).iloc[0, 0])
+                db.run_query(reader, name, limit=PAGE_SIZE, **named)
+                return total
+
             times, n = [], 0
             for _ in range(4):
                 start = time.perf_counter()
-                n = len(reader.cursor().execute(sql, named).df())
+                n = run()
                 times.append(time.perf_counter() - start)
-            out[name] = (times[0], statistics.median(times[1:]), n)
+            out[entry] = (times[0], statistics.median(times[1:]), n)
     return out
 
 
@@ -172,11 +189,11 @@ def report(r: dict) -> None:
     print(f"  import 1,000 rows          {r['import_s']:7.2f} s   peak RSS {r['import_rss_mb']:6.0f} MB   "
           f"file growth {r['import_growth_mb']:+.1f} MB")
     print(f"  undo that import           {r['undo_s']:7.2f} s   peak RSS {r['undo_rss_mb']:6.0f} MB")
-    print("  page queries (default filters; first run / warm median, ms; rows):")
+    print("  page queries (default filters; first run / warm median, ms; rows; * = count + first page of a list):")
     for page, names in PAGE_QUERIES.items():
         for name in names:
             first, warm, rows = r["pages"][name]
-            print(f"    {page:8s} {name:28s} {first * 1000:8.0f} {warm * 1000:8.0f} {rows:9,}")
+            print(f"    {page:8s} {name:30s} {first * 1000:8.0f} {warm * 1000:8.0f} {rows:9,}")
 
 
 def main() -> None:

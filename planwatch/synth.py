@@ -67,16 +67,21 @@ def pick_regions(n: int, rng: random.Random, taken: set[str]) -> list[str]:
 
 def synth(db_path: Path | str, n_regions: int, seed: int = 1) -> dict:
     """Build db_path as a synthetic national database (replacing an earlier one, never any other database);
-    returns row counts. On any failure db_path is removed."""
+    returns row counts. It is built beside db_path and renamed into place when complete: a failure or a kill
+    leaves db_path as it was."""
     db_path = Path(db_path)
     if db_path.exists():
         _check_replaceable(db_path)
-        db.discard(db_path)
+    tmp = db_path.with_name(db_path.name + ".synth")
+    db.discard(tmp)
     try:
-        return _synth(db_path, n_regions, seed)
-    except BaseException:
-        db.discard(db_path)
-        raise
+        counts = _synth(tmp, n_regions, seed)
+        with db.write_lock(db_path):
+            db.replace_atomically(tmp, db_path)
+    finally:
+        db.discard(tmp)
+        Path(str(tmp) + ".lock").unlink(missing_ok=True)
+    return counts
 
 
 def _check_replaceable(db_path: Path) -> None:

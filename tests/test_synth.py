@@ -135,9 +135,13 @@ def test_demonstration_years_extend_without_changing_earlier_ones(demo_db):
     pd.testing.assert_frame_equal(five[five["year"] < 2025].reset_index(drop=True), four)
 
 
-def test_refusals_say_why_and_leave_files_alone(demo_db, tmp_path, capsys):
+def test_refusals_say_why_and_leave_files_alone(synth_db, demo_db, tmp_path, capsys):
     assert cli.main(["synth", "--db", str(tmp_path / "x.duckdb"), "--regions", "99999"]) == 2
     assert "地区数须在 1 到" in capsys.readouterr().err and not (tmp_path / "x.duckdb").exists()
+    earlier = tmp_path / "earlier.duckdb"
+    shutil.copy(synth_db, earlier)
+    assert cli.main(["synth", "--db", str(earlier), "--regions", "99999"]) == 2
+    assert earlier.read_bytes() == synth_db.read_bytes() and sorted(tmp_path.iterdir()) == [earlier]
     real = tmp_path / "real.duckdb"
     shutil.copy(demo_db, real)
     before = real.read_bytes()
