@@ -20,6 +20,7 @@ from planwatch.paths import default_db
 ALL = ui.ALL
 XLSX_MAX_ROWS = 20_000  # openpyxl needs seconds per few thousand rows; larger results: CSV or Parquet
 CHART_MAX_BARS = 40
+MAX_OPTIONS = 100  # a parameter with more choices (regions at national scale) is typed, not picked
 RESULT_CACHE_BYTES = 128 * 2**20  # all visitors' cached results together
 PLAN_VIEWS = {"v_indicator", "v_reference"}  # views without monitoring values (so without 示例数据)
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
@@ -102,6 +103,13 @@ def param_inputs(names: tuple[str, ...], query: saved.SavedQuery | None, default
             options = {"group": list(ui.GROUPS),
                        "region": choices("SELECT DISTINCT region FROM v_indicator ORDER BY region_code"),
                        "domain": choices("SELECT DISTINCT domain FROM v_indicator ORDER BY domain")}[name]
+            if len(options) > MAX_OPTIONS:  # a province has thousands of counties: typed, not picked from a list
+                typed = col.text_input(label, value=default or "", key=key, bind="query-params",
+                                       help=f"${name}:地区全称,空即不限")
+                values[name] = (typed or "").strip() or None
+                if values[name] and values[name] not in options:
+                    col.caption(plain(f"没有名为“{ui.shorten(values[name])}”的地区。"))
+                continue
             options = [ALL, *options]
             index = options.index(default) if default in options else 0
             chosen = col.selectbox(label, options, index=index, key=key, bind="query-params",
@@ -247,9 +255,10 @@ if tab_saved.open:
         with right:
             st.subheader(query.title)
             values = param_inputs(query.params, query, f.year)
-            with st.expander("SQL", icon=":material/code:"):
-                st.code(query.sql, language="sql", line_numbers=True)
-                st.caption(f"文件:queries/saved/{query.name}.sql;命令行:python -m planwatch sql --saved {query.name}")
+            sql_box = st.expander("SQL", icon=":material/code:", key="saved_sql_open", on_change="rerun")
+            if sql_box.open:  # drawn only when opened: st.code loads a 1.5 MB syntax highlighter
+                sql_box.code(query.sql, language="sql", line_numbers=True)
+                sql_box.caption(f"文件:queries/saved/{query.name}.sql;命令行:python -m planwatch sql --saved {query.name}")
             st.button("在 SQL 查询中修改", icon=":material/edit:", on_click=_open_in_editor, args=(query,),
                       key="edit_saved", help="把这条查询复制到“SQL 查询”页签的编辑框")
             result, error = run(query.sql, saved.resolve(query, values, f.year))

@@ -1,21 +1,39 @@
 """指标详情: one indicator's story — status and why, baseline → latest → target, the chart (or the yearly text reports
 of a qualitative target), warnings, the plan's own sentence with its plan and line, the units."""
+import html
+
 import streamlit as st
 
 from planwatch import charts, explain, round_ui, ui
 
+MATCHES = 50  # search results offered at once: at national scale there are hundreds of thousands of indicators
+
 f = ui.page_filters()
-choices = ui.query("indicator_choices")
-labels = dict(zip(choices["indicator_id"], choices["label"]))
 wanted = st.query_params.get("id")
-if wanted is not None and wanted not in labels:
+detail = ui.query("indicator_detail", id=wanted or "", year=f.year)
+if wanted is not None and detail.empty:
     st.warning(ui.plain(f"网址参数 id={ui.shorten(wanted)} 不是已知的指标编号,已显示第一个指标。"))
     wanted = None
-indicator_id = st.selectbox("指标", list(labels), index=list(labels).index(wanted) if wanted else 0,
-                            format_func=labels.get, key=f"indicator_pick_{wanted}")
+find, pick = st.columns([2, 3])
+words = find.text_input("查找指标", key="find", placeholder="名称、地区或规划,如:孕产妇死亡率 咸阳",
+                        help="在侧栏所选类别、地区和领域内,按指标名称、地区、规划标题或指标编号查找;多个词用空格分开")
+found = ui.query("indicator_search", words=words or "", group=f.group, region=f.region, domain=f.domain,
+                 n=MATCHES + 1)
+labels = dict(zip(found["indicator_id"][:MATCHES], found["label"][:MATCHES]))
+if wanted is not None:  # the linked indicator stays on offer, first
+    row = detail.iloc[0]
+    labels = {wanted: f"{row['region']} · {row['plan_group']} · {row['name']}", **labels}
+if not labels:
+    st.info(ui.plain(f"没有名称、地区或规划含“{ui.shorten(words)}”的指标,请换个词或放宽侧栏筛选。"))
+    st.stop()
+shown = f"显示前 {MATCHES} 项,输入更多词可缩小范围" if len(found) > MATCHES else f"找到 {len(found)} 项"
+indicator_id = pick.selectbox(f"指标({shown})", list(labels), format_func=labels.get,
+                              key=f"indicator_pick_{wanted}")
 st.query_params["id"] = indicator_id
 
-ind = ui.query("indicator_detail", id=indicator_id, year=f.year).iloc[0].to_dict()
+if indicator_id != wanted:
+    detail = ui.query("indicator_detail", id=indicator_id, year=f.year)
+ind = detail.iloc[0].to_dict()
 series = ui.query("indicator_series", id=indicator_id, year=f.year)
 refs = ui.query("indicator_reference", id=indicator_id)
 thresholds = ui.query("method_thresholds").set_index("key")["value"]
@@ -28,8 +46,9 @@ st.caption(ui.plain(f"{ind['region']} · {ind['plan_title']} · {ind['domain']}�
 if (series["source_kind"] == "示例").any():
     ui.demo_notice()
 colour = charts.STATUS_COLORS.get(ind["status"], "#999999")
-called = " · ".join(ui.plain(v) for v in (ind["status"], ind["assessment"]) if not ui.is_missing(v)) or ui.MISSING
-st.markdown(f"#### <span style='color:{colour}'>●</span> 截至{f.year}年:{called}", unsafe_allow_html=True)
+called = " · ".join(str(v) for v in (ind["status"], ind["assessment"]) if not ui.is_missing(v)) or ui.MISSING
+st.html(f"<h4 style='font-size:1.25rem;font-weight:600;margin:0'><span style='color:{colour}'>●</span> "  # not Markdown
+        f"截至{f.year}年:{html.escape(called)}</h4>")
 st.markdown(f"**原因**:{ui.plain(ind['reason'])}")
 st.caption(f"**判定依据**(可按“方法说明”逐项复算):{ui.plain(explain.line(ind, thresholds))}")
 

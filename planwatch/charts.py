@@ -211,7 +211,8 @@ def domain_mix(mix: pd.DataFrame) -> alt.Chart:
 
 
 def progress_spread(shown: pd.DataFrame, domains: list[str]) -> alt.LayerChart:
-    """Strip plot of 进度比 per domain (jittered within the domain's row), with the median and reference lines."""
+    """Strip plot of 进度比 per domain (jittered within the domain's row), with the median and reference lines
+    (rows of queries/domain_spread.sql: at most a few hundred points per domain, the median over all)."""
     row = 56  # pixels per domain; the points of a domain spread over the middle of its row
     y = alt.Y("领域:N", sort=domains, title=None, scale=alt.Scale(type="band", paddingInner=0, paddingOuter=0))
     points = alt.Chart(shown).mark_point(size=90, filled=True, opacity=0.75, stroke="white", strokeWidth=0.5).encode(
@@ -225,8 +226,8 @@ def progress_spread(shown: pd.DataFrame, domains: list[str]) -> alt.LayerChart:
         tooltip=["地区", "规划", "指标", "状态", "最新值", "目标", alt.Tooltip("进度比:Q", format=".2f")],
     )
     median = alt.Chart(shown).mark_tick(color="black", thickness=3, size=30).encode(
-        x=alt.X("median(ratio_plotted):Q"), y=y,
-        tooltip=[alt.Tooltip("median(进度比):Q", title="中位数", format=".2f")])
+        x=alt.X("min(median_ratio):Q"), y=y,  # each domain's median over all its indicators (one value per domain)
+        tooltip=[alt.Tooltip("min(median_ratio):Q", title="中位数", format=".2f")])
     marks = alt.Chart({"values": [{"x": 0, "label": "基线水平"}, {"x": 1, "label": "与时间进度持平"}]})
     rules = marks.mark_rule(strokeDash=[6, 4], color="#555").encode(x="x:Q")
     labels = marks.mark_text(align="center", baseline="bottom", fontSize=15, color="#333").encode(

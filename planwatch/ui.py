@@ -2,6 +2,7 @@
 user text shown as text, rates, detail links and download buttons."""
 from __future__ import annotations
 
+import html
 import importlib
 import re
 from dataclasses import dataclass
@@ -72,9 +73,32 @@ def page_filters() -> Filters:
 
 
 # <html lang="zh-CN"> (Streamlit's page says "en": screen readers, font choice and translation prompts follow it),
-# and less empty space above the title, so that 总览 shows 达标率, red warnings and the bars at 1280×720.
-PAGE_SETUP = """<script>document.documentElement.lang = 'zh-CN';</script>
-<style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }</style>"""
+# and less empty space above the title, so that 总览 shows 达标率, red warnings and the bars at 1280×720; the
+# sidebar menu's spacing (navigation.menu), which on a phone closes the sidebar after a click; on a phone, a row
+# of metrics (columns holding one st.metric each) stays three to a row with smaller figures instead of stacking
+# into a tall column; small tables (table_html).
+PAGE_SETUP = """<script>document.documentElement.lang = 'zh-CN';
+if (!window.planwatchMenu) {  // on a phone, a click in the menu closes the sidebar (as Streamlit's own menu does)
+  window.planwatchMenu = true;
+  document.addEventListener("click", (event) => {
+    if (window.innerWidth <= 768 && event.target.closest(".st-key-menu a"))  // where the sidebar covers the page
+      document.querySelector("[data-testid='stSidebarCollapseButton'] button")?.click();
+  }, true);
+}</script>
+<style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }
+.st-key-menu { gap: 0.25rem; }
+.st-key-menu [data-testid='stCaptionContainer'] { padding: 0.5rem 0 0.15rem 0.5rem; }
+.pw-table { border-collapse: collapse; width: 100%; font-size: 0.875rem; }
+.pw-table th { text-align: left; font-weight: 400; color: rgba(49, 51, 63, 0.6); }
+.pw-table th, .pw-table td { padding: 0.25rem 0.375rem; border-bottom: 1px solid rgba(49, 51, 63, 0.1);
+                             vertical-align: top; overflow-wrap: anywhere; }
+@media (max-width: 640px) {
+  [data-testid='stColumn']:has(> [data-testid='stVerticalBlock'] > [data-testid='stElementContainer']:only-child
+                               > [data-testid='stMetric']) { min-width: calc(33.3% - 0.75rem); }
+  [data-testid='stMetricValue'] { font-size: 1.5rem; }
+  [data-testid='stMetricLabel'] p { font-size: 0.8rem; white-space: normal; }
+  [data-testid='stMainBlockContainer'] h1 { font-size: 1.9rem; }
+}</style>"""
 
 
 def page_setup() -> None:
@@ -326,9 +350,22 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def static_table(frame: pd.DataFrame) -> None:
-    """A small table as plain HTML (st.table: no data-grid code for the browser to load), every cell escaped
-    (st.table reads cells as Markdown), missing values as "—"."""
-    st.table(shown(frame).map(plain), hide_index=True, border="horizontal")
+    """A small table as escaped HTML in st.html: neither the data grid's code nor st.table's (Arrow formatting,
+    0.8 MB of JavaScript on a cold load) is needed. Numbers as printed (ui.number), missing values as "—"."""
+    st.html(table_html(frame))
+
+
+def table_html(frame: pd.DataFrame) -> str:
+    """The frame as an HTML table of class pw-table (styled in PAGE_SETUP), every cell escaped."""
+    def cell(value) -> str:
+        if isinstance(value, float) or is_missing(value):
+            value = number(value)
+        return html.escape(str(value)).replace("\n", "<br>")
+
+    head = "".join(f"<th>{cell(c)}</th>" for c in frame.columns)
+    rows = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
+                   for row in frame.itertuples(index=False, name=None))
+    return f"<table class='pw-table'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 # Words of the curators' shorthand in notes (data/plans/*.csv), as a reader would say them.
@@ -365,11 +402,13 @@ def detail_column() -> st.column_config.LinkColumn:
     return st.column_config.LinkColumn(DETAIL, display_text="查看 →", width="small")
 
 
-def download_buttons(frame: pd.DataFrame, name: str, sheet_name: str, formats=("csv", "xlsx")) -> None:
-    """下载 CSV / 下载 Excel side by side; each file is made only when its button is clicked."""
-    made = {"csv": ("下载 CSV", lambda: downloads.csv_bytes(frame), downloads.CSV_MIME,
+def download_buttons(frame, name: str, sheet_name: str, formats=("csv", "xlsx")) -> None:
+    """下载 CSV / 下载 Excel side by side; each file is made only when its button is clicked. `frame` is a
+    DataFrame or a function returning one (called on click: a long list is fetched only then, paging.every_row)."""
+    rows = frame if callable(frame) else lambda: frame
+    made = {"csv": ("下载 CSV", lambda: downloads.csv_bytes(rows()), downloads.CSV_MIME,
                     "UTF-8(带 BOM),Excel 可直接打开"),
-            "xlsx": ("下载 Excel", lambda: downloads.xlsx_bytes(frame, sheet_name=sheet_name), downloads.XLSX_MIME,
+            "xlsx": ("下载 Excel", lambda: downloads.xlsx_bytes(rows(), sheet_name=sheet_name), downloads.XLSX_MIME,
                      "首行冻结并带筛选")}
     row = st.container(horizontal=True)
     for ext in formats:

@@ -1,9 +1,13 @@
 """Every page, run through app.py with AppTest on the demo database, asserting on what it shows."""
 from __future__ import annotations
 
+import html
+
 import pytest
 from apptest import open_page, texts, use_database
 from conftest import one, rows
+
+from planwatch import paging
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -71,7 +75,9 @@ def test_method_page_shows_thresholds_in_force(app_db):
     assert "{{" not in shown
     assert "R ≥ 0.95" in shown and "R < 0.6" in shown
     assert "差15个百分点" in shown  # the worked example with real 平阳县 figures
-    assert len(at.dataframe[0].value) == one(app_db, "SELECT count(*) FROM method_threshold")[0]
+    table = next(e.proto.body for e in at.get("html") if "pw-table" in e.proto.body)  # ui.static_table
+    assert table.count("<tr>") - 1 == one(app_db, "SELECT count(*) FROM method_threshold")[0]
+    assert "<td>on_track_ratio</td><td>0.95</td>" in table
 
 
 def test_indicator_page_shows_plan_sentence_and_status(app_db):
@@ -189,8 +195,10 @@ def test_catalogue_lists_nine_plans_with_counts(app_db):
                                         "count(baseline_value) FROM indicator WHERE plan_id = 'pingyang-women'")
     assert tuple(plans.loc["pingyang-women", ["重点表指标", "文字目标", "有基线"]]) == (n_key, n_text, n_base)
     assert plans.loc["zhangjiagang-women", "印发文号"] == "张政办〔2021〕131号"
-    assert len(at.dataframe[1].value) == one(app_db, "SELECT count(*) FROM indicator")[0]
-    assert {m.label: m.value for m in at.metric}["指标数"] == str(one(app_db, "SELECT count(*) FROM indicator")[0])
+    n = one(app_db, "SELECT count(*) FROM indicator")[0]
+    assert len(at.dataframe[1].value) == min(n, paging.PAGE_SIZE)  # one page; the rest on the next pages
+    assert f"{n} 项指标" in texts(at) and (n <= paging.PAGE_SIZE or f"共 {n} 条" in texts(at))
+    assert {m.label: m.value for m in at.metric}["指标数"] == str(n)
 
 
 def test_catalogue_search_finds_the_plans_promise_and_where_it_says_so(app_db):
@@ -251,6 +259,22 @@ def test_data_entry_template_history_and_undo(app_db, editor_account):
     assert one(app_db, "SELECT undone_by FROM import_batch WHERE batch_id = ?", [batch]) == ("妇儿工委办",)
     assert one(app_db, "SELECT source_kind FROM v_observation WHERE indicator_id = 'pingyang-women-k03' "
                        "AND year = 2024") == ("示例",)
+
+
+def test_data_entry_preview_marks_changes_with_chips_not_a_styler(app_db, editor_account):
+    """The preview of an upload: 变化 as coloured chips (column_config), values as written, a missing one "—"."""
+    at = _login("review-2024")
+    data = "指标编号,年份,数值\npingyang-women-k02,2023,95.1\npingyang-women-k02,2022,94.50\n".encode("gbk")
+    at.get("file_uploader")[0].upload("平阳县.csv", data, "text/csv").run()
+    assert not at.exception, at.exception
+    assert "检查通过:共 2 行,新增 1 条,修改 1 条,不变 0 条。" in texts(at)
+    preview = at.dataframe[0]
+    table = preview.value
+    assert table["变化"].tolist() == [["修改"], ["新增"]]
+    assert table["原值"].tolist() == ["94.66", "—"] and table["新值"].tolist() == ["95.1", "94.5"]
+    assert not preview.proto.arrow_data.HasField("styler")  # no per-cell CSS sent
+    config = json.loads(preview.proto.columns)
+    assert config["变化"]["type_config"]["type"] == "multiselect", config
 
 
 # --- 账号管理 ------------------------------------------------------------------------------------------------------
@@ -555,6 +579,17 @@ def test_explorer_saved_query_opens_in_the_editor(app_db):
     assert at.query_params["sql"] == at.text_area(key="sql").value  # the link carries the query shown
 
 
+def test_explorer_draws_the_saved_sql_only_when_opened(app_db):
+    """st.code loads a 1.5 MB syntax highlighter in the browser: the SQL is drawn once its expander is opened."""
+    at = open_page("explorer", saved="从未填报的指标")
+    assert [e.label for e in at.expander if e.label == "SQL"] == ["SQL"] and not at.code
+    at.session_state["saved_sql_open"] = True
+    at.run()
+    from planwatch import saved
+    assert [c.value for c in at.code] == [next(q.sql for q in saved.all_queries() if q.name == "never_reported").strip()]
+    assert at.dataframe  # the result is still shown
+
+
 def test_explorer_unknown_saved_query_in_the_url_says_so(app_db):
     at = open_page("explorer", saved="x" * 3000)
     warning = next(w.value for w in at.warning if "不是常用查询" in w.value)
@@ -607,7 +642,7 @@ PAGES_WITH_DETAIL_LINKS = ["overview", "warnings", "domains", "units", "catalogu
 def test_every_detail_link_keeps_year_and_region(app_db, page):
     at = open_page(page, year="2022", region="张家港市")
     links = [url for frame in at.dataframe if "详情" in frame.value for url in frame.value["详情"]]
-    links += [f"./indicator?{link.proto.query_string}" for link in at.get("page_link") if link.proto.page == "indicator"]
+    links += [f"./indicator?{link.proto.query_string}" for link in at.main.get("page_link") if link.proto.page == "indicator"]
     assert links, "the page shows no detail links"
     for url in links:
         params = parse_qs(urlparse(url).query)
@@ -620,7 +655,7 @@ def test_overview_lists_red_warnings_and_sorted_labelled_bars(app_db):
     red = one(app_db, "SELECT count(*) FROM v_warning WHERE as_of_year = 2024 AND level = '红'")[0]
     assert {m.label: m.value for m in at.metric}["红色预警"] == str(red)
     assert at.subheader[0].value == "最紧急的红色预警"
-    first = [link.proto for link in at.get("page_link") if link.proto.page == "indicator"]
+    first = [link.proto for link in at.main.get("page_link") if link.proto.page == "indicator"]
     assert len(first) == 4 and all(":red[●]" in link.label for link in first)
     plan_bars, region_bars = (_chart_rows(chart) for chart in at.get("vega_lite_chart"))
     # labelled "咸阳市 妇女 15%(3/20)", the lowest 达标率 first; each bar carries its region and plan group
@@ -652,11 +687,10 @@ def test_user_text_is_shown_as_text_not_markdown(app_db, tmp_path):
     assert cli.main(["import", str(upload), "--db", str(app_db)]) == 0
     # the app reopens the replaced file by itself (one writer, many readers): no cache to clear
     at = open_page("indicator", id="pingyang-women-k10", year="2024")
-    from apptest import unescape
-
-    reports = at.table[0].value  # st.table reads cells as Markdown: every cell escaped
-    assert evil in {unescape(v) for v in reports["文字报告"]} and evil in {unescape(v) for v in reports["备注"]}
-    for element in [*at.markdown, *at.caption, *at.info, *at.warning, *(v for v in reports.values.ravel())]:
+    reports = next(e.proto.body for e in at.get("html") if "文字报告" in e.proto.body)  # ui.static_table: HTML
+    assert reports.count(f"<td>{html.escape(evil)}</td>") == 2  # 文字报告 and 备注, as text
+    assert "<b>" not in reports and "<img" not in reports and "<a " not in reports
+    for element in [*at.markdown, *at.caption, *at.info, *at.warning]:
         raw = str(getattr(element, "value", element))
         assert "](http" not in raw and "![" not in raw and ":red[假]" not in raw, raw
 
