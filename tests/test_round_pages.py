@@ -113,6 +113,13 @@ def test_progress_board_counts_as_the_view(app_db):
     reminders = at.dataframe[1].value
     owed = reminders[reminders["责任单位"] == "市卫健委"].iloc[0]
     assert "妇女人均预期寿命(已退回:请附统计年鉴出处)" in owed["欠报指标"]
+    # a province covers its counties' units (江苏省: 张家港市's)
+    at = open_page("progress", region="320000")
+    totals = one(app_db, "SELECT sum(n_due), sum(n_submitted), sum(n_approved), sum(n_returned), sum(n_missing) "
+                         "FROM v_reporting_progress WHERE year = 2025 AND region = '张家港市'")
+    metrics = {m.label: m.value for m in at.metric}
+    assert [int(metrics[k]) for k in ("应报", "已提交", "已通过", "退回", "未报")] == [int(v) for v in totals]
+    assert set(at.dataframe[0].value["地区"]) == {"张家港市"}
 
 
 def test_indicator_page_shows_revisions(app_db):

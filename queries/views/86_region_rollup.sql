@@ -3,18 +3,27 @@
 -- filtered_rollup(p_year, p_group, p_region, p_domain, p_unit): the roll-up under the dashboard's filters, one row
 -- per as-of year and region within p_region (the region itself and its descendants) that has plans in scope.
 CREATE OR REPLACE MACRO filtered_rollup(p_year, p_group, p_region, p_domain, p_unit) AS TABLE
-WITH up AS (
-    SELECT f.*, unnest(list_distinct([f.region_code, r.city_code, r.province_code])) AS scope_code
-    FROM filtered_status(p_year, p_group, p_region, p_domain, p_unit) f
-    JOIN region r USING (region_code)
-),
-tallies AS (
-    SELECT as_of_year, scope_code AS region_code, count(DISTINCT plan_id) AS n_plans, count(*) AS n_indicators,
+WITH per_plan AS (  -- counted per plan first: the roll-up then adds up a few rows per plan, not every indicator
+    SELECT as_of_year, region_code, plan_id, count(*) AS n_indicators,
            pw_n(status, '已达标') AS n_met, pw_n(status, '进展顺利') AS n_on_track,
            pw_n(status, '进度滞后') AS n_lagging, pw_n(status, '逆向变化') AS n_reversed,
            pw_n(status, '无数据') AS n_no_data, pw_n(status, '定性') AS n_qualitative,
            pw_n(status, '不能判断') AS n_undetermined, pw_n(assessment, '基本实现') AS n_basic,
-           count(DISTINCT region_code) AS n_regions, CAST(count_if(latest_source_kind = '示例') AS BIGINT) AS n_demo
+           count_if(latest_source_kind = '示例') AS n_demo
+    FROM filtered_status(p_year, p_group, p_region, p_domain, p_unit)
+    GROUP BY as_of_year, region_code, plan_id
+),
+up AS (
+    SELECT p.*, unnest(list_distinct([p.region_code, r.city_code, r.province_code])) AS scope_code
+    FROM per_plan p JOIN region r USING (region_code)
+),
+tallies AS (
+    SELECT as_of_year, scope_code AS region_code, count(*) AS n_plans, CAST(sum(n_indicators) AS BIGINT) AS n_indicators,
+           CAST(sum(n_met) AS BIGINT) AS n_met, CAST(sum(n_on_track) AS BIGINT) AS n_on_track,
+           CAST(sum(n_lagging) AS BIGINT) AS n_lagging, CAST(sum(n_reversed) AS BIGINT) AS n_reversed,
+           CAST(sum(n_no_data) AS BIGINT) AS n_no_data, CAST(sum(n_qualitative) AS BIGINT) AS n_qualitative,
+           CAST(sum(n_undetermined) AS BIGINT) AS n_undetermined, CAST(sum(n_basic) AS BIGINT) AS n_basic,
+           count(DISTINCT region_code) AS n_regions, CAST(sum(n_demo) AS BIGINT) AS n_demo
     FROM up
     WHERE scope_code IN (SELECT region_code FROM pw_region_scope(p_region))
     GROUP BY as_of_year, scope_code
