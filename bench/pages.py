@@ -5,8 +5,10 @@
 A cold load is a fresh browser context (no cache, new session) from navigation until the content is complete:
 the script has finished, the title is shown, and every chart, data grid and map has drawn. Pages are loaded
 interleaved with a blank Streamlit page (one st.title) so machine noise hits all alike; medians are printed as
-milliseconds and as multiples of the blank page. Targets (issue 15): 总览, 预警清单 and 指标详情 at most 1.6x,
-every page at most 1.8x. `--app DIR` (repeatable) measures other checkouts side by side, each on a demo database
+milliseconds and as multiples of the blank page (the median of each load divided by the blank load just before
+it, so that a change of machine load between rounds cancels out). The machine's load average is printed
+with the figures (a shared machine: compare runs taken at a similar load). Targets (issue 15): 总览, 预警清单
+and 指标详情 at most 1.6x, every page at most 1.8x. `--app DIR` (repeatable) measures other checkouts side by side, each on a demo database
 built by its own code, interleaved in the same run (for before/after tables).
 """
 import os
@@ -44,6 +46,11 @@ COMPLETE = """() => {
   return drawn('.vega-embed', 'canvas, svg') && drawn("[data-testid='stDataFrame']", 'canvas')
     && drawn("[data-testid='stDeckGlJsonChart']", 'canvas');
 }"""
+
+
+# JavaScript the browser fetched for the page (decoded bytes): what a cold load parses before it can draw
+SCRIPT_BYTES = """() => performance.getEntriesByType('resource').filter(r => r.name.split('?')[0].endsWith('.js'))
+  .reduce((sum, r) => sum + r.decodedBodySize, 0)"""
 
 
 def apptest_reruns(runs: int) -> None:
@@ -102,6 +109,8 @@ def browser_times(runs: int, apps: list[Path], folder: Path, pages: dict[str, st
         with sync_playwright() as p:
             browser = p.chromium.launch(**CHROMIUM)
 
+            script_bytes = {}
+
             def load(url: str) -> float:
                 context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN")
                 page = context.new_page()
@@ -110,6 +119,7 @@ def browser_times(runs: int, apps: list[Path], folder: Path, pages: dict[str, st
                 page.wait_for_timeout(50)  # let the first script run start before asking whether it ended
                 page.wait_for_function(COMPLETE, timeout=60_000, polling=20)
                 took = time.perf_counter() - start
+                script_bytes[url] = page.evaluate(SCRIPT_BYTES)
                 context.close()
                 return took
 
@@ -118,16 +128,25 @@ def browser_times(runs: int, apps: list[Path], folder: Path, pages: dict[str, st
                 for path in pages.values():
                     load(url + path)
             results = {str(app): {name: [] for name in ["空白页", *pages]} for app in apps}
+            ratios = {str(app): {name: [] for name in pages} for app in apps}
+            scripts = {str(app): {"空白页": script_bytes[blank_url]} for app in apps}
             for _ in range(runs):
                 for name, path in pages.items():
                     for app, (_, url) in zip(apps, servers[1:]):
-                        results[str(app)]["空白页"].append(load(blank_url))
+                        blank_time = load(blank_url)
+                        results[str(app)]["空白页"].append(blank_time)
                         results[str(app)][name].append(load(url + path))
+                        ratios[str(app)][name].append(results[str(app)][name][-1] / blank_time)
+                        scripts[str(app)][name] = script_bytes[url + path]
             browser.close()
     finally:
         for proc, _ in servers:
             proc.terminate()
-    return results
+    return results, ratios, scripts
+
+
+def load_average() -> str:
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg()) + f" (1/5/15 min, {os.cpu_count()} cores)"
 
 
 def main() -> None:
@@ -145,17 +164,22 @@ def main() -> None:
         if not args.browser_only:
             os.environ["PLANWATCH_DB"] = str(demo_database(tmp))
             apptest_reruns(args.runs)
-        results = browser_times(args.runs, apps, Path(tmp), pages)
-    print(f"Chromium cold load to complete content at 1280x720, median of {args.runs} (x = multiple of the blank page "
-          "loaded just before):")
-    print(f"  {'page':8s}" + "".join(f"  {app.name[:24]:>24s}" for app in apps))
+        before = load_average()
+        results, ratios, scripts = browser_times(args.runs, apps, Path(tmp), pages)
+    print(f"Chromium cold load to complete content at 1280x720, median of {args.runs} (x = median of each load ÷ the "
+          "blank page loaded just before it; best = fastest load ÷ fastest blank load; JS = JavaScript fetched);")
+    print(f"  load average at the start {before}, at the end {load_average()}")
+    print(f"  {'page':8s}" + "".join(f"  {app.name[:34]:>34s}" for app in apps))
     for name in ["空白页", *pages]:
         cells = []
         for app in apps:
-            values, blank = results[str(app)][name], statistics.median(results[str(app)]["空白页"])
-            median = statistics.median(values)
-            cells.append(f"{median * 1000:7.0f} ms" + ("" if name == "空白页" else f" {median / blank:4.2f}x"))
-        print(f"  {name:8s}" + "".join(f"  {c:>24s}" for c in cells))
+            times = results[str(app)][name]
+            cell = f"{statistics.median(times) * 1000:6.0f} ms"
+            if name != "空白页":
+                best = min(times) / min(results[str(app)]["空白页"])
+                cell += f" {statistics.median(ratios[str(app)][name]):4.2f}x best {best:4.2f}x"
+            cells.append(cell + f" {scripts[str(app)][name] / 1e6:4.1f} MB")
+        print(f"  {name:8s}" + "".join(f"  {c:>34s}" for c in cells))
 
 
 if __name__ == "__main__":

@@ -9,6 +9,8 @@ from planwatch import importer, login, round_ui, template, ui
 from planwatch import round as round_mod
 from planwatch.paths import default_db
 
+CHANGE_COLORS = {"新增": "#009E73", "修改": "#E69F00", "不变": "#BBBBBB"}  # the preview's 变化 chips
+
 f = ui.page_filters()
 st.title("数据填报")
 
@@ -24,10 +26,11 @@ tab_template, tab_upload, tab_history = st.tabs(["① 下载模板", "② 上传
 with tab_template:
     st.write("按地区、规划或责任单位下载填报模板(Excel)。灰色列为指标信息,只需填写黄色的“数值”(和“备注”)列。")
     plans = ui.query("plan_choices")
-    units = ui.query("filter_options").query("kind == 'unit'")
+    units = ui.query("unit_options", region=None)
     c1, c2, c3, c4 = st.columns(4)
-    region = c1.selectbox("地区", [None, *plans["region"].unique()], format_func=lambda v: v or "全部",
-                          index=0 if f.region is None else 1 + list(plans["region"].unique()).index(f.region))
+    names = list(plans["region"].unique())
+    region = c1.selectbox("地区", [None, *names], format_func=lambda v: v or "全部",
+                          index=1 + names.index(f.region_name) if f.region_name in names else 0)
     plan_rows = plans if region is None else plans[plans["region"] == region]
     plan = c2.selectbox("规划", [None, *plan_rows["plan_id"]], format_func=lambda v: "全部" if v is None
                         else plans.set_index("plan_id").loc[v, "title"])
@@ -59,11 +62,10 @@ with tab_upload:
                                             "old_value": "原值", "new_value": "新值", "old_text": "原文字",
                                             "new_text": "新文字", "old_source": "原值来源", "change": "变化"})
             shown = shown.dropna(axis="columns", how="all")
-            st.dataframe(shown.style.format(lambda v: f"{v:g}", subset=[c for c in ("原值", "新值") if c in shown],
-                                            na_rep="—").apply(
-                lambda row: ["background-color: #FFE8B0" if row["变化"] == "修改" else
-                             "background-color: #DFF3E8" if row["变化"] == "新增" else ""] * len(row), axis=1),
-                hide_index=True, width="stretch")
+            shown = shown.assign(**{c: shown[c].map(ui.number) for c in ("原值", "新值") if c in shown})
+            st.dataframe(ui.as_chips(ui.shown(shown), "变化"), hide_index=True, width="stretch",
+                         column_order=["行号", "变化", *(c for c in shown if c not in ("行号", "变化"))],
+                         column_config={"变化": ui.chip_column(CHANGE_COLORS, width=60)})
             earlier = round_mod.already_accepted(con, checked.checksum)
             again = earlier is not None and st.checkbox(f"同一文件已作为批次 {earlier} 导入;确认再次导入")
             if st.button(f"确认导入 {len(preview)} 行", type="primary", key=f"confirm_{checked.checksum}",

@@ -255,9 +255,10 @@ if tab_saved.open:
         with right:
             st.subheader(query.title)
             values = param_inputs(query.params, query, f.year)
-            with st.expander("SQL", icon=":material/code:"):
-                st.code(query.sql, language="sql", line_numbers=True)
-                st.caption(f"文件:queries/saved/{query.name}.sql;命令行:python -m planwatch sql --saved {query.name}")
+            sql_box = st.expander("SQL", icon=":material/code:", key="saved_sql_open", on_change="rerun")
+            if sql_box.open:  # drawn only when opened: st.code loads a 1.5 MB syntax highlighter
+                sql_box.code(query.sql, language="sql", line_numbers=True)
+                sql_box.caption(f"文件:queries/saved/{query.name}.sql;命令行:python -m planwatch sql --saved {query.name}")
             st.button("在 SQL 查询中修改", icon=":material/edit:", on_click=_open_in_editor, args=(query,),
                       key="edit_saved", help="把这条查询复制到“SQL 查询”页签的编辑框")
             result, error = run(query.sql, saved.resolve(query, values, f.year))

@@ -1,5 +1,7 @@
 """指标详情: one indicator's story — status and why, baseline → latest → target, the chart (or the yearly text reports
 of a qualitative target), warnings, the plan's own sentence with its plan and line, the units."""
+import html
+
 import streamlit as st
 
 from planwatch import charts, explain, round_ui, ui
@@ -44,8 +46,9 @@ st.caption(ui.plain(f"{ind['region']} · {ind['plan_title']} · {ind['domain']}�
 if (series["source_kind"] == "示例").any():
     ui.demo_notice()
 colour = charts.STATUS_COLORS.get(ind["status"], "#999999")
-called = " · ".join(ui.plain(v) for v in (ind["status"], ind["assessment"]) if not ui.is_missing(v)) or ui.MISSING
-st.markdown(f"#### <span style='color:{colour}'>●</span> 截至{f.year}年:{called}", unsafe_allow_html=True)
+called = " · ".join(str(v) for v in (ind["status"], ind["assessment"]) if not ui.is_missing(v)) or ui.MISSING
+st.html(f"<h4 style='font-size:1.25rem;font-weight:600;margin:0'><span style='color:{colour}'>●</span> "  # not Markdown
+        f"截至{f.year}年:{html.escape(called)}</h4>")
 st.markdown(f"**原因**:{ui.plain(ind['reason'])}")
 st.caption(f"**判定依据**(可按“方法说明”逐项复算):{ui.plain(explain.line(ind, thresholds))}")
 
@@ -56,6 +59,9 @@ cols[1].metric(f"目标({ind['target_year']}年)", ind["target_label"])
 cols[2].metric(f"最新值{year_of(ind['latest_year'])}", ui.number(ind["latest_value"], unit))
 cols[3].metric("目标进程 / 时间进度", f"{ui.progress(ind['progress'])} / {ui.rate(ind['expected_progress'])}",
                help="目标进程:从基线到目标已走过的比例;时间进度:规划期已过去的比例")
+for parent in ui.query("parent_comparison", id=indicator_id, year=f.year).itertuples():  # at most one row
+    st.page_link("pages/indicator.py", label=ui.plain(parent.line), icon=":material/account_tree:",
+                 query_params={"id": parent.parent_indicator_id, **f.url()})
 
 if ind["direction"] == "qualitative":
     st.subheader("各年文字报告")

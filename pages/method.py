@@ -19,5 +19,4 @@ st.title("方法说明")
 st.markdown(re.sub(r"\{\{(\w+)\}\}", lambda m: values[m[1]], text))
 
 st.subheader("现行阈值")
-st.dataframe(thresholds.rename(columns={"key": "参数", "value": "数值", "label": "名称", "description": "含义"}),
-             hide_index=True, width="stretch")
+ui.static_table(thresholds.rename(columns={"key": "参数", "value": "数值", "label": "名称", "description": "含义"}))

@@ -17,7 +17,7 @@ scope = dict(year=int(year), region=f.region)
 board = paging.fetch("round_board", "board_page", **scope)  # a unit a row: ~34,000 at national scale
 st.caption(f"报送 {year} 年数值,截止日期 {deadline:%Y-%m-%d}。应报 = 各单位牵头的指标;"
            "已提交含待审核和已通过;退回的指标须重新提交;只有审核通过的数值计入统计。"
-           + (f"(地区:{f.region})" if f.region else ""))
+           + (f"(地区:{f.region_name})" if f.region else ""))
 totals = ui.query("round_board_totals", **scope).iloc[0].fillna(0)
 cols = st.columns(7)
 for col, (label, value) in zip(cols, totals.items()):

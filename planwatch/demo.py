@@ -21,6 +21,9 @@ YEARS = range(2021, 2025)
 DEMO_BATCH = 0
 TRAJECTORIES = ("on_track", "on_track", "lagging", "met_early", "reversed", "volatile", "missing_years",
                 "on_track", "lagging", "met_early", "on_track", "unreported")
+# the trajectory as the value's note (备注) names it on the pages
+KIND_NOTES = {"on_track": "按期推进", "lagging": "进展偏慢", "met_early": "提前达标", "reversed": "逆向变化",
+              "volatile": "上下波动", "missing_years": "部分年份未报"}
 SKIPPED = (2022, 2024)  # the years a missing_years series leaves unreported
 DRAWING = ("on_track", "lagging", "reversed", "missing_years")  # kinds that draw a random factor per reported year
 INDICATOR_COLUMNS = ["indicator_id", "direction", "target_op", "target_value", "baseline_value", "unit", "target_year"]
@@ -90,7 +93,8 @@ def series(indicators: pd.DataFrame, years=YEARS) -> pd.DataFrame:
 def insert(con: duckdb.DuckDBPyConnection, years=YEARS) -> int:
     """Write the demonstration batch (batch 0) for every indicator; returns the number of values."""
     indicators = con.execute(f"SELECT {', '.join(INDICATOR_COLUMNS)} FROM indicator ORDER BY indicator_id").df()
-    numeric = series(indicators[indicators["target_op"] != "qualitative"], years)  # noqa: F841 (read by DuckDB)
+    numeric = series(indicators[indicators["target_op"] != "qualitative"], years)
+    numeric["kind"] = numeric["kind"].map(KIND_NOTES)  # read by DuckDB below
     qualitative = indicators.loc[indicators["target_op"] == "qualitative", ["indicator_id"]]  # noqa: F841
     years_frame = pd.DataFrame({"year": list(years)})  # noqa: F841
     n = len(numeric) + len(qualitative) * len(years_frame)

@@ -2,6 +2,7 @@
 user text shown as text, rates, detail links and download buttons."""
 from __future__ import annotations
 
+import html
 import importlib
 import re
 from dataclasses import dataclass
@@ -50,6 +51,7 @@ class Filters:
     region: str | None = None
     domain: str | None = None
     unit: str | None = None
+    region_name: str | None = None   # the name of the region (a code) for text; not a filter of its own
 
     def params(self) -> dict:
         return {"year": self.year, "group": self.group, "region": self.region, "domain": self.domain,
@@ -71,9 +73,32 @@ def page_filters() -> Filters:
 
 
 # <html lang="zh-CN"> (Streamlit's page says "en": screen readers, font choice and translation prompts follow it),
-# and less empty space above the title, so that 总览 shows 达标率, red warnings and the bars at 1280×720.
-PAGE_SETUP = """<script>document.documentElement.lang = 'zh-CN';</script>
-<style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }</style>"""
+# and less empty space above the title, so that 总览 shows 达标率, red warnings and the bars at 1280×720; the
+# sidebar menu's spacing (navigation.menu), which on a phone closes the sidebar after a click; on a phone, a row
+# of metrics (columns holding one st.metric each) stays three to a row with smaller figures instead of stacking
+# into a tall column; small tables (table_html).
+PAGE_SETUP = """<script>document.documentElement.lang = 'zh-CN';
+if (!window.planwatchMenu) {  // on a phone, a click in the menu closes the sidebar (as Streamlit's own menu does)
+  window.planwatchMenu = true;
+  document.addEventListener("click", (event) => {
+    if (window.innerWidth <= 768 && event.target.closest(".st-key-menu a"))  // where the sidebar covers the page
+      document.querySelector("[data-testid='stSidebarCollapseButton'] button")?.click();
+  }, true);
+}</script>
+<style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }
+.st-key-menu { gap: 0.25rem; }
+.st-key-menu [data-testid='stCaptionContainer'] { padding: 0.5rem 0 0.15rem 0.5rem; }
+.pw-table { border-collapse: collapse; width: 100%; font-size: 0.875rem; }
+.pw-table th { text-align: left; font-weight: 400; color: rgba(49, 51, 63, 0.6); }
+.pw-table th, .pw-table td { padding: 0.25rem 0.375rem; border-bottom: 1px solid rgba(49, 51, 63, 0.1);
+                             vertical-align: top; overflow-wrap: anywhere; }
+@media (max-width: 640px) {
+  [data-testid='stColumn']:has(> [data-testid='stVerticalBlock'] > [data-testid='stElementContainer']:only-child
+                               > [data-testid='stMetric']) { min-width: calc(33.3% - 0.75rem); }
+  [data-testid='stMetricValue'] { font-size: 1.5rem; }
+  [data-testid='stMetricLabel'] p { font-size: 0.8rem; white-space: normal; }
+  [data-testid='stMainBlockContainer'] h1 { font-size: 1.9rem; }
+}</style>"""
 
 
 def page_setup() -> None:
@@ -87,13 +112,87 @@ def _options() -> dict:
     return {kind: dict(zip(g["value"], g["label"])) for kind, g in frame.groupby("kind", sort=False)}
 
 
+# The region filter is a cascade of short selectboxes (province, then its cities, then their counties), each
+# offering only regions with plans in or below them; its value is the deepest region chosen, by code (adcode).
+REGION_LEVELS = 3   # province, city, county
+
+
+def _level_label(children: list[str], tree: pd.DataFrame) -> str:
+    ranks = set(tree.loc[children, "level_rank"])
+    return {frozenset({1}): "地区", frozenset({2}): "下辖市", frozenset({3}): "下辖县(市、区)"}.get(
+        frozenset(ranks), "下辖地区")
+
+
+def region_tree() -> pd.DataFrame:
+    """Regions with plans in or below them, by code: name, parent_code (None at the top), level_rank."""
+    frame = query("region_options").set_index("region_code")
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def resolve_region(raw: str, tree: pd.DataFrame) -> str | None:
+    """A region code from a URL value: a code, or a name that only one region with plans has (old links)."""
+    if raw in tree.index:
+        return raw
+    codes = tree.index[tree["name"] == raw]
+    return codes[0] if len(codes) == 1 else None
+
+
+def region_chain(code: str, tree: pd.DataFrame) -> list[str]:
+    """The region's code and its parents' (those with plans), the province first."""
+    chain = []
+    while code is not None:
+        chain.insert(0, code)
+        code = tree.at[code, "parent_code"]
+    return chain
+
+
+def _region_widgets(tree: pd.DataFrame) -> str | None:
+    """Draw the cascade; the deepest region chosen, or None for all."""
+    parent = chosen = None
+    for depth in range(1, REGION_LEVELS + 1):
+        key = f"filter_region_{depth}"
+        children = list(tree.index[tree["parent_code"].isna()] if parent is None else
+                        tree.index[tree["parent_code"] == parent])
+        if not children:
+            st.session_state.pop(key, None)
+            continue
+        if st.session_state.get(key) not in [ALL, *children]:
+            st.session_state[key] = ALL
+        shown_all = ALL if parent is None else f"全部({tree.at[parent, 'name']})"
+        value = st.selectbox(_level_label(children, tree), [ALL, *children], key=key,
+                             format_func=lambda c, a=shown_all: a if c == ALL else tree.at[c, "name"])
+        if value == ALL:
+            for deeper in range(depth + 1, REGION_LEVELS + 1):
+                st.session_state.pop(f"filter_region_{deeper}", None)
+            break
+        parent = chosen = value
+    return chosen
+
+
+MAX_UNIT_OPTIONS = 100   # more units than this (several regions): choose a region first
+
+
+def _unit_widget(region: str | None, labels: dict) -> str:
+    """The units of the chosen region (and below) — all of them only while they are few."""
+    scoped = list(query("unit_options", region=region)["value"])
+    current = st.session_state.get("filter_unit", ALL)
+    too_many = len(scoped) > MAX_UNIT_OPTIONS
+    offered = [ALL, *([current] if too_many and current != ALL else []), *([] if too_many else scoped)]
+    if current not in offered:
+        st.session_state["filter_unit"] = ALL   # another region was chosen
+    return st.selectbox("责任单位", offered, key="filter_unit", format_func=lambda v: labels.get(v, v),
+                        help=f"共 {len(scoped)} 个责任单位:请先选择地区" if too_many else None)
+
+
 def filters() -> Filters:
     """Sidebar filters, read from and written back to the URL; a bad URL value gives a notice, not an error."""
     options = _options()
+    tree = region_tree()
     years = sorted(int(y) for y in options["year"])
     default_year = int(query("default_year").iloc[0, 0])
-    choices = {"group": list(GROUPS), "region": list(options["region"]), "domain": list(options["domain"]),
-               "unit": list(options["unit"]), "year": years}
+    units = query("unit_options", region=None)
+    choices = {"group": list(GROUPS), "region": list(tree.index), "domain": list(options["domain"]),
+               "unit": list(units["value"]), "year": years}
     labels = {"group": "规划类别", "region": "地区", "domain": "领域", "unit": "责任单位", "year": "截至年份"}
     # The URL wins when it names filters other than the ones this session last wrote there (a shared link, a
     # link or a chart click on another page); a URL without filters (the sidebar navigation) keeps the session's.
@@ -107,24 +206,29 @@ def filters() -> Filters:
         value = ALL if key != "year" else default_year
         if raw is not None:
             parsed = int(raw) if key == "year" and raw.isdigit() else raw
+            if key == "region":
+                parsed = resolve_region(raw, tree)
             if parsed in allowed:
                 value = parsed
             else:
                 st.session_state.setdefault("url_notices", []).append(
                     f"网址参数 {key}={shorten(raw)} 无效,{labels[key]}已恢复为默认值。")
         st.session_state[state_key] = value
+        if key == "region":
+            chain = [] if value == ALL else region_chain(value, tree)
+            for depth in range(1, REGION_LEVELS + 1):
+                st.session_state[f"filter_region_{depth}"] = chain[depth - 1] if depth <= len(chain) else ALL
 
     with st.sidebar:
         st.subheader("筛选")
         group = st.selectbox("规划类别", [ALL, *GROUPS], key="filter_group")
-        region = st.selectbox("地区", [ALL, *choices["region"]], key="filter_region")
+        region = st.session_state["filter_region"] = _region_widgets(tree) or ALL
         domain = st.selectbox("领域", [ALL, *choices["domain"]], key="filter_domain")
-        unit = st.selectbox("责任单位", [ALL, *choices["unit"]], key="filter_unit",
-                            format_func=lambda v: options["unit"].get(v, v))
+        unit = _unit_widget(None if region == ALL else region, dict(zip(units["value"], units["label"])))
         year = st.selectbox("截至年份", years, key="filter_year", format_func=lambda v: f"{v}年")
     chosen = {k: (None if v == ALL else v) for k, v in
               {"group": group, "region": region, "domain": domain, "unit": unit}.items()}
-    current = Filters(year=year, **chosen)
+    current = Filters(year=year, **chosen, region_name=tree.at[region, "name"] if region != ALL else None)
     for key in choices:
         value = getattr(current, key)
         if value is None or (key == "year" and value == default_year):
@@ -246,9 +350,22 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def static_table(frame: pd.DataFrame) -> None:
-    """A small table as plain HTML (st.table: no data-grid code for the browser to load), every cell escaped
-    (st.table reads cells as Markdown), missing values as "—"."""
-    st.table(shown(frame).map(plain), hide_index=True, border="horizontal")
+    """A small table as escaped HTML in st.html: neither the data grid's code nor st.table's (Arrow formatting,
+    0.8 MB of JavaScript on a cold load) is needed. Numbers as printed (ui.number), missing values as "—"."""
+    st.html(table_html(frame))
+
+
+def table_html(frame: pd.DataFrame) -> str:
+    """The frame as an HTML table of class pw-table (styled in PAGE_SETUP), every cell escaped."""
+    def cell(value) -> str:
+        if isinstance(value, float) or is_missing(value):
+            value = number(value)
+        return html.escape(str(value)).replace("\n", "<br>")
+
+    head = "".join(f"<th>{cell(c)}</th>" for c in frame.columns)
+    rows = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
+                   for row in frame.itertuples(index=False, name=None))
+    return f"<table class='pw-table'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 # Words of the curators' shorthand in notes (data/plans/*.csv), as a reader would say them.

@@ -3,7 +3,7 @@
 -- params: words, group, region, domain, n
 SELECT indicator_id, region || ' · ' || plan_group || ' · ' || name AS label
 FROM v_indicator
-WHERE ($group IS NULL OR plan_group = $group) AND ($region IS NULL OR region = $region)
+WHERE ($group IS NULL OR plan_group = $group) AND ($region IS NULL OR region_code IN (SELECT region_code FROM pw_region_scope($region)))
   AND ($domain IS NULL OR domain = $domain)
   AND list_bool_and(list_transform(string_split_regex(lower(trim($words)), '\s+'),
                                    lambda w: contains(lower(concat_ws(' ', region, plan_group, name, plan_title, indicator_id)), w)))

@@ -1,6 +1,7 @@
 """Running pages through app.py with Streamlit's AppTest, on one demo database per test session."""
 from __future__ import annotations
 
+import html
 import os
 import re
 import shutil
@@ -18,6 +19,22 @@ def use_database(source: Path, workdir: Path) -> Path:
         shutil.copy(source, target)
     os.environ["PLANWATCH_DB"] = str(target)
     return target
+
+
+def use_database_with_accounts(source: Path, workdir: Path, logins: list[tuple], password: str = "password1") -> Path:
+    """use_database, served afresh (ui.connection cleared), with accounts (name, role, region, unit) that share one
+    password, hashed at a low bcrypt cost to keep tests quick."""
+    import pytest
+
+    from planwatch import accounts, ui
+
+    path = use_database(source, workdir)
+    ui.connection.clear()  # the app caches one database per process: serve this copy
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(accounts, "ROUNDS", 4)
+        for name, role, region, unit in logins:
+            accounts.add(path, name, password, role, region, unit)
+    return path
 
 
 def open_page(page: str | None = None, **query) -> AppTest:
@@ -38,7 +55,12 @@ def texts(at: AppTest) -> str:
     parts = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success"):
         parts += [str(e.value) for e in getattr(at, kind)]
-    return unescape("\n".join(parts))
+    return unescape("\n".join(parts)) + "\n" + html_texts(at)
+
+
+def html_texts(at: AppTest) -> str:
+    """The text of the st.html elements (tags removed, entities decoded), as the reader sees it."""
+    return "\n".join(html.unescape(re.sub(r"<[^>]+>", " ", e.proto.body)) for e in at.get("html"))
 
 
 def unescape(markdown: str) -> str:

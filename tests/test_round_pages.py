@@ -7,10 +7,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from apptest import open_page, texts, use_database
+from apptest import open_page, texts, use_database_with_accounts
 from conftest import one
 
-from planwatch import accounts, importer, review, ui
+from planwatch import accounts, importer, review
 from planwatch import db as db_mod
 from planwatch import round as round_mod
 
@@ -20,14 +20,8 @@ LIFE = "zhangjiagang-women-k01"
 
 @pytest.fixture(scope="module", autouse=True)
 def app_db(demo_db, tmp_path_factory):
-    path = use_database(demo_db, tmp_path_factory.mktemp("round_app"))
-    ui.connection.clear()  # the app caches one database per process: serve this module's copy
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(accounts, "ROUNDS", 4)
-        for name, role, region, unit in [("wj", "filler", "张家港市", "市卫健委"), ("tj", "reviewer", "张家港市", None),
-                                         ("admin", "admin", None, None)]:
-            accounts.add(path, name, "password1", role, region, unit)
-    return path
+    return use_database_with_accounts(demo_db, tmp_path_factory.mktemp("round_app"), [
+        ("wj", "filler", "张家港市", "市卫健委"), ("tj", "reviewer", "张家港市", None), ("admin", "admin", None, None)])
 
 
 def login(page: str, name: str, **query):

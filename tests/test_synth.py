@@ -11,7 +11,7 @@ import pytest
 
 from planwatch import cli, demo, synth
 from planwatch.extract import regions
-from tests.conftest import one, rows
+from conftest import one, rows
 
 SEED_PLANS = 9  # data/plans.csv
 # the indicator count of every seed plan (data/plans/<plan_id>/indicators.csv)
@@ -85,7 +85,7 @@ def test_counts_follow_the_seed_plans(synth_db):
         # the trajectory is chosen from a checksum of the indicator's id
         kind = "qualitative" if r.op == "qualitative" else demo.TRAJECTORIES[zlib.crc32(r.id.encode()) % 12]
         assert r.n == YEARS_REPORTED.get(kind, 5), r
-        assert r.n == 0 or r.note == ("示例数据" if kind == "qualitative" else f"示例数据({kind})")
+        assert r.n == 0 or r.note == ("示例数据" if kind == "qualitative" else f"示例数据({demo.KIND_NOTES[kind]})")
         assert r.n == 0 or (r.first, r.last) == (2021, 2025)
 
 

@@ -1,0 +1,85 @@
+"""The sidebar menu per role (planwatch/navigation.py) through app.py with AppTest: each visitor sees the pages of
+their role, in Chinese; the URL of a page they may not use shows the login form, never "Page not found".
+(The browser test checks the same menus for "View N more" and the fold at 1280×720.)"""
+from __future__ import annotations
+
+import pytest
+from apptest import open_page, texts, use_database_with_accounts
+from streamlit.testing.v1 import AppTest
+
+from planwatch import accounts, login
+from planwatch.paths import ROOT
+
+READING = ["overview", "warnings", "domains", "regions", "units", "indicator",  # 监测
+           "explorer", "reports", "catalogue", "method"]  # 分析与说明
+MENUS = {
+    None: READING + ["login"],
+    "filler": READING + ["unit_entry", "progress"],
+    "reviewer": READING + ["review", "progress"],
+    "admin": READING + ["review", "data_entry", "plan_import", "round_admin", "accounts", "progress"],
+}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def app_db(demo_db, tmp_path_factory):
+    return use_database_with_accounts(demo_db, tmp_path_factory.mktemp("nav_app"), [
+        ("filler", "filler", "张家港市", "市卫健委"), ("reviewer", "reviewer", "张家港市", None),
+        ("admin", "admin", None, None)])
+
+
+def _log_in(name: str):
+    at = open_page("login")
+    at.text_input[0].input(name)
+    at.text_input[1].input("password1")
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _menu(at) -> list[str]:
+    """The menu's pages. AppTest shows app.py's sidebar only on a run without switch_page, so menus are read on
+    the default page (总览, whose link is "/")."""
+    return [link.proto.page or "overview" for link in at.sidebar.get("page_link")]
+
+
+def _home(account: str | None = None):
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    if account:
+        at.session_state[login._SESSION] = account  # as after a login (the login form is tested below)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_a_visitor_sees_the_reading_pages_and_the_login_entry(app_db):
+    at = _home()
+    assert _menu(at) == MENUS[None]
+    assert [c.value for c in at.sidebar.caption] == ["监测", "分析与说明", "填报与管理"]
+    assert [link.proto.label for link in at.sidebar.get("page_link")][-1] == "登录"
+    at = open_page("login")
+    assert at.title[0].value == "填报与管理"
+    assert [link.proto.page for link in at.main.get("page_link")] == ["progress"]  # public, without a login
+    assert [t.label for t in at.text_input] == ["用户名", "密码"]
+
+
+@pytest.mark.parametrize("role", ["filler", "reviewer", "admin"])
+def test_a_logged_in_account_sees_the_pages_of_its_role(app_db, role):
+    assert _menu(_home(role)) == MENUS[role]
+    at = _log_in(role)  # the entry page: the account, 退出登录 and the role's pages
+    assert f"当前账号:{role}({accounts.ROLES[role]})" in [t.value for t in at.text]
+    assert [link.proto.page for link in at.main.get("page_link")] == [p for p in MENUS[role] if p not in READING]
+    at.button(key="logout").click().run()
+    assert [t.label for t in at.text_input] == ["用户名", "密码"]
+
+
+@pytest.mark.parametrize("page", ["unit_entry", "review", "data_entry", "plan_import", "round_admin", "accounts"])
+def test_a_page_the_visitor_may_not_use_shows_the_login(app_db, page):
+    at = open_page(page)
+    assert [t.label for t in at.text_input] == ["用户名", "密码"], page
+    assert "Page not found" not in texts(at)
+
+
+def test_a_page_of_another_role_says_whose_it_is(app_db):
+    at = _log_in("filler")
+    at.switch_page("pages/accounts.py").run()
+    assert "当前账号是填报员,本页只供管理员使用。" in texts(at)
