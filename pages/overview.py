@@ -12,7 +12,7 @@ head = ui.query("headline", **f.params()).astype("float").iloc[0].fillna(0)
 counts = ui.query("warning_counts", **f.params())
 n_red, n_warnings = int(counts.loc[counts["level"] == "红", "n"].sum()), int(counts["n"].sum())
 # the most urgent red ones (or any, when none is red): a page of URGENT rows from the database
-first = paging.fetch("warnings_list", "urgent", URGENT, **f.params(), levels=["红"] if n_red else [], kinds=[]).frame
+first = ui.query("warnings_list", **f.params(), levels=["红"] if n_red else [], kinds=[], limit=URGENT)
 st.title(f"总览 · 截至{f.year}年")
 if head.n_demo:
     ui.demo_notice()
@@ -59,7 +59,7 @@ st.subheader(f"与{f.year - 1}年相比:{changed.n_changed:,} 项指标状态变
 st.caption(f"好转 {changed.n_better:,} 项,变差或转为无数据 {changed.n_changed - changed.n_better:,} 项。")
 # the table is drawn when asked: a data grid on the first screen would cost a new visitor about a third more time
 if st.toggle("显示状态变化明细", key="show_changes"):
-    changes = paging.fetch("status_changes", "changes_page", **f.params())
+    changes = paging.fetch("status_changes", "changes_page", total=int(changed.n_changed), **f.params())
     st.dataframe(ui.with_detail_links(changes.frame, f), hide_index=True, width="stretch",
                  column_order=["地区", "规划", "指标", "上一年状态", "本年状态", "原因", ui.DETAIL],
                  column_config={ui.DETAIL: ui.detail_column()})
