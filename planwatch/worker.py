@@ -18,15 +18,20 @@ import json
 import os
 import resource
 import select
+import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
 
-WORKER_MEMORY = 512 * 2**20  # RLIMIT_DATA of each worker: its resident size stays below this
-ENGINE_MEMORY = "256MB"  # DuckDB's own limit inside the worker (operators that spill fail cleanly first)
+# RLIMIT_DATA of each worker: private memory for the engine's 256 MB, Python, pyarrow and the attached file's
+# catalogue (at 512 MB a national-scale window over v_observation that fits in 256 MB was refused)
+WORKER_MEMORY = 640 * 2**20
+ENGINE_MEMORY = "256MB"  # DuckDB's own limit inside the worker: sorts, joins and windows beyond it spill to disk
+SPILL_LIMIT = "1GB"  # disk a worker's engine may spill to, in a private temporary folder removed with the worker
 POOL_SIZE = 2  # workers at once: with the app itself (~350 MB) the server stays under about 1.5 GB
 BUSY_WAIT = 3.0  # seconds a query waits for a free worker before "busy"
 START_TIMEOUT = 60.0  # seconds a new worker may take to load its copy (not counted against the query's limit)
@@ -50,7 +55,7 @@ class WorkerFailed(Exception):
 
 # --- the child ---------------------------------------------------------------------------------------------------------
 
-def _sealed_copy(db_path: str):
+def _sealed_engine(db_path: str, spill: str):
     """An in-memory DuckDB whose public views read the database file, attached read-only, with files, settings and
     extensions locked away. Views, not copies: at national scale (2,850 regions) the public views hold millions of
     rows, more than a worker's memory bound, and copying them would cost minutes after every write."""
@@ -61,7 +66,8 @@ def _sealed_copy(db_path: str):
     con = duckdb.connect(":memory:", config={
         "autoload_known_extensions": False, "autoinstall_known_extensions": False,
         "allow_community_extensions": False, "allow_persistent_secrets": False,
-        "temp_directory": "", "memory_limit": ENGINE_MEMORY, "threads": 1})
+        "temp_directory": spill, "max_temp_directory_size": SPILL_LIMIT, "memory_limit": ENGINE_MEMORY,
+        "threads": 1})
     version = list(db.identity(db_path))  # what the app's pages key their caches on (ui.data_version)
     con.execute(f"ATTACH {db.sql_string(db_path)} AS pw (READ_ONLY)")  # not duckdb.connect(path): stale instance cache
     for view in SEALED_VIEWS:
@@ -152,7 +158,7 @@ def _write_frames(stream, *payloads: bytes) -> None:
     stream.flush()
 
 
-def main(db_path: str) -> None:
+def main(db_path: str, spill: str) -> None:
     resource.setrlimit(resource.RLIMIT_DATA, (WORKER_MEMORY, WORKER_MEMORY))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
@@ -160,7 +166,7 @@ def main(db_path: str) -> None:
     import pyarrow  # noqa: F401  (loaded before "ready", so a first query's time limit does not pay for it)
 
     try:
-        con, version = _sealed_copy(db_path)
+        con, version = _sealed_engine(db_path, spill)
     except Exception as exc:  # a missing, damaged or busy file: said once, then the worker ends
         _write_frames(stdout, json.dumps({"ok": False, "kind": "start", "error": type(exc).__name__}).encode())
         return
@@ -168,6 +174,8 @@ def main(db_path: str) -> None:
     while (frame := _read_frame(stdin)) is not None:
         header, body = _answer(con, json.loads(frame))
         _write_frames(stdout, json.dumps(header).encode(), body)
+    con.close()
+    shutil.rmtree(spill, ignore_errors=True)
 
 
 def _plain(value):
@@ -181,7 +189,8 @@ class Worker:
     """One child process; `query` returns (header, arrow bytes) or raises WorkerFailed (the worker is then dead)."""
 
     def __init__(self, db_path: Path | str):
-        self.proc = subprocess.Popen([sys.executable, "-m", "planwatch.worker", str(db_path)],
+        self.spill = tempfile.mkdtemp(prefix="planwatch-query-")  # the engine's own, removed with the worker
+        self.proc = subprocess.Popen([sys.executable, "-m", "planwatch.worker", str(db_path), self.spill],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                      cwd=Path(__file__).resolve().parent.parent)
         self.version: tuple | None = None
@@ -240,6 +249,7 @@ class Worker:
                 stream.close()
             except OSError:
                 pass
+        shutil.rmtree(self.spill, ignore_errors=True)
 
 
 class Pool:
@@ -320,4 +330,4 @@ class Pool:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2])

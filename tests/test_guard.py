@@ -103,8 +103,10 @@ def test_engine_names_every_public_view_and_nothing_else(sandbox):
     settings = dict(sandbox.execute("SELECT name, value FROM duckdb_settings() WHERE name IN ("
                                     "'enable_external_access', 'lock_configuration', 'autoload_known_extensions',"
                                     "'autoinstall_known_extensions', 'python_enable_replacements', 'secret_directory',"
-                                    "'home_directory', 'temp_directory')").frame.values)
-    assert settings == {"secret_directory": "", "home_directory": "", "temp_directory": "",
+                                    "'home_directory', 'temp_directory', 'max_temp_directory_size')").frame.values)
+    spill = settings.pop("temp_directory")  # the worker's own folder, removed with it
+    assert "planwatch-query-" in spill and settings.pop("max_temp_directory_size") in ("1.0 GiB", "1.0 GB", "953.6 MiB")
+    assert settings == {"secret_directory": "", "home_directory": "",
                         "enable_external_access": "false", "lock_configuration": "true",
                         "autoload_known_extensions": "false", "autoinstall_known_extensions": "false",
                         "python_enable_replacements": "false"}
@@ -630,3 +632,14 @@ def test_a_short_timeout_on_a_large_result_is_a_message_not_a_traceback(work, ca
     assert "Traceback" not in err and "INTERRUPT" not in err
     assert (code == 0 and "只取前 200,000 行" in err) or (code == 2 and re.search(r"查询超时\(1秒\)|结果过大", err))
 
+
+
+def test_a_worker_spills_only_into_its_own_folder_which_goes_with_it(work):
+    sandbox = guard.Sandbox(work, size=1)
+    sandbox.run("SELECT 1")
+    spills = [w.spill for w in sandbox.pool._idle]
+    assert spills and all(Path(s).is_dir() for s in spills)
+    with pytest.raises(guard.QueryRefused, match=r"查询超时\(1秒\)"):  # a killed worker's folder goes at once
+        sandbox.run("SELECT count(*) FROM range(10000000000) t(x) WHERE x % 7 = 3", timeout=1)
+    assert not any(Path(s).exists() for s in spills)
+    sandbox.close()

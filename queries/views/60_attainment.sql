@@ -20,11 +20,13 @@ JOIN (SELECT *, pw_target_label(target_op, target_value, unit, target_text) AS t
 CREATE OR REPLACE MACRO pw_n(status_col, wanted) AS count(*) FILTER (WHERE status_col = wanted);
 
 CREATE OR REPLACE VIEW v_attainment AS
-WITH by_unit AS (
-    SELECT DISTINCT d.*, u.name AS unit_name
-    FROM v_status_detail d
-    JOIN indicator_unit iu ON iu.indicator_id = d.indicator_id
-    JOIN unit u USING (unit_id)
+WITH unit_listed AS (  -- each (indicator, unit name) once, however often the plan lists the unit for it
+    SELECT DISTINCT iu.indicator_id, u.name AS unit_name
+    FROM indicator_unit iu JOIN unit u USING (unit_id)
+),
+by_unit AS (
+    SELECT d.as_of_year, d.region, d.status, d.assessment, l.unit_name
+    FROM v_status_detail d JOIN unit_listed l USING (indicator_id)
 ),
 tallies AS (
     SELECT as_of_year,
