@@ -4,4 +4,4 @@
 SELECT sum(n_due) AS 应报, sum(n_submitted) AS 已提交, sum(n_approved) AS 已通过, sum(n_pending) AS 待审核,
        sum(n_returned) AS 退回, sum(n_missing) AS 未报, count(*) FILTER (WHERE overdue) AS 逾期单位
 FROM v_reporting_progress
-WHERE year = $year AND ($region IS NULL OR region_code IN (SELECT region_code FROM pw_region_scope($region)));
+WHERE year = $year AND ($region IS NULL OR unit_id IN (SELECT unit_id FROM unit WHERE region_code IN (SELECT region_code FROM pw_region_scope($region))));
