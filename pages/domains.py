@@ -41,7 +41,7 @@ if st.session_state.get(PICK) not in domains:  # first visit, or the filters lef
     st.session_state[PICK] = f.domain if f.domain in domains else domains[0]
 domain = st.segmented_control("查看领域的指标", domains, required=True, key=PICK,
                               format_func=lambda d: f"{d}({counts[d]:,})")
-indicators = paging.fetch("domain_indicators", "domain_page", **{**scope, "domain": domain})
+indicators = paging.fetch("domain_indicators", "domain_page", total=int(counts[domain]), **{**scope, "domain": domain})
 with notice:
     ui.demo_notice(indicators.frame)
 tally = mix[mix.category == domain].set_index("status")["n"].reindex(charts.STATUS_ORDER, fill_value=0)

@@ -12,7 +12,7 @@ head = ui.query("headline", **f.params()).astype("float").iloc[0].fillna(0)
 counts = ui.query("warning_counts", **f.params())
 n_red, n_warnings = int(counts.loc[counts["level"] == "红", "n"].sum()), int(counts["n"].sum())
 # the most urgent red ones (or any, when none is red): a page of URGENT rows from the database
-first = paging.fetch("warnings_list", "urgent", URGENT, **f.params(), levels=["红"] if n_red else [], kinds=[]).frame
+first = ui.query("warnings_list", **f.params(), levels=["红"] if n_red else [], kinds=[], limit=URGENT)
 st.title(f"总览 · 截至{f.year}年")
 if head.n_demo:
     ui.demo_notice()
@@ -22,8 +22,10 @@ cols[0].metric("达标率", ui.rate(head.attainment_rate) if head.n_assessed els
                help="已达标指标 ÷ 已评估指标(有数据的定量指标)")
 cols[1].metric("基本实现率", ui.rate(head.basic_rate) if head.n_assessed else ui.MISSING,
                help="(已实现 + 基本实现)÷ 已评估;基本实现:未达标,但在目标的容差内或按趋势可如期达到")
-short = lambda n: f"{n / 1e4:.1f}万" if n >= 1e4 else f"{n:.0f}"  # noqa: E731  (86952 → 8.7万: fits at 1280 px)
-cols[2].metric("已达标 / 已评估", f"{short(head.n_met)} / {short(head.n_assessed)}",
+# at national scale in 万 (86,952 → 8.7万, 224,310 → 22万) so that the pair fits its column at 1280 px
+short = lambda n: f"{n:.0f}" if n < 1e4 else f"{n / 1e4:.1f}万" if n < 1e5 else f"{n / 1e4:.0f}万"  # noqa: E731
+sep = " / " if head.n_assessed < 1e4 else "/"
+cols[2].metric("已达标 / 已评估", short(head.n_met) + sep + short(head.n_assessed),
                help=f"已达标 {head.n_met:,.0f} 项,已评估 {head.n_assessed:,.0f} 项;共 {head.n_indicators:,.0f} 项指标:"
                     f"无数据 {head.n_no_data:,.0f} 项、定性 {head.n_qualitative:,.0f} 项不计入分母")
 cols[3].metric("进度滞后", int(head.n_lagging))
@@ -57,7 +59,7 @@ st.subheader(f"与{f.year - 1}年相比:{changed.n_changed:,} 项指标状态变
 st.caption(f"好转 {changed.n_better:,} 项,变差或转为无数据 {changed.n_changed - changed.n_better:,} 项。")
 # the table is drawn when asked: a data grid on the first screen would cost a new visitor about a third more time
 if st.toggle("显示状态变化明细", key="show_changes"):
-    changes = paging.fetch("status_changes", "changes_page", **f.params())
+    changes = paging.fetch("status_changes", "changes_page", total=int(changed.n_changed), **f.params())
     st.dataframe(ui.with_detail_links(changes.frame, f), hide_index=True, width="stretch",
                  column_order=["地区", "规划", "指标", "上一年状态", "本年状态", "原因", ui.DETAIL],
                  column_config={ui.DETAIL: ui.detail_column()})

@@ -32,7 +32,8 @@ levels = left.multiselect("级别", list(LEVEL_HELP), key="level", bind="query-p
 kinds = right.multiselect("类型", list(KINDS), key="kind", bind="query-params", placeholder="全部类型",
                           help="各类型条数:" + ",".join(f"{k} {int(by_kind.get(k, 0))}" for k in KINDS))
 chosen = {**f.params(), "levels": list(levels), "kinds": list(kinds)}
-rows = paging.fetch("warnings_list", "warning_page", **chosen)  # one page from the database, not the whole list
+picked = counts[(counts["level"].isin(levels) | (not levels)) & (counts["kind"].isin(kinds) | (not kinds))]["n"].sum()
+rows = paging.fetch("warnings_list", "warning_page", total=int(picked), **chosen)  # one page, not the whole list
 shown = ui.with_detail_links(rows.frame, f)
 with notice:
     ui.demo_notice(shown, "数据来源")

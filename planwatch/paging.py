@@ -41,9 +41,11 @@ def _key(key: str, params: tuple) -> str:
     return f"{key}_{hashlib.sha1(repr(params).encode()).hexdigest()[:10]}"
 
 
-def fetch(name: str, key: str, size: int = PAGE_SIZE, **params) -> Rows:
-    """The page of queries/<name>.sql that the reader chose (page 1 at first and after the parameters changed)."""
-    total = int(ui.query(name, count=True, **params).iloc[0, 0])
+def fetch(name: str, key: str, size: int = PAGE_SIZE, total: int | None = None, **params) -> Rows:
+    """The page of queries/<name>.sql that the reader chose (page 1 at first and after the parameters changed).
+    `total`: the number of rows when the page knows it already (from its own counts), which saves counting them."""
+    if total is None:
+        total = int(ui.query(name, count=True, **params).iloc[0, 0])
     state_key = _key(key, tuple(sorted(params.items())))
     pages = max(1, math.ceil(total / size))
     number = st.session_state.get(state_key, 1)

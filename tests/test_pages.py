@@ -7,12 +7,14 @@ import pytest
 from apptest import open_page, texts, use_database
 from conftest import one, rows
 
-from planwatch import paging
+from planwatch import paging, ui
 
 
 @pytest.fixture(scope="module", autouse=True)
 def app_db(demo_db, tmp_path_factory):
-    return use_database(demo_db, tmp_path_factory.mktemp("app"))
+    path = use_database(demo_db, tmp_path_factory.mktemp("app"))
+    ui.connection.clear()  # the app caches one database per process: serve this module's copy, not an earlier one's
+    return path
 
 
 def test_overview_headline_matches_the_views(app_db):
