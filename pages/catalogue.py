@@ -1,14 +1,16 @@
 """规划指标目录: the nine plans and every indicator they set, with the plan's own words and where they stand."""
 import streamlit as st
 
-from planwatch import ui
+from planwatch import paging, ui
 
 ALL = "全部规划"
 CARDS = 12  # a search with at most this many hits is shown as cards quoting the plan
+PLANS = 100  # plans a page (and offered in the plan choice): at national scale there are thousands
 
 f = ui.page_filters()
 scope = dict(group=f.group, region=f.region, domain=f.domain, unit=f.unit)
-plans = ui.query("catalogue_plans", **scope)
+plan_rows = paging.fetch("catalogue_plans", "plan_page", PLANS, **scope)
+plans, totals = plan_rows.frame, ui.query("catalogue_totals", **scope).iloc[0]
 st.title("规划指标目录")
 st.caption("各规划印发的指标和目标,逐项附规划原文引文及出处(来源文件、行号);与截至年份无关。"
            "侧栏的规划类别、地区、领域和责任单位筛选同样适用于本页。")
@@ -20,32 +22,35 @@ for col, label, help_text in (
         (cols[2], "文字目标", "正文中写明的量化或定性目标"),
         (cols[3], "有基线", "规划印出2020年基线值的指标"),
         (cols[4], "列明责任单位", "规划原文为其列出责任单位的指标")):
-    col.metric(label, int(plans[label].sum()), help=help_text)
+    col.metric(label, f"{int(totals[label]):,}", help=help_text)
 
-st.subheader(f"规划(共 {len(plans)} 个)")
+st.subheader(f"规划(共 {plan_rows.total:,} 个)")
 st.dataframe(plans, hide_index=True, width="stretch",
              column_order=["地区", "类别", "规划", "指标数", "重点表指标", "文字目标", "有基线", "定性目标", "列明责任单位",
                            "期限", "目标年", "印发文号", "来源文件", "标题行"],
              column_config={"印发文号": st.column_config.TextColumn(help="“—”:目录未记录印发文号"),
                             "标题行": st.column_config.NumberColumn(help="规划标题在来源文件中的行号"),
                             "定性目标": st.column_config.NumberColumn(help="没有数值的目标(如“应援尽援”),不计入达标率分母")})
+paging.control(plan_rows)
 
 st.subheader("指标")
 titles = dict(zip(plans["plan_id"], plans["规划"]))
 left, right = st.columns([2, 3])
-plan = left.selectbox("规划", [ALL, *titles], format_func=lambda v: titles.get(v, v), key="plan",
-                      bind="query-params")
+plan = left.selectbox("规划" + ("(本页所列规划)" if plan_rows.pages > 1 else ""), [ALL, *titles],
+                      format_func=lambda v: titles.get(v, v), key="plan", bind="query-params")
 search = right.text_input("搜索指标名称", key="q", bind="query-params", placeholder="例如:孕产妇死亡率",
                           help="按指标名称查找(忽略空格),例如“孕产妇死亡率”“女性比例”")
 search = (search or "").strip() or None
-inds = ui.query("catalogue_indicators", **scope, plan=None if plan == ALL else plan, search=search)
+chosen = {**scope, "plan": None if plan == ALL else plan, "search": search}
+rows = paging.fetch("catalogue_indicators", "indicator_page", **chosen)
+inds = rows.frame
 
 if inds.empty:
     st.info(ui.plain("没有符合条件的指标。" + (f"请检查搜索词“{ui.shorten(search)}”,或放宽侧栏筛选。" if search else "")))
     st.stop()
-st.caption(ui.plain(f"{len(inds)} 项指标" + (f",名称含“{ui.shorten(search)}”" if search else "") + "。"))
+st.caption(ui.plain(f"{rows.total:,} 项指标" + (f",名称含“{ui.shorten(search)}”" if search else "") + "。"))
 
-if search and len(inds) <= CARDS:
+if search and rows.total <= CARDS:
     for row in inds.itertuples():
         with st.container(border=True):
             where = row.出处
@@ -72,5 +77,7 @@ st.dataframe(ui.shown(ui.with_detail_links(inds, f).assign(说明=inds["说明"]
                             "出处": st.column_config.TextColumn(help="原文引文所在的来源文件和行号"),
                             "说明": st.column_config.TextColumn("编目说明"),
                             ui.DETAIL: ui.detail_column()})
+paging.control(rows)
 
-ui.download_buttons(inds.rename(columns={"indicator_id": "指标编号", "plan_id": "规划编号"}), "规划指标目录", "规划指标目录")
+ui.download_buttons(paging.every_row("catalogue_indicators", {"indicator_id": "指标编号", "plan_id": "规划编号"},
+                                     **chosen), "规划指标目录", "规划指标目录")

@@ -26,10 +26,11 @@ tab_template, tab_upload, tab_history = st.tabs(["① 下载模板", "② 上传
 with tab_template:
     st.write("按地区、规划或责任单位下载填报模板(Excel)。灰色列为指标信息,只需填写黄色的“数值”(和“备注”)列。")
     plans = ui.query("plan_choices")
-    units = ui.query("filter_options").query("kind == 'unit'")
+    units = ui.query("unit_options", region=None)
     c1, c2, c3, c4 = st.columns(4)
-    region = c1.selectbox("地区", [None, *plans["region"].unique()], format_func=lambda v: v or "全部",
-                          index=0 if f.region is None else 1 + list(plans["region"].unique()).index(f.region))
+    names = list(plans["region"].unique())
+    region = c1.selectbox("地区", [None, *names], format_func=lambda v: v or "全部",
+                          index=1 + names.index(f.region_name) if f.region_name in names else 0)
     plan_rows = plans if region is None else plans[plans["region"] == region]
     plan = c2.selectbox("规划", [None, *plan_rows["plan_id"]], format_func=lambda v: "全部" if v is None
                         else plans.set_index("plan_id").loc[v, "title"])

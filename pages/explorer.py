@@ -20,6 +20,7 @@ from planwatch.paths import default_db
 ALL = ui.ALL
 XLSX_MAX_ROWS = 20_000  # openpyxl needs seconds per few thousand rows; larger results: CSV or Parquet
 CHART_MAX_BARS = 40
+MAX_OPTIONS = 100  # a parameter with more choices (regions at national scale) is typed, not picked
 RESULT_CACHE_BYTES = 128 * 2**20  # all visitors' cached results together
 PLAN_VIEWS = {"v_indicator", "v_reference"}  # views without monitoring values (so without 示例数据)
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=])")
@@ -102,6 +103,13 @@ def param_inputs(names: tuple[str, ...], query: saved.SavedQuery | None, default
             options = {"group": list(ui.GROUPS),
                        "region": choices("SELECT DISTINCT region FROM v_indicator ORDER BY region_code"),
                        "domain": choices("SELECT DISTINCT domain FROM v_indicator ORDER BY domain")}[name]
+            if len(options) > MAX_OPTIONS:  # a province has thousands of counties: typed, not picked from a list
+                typed = col.text_input(label, value=default or "", key=key, bind="query-params",
+                                       help=f"${name}:地区全称,空即不限")
+                values[name] = (typed or "").strip() or None
+                if values[name] and values[name] not in options:
+                    col.caption(plain(f"没有名为“{ui.shorten(values[name])}”的地区。"))
+                continue
             options = [ALL, *options]
             index = options.index(default) if default in options else 0
             chosen = col.selectbox(label, options, index=index, key=key, bind="query-params",

@@ -6,18 +6,34 @@ import streamlit as st
 
 from planwatch import charts, explain, round_ui, ui
 
+MATCHES = 50  # search results offered at once: at national scale there are hundreds of thousands of indicators
+
 f = ui.page_filters()
-choices = ui.query("indicator_choices")
-labels = dict(zip(choices["indicator_id"], choices["label"]))
 wanted = st.query_params.get("id")
-if wanted is not None and wanted not in labels:
+detail = ui.query("indicator_detail", id=wanted or "", year=f.year)
+if wanted is not None and detail.empty:
     st.warning(ui.plain(f"网址参数 id={ui.shorten(wanted)} 不是已知的指标编号,已显示第一个指标。"))
     wanted = None
-indicator_id = st.selectbox("指标", list(labels), index=list(labels).index(wanted) if wanted else 0,
-                            format_func=labels.get, key=f"indicator_pick_{wanted}")
+find, pick = st.columns([2, 3])
+words = find.text_input("查找指标", key="find", placeholder="名称、地区或规划,如:孕产妇死亡率 咸阳",
+                        help="在侧栏所选类别、地区和领域内,按指标名称、地区、规划标题或指标编号查找;多个词用空格分开")
+found = ui.query("indicator_search", words=words or "", group=f.group, region=f.region, domain=f.domain,
+                 n=MATCHES + 1)
+labels = dict(zip(found["indicator_id"][:MATCHES], found["label"][:MATCHES]))
+if wanted is not None:  # the linked indicator stays on offer, first
+    row = detail.iloc[0]
+    labels = {wanted: f"{row['region']} · {row['plan_group']} · {row['name']}", **labels}
+if not labels:
+    st.info(ui.plain(f"没有名称、地区或规划含“{ui.shorten(words)}”的指标,请换个词或放宽侧栏筛选。"))
+    st.stop()
+shown = f"显示前 {MATCHES} 项,输入更多词可缩小范围" if len(found) > MATCHES else f"找到 {len(found)} 项"
+indicator_id = pick.selectbox(f"指标({shown})", list(labels), format_func=labels.get,
+                              key=f"indicator_pick_{wanted}")
 st.query_params["id"] = indicator_id
 
-ind = ui.query("indicator_detail", id=indicator_id, year=f.year).iloc[0].to_dict()
+if indicator_id != wanted:
+    detail = ui.query("indicator_detail", id=indicator_id, year=f.year)
+ind = detail.iloc[0].to_dict()
 series = ui.query("indicator_series", id=indicator_id, year=f.year)
 refs = ui.query("indicator_reference", id=indicator_id)
 thresholds = ui.query("method_thresholds").set_index("key")["value"]
@@ -43,6 +59,9 @@ cols[1].metric(f"目标({ind['target_year']}年)", ind["target_label"])
 cols[2].metric(f"最新值{year_of(ind['latest_year'])}", ui.number(ind["latest_value"], unit))
 cols[3].metric("目标进程 / 时间进度", f"{ui.progress(ind['progress'])} / {ui.rate(ind['expected_progress'])}",
                help="目标进程:从基线到目标已走过的比例;时间进度:规划期已过去的比例")
+for parent in ui.query("parent_comparison", id=indicator_id, year=f.year).itertuples():  # at most one row
+    st.page_link("pages/indicator.py", label=ui.plain(parent.line), icon=":material/account_tree:",
+                 query_params={"id": parent.parent_indicator_id, **f.url()})
 
 if ind["direction"] == "qualitative":
     st.subheader("各年文字报告")

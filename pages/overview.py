@@ -2,14 +2,17 @@
 regions sorted by what lags (the lowest 达标率 on top) (a click on a bar opens 预警清单 for it); below, what changed since last year."""
 import streamlit as st
 
-from planwatch import charts, ui
+from planwatch import charts, paging, ui
 
 URGENT = 4  # red warnings listed above the fold
+BARS = 8  # plans and regions with their own bar, the most lagging; the rest share one ("其余 2,842 个地区")
 
 f = ui.page_filters()
 head = ui.query("headline", **f.params()).astype("float").iloc[0].fillna(0)
-warnings = ui.query("warnings_list", **f.params())
-red = warnings[warnings["级别"] == "红"]
+counts = ui.query("warning_counts", **f.params())
+n_red, n_warnings = int(counts.loc[counts["level"] == "红", "n"].sum()), int(counts["n"].sum())
+# the most urgent red ones (or any, when none is red): a page of URGENT rows from the database
+first = paging.fetch("warnings_list", "urgent", URGENT, **f.params(), levels=["红"] if n_red else [], kinds=[]).frame
 st.title(f"总览 · 截至{f.year}年")
 if head.n_demo:
     ui.demo_notice()
@@ -19,25 +22,26 @@ cols[0].metric("达标率", ui.rate(head.attainment_rate) if head.n_assessed els
                help="已达标指标 ÷ 已评估指标(有数据的定量指标)")
 cols[1].metric("基本实现率", ui.rate(head.basic_rate) if head.n_assessed else ui.MISSING,
                help="(已实现 + 基本实现)÷ 已评估;基本实现:未达标,但在目标的容差内或按趋势可如期达到")
-cols[2].metric("已达标 / 已评估", f"{head.n_met:.0f} / {head.n_assessed:.0f}",
-               help=f"共 {head.n_indicators:.0f} 项指标:无数据 {head.n_no_data:.0f} 项、定性 {head.n_qualitative:.0f} 项"
-                    "不计入分母")
+short = lambda n: f"{n / 1e4:.1f}万" if n >= 1e4 else f"{n:.0f}"  # noqa: E731  (86952 → 8.7万: fits at 1280 px)
+cols[2].metric("已达标 / 已评估", f"{short(head.n_met)} / {short(head.n_assessed)}",
+               help=f"已达标 {head.n_met:,.0f} 项,已评估 {head.n_assessed:,.0f} 项;共 {head.n_indicators:,.0f} 项指标:"
+                    f"无数据 {head.n_no_data:,.0f} 项、定性 {head.n_qualitative:,.0f} 项不计入分母")
 cols[3].metric("进度滞后", int(head.n_lagging))
 cols[4].metric("逆向变化", int(head.n_reversed))
-cols[5].metric("红色预警", len(red), help="逆向变化,或按趋势预计未达标且进度严重滞后,或到期仍有差距")
+cols[5].metric("红色预警", n_red, help="逆向变化,或按趋势预计未达标且进度严重滞后,或到期仍有差距")
 
 left, right = st.columns([1, 1.35], gap="medium")
 with left:
-    st.subheader("最紧急的红色预警" if len(red) else "预警")
-    for w in (red if len(red) else warnings).head(URGENT).itertuples():
+    st.subheader("最紧急的红色预警" if n_red else "预警")
+    for w in first.itertuples():
         st.page_link("pages/indicator.py", label=f"{ui.LEVEL_MARKERS[w.级别]} **{ui.plain(w.地区)} · {ui.plain(w.指标)}**",
                      query_params={"id": w.indicator_id, **f.url()})
         st.caption(ui.plain(w.原因))
-    if warnings.empty:
+    if not n_warnings:
         st.success(f"截至{f.year}年,所选范围内没有预警。")
-    st.page_link("pages/warnings.py", label=f"查看全部 {len(warnings)} 条预警 →", query_params=f.url())
+    st.page_link("pages/warnings.py", label=f"查看全部 {n_warnings:,} 条预警 →", query_params=f.url())
 with right:
-    bars = ui.query("attainment_bars", **f.params())
+    bars = ui.query("attainment_bars", **f.params(), top=BARS)
     st.html(charts.status_legend_html())  # st.html, not Markdown with HTML (that loads 0.2 MB more JavaScript)
     for cut, title in (("plan", "各规划达标率(点击看预警)"), ("region", "各地区达标率(点击看预警)")):
         spec = ui.chart_spec(charts.attainment_bars, bars[bars.cut == cut], title)
@@ -48,12 +52,13 @@ with right:
             st.switch_page("pages/warnings.py", query_params=f.url(
                 region=picked[0].get("region"), group=picked[0].get("plan_group") or f.group))
 
-changes = ui.query("status_changes", **f.params())
-better = int((changes["change_rank"] > 0).sum())
-st.subheader(f"与{f.year - 1}年相比:{len(changes)} 项指标状态变化")
-st.caption(f"好转 {better} 项,变差或转为无数据 {len(changes) - better} 项。")
+changed = ui.query("status_change_counts", **f.params()).iloc[0]
+st.subheader(f"与{f.year - 1}年相比:{changed.n_changed:,} 项指标状态变化")
+st.caption(f"好转 {changed.n_better:,} 项,变差或转为无数据 {changed.n_changed - changed.n_better:,} 项。")
 # the table is drawn when asked: a data grid on the first screen would cost a new visitor about a third more time
 if st.toggle("显示状态变化明细", key="show_changes"):
-    st.dataframe(ui.with_detail_links(changes, f), hide_index=True, width="stretch",
+    changes = paging.fetch("status_changes", "changes_page", **f.params())
+    st.dataframe(ui.with_detail_links(changes.frame, f), hide_index=True, width="stretch",
                  column_order=["地区", "规划", "指标", "上一年状态", "本年状态", "原因", ui.DETAIL],
                  column_config={ui.DETAIL: ui.detail_column()})
+    paging.control(changes)

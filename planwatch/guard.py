@@ -18,16 +18,17 @@ Used by the 数据探索 page and by `python -m planwatch sql`. The layers, in o
    unnest; no file, glob, query() or getenv function, nor current_setting(), getvariable(), duckdb_* or pragma_*
    (settings, paths, the engine's catalogue); parameters only named ($year). Then DuckDB's own parser must agree:
    exactly one statement, of type SELECT.
-5. Engine (planwatch.worker): the query runs in a worker process, never on the real database. The worker attaches
-   the analysts' copy read-only (planwatch.analyst_copy: a file holding the public views' rows and nothing else,
-   written once per data version), names the views in its in-memory DuckDB, and empties its secret, extension
-   and home directories; extension autoload/autoinstall off, no spilling to disk, then
-   ``enable_external_access = false``, ``python_enable_replacements = false`` and ``lock_configuration = true``:
-   even a statement that slipped past the parser cannot read or write files, attach databases, load extensions,
-   change settings or reach a record table (drafts, pending values); it could only see the copy's file name.
+5. Engine (planwatch.worker): the query runs in a worker process on its own in-memory DuckDB, where the public
+   views are views of the database file attached read-only (no copy: at national scale they hold millions of
+   rows). The worker empties its secret, extension and home directories; extension autoload/autoinstall off;
+   spilling only into its own temporary folder (at most worker.SPILL_LIMIT, removed with the worker); then
+   ``enable_external_access = false``, ``python_enable_replacements = false`` and
+   ``lock_configuration = true``: even a statement that slipped past the parser cannot write, read other files,
+   attach databases, load extensions or change settings. What the guard alone stands for: such a statement could
+   read the attached file's other tables (pw.*) and see its path; the parser refuses any name but a public view.
 6. Transaction: each query runs in its own transaction, always rolled back.
 7. Limits, enforced from outside the engine: each worker's private memory is bounded by the operating system
-   (RLIMIT_DATA, worker.WORKER_MEMORY = 512 MB; beyond it ``查询所需内存超过上限``); the worker is killed when
+   (RLIMIT_DATA, worker.WORKER_MEMORY = 640 MB; beyond it ``查询所需内存超过上限``); the worker is killed when
    the time limit passes (``查询超时(5秒)``; DEFAULT_TIMEOUT, the command line allows up to 60 s) and replaced;
    at most MAX_ROWS rows and worker.MAX_RESULT_BYTES (32 MB of Arrow data) come back (``结果过大``); at most
    worker.POOL_SIZE (2) queries run at once, a third waits up to 3 s and is then told ``查询繁忙``. Pages show

@@ -45,7 +45,7 @@ def commit(db_path, checked: Checked, uploader: str, source_kind: str = "填报"
         con.execute("INSERT INTO observation (batch_id, row_no, indicator_id, year, value, value_text, note, "
                     "numerator, denominator, reason, measures) SELECT ?, row_no, indicator_id, year, value, "
                     "value_text, note, numerator, denominator, reason, measures FROM incoming", [batch_id])
-        views.refresh(con)
+        views.refresh(con, indicators_of(con, batch_id))
     return batch_id
 
 
@@ -64,7 +64,13 @@ def undo(db_path, batch_id: int, by: str) -> None:
         if row[1] is not None:
             raise UndoRefused(f"批次 {batch_id} 已于 {row[1]:%Y-%m-%d %H:%M} 撤销")
         con.execute("UPDATE import_batch SET undone_at = now(), undone_by = ? WHERE batch_id = ?", [by, batch_id])
-        views.refresh(con)
+        views.refresh(con, indicators_of(con, batch_id))
+
+
+def indicators_of(con: duckdb.DuckDBPyConnection, batch_id: int) -> list[str]:
+    """The indicators a batch holds values of: what importing, approving or undoing it changes."""
+    return [r[0] for r in con.execute("SELECT DISTINCT indicator_id FROM observation WHERE batch_id = ?",
+                                      [batch_id]).fetchall()]
 
 
 def batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -1,7 +1,9 @@
-"""The 达标率 map of the places (pydeck): real boundaries, no online basemap, one label per place."""
+"""The 达标率 map of the places of one level (pydeck): real boundaries where there are some, no online basemap,
+one label per place."""
 from __future__ import annotations
 
 import json
+import math
 
 import pandas as pd
 import pydeck as pdk
@@ -13,7 +15,7 @@ from planwatch.paths import DATA_DIR
 # 达标率 bins (upper bounds) and their colours: ColorBrewer YlGnBu, light = low, dark = high.
 RAMP = [(0.2, "#ffffcc"), (0.4, "#a1dab4"), (0.6, "#41b6c4"), (0.8, "#2c7fb8"), (1.0001, "#253494")]
 NO_DATA = "#bbbbbb"
-CENTRE = (114.85, 34.23)  # the middle of the five places (108.7–121.0°E, 27.7–40.3°N, in Mercator)
+MAX_LABELS = 12  # places labelled on the map; beyond that only dots with tooltips
 
 
 def _light(rings: list, step: float = 0.005) -> list:
@@ -51,14 +53,29 @@ def ramp_colour(rate: float | None) -> str:
     return NO_DATA if pd.isna(rate) else next(colour for upper, colour in RAMP if rate < upper)
 
 
+def view_of(table: pd.DataFrame, width: int = 450, height: int = 560) -> pdk.ViewState:
+    """Centre and zoom that show every place of the table in a map of about width × height pixels: its points'
+    extent with a margin, at least 1.5° (a county's boundary around its point). The world is 512 px wide at zoom
+    0; at these latitudes a degree of latitude is about 1.25 degrees of longitude on the map."""
+    lon, lat = table["longitude"], table["latitude"]
+    fit_lon = 360 * width / (512 * max(lon.max() - lon.min(), 1.5) * 1.4)
+    fit_lat = 360 * height / (512 * max(lat.max() - lat.min(), 1.5) * 1.6 * 1.25)
+    zoom = min(max(math.log2(min(fit_lon, fit_lat)), 3), 8)
+    return pdk.ViewState(longitude=(lon.max() + lon.min()) / 2, latitude=(lat.max() + lat.min()) / 2, zoom=zoom,
+                         min_zoom=3, max_zoom=10)
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def region_map(table: pd.DataFrame, selected: str | None) -> pdk.Deck:
-    """Polygons of the places coloured by 达标率, with a dot and a label each (counties are small at this zoom).
-    Cached with its JSON: serialising the boundaries is most of the page's time, so it is done once per view."""
+    """The places of the table (a level of the hierarchy) coloured by 达标率: a dot and a label each, and the
+    boundary where data/boundaries.geojson has one (the seed places; elsewhere cpca's point is the place).
+    `selected` (a region code) is drawn with a heavy outline. Cached with its JSON: serialising the boundaries is
+    most of the page's time, so it is done once per view."""
+    view = view_of(table)
     rate = table["达标率"].map(lambda r: "—" if pd.isna(r) else f"{r:.0%}")
     # labels point inwards (places east of the centre are labelled on their left), and of two places close
     # together (乐清市 and 平阳县) the northern label moves up and the southern one down
-    west = table["longitude"] < CENTRE[0]
+    west = table["longitude"] < view.longitude
     near = [((table["longitude"] - row.longitude).abs().between(0.01, 1.5)
              & (table["latitude"] - row.latitude).abs().lt(1.0)) for row in table.itertuples()]
     nudge = [0 if not n.any() else (-13 if row.latitude > table.loc[n, "latitude"].max() else 13)
@@ -67,7 +84,7 @@ def region_map(table: pd.DataFrame, selected: str | None) -> pdk.Deck:
         fill=table["达标率"].map(lambda r: rgb(ramp_colour(r), 235)),
         rate_text=rate.where(table["已评估"] > 0, "—(无已评估指标)"),
         label=table["地区"] + " " + rate,
-        line=table["地区"].map(lambda name: 5 if name == selected else 1.5),
+        line=table["地区代码"].map(lambda code: 5 if code == selected else 1.5),
         anchor=west.map({True: "start", False: "end"}),
         offset=[[16 if w else -16, dy] for w, dy in zip(west, nudge)],
     )[["地区", "地区代码", "longitude", "latitude", "fill", "rate_text", "label", "line", "anchor", "offset",
@@ -76,6 +93,7 @@ def region_map(table: pd.DataFrame, selected: str | None) -> pdk.Deck:
     features = [{**feat, "properties": {**feat["properties"], **props[feat["properties"]["region_code"]]}}
                 for feat in boundaries()["features"] if feat["properties"]["region_code"] in props]
     dots = places.to_dict("records")
+    labelled = dots if len(dots) <= MAX_LABELS else []   # many places: the tooltip names each, labels would overlap
     deck = pdk.Deck(
         layers=[
             pdk.Layer("GeoJsonLayer", {"type": "FeatureCollection", "features": features}, id="boundaries",
@@ -85,14 +103,13 @@ def region_map(table: pd.DataFrame, selected: str | None) -> pdk.Deck:
                       get_fill_color="fill", get_line_color=[40, 40, 40], stroked=True, get_radius=7,
                       radius_units="'pixels'", get_line_width="line", line_width_units="'pixels'"),
             # pydeck reads a bare string as a JavaScript expression: literal strings are quoted
-            pdk.Layer("TextLayer", dots, id="labels", get_position=["longitude", "latitude"], get_text="label",
+            pdk.Layer("TextLayer", labelled, id="labels", get_position=["longitude", "latitude"], get_text="label",
                       get_size=20, get_color=[20, 20, 20], get_pixel_offset="offset", get_text_anchor="anchor",
                       get_alignment_baseline="'center'", font_family=f"'{FONT}'",
                       character_set=f"'{''.join(sorted(set(''.join(places['label']))))}'", background=True,
                       get_background_color=[255, 255, 255, 220], background_padding=[6, 3]),
         ],
-        initial_view_state=pdk.ViewState(longitude=CENTRE[0], latitude=CENTRE[1], zoom=4.6, min_zoom=3,
-                                         max_zoom=10),
+        initial_view_state=view,
         # No online basemap: with map_provider=None pydeck sends its placeholder style, which Streamlit drops.
         # (map_style=None would make Streamlit pick a Carto basemap from the internet.)
         map_provider=None,

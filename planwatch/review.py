@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import duckdb
 import pandas as pd
 
-from planwatch import accounts, db, views
+from planwatch import accounts, db, importer, views
 
 _scratch_names = itertools.count(1)
 
@@ -43,7 +43,7 @@ def review(db_path, batch_id: int, reviewer: accounts.Account, approve: bool, no
         con.execute("UPDATE import_batch SET status = ?, reviewed_by = ?, reviewed_at = now(), review_note = ? "
                     "WHERE batch_id = ?", ["已通过" if approve else "已退回", reviewer.name, note, batch_id])
         if approve:
-            views.refresh(con)
+            views.refresh(con, importer.indicators_of(con, batch_id))
 
 
 def _outside_region(con, batch_id: int, reviewer: accounts.Account) -> str | None:
@@ -106,7 +106,7 @@ def _compare(con, keys: pd.DataFrame, change, extra: pd.DataFrame | None = None)
     before = con.cursor().execute(STATUS_SQL).df()
     with _scratch(con) as cur:
         change(cur)
-        views.refresh(cur)
+        views.refresh(cur, keys["indicator_id"])
         after = cur.execute(STATUS_SQL).df()
     out = before.rename(columns={"status": "old_status", "reason": "old_reason"}).merge(
         after.rename(columns={"status": "new_status", "reason": "new_reason"}), on=["indicator_id", "year"])

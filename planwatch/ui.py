@@ -51,6 +51,7 @@ class Filters:
     region: str | None = None
     domain: str | None = None
     unit: str | None = None
+    region_name: str | None = None   # the name of the region (a code) for text; not a filter of its own
 
     def params(self) -> dict:
         return {"year": self.year, "group": self.group, "region": self.region, "domain": self.domain,
@@ -111,13 +112,87 @@ def _options() -> dict:
     return {kind: dict(zip(g["value"], g["label"])) for kind, g in frame.groupby("kind", sort=False)}
 
 
+# The region filter is a cascade of short selectboxes (province, then its cities, then their counties), each
+# offering only regions with plans in or below them; its value is the deepest region chosen, by code (adcode).
+REGION_LEVELS = 3   # province, city, county
+
+
+def _level_label(children: list[str], tree: pd.DataFrame) -> str:
+    ranks = set(tree.loc[children, "level_rank"])
+    return {frozenset({1}): "地区", frozenset({2}): "下辖市", frozenset({3}): "下辖县(市、区)"}.get(
+        frozenset(ranks), "下辖地区")
+
+
+def region_tree() -> pd.DataFrame:
+    """Regions with plans in or below them, by code: name, parent_code (None at the top), level_rank."""
+    frame = query("region_options").set_index("region_code")
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def resolve_region(raw: str, tree: pd.DataFrame) -> str | None:
+    """A region code from a URL value: a code, or a name that only one region with plans has (old links)."""
+    if raw in tree.index:
+        return raw
+    codes = tree.index[tree["name"] == raw]
+    return codes[0] if len(codes) == 1 else None
+
+
+def region_chain(code: str, tree: pd.DataFrame) -> list[str]:
+    """The region's code and its parents' (those with plans), the province first."""
+    chain = []
+    while code is not None:
+        chain.insert(0, code)
+        code = tree.at[code, "parent_code"]
+    return chain
+
+
+def _region_widgets(tree: pd.DataFrame) -> str | None:
+    """Draw the cascade; the deepest region chosen, or None for all."""
+    parent = chosen = None
+    for depth in range(1, REGION_LEVELS + 1):
+        key = f"filter_region_{depth}"
+        children = list(tree.index[tree["parent_code"].isna()] if parent is None else
+                        tree.index[tree["parent_code"] == parent])
+        if not children:
+            st.session_state.pop(key, None)
+            continue
+        if st.session_state.get(key) not in [ALL, *children]:
+            st.session_state[key] = ALL
+        shown_all = ALL if parent is None else f"全部({tree.at[parent, 'name']})"
+        value = st.selectbox(_level_label(children, tree), [ALL, *children], key=key,
+                             format_func=lambda c, a=shown_all: a if c == ALL else tree.at[c, "name"])
+        if value == ALL:
+            for deeper in range(depth + 1, REGION_LEVELS + 1):
+                st.session_state.pop(f"filter_region_{deeper}", None)
+            break
+        parent = chosen = value
+    return chosen
+
+
+MAX_UNIT_OPTIONS = 100   # more units than this (several regions): choose a region first
+
+
+def _unit_widget(region: str | None, labels: dict) -> str:
+    """The units of the chosen region (and below) — all of them only while they are few."""
+    scoped = list(query("unit_options", region=region)["value"])
+    current = st.session_state.get("filter_unit", ALL)
+    too_many = len(scoped) > MAX_UNIT_OPTIONS
+    offered = [ALL, *([current] if too_many and current != ALL else []), *([] if too_many else scoped)]
+    if current not in offered:
+        st.session_state["filter_unit"] = ALL   # another region was chosen
+    return st.selectbox("责任单位", offered, key="filter_unit", format_func=lambda v: labels.get(v, v),
+                        help=f"共 {len(scoped)} 个责任单位:请先选择地区" if too_many else None)
+
+
 def filters() -> Filters:
     """Sidebar filters, read from and written back to the URL; a bad URL value gives a notice, not an error."""
     options = _options()
+    tree = region_tree()
     years = sorted(int(y) for y in options["year"])
     default_year = int(query("default_year").iloc[0, 0])
-    choices = {"group": list(GROUPS), "region": list(options["region"]), "domain": list(options["domain"]),
-               "unit": list(options["unit"]), "year": years}
+    units = query("unit_options", region=None)
+    choices = {"group": list(GROUPS), "region": list(tree.index), "domain": list(options["domain"]),
+               "unit": list(units["value"]), "year": years}
     labels = {"group": "规划类别", "region": "地区", "domain": "领域", "unit": "责任单位", "year": "截至年份"}
     # The URL wins when it names filters other than the ones this session last wrote there (a shared link, a
     # link or a chart click on another page); a URL without filters (the sidebar navigation) keeps the session's.
@@ -131,24 +206,29 @@ def filters() -> Filters:
         value = ALL if key != "year" else default_year
         if raw is not None:
             parsed = int(raw) if key == "year" and raw.isdigit() else raw
+            if key == "region":
+                parsed = resolve_region(raw, tree)
             if parsed in allowed:
                 value = parsed
             else:
                 st.session_state.setdefault("url_notices", []).append(
                     f"网址参数 {key}={shorten(raw)} 无效,{labels[key]}已恢复为默认值。")
         st.session_state[state_key] = value
+        if key == "region":
+            chain = [] if value == ALL else region_chain(value, tree)
+            for depth in range(1, REGION_LEVELS + 1):
+                st.session_state[f"filter_region_{depth}"] = chain[depth - 1] if depth <= len(chain) else ALL
 
     with st.sidebar:
         st.subheader("筛选")
         group = st.selectbox("规划类别", [ALL, *GROUPS], key="filter_group")
-        region = st.selectbox("地区", [ALL, *choices["region"]], key="filter_region")
+        region = st.session_state["filter_region"] = _region_widgets(tree) or ALL
         domain = st.selectbox("领域", [ALL, *choices["domain"]], key="filter_domain")
-        unit = st.selectbox("责任单位", [ALL, *choices["unit"]], key="filter_unit",
-                            format_func=lambda v: options["unit"].get(v, v))
+        unit = _unit_widget(None if region == ALL else region, dict(zip(units["value"], units["label"])))
         year = st.selectbox("截至年份", years, key="filter_year", format_func=lambda v: f"{v}年")
     chosen = {k: (None if v == ALL else v) for k, v in
               {"group": group, "region": region, "domain": domain, "unit": unit}.items()}
-    current = Filters(year=year, **chosen)
+    current = Filters(year=year, **chosen, region_name=tree.at[region, "name"] if region != ALL else None)
     for key in choices:
         value = getattr(current, key)
         if value is None or (key == "year" and value == default_year):
@@ -322,11 +402,13 @@ def detail_column() -> st.column_config.LinkColumn:
     return st.column_config.LinkColumn(DETAIL, display_text="查看 →", width="small")
 
 
-def download_buttons(frame: pd.DataFrame, name: str, sheet_name: str, formats=("csv", "xlsx")) -> None:
-    """下载 CSV / 下载 Excel side by side; each file is made only when its button is clicked."""
-    made = {"csv": ("下载 CSV", lambda: downloads.csv_bytes(frame), downloads.CSV_MIME,
+def download_buttons(frame, name: str, sheet_name: str, formats=("csv", "xlsx")) -> None:
+    """下载 CSV / 下载 Excel side by side; each file is made only when its button is clicked. `frame` is a
+    DataFrame or a function returning one (called on click: a long list is fetched only then, paging.every_row)."""
+    rows = frame if callable(frame) else lambda: frame
+    made = {"csv": ("下载 CSV", lambda: downloads.csv_bytes(rows()), downloads.CSV_MIME,
                     "UTF-8(带 BOM),Excel 可直接打开"),
-            "xlsx": ("下载 Excel", lambda: downloads.xlsx_bytes(frame, sheet_name=sheet_name), downloads.XLSX_MIME,
+            "xlsx": ("下载 Excel", lambda: downloads.xlsx_bytes(rows(), sheet_name=sheet_name), downloads.XLSX_MIME,
                      "首行冻结并带筛选")}
     row = st.container(horizontal=True)
     for ext in formats:

@@ -1,9 +1,13 @@
 """Create the views from queries/views/*.sql and keep their materialised tables current.
 
 The progress method is computed by the *_live views; its results are stored in tables (_progress, _status,
-_warning) that the public views read. Every write — build, import, undo — calls refresh() inside its own
-transaction, so readers never see observations and statuses that disagree.
+_warning) that the public views read. Every write — build, import, review, undo — calls refresh() inside its own
+transaction, so readers never see observations and statuses that disagree. A write that touched a few indicators
+passes their ids and only their rows are recomputed (the method reads nothing across indicators but the as-of
+years, see refresh()); the roll-ups (达标率, v_attainment*) are views over these tables and follow.
 """
+from collections.abc import Iterable
+
 import duckdb
 import numpy as np
 import pyarrow as pa
@@ -39,10 +43,20 @@ def create(con: duckdb.DuckDBPyConnection) -> None:
         _materialise(con, empty=True)
 
 
-def refresh(con: duckdb.DuckDBPyConnection) -> None:
-    """Recompute the materialised tables after observations changed."""
+def refresh(con: duckdb.DuckDBPyConnection, indicators: Iterable[str] | None = None) -> None:
+    """Recompute the materialised tables after observations changed: every row, or only the rows of `indicators`
+    (the ids a write touched; delete and insert, in the caller's transaction).
+
+    An indicator's rows depend on its own observations and on one thing shared by all: the range of as-of years,
+    which ends at this year or at the latest year observed. When a write moves that end (an import of a new latest
+    year, the undo of the only values of it, a new calendar year), every indicator gains or loses a row: then the
+    whole method is recomputed."""
     _fill_poisson_limits(con)
-    _materialise(con)
+    ids = None if indicators is None else sorted(set(indicators))
+    if ids is None or not _same_as_of_years(con):
+        _materialise(con)
+    elif ids:
+        _materialise_rows(con, ids)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('progress_year', CAST(year(current_date) AS VARCHAR))")
 
 
@@ -51,6 +65,24 @@ def _fill_poisson_limits(con: duckdb.DuckDBPyConnection) -> None:
                    ).fetchone()[0]:
         limits = pa.table(dict(zip(("k", "lower", "upper"), poisson_limits())))  # noqa: F841 (read by DuckDB)
         con.execute("INSERT INTO _poisson_limit SELECT k::INTEGER, lower, upper FROM limits")
+
+
+def _same_as_of_years(con: duckdb.DuckDBPyConnection) -> bool:
+    """Do the materialised rows end at the as-of year the method would end at now?"""
+    return con.execute("SELECT (SELECT max(as_of_year) FROM _progress) = (SELECT y FROM _last_as_of_year)"
+                       ).fetchone()[0] is True
+
+
+def _materialise_rows(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
+    """Replace these indicators' rows: computed into temporary tables first, each stage reading the previous
+    stage's new rows (so a refresh of a few indicators never scans a whole materialised table), then swapped in."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _new_progress AS FROM _progress_of($ids)", {"ids": ids})
+    con.execute("CREATE OR REPLACE TEMP TABLE _new_status AS FROM _status_of('_new_progress')")
+    con.execute("CREATE OR REPLACE TEMP TABLE _new_warning AS FROM _warning_of('_new_progress', '_new_status')")
+    for table, _ in MATERIALISED:
+        con.execute(f"DELETE FROM {table} WHERE list_contains($ids, indicator_id)", {"ids": ids})
+        con.execute(f"INSERT INTO {table} FROM temp._new{table}")
+        con.execute(f"DROP TABLE temp._new{table}")
 
 
 def _materialise(con: duckdb.DuckDBPyConnection, empty: bool = False) -> None:

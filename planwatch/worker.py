@@ -4,9 +4,8 @@ DuckDB's own ``memory_limit`` does not bound scalar allocations (``repeat``, ``r
 ``list_transform``) and an interrupt does not stop them, so the bound is the process: each worker is a
 ``python -m planwatch.worker DB`` child that first limits its own private memory with
 ``resource.setrlimit(RLIMIT_DATA)`` (RLIMIT_AS does not work: Python, pyarrow and DuckDB reserve over 1 GB of
-address space before any query), then attaches the analysts' copy of the public views read-only (a file holding
-nothing else, written once per data version: planwatch.analyst_copy), seals itself, and answers one query at a
-time. The parent (``Pool``) waits for the answer until the deadline
+address space before any query), then attaches the database file read-only, names its public views in an
+in-memory DuckDB, seals itself, and answers one query at a time. The parent (``Pool``) waits for the answer until the deadline
 and kills the worker when it passes; a worker that was killed or ran out of memory is replaced by a fresh one.
 
 Wire format, both directions: 4-byte big-endian length, then the payload. A request is JSON
@@ -19,24 +18,30 @@ import json
 import os
 import resource
 import select
+import shutil
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
 
-from planwatch import analyst_copy
-
-WORKER_MEMORY = 512 * 2**20  # RLIMIT_DATA of each worker: its resident size stays below this
-ENGINE_MEMORY = "256MB"  # DuckDB's own limit inside the worker (operators that spill fail cleanly first)
+# RLIMIT_DATA of each worker: private memory for the engine's 256 MB, Python, pyarrow and the attached file's
+# catalogue (at 512 MB a national-scale window over v_observation that fits in 256 MB was refused)
+WORKER_MEMORY = 640 * 2**20
+ENGINE_MEMORY = "256MB"  # DuckDB's own limit inside the worker: sorts, joins and windows beyond it spill to disk
+SPILL_LIMIT = "1GB"  # disk a worker's engine may spill to, in a private temporary folder removed with the worker
 POOL_SIZE = 2  # workers at once: with the app itself (~350 MB) the server stays under about 1.5 GB
 BUSY_WAIT = 3.0  # seconds a query waits for a free worker before "busy"
 START_TIMEOUT = 60.0  # seconds a new worker may take to load its copy (not counted against the query's limit)
 MAX_RESULT_BYTES = 32 * 2**20  # Arrow bytes a result may hold
 BATCH_ROWS = 256
 TEXT_TYPES = ("UNION", "INTERVAL", "BIT", "BIGNUM", "VARINT", "UHUGEINT", "TIME WITH TIME ZONE")  # sent as text
-SEALED_VIEWS = analyst_copy.PUBLIC_VIEWS
+SEALED_VIEWS = ("v_indicator", "v_observation", "v_status", "v_warning", "v_attainment_by_plan",
+                "v_attainment_by_domain", "v_attainment_by_region", "v_attainment_by_unit", "v_status_detail",
+                "v_reference", "v_reporting_progress", "v_value_history", "v_region", "v_attainment_rollup",
+                "v_parent_comparison")
 
 
 class WorkerFailed(Exception):
@@ -50,9 +55,10 @@ class WorkerFailed(Exception):
 
 # --- the child ---------------------------------------------------------------------------------------------------------
 
-def _sealed_copy(copy: Path):
-    """An in-memory DuckDB whose public views read the analysts' copy (planwatch.analyst_copy, attached read-only),
-    with files, settings and extensions locked away."""
+def _sealed_engine(db_path: str, spill: str):
+    """An in-memory DuckDB whose public views read the database file, attached read-only, with files, settings and
+    extensions locked away. Views, not copies: at national scale (2,850 regions) the public views hold millions of
+    rows, more than a worker's memory bound, and copying them would cost minutes after every write."""
     import duckdb
 
     from planwatch import db
@@ -60,8 +66,10 @@ def _sealed_copy(copy: Path):
     con = duckdb.connect(":memory:", config={
         "autoload_known_extensions": False, "autoinstall_known_extensions": False,
         "allow_community_extensions": False, "allow_persistent_secrets": False,
-        "temp_directory": "", "memory_limit": ENGINE_MEMORY, "threads": 1})
-    con.execute(f"ATTACH {db.sql_string(copy)} AS pw (READ_ONLY)")  # not duckdb.connect(path): stale instance cache
+        "temp_directory": spill, "max_temp_directory_size": SPILL_LIMIT, "memory_limit": ENGINE_MEMORY,
+        "threads": 1})
+    version = list(db.identity(db_path))  # what the app's pages key their caches on (ui.data_version)
+    con.execute(f"ATTACH {db.sql_string(db_path)} AS pw (READ_ONLY)")  # not duckdb.connect(path): stale instance cache
     for view in SEALED_VIEWS:
         con.execute(f"CREATE VIEW memory.main.{view} AS SELECT * FROM pw.main.{view}")
     for setting in ("secret_directory", "extension_directory", "home_directory"):  # no server path to read back
@@ -69,7 +77,7 @@ def _sealed_copy(copy: Path):
     for setting in ("SET enable_external_access = false", "SET python_enable_replacements = false",
                     "SET lock_configuration = true"):
         con.execute(setting)
-    return con
+    return con, version
 
 
 def _answer(con, request: dict) -> tuple[dict, bytes]:
@@ -150,23 +158,24 @@ def _write_frames(stream, *payloads: bytes) -> None:
     stream.flush()
 
 
-def main(db_path: str) -> None:
+def main(db_path: str, spill: str) -> None:
+    resource.setrlimit(resource.RLIMIT_DATA, (WORKER_MEMORY, WORKER_MEMORY))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but frames on the pipe
+    import pyarrow  # noqa: F401  (loaded before "ready", so a first query's time limit does not pay for it)
+
     try:
-        # the copy first: a child process writes it when missing, and would inherit the memory bound
-        copy, version = analyst_copy.ensure(db_path)  # the version is what the app's pages key on (ui.data_version)
-        resource.setrlimit(resource.RLIMIT_DATA, (WORKER_MEMORY, WORKER_MEMORY))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        import pyarrow  # noqa: F401  (loaded before "ready", so a first query's time limit does not pay for it)
-        con = _sealed_copy(copy)
+        con, version = _sealed_engine(db_path, spill)
     except Exception as exc:  # a missing, damaged or busy file: said once, then the worker ends
         _write_frames(stdout, json.dumps({"ok": False, "kind": "start", "error": type(exc).__name__}).encode())
         return
-    _write_frames(stdout, json.dumps({"ok": True, "version": list(version)}).encode())
+    _write_frames(stdout, json.dumps({"ok": True, "version": version}).encode())
     while (frame := _read_frame(stdin)) is not None:
         header, body = _answer(con, json.loads(frame))
         _write_frames(stdout, json.dumps(header).encode(), body)
+    con.close()
+    shutil.rmtree(spill, ignore_errors=True)
 
 
 def _plain(value):
@@ -180,7 +189,8 @@ class Worker:
     """One child process; `query` returns (header, arrow bytes) or raises WorkerFailed (the worker is then dead)."""
 
     def __init__(self, db_path: Path | str):
-        self.proc = subprocess.Popen([sys.executable, "-m", "planwatch.worker", str(db_path)],
+        self.spill = tempfile.mkdtemp(prefix="planwatch-query-")  # the engine's own, removed with the worker
+        self.proc = subprocess.Popen([sys.executable, "-m", "planwatch.worker", str(db_path), self.spill],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                      cwd=Path(__file__).resolve().parent.parent)
         self.version: tuple | None = None
@@ -239,6 +249,7 @@ class Worker:
                 stream.close()
             except OSError:
                 pass
+        shutil.rmtree(self.spill, ignore_errors=True)
 
 
 class Pool:
@@ -319,4 +330,4 @@ class Pool:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(sys.argv[1], sys.argv[2])

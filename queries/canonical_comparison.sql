@@ -1,9 +1,9 @@
 -- title: 标准指标的跨地区比较
--- description: 一个标准指标在各监测地区截至所选年份的最新值、目标和状态,以及这些地区的上级地区(省、市)在所选年份及以前最近一年公开发布的数值;公开数据是上级地区的数值,单列一行并注明上级地区,不是本地区的监测值。
--- params: year, group, canonical
+-- description: 一个标准指标在所选地区范围内(未选时为全部)各监测地区截至所选年份的最新值、目标和状态,以及这些地区的上级地区(省、市)在所选年份及以前最近一年公开发布的数值;公开数据是上级地区的数值,单列一行并注明上级地区,不是本地区的监测值。
+-- params: year, group, region, canonical
 WITH RECURSIVE places AS (
-    SELECT f.*, i.target_value, count(*) OVER (PARTITION BY f.region) AS n_in_region
-    FROM filtered_status($year, $group, NULL, NULL, NULL) f
+    SELECT f.*, i.target_value, count(*) OVER (PARTITION BY f.region_code) AS n_in_region
+    FROM filtered_status($year, $group, $region, NULL, NULL) f
     JOIN indicator i USING (indicator_id)
     WHERE f.canonical_id = $canonical
 ),

@@ -15,7 +15,7 @@ SELECT p.title AS 规划, r.name AS 地区, p.plan_group AS 类别,
 FROM plan p
 JOIN region r USING (region_code)
 LEFT JOIN ind USING (plan_id)
-WHERE ($group IS NULL OR p.plan_group = $group) AND ($region IS NULL OR r.name = $region)
+WHERE ($group IS NULL OR p.plan_group = $group) AND ($region IS NULL OR p.region_code IN (SELECT region_code FROM pw_region_scope($region)))
 GROUP BY p.plan_id, p.title, r.name, p.plan_group, p.period_start, p.period_end, p.target_year,
          p.issuing_document, p.source_file, p.title_line, p.region_code
 HAVING $unit IS NULL OR count(ind.indicator_id) > 0  -- a unit filter keeps only that unit's plans

@@ -1,18 +1,13 @@
--- title: 各领域的指标及进度
--- description: 截至所选年份每项指标的领域、状态、最新值、目标、原因和进度比(已完成的目标进程 ÷ 时间进度,1 为与时间进度持平;图上截断在 -1 到 2 之间);按规划类别、地区、责任单位筛选,不按领域筛选(领域在页面上选择)。
--- params: year, group, region, unit
-SELECT f.domain AS 领域, d.sort_order, f.region AS 地区, f.plan_group AS 规划, f.name AS 指标, f.status AS 状态,
+-- title: 一个领域的指标及进度
+-- description: 截至所选年份所选领域每项指标的状态、最新值、目标、原因和进度比(已完成的目标进程 ÷ 时间进度,1 为与时间进度持平);按规划类别、地区、责任单位筛选;逆向变化在前。
+-- params: year, group, region, domain, unit
+SELECT f.domain AS 领域, f.region AS 地区, f.plan_group AS 规划, f.name AS 指标, f.status AS 状态,
        CASE WHEN f.latest_year IS NOT NULL THEN pw_val(f.latest_value, f.unit) || '(' || f.latest_year || '年)'
             ELSE coalesce(f.latest_text, '—') END AS 最新值,
        f.target_label AS 目标, f.reason AS 原因,
        f.ratio + 0.0 AS 进度比,  -- + 0.0 turns a -0.0 into 0
-       CASE WHEN f.ratio IS NOT NULL THEN least(greatest(f.ratio, -1), 2) END AS ratio_plotted,
-       f.ratio NOT BETWEEN -1 AND 2 AS off_scale,
-       (hash(f.indicator_id) % 1000) / 1000 AS jitter,  -- a fixed vertical spread for the strip plot
        f.latest_source_kind, f.indicator_id
-FROM filtered_status($year, $group, $region, NULL, $unit) f
-JOIN domain d USING (domain)
-ORDER BY d.sort_order,
-         CASE f.status WHEN '逆向变化' THEN 1 WHEN '进度滞后' THEN 2 WHEN '进展顺利' THEN 3 WHEN '已达标' THEN 4
+FROM filtered_status($year, $group, $region, $domain, $unit) f
+ORDER BY CASE f.status WHEN '逆向变化' THEN 1 WHEN '进度滞后' THEN 2 WHEN '进展顺利' THEN 3 WHEN '已达标' THEN 4
                        WHEN '无数据' THEN 5 ELSE 6 END,
          f.region_code, f.indicator_id;

@@ -1,5 +1,5 @@
 -- title: 报告:各规划、领域、地区的达标率
--- description: 截至所选年份(可限定一个地区),每个规划、领域和地区的指标数、各状态个数、已评估数和达标率(已达标 ÷ 已评估),以及最新值为示例数据的指标数、基本实现数、基本实现率((已实现 + 基本实现)÷ 已评估)和不能判断(事件数少)数;年度报告的图表和“按规划”“按领域”“按地区”表用。不限定地区时与 v_attainment_by_plan / _domain / _region 一致。
+-- description: 截至所选年份(可限定一个地区,含其下级地区;限定省时“地区”一栏按市汇总),每个规划、领域和地区的指标数、各状态个数、已评估数和达标率(已达标 ÷ 已评估),以及最新值为示例数据的指标数、基本实现数、基本实现率((已实现 + 基本实现)÷ 已评估)和不能判断(事件数少)数;年度报告的图表和“按规划”“按领域”“按地区”表用。不限定地区时与 v_attainment_by_plan / _domain / _region 一致。
 -- params: year, region
 WITH f AS (SELECT * FROM filtered_status($year, NULL, $region, NULL, NULL)),
 tagged AS (
@@ -7,7 +7,11 @@ tagged AS (
            latest_source_kind, assessment
     FROM f
     UNION ALL
-    SELECT 'region', region, region_code, status, latest_source_kind, assessment FROM f
+    -- a region's report lists its children (a province its cities), the report of all regions the plans' regions
+    SELECT 'region', c.name, c.region_code, status, latest_source_kind, assessment
+    FROM f JOIN region r USING (region_code)
+    JOIN region c ON c.region_code = CASE WHEN (SELECT level_rank FROM region WHERE region_code = $region) = 1
+                                          THEN coalesce(r.city_code, r.region_code) ELSE r.region_code END
     UNION ALL
     SELECT 'domain', f.domain, lpad(CAST(d.sort_order AS VARCHAR), 3, '0'), status, latest_source_kind, assessment
     FROM f JOIN domain d ON d.domain = f.domain

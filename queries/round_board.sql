@@ -6,5 +6,5 @@ SELECT region AS 地区, unit AS 责任单位, n_due AS 应报, n_submitted AS �
        CASE WHEN overdue THEN '逾期' WHEN n_missing + n_returned = 0 THEN '已报齐' ELSE '' END AS 逾期,
        round(n_on_time / n_due, 4) AS 报送及时率, last_activity AS 最近动态
 FROM v_reporting_progress
-WHERE year = $year AND ($region IS NULL OR region = $region)
+WHERE year = $year AND ($region IS NULL OR region_code IN (SELECT region_code FROM pw_region_scope($region)))
 ORDER BY overdue DESC, n_missing + n_returned DESC, region, unit;

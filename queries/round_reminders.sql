@@ -8,6 +8,6 @@ SELECT r.region AS 地区, r.unit AS 责任单位, r.deadline AS 截止日期,
                                  ELSE '' END, ';' ORDER BY r.indicator_id) AS 欠报指标
 FROM _round_item r
 JOIN indicator i USING (indicator_id)
-WHERE r.year = $year AND r.state IN ('未报', '已退回') AND ($region IS NULL OR r.region = $region)
+WHERE r.year = $year AND r.state IN ('未报', '已退回') AND ($region IS NULL OR r.region_code IN (SELECT region_code FROM pw_region_scope($region)))
 GROUP BY r.region, r.region_code, r.unit, r.deadline
 ORDER BY r.region_code, 未报 + 退回 DESC, r.unit;

@@ -1,7 +1,8 @@
 -- Catalogue tables: recreated from data/ by every build.
 CREATE TABLE region (
     region_code VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, level VARCHAR, parent_code VARCHAR,
-    province VARCHAR, longitude DOUBLE, latitude DOUBLE, is_seed BOOLEAN
+    province VARCHAR, longitude DOUBLE, latitude DOUBLE, is_seed BOOLEAN,
+    level_rank INTEGER, province_code VARCHAR, city_code VARCHAR  -- 1 省 2 市 3 县级; own code at own level
 );
 CREATE TABLE domain (domain VARCHAR PRIMARY KEY, sort_order INTEGER, description VARCHAR);
 CREATE TABLE canonical_indicator (

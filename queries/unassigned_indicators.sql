@@ -3,5 +3,5 @@
 -- params: region
 SELECT indicator_id, region, plan_group, domain, name
 FROM v_indicator
-WHERE responsible_units IS NULL AND ($region IS NULL OR region = $region)
+WHERE responsible_units IS NULL AND ($region IS NULL OR region_code IN (SELECT region_code FROM pw_region_scope($region)))
 ORDER BY region_code, indicator_id;

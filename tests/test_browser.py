@@ -218,7 +218,7 @@ def test_overview_shows_attainment_and_a_red_warning_above_the_fold(server, smal
 
 
 def test_a_click_on_a_plan_bar_opens_its_warnings(server, small):
-    url, _ = server
+    url, db = server
     small.goto(url + "/?year=2024")
     chart = main(small).locator(".vega-embed").first
     expect(chart.locator("canvas, svg").first).to_be_visible()
@@ -236,7 +236,11 @@ def test_a_click_on_a_plan_bar_opens_its_warnings(server, small):
     expect(main(small).locator("h1")).to_contain_text("预警清单")
     expect(main(small).locator("h1")).to_contain_text("截至2024年")
     sidebar = small.locator("[data-testid='stSidebar']")
-    expect(sidebar.get_by_role("combobox", name="地区")).to_have_value(params["region"][0])
+    # the region's province first, then the region itself in the cascade (the URL names it by name or code)
+    name, province, rank = one(db, "SELECT name, province, level_rank FROM region WHERE ? IN (name, region_code)",
+                               [params["region"][0]])
+    expect(sidebar.get_by_role("combobox", name="地区")).to_have_value(province)
+    expect(sidebar.get_by_role("combobox", name={2: "下辖市", 3: "下辖县(市、区)"}[rank])).to_have_value(name)
 
 
 def test_no_deploy_button_menu_or_english_page_not_found(server, small):

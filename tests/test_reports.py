@@ -191,6 +191,20 @@ def test_slides_for_one_region(demo_db, tmp_path):
     assert "平阳县:妇女、儿童规划未列明责任单位" in text  # a line per region whose plans name no units
 
 
+@pytest.mark.parametrize("region", ["浙江省", "330000"])
+def test_a_province_report_counts_its_counties_and_lists_its_cities(demo_db, region):
+    with db.open_reader(demo_db) as con:
+        content = report.gather(con, YEAR, region)
+    assert content.region == "浙江省" and content.committee == "浙江省妇女儿童工作委员会"
+    assert content.regions == ["温州市"]   # its cities, each counting its counties
+    n_met, n_assessed = one(demo_db, "SELECT sum(n_met), sum(n_assessed) FROM v_attainment_by_region "
+                                     "WHERE as_of_year = ? AND region IN ('平阳县', '乐清市')", [YEAR])
+    assert (content.headline["n_met"], content.headline["n_assessed"]) == (n_met, n_assessed)
+    city = content.cut("region").set_index("地区").loc["温州市"]
+    assert (city["已达标"], city["已评估"]) == (n_met, n_assessed)
+    assert set(content.indicators["地区"]) == {"平阳县", "乐清市"}   # the 附表: every county indicator in scope
+
+
 # -- PDF ------------------------------------------------------------------------------------------------------------
 
 def test_pdf_pages_name_regions_and_warnings_and_say_demo(files):
@@ -284,6 +298,7 @@ def test_no_demo_label_without_demonstration_values(base_db, tmp_path):
 
 @pytest.mark.parametrize("args,message", [
     (["--region", "火星市"], "不是监测地区"),
+    (["--region", "鼓楼区"], "不是监测地区"),
     (["--as-of", "1999"], "不可用"),
 ])
 def test_bad_region_or_year_is_refused_in_chinese(demo_db, tmp_path, capsys, args, message):

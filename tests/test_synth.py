@@ -11,7 +11,7 @@ import pytest
 
 from planwatch import cli, demo, synth
 from planwatch.extract import regions
-from tests.conftest import one, rows
+from conftest import one, rows
 
 SEED_PLANS = 9  # data/plans.csv
 # the indicator count of every seed plan (data/plans/<plan_id>/indicators.csv)

@@ -329,6 +329,21 @@ class ReportContent:
                             责任单位=ind["责任单位"].tolist())
 
 
+def _scope(con: duckdb.DuckDBPyConnection, region: str | None) -> tuple[str | None, str | None]:
+    """(name, code) of the report's region, given by code or by a name only one region with plans has; a region
+    covers its descendants (a province's report counts its cities and counties)."""
+    if region is None:
+        return None, None
+    options = db.run_query(con, "region_options")
+    match = options[(options["region_code"] == region) | (options["name"] == region)]
+    if len(match) != 1:
+        names = options["name"].tolist()
+        shown = "、".join(names[:30]) + (f"等{len(names)}个" if len(names) > 30 else "")
+        problem = "有重名,请用地区代码" if len(match) > 1 else "不是监测地区(本级和下级都没有规划)"
+        raise ReportError(f"地区“{region}”{problem},可选:{shown}。")
+    return match["name"].iloc[0], match["region_code"].iloc[0]
+
+
 def gather(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | None = None,
            mode: str = "annual") -> ReportContent:
     """Run every query a report needs, once."""
@@ -338,9 +353,7 @@ def gather(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str 
         year = int(db.run_query(con, "default_year").iloc[0, 0])
     if year not in years:
         raise ReportError(f"截至年份 {year} 不可用,可选 {years[0]}–{years[-1]} 年。")
-    regions = db.run_query(con, "filter_options").query("kind == 'region'")["value"].tolist()
-    if region is not None and region not in regions:
-        raise ReportError(f"地区“{region}”不是监测地区,可选:{'、'.join(regions)}。")
+    name, region = _scope(con, region)
     if mode not in MODES:
         raise ReportError(f"报告类型“{mode}”不可用,可选:{'、'.join(f'{k}({v})' for k, v in MODES.items())}。")
 
@@ -360,10 +373,10 @@ def gather(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str 
             series=db.run_query(con, "indicator_series", id=row.indicator_id, year=year),
             refs=db.run_query(con, "indicator_reference", id=row.indicator_id),
             warnings=db.run_query(con, "indicator_warnings", id=row.indicator_id, year=year)))
+    attainment = db.run_query(con, "report_attainment", year=year, region=region)
     return ReportContent(
-        year=year, region=region, regions=[region] if region else regions, plans=plans, headline=headline,
-        mix=db.run_query(con, "status_mix", **everything),
-        attainment=db.run_query(con, "report_attainment", year=year, region=region),
+        year=year, region=name, regions=attainment.query("cut == 'region'")["类别"].tolist(), plans=plans,
+        headline=headline, mix=db.run_query(con, "status_mix", **everything), attainment=attainment,
         warnings=by_urgency(db.run_query(con, "report_warnings", year=year, region=region)),
         units=db.run_query(con, "unit_scorecard", year=year, group=None, region=region, domain=None),
         indicators=db.run_query(con, "report_indicators", year=year, region=region),

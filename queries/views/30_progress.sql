@@ -4,7 +4,13 @@
 -- only observations up to the target year count and the call is final (no projection, no 进展顺利).
 -- Materialised as the table _progress by planwatch/views.py on every write (build, import, undo), in the same
 -- transaction as the write, so the public views read tables instead of recomputing the method per query.
-CREATE OR REPLACE VIEW _progress_live AS
+-- The latest as-of year: this year, or a later one observed (approved, not undone: the years of v_observation).
+CREATE OR REPLACE VIEW _last_as_of_year AS
+SELECT greatest(year(current_date), (SELECT coalesce(max(o.year), 0) FROM observation o JOIN import_batch b USING (batch_id)
+                                     WHERE b.undone_at IS NULL AND b.status = '已通过')) AS y;
+
+-- _progress_of(ids): the method for the indicators in the list ids (NULL: all); _progress_live is all of them.
+CREATE OR REPLACE MACRO _progress_of(ids) AS TABLE
 WITH th AS (
     SELECT
         max(value) FILTER (WHERE key = 'on_track_ratio') AS on_track,
@@ -27,85 +33,116 @@ ind AS (
            CASE i.unit WHEN '‰' THEN 1000 WHEN '1/‰' THEN 1000 WHEN '1/10万' THEN 100000 WHEN '%' THEN 100 END
                AS rate_scale
     FROM indicator i JOIN plan p USING (plan_id)
+    WHERE ids IS NULL OR list_contains(ids, i.indicator_id)
 ),
+last_year AS (FROM _last_as_of_year),
 years AS (
-    SELECT unnest(range(2001, greatest(year(current_date),
-                                       (SELECT coalesce(max(year), 0) FROM v_observation)) + 1)) AS as_of_year
+    SELECT unnest(range(2001, y + 1)) AS as_of_year FROM last_year
 ),
 frame AS (
     SELECT ind.*, years.as_of_year, years.as_of_year >= ind.target_year AS is_final,
            least(years.as_of_year, ind.target_year) AS cutoff
     FROM ind JOIN years ON years.as_of_year > ind.start_year
 ),
-points AS (  -- the 2020 baseline (when printed) and every numeric observation up to the as-of (or target) year
-    SELECT f.indicator_id, f.as_of_year, o.year, o.value, false AS is_baseline, o.source_kind,
-           o.numerator, o.denominator
-    FROM frame f
-    JOIN v_observation o ON o.indicator_id = f.indicator_id AND o.year <= f.cutoff
-                        AND o.year > coalesce(f.baseline_year, 0) AND o.value IS NOT NULL
+obs AS MATERIALIZED (  -- the current values of the indicators in scope, read once
+    SELECT o.* FROM v_observation o WHERE ids IS NULL OR list_contains(ids, o.indicator_id)
+),
+points AS (  -- the 2020 baseline (when printed) and every numeric observation after it; each as-of year counts
+             -- those up to its cutoff (the as-of or the target year)
+    SELECT o.indicator_id, o.year, o.value, false AS is_baseline, o.source_kind, o.numerator, o.denominator,
+           ind.op, ind.target_value, ind.better, ind.target_year
+    FROM obs o JOIN ind USING (indicator_id)
+    WHERE o.year > coalesce(ind.baseline_year, 0) AND o.year <= ind.target_year AND o.value IS NOT NULL
     UNION ALL
-    SELECT indicator_id, as_of_year, baseline_year, baseline_value, true, NULL, NULL, NULL
-    FROM frame WHERE baseline_value IS NOT NULL
+    SELECT indicator_id, baseline_year, baseline_value, true, NULL, NULL, NULL, op, target_value, better, target_year
+    FROM ind WHERE baseline_value IS NOT NULL
 ),
-series AS (
-    SELECT p.indicator_id, p.as_of_year,
-           count(*) FILTER (WHERE NOT is_baseline) AS n_obs,
-           count(*) AS n_points,
-           max(year) FILTER (WHERE NOT is_baseline) AS latest_year,
-           arg_max(value, year) FILTER (WHERE NOT is_baseline) AS latest_value,
-           arg_max(source_kind, year) FILTER (WHERE NOT is_baseline) AS latest_source_kind,
-           arg_max(numerator, year) FILTER (WHERE NOT is_baseline) AS latest_events,
-           arg_max(denominator, year) FILTER (WHERE NOT is_baseline) AS latest_population,
-           min(year) AS ref_year,
-           arg_min(value, year) AS ref_value,
-           bool_or(is_baseline) AS has_baseline,
-           max(pw_decimals(value)) AS decimals,
-           regr_slope(value, year) AS slope,
-           regr_intercept(value, year) AS intercept,
-           list(value ORDER BY year) AS vals,
-           list(year ORDER BY year) AS yrs,
-           bool_or(year = p.as_of_year AND NOT is_baseline) AS reported_this_year
-    FROM points p
+running AS (  -- what the series up to each point says; an as-of year reads the last point up to its cutoff.
+              -- Years are unique per indicator, so the window order is total and the result deterministic.
+    SELECT p.indicator_id, p.year, p.is_baseline,
+           -- the cutoffs (least of as-of and target year) for which this point is the last one
+           unnest(range(p.year, lead(p.year, 1, least(p.target_year, last_year.y) + 1) OVER upto)) AS cutoff,
+           count(*) FILTER (WHERE NOT p.is_baseline) OVER upto AS n_obs,
+           count(*) OVER upto AS n_points,
+           CASE WHEN NOT p.is_baseline THEN p.year END AS latest_year,
+           CASE WHEN NOT p.is_baseline THEN p.value END AS latest_value,
+           -- as arg_max(x, year) did: the newest non-null value of each (a year without 分子 keeps the last one)
+           last_value(p.source_kind IGNORE NULLS) OVER upto AS latest_source_kind,
+           last_value(p.numerator IGNORE NULLS) OVER upto AS latest_events,
+           last_value(p.denominator IGNORE NULLS) OVER upto AS latest_population,
+           first_value(p.year) OVER upto AS ref_year,
+           first_value(p.value) OVER upto AS ref_value,
+           first_value(p.is_baseline) OVER upto AS has_baseline,
+           max(pw_decimals(p.value)) OVER upto AS decimals,
+           power(10, -max(pw_decimals(p.value)) OVER upto) AS reported_precision,
+           -- a change smaller than this, or of at most one reported unit, is 基本持平 (pw_within_noise)
+           greatest(th.noise_relative * abs(first_value(p.value) OVER upto), power(10, -max(pw_decimals(p.value)) OVER upto))
+               AS noise_tolerance,
+           regr_slope(p.value, p.year) OVER upto AS slope,
+           regr_intercept(p.value, p.year) OVER upto AS intercept,
+           -- the last three points, newest first (for swings)
+           p.value AS value_1, lag(p.value, 1) OVER upto AS value_2, lag(p.value, 2) OVER upto AS value_3,
+           p.year AS year_1, lag(p.year, 1) OVER upto AS year_2, lag(p.year, 2) OVER upto AS year_3,
+           -- the last earlier report that met a target fixed in advance (保持: maintained, below)
+           max(p.year) FILTER (WHERE NOT p.is_baseline AND p.op <> 'maintain'
+                                 AND pw_met(p.op, p.value, p.target_value, NULL, p.better, th.tol, NULL, NULL))
+               OVER before AS fixed_met_before_year,
+           -- events and population of the latest three years that report both (the small-number rule)
+           sum(p.numerator) FILTER (WHERE counts) OVER last3 AS events,
+           sum(p.denominator) FILTER (WHERE counts) OVER last3 AS population,
+           min(p.year) FILTER (WHERE counts) OVER last3 AS pooled_from_year
+    FROM (SELECT *, NOT is_baseline AND numerator IS NOT NULL AND denominator > 0 AS counts FROM points) p
+    CROSS JOIN th CROSS JOIN last_year
+    WINDOW upto AS (PARTITION BY p.indicator_id ORDER BY p.year ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
+           before AS (PARTITION BY p.indicator_id ORDER BY p.year ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
+           last3 AS (PARTITION BY p.indicator_id ORDER BY p.year RANGE BETWEEN 2 PRECEDING AND CURRENT ROW)
+),
+maintained AS (  -- the same for 保持, whose tolerance depends on the series up to the point
+    SELECT s.indicator_id, s.cutoff, max(p.year) AS met_before_year
+    FROM running s
+    JOIN points p ON p.indicator_id = s.indicator_id AND NOT p.is_baseline AND p.year < s.latest_year
+    CROSS JOIN th
+    WHERE p.op = 'maintain'
+      AND pw_met(p.op, p.value, s.ref_value, s.ref_value, p.better, th.tol, s.noise_tolerance, s.reported_precision)
     GROUP BY ALL
 ),
-pooled AS (  -- events and population of the latest three years that report both (the small-number rule)
-    SELECT p.indicator_id, p.as_of_year, sum(p.numerator) AS events, sum(p.denominator) AS population,
-           min(p.year) AS pooled_from_year
-    FROM points p JOIN series s USING (indicator_id, as_of_year)
-    WHERE NOT p.is_baseline AND p.year > s.latest_year - 3 AND p.numerator IS NOT NULL AND p.denominator > 0
-    GROUP BY ALL
-),
-texts AS (  -- the newest reported text (qualitative targets) up to the as-of year
-    SELECT f.indicator_id, f.as_of_year, arg_max(o.value_text, o.year) AS latest_text,
-           max(o.year) AS latest_text_year, bool_or(o.year = f.as_of_year) AS text_this_year
-    FROM frame f
-    JOIN v_observation o ON o.indicator_id = f.indicator_id AND o.year <= f.as_of_year AND o.value_text IS NOT NULL
-    GROUP BY ALL
+texts AS (  -- reported texts (qualitative targets): each is the newest for the as-of years up to the next one
+    SELECT indicator_id, year, value_text,
+           unnest(range(year, lead(year, 1, last_year.y + 1) OVER (PARTITION BY indicator_id ORDER BY year)))
+               AS as_of_year
+    FROM obs CROSS JOIN last_year WHERE value_text IS NOT NULL
 ),
 calc AS (
-    SELECT f.*, th.*, s.* EXCLUDE (indicator_id, as_of_year), t.latest_text, t.latest_text_year,
-           coalesce(s.reported_this_year, false) OR coalesce(t.text_this_year, false) AS reported,
+    SELECT f.*, th.*,
+           s.n_obs, s.n_points, s.latest_year, s.latest_value, s.latest_source_kind, s.latest_events,
+           s.latest_population,
+           s.ref_year, s.ref_value, s.has_baseline, s.decimals, s.slope, s.intercept,
+           s.value_1, s.value_2, s.value_3, s.year_1, s.year_2, s.year_3,
+           -- the last year, before the latest, in which the target was met: "met earlier and lost again" is not 已达标
+           CASE WHEN f.op = 'maintain' THEN mb.met_before_year ELSE s.fixed_met_before_year END AS met_before_year,
+           NOT s.is_baseline AND s.year = f.as_of_year AS reported_this_year,
+           t.value_text AS latest_text, t.year AS latest_text_year,
+           coalesce(NOT s.is_baseline AND s.year = f.as_of_year, false) OR coalesce(t.year = f.as_of_year, false)
+               AS reported,
            CASE WHEN f.op = 'maintain' THEN s.ref_value ELSE f.target_value END AS goal,
            greatest(f.target_year - s.ref_year, 1) AS span,
-           power(10, -s.decimals) AS reported_precision,
-           -- a change smaller than this, or of at most one reported unit, is 基本持平 (pw_within_noise)
-           greatest(th.noise_relative * abs(s.ref_value), power(10, -s.decimals)) AS noise_tolerance,
+           s.reported_precision, s.noise_tolerance,
            -- few events in the latest year: judge on the pooled three-year rate and its 95% interval
            f.rate_scale IS NOT NULL AND s.latest_population > 0 AND s.latest_events IS NOT NULL
                AND CASE WHEN f.unit = '%' THEN least(s.latest_events, s.latest_population - s.latest_events)
                         ELSE s.latest_events END < th.small_events
                AND (f.unit = '%' OR pl.k IS NOT NULL) AS small_numbers,
-           pd.events, pd.population, pd.pooled_from_year,
-           pd.events / pd.population * f.rate_scale AS pooled_rate,
-           CASE WHEN f.unit = '%' THEN pw_wilson(pd.events, pd.population, -1) * 100
-                ELSE pl.lower / pd.population * f.rate_scale END AS pooled_low,
-           CASE WHEN f.unit = '%' THEN pw_wilson(pd.events, pd.population, 1) * 100
-                ELSE pl.upper / pd.population * f.rate_scale END AS pooled_high
+           s.events, s.population, s.pooled_from_year,
+           s.events / s.population * f.rate_scale AS pooled_rate,
+           CASE WHEN f.unit = '%' THEN pw_wilson(s.events, s.population, -1) * 100
+                ELSE pl.lower / s.population * f.rate_scale END AS pooled_low,
+           CASE WHEN f.unit = '%' THEN pw_wilson(s.events, s.population, 1) * 100
+                ELSE pl.upper / s.population * f.rate_scale END AS pooled_high
     FROM frame f CROSS JOIN th
-    LEFT JOIN series s USING (indicator_id, as_of_year)
+    LEFT JOIN running s USING (indicator_id, cutoff)
     LEFT JOIN texts t USING (indicator_id, as_of_year)
-    LEFT JOIN pooled pd USING (indicator_id, as_of_year)
-    LEFT JOIN _poisson_limit pl ON pl.k = round(pd.events)
+    LEFT JOIN maintained mb USING (indicator_id, cutoff)
+    LEFT JOIN _poisson_limit pl ON pl.k = round(s.events)
 ),
 calls AS (  -- the value the call is made on: the latest value, or the pooled rate where events are few
     SELECT * EXCLUDE (pooled_rate, pooled_low, pooled_high),
@@ -148,10 +185,10 @@ measured AS (
         is_final AS deadline_passed,
         -- a swing: the last two changes go opposite ways, each at least swing × the level it started from and more
         -- than one unit of the reported precision; never in a small-number series (chance moves it)
-        len(vals) >= 3 AND NOT coalesce(small_numbers, false)
-            AND (vals[-2] - vals[-3]) * (vals[-1] - vals[-2]) < 0
-            AND abs(vals[-2] - vals[-3]) >= swing * abs(vals[-3]) AND abs(vals[-2] - vals[-3]) > reported_precision + 1e-9
-            AND abs(vals[-1] - vals[-2]) >= swing * abs(vals[-2]) AND abs(vals[-1] - vals[-2]) > reported_precision + 1e-9
+        n_points >= 3 AND NOT coalesce(small_numbers, false)
+            AND (value_2 - value_3) * (value_1 - value_2) < 0
+            AND abs(value_2 - value_3) >= swing * abs(value_3) AND abs(value_2 - value_3) > reported_precision + 1e-9
+            AND abs(value_1 - value_2) >= swing * abs(value_2) AND abs(value_1 - value_2) > reported_precision + 1e-9
             AS swinging
     FROM calls
 ),
@@ -159,13 +196,6 @@ judged AS (
     SELECT *,
         pw_reaches(op, projected_value, goal, ref_value, better, tol, noise_tolerance, reported_precision) AS projected_met,
         progress / nullif(expected_progress, 0) AS ratio,
-        -- the last year, before the latest, in which the target was met: "met earlier and lost again" is not 已达标
-        (SELECT max(p.year) FROM points p
-         WHERE p.indicator_id = measured.indicator_id AND p.as_of_year = measured.as_of_year AND NOT p.is_baseline
-           AND p.year < measured.latest_year
-           AND pw_met(measured.op, p.value, measured.goal, measured.ref_value, measured.better, measured.tol,
-                      measured.noise_tolerance, measured.reported_precision))
-            AS met_before_year,
         NOT met AND NOT level_kept AND (
             (op IN ('>=', '>', '<=', '<', 'maintain') AND latest_year > ref_year
                 AND better * (judged_value - ref_value) < 0)
@@ -210,3 +240,5 @@ SELECT *,
         ELSE '仍有差距'
     END AS assessment
 FROM statuses;
+
+CREATE OR REPLACE VIEW _progress_live AS SELECT * FROM _progress_of(NULL);

@@ -1,6 +1,8 @@
 -- _status_live: one row per indicator per as-of year — status and a one-sentence reason in Chinese.
 -- Materialised as _status (planwatch/views.py); the public view v_status is in 45_v_status.sql.
-CREATE OR REPLACE VIEW _status_reason AS
+-- The macros take the name of the table of method rows they read (_progress, or the few rows of an incremental
+-- refresh), so that a refresh of some indicators never scans the whole _progress table.
+CREATE OR REPLACE MACRO _status_reason_of(progress_table) AS TABLE
 SELECT *,
     pw_target_label(op, target_value, unit, target_text) AS target_label,
     latest_year || '年为' || pw_val(latest_value, unit)
@@ -36,10 +38,10 @@ FROM (
             || pw_num(events) || '例、分母' || pw_num(population) || ',合并率' || pw_val(pooled_rate, unit)
             || ',95%置信区间' || pw_num(interval_low) || '–' || pw_val(interval_high, unit)
             || '(' || interval_method || ')' AS pooled_phrase
-    FROM _progress
+    FROM query_table(progress_table)
 );
 
-CREATE OR REPLACE VIEW _status_live AS
+CREATE OR REPLACE MACRO _status_of(progress_table) AS TABLE
 SELECT
     indicator_id, as_of_year, latest_year, latest_value,
     round(progress, 4) AS progress, round(expected_progress, 4) AS expected_progress,
@@ -82,4 +84,6 @@ SELECT
     level_kept AS within_noise, round(gap, 4) AS gap, round(basic_tolerance, 4) AS basic_tolerance,
     events, population, pooled_from_year, round(pooled_rate, 4) AS pooled_rate, round(interval_low, 4) AS interval_low,
     round(interval_high, 4) AS interval_high, interval_method, round(time_elapsed, 4) AS time_elapsed
-FROM _status_reason;
+FROM _status_reason_of(progress_table);
+
+CREATE OR REPLACE VIEW _status_live AS FROM _status_of('_progress');

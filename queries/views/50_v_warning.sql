@@ -4,7 +4,8 @@
 -- urgency (higher = more urgent; every warnings list is ordered by it):
 --   200 (红) / 100 (黄) / 0 (灰) + 20 (key-table indicator) + 40 × share of the way still to go
 --   + 30 × share of the time to the target year already passed; the last three add up to < 100, so red comes first.
-CREATE OR REPLACE VIEW _warning_live AS
+-- _warning_of(progress_table, status_table): from the method rows and statuses of the tables so named (40_v_status.sql).
+CREATE OR REPLACE MACRO _warning_of(progress_table, status_table) AS TABLE
 SELECT w.indicator_id, w.as_of_year, w.level, w.kind, w.reason, w.kind_order,
        round(CASE w.level WHEN '红' THEN 200 WHEN '黄' THEN 100 ELSE 0 END
              + CASE WHEN r.is_key THEN 20 ELSE 0 END
@@ -13,7 +14,7 @@ SELECT w.indicator_id, w.as_of_year, w.level, w.kind, w.reason, w.kind_order,
              + 30 * r.time_elapsed, 1) AS urgency
 FROM (
     SELECT s.indicator_id, s.as_of_year, '红' AS level, '逆向变化' AS kind, s.reason, 1 AS kind_order
-    FROM _status s WHERE s.status = '逆向变化'
+    FROM query_table(status_table) s WHERE s.status = '逆向变化'
 
     UNION ALL
     SELECT indicator_id, as_of_year,
@@ -29,18 +30,18 @@ FROM (
                    THEN '(目标进程' || pw_num(round(progress * 100)) || '%,时间进度'
                         || pw_num(round(expected_progress * 100)) || '%)' ELSE '' END || '。',
            2
-    FROM _status_reason
+    FROM _status_reason_of(progress_table)
     WHERE status IN ('进展顺利', '进度滞后')
       AND (deadline_passed OR (projected_value IS NOT NULL AND NOT projected_met))
 
     UNION ALL
     SELECT indicator_id, as_of_year, '黄', '波动较大',
-           yrs[-3] || '年为' || pw_val(vals[-3], unit) || ','
-           || yrs[-2] || '年' || CASE WHEN vals[-2] > vals[-3] THEN '升' ELSE '降' END || '至' || pw_val(vals[-2], unit)
-           || ',' || yrs[-1] || '年又' || CASE WHEN vals[-1] > vals[-2] THEN '升' ELSE '降' END || '至'
-           || pw_val(vals[-1], unit) || ',两次变化均超过前值的' || pw_num(swing * 100) || '%,请核实数据。',
+           year_3 || '年为' || pw_val(value_3, unit) || ','
+           || year_2 || '年' || CASE WHEN value_2 > value_3 THEN '升' ELSE '降' END || '至' || pw_val(value_2, unit)
+           || ',' || year_1 || '年又' || CASE WHEN value_1 > value_2 THEN '升' ELSE '降' END || '至'
+           || pw_val(value_1, unit) || ',两次变化均超过前值的' || pw_num(swing * 100) || '%,请核实数据。',
            3
-    FROM _status_reason
+    FROM _status_reason_of(progress_table)
     WHERE swinging AND op <> 'qualitative'
 
     UNION ALL
@@ -49,7 +50,9 @@ FROM (
            || CASE WHEN latest_year IS NULL THEN '(尚无任何监测数据)'
                    ELSE '(最近一次填报:' || latest_year || '年,' || pw_val(latest_value, unit) || ')' END || '。',
            4
-    FROM _status_reason
+    FROM _status_reason_of(progress_table)
     WHERE op <> 'qualitative' AND NOT reported AND as_of_year <= target_year
 ) w
-JOIN _progress r USING (indicator_id, as_of_year);
+JOIN query_table(progress_table) r USING (indicator_id, as_of_year);
+
+CREATE OR REPLACE VIEW _warning_live AS FROM _warning_of('_progress', '_status');

@@ -20,23 +20,25 @@ JOIN (SELECT *, pw_target_label(target_op, target_value, unit, target_text) AS t
 CREATE OR REPLACE MACRO pw_n(status_col, wanted) AS count(*) FILTER (WHERE status_col = wanted);
 
 CREATE OR REPLACE VIEW v_attainment AS
-WITH by_unit AS (
-    SELECT DISTINCT d.*, u.name AS unit_name
-    FROM v_status_detail d
-    JOIN indicator_unit iu ON iu.indicator_id = d.indicator_id
-    JOIN unit u USING (unit_id)
+WITH unit_listed AS (  -- each (indicator, unit name) once, however often the plan lists the unit for it
+    SELECT DISTINCT iu.indicator_id, u.name AS unit_name
+    FROM indicator_unit iu JOIN unit u USING (unit_id)
+),
+by_unit AS (
+    SELECT d.as_of_year, d.region, d.status, d.assessment, l.unit_name
+    FROM v_status_detail d JOIN unit_listed l USING (indicator_id)
 ),
 tallies AS (
     SELECT as_of_year,
            CASE WHEN GROUPING(plan_id) = 0 THEN 'plan' WHEN GROUPING(domain) = 0 THEN 'domain'
-                WHEN GROUPING(region) = 0 THEN 'region' ELSE 'all' END AS cut,
-           coalesce(plan_id, domain, region, '全部') AS cut_value,
+                WHEN GROUPING(region_code) = 0 THEN 'region' ELSE 'all' END AS cut,
+           coalesce(plan_id, domain, region_code, '全部') AS cut_value,  -- a region by its code: names repeat
            count(*) AS n_indicators, pw_n(status, '已达标') AS n_met, pw_n(status, '进展顺利') AS n_on_track,
            pw_n(status, '进度滞后') AS n_lagging, pw_n(status, '逆向变化') AS n_reversed,
            pw_n(status, '无数据') AS n_no_data, pw_n(status, '定性') AS n_qualitative,
            pw_n(status, '不能判断') AS n_undetermined, pw_n(assessment, '基本实现') AS n_basic
     FROM v_status_detail
-    GROUP BY GROUPING SETS ((as_of_year, plan_id), (as_of_year, domain), (as_of_year, region), (as_of_year))
+    GROUP BY GROUPING SETS ((as_of_year, plan_id), (as_of_year, domain), (as_of_year, region_code), (as_of_year))
     UNION ALL
     SELECT as_of_year, 'unit', region || ' ' || unit_name,
            count(*), pw_n(status, '已达标'), pw_n(status, '进展顺利'), pw_n(status, '进度滞后'),
@@ -63,9 +65,9 @@ SELECT a.* EXCLUDE (cut, cut_value, n_undetermined, n_basic, basic_rate), a.cut_
 FROM v_attainment a WHERE a.cut = 'domain';
 
 CREATE OR REPLACE VIEW v_attainment_by_region AS
-SELECT a.* EXCLUDE (cut, cut_value, n_undetermined, n_basic, basic_rate), a.cut_value AS region,
-       a.n_undetermined, a.n_basic, a.basic_rate
-FROM v_attainment a WHERE a.cut = 'region';
+SELECT a.* EXCLUDE (cut, cut_value, n_undetermined, n_basic, basic_rate), r.name AS region,
+       a.n_undetermined, a.n_basic, a.basic_rate, a.cut_value AS region_code
+FROM v_attainment a JOIN region r ON a.cut = 'region' AND r.region_code = a.cut_value;
 
 CREATE OR REPLACE VIEW v_attainment_by_unit AS
 SELECT a.* EXCLUDE (cut, cut_value, n_undetermined, n_basic, basic_rate), split_part(a.cut_value, ' ', 1) AS region,

@@ -1,11 +1,13 @@
 -- filtered_status(p_year, p_group, p_region, p_domain, p_unit): v_status_detail for one as-of year under the
--- dashboard's filters; NULL means "all". Every page query starts here so the filters mean the same everywhere.
+-- dashboard's filters; NULL means "all" (every year, for p_year). p_region is a region code (adcode) and covers
+-- the region's descendants (a province its cities and counties). Every page query starts here so the filters
+-- mean the same everywhere.
 CREATE OR REPLACE MACRO filtered_status(p_year, p_group, p_region, p_domain, p_unit) AS TABLE
 SELECT d.*
 FROM v_status_detail d
-WHERE d.as_of_year = p_year
+WHERE (p_year IS NULL OR d.as_of_year = p_year)
   AND (p_group IS NULL OR d.plan_group = p_group)
-  AND (p_region IS NULL OR d.region = p_region)
+  AND (p_region IS NULL OR d.region_code IN (SELECT region_code FROM pw_region_scope(p_region)))
   AND (p_domain IS NULL OR d.domain = p_domain)
   AND (p_unit IS NULL OR EXISTS (SELECT 1 FROM indicator_unit iu
                                  WHERE iu.indicator_id = d.indicator_id AND iu.unit_id = p_unit));

@@ -1,0 +1,138 @@
+"""Pages at national scale: each page's server-side script time and what it sends, seed data against a big database.
+
+    python bench/scale_pages.py --big PATH [--runs N] [--pages overview warnings ...]
+    python bench/scale_pages.py --regions 2850       # builds the big database with `planwatch synth` first
+    python bench/scale_pages.py --big PATH --app DIR  # another checkout's pages (e.g. `git archive main`)
+
+For each database (the demo build of data/, then the big one) every page runs in AppTest in a fresh process: the
+first run (empty caches: what the first visitor after a write waits for) and the median of N warm reruns, the bytes
+of the elements the page sends (protobuf size of every element: tables, chart data, selectbox options), the largest
+selectbox (options), the largest table (rows) and the process's peak RSS. The last column is the big database's
+first-run time as a multiple of the seed's (issue 17: at most 1.5x).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import ROOT, demo_database
+
+PAGES = {  # page: URL parameters
+    "overview": {"year": "2024"},
+    "warnings": {"year": "2024"},
+    "indicator": {"year": "2024", "id": "pingyang-women-k03"},
+    "domains": {"year": "2024"},
+    "regions": {"year": "2024"},
+    "units": {"year": "2024"},
+    "catalogue": {},
+    "progress": {},
+    "reports": {"year": "2024"},
+    "explorer": {},
+}
+
+
+def _walk(node):
+    children = getattr(node, "children", None)
+    if isinstance(children, dict):
+        for child in children.values():
+            yield from _walk(child)
+    else:
+        yield node
+
+
+def measure_one(app: Path, page: str, params: dict, runs: int) -> dict:
+    """Run one page of the checkout `app` in this process (a fresh child process per database and page)."""
+    sys.path.insert(0, str(app))
+    import psutil
+    from streamlit.testing.v1 import AppTest
+
+    start = time.perf_counter()
+    at = AppTest.from_file(str(app / "app.py"), default_timeout=600)
+    at.query_params.update(params)
+    at.run()
+    at.switch_page(f"pages/{page}.py")
+    at.run()
+    first = time.perf_counter() - start
+    warm = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        at.run()
+        warm.append(time.perf_counter() - start)
+    nodes = [n for n in _walk(at._tree) if getattr(n, "proto", None) is not None]
+    sent = sum(n.proto.ByteSize() for n in nodes)
+    options = max((len(s.options) for s in at.main.selectbox), default=0)  # the sidebar filters are app.py's
+    rows = max((len(d.value) for d in at.dataframe), default=0)
+    rss = psutil.Process().memory_info().rss
+    return {"first": first, "warm": statistics.median(warm), "bytes": sent, "options": options, "rows": rows,
+            "rss": rss, "error": str(at.exception[0].message)[:80] if at.exception else ""}
+
+
+def served_copy(app: Path, db: Path, folder: Path) -> Path:
+    """A copy of db stamped with the checkout's catalogue hash: the app would otherwise rebuild a database whose
+    queries/ differ from its own (the views are the same; only page queries differ between checkouts)."""
+    import duckdb
+
+    stamp = subprocess.run([sys.executable, "-c", "from planwatch import build; print(build.catalogue_hash())"],
+                           cwd=app, capture_output=True, text=True, check=True).stdout.strip()
+    copy = folder / f"served-{db.stem}.duckdb"
+    shutil.copyfile(db, copy)
+    with duckdb.connect(str(copy)) as con:
+        con.execute("UPDATE meta SET value = ? WHERE key = 'catalogue_hash'", [stamp])
+    return copy
+
+
+def measure(app: Path, db: Path, pages: list[str], runs: int, folder: Path) -> dict:
+    results = {}
+    db = served_copy(app, db, folder)
+    for page in pages:
+        env = {**os.environ, "PLANWATCH_DB": str(db)}
+        out = subprocess.run([sys.executable, __file__, "--child", page, "--runs", str(runs), "--app", str(app)],
+                             env=env, capture_output=True, text=True, cwd=app)
+        lines = out.stdout.strip().splitlines()
+        results[page] = json.loads(lines[-1]) if out.returncode == 0 and lines else {"error": out.stderr[-200:]}
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--big", type=Path, help="a big database (else built with synth --regions)")
+    parser.add_argument("--regions", type=int, default=2850)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pages", nargs="*", default=list(PAGES))
+    parser.add_argument("--app", type=Path, default=ROOT, help="the checkout whose pages are measured")
+    parser.add_argument("--child")
+    args = parser.parse_args()
+    app = args.app.resolve()
+    if args.child:
+        print(json.dumps(measure_one(app, args.child, PAGES[args.child], args.runs)))
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        seed = demo_database(folder, "seed.duckdb")
+        big = args.big
+        if big is None:
+            big = Path(folder) / "big.duckdb"
+            subprocess.run([sys.executable, "-m", "planwatch", "synth", "--db", str(big), "--regions",
+                            str(args.regions)], check=True, cwd=ROOT)
+        both = {name: measure(app, path, args.pages, args.runs, Path(folder)) for name, path in (("seed", seed), ("big", big))}
+    print(f"{'page':10s} {'seed first':>10s} {'big first':>10s} {'seed warm':>10s} {'big warm':>10s} "
+          f"{'seed KB':>8s} {'big KB':>8s} {'options':>8s} {'rows':>6s} {'RSS MB':>7s} {'ratio':>6s}")
+    for page in args.pages:
+        s, b = both["seed"][page], both["big"][page]
+        if "first" not in s or "first" not in b:
+            print(f"{page:10s} failed: {s.get('error') or b.get('error')}")
+            continue
+        print(f"{page:10s} {s['first']:10.2f} {b['first']:10.2f} {s['warm']:10.2f} {b['warm']:10.2f} "
+              f"{s['bytes'] / 1e3:8.0f} {b['bytes'] / 1e3:8.0f} {b['options']:8d} {b['rows']:6d} "
+              f"{b['rss'] / 1e6:7.0f} {b['first'] / s['first']:6.2f}" + (f"  {b['error']}" if b["error"] else ""))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""Pages at many regions (issue 17, item 4): long lists paged in the database, no selectbox with thousands of options,
+no chart with a bar per region, indicators found by search. Run on `planwatch synth --regions 40`."""
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+from apptest import open_page, texts, use_database
+from conftest import one
+
+from planwatch import cli, guard, paging, ui
+
+REGIONS = 40
+MAX_OPTIONS = 100  # the most options a selectbox in a page's main area may hold
+
+
+@pytest.fixture(scope="module", autouse=True)
+def wide_db(tmp_path_factory):
+    source = tmp_path_factory.mktemp("wide_source") / "wide.duckdb"
+    assert cli.main(["synth", "--db", str(source), "--regions", str(REGIONS)]) == 0
+    path = use_database(source, tmp_path_factory.mktemp("wide_app"))
+    ui.connection.clear()  # the app caches one database per process: serve this module's copy
+    yield path
+    ui.connection.clear()
+
+
+def chart_rows(chart) -> pd.DataFrame:
+    """The largest dataset a Vega-Lite chart element carries (Arrow IPC)."""
+    return max((pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in chart.proto.datasets), key=len)
+
+
+def main_options(at) -> int:
+    return max((len(s.options) for s in at.main.selectbox), default=0)
+
+
+@pytest.mark.parametrize("page", ["overview", "warnings", "indicator", "domains", "units", "catalogue", "progress",
+                                  "reports", "explorer"])
+def test_pages_send_no_long_lists(wide_db, page):
+    at = open_page(page, year="2024")
+    at.toggle(key="show_changes").set_value(True).run() if page == "overview" else None
+    assert not at.exception, at.exception
+    assert main_options(at) <= MAX_OPTIONS
+    most = guard.SHOW_ROWS if page == "explorer" else paging.PAGE_SIZE  # the explorer shows a result's first rows
+    assert all(len(table.value) <= most for table in at.dataframe)
+    for chart in at.get("vega_lite_chart"):
+        assert chart.proto.spec.count('"label"') <= 2 * (paging.PAGE_SIZE + 1)  # data rows, not one per region
+
+
+def test_warnings_page_two_shows_the_next_rows(wide_db):
+    n_all = one(wide_db, "SELECT count(*) FROM v_warning WHERE as_of_year = 2024")[0]
+    assert n_all > 2 * paging.PAGE_SIZE  # the fixture must need paging
+    at = open_page("warnings", year="2024")
+    first = at.dataframe[0].value
+    assert len(first) == paging.PAGE_SIZE
+    assert f"共 {n_all:,} 条" in texts(at)
+    [pages] = at.get("pagination")
+    at.session_state[pages.key] = 2
+    at.run()
+    second = at.dataframe[0].value
+    assert len(second) == paging.PAGE_SIZE
+    assert set(second["indicator_id"] + second["类型"]).isdisjoint(first["indicator_id"] + first["类型"])
+    assert f"第 {paging.PAGE_SIZE + 1}–{2 * paging.PAGE_SIZE} 条" in texts(at)
+    urgency = list(first["紧迫度"]) + list(second["紧迫度"])
+    assert urgency == sorted(urgency, reverse=True)  # page 2 continues the order of page 1
+
+
+def test_indicator_search_finds_and_opens_an_indicator(wide_db):
+    wanted, region = one(wide_db, "SELECT indicator_id, region FROM v_indicator WHERE name = '孕产妇死亡率' "
+                                  "AND indicator_id LIKE 'synth-%' ORDER BY indicator_id LIMIT 1")
+    at = open_page("indicator", year="2024")
+    shown = at.title[0].value
+    at.text_input(key="find").input(f"{region} 孕产妇死亡率").run()
+    pick = at.main.selectbox[0]
+    # the indicator on screen stays chosen (first), then the matches
+    assert at.title[0].value == shown and pick.index == 0
+    matches = pick.options[1:]
+    assert f"{region} · 妇女 · 孕产妇死亡率" in matches and f"找到 {len(matches)} 项" in pick.label
+    assert all(region in label and "孕产妇死亡率" in label for label in matches)
+    pick.set_value(wanted).run()
+    assert at.query_params["id"] == wanted
+    assert at.title[0].value == "孕产妇死亡率"
+    assert region in texts(at)
+
+
+def test_indicator_link_opens_directly(wide_db):
+    wanted, region, name = one(wide_db, "SELECT indicator_id, region, name FROM v_indicator "
+                                        "WHERE indicator_id LIKE 'synth-%' ORDER BY indicator_id DESC LIMIT 1")
+    at = open_page("indicator", id=wanted, year="2024")
+    assert at.title[0].value == name
+    assert region in texts(at)
+    assert len(at.main.selectbox[0].options) <= MAX_OPTIONS + 1
+
+
+def test_overview_bars_show_the_most_lagging_and_sum_up_the_rest(wide_db):
+    at = open_page(year="2024")
+    n_regions = one(wide_db, "SELECT count(DISTINCT region) FROM v_indicator")[0]
+    plans, regions = (set(chart_rows(chart)["label"]) for chart in at.get("vega_lite_chart"))
+    assert len(plans) == len(regions) == 8 + 1  # the eight most lagging and one bar for the rest
+    assert any(label.startswith(f"其余 {n_regions - 8} 个地区 ") for label in regions)
