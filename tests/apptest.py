@@ -18,18 +18,19 @@ def use_database(source: Path, workdir: Path) -> Path:
     if not target.exists():
         shutil.copy(source, target)
     os.environ["PLANWATCH_DB"] = str(target)
+    from planwatch import ui
+
+    ui.connection.clear()  # the app caches one database per process: serve this copy, not an earlier module's
     return target
 
 
 def use_database_with_accounts(source: Path, workdir: Path, logins: list[tuple], password: str = "password1") -> Path:
-    """use_database, served afresh (ui.connection cleared), with accounts (name, role, region, unit) that share one
-    password, hashed at a low bcrypt cost to keep tests quick."""
+    """use_database, with accounts (name, role, region, unit) sharing one password, hashed at a low bcrypt cost."""
     import pytest
 
-    from planwatch import accounts, ui
+    from planwatch import accounts
 
     path = use_database(source, workdir)
-    ui.connection.clear()  # the app caches one database per process: serve this copy
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(accounts, "ROUNDS", 4)
         for name, role, region, unit in logins:
