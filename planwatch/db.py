@@ -24,6 +24,9 @@ from planwatch.paths import QUERIES_DIR
 
 LOCK_WAIT_SECONDS = 60.0
 READER_MEMORY_LIMIT = os.environ.get("PLANWATCH_READER_MEMORY", "1GB")
+# A writer's limit: a full method refresh at 2,850 regions then peaks at about 0.7 GB instead of 1.8 GB (DuckDB
+# spills to <copy>.tmp/), in the same time.
+WRITER_MEMORY_LIMIT = os.environ.get("PLANWATCH_WRITER_MEMORY", "600MB")
 SCHEMA = "pw"  # the catalog name under which a reader attaches the file
 
 
@@ -146,6 +149,21 @@ def replace_atomically(new: Path, db_path: Path) -> None:
     _fsync(db_path.parent)
 
 
+FICLONE = 0x40049409  # Linux ioctl: dst shares src's blocks, copy-on-write (XFS, btrfs; ext4 refuses it)
+
+
+def copy_file(src: Path, dst: Path) -> None:
+    """dst as a copy of src: a reflink where the filesystem offers one (instant whatever the size; writing dst never
+    changes src), otherwise a byte copy (about 0.5 s, and as long again for its fsync, at 500 MB on ext4)."""
+    with open(src, "rb") as source, open(dst, "wb") as target:
+        try:
+            fcntl.ioctl(target.fileno(), FICLONE, source.fileno())
+            return
+        except OSError:
+            pass
+    shutil.copyfile(src, dst)
+
+
 def discard(path: Path) -> None:
     for leftover in (path, Path(str(path) + ".wal")):
         leftover.unlink(missing_ok=True)
@@ -161,13 +179,16 @@ def writing(db_path: Path | str):
         raise DatabaseMissing(f"数据库 {db_path} 不存在,请先运行 python -m planwatch build --db {db_path}")
     with write_lock(db_path):
         for leftover in db_path.parent.glob(f"{db_path.name}.writing-*"):  # of a writer killed mid-way
-            leftover.unlink(missing_ok=True)
+            if leftover.is_dir():  # DuckDB's spill directory
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
         copy = db_path.with_name(f"{db_path.name}.writing-{os.getpid()}")
-        shutil.copyfile(db_path, copy)
+        copy_file(db_path, copy)
         wal = Path(str(db_path) + ".wal")
         if wal.exists():  # left by an older version that wrote in place: replayed when the copy opens
             shutil.copyfile(wal, str(copy) + ".wal")
-        con = duckdb.connect(str(copy))
+        con = duckdb.connect(str(copy), config={"memory_limit": WRITER_MEMORY_LIMIT})
         try:
             yield con
             con.execute("CHECKPOINT")

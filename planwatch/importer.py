@@ -19,7 +19,9 @@ from planwatch.upload_read import MAX_BYTES, MAX_PROBLEMS, ImportRefused, load_f
 def preview(con: duckdb.DuckDBPyConnection, checked: Checked) -> pd.DataFrame:
     """What committing would change: one row per file row with the current value and 新增 / 修改 / 不变."""
     incoming = checked.rows  # noqa: F841  (read by DuckDB)
+    # the current values of these indicators only: the id list reaches the scan of observation
     return con.execute("""
+        WITH current AS (SELECT * FROM v_observation WHERE list_contains($ids, indicator_id))
         SELECT f.row_no, f.indicator_id, i.name, f.year, o.value AS old_value, f.value AS new_value,
                o.value_text AS old_text, f.value_text AS new_text, o.source_kind AS old_source,
                CASE WHEN o.indicator_id IS NULL THEN '新增'
@@ -27,8 +29,8 @@ def preview(con: duckdb.DuckDBPyConnection, checked: Checked) -> pd.DataFrame:
                     THEN '不变' ELSE '修改' END AS change
         FROM incoming f
         JOIN indicator i USING (indicator_id)
-        LEFT JOIN v_observation o ON o.indicator_id = f.indicator_id AND o.year = f.year
-        ORDER BY f.row_no""").df()
+        LEFT JOIN current o ON o.indicator_id = f.indicator_id AND o.year = f.year
+        ORDER BY f.row_no""", {"ids": sorted(set(checked.rows["indicator_id"]))}).df()
 
 
 def commit(db_path, checked: Checked, uploader: str, source_kind: str = "填报", **review) -> int:

@@ -3,6 +3,7 @@
 -- The macros take the name of the table of method rows they read (_progress, or the few rows of an incremental
 -- refresh), so that a refresh of some indicators never scans the whole _progress table.
 CREATE OR REPLACE MACRO _status_reason_of(progress_table) AS TABLE
+-- Each phrase is made only for the rows that read it (a CASE evaluates only the branch it takes).
 SELECT *,
     pw_target_label(op, target_value, unit, target_text) AS target_label,
     latest_year || '年为' || pw_val(latest_value, unit)
@@ -11,15 +12,17 @@ SELECT *,
     ref_year || '年' || CASE WHEN has_baseline THEN '基线' ELSE '' END || pw_val(ref_value, unit) AS ref_phrase,
     CASE WHEN met_before_year IS NOT NULL AND NOT met
          THEN '(曾于' || met_before_year || '年达标,之后回落)' ELSE '' END AS lost_phrase,
-    ',与' || ref_year || '年' || CASE WHEN has_baseline THEN '基线' ELSE '' END || pw_val(ref_value, unit)
-        || '基本持平(' || CASE WHEN small_numbers THEN '在合并率的95%置信区间内'
-                              ELSE '相差' || pw_num(abs(judged_value - ref_value)) || pw_diff_unit(unit)
-                                   || ',在容差' || pw_num(noise_tolerance) || pw_diff_unit(unit) || '以内' END || ')'
-        AS kept_phrase,
+    CASE WHEN level_kept THEN
+        ',与' || ref_year || '年' || CASE WHEN has_baseline THEN '基线' ELSE '' END || pw_val(ref_value, unit)
+            || '基本持平(' || CASE WHEN small_numbers THEN '在合并率的95%置信区间内'
+                                  ELSE '相差' || pw_num(abs(judged_value - ref_value)) || pw_diff_unit(unit)
+                                       || ',在容差' || pw_num(noise_tolerance) || pw_diff_unit(unit) || '以内' END || ')'
+    END AS kept_phrase,
     CASE WHEN is_final THEN '(目标年' || target_year || '年已到,为最终判定'
                             || CASE WHEN latest_year < target_year THEN ',依据' || latest_year || '年数值' ELSE '' END
                             || ')' ELSE '' END AS final_phrase,
     CASE
+        WHEN status NOT IN ('进展顺利', '进度滞后') THEN NULL  -- read only for these (here and in v_warning)
         WHEN deadline_passed THEN ';目标年' || target_year || '年已到,仍未达标,为最终判定'
             || CASE WHEN latest_year < target_year THEN '(依据' || latest_year || '年数值)' ELSE '' END
         WHEN projected_value IS NULL
@@ -34,10 +37,11 @@ SELECT *,
     END AS projection_phrase
 FROM (
     SELECT *,
-        CASE WHEN pooled_from_year < latest_year THEN pooled_from_year || '–' ELSE '' END || latest_year || '年合计'
+        CASE WHEN small_numbers THEN
+            CASE WHEN pooled_from_year < latest_year THEN pooled_from_year || '–' ELSE '' END || latest_year || '年合计'
             || pw_num(events) || '例、分母' || pw_num(population) || ',合并率' || pw_val(pooled_rate, unit)
             || ',95%置信区间' || pw_num(interval_low) || '–' || pw_val(interval_high, unit)
-            || '(' || interval_method || ')' AS pooled_phrase
+            || '(' || interval_method || ')' END AS pooled_phrase
     FROM query_table(progress_table)
 );
 

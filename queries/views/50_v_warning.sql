@@ -8,13 +8,15 @@
 CREATE OR REPLACE MACRO _warning_of(progress_table, status_table) AS TABLE
 SELECT w.indicator_id, w.as_of_year, w.level, w.kind, w.reason, w.kind_order,
        round(CASE w.level WHEN '红' THEN 200 WHEN '黄' THEN 100 ELSE 0 END
-             + CASE WHEN r.is_key THEN 20 ELSE 0 END
-             + 40 * CASE WHEN r.met THEN 0 WHEN r.progress IS NULL THEN 1
-                         ELSE least(greatest(1 - r.progress, 0), 1) END
-             + 30 * r.time_elapsed, 1) AS urgency
+             + CASE WHEN w.is_key THEN 20 ELSE 0 END
+             + 40 * CASE WHEN w.met THEN 0 WHEN w.progress IS NULL THEN 1
+                         ELSE least(greatest(1 - w.progress, 0), 1) END
+             + 30 * w.time_elapsed, 1) AS urgency
 FROM (
-    SELECT s.indicator_id, s.as_of_year, '红' AS level, '逆向变化' AS kind, s.reason, 1 AS kind_order
-    FROM query_table(status_table) s WHERE s.status = '逆向变化'
+    SELECT s.indicator_id, s.as_of_year, '红' AS level, '逆向变化' AS kind, s.reason, 1 AS kind_order,
+           r.is_key, r.met, r.progress, r.time_elapsed
+    FROM query_table(status_table) s JOIN query_table(progress_table) r USING (indicator_id, as_of_year)
+    WHERE s.status = '逆向变化' AND r.status = '逆向变化'
 
     UNION ALL
     SELECT indicator_id, as_of_year,
@@ -29,7 +31,7 @@ FROM (
            || CASE WHEN ratio IS NOT NULL AND NOT deadline_passed
                    THEN '(目标进程' || pw_num(round(progress * 100)) || '%,时间进度'
                         || pw_num(round(expected_progress * 100)) || '%)' ELSE '' END || '。',
-           2
+           2, is_key, met, progress, time_elapsed
     FROM _status_reason_of(progress_table)
     WHERE status IN ('进展顺利', '进度滞后')
       AND (deadline_passed OR (projected_value IS NOT NULL AND NOT projected_met))
@@ -40,7 +42,7 @@ FROM (
            || year_2 || '年' || CASE WHEN value_2 > value_3 THEN '升' ELSE '降' END || '至' || pw_val(value_2, unit)
            || ',' || year_1 || '年又' || CASE WHEN value_1 > value_2 THEN '升' ELSE '降' END || '至'
            || pw_val(value_1, unit) || ',两次变化均超过前值的' || pw_num(swing * 100) || '%,请核实数据。',
-           3
+           3, is_key, met, progress, time_elapsed
     FROM _status_reason_of(progress_table)
     WHERE swinging AND op <> 'qualitative'
 
@@ -49,10 +51,9 @@ FROM (
            as_of_year || '年未填报'
            || CASE WHEN latest_year IS NULL THEN '(尚无任何监测数据)'
                    ELSE '(最近一次填报:' || latest_year || '年,' || pw_val(latest_value, unit) || ')' END || '。',
-           4
+           4, is_key, met, progress, time_elapsed
     FROM _status_reason_of(progress_table)
     WHERE op <> 'qualitative' AND NOT reported AND as_of_year <= target_year
-) w
-JOIN query_table(progress_table) r USING (indicator_id, as_of_year);
+) w;
 
 CREATE OR REPLACE VIEW _warning_live AS FROM _warning_of('_progress', '_status');
