@@ -55,14 +55,24 @@ def _outside_region(con, batch_id: int, reviewer: accounts.Account) -> str | Non
 
 
 @contextmanager
-def _scratch(con: duckdb.DuckDBPyConnection):
-    """A cursor on an in-memory copy of the database (about 0.1 s), dropped afterwards: the file is never written."""
+def _scratch(con: duckdb.DuckDBPyConnection, indicators: list[str]):
+    """A cursor on an in-memory database with these indicators' rows of every table that has an indicator_id and
+    every other table whole, with the views; dropped afterwards: the file is never written. An indicator's
+    statuses depend only on its own rows and on the as-of years, so they are those the whole database gives for
+    every year up to its latest value (the years asked about)."""
     cur = con.cursor()
     source = cur.execute("SELECT current_database()").fetchone()[0]
     name = f"pw_scratch_{next(_scratch_names)}"
     cur.execute(f"ATTACH ':memory:' AS {name}")
     try:
-        cur.execute(f"COPY FROM DATABASE \"{source}\" TO {name}")
+        cur.execute(f'COPY FROM DATABASE "{source}" TO {name} (SCHEMA)')  # tables (empty), views, macros
+        per_indicator = {r[0] for r in cur.execute(
+            "SELECT DISTINCT table_name FROM duckdb_columns() WHERE database_name = ? AND column_name = 'indicator_id'",
+            [name]).fetchall()}
+        for (table,) in cur.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [name]).fetchall():
+            cur.execute(f'INSERT INTO {name}.{table} SELECT * FROM "{source}".{table}'
+                        + (" WHERE list_contains($ids, indicator_id)" if table in per_indicator else ""),
+                        {"ids": indicators} if table in per_indicator else None)
         cur.execute(f"USE {name}")
         yield cur
     finally:
@@ -104,7 +114,7 @@ def preview_rows(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> pd.DataF
 
 def _compare(con, keys: pd.DataFrame, change, extra: pd.DataFrame | None = None) -> pd.DataFrame:
     before = con.cursor().execute(STATUS_SQL).df()
-    with _scratch(con) as cur:
+    with _scratch(con, sorted(set(keys["indicator_id"]))) as cur:
         change(cur)
         views.refresh(cur, keys["indicator_id"])
         after = cur.execute(STATUS_SQL).df()
