@@ -3,6 +3,7 @@ tree), descendant matching in the filters, and the parent-plan comparison."""
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 
 import duckdb
 import pytest
@@ -125,27 +126,35 @@ def test_region_table_holds_every_unit_with_its_parents(base_db):
     assert [r[0] for r in seeds] == ["北京市", "江苏省", "苏州市", "浙江省", "温州市", "陕西省"]
 
 
-def test_indicator_page_links_the_parent_plan(tree_db, tmp_path, monkeypatch):
+@contextmanager
+def serving(source, tmp_path, monkeypatch):
+    """The app's pages served from a private copy of source, with no connection or data cached from before."""
     import streamlit as st
 
     from planwatch import ui
-    from tests.apptest import open_page, unescape
 
     target = tmp_path / "app.duckdb"
-    shutil.copy(tree_db, target)
+    shutil.copy(source, target)
     monkeypatch.setenv("PLANWATCH_DB", str(target))
     ui.connection.clear()
     st.cache_data.clear()
     try:
+        yield target
+    finally:
+        ui.connection.clear()
+        st.cache_data.clear()
+
+
+def test_indicator_page_links_the_parent_plan(tree_db, tmp_path, monkeypatch):
+    from tests.apptest import open_page, unescape
+
+    with serving(tree_db, tmp_path, monkeypatch):
         at = open_page("indicator", id="p-west-k01", year="2024")
         [link] = [link.proto for link in at.get("page_link") if "上级规划" in link.proto.label]
         assert unescape(link.label) == "上级规划(甲市):目标≥91%,最新1%(2024年),已达标"
         assert "id=p-city-k01" in link.query_string
         at = open_page("indicator", id="p-yi-k00", year="2024")   # 乙市 has no plan: no line
         assert not [link for link in at.get("page_link") if "上级规划" in link.proto.label]
-    finally:
-        ui.connection.clear()
-        st.cache_data.clear()
 
 
 @pytest.fixture(scope="module")
@@ -163,19 +172,11 @@ def _marks(chart) -> int:
 
 
 def test_regions_page_at_synth_scale_keeps_lists_and_charts_short(synth60, tmp_path, monkeypatch):
-    import streamlit as st
-
-    from planwatch import ui
     from tests.apptest import open_page
 
-    target = tmp_path / "app.duckdb"
-    shutil.copy(synth60, target)
-    monkeypatch.setenv("PLANWATCH_DB", str(target))
-    ui.connection.clear()
-    st.cache_data.clear()
     n_provinces = one(synth60, "SELECT count(*) FROM v_region WHERE level_rank = 1 AND n_plans_within > 0")[0]
     assert n_provinces > 10 and one(synth60, "SELECT count(*) FROM unit")[0] > 1000
-    try:
+    with serving(synth60, tmp_path, monkeypatch):
         for params in ({}, {"region": "320000"}, {"region": "320500"}):
             at = open_page("regions", year="2024", **params)
             sizes = {s.key: len(s.options) for s in at.selectbox}
@@ -193,6 +194,3 @@ def test_regions_page_at_synth_scale_keeps_lists_and_charts_short(synth60, tmp_p
             sidebar = {s.key: s.options for s in open_page(None, year="2024", **params).selectbox}
             assert len(sidebar["filter_region_1"]) == n_provinces + 1 and "filter_region_3" not in sidebar
             assert len(sidebar["filter_unit"]) == n_units if n_units else 1 < len(sidebar["filter_unit"]) <= 100
-    finally:
-        ui.connection.clear()
-        st.cache_data.clear()
