@@ -88,13 +88,12 @@ def _copy_records(con: duckdb.DuckDBPyConnection, old_path: Path) -> None:
         con.execute(f"ATTACH {db.sql_string(old_path)} AS _previous (READ_ONLY)")
     except duckdb.Error as exc:
         raise BuildError(f"无法读取现有数据库 {old_path} 以保留已导入的数据,未构建:{exc}") from exc
-    old_tables = {r[0] for r in con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = '_previous'").fetchall()}
+    new_database = con.execute("SELECT current_database()").fetchone()[0]
     for table in RECORD_TABLES:
-        if table not in old_tables:
+        old_columns = _columns(con, table, "_previous")
+        if not old_columns:  # an older version without this table
             continue
-        unknown = _columns(con, table, "_previous") - _columns(con, table, con.execute(
-            "SELECT current_database()").fetchone()[0])
+        unknown = old_columns - _columns(con, table, new_database)
         if unknown:  # written by a newer version: copying by name would drop those columns' data
             raise BuildError(f"现有数据库 {old_path} 的表 {table} 含有本版本不认识的列 {'、'.join(sorted(unknown))}"
                              "(可能由更新的版本创建)。为免丢失已导入的数据,未构建;请使用创建它的版本。")
