@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from planwatch import build, charts, db, downloads, streamlit_compat
+from planwatch import build, charts, db, downloads, streamlit_compat, svg
 from planwatch.paths import default_db
 
 GROUPS = ("妇女", "儿童")
@@ -83,6 +83,16 @@ if (!window.planwatchMenu) {  // on a phone, a click in the menu closes the side
   document.addEventListener("click", (event) => {
     if (window.innerWidth <= 768 && event.target.closest(".st-key-menu a"))  // where the sidebar covers the page
       document.querySelector("[data-testid='stSidebarCollapseButton'] button")?.click();
+    // A link of the app's own in st.html (./warnings?..., ./indicator?...) opens its page in this session, as
+    // st.page_link does, instead of reloading the app (a new session: the whole start again). Streamlit's
+    // back/forward handling (popstate) runs the page named by the URL with its query string.
+    const link = event.target.closest("[data-testid='stHtml'] a[href^='./']");
+    if (link && !event.ctrlKey && !event.metaKey && !event.shiftKey && event.button === 0) {
+      event.preventDefault();
+      window.history.pushState(null, "", link.href);
+      window.dispatchEvent(new PopStateEvent("popstate"));
+      window.scrollTo(0, 0);
+    }
   }, true);
 }</script>
 <style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }
@@ -92,6 +102,12 @@ if (!window.planwatchMenu) {  // on a phone, a click in the menu closes the side
 .pw-table th { text-align: left; font-weight: 400; color: rgba(49, 51, 63, 0.6); }
 .pw-table th, .pw-table td { padding: 0.25rem 0.375rem; border-bottom: 1px solid rgba(49, 51, 63, 0.1);
                              vertical-align: top; overflow-wrap: anywhere; }
+.pw-table a { white-space: nowrap; }
+.pw-wide { overflow-x: auto; }  /* a wide table scrolls sideways on a phone instead of squeezing its columns */
+.pw-wide .pw-table { min-width: 50rem; }
+.pw-wide .pw-table th { white-space: nowrap; }
+.pw-wide .pw-table td { min-width: 3.6em; }
+.pw-chip { display: inline-block; padding: 0 0.45rem; border-radius: 0.6rem; color: white; white-space: nowrap; }
 @media (max-width: 640px) {
   [data-testid='stColumn']:has(> [data-testid='stVerticalBlock'] > [data-testid='stElementContainer']:only-child
                                > [data-testid='stMetric']) { min-width: calc(33.3% - 0.75rem); }
@@ -356,8 +372,11 @@ def static_table(frame: pd.DataFrame) -> None:
 
 
 def table_html(frame: pd.DataFrame) -> str:
-    """The frame as an HTML table of class pw-table (styled in PAGE_SETUP), every cell escaped."""
+    """The frame as an HTML table of class pw-table (styled in PAGE_SETUP), every cell escaped but the links and
+    chips of planwatch.svg (svg.link, svg.chip)."""
     def cell(value) -> str:
+        if isinstance(value, svg.Markup):  # a link or chip made (and escaped) by planwatch.svg
+            return value.html
         if isinstance(value, float) or is_missing(value):
             value = number(value)
         return html.escape(str(value)).replace("\n", "<br>")
@@ -384,6 +403,12 @@ def curator_note(note) -> str:
 
 
 # ---- links and downloads ------------------------------------------------------------------------------------
+def page_url(url_path: str, filters: Filters, **changes) -> str:
+    """URL of a page (relative, so it works behind any host) with the filters (`changes` replace some), for links
+    in HTML (svg.stacked_bars, table_html): PAGE_SETUP makes a click on one open the page in the same session."""
+    return f"./{url_path}?" + urlencode(filters.url(**changes))
+
+
 def indicator_link(indicator_id: str, filters: Filters | None = None) -> str:
     """URL of an indicator's detail page (relative, so it works behind any host), keeping the filters."""
     return "./indicator?" + urlencode({"id": indicator_id, **(filters.url() if filters else {})})

@@ -5,7 +5,10 @@ import html
 import os
 import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
+
+import pandas as pd
 
 from streamlit.testing.v1 import AppTest
 
@@ -60,10 +63,75 @@ def texts(at: AppTest) -> str:
 
 
 def html_texts(at: AppTest) -> str:
-    """The text of the st.html elements (tags removed, entities decoded), as the reader sees it."""
-    return "\n".join(html.unescape(re.sub(r"<[^>]+>", " ", e.proto.body)) for e in at.get("html"))
+    """The text of the st.html elements (tags, style sheets and scripts removed, entities decoded), as the reader
+    sees it."""
+    return "\n".join(html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)\b.*?</\1>", " ", e.proto.body,
+                                                                   flags=re.S))) for e in at.get("html"))
 
 
 def unescape(markdown: str) -> str:
     """Markdown's backslash escapes removed (what the reader sees of text escaped with ui.plain)."""
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown.replace("  \n", "\n"))
+
+
+class _Collector(HTMLParser):
+    """Rows of the HTML tables (a cell with a link reads as its href) and bars (svg.stacked_bars) in st.html."""
+
+    def __init__(self):
+        super().__init__()
+        self.tables, self.bars, self._cell, self._bar, self._in_label = [], [], None, None, False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th") and self.tables:
+            self._cell = ""
+        elif tag == "a" and self._cell is not None:
+            self._cell, self._href = None, attrs.get("href")
+            self.tables[-1][-1].append(self._href)
+        elif "pw-bars" in classes:
+            self.bars.append([])
+        elif "pw-bar-row" in classes:
+            self._bar = {"label": "", "href": attrs.get("href"), "segments": []}
+            self.bars[-1].append(self._bar)
+        elif "pw-bar-label" in classes:
+            self._in_label = True
+        elif self._bar is not None and tag == "span" and attrs.get("title"):
+            self._bar["segments"].append(attrs["title"])
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append(self._cell)
+        if tag in ("td", "th"):
+            self._cell = None
+        if tag == "span":
+            self._in_label = False
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+        if self._in_label and self._bar is not None:
+            self._bar["label"] += data
+
+
+def _collect(at: AppTest) -> _Collector:
+    collector = _Collector()
+    for element in at.main.get("html"):
+        collector.feed(element.proto.body)
+    return collector
+
+
+def html_tables(at: AppTest) -> list[pd.DataFrame]:
+    """The HTML tables of the main area (ui.static_table, ui.table_html) as frames of text; a cell holding a link
+    (svg.link) reads as the link's URL."""
+    return [pd.DataFrame(rows[1:], columns=rows[0]) for rows in _collect(at).tables if rows]
+
+
+def html_bars(at: AppTest) -> list[list[dict]]:
+    """The bars of each svg.stacked_bars chart of the main area, in order: label, href (None: no link) and the
+    tooltips of its segments ("label:status n 项")."""
+    return _collect(at).bars
