@@ -118,20 +118,24 @@ class _Collector(HTMLParser):
             self._bar["label"] += data
 
 
-def _collect(at: AppTest) -> _Collector:
+def _collect(bodies: list[str]) -> _Collector:
     collector = _Collector()
-    for element in at.main.get("html"):
-        collector.feed(element.proto.body)
+    for body in bodies:
+        collector.feed(body)
     return collector
+
+
+def _bodies(at: AppTest) -> list[str]:
+    return [element.proto.body for element in at.main.get("html")]
 
 
 def html_tables(at: AppTest) -> list[pd.DataFrame]:
     """The HTML tables of the main area (ui.static_table, ui.table_html) as frames of text; a cell holding a link
     (svg.link) reads as the link's URL."""
-    return [pd.DataFrame(rows[1:], columns=rows[0]) for rows in _collect(at).tables if rows]
+    return [pd.DataFrame(rows[1:], columns=rows[0]) for rows in _collect(_bodies(at)).tables if rows]
 
 
-def html_bars(at: AppTest) -> list[list[dict]]:
-    """The bars of each svg.stacked_bars chart of the main area, in order: label, href (None: no link) and the
-    tooltips of its segments ("label:status n 项")."""
-    return _collect(at).bars
+def html_bars(at: AppTest | str) -> list[list[dict]]:
+    """The bars of each svg.stacked_bars chart of the main area (or of one HTML text), in order: label, href
+    (None: no link) and the tooltips of its segments ("label:status n 项")."""
+    return _collect([at] if isinstance(at, str) else _bodies(at)).bars
