@@ -176,14 +176,14 @@ def main() -> None:
     blank_busy = statistics.median(busy["空白页"])
     print(f"Cold load of a blank page plus one element kind ÷ the blank page loaded just before it, median of "
           f"{args.runs}; blank page {statistics.median(blanks) * 1000:.0f} ms, {js['空白页'] / 1e6:.1f} MB JS, "
-          f"main thread busy {blank_busy * 1000:.0f} ms (busy = Chromium's TaskDuration, median, as a multiple of "
-          "the blank page's: less sensitive to other jobs than wall time)")
+          f"main thread CPU {blank_busy * 1000:.0f} ms (cpu = Chromium's ThreadTime, median, as a multiple of "
+          "the blank page's: far less sensitive to other jobs than wall time)")
     print(f"  load average at the start {start_load}, at the end {load_average()}")
     floor = statistics.median(ratios["none"]) if "none" in ratios else 1.0
     for kind in args.kinds:
         ratio = statistics.median(ratios[kind])
         print(f"  {kind:22s} {ratio:5.2f}x  (+{ratio - floor:5.2f} over 'none')  JS {js[kind] / 1e6:4.1f} MB  "
-              f"busy {statistics.median(busy[kind]) / blank_busy:4.2f}x")
+              f"cpu {statistics.median(busy[kind]) / blank_busy:4.2f}x")
 
 
 if __name__ == "__main__":

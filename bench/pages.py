@@ -55,7 +55,7 @@ SCRIPT_BYTES = """() => performance.getEntriesByType('resource').filter(r => r.n
 
 def cold_load(browser, url: str, cpu: dict | None = None) -> tuple[float, int]:
     """Seconds from navigation to complete content in a fresh browser context, and the JavaScript fetched.
-    `cpu` (optional) receives the page's main-thread busy time in seconds (Chromium's TaskDuration): less
+    `cpu` (optional) receives the CPU seconds of the page's main thread (Chromium's ThreadTime): far less
     sensitive than wall time to other jobs on a shared machine."""
     context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN")
     page = context.new_page()
@@ -68,7 +68,7 @@ def cold_load(browser, url: str, cpu: dict | None = None) -> tuple[float, int]:
     took = time.perf_counter() - start
     script_bytes = page.evaluate(SCRIPT_BYTES)
     if cpu is not None:
-        cpu["task"] = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}["TaskDuration"]
+        cpu["task"] = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}["ThreadTime"]
     context.close()
     return took, script_bytes
 
@@ -184,8 +184,8 @@ def main() -> None:
         results, ratios, scripts, busy = browser_times(args.runs, apps, Path(tmp), pages)
     print(f"Chromium cold load to complete content at 1280x720, median of {args.runs} (x = median of each load ÷ the "
           "blank page loaded just before it; best = fastest load ÷ fastest blank load; JS = JavaScript fetched; "
-          "busy = the browser's main-thread time (TaskDuration), median ÷ the blank page's: less sensitive to other "
-          "jobs on the machine than wall time);")
+          "cpu = CPU time of the browser's main thread (ThreadTime), median ÷ the blank page's: far less sensitive to "
+          "other jobs on the machine than wall time);")
     print(f"  load average at the start {before}, at the end {load_average()}")
     print(f"  {'page':8s}" + "".join(f"  {app.name[:45]:>45s}" for app in apps))
     for name in ["空白页", *pages]:
@@ -197,7 +197,7 @@ def main() -> None:
                 best = min(times) / min(results[str(app)]["空白页"])
                 cell += f" {statistics.median(ratios[str(app)][name]):4.2f}x best {best:4.2f}x"
             cell += f" {scripts[str(app)][name] / 1e6:4.1f} MB"
-            cells.append(cell + (f" busy {busy[str(app)][name]:4.2f}x" if name != "空白页" else ""))
+            cells.append(cell + (f" cpu {busy[str(app)][name]:4.2f}x" if name != "空白页" else ""))
         print(f"  {name:8s}" + "".join(f"  {c:>45s}" for c in cells))
 
 

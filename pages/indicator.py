@@ -52,7 +52,7 @@ st.html(f"<h4 style='font-size:1.25rem;font-weight:600;margin:0'><span style='co
 st.markdown(f"**原因**:{ui.plain(ind['reason'])}")
 st.caption(f"**判定依据**(可按“方法说明”逐项复算):{ui.plain(explain.line(ind, thresholds))}")
 
-cols = st.columns(4)
+cols = st.columns([1, 1, 1, 1.5])  # the last holds "已超目标 / 75%": not cut at 1280 px
 year_of = lambda y: "" if ui.is_missing(y) else f"({y:.0f}年)"  # noqa: E731
 cols[0].metric(f"基线{year_of(ind['baseline_year'])}", ui.number(ind["baseline_value"], unit))
 cols[1].metric(f"目标({ind['target_year']}年)", ind["target_label"])

@@ -9,6 +9,7 @@ LEVEL_HELP = {
     "灰": "截至年份当年未填报监测数据",
 }
 KINDS = ("逆向变化", "到期未达标", "预计未达标", "波动较大", "未填报")
+ROWS = 50  # a page of the list: 200 rows of HTML took the browser about as long to lay out as the rest of the page
 COLUMNS = ["级别", ui.DETAIL, "地区", "指标", "原因", "类型", "规划", "责任单位", "状态", "领域", "数据来源"]
 
 f = ui.page_filters()
@@ -34,7 +35,7 @@ kinds = right.multiselect("类型", list(KINDS), key="kind", bind="query-params"
                           help="各类型条数:" + ",".join(f"{k} {int(by_kind.get(k, 0))}" for k in KINDS))
 chosen = {**f.params(), "levels": list(levels), "kinds": list(kinds)}
 picked = counts[(counts["level"].isin(levels) | (not levels)) & (counts["kind"].isin(kinds) | (not kinds))]["n"].sum()
-rows = paging.fetch("warnings_list", "warning_page", total=int(picked), **chosen)  # one page, not the whole list
+rows = paging.fetch("warnings_list", "warning_page", size=ROWS, total=int(picked), **chosen)  # a page, not all
 shown = ui.with_detail_links(rows.frame, f)
 with notice:
     ui.demo_notice(shown, "数据来源")

@@ -2,10 +2,8 @@
 no chart with a bar per region, indicators found by search. Run on `planwatch synth --regions 40`."""
 from __future__ import annotations
 
-import pandas as pd
-import pyarrow as pa
 import pytest
-from apptest import open_page, texts, use_database
+from apptest import html_bars, html_tables, open_page, texts, use_database
 from conftest import one
 
 from planwatch import cli, guard, paging, ui
@@ -24,11 +22,6 @@ def wide_db(tmp_path_factory):
     ui.connection.clear()
 
 
-def chart_rows(chart) -> pd.DataFrame:
-    """The largest dataset a Vega-Lite chart element carries (Arrow IPC)."""
-    return max((pa.ipc.open_stream(d.data.data).read_all().to_pandas() for d in chart.proto.datasets), key=len)
-
-
 def main_options(at) -> int:
     return max((len(s.options) for s in at.main.selectbox), default=0)
 
@@ -42,6 +35,8 @@ def test_pages_send_no_long_lists(wide_db, page):
     assert main_options(at) <= MAX_OPTIONS
     most = guard.SHOW_ROWS if page == "explorer" else paging.PAGE_SIZE  # the explorer shows a result's first rows
     assert all(len(table.value) <= most for table in at.dataframe)
+    assert all(len(table) <= most for table in html_tables(at))
+    assert all(len(bars) <= 8 + 1 for bars in html_bars(at))  # 总览: the most lagging and one bar for the rest
     for chart in at.get("vega_lite_chart"):
         assert chart.proto.spec.count('"label"') <= 2 * (paging.PAGE_SIZE + 1)  # data rows, not one per region
 
@@ -50,16 +45,18 @@ def test_warnings_page_two_shows_the_next_rows(wide_db):
     n_all = one(wide_db, "SELECT count(*) FROM v_warning WHERE as_of_year = 2024")[0]
     assert n_all > 2 * paging.PAGE_SIZE  # the fixture must need paging
     at = open_page("warnings", year="2024")
+    at.toggle(key="warning_grid").set_value(True).run()  # the grid view: ids and 紧迫度 as columns
     first = at.dataframe[0].value
-    assert len(first) == paging.PAGE_SIZE
+    size = len(html_tables(open_page("warnings", year="2024"))[0])  # the first view: the same page as HTML
+    assert len(first) == size == 50
     assert f"共 {n_all:,} 条" in texts(at)
     [pages] = at.get("pagination")
     at.session_state[pages.key] = 2
     at.run()
     second = at.dataframe[0].value
-    assert len(second) == paging.PAGE_SIZE
+    assert len(second) == size
     assert set(second["indicator_id"] + second["类型"]).isdisjoint(first["indicator_id"] + first["类型"])
-    assert f"第 {paging.PAGE_SIZE + 1}–{2 * paging.PAGE_SIZE} 条" in texts(at)
+    assert f"第 {size + 1}–{2 * size} 条" in texts(at)
     urgency = list(first["紧迫度"]) + list(second["紧迫度"])
     assert urgency == sorted(urgency, reverse=True)  # page 2 continues the order of page 1
 
@@ -94,6 +91,6 @@ def test_indicator_link_opens_directly(wide_db):
 def test_overview_bars_show_the_most_lagging_and_sum_up_the_rest(wide_db):
     at = open_page(year="2024")
     n_regions = one(wide_db, "SELECT count(DISTINCT region) FROM v_indicator")[0]
-    plans, regions = (set(chart_rows(chart)["label"]) for chart in at.get("vega_lite_chart"))
+    plans, regions = ({bar["label"] for bar in bars} for bars in html_bars(at))
     assert len(plans) == len(regions) == 8 + 1  # the eight most lagging and one bar for the rest
     assert any(label.startswith(f"其余 {n_regions - 8} 个地区 ") for label in regions)
