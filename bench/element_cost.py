@@ -37,10 +37,9 @@ frame = pd.DataFrame({{"地区": [f"地区{{i}}" for i in range(20)], "指标": 
                       "数值": [i * 1.5 for i in range(20)], "原因": ["按近三年趋势2025年约为55%,低于目标70%"] * 20}})
 if kind == "vega_lite_chart":
     from planwatch import charts
-    bars = pd.DataFrame({{"label": [f"地区{{i}} 妇女 {{i * 9}}%({{i}}/12)" for i in range(8) for _ in range(2)],
-                         "status": ["已达标", "进度滞后"] * 8, "n": [3, 5] * 8, "rank": [i for i in range(8) for _ in range(2)],
-                         "region": [f"地区{{i}}" for i in range(8) for _ in range(2)], "plan_group": ["妇女"] * 16}})
-    st.vega_lite_chart(charts.themed(charts.attainment_bars(bars, "各规划达标率")).to_dict(), width="stretch")
+    counts = pd.DataFrame({{"category": [f"地区{{i}}" for i in range(8) for _ in range(2)],
+                           "status": ["已达标", "进度滞后"] * 8, "n": [3, 5] * 8}})
+    st.vega_lite_chart(charts.themed(charts.status_bars(counts, "category", "各地区")).to_dict(), width="stretch")
 elif kind == "dataframe":
     st.dataframe(frame, hide_index=True, width="stretch")
 elif kind == "multiselect":
@@ -57,12 +56,15 @@ elif kind == "metric":
 elif kind == "html":
     st.html("<div style='font-size:.85rem'><span style='color:#009E73'>■</span> 已达标</div>")
 elif kind == "html_svg":
-    from planwatch import svg
+    from planwatch import charts, svg
     rows = pd.DataFrame({{"label": [f"地区{{i}} 妇女 {{i * 9}}%({{i}}/12)" for i in range(8)],
                          "href": [f"./warnings?region=r{{i}}&year=2024" for i in range(8)],
                          "已达标": [i for i in range(8)], "进度滞后": [5] * 8, "无数据": [1] * 8}})
-    st.html(svg.stacked_bars(rows, ["已达标", "进度滞后", "无数据"], {{"已达标": "#009E73", "进度滞后": "#E69F00",
-                                                                "无数据": "#BBBBBB"}}))
+    st.html(svg.stacked_bars(rows, ["已达标", "进度滞后", "无数据"], charts.STATUS_COLORS, "各地区"))
+elif kind == "html_table":  # 50 rows of 11 columns, as 预警清单 draws its first view
+    from planwatch import ui
+    st.html("<div class='pw-wide'>" + ui.table_html(pd.concat([frame] * 3).head(50).assign(
+        **{{c: "示例" for c in ("类型", "规划", "责任单位", "状态", "领域", "数据来源", "级别")}})) + "</div>")
 elif kind == "markdown":
     st.markdown("**原因**:按近三年趋势2025年约为55%,低于目标70%")
     st.caption("说明文字")
@@ -123,9 +125,9 @@ elif kind == "shell":  # what every page of the app draws around its content (ap
 '''
 
 KINDS = ["none", "vega_lite_chart", "dataframe", "multiselect", "selectbox", "selectbox_x5_sidebar", "page_link",
-         "metric", "html", "html_svg", "markdown", "subheader", "alert", "toggle", "checkbox", "pagination", "columns",
-         "horizontal_container", "expander", "popover", "segmented_control", "pills", "tabs", "text_input",
-         "download_button", "button", "sidebar", "page_setup", "navigation", "menu", "filters", "shell"]
+         "metric", "html", "html_svg", "html_table", "markdown", "subheader", "alert", "toggle", "checkbox",
+         "pagination", "columns", "horizontal_container", "expander", "popover", "segmented_control", "pills", "tabs",
+         "text_input", "download_button", "button", "sidebar", "page_setup", "navigation", "menu", "filters", "shell"]
 
 
 def main() -> None:

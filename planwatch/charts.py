@@ -114,6 +114,15 @@ def value_scale(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, tolerance: 
     return alt.Scale(zero=False) if domain is None else alt.Scale(domain=list(domain), zero=False, nice=False)
 
 
+def _target(ind: dict):
+    """The value the target line is drawn at (a 保持 target: the baseline), or None."""
+    target = ind["target_value"] if ind["target_op"] != "maintain" else ind["baseline_value"]
+    return None if target is None or pd.isna(target) else float(target)
+
+
+SOURCE_NAMES = {"示例": "示例数据", "填报": "填报值", "公开": "公开值"}
+
+
 def indicator_chart(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, tolerance: float) -> alt.LayerChart:
     """From the 2020 baseline to the target: target line (or band), straight path, the place's values (one colour),
     projection and the parent regions' published values (grey diamonds). `ind` is a row of
@@ -149,7 +158,7 @@ def indicator_chart(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, toleran
             layers.append(alt.Chart(path).mark_line(strokeDash=[6, 4], color="#777777").encode(
                 x=x, y=y("value:Q"), detail="series:N"))
     points = series.dropna(subset=["value"]).assign(
-        series=lambda d: d["source_kind"].map({"示例": "示例数据", "填报": "填报值", "公开": "公开值"}).fillna(d["source_kind"]))
+        series=lambda d: d["source_kind"].map(SOURCE_NAMES).fillna(d["source_kind"]))
     if len(points):
         layers.append(alt.Chart(points).mark_line(point=alt.OverlayMarkDef(size=120, filled=True, color=LOCAL),
                                                   strokeWidth=3, color=LOCAL)
@@ -170,15 +179,6 @@ def indicator_chart(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, toleran
                      alt.Tooltip("year:Q", title="年份", format="d"), alt.Tooltip("value:Q", title="公开值"),
                      alt.Tooltip("url:N", title="来源")]))
     return alt.layer(*layers).properties(height=380)
-
-
-def _target(ind: dict):
-    """The value the target line is drawn at (a 保持 target: the baseline), or None."""
-    target = ind["target_value"] if ind["target_op"] != "maintain" else ind["baseline_value"]
-    return None if target is None or pd.isna(target) else float(target)
-
-
-SOURCE_NAMES = {"示例": "示例数据", "填报": "填报值", "公开": "公开值"}
 
 
 def indicator_chart_svg(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, tolerance: float) -> str:
