@@ -88,6 +88,7 @@ if (!window.planwatchMenu) {  // on a phone, a click in the menu closes the side
 <style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }
 .st-key-menu { gap: 0.25rem; }
 .st-key-menu [data-testid='stCaptionContainer'] { padding: 0.5rem 0 0.15rem 0.5rem; }
+.pw-scroll { overflow-x: auto; }
 .pw-table { border-collapse: collapse; width: 100%; font-size: 0.875rem; }
 .pw-table th { text-align: left; font-weight: 400; color: rgba(49, 51, 63, 0.6); }
 .pw-table th, .pw-table td { padding: 0.25rem 0.375rem; border-bottom: 1px solid rgba(49, 51, 63, 0.1);
@@ -349,23 +350,37 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def static_table(frame: pd.DataFrame) -> None:
-    """A small table as escaped HTML in st.html: neither the data grid's code nor st.table's (Arrow formatting,
-    0.8 MB of JavaScript on a cold load) is needed. Numbers as printed (ui.number), missing values as "—"."""
-    st.html(table_html(frame))
+def static_table(frame: pd.DataFrame, links: dict[str, str | None] | None = None) -> None:
+    """A table as escaped HTML in st.html: neither the data grid's code nor st.table's (Arrow formatting,
+    0.8 MB of JavaScript on a cold load) is needed. Numbers as printed (ui.number), missing values as "—";
+    `links` as in table_html."""
+    st.html(table_html(frame, links))
 
 
-def table_html(frame: pd.DataFrame) -> str:
-    """The frame as an HTML table of class pw-table (styled in PAGE_SETUP), every cell escaped."""
+LINKABLE = re.compile(r"(\./|https?://)", re.IGNORECASE)  # a page of this app, or a web address (never javascript:)
+
+
+def table_html(frame: pd.DataFrame, links: dict[str, str | None] | None = None) -> str:
+    """The frame as an HTML table of class pw-table (styled in PAGE_SETUP), every cell escaped. `links`: the
+    columns holding URLs (with_detail_links' 详情, a source's address), each drawn as a link reading the given text
+    (None: the address itself); a value that is not a relative or web address stays text."""
     def cell(value) -> str:
         if isinstance(value, float) or is_missing(value):
             value = number(value)
         return html.escape(str(value)).replace("\n", "<br>")
 
+    def link(value, text: str | None) -> str:
+        if not isinstance(value, str) or not LINKABLE.match(value):
+            return cell(value)
+        return f"<a href='{html.escape(value, quote=True)}'>{cell(value if text is None else text)}</a>"
+
+    links = links or {}
     head = "".join(f"<th>{cell(c)}</th>" for c in frame.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
+    rows = "".join("<tr>" + "".join(f"<td>{link(v, links[c]) if c in links else cell(v)}</td>"
+                                    for c, v in zip(frame.columns, row)) + "</tr>"
                    for row in frame.itertuples(index=False, name=None))
-    return f"<table class='pw-table'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+    return (f"<div class='pw-scroll'><table class='pw-table'><thead><tr>{head}</tr></thead>"
+            f"<tbody>{rows}</tbody></table></div>")
 
 
 # Words of the curators' shorthand in notes (data/plans/*.csv), as a reader would say them.

@@ -67,3 +67,26 @@ def html_texts(at: AppTest) -> str:
 def unescape(markdown: str) -> str:
     """Markdown's backslash escapes removed (what the reader sees of text escaped with ui.plain)."""
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown.replace("  \n", "\n"))
+
+
+def html_tables(at: AppTest) -> list:
+    """The tables the page draws as HTML (ui.static_table), in order, as DataFrames of the text the reader sees;
+    a cell holding a link gives the link's address (so that tests read where 查看 → leads). Numeric columns as
+    numbers."""
+    import io
+
+    import pandas as pd
+
+    frames = []
+    for element in at.get("html"):
+        if "pw-table" not in element.proto.body:
+            continue
+        [frame] = pd.read_html(io.StringIO(element.proto.body), extract_links="body", keep_default_na=False)
+        frame = frame.map(lambda cell: cell[1] if cell[1] is not None else cell[0])
+        for column in frame.columns:
+            try:
+                frame[column] = pd.to_numeric(frame[column])
+            except (ValueError, TypeError):
+                pass
+        frames.append(frame)
+    return frames

