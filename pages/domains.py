@@ -51,10 +51,6 @@ basic = ui.rate((tally["已达标"] + mix[mix.category == domain]["n_basic"].sum
 st.subheader(f"{domain}领域:{indicators.total:,} 项指标")
 st.caption(f"达标率 {rate}(已达标 {tally['已达标']} / 已评估 {assessed}),基本实现率 {basic}(已实现 + 基本实现);"
            f"无数据 {tally['无数据']} 项,定性 {tally['定性']} 项不计入分母。按状态排序,逆向变化在前。")
-st.dataframe(ui.with_detail_links(indicators.frame, f), hide_index=True,
-             width="stretch", height=min(38 + 35 * len(indicators.frame), 560), key="domain_table",
-             column_order=["地区", "规划", "指标", "状态", "最新值", "目标", ui.DETAIL, "原因"],
-             column_config={ui.DETAIL: ui.detail_column(),
-                            "目标": st.column_config.TextColumn(width="medium"),
-                            "原因": st.column_config.TextColumn(width="large")})
+ui.static_table(ui.with_detail_links(indicators.frame, f)[["地区", "规划", "指标", "状态", "最新值", "目标", ui.DETAIL,
+                                                            "原因"]], links={ui.DETAIL: ui.DETAIL_TEXT})
 paging.control(indicators)

@@ -405,6 +405,7 @@ def indicator_link(indicator_id: str, filters: Filters | None = None) -> str:
 
 
 DETAIL = "详情"
+DETAIL_TEXT = "查看 →"  # what a detail link reads
 
 
 def with_detail_links(frame: pd.DataFrame, filters: Filters, column: str = "indicator_id") -> pd.DataFrame:
@@ -414,7 +415,7 @@ def with_detail_links(frame: pd.DataFrame, filters: Filters, column: str = "indi
 
 def detail_column() -> st.column_config.LinkColumn:
     """Column config of the 详情 links: each cell reads 查看 →."""
-    return st.column_config.LinkColumn(DETAIL, display_text="查看 →", width="small")
+    return st.column_config.LinkColumn(DETAIL, display_text=DETAIL_TEXT, width="small")
 
 
 def download_buttons(frame, name: str, sheet_name: str, formats=("csv", "xlsx")) -> None:

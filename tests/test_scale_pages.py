@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pyarrow as pa
 import pytest
-from apptest import open_page, texts, use_database
+from apptest import html_tables, open_page, texts, use_database
 from conftest import one
 
 from planwatch import cli, guard, paging, ui
@@ -42,6 +42,7 @@ def test_pages_send_no_long_lists(wide_db, page):
     assert main_options(at) <= MAX_OPTIONS
     most = guard.SHOW_ROWS if page == "explorer" else paging.PAGE_SIZE  # the explorer shows a result's first rows
     assert all(len(table.value) <= most for table in at.dataframe)
+    assert all(len(table) <= most for table in html_tables(at))
     for chart in at.get("vega_lite_chart"):
         assert chart.proto.spec.count('"label"') <= 2 * (paging.PAGE_SIZE + 1)  # data rows, not one per region
 
