@@ -317,12 +317,6 @@ def progress(value) -> str:
     return "已超目标" if not is_missing(value) and float(value) > 1 else rate(value)
 
 
-def rate_column(colour: str = charts.STATUS_COLORS["已达标"], **kwargs) -> st.column_config.ProgressColumn:
-    """A 达标率 column drawn as a bar with the percentage."""
-    return st.column_config.ProgressColumn("达标率", format="percent", min_value=0, max_value=1, color=colour,
-                                           **{"help": "已达标 ÷ 已评估;无已评估指标时为空", **kwargs})
-
-
 def as_chips(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     """The frame with `column` as one-item lists, for chip_column (display only; downloads keep the text)."""
     return frame.assign(**{column: frame[column].map(lambda v: [v])})

@@ -577,16 +577,38 @@ def test_reports_page_mode_titles_the_presentation(app_db):
 
 # --- 数据探索 --------------------------------------------------------------------------------------------------------
 
+def _result(at):
+    """The result table the explorer shows: an HTML table up to its HTML_ROWS rows, the data grid beyond."""
+    tables = html_tables(at)
+    assert len(tables) + len(at.dataframe) == 1, (len(tables), len(at.dataframe))
+    return tables[0] if tables else at.dataframe[0].value
+
+
+def _open_chart(at, key: str = "sql_result"):
+    at.session_state[f"{key}_chart_open"] = True
+    at.run()
+    return at.get("vega_lite_chart")
+
+
 def test_explorer_runs_the_query_in_the_url(app_db):
     sql = "SELECT region, count(*) AS n FROM v_indicator GROUP BY region ORDER BY n DESC"
     at = open_page("explorer", sql=sql)
     n_regions = one(app_db, "SELECT count(DISTINCT region) FROM v_indicator")[0]
     assert {m.label: m.value for m in at.metric}["行数"] == str(n_regions)
-    table = at.dataframe[0].value
+    table = _result(at)
     assert list(table.columns) == ["region", "n"] and len(table) == n_regions
+    assert list(table["n"]) == [n for _, n in rows(app_db, "SELECT region, count(*) AS n FROM v_indicator "
+                                                           "GROUP BY region ORDER BY n DESC")]
     assert at.text_area(key="sql").value == sql
     assert [b.label for b in at.get("download_button")] == ["下载 CSV", "下载 Excel", "下载 Parquet"]
-    assert len(at.get("vega_lite_chart")) == 1  # a category and a number: the quick chart
+    assert not at.get("vega_lite_chart")  # the quick chart is drawn when its expander opens
+    assert len(_open_chart(at)) == 1  # a category and a number: the quick chart
+
+
+def test_explorer_shows_a_long_result_in_the_data_grid(app_db):
+    at = open_page("explorer", sql="SELECT indicator_id, name FROM v_indicator ORDER BY indicator_id")
+    n = one(app_db, "SELECT count(*) FROM v_indicator")[0]
+    assert n > 100 and not html_tables(at) and len(at.dataframe[0].value) == n
 
 
 @pytest.mark.parametrize("sql,message", [
@@ -598,7 +620,7 @@ def test_explorer_runs_the_query_in_the_url(app_db):
 def test_explorer_refused_query_in_the_url_shows_the_message(app_db, sql, message):
     at = open_page("explorer", sql=sql)
     assert any(message in e.value.replace("\\", "") for e in at.error)  # shown escaped: plain text
-    assert not at.dataframe and not at.exception
+    assert not at.dataframe and not html_tables(at) and not at.exception
     assert one(app_db, "SELECT count(*) FROM indicator")[0] > 0
 
 
@@ -613,19 +635,19 @@ def test_explorer_saved_query_with_parameters(app_db):
     at = open_page("explorer", saved="各领域达标率", p_year="2023")
     assert at.radio(key="saved").value == "attainment_by_domain"
     assert at.subheader[0].value == "各领域达标率"
-    table = at.dataframe[0].value.set_index("领域")
+    table = _result(at).set_index("领域")
     n_domains, rate = one(app_db, "SELECT count(*), max(round(attainment_rate * 100, 1)) FILTER (WHERE domain = '健康') "
                                   "FROM v_attainment_by_domain WHERE as_of_year = 2023")
     assert len(table) == n_domains and table.loc["健康", "达标率(%)"] == rate
     at.selectbox(key="p_year").set_value(2024).run()
     rate_2024 = one(app_db, "SELECT round(attainment_rate * 100, 1) FROM v_attainment_by_domain "
                             "WHERE as_of_year = 2024 AND domain = '健康'")[0]
-    assert at.dataframe[0].value.set_index("领域").loc["健康", "达标率(%)"] == rate_2024
+    assert _result(at).set_index("领域").loc["健康", "达标率(%)"] == rate_2024
 
 
 def test_explorer_saved_query_opens_in_the_editor(app_db):
     at = open_page("explorer", saved="从未填报的指标")
-    n = len(at.dataframe[0].value)
+    n = len(_result(at))
     at.button(key="edit_saved").click().run()
     assert at.text_area(key="sql").value.startswith("SELECT i.region AS 地区")
     assert {m.label: m.value for m in at.metric}["行数"] == str(n)
@@ -640,7 +662,7 @@ def test_explorer_draws_the_saved_sql_only_when_opened(app_db):
     at.run()
     from planwatch import saved
     assert [c.value for c in at.code] == [next(q.sql for q in saved.all_queries() if q.name == "never_reported").strip()]
-    assert at.dataframe  # the result is still shown
+    assert len(_result(at))  # the result is still shown
 
 
 def test_explorer_unknown_saved_query_in_the_url_says_so(app_db):
@@ -665,7 +687,7 @@ def test_explorer_quick_chart_and_downloads_survive_vega_special_aliases(app_db)
     sql = ("SELECT region AS \"地区:名称.x[0]\", count(*) AS \"=cmd|' /C calc'!A0\" "
            "FROM v_indicator GROUP BY region")
     at = open_page("explorer", sql=sql)
-    assert not at.exception and len(at.get("vega_lite_chart")) == 1
+    assert not at.exception and len(_open_chart(at)) == 1 and not at.exception
     assert [b.label for b in at.get("download_button")] == ["下载 CSV", "下载 Excel", "下载 Parquet"]
 
 
@@ -678,7 +700,7 @@ def test_explorer_memory_bomb_is_refused_in_chinese(app_db):
 
 def test_explorer_data_dictionary_describes_every_column(app_db):
     at = open_page("explorer", tab="数据字典", view="v_warning")
-    table = at.dataframe[0].value
+    table = html_tables(at)[0]
     # urgency: added with issue 13 (warnings ordered by urgency)
     assert list(table["列"]) == ["indicator_id", "as_of_year", "level", "kind", "reason", "urgency"]
     assert table["说明"].str.len().gt(0).all()
