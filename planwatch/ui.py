@@ -92,7 +92,7 @@ if (!window.planwatchMenu) {  // on a phone, a click in the menu closes the side
 .pw-table { border-collapse: collapse; width: 100%; font-size: 0.875rem; }
 .pw-table th { text-align: left; font-weight: 400; color: rgba(49, 51, 63, 0.6); }
 .pw-table th, .pw-table td { padding: 0.25rem 0.375rem; border-bottom: 1px solid rgba(49, 51, 63, 0.1);
-                             vertical-align: top; overflow-wrap: anywhere; }
+                             vertical-align: top; overflow-wrap: anywhere; min-width: 2.6em; }
 @media (max-width: 640px) {
   [data-testid='stColumn']:has(> [data-testid='stVerticalBlock'] > [data-testid='stElementContainer']:only-child
                                > [data-testid='stMetric']) { min-width: calc(33.3% - 0.75rem); }
