@@ -53,6 +53,20 @@ SCRIPT_BYTES = """() => performance.getEntriesByType('resource').filter(r => r.n
   .reduce((sum, r) => sum + r.decodedBodySize, 0)"""
 
 
+def cold_load(browser, url: str) -> tuple[float, int]:
+    """Seconds from navigation to complete content in a fresh browser context, and the JavaScript fetched."""
+    context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN")
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(url)
+    page.wait_for_timeout(50)  # let the first script run start before asking whether it ended
+    page.wait_for_function(COMPLETE, timeout=60_000, polling=20)
+    took = time.perf_counter() - start
+    script_bytes = page.evaluate(SCRIPT_BYTES)
+    context.close()
+    return took, script_bytes
+
+
 def apptest_reruns(runs: int) -> None:
     sys.path.insert(0, str(ROOT / "tests"))
     from apptest import open_page
@@ -112,15 +126,7 @@ def browser_times(runs: int, apps: list[Path], folder: Path, pages: dict[str, st
             script_bytes = {}
 
             def load(url: str) -> float:
-                context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN")
-                page = context.new_page()
-                start = time.perf_counter()
-                page.goto(url)
-                page.wait_for_timeout(50)  # let the first script run start before asking whether it ended
-                page.wait_for_function(COMPLETE, timeout=60_000, polling=20)
-                took = time.perf_counter() - start
-                script_bytes[url] = page.evaluate(SCRIPT_BYTES)
-                context.close()
+                took, script_bytes[url] = cold_load(browser, url)
                 return took
 
             load(blank_url)

@@ -1,0 +1,183 @@
+"""What each kind of element costs a new visitor: a blank page plus one element kind, cold, against a blank page.
+
+    python bench/element_cost.py [--runs N] [--kinds KIND ...]
+
+Same method as bench/pages.py (a fresh browser context per load, until the content is complete; each load right
+after a load of the blank page, the median of the ratios): the blank page is one st.title on a server without the
+app's configuration; every other row is served by one tiny script (`?kind=...`) run with the app's configuration
+(.streamlit/config.toml: the web font, the toolbar) on a demo database, drawing the title and one kind of element
+as the pages draw it. "app config" is that script with no element: what the configuration alone costs. The
+sidebar rows (navigation, menu, page setup, filters, shell) are what every page of the app pays.
+"""
+import os
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from common import ROOT
+from pages import CHROMIUM, build_demo, cold_load, load_average, serve
+
+# One element kind per ?kind=; the code runs after st.title (the page's h1, which the "complete" test waits for).
+SCRIPT = r'''
+import sys
+sys.path.insert(0, {root!r})
+import pandas as pd
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+PagesManager.uses_pages_directory = False  # pages/ is linked for st.navigation only (no legacy router)
+kind = st.query_params.get("kind", "none")
+st.set_page_config(page_title="元素", layout="wide")
+if kind in ("navigation", "menu", "shell"):
+    from planwatch import navigation
+    st.navigation(navigation.st_pages(), position="hidden")
+st.title("元素")
+frame = pd.DataFrame({{"地区": [f"地区{{i}}" for i in range(20)], "指标": ["孕产妇死亡率"] * 20,
+                      "数值": [i * 1.5 for i in range(20)], "原因": ["按近三年趋势2025年约为55%,低于目标70%"] * 20}})
+if kind == "vega_lite_chart":
+    from planwatch import charts
+    bars = pd.DataFrame({{"label": [f"地区{{i}} 妇女 {{i * 9}}%({{i}}/12)" for i in range(8) for _ in range(2)],
+                         "status": ["已达标", "进度滞后"] * 8, "n": [3, 5] * 8, "rank": [i for i in range(8) for _ in range(2)],
+                         "region": [f"地区{{i}}" for i in range(8) for _ in range(2)], "plan_group": ["妇女"] * 16}})
+    st.vega_lite_chart(charts.themed(charts.attainment_bars(bars, "各规划达标率")).to_dict(), width="stretch")
+elif kind == "dataframe":
+    st.dataframe(frame, hide_index=True, width="stretch")
+elif kind == "multiselect":
+    st.multiselect("级别", ["红", "黄", "灰"], placeholder="全部级别")
+elif kind == "selectbox":
+    st.selectbox("截至年份", [2024, 2023, 2022])
+elif kind == "selectbox_x5_sidebar":
+    for label in ("规划类别", "地区", "领域", "责任单位", "截至年份"):
+        st.sidebar.selectbox(label, ["全部", "甲", "乙"])
+elif kind == "page_link":
+    st.page_link("https://example.org/warnings?year=2024", label="查看全部 12 条预警 →")
+elif kind == "metric":
+    st.metric("达标率", "37%", help="已达标 ÷ 已评估")
+elif kind == "html":
+    st.html("<div style='font-size:.85rem'><span style='color:#009E73'>■</span> 已达标</div>")
+elif kind == "html_svg":
+    from planwatch import svg
+    rows = pd.DataFrame({{"label": [f"地区{{i}} 妇女 {{i * 9}}%({{i}}/12)" for i in range(8)],
+                         "href": [f"./warnings?region=r{{i}}&year=2024" for i in range(8)],
+                         "已达标": [i for i in range(8)], "进度滞后": [5] * 8, "无数据": [1] * 8}})
+    st.html(svg.stacked_bars(rows, ["已达标", "进度滞后", "无数据"], {{"已达标": "#009E73", "进度滞后": "#E69F00",
+                                                                "无数据": "#BBBBBB"}}))
+elif kind == "markdown":
+    st.markdown("**原因**:按近三年趋势2025年约为55%,低于目标70%")
+    st.caption("说明文字")
+elif kind == "subheader":
+    st.subheader("最紧急的红色预警")
+elif kind == "alert":
+    st.info("**示例数据**:本页含系统生成的演示监测值", icon=":material/science:")
+elif kind == "toggle":
+    st.toggle("显示状态变化明细")
+elif kind == "checkbox":
+    st.checkbox("表格视图")
+elif kind == "pagination":
+    st.pagination(5, key="p", max_visible_pages=7)
+elif kind == "columns":
+    left, right = st.columns(2)
+    left.write("左")
+    right.write("右")
+elif kind == "horizontal_container":
+    row = st.container(horizontal=True)
+    row.write("甲")
+    row.write("乙")
+elif kind == "expander":
+    with st.expander("更多"):
+        st.write("内容")
+elif kind == "popover":
+    with st.popover("筛选"):
+        st.write("内容")
+elif kind == "segmented_control":
+    st.segmented_control("级别", ["红", "黄", "灰"], selection_mode="multi")
+elif kind == "pills":
+    st.pills("级别", ["红", "黄", "灰"], selection_mode="multi")
+elif kind == "tabs":
+    one, two = st.tabs(["规划", "地区"])
+    one.write("甲")
+    two.write("乙")
+elif kind == "text_input":
+    st.text_input("查找指标", placeholder="名称、地区或规划")
+elif kind == "download_button":
+    st.download_button("下载 CSV", b"a,b\n", file_name="a.csv", on_click="ignore", icon=":material/download:")
+elif kind == "button":
+    st.button("确定")
+elif kind == "sidebar":
+    st.sidebar.caption("侧栏")
+elif kind == "page_setup":
+    from planwatch import ui
+    ui.page_setup()
+elif kind == "menu":
+    from planwatch import navigation
+    navigation.menu(None)
+elif kind == "filters":
+    from planwatch import ui
+    ui.filters()
+elif kind == "shell":  # what every page of the app draws around its content (app.py)
+    from planwatch import navigation, ui
+    ui.page_setup()
+    navigation.menu(None)
+    ui.filters()
+'''
+
+KINDS = ["none", "vega_lite_chart", "dataframe", "multiselect", "selectbox", "selectbox_x5_sidebar", "page_link",
+         "metric", "html", "html_svg", "markdown", "subheader", "alert", "toggle", "checkbox", "pagination", "columns",
+         "horizontal_container", "expander", "popover", "segmented_control", "pills", "tabs", "text_input",
+         "download_button", "button", "sidebar", "page_setup", "navigation", "menu", "filters", "shell"]
+
+
+def main() -> None:
+    import argparse
+
+    from playwright.sync_api import sync_playwright
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--kinds", nargs="*", default=KINDS)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "blank").mkdir()
+        blank = folder / "blank" / "blank.py"
+        blank.write_text("import streamlit as st\nst.title('空白页')\n", encoding="utf-8")
+        (folder / "elements").mkdir()
+        for name in ("pages", "static", ".streamlit"):
+            (folder / "elements" / name).symlink_to(ROOT / name)
+        script = folder / "elements" / "elements.py"
+        script.write_text(SCRIPT.format(root=str(ROOT)), encoding="utf-8")
+        db = build_demo(ROOT, folder / "demo.duckdb")
+        servers = [serve(blank, dict(os.environ)),
+                   serve(script, os.environ | {"PLANWATCH_DB": str(db), "PYTHONPATH": str(ROOT)})]
+        start_load = load_average()
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(**CHROMIUM)
+                blank_url, elements_url = servers[0][1] + "/", servers[1][1] + "/?kind="
+                cold_load(browser, blank_url)
+                for kind in args.kinds:  # warm the server (imports, caches) once per kind
+                    cold_load(browser, elements_url + kind)
+                ratios = {kind: [] for kind in args.kinds}
+                blanks, js = [], {}
+                for _ in range(args.runs):
+                    for kind in args.kinds:
+                        took_blank, js["空白页"] = cold_load(browser, blank_url)
+                        took, js[kind] = cold_load(browser, elements_url + kind)
+                        blanks.append(took_blank)
+                        ratios[kind].append(took / took_blank)
+                browser.close()
+        finally:
+            for proc, _ in servers:
+                proc.terminate()
+    print(f"Cold load of a blank page plus one element kind ÷ the blank page loaded just before it, median of "
+          f"{args.runs}; blank page {statistics.median(blanks) * 1000:.0f} ms, {js['空白页'] / 1e6:.1f} MB JS")
+    print(f"  load average at the start {start_load}, at the end {load_average()}")
+    floor = statistics.median(ratios["none"]) if "none" in ratios else 1.0
+    for kind in args.kinds:
+        ratio = statistics.median(ratios[kind])
+        print(f"  {kind:22s} {ratio:5.2f}x  (+{ratio - floor:5.2f} over 'none')  JS {js[kind] / 1e6:4.1f} MB")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
