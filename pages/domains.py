@@ -1,7 +1,9 @@
 """领域: per domain, the status mix and the spread of progress; pick a domain (or click its bar) to list its indicators."""
+from urllib.parse import urlencode
+
 import streamlit as st
 
-from planwatch import charts, paging, ui
+from planwatch import charts, paging, svg, ui
 
 SPREAD = 200  # indicators drawn per domain in the progress spread (more are sampled; the median counts them all)
 
@@ -20,16 +22,13 @@ domains = counts.index.tolist()
 st.caption("图表按侧栏的规划类别、地区、责任单位筛选比较全部领域;侧栏的“领域”筛选只决定下方默认打开的领域。")
 
 PICK = f"domain_pick_{f.domain}"  # a new default when the sidebar domain changes
-
-
-def _open_clicked_domain() -> None:
-    picked = st.session_state["domain_mix"]["selection"]["pick"]
-    if picked:
-        st.session_state[PICK] = picked[0]["category"]
-
-
-st.vega_lite_chart(ui.chart_spec(charts.domain_mix, mix, size=16), width="stretch", key="domain_mix",
-                   on_select=_open_clicked_domain, selection_mode="pick")
+wide = mix.pivot_table(index="category", columns="status", values="n", aggfunc="sum", sort=False, fill_value=0)
+bars = wide.reindex(columns=charts.STATUS_ORDER, fill_value=0).reindex(domains).reset_index()
+assessed = bars[["已达标", "进展顺利", "进度滞后", "逆向变化"]].sum(axis=1)
+bars["label"] = [f"{d} {ui.rate(m / n if n else None)}({m}/{n})" for d, m, n in zip(domains, bars["已达标"], assessed)]
+bars["href"] = ["./domains?" + urlencode(f.url(domain=d)) for d in domains]  # opens the domain's indicators below
+st.html(svg.stacked_bars(bars, charts.STATUS_ORDER, charts.STATUS_COLORS, "各领域指标状态(点击某一领域查看其指标)"))
+st.html(charts.status_legend_html())
 spread = ui.query("domain_spread", year=f.year, group=f.group, region=f.region, unit=f.unit, per_domain=SPREAD)
 st.vega_lite_chart(ui.chart_spec(charts.progress_spread, spread, domains, size=16), width="stretch")
 n_plotted = int(spread.drop_duplicates("领域")["n_plotted"].sum())

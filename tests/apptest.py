@@ -61,7 +61,8 @@ def texts(at: AppTest) -> str:
 
 def html_texts(at: AppTest) -> str:
     """The text of the st.html elements (tags removed, entities decoded), as the reader sees it."""
-    return "\n".join(html.unescape(re.sub(r"<[^>]+>", " ", e.proto.body)) for e in at.get("html"))
+    return "\n".join(html.unescape(re.sub(r"<(style|script)\b.*?</\1>|<[^>]+>", " ", e.proto.body, flags=re.S))
+                     for e in at.get("html"))
 
 
 def unescape(markdown: str) -> str:
