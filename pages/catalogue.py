@@ -6,6 +6,7 @@ from planwatch import paging, ui
 ALL = "全部规划"
 CARDS = 12  # a search with at most this many hits is shown as cards quoting the plan
 PLANS = 100  # plans a page (and offered in the plan choice): at national scale there are thousands
+ROWS = 50  # indicators a page: each row quotes the plan, a long HTML table costs the browser seconds to lay out
 
 f = ui.page_filters()
 scope = dict(group=f.group, region=f.region, domain=f.domain, unit=f.unit)
@@ -40,7 +41,7 @@ search = right.text_input("搜索指标名称", key="q", bind="query-params", pl
                           help="按指标名称查找(忽略空格),例如“孕产妇死亡率”“女性比例”")
 search = (search or "").strip() or None
 chosen = {**scope, "plan": None if plan == ALL else plan, "search": search}
-rows = paging.fetch("catalogue_indicators", "indicator_page", **chosen)
+rows = paging.fetch("catalogue_indicators", "indicator_page", ROWS, **chosen)
 inds = rows.frame
 
 if inds.empty:

@@ -1,7 +1,7 @@
 """责任单位: a scorecard per responsible unit, one unit's indicators, and the plans that name no units."""
 import streamlit as st
 
-from planwatch import charts, paging, ui
+from planwatch import paging, ui
 
 UNITS = 100  # scorecard rows a page (and units offered in the picker below): at national scale there are ~34,000
 NAMED = 5  # plans named in the notice on plans that name no units
