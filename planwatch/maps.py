@@ -131,7 +131,9 @@ def region_svg(table: pd.DataFrame, selected: str | None, links: dict[str, str])
         else:
             shape = f"<circle cx='{x:g}' cy='{y:g}' r='{11 if heavy else 9}' {style}/>"
         href = html.escape(links[row.地区代码], quote=True)
-        items.append(f"<a href='{href}' data-region='{html.escape(row.地区代码)}'><title>{tip}</title>{shape}</a>")
+        # target: Streamlit's Markdown opens a link without one in a new tab
+        items.append(f"<a href='{href}' target='_self' data-region='{html.escape(row.地区代码)}'>"
+                     f"<title>{tip}</title>{shape}</a>")
         if labelled:
             anchor, dx = ("start", 14) if is_west else ("end", -14)
             labels.append(f"<text x='{x + dx:g}' y='{y + dy:g}' text-anchor='{anchor}' dominant-baseline='middle'>"

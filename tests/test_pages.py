@@ -462,7 +462,8 @@ def test_regions_svg_map_has_one_linked_shape_per_region(app_db):
     at = open_page("regions", year="2024", region="330300", group="儿童")
     assert not at.get("deck_gl_json_chart")
     svg = _svg_map(at)
-    shapes = re.findall(r"<a href='([^']+)' data-region='(\d+)'><title>([^<]+)</title><(path|circle) ", svg)
+    shapes = re.findall(r"<a href='([^']+)' target='_self' data-region='(\d+)'><title>([^<]+)</title><(path|circle) ",
+                        svg)
     expected = rows(app_db, "SELECT r.region_code, a.region, a.n_met, a.n_assessed FROM v_attainment_by_plan a "
                             "JOIN region r ON r.name = a.region AND r.is_seed "
                             "WHERE a.as_of_year = 2024 AND a.plan_group = '儿童' AND a.region IN ('平阳县', '乐清市')")
