@@ -158,25 +158,32 @@ def main() -> None:
                 cold_load(browser, blank_url)
                 for kind in args.kinds:  # warm the server (imports, caches) once per kind
                     cold_load(browser, elements_url + kind)
-                ratios = {kind: [] for kind in args.kinds}
+                ratios, busy = {kind: [] for kind in args.kinds}, {kind: [] for kind in ["空白页", *args.kinds]}
                 blanks, js = [], {}
                 for _ in range(args.runs):
                     for kind in args.kinds:
-                        took_blank, js["空白页"] = cold_load(browser, blank_url)
-                        took, js[kind] = cold_load(browser, elements_url + kind)
+                        cpu = {}
+                        took_blank, js["空白页"] = cold_load(browser, blank_url, cpu)
+                        busy["空白页"].append(cpu["task"])
+                        took, js[kind] = cold_load(browser, elements_url + kind, cpu)
+                        busy[kind].append(cpu["task"])
                         blanks.append(took_blank)
                         ratios[kind].append(took / took_blank)
                 browser.close()
         finally:
             for proc, _ in servers:
                 proc.terminate()
+    blank_busy = statistics.median(busy["空白页"])
     print(f"Cold load of a blank page plus one element kind ÷ the blank page loaded just before it, median of "
-          f"{args.runs}; blank page {statistics.median(blanks) * 1000:.0f} ms, {js['空白页'] / 1e6:.1f} MB JS")
+          f"{args.runs}; blank page {statistics.median(blanks) * 1000:.0f} ms, {js['空白页'] / 1e6:.1f} MB JS, "
+          f"main thread busy {blank_busy * 1000:.0f} ms (busy = Chromium's TaskDuration, median, as a multiple of "
+          "the blank page's: less sensitive to other jobs than wall time)")
     print(f"  load average at the start {start_load}, at the end {load_average()}")
     floor = statistics.median(ratios["none"]) if "none" in ratios else 1.0
     for kind in args.kinds:
         ratio = statistics.median(ratios[kind])
-        print(f"  {kind:22s} {ratio:5.2f}x  (+{ratio - floor:5.2f} over 'none')  JS {js[kind] / 1e6:4.1f} MB")
+        print(f"  {kind:22s} {ratio:5.2f}x  (+{ratio - floor:5.2f} over 'none')  JS {js[kind] / 1e6:4.1f} MB  "
+              f"busy {statistics.median(busy[kind]) / blank_busy:4.2f}x")
 
 
 if __name__ == "__main__":

@@ -53,16 +53,22 @@ SCRIPT_BYTES = """() => performance.getEntriesByType('resource').filter(r => r.n
   .reduce((sum, r) => sum + r.decodedBodySize, 0)"""
 
 
-def cold_load(browser, url: str) -> tuple[float, int]:
-    """Seconds from navigation to complete content in a fresh browser context, and the JavaScript fetched."""
+def cold_load(browser, url: str, cpu: dict | None = None) -> tuple[float, int]:
+    """Seconds from navigation to complete content in a fresh browser context, and the JavaScript fetched.
+    `cpu` (optional) receives the page's main-thread busy time in seconds (Chromium's TaskDuration): less
+    sensitive than wall time to other jobs on a shared machine."""
     context = browser.new_context(viewport={"width": 1280, "height": 720}, locale="zh-CN")
     page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Performance.enable")
     start = time.perf_counter()
     page.goto(url)
     page.wait_for_timeout(50)  # let the first script run start before asking whether it ended
     page.wait_for_function(COMPLETE, timeout=60_000, polling=20)
     took = time.perf_counter() - start
     script_bytes = page.evaluate(SCRIPT_BYTES)
+    if cpu is not None:
+        cpu["task"] = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}["TaskDuration"]
     context.close()
     return took, script_bytes
 
@@ -123,10 +129,12 @@ def browser_times(runs: int, apps: list[Path], folder: Path, pages: dict[str, st
         with sync_playwright() as p:
             browser = p.chromium.launch(**CHROMIUM)
 
-            script_bytes = {}
+            script_bytes, busy = {}, {}
 
             def load(url: str) -> float:
-                took, script_bytes[url] = cold_load(browser, url)
+                cpu = {}
+                took, script_bytes[url] = cold_load(browser, url, cpu)
+                busy.setdefault(url, []).append(cpu["task"])
                 return took
 
             load(blank_url)
@@ -148,7 +156,9 @@ def browser_times(runs: int, apps: list[Path], folder: Path, pages: dict[str, st
     finally:
         for proc, _ in servers:
             proc.terminate()
-    return results, ratios, scripts
+    busy_ratio = {str(app): {name: statistics.median(busy[url + path][1:]) / statistics.median(busy[blank_url])
+                             for name, path in pages.items()} for app, (_, url) in zip(apps, servers[1:])}
+    return results, ratios, scripts, busy_ratio
 
 
 def load_average() -> str:
@@ -171,11 +181,13 @@ def main() -> None:
             os.environ["PLANWATCH_DB"] = str(demo_database(tmp))
             apptest_reruns(args.runs)
         before = load_average()
-        results, ratios, scripts = browser_times(args.runs, apps, Path(tmp), pages)
+        results, ratios, scripts, busy = browser_times(args.runs, apps, Path(tmp), pages)
     print(f"Chromium cold load to complete content at 1280x720, median of {args.runs} (x = median of each load ÷ the "
-          "blank page loaded just before it; best = fastest load ÷ fastest blank load; JS = JavaScript fetched);")
+          "blank page loaded just before it; best = fastest load ÷ fastest blank load; JS = JavaScript fetched; "
+          "busy = the browser's main-thread time (TaskDuration), median ÷ the blank page's: less sensitive to other "
+          "jobs on the machine than wall time);")
     print(f"  load average at the start {before}, at the end {load_average()}")
-    print(f"  {'page':8s}" + "".join(f"  {app.name[:34]:>34s}" for app in apps))
+    print(f"  {'page':8s}" + "".join(f"  {app.name[:45]:>45s}" for app in apps))
     for name in ["空白页", *pages]:
         cells = []
         for app in apps:
@@ -184,8 +196,9 @@ def main() -> None:
             if name != "空白页":
                 best = min(times) / min(results[str(app)]["空白页"])
                 cell += f" {statistics.median(ratios[str(app)][name]):4.2f}x best {best:4.2f}x"
-            cells.append(cell + f" {scripts[str(app)][name] / 1e6:4.1f} MB")
-        print(f"  {name:8s}" + "".join(f"  {c:>34s}" for c in cells))
+            cell += f" {scripts[str(app)][name] / 1e6:4.1f} MB"
+            cells.append(cell + (f" busy {busy[str(app)][name]:4.2f}x" if name != "空白页" else ""))
+        print(f"  {name:8s}" + "".join(f"  {c:>45s}" for c in cells))
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ for col, label, help_text in (
 
 st.subheader(f"规划(共 {plan_rows.total:,} 个)")
 ui.static_table(plans[["地区", "类别", "规划", "指标数", "重点表指标", "文字目标", "有基线", "定性目标", "列明责任单位",
-                       "期限", "目标年", "印发文号", "来源文件", "标题行"]])
+                       "期限", "目标年", "印发文号", "来源文件", "标题行"]], wide=True)
 st.caption("定性目标:没有数值的目标(如“应援尽援”),不计入达标率分母;印发文号为“—”:目录未记录;标题行:规划标题在来源"
            "文件中的行号。")
 paging.control(plan_rows)
@@ -65,11 +65,11 @@ if search and rows.total <= CARDS:
                 st.caption(ui.plain(f"编目说明:{ui.curator_note(row.说明)}"))
             st.page_link("pages/indicator.py", label="指标详情 →", query_params={"id": row.indicator_id, **f.url()})
 
-ui.static_table(ui.with_detail_links(inds, f).assign(重点表=inds["重点表"].map({True: "是", False: "否"}),
+ui.static_table(ui.as_links(ui.with_detail_links(inds, f)).assign(重点表=inds["重点表"].map({True: "是", False: "否"}),
                                                      单位=inds["单位"].replace("", ui.MISSING),
                                                      说明=inds["说明"].map(ui.curator_note))[
     ["地区", "类别", "指标", "目标", "目标年", "原文引文", "出处", ui.DETAIL, "领域", "单位", "重点表", "基线", "目标原文",
-     "责任单位", "说明"]].rename(columns={"说明": "编目说明"}), links={ui.DETAIL: ui.DETAIL_TEXT})
+     "责任单位", "说明"]].rename(columns={"说明": "编目说明"}), wide=True)
 st.caption("目标:规范写法(≥ 不低于,≤ 不高于);目标原文:规划印出的目标,原样照录;原文引文:规划原文中含目标数字的一段,"
            "出处为其来源文件和行号;重点表:规划重点指标表中的行。基线引文和行号见下载的文件。")
 paging.control(rows)

@@ -1,6 +1,4 @@
 """领域: per domain, the status mix and the spread of progress; pick a domain (or click its bar) to list its indicators."""
-from urllib.parse import urlencode
-
 import streamlit as st
 
 from planwatch import charts, paging, svg, ui
@@ -26,7 +24,7 @@ wide = mix.pivot_table(index="category", columns="status", values="n", aggfunc="
 bars = wide.reindex(columns=charts.STATUS_ORDER, fill_value=0).reindex(domains).reset_index()
 assessed = bars[["已达标", "进展顺利", "进度滞后", "逆向变化"]].sum(axis=1)
 bars["label"] = [f"{d} {ui.rate(m / n if n else None)}({m}/{n})" for d, m, n in zip(domains, bars["已达标"], assessed)]
-bars["href"] = ["./domains?" + urlencode(f.url(domain=d)) for d in domains]  # opens the domain's indicators below
+bars["href"] = [ui.page_url("domains", f, domain=d) for d in domains]  # opens the domain's indicators below
 st.html(svg.stacked_bars(bars, charts.STATUS_ORDER, charts.STATUS_COLORS, "各领域指标状态(点击某一领域查看其指标)"))
 st.html(charts.status_legend_html())
 spread = ui.query("domain_spread", year=f.year, group=f.group, region=f.region, unit=f.unit, per_domain=SPREAD)
@@ -50,6 +48,6 @@ basic = ui.rate((tally["已达标"] + mix[mix.category == domain]["n_basic"].sum
 st.subheader(f"{domain}领域:{indicators.total:,} 项指标")
 st.caption(f"达标率 {rate}(已达标 {tally['已达标']} / 已评估 {assessed}),基本实现率 {basic}(已实现 + 基本实现);"
            f"无数据 {tally['无数据']} 项,定性 {tally['定性']} 项不计入分母。按状态排序,逆向变化在前。")
-ui.static_table(ui.with_detail_links(indicators.frame, f)[["地区", "规划", "指标", "状态", "最新值", "目标", ui.DETAIL,
-                                                            "原因"]], links={ui.DETAIL: ui.DETAIL_TEXT})
+ui.static_table(ui.as_links(ui.with_detail_links(indicators.frame, f))[
+    ["地区", "规划", "指标", "状态", "最新值", "目标", ui.DETAIL, "原因"]])
 paging.control(indicators)

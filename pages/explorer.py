@@ -197,7 +197,7 @@ def show_result(result: guard.Result, name: str, key: str) -> None:
     if len(frame) <= HTML_ROWS:
         floats = frame.select_dtypes("float").columns  # every digit an analyst asked for (ui.number keeps six)
         ui.static_table(frame.assign(**{c: frame[c].map(lambda v: ui.MISSING if pd.isna(v) else f"{v:.15g}")
-                                        for c in floats}))
+                                        for c in floats}), wide=len(frame.columns) > 6)
     else:
         st.dataframe(frame.head(guard.SHOW_ROWS), hide_index=True, width="stretch", key=f"{key}_table",
                      height=min(38 + 35 * max(len(frame), 1), 500))

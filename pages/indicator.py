@@ -4,7 +4,7 @@ import html
 
 import streamlit as st
 
-from planwatch import charts, explain, round_ui, ui
+from planwatch import charts, explain, round_ui, svg, ui
 
 MATCHES = 50  # search results offered at once: at national scale there are hundreds of thousands of indicators
 
@@ -71,9 +71,10 @@ if ind["direction"] == "qualitative":
     else:
         ui.static_table(reports.rename(columns=ui.SERIES_COLUMNS)[["年份", "文字报告", "来源", "备注"]])
 else:
-    st.vega_lite_chart(ui.chart_spec(charts.indicator_chart, ind, series, refs, tolerance), width="stretch")
+    st.html(charts.indicator_chart_svg(ind, series, refs, tolerance))  # SVG: no chart library to fetch
     st.caption("蓝色实线与圆点:本地监测值;灰色虚线:从起点匀速达到目标的路径;点线与三角:按最小二乘直线趋势外推到目标年;"
-               "绿色横线/色带:目标;灰色菱形:上级地区公开发布值(仅作参照,不是本地数值)。纵轴按数据范围缩放,不从 0 开始。")
+               "绿色横线/色带:目标;灰色菱形:上级地区公开发布值(仅作参照,不是本地数值)。纵轴按数据范围缩放,不从 0 开始;"
+               "鼠标停在点上可看数值。")
 
 warnings = ui.query("indicator_warnings", id=indicator_id, year=f.year)
 if len(warnings):
@@ -95,9 +96,9 @@ with right:
     ui.static_table(series.rename(columns=ui.SERIES_COLUMNS))
     if len(refs):
         st.subheader("上级地区公开数据(参照)")
-        st.dataframe(ui.shown(refs.rename(columns={
+        ui.static_table(ui.shown(refs.rename(columns={
             "reference_region": "上级地区", "published_indicator": "公开指标", "year": "年份", "value": "数值",
-            "unit": "单位", "url": "来源网址", "snippet": "原文", "definition_match": "口径匹配"})),
-            hide_index=True, width="stretch", column_config={"来源网址": st.column_config.LinkColumn("来源网址")})
+            "unit": "单位", "url": "来源网址", "snippet": "原文", "definition_match": "口径匹配"})).assign(
+            来源网址=lambda t: [svg.link(u, "打开") if u.startswith("http") else u for u in t["来源网址"]]))
 
 round_ui.revisions(indicator_id)

@@ -1,5 +1,5 @@
 """总览: at 1280×720 without scrolling — 达标率 with its denominator, the most urgent red warnings, and the plans and
-regions sorted by what lags (the lowest 达标率 on top) (a click on a bar opens 预警清单 for it); below, what changed since last year."""
+regions sorted by what lags (the lowest 达标率 on top; a click on a bar opens 预警清单 for it); below, what changed since last year."""
 import streamlit as st
 
 from planwatch import charts, paging, ui
@@ -44,15 +44,12 @@ with left:
     st.page_link("pages/warnings.py", label=f"查看全部 {n_warnings:,} 条预警 →", query_params=f.url())
 with right:
     bars = ui.query("attainment_bars", **f.params(), top=BARS)
-    st.html(charts.status_legend_html())  # st.html, not Markdown with HTML (that loads 0.2 MB more JavaScript)
+    st.html(charts.status_legend_html())
+    # drawn on the server as HTML (no chart library to fetch: Vega cost a new visitor about a quarter of a blank
+    # page's load); each bar links to 预警清单 for its region (and plan group), keeping the other filters
     for cut, title in (("plan", "各规划达标率(点击看预警)"), ("region", "各地区达标率(点击看预警)")):
-        spec = ui.chart_spec(charts.attainment_bars, bars[bars.cut == cut], title)
-        event = st.vega_lite_chart(spec, width="stretch", key=f"bars_{cut}", on_select="rerun",
-                                   selection_mode="pick")
-        picked = event.selection.get("pick") if event else None
-        if picked:
-            st.switch_page("pages/warnings.py", query_params=f.url(
-                region=picked[0].get("region"), group=picked[0].get("plan_group") or f.group))
+        st.html(charts.attainment_bars_html(bars[bars.cut == cut], title, lambda region, group: ui.page_url(
+            "warnings", f, region=region, group=group or f.group)))
 
 changed = ui.query("status_change_counts", **f.params()).iloc[0]
 st.subheader(f"与{f.year - 1}年相比:{changed.n_changed:,} 项指标状态变化")

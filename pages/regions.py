@@ -2,8 +2,6 @@
 cities; a city: its counties), each counting its descendants' plans, on a map and as bars; a click drills down.
 Map and bars are drawn here as SVG and HTML (links keep the filters); the interactive pydeck map only when asked
 for (8 MB of JavaScript)."""
-from urllib.parse import urlencode
-
 import streamlit as st
 
 from planwatch import charts, maps, svg, ui
@@ -32,7 +30,7 @@ st.markdown(f"**{ui.plain(scope)}** 达标率 **{rate}**(已达标 {int(head['n_
                                                       if below else "。"))
 
 left, right = st.columns([5, 4], gap="large")
-links = {code: "./regions?" + urlencode(f.url(region=code)) for code in children["地区代码"]}
+links = {code: ui.page_url("regions", f, region=code) for code in children["地区代码"]}
 with left:
     if st.toggle("可缩放的交互地图", key="region_deck", help="加载地图组件(约 8 MB),可拖动、缩放"):
         st.pydeck_chart(maps.region_map(children, f.region), height=560, key="region_map")
@@ -51,9 +49,9 @@ st.subheader(f"{scope}{'下级地区' if below else ''}达标情况")
 table = children.assign(达标率=children["达标率"].map(ui.rate), 基本实现率=children["基本实现率"].map(ui.rate),
                         下级地区=[links[c] if deeper else None for c, deeper in zip(children["地区代码"],
                                                                               children["has_children"])])
-ui.static_table(table.rename(columns={"示例值指标": "其中示例值"})[
+ui.static_table(ui.as_links(table.rename(columns={"示例值指标": "其中示例值"}), "下级地区")[
     ["地区", "层级", "达标率", "基本实现率", "已达标", "已评估", "进展顺利", "进度滞后", "逆向变化", "无数据", "定性",
-     "指标总数", "规划数", "有规划的地区数", "其中示例值", "下级地区"]], links={"下级地区": "查看 →"})
+     "指标总数", "规划数", "有规划的地区数", "其中示例值", "下级地区"]], wide=True)
 st.caption("达标率 = 已达标 ÷ 已评估;已评估 = 有数据的定量指标(已达标 + 进展顺利 + 进度滞后 + 逆向变化)。"
            "无数据和定性指标单列,不计入分母;基本实现率 =(已实现 + 基本实现)÷ 已评估;其中示例值:最新值为系统生成"
            "示例数据的指标数。省、市的数字包括本级规划和全部下级地区的规划。")
@@ -86,5 +84,5 @@ if published.empty:
     st.caption(f"截至{f.year}年,这些地区的上级地区(省、市)没有与该指标口径一致的公开数据。")
 else:
     st.markdown("**上级地区公开数据来源**(图中灰色菱形;这是上级地区的数值,只作参照,不是本地区的监测值)")
-    ui.static_table(published[["行", "数值", "说明", "url"]].rename(columns={"行": "上级地区", "url": "来源网址"}),
-                    links={"来源网址": None})
+    ui.static_table(ui.as_links(published[["行", "数值", "说明", "url"]].rename(columns={"行": "上级地区", "url": "来源网址"}),
+                                "来源网址", None))

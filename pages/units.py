@@ -24,7 +24,7 @@ else:
     ui.static_table(card.assign(**{c: card[c].map(ui.rate) for c in ("达标率", "基本实现率", "报送及时率")})[
         ["地区", "责任单位", "指标数", "达标率", "基本实现率", "已达标/已评估", "红色预警", "已达标", "进展顺利", "进度滞后",
          "逆向变化", "无数据", "定性", "首位列名", *(["牵头", "配合"] if roles_printed else []), "未区分", "来源",
-         "报送及时率"]])
+         "报送及时率"]], wide=True)
     st.caption("基本实现率 =(已实现 + 基本实现)÷ 已评估;红色预警:截至年份的红色预警条数(见预警清单);首位列名:该单位"
                "在原文责任单位列表中排第一位的指标数;牵头、配合:原文写明的分工,未区分:原文只列单位;来源:规划列明"
                "(规划原文所列)或工委指定;报送及时率:该年度监测中截止日期前首次提交的应报指标 ÷ 应报指标(见报送进度),"
@@ -53,8 +53,8 @@ else:
     cols[3].metric("红色预警", int(row["红色预警"]))
     detail = ui.query("unit_indicators", **scope, unit=chosen)
     detail = ui.with_detail_links(detail, f).assign(原文出处=detail["原文"] + "(第" + detail["行号"].astype(str) + "行)")
-    ui.static_table(detail[["规划", "领域", "指标", "状态", ui.DETAIL, "角色", "列名顺序", "原文出处", "原因",
-                            "全部责任单位", "来源"]], links={ui.DETAIL: ui.DETAIL_TEXT})
+    ui.static_table(ui.as_links(detail)[["规划", "领域", "指标", "状态", ui.DETAIL, "角色", "列名顺序", "原文出处", "原因",
+                                         "全部责任单位", "来源"]], wide=True)
     st.caption("角色:原文写明“牵头”“配合”时照录,否则为“未区分”;列名顺序:该单位在原文责任单位列表中的位置,1 为第一位;"
                "全部责任单位:原文为该指标列出的全部单位,按列名顺序。")
 

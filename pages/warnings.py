@@ -1,7 +1,7 @@
 """预警清单: every warning for the as-of year under the sidebar filters, red first — filter, open, download."""
 import streamlit as st
 
-from planwatch import charts, paging, ui
+from planwatch import charts, paging, svg, ui
 
 LEVEL_HELP = {
     "红": "逆向变化;或按趋势预计未达标且进度严重滞后;或目标年已到仍未达标且仍有差距",
@@ -9,6 +9,7 @@ LEVEL_HELP = {
     "灰": "截至年份当年未填报监测数据",
 }
 KINDS = ("逆向变化", "到期未达标", "预计未达标", "波动较大", "未填报")
+COLUMNS = ["级别", ui.DETAIL, "地区", "指标", "原因", "类型", "规划", "责任单位", "状态", "领域", "数据来源"]
 
 f = ui.page_filters()
 counts = ui.query("warning_counts", **f.params())
@@ -43,20 +44,28 @@ if shown.empty:
     st.info("所选级别和类型下没有预警,请调整上方筛选。")
     st.stop()
 
-event = st.dataframe(  # the level as a coloured chip (column_config, not a pandas Styler: no per-cell CSS to send)
-    ui.as_chips(ui.shown(shown), "级别"),
-    hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 600), key="warning_table",
-    on_select="rerun", selection_mode="single-row",
-    column_order=["级别", ui.DETAIL, "地区", "指标", "原因", "类型", "规划", "责任单位", "状态", "领域", "数据来源"],
-    column_config={ui.DETAIL: ui.detail_column(),
-                   "级别": ui.chip_column(charts.LEVEL_COLORS, width=60),
-                   "原因": st.column_config.TextColumn(width="large"),
-                   "责任单位": st.column_config.TextColumn(help="规划原文所列的责任单位;“规划未列明”表示规划没有写")})
+# The list as an HTML table first (no data grid to fetch: it cost a new visitor about 40% of a blank page's
+# load); the grid, for sorting by a column and opening a row with a click, only when asked.
+if st.toggle("表格视图(可按列排序)", key="warning_grid"):
+    event = st.dataframe(  # the level as a coloured chip (column_config, not a pandas Styler: no per-cell CSS)
+        ui.as_chips(ui.shown(shown), "级别"),
+        hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 600), key="warning_table",
+        on_select="rerun", selection_mode="single-row", column_order=COLUMNS,
+        column_config={ui.DETAIL: ui.detail_column(),
+                       "级别": ui.chip_column(charts.LEVEL_COLORS, width=60),
+                       "原因": st.column_config.TextColumn(width="large"),
+                       "责任单位": st.column_config.TextColumn(help="规划原文所列的责任单位;“规划未列明”表示规划没有写")})
+    st.caption("按紧迫度排列,最紧急的在前;选中一行(行首方框)即打开该指标的详情页。")
+    if event.selection.rows:
+        st.switch_page("pages/indicator.py",
+                       query_params={"id": shown.loc[event.selection.rows[0], "indicator_id"], **f.url()})
+else:
+    table = ui.shown(shown)[COLUMNS].assign(
+        级别=lambda t: [svg.chip(level, charts.LEVEL_COLORS[level]) for level in t["级别"]],
+        **{ui.DETAIL: lambda t: [svg.link(url, "查看 →") for url in t[ui.DETAIL]]})
+    st.html(f"<div class='pw-wide'>{ui.table_html(table)}</div>")
+    st.caption("按紧迫度排列,最紧急的在前;点“查看 →”打开该指标的详情页;“表格视图”可按列排序。")
 paging.control(rows)
-st.caption("按紧迫度排列,最紧急的在前;选中一行(行首方框)即打开该指标的详情页。")
-if event.selection.rows:
-    st.switch_page("pages/indicator.py",
-                   query_params={"id": shown.loc[event.selection.rows[0], "indicator_id"], **f.url()})
 
 ui.download_buttons(paging.every_row("warnings_list", rename={"indicator_id": "指标编号"}, **chosen),
                     f"预警清单_截至{f.year}年", "预警清单")

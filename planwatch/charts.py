@@ -4,6 +4,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from planwatch import svg
+
 # Okabe–Ito palette (colour-blind safe); the order is the order of the legend.
 STATUS_COLORS = {
     "已达标": "#009E73",
@@ -15,8 +17,7 @@ STATUS_COLORS = {
 }
 STATUS_ORDER = list(STATUS_COLORS)
 LEVEL_COLORS = {"红": "#D55E00", "黄": "#E69F00", "灰": "#999999"}
-# the web font the app serves (.streamlit/config.toml) first, then what Windows, macOS and Linux desktops have
-FONT = "WenQuanYi Micro Hei Web, Microsoft YaHei, PingFang SC, Noto Sans CJK SC, sans-serif"
+FONT = svg.FONT
 
 
 def status_scale() -> alt.Scale:
@@ -48,29 +49,21 @@ def status_bars(counts: pd.DataFrame, category: str, title: str = "", height_per
 
 def status_legend_html() -> str:
     """The status colours as HTML swatches that wrap on a phone (a Vega legend is cut off at 390 px)."""
-    swatch = ('<span style="white-space:nowrap;margin-right:.8em"><span style="display:inline-block;width:.9em;'
-              'height:.9em;background:{};vertical-align:-.05em;margin-right:.3em"></span>{}</span>')
-    return "<div style='font-size:.85rem;line-height:1.8'>" + "".join(
-        swatch.format(colour, status) for status, colour in STATUS_COLORS.items()) + "</div>"
+    return svg.legend(STATUS_COLORS)
 
 
-def attainment_bars(bars: pd.DataFrame, title: str, bar: int = 26) -> alt.Chart:
-    """Status mix per plan or region (rows of queries/attainment_bars.sql), the most lagging first, each bar
-    labelled with its 达标率 and denominator; a click selects the bar's region and plan group (selection "pick").
-    No legend: the page shows status_legend_html() once."""
-    order = bars.sort_values("rank")["label"].drop_duplicates().tolist()
-    colour = alt.Color("status:N", scale=status_scale(), legend=None)
-    chart = alt.Chart(bars, title=title).mark_bar(cursor="pointer").encode(
-        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelFontSize=14, labelLimit=240)),
-        x=alt.X("n:Q", stack="normalize", title=None,
-                axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1], labelFontSize=13)),
-        color=colour,
-        order=alt.Order("status_order:Q"),
-        tooltip=[alt.Tooltip("label:N", title="达标率(已达标/已评估)"), alt.Tooltip("status:N", title="状态"),
-                 alt.Tooltip("n:Q", title="指标数")],
-    ).transform_calculate(status_order=f"indexof({STATUS_ORDER!r}, datum.status)")
-    pick = alt.selection_point(name="pick", fields=["region", "plan_group"], on="click")
-    return chart.add_params(pick).properties(height=bar * len(order))
+def attainment_bars_html(bars: pd.DataFrame, title: str, href) -> str:
+    """Status mix per plan or region (rows of queries/attainment_bars.sql for one cut) as server-drawn HTML bars
+    (svg.stacked_bars: no chart library for the browser to fetch), the most lagging first, each labelled with its
+    达标率 and denominator. `href(region_code, plan_group)` gives a bar's link (to 预警清单 for it); the bar of the
+    rest ("其余 N 个地区") has none. No legend: the page shows status_legend_html() once."""
+    rows = []
+    for (_, label), bar in bars.groupby(["rank", "label"], sort=True):
+        code, group = bar["region_code"].iloc[0], bar["plan_group"].iloc[0]
+        rows.append({"label": label, "href": href(code, group if pd.notna(group) else None) if pd.notna(code) else None,
+                     **bar.groupby("status")["n"].sum().to_dict()})
+    return svg.stacked_bars(pd.DataFrame(rows, columns=["label", "href", *STATUS_ORDER]), STATUS_ORDER, STATUS_COLORS,
+                            title)
 
 
 LOCAL = "#0072B2"  # the place's own values, on every indicator chart
@@ -78,9 +71,9 @@ REFERENCE = "#666666"  # parent regions' published values: reference only, grey
 REFERENCE_LABEL = "上级地区公开数据"
 
 
-def value_scale(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, tolerance: float) -> alt.Scale:
-    """A value axis fitted to what is drawn (29.6 → 30 is not a flat line on an axis from 0), never below zero
-    when nothing drawn is negative."""
+def value_domain(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, tolerance: float) -> tuple[float, float] | None:
+    """A value range fitted to what is drawn (29.6 → 30 is not a flat line on an axis from 0), never below zero
+    when nothing drawn is negative; None when nothing numeric is drawn."""
     values = [*series["value"].dropna(), *(refs["value"].dropna() if len(refs) else [])]
     for key in ("target_value", "baseline_value", "projected_value"):
         if ind.get(key) is not None and not pd.isna(ind[key]):
@@ -88,10 +81,16 @@ def value_scale(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, tolerance: 
     if ind["target_op"] == "~" and ind.get("target_value") is not None and not pd.isna(ind["target_value"]):
         values += [ind["target_value"] * (1 - tolerance), ind["target_value"] * (1 + tolerance)]
     if not values:
-        return alt.Scale(zero=False)
+        return None
     lo, hi = min(values), max(values)
     pad = max((hi - lo) * 0.15, abs(hi) * 0.02, 0.1)
-    return alt.Scale(domain=[lo - pad if lo < 0 else max(lo - pad, 0), hi + pad], zero=False, nice=False)
+    return (lo - pad if lo < 0 else max(lo - pad, 0), hi + pad)
+
+
+def value_scale(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, tolerance: float) -> alt.Scale:
+    """The Altair value axis of value_domain."""
+    domain = value_domain(ind, series, refs, tolerance)
+    return alt.Scale(zero=False) if domain is None else alt.Scale(domain=list(domain), zero=False, nice=False)
 
 
 def indicator_chart(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, tolerance: float) -> alt.LayerChart:
@@ -109,8 +108,8 @@ def indicator_chart(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, toleran
         return alt.Y(field, title=y_title, scale=scale)
 
     layers = []
-    target = ind["target_value"] if ind["target_op"] != "maintain" else ind["baseline_value"]
-    if target is not None and not pd.isna(target):
+    target = _target(ind)
+    if target is not None:
         label = f"目标 {ind['target_label']}"
         if ind["target_op"] == "~":
             band = pd.DataFrame({"lo": [target * (1 - tolerance)], "hi": [target * (1 + tolerance)]})
@@ -150,6 +149,52 @@ def indicator_chart(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, toleran
                      alt.Tooltip("year:Q", title="年份", format="d"), alt.Tooltip("value:Q", title="公开值"),
                      alt.Tooltip("url:N", title="来源")]))
     return alt.layer(*layers).properties(height=380)
+
+
+def _target(ind: dict):
+    """The value the target line is drawn at (a 保持 target: the baseline), or None."""
+    target = ind["target_value"] if ind["target_op"] != "maintain" else ind["baseline_value"]
+    return None if target is None or pd.isna(target) else float(target)
+
+
+SOURCE_NAMES = {"示例": "示例数据", "填报": "填报值", "公开": "公开值"}
+
+
+def indicator_chart_svg(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, tolerance: float) -> str:
+    """indicator_chart drawn on the server as SVG (svg.Plot; no chart library for the browser to fetch): the
+    target line (or band), the straight path, the place's values in one colour, the projection and the parent
+    regions' published values as grey diamonds; the value axis fitted to the data; a tooltip on every point."""
+    unit = ind["unit"] or ""
+    start = int(series["year"].min()) if len(series) else ind["target_year"] - 5
+    domain = value_domain(ind, series, refs, tolerance) or (0, 1)
+    plot = svg.Plot((min(start, 2020), ind["target_year"]), domain, y_title=f"数值({unit})" if unit else "数值")
+    target = _target(ind)
+    measured = series.dropna(subset=["value"])
+    if target is not None:
+        label = f"目标 {ind['target_label']}"
+        if ind["target_op"] == "~":
+            plot.band(target * (1 - tolerance), target * (1 + tolerance), STATUS_COLORS["已达标"])
+        plot.hline(target, STATUS_COLORS["已达标"], label=label)
+        if len(measured):
+            first = measured.iloc[0]
+            plot.line([(first["year"], first["value"]), (ind["target_year"], target)], "#777777", width=2,
+                      dash="6 4")
+    if len(measured):
+        points = list(zip(measured["year"], measured["value"]))
+        plot.line(points, LOCAL)
+        plot.points(points, LOCAL, titles=[
+            f"{y:.0f}年:{svg.fmt(v)}{unit}({SOURCE_NAMES.get(k, k)})"
+            for y, v, k in zip(measured["year"], measured["value"], measured["source_kind"])])
+    if ind.get("projected_value") is not None and not pd.isna(ind["projected_value"]):
+        projection = [(ind["latest_year"], ind["latest_value"]), (ind["target_year"], ind["projected_value"])]
+        tip = f"趋势外推:{ind['target_year']}年约 {svg.fmt(ind['projected_value'])}{unit}"
+        plot.line(projection, "#444444", dash="2 3")
+        plot.points(projection[1:], "#444444", titles=[tip], shape="triangle")
+    if len(refs):
+        plot.points(list(zip(refs["year"], refs["value"])), REFERENCE, shape="diamond", titles=[
+            f"{r}(上级地区公开数据){y:.0f}年:{svg.fmt(v)}" for r, y, v in
+            zip(refs["reference_region"], refs["year"], refs["value"])])
+    return plot.render(alt=f"{ind['name']}:历年数值与目标")
 
 
 def region_comparison(compare: pd.DataFrame, name: str, unit: str | None, year: int, region: str | None) -> alt.LayerChart:

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from planwatch import build, charts, db, downloads, streamlit_compat
+from planwatch import build, charts, db, downloads, streamlit_compat, svg
 from planwatch.paths import default_db
 
 GROUPS = ("妇女", "儿童")
@@ -83,16 +83,31 @@ if (!window.planwatchMenu) {  // on a phone, a click in the menu closes the side
   document.addEventListener("click", (event) => {
     if (window.innerWidth <= 768 && event.target.closest(".st-key-menu a"))  // where the sidebar covers the page
       document.querySelector("[data-testid='stSidebarCollapseButton'] button")?.click();
+    // A link of the app's own in st.html (./warnings?..., ./indicator?...) opens its page in this session, as
+    // st.page_link does, instead of reloading the app (a new session: the whole start again). Streamlit's
+    // back/forward handling (popstate) runs the page named by the URL with its query string.
+    const link = event.target.closest("[data-testid='stHtml'] a[href^='./']");
+    if (link && !event.ctrlKey && !event.metaKey && !event.shiftKey && event.button === 0) {
+      event.preventDefault();
+      window.history.pushState(null, "", link.href);
+      window.dispatchEvent(new PopStateEvent("popstate"));
+      window.scrollTo(0, 0);
+    }
   }, true);
 }</script>
 <style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }
 .st-key-menu { gap: 0.25rem; }
 .st-key-menu [data-testid='stCaptionContainer'] { padding: 0.5rem 0 0.15rem 0.5rem; }
-.pw-scroll { overflow-x: auto; }
 .pw-table { border-collapse: collapse; width: 100%; font-size: 0.875rem; }
 .pw-table th { text-align: left; font-weight: 400; color: rgba(49, 51, 63, 0.6); }
 .pw-table th, .pw-table td { padding: 0.25rem 0.375rem; border-bottom: 1px solid rgba(49, 51, 63, 0.1);
-                             vertical-align: top; overflow-wrap: anywhere; min-width: 2.6em; }
+                             vertical-align: top; overflow-wrap: anywhere; }
+.pw-table a { white-space: nowrap; }
+.pw-wide { overflow-x: auto; }  /* a wide table scrolls sideways on a phone instead of squeezing its columns */
+.pw-wide .pw-table { min-width: 50rem; }
+.pw-wide .pw-table th { white-space: nowrap; }
+.pw-wide .pw-table td { min-width: 3.6em; }
+.pw-chip { display: inline-block; padding: 0 0.45rem; border-radius: 0.6rem; color: white; white-space: nowrap; }
 @media (max-width: 640px) {
   [data-testid='stColumn']:has(> [data-testid='stVerticalBlock'] > [data-testid='stElementContainer']:only-child
                                > [data-testid='stMetric']) { min-width: calc(33.3% - 0.75rem); }
@@ -344,37 +359,39 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def static_table(frame: pd.DataFrame, links: dict[str, str | None] | None = None) -> None:
+def static_table(frame: pd.DataFrame, wide: bool = False) -> None:
     """A table as escaped HTML in st.html: neither the data grid's code nor st.table's (Arrow formatting,
-    0.8 MB of JavaScript on a cold load) is needed. Numbers as printed (ui.number), missing values as "—";
-    `links` as in table_html."""
-    st.html(table_html(frame, links))
+    0.8 MB of JavaScript on a cold load) is needed. Numbers as printed (ui.number), missing values as "—"; links
+    and chips as in table_html. `wide`: many columns, which keep their width and scroll sideways (.pw-wide)."""
+    st.html(f"<div class='pw-wide'>{table_html(frame)}</div>" if wide else table_html(frame))
 
 
-LINKABLE = re.compile(r"(\./|https?://)", re.IGNORECASE)  # a page of this app, or a web address (never javascript:)
-
-
-def table_html(frame: pd.DataFrame, links: dict[str, str | None] | None = None) -> str:
-    """The frame as an HTML table of class pw-table (styled in PAGE_SETUP), every cell escaped. `links`: the
-    columns holding URLs (with_detail_links' 详情, a source's address), each drawn as a link reading the given text
-    (None: the address itself); a value that is not a relative or web address stays text."""
+def table_html(frame: pd.DataFrame) -> str:
+    """The frame as an HTML table of class pw-table (styled in PAGE_SETUP), every cell escaped but the links and
+    chips of planwatch.svg (svg.link, svg.chip)."""
     def cell(value) -> str:
+        if isinstance(value, svg.Markup):  # a link or chip made (and escaped) by planwatch.svg
+            return value.html
         if isinstance(value, float) or is_missing(value):
             value = number(value)
         return html.escape(str(value)).replace("\n", "<br>")
 
-    def link(value, text: str | None) -> str:
-        if not isinstance(value, str) or not LINKABLE.match(value):
-            return cell(value)
-        return f"<a href='{html.escape(value, quote=True)}'>{cell(value if text is None else text)}</a>"
-
-    links = links or {}
     head = "".join(f"<th>{cell(c)}</th>" for c in frame.columns)
-    rows = "".join("<tr>" + "".join(f"<td>{link(v, links[c]) if c in links else cell(v)}</td>"
-                                    for c, v in zip(frame.columns, row)) + "</tr>"
+    rows = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
                    for row in frame.itertuples(index=False, name=None))
-    return (f"<div class='pw-scroll'><table class='pw-table'><thead><tr>{head}</tr></thead>"
-            f"<tbody>{rows}</tbody></table></div>")
+    return f"<table class='pw-table'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def as_links(frame: pd.DataFrame, column: str = "详情", text: str | None = "查看 →") -> pd.DataFrame:
+    """The frame with the URLs of `column` as link cells (svg.link) reading `text` (None: the URL itself), for
+    table_html; an empty cell stays "—"."""
+    return frame.assign(**{column: [svg.link(url, url if text is None else text) if _linkable(url) else MISSING
+                                     for url in frame[column]]})
+
+
+def _linkable(url) -> bool:
+    """A page of this app or a web address (never javascript: and the like)."""
+    return isinstance(url, str) and url.lower().startswith(("./", "http://", "https://"))
 
 
 # Words of the curators' shorthand in notes (data/plans/*.csv), as a reader would say them.
@@ -393,13 +410,18 @@ def curator_note(note) -> str:
 
 
 # ---- links and downloads ------------------------------------------------------------------------------------
+def page_url(url_path: str, filters: Filters, **changes) -> str:
+    """URL of a page (relative, so it works behind any host) with the filters (`changes` replace some), for links
+    in HTML (svg.stacked_bars, table_html): PAGE_SETUP makes a click on one open the page in the same session."""
+    return f"./{url_path}?" + urlencode(filters.url(**changes))
+
+
 def indicator_link(indicator_id: str, filters: Filters | None = None) -> str:
     """URL of an indicator's detail page (relative, so it works behind any host), keeping the filters."""
     return "./indicator?" + urlencode({"id": indicator_id, **(filters.url() if filters else {})})
 
 
 DETAIL = "详情"
-DETAIL_TEXT = "查看 →"  # what a detail link reads
 
 
 def with_detail_links(frame: pd.DataFrame, filters: Filters, column: str = "indicator_id") -> pd.DataFrame:
@@ -409,7 +431,7 @@ def with_detail_links(frame: pd.DataFrame, filters: Filters, column: str = "indi
 
 def detail_column() -> st.column_config.LinkColumn:
     """Column config of the 详情 links: each cell reads 查看 →."""
-    return st.column_config.LinkColumn(DETAIL, display_text=DETAIL_TEXT, width="small")
+    return st.column_config.LinkColumn(DETAIL, display_text="查看 →", width="small")
 
 
 def download_buttons(frame, name: str, sheet_name: str, formats=("csv", "xlsx")) -> None:

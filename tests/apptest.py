@@ -5,7 +5,10 @@ import html
 import os
 import re
 import shutil
+from html.parser import HTMLParser
 from pathlib import Path
+
+import pandas as pd
 
 from streamlit.testing.v1 import AppTest
 
@@ -60,9 +63,10 @@ def texts(at: AppTest) -> str:
 
 
 def html_texts(at: AppTest) -> str:
-    """The text of the st.html elements (tags removed, entities decoded), as the reader sees it."""
-    return "\n".join(html.unescape(re.sub(r"<(style|script)\b.*?</\1>|<[^>]+>", " ", e.proto.body, flags=re.S))
-                     for e in at.get("html"))
+    """The text of the st.html elements (tags, style sheets and scripts removed, entities decoded), as the reader
+    sees it."""
+    return "\n".join(html.unescape(re.sub(r"<[^>]+>", " ", re.sub(r"<(style|script)\b.*?</\1>", " ", e.proto.body,
+                                                                   flags=re.S))) for e in at.get("html"))
 
 
 def unescape(markdown: str) -> str:
@@ -70,24 +74,68 @@ def unescape(markdown: str) -> str:
     return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown.replace("  \n", "\n"))
 
 
-def html_tables(at: AppTest) -> list:
-    """The tables the page draws as HTML (ui.static_table), in order, as DataFrames of the text the reader sees;
-    a cell holding a link gives the link's address (so that tests read where 查看 → leads). Numeric columns as
-    numbers."""
-    import io
+class _Collector(HTMLParser):
+    """Rows of the HTML tables (a cell with a link reads as its href) and bars (svg.stacked_bars) in st.html."""
 
-    import pandas as pd
+    def __init__(self):
+        super().__init__()
+        self.tables, self.bars, self._cell, self._bar, self._in_label = [], [], None, None, False
 
-    frames = []
-    for element in at.get("html"):
-        if "pw-table" not in element.proto.body:
-            continue
-        [frame] = pd.read_html(io.StringIO(element.proto.body), extract_links="body", keep_default_na=False)
-        frame = frame.map(lambda cell: cell[1] if cell[1] is not None else cell[0])
-        for column in frame.columns:
-            try:
-                frame[column] = pd.to_numeric(frame[column])
-            except (ValueError, TypeError):
-                pass
-        frames.append(frame)
-    return frames
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        if tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self.tables[-1].append([])
+        elif tag in ("td", "th") and self.tables:
+            self._cell = ""
+        elif tag == "a" and self._cell is not None:
+            self._cell, self._href = None, attrs.get("href")
+            self.tables[-1][-1].append(self._href)
+        elif "pw-bars" in classes:
+            self.bars.append([])
+        elif "pw-bar-row" in classes:
+            self._bar = {"label": "", "href": attrs.get("href"), "segments": []}
+            self.bars[-1].append(self._bar)
+        elif "pw-bar-label" in classes:
+            self._in_label = True
+        elif self._bar is not None and tag == "span" and attrs.get("title"):
+            self._bar["segments"].append(attrs["title"])
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self._cell is not None:
+            self.tables[-1][-1].append(self._cell)
+        if tag in ("td", "th"):
+            self._cell = None
+        if tag == "span":
+            self._in_label = False
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell += data
+        if self._in_label and self._bar is not None:
+            self._bar["label"] += data
+
+
+def _collect(bodies: list[str]) -> _Collector:
+    collector = _Collector()
+    for body in bodies:
+        collector.feed(body)
+    return collector
+
+
+def _bodies(at: AppTest) -> list[str]:
+    return [element.proto.body for element in at.main.get("html")]
+
+
+def html_tables(at: AppTest) -> list[pd.DataFrame]:
+    """The HTML tables of the main area (ui.static_table, ui.table_html) as frames of text; a cell holding a link
+    (svg.link) reads as the link's URL."""
+    return [pd.DataFrame(rows[1:], columns=rows[0]) for rows in _collect(_bodies(at)).tables if rows]
+
+
+def html_bars(at: AppTest | str) -> list[list[dict]]:
+    """The bars of each svg.stacked_bars chart of the main area (or of one HTML text), in order: label, href
+    (None: no link) and the tooltips of its segments ("label:status n 项")."""
+    return _collect([at] if isinstance(at, str) else _bodies(at)).bars

@@ -212,25 +212,23 @@ def test_overview_shows_attainment_and_a_red_warning_above_the_fold(server, smal
     expect(rate).to_be_visible()
     red = main(small).locator("a[href*='indicator?id=']").first
     expect(red).to_be_visible()
-    expect(main(small).locator(".vega-embed canvas, .vega-embed svg").first).to_be_visible()
-    assert _in_view(small, rate) and _in_view(small, red)  # no scrolling needed
+    bar = main(small).locator("a.pw-bar-row").first  # the most lagging plan, drawn on the server as HTML
+    expect(bar).to_be_visible()
+    assert _in_view(small, rate) and _in_view(small, red) and _in_view(small, bar)  # no scrolling needed
     assert "year=2024" in red.get_attribute("href")
 
 
 def test_a_click_on_a_plan_bar_opens_its_warnings(server, small):
     url, db = server
     small.goto(url + "/?year=2024")
-    chart = main(small).locator(".vega-embed").first
-    expect(chart.locator("canvas, svg").first).to_be_visible()
-    small.wait_for_timeout(500)
-    box = chart.bounding_box()
-    # the first (most lagging) bar: below the title, right of the labels; step down until a bar takes the click
-    for dy in range(30, 130, 8):
-        small.mouse.click(box["x"] + box["width"] * 0.8, box["y"] + dy)
-        small.wait_for_timeout(700)
-        if "/warnings" in small.url:
-            break
+    bar = main(small).locator("a.pw-bar-row").first
+    expect(bar).to_be_visible()
+    label = bar.locator(".pw-bar-label").inner_text()
+    small.evaluate("window.sameSession = true")  # gone if the click reloaded the app (a new session)
+    bar.click()
     small.wait_for_url("**/warnings?*")
+    expect(main(small).locator("h1")).to_contain_text("预警清单")
+    assert small.evaluate("window.sameSession === true"), "the click reloaded the whole app"
     params = parse_qs(urlparse(small.url).query)
     assert params["region"] and params["group"], small.url
     expect(main(small).locator("h1")).to_contain_text("预警清单")
@@ -241,6 +239,18 @@ def test_a_click_on_a_plan_bar_opens_its_warnings(server, small):
                                [params["region"][0]])
     expect(sidebar.get_by_role("combobox", name="地区")).to_have_value(province)
     expect(sidebar.get_by_role("combobox", name={2: "下辖市", 3: "下辖县(市、区)"}[rank])).to_have_value(name)
+    assert label.startswith(f"{name} {params['group'][0]} ")  # the bar's plan: its region and group
+    # the list's first 详情 link (HTML) opens the indicator in the same session, keeping year and region
+    link = main(small).locator("a[href^='./indicator?']").first
+    expect(link).to_be_visible()
+    linked = parse_qs(urlparse(link.get_attribute("href")).query)
+    assert linked["year"] == ["2024"] and linked["region"] == params["region"] and linked["id"]
+    link.click()
+    small.wait_for_url("**/indicator?*")
+    expect(main(small).get_by_text("规划原文")).to_be_visible()
+    expect(main(small).locator(".pw-plot img, .pw-table").first).to_be_visible()
+    expect(sidebar.get_by_role("combobox", name="地区")).to_have_value(province)
+    assert small.evaluate("window.sameSession === true"), "the click reloaded the whole app"
 
 
 def test_no_deploy_button_menu_or_english_page_not_found(server, small):

@@ -191,7 +191,7 @@ def test_regions_page_at_synth_scale_keeps_lists_and_charts_short(synth60, tmp_p
         expected = rows(synth60, "SELECT region, n_met, n_assessed FROM v_attainment_rollup "
                                  "WHERE as_of_year = 2024 AND level_rank = 1")
         table = html_tables(at)[0].set_index("地区")
-        assert all((table.loc[r, "已达标"], table.loc[r, "已评估"]) == (m, a) for r, m, a in expected)
+        assert all((table.loc[r, "已达标"], table.loc[r, "已评估"]) == (str(m), str(a)) for r, m, a in expected)
         # the sidebar (drawn by app.py, on 总览): a province list, no county list, no unit list before a region
         for params, n_units in (({}, 1), ({"region": "320000"}, None)):
             sidebar = {s.key: s.options for s in open_page(None, year="2024", **params).selectbox}
