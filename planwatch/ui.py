@@ -86,10 +86,10 @@ if (!window.planwatchMenu) {  // on a phone, a click in the menu closes the side
     // A link of the app's own in st.html (./warnings?..., ./indicator?...) opens its page in this session, as
     // st.page_link does, instead of reloading the app (a new session: the whole start again). Streamlit's
     // back/forward handling (popstate) runs the page named by the URL with its query string.
-    const link = event.target.closest("[data-testid='stHtml'] a[href^='./']");
+    const link = event.target.closest("[data-testid='stHtml'] a[href^='./'], svg.pw-map a[href^='./']");
     if (link && !event.ctrlKey && !event.metaKey && !event.shiftKey && event.button === 0) {
       event.preventDefault();
-      window.history.pushState(null, "", link.href);
+      window.history.pushState(null, "", link.getAttribute("href"));  // an SVG link's .href is not a string
       window.dispatchEvent(new PopStateEvent("popstate"));
       window.scrollTo(0, 0);
     }
