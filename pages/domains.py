@@ -4,6 +4,7 @@ import streamlit as st
 from planwatch import charts, paging, svg, ui
 
 SPREAD = 200  # indicators drawn per domain in the progress spread (more are sampled; the median counts them all)
+ROWS = 50  # indicators a page: a long HTML table with its reasons costs the browser seconds to lay out
 
 f = ui.page_filters()
 # The page compares domains, so the sidebar's domain filter only chooses which domain is opened below.
@@ -38,7 +39,8 @@ if st.session_state.get(PICK) not in domains:  # first visit, or the filters lef
     st.session_state[PICK] = f.domain if f.domain in domains else domains[0]
 domain = st.segmented_control("查看领域的指标", domains, required=True, key=PICK,
                               format_func=lambda d: f"{d}({counts[d]:,})")
-indicators = paging.fetch("domain_indicators", "domain_page", total=int(counts[domain]), **{**scope, "domain": domain})
+indicators = paging.fetch("domain_indicators", "domain_page", ROWS, total=int(counts[domain]),
+                          **{**scope, "domain": domain})
 with notice:
     ui.demo_notice(indicators.frame)
 tally = mix[mix.category == domain].set_index("status")["n"].reindex(charts.STATUS_ORDER, fill_value=0)
