@@ -6,6 +6,7 @@ from planwatch import paging, ui
 ALL = "全部规划"
 CARDS = 12  # a search with at most this many hits is shown as cards quoting the plan
 PLANS = 100  # plans a page (and offered in the plan choice): at national scale there are thousands
+ROWS = 50  # indicators a page: each row quotes the plan, a long HTML table costs the browser seconds to lay out
 
 f = ui.page_filters()
 scope = dict(group=f.group, region=f.region, domain=f.domain, unit=f.unit)
@@ -25,12 +26,10 @@ for col, label, help_text in (
     col.metric(label, f"{int(totals[label]):,}", help=help_text)
 
 st.subheader(f"规划(共 {plan_rows.total:,} 个)")
-st.dataframe(plans, hide_index=True, width="stretch",
-             column_order=["地区", "类别", "规划", "指标数", "重点表指标", "文字目标", "有基线", "定性目标", "列明责任单位",
-                           "期限", "目标年", "印发文号", "来源文件", "标题行"],
-             column_config={"印发文号": st.column_config.TextColumn(help="“—”:目录未记录印发文号"),
-                            "标题行": st.column_config.NumberColumn(help="规划标题在来源文件中的行号"),
-                            "定性目标": st.column_config.NumberColumn(help="没有数值的目标(如“应援尽援”),不计入达标率分母")})
+ui.static_table(plans[["地区", "类别", "规划", "指标数", "重点表指标", "文字目标", "有基线", "定性目标", "列明责任单位",
+                       "期限", "目标年", "印发文号", "来源文件", "标题行"]], wide=True)
+st.caption("定性目标:没有数值的目标(如“应援尽援”),不计入达标率分母;印发文号为“—”:目录未记录;标题行:规划标题在来源"
+           "文件中的行号。")
 paging.control(plan_rows)
 
 st.subheader("指标")
@@ -42,7 +41,7 @@ search = right.text_input("搜索指标名称", key="q", bind="query-params", pl
                           help="按指标名称查找(忽略空格),例如“孕产妇死亡率”“女性比例”")
 search = (search or "").strip() or None
 chosen = {**scope, "plan": None if plan == ALL else plan, "search": search}
-rows = paging.fetch("catalogue_indicators", "indicator_page", **chosen)
+rows = paging.fetch("catalogue_indicators", "indicator_page", ROWS, **chosen)
 inds = rows.frame
 
 if inds.empty:
@@ -66,17 +65,13 @@ if search and rows.total <= CARDS:
                 st.caption(ui.plain(f"编目说明:{ui.curator_note(row.说明)}"))
             st.page_link("pages/indicator.py", label="指标详情 →", query_params={"id": row.indicator_id, **f.url()})
 
-st.dataframe(ui.shown(ui.with_detail_links(inds, f).assign(说明=inds["说明"].map(ui.curator_note))),
-             hide_index=True, width="stretch",
-             column_order=["地区", "类别", "指标", "目标", "目标年", "原文引文", "出处", "详情", "领域", "单位", "重点表",
-                           "基线", "目标原文", "责任单位", "基线引文", "基线行号", "说明"],
-             column_config={"重点表": st.column_config.CheckboxColumn(help="规划重点指标表中的行"),
-                            "目标原文": st.column_config.TextColumn(help="规划印出的目标,原样照录"),
-                            "目标": st.column_config.TextColumn(help="目标的规范写法:≥ 不低于,≤ 不高于"),
-                            "原文引文": st.column_config.TextColumn(width="large", help="规划原文中含目标数字的一段"),
-                            "出处": st.column_config.TextColumn(help="原文引文所在的来源文件和行号"),
-                            "说明": st.column_config.TextColumn("编目说明"),
-                            ui.DETAIL: ui.detail_column()})
+ui.static_table(ui.as_links(ui.with_detail_links(inds, f)).assign(重点表=inds["重点表"].map({True: "是", False: "否"}),
+                                                     单位=inds["单位"].replace("", ui.MISSING),
+                                                     说明=inds["说明"].map(ui.curator_note))[
+    ["地区", "类别", "指标", "目标", "目标年", "原文引文", "出处", ui.DETAIL, "领域", "单位", "重点表", "基线", "目标原文",
+     "责任单位", "说明"]].rename(columns={"说明": "编目说明"}), wide=True)
+st.caption("目标:规范写法(≥ 不低于,≤ 不高于);目标原文:规划印出的目标,原样照录;原文引文:规划原文中含目标数字的一段,"
+           "出处为其来源文件和行号;重点表:规划重点指标表中的行。基线引文和行号见下载的文件。")
 paging.control(rows)
 
 ui.download_buttons(paging.every_row("catalogue_indicators", {"indicator_id": "指标编号", "plan_id": "规划编号"},

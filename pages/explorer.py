@@ -20,6 +20,7 @@ from planwatch.paths import default_db
 ALL = ui.ALL
 XLSX_MAX_ROWS = 20_000  # openpyxl needs seconds per few thousand rows; larger results: CSV or Parquet
 CHART_MAX_BARS = 40
+HTML_ROWS = 100  # a result of at most this many rows is drawn as an HTML table; a longer one in the data grid
 MAX_OPTIONS = 100  # a parameter with more choices (regions at national scale) is typed, not picked
 RESULT_CACHE_BYTES = 128 * 2**20  # all visitors' cached results together
 PLAN_VIEWS = {"v_indicator", "v_reference"}  # views without monitoring values (so without 示例数据)
@@ -139,7 +140,10 @@ def quick_chart(frame: pd.DataFrame, key: str) -> None:
         return
     count = "(行数)"
     measures = [c for c in numbers if not _year_like(frame, c)] + [count] + [c for c in numbers if _year_like(frame, c)]
-    with st.expander("图表", expanded=True, icon=":material/bar_chart:"):
+    chart_box = st.expander("图表", icon=":material/bar_chart:", key=f"{key}_chart_open", on_change="rerun")
+    if not chart_box.open:  # drawn only when opened: the chart library is 1 MB of JavaScript on a cold load
+        return
+    with chart_box:
         left, middle, right = st.columns(3)
         few = [c for c in categories if frame[c].nunique() <= CHART_MAX_BARS]
         category = left.selectbox("类别", categories, index=categories.index((few or categories)[0]),
@@ -190,8 +194,13 @@ def show_result(result: guard.Result, name: str, key: str) -> None:
         st.info(f"表格只显示前 {guard.SHOW_ROWS:,} 行;下载的文件含全部 {result.n_rows:,} 行。")
     if frame.empty:
         st.info("查询没有返回任何行。")
-    st.dataframe(frame.head(guard.SHOW_ROWS), hide_index=True, width="stretch", key=f"{key}_table",
-                 height=min(38 + 35 * max(len(frame), 1), 500))
+    if len(frame) <= HTML_ROWS:
+        floats = frame.select_dtypes("float").columns  # every digit an analyst asked for (ui.number keeps six)
+        ui.static_table(frame.assign(**{c: frame[c].map(lambda v: ui.MISSING if pd.isna(v) else f"{v:.15g}")
+                                        for c in floats}), wide=len(frame.columns) > 6)
+    else:
+        st.dataframe(frame.head(guard.SHOW_ROWS), hide_index=True, width="stretch", key=f"{key}_table",
+                     height=min(38 + 35 * max(len(frame), 1), 500))
     quick_chart(frame, key)
 
     buttons = st.container(horizontal=True)
@@ -305,8 +314,6 @@ if tab_schema.open:
             columns = (types.frame[["column_name", "column_type"]]
                        .rename(columns={"column_name": "column", "column_type": "type"})
                        .merge(columns[["column", "description"]], on="column", how="left"))
-        st.dataframe(columns.rename(columns={"column": "列", "type": "类型", "description": "说明"}),
-                     hide_index=True, width="stretch", height=38 + 35 * len(columns),
-                     column_config={"说明": st.column_config.TextColumn(width="large")})
+        ui.static_table(columns.rename(columns={"column": "列", "type": "类型", "description": "说明"}))
         st.caption(f"共 {len(columns)} 列。完整说明见 README“The analysts' API”;"
                    "数据字典文件:queries/saved/_schema.csv。")

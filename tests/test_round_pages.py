@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from apptest import open_page, texts, use_database_with_accounts
+from apptest import html_tables, open_page, texts, use_database_with_accounts
 from conftest import one
 
 from planwatch import accounts, importer, review
@@ -131,6 +131,6 @@ def test_indicator_page_shows_revisions(app_db):
 
 def test_units_page_shows_timeliness(app_db):
     at = open_page("units", year="2025", region="张家港市")
-    card = at.dataframe[0].value
+    card = html_tables(at)[0]
     assert "报送及时率" in card.columns
-    assert card.loc[card["责任单位"] == "市卫健委", "报送及时率"].iloc[0] == 0  # submitted after the deadline
+    assert card.loc[card["责任单位"] == "市卫健委", "报送及时率"].iloc[0] == "0%"  # submitted after the deadline
