@@ -24,8 +24,10 @@ WITH th AS (
     FROM method_threshold
 ),
 ind AS (
-    SELECT i.indicator_id, i.unit, i.direction, i.target_op AS op, i.target_value, i.target_text, i.target_year,
-           i.baseline_year, i.baseline_value, i.is_key, coalesce(i.baseline_year, p.period_start - 1) AS start_year,
+    -- k: the indicator as an integer (its row), cheaper to partition and join on than its text id
+    SELECT i.rowid AS k, i.indicator_id, i.unit, i.direction, i.target_op AS op, i.target_value, i.target_text,
+           i.target_year, i.baseline_year, i.baseline_value, i.is_key,
+           coalesce(i.baseline_year, p.period_start - 1) AS start_year,
            -- the target as the reasons print it: made once per indicator, not per as-of year
            pw_target_label(i.target_op, i.target_value, i.unit, i.target_text) AS target_label,
            -- +1: more is better, -1: less is better (a floor or ceiling says so itself)
@@ -51,19 +53,19 @@ obs AS MATERIALIZED (  -- the current values of the indicators in scope, read on
 ),
 points AS (  -- the 2020 baseline (when printed) and every numeric observation after it; each as-of year counts
              -- those up to its cutoff (the as-of or the target year)
-    SELECT o.indicator_id, o.year, o.value, false AS is_baseline, o.source_kind, o.numerator, o.denominator,
+    SELECT ind.k, o.year, o.value, false AS is_baseline, o.source_kind, o.numerator, o.denominator,
            ind.op, ind.target_value, ind.better, ind.target_year
     FROM obs o JOIN ind USING (indicator_id)
     WHERE o.year > coalesce(ind.baseline_year, 0) AND o.year <= ind.target_year AND o.value IS NOT NULL
     UNION ALL
-    SELECT indicator_id, baseline_year, baseline_value, true, NULL, NULL, NULL, op, target_value, better, target_year
+    SELECT k, baseline_year, baseline_value, true, NULL, NULL, NULL, op, target_value, better, target_year
     FROM ind WHERE baseline_value IS NOT NULL
 ),
 running AS (  -- what the series up to each point says; an as-of year reads the last point up to its cutoff.
               -- Years are unique per indicator, so the window order is total and the result deterministic.
               -- The baseline, when printed, is the first point (the catalogue gives its year with its value),
               -- and every observation has a source kind (import_batch.source_kind is NOT NULL).
-    SELECT indicator_id, year, is_baseline,
+    SELECT k, year, is_baseline,
            -- the cutoffs (least of as-of and target year) for which this point is the last one
            unnest(range(year, next_year)) AS cutoff,
            n_points - has_baseline::INTEGER AS n_obs, n_points,
@@ -77,7 +79,7 @@ running AS (  -- what the series up to each point says; an as-of year reads the 
            slope, intercept, value AS value_1, value_2, value_3, year AS year_1, year_2, year_3,
            fixed_met_before_year, events, population, pooled_from_year
     FROM (
-        SELECT p.indicator_id, p.year, p.is_baseline, p.value, p.source_kind, th.noise_relative,
+        SELECT p.k, p.year, p.is_baseline, p.value, p.source_kind, th.noise_relative,
                lead(p.year, 1, least(p.target_year, last_year.y) + 1) OVER upto AS next_year,
                row_number() OVER upto AS n_points,
                -- as arg_max(x, year) did: the newest non-null value of each (a year without 分子 keeps the last one)
@@ -102,15 +104,15 @@ running AS (  -- what the series up to each point says; an as-of year reads the 
                min(p.year) FILTER (WHERE counts) OVER last3 AS pooled_from_year
         FROM (SELECT *, NOT is_baseline AND numerator IS NOT NULL AND denominator > 0 AS counts FROM points) p
         CROSS JOIN th CROSS JOIN last_year
-        WINDOW upto AS (PARTITION BY p.indicator_id ORDER BY p.year ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
-               before AS (PARTITION BY p.indicator_id ORDER BY p.year ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
-               last3 AS (PARTITION BY p.indicator_id ORDER BY p.year RANGE BETWEEN 2 PRECEDING AND CURRENT ROW)
+        WINDOW upto AS (PARTITION BY p.k ORDER BY p.year ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
+               before AS (PARTITION BY p.k ORDER BY p.year ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
+               last3 AS (PARTITION BY p.k ORDER BY p.year RANGE BETWEEN 2 PRECEDING AND CURRENT ROW)
     )
 ),
 maintained AS (  -- the same for 保持, whose tolerance depends on the series up to the point
-    SELECT s.indicator_id, s.cutoff, max(p.year) AS met_before_year
+    SELECT s.k, s.cutoff, max(p.year) AS met_before_year
     FROM running s
-    JOIN points p ON p.indicator_id = s.indicator_id AND NOT p.is_baseline AND p.year < s.latest_year
+    JOIN points p ON p.k = s.k AND NOT p.is_baseline AND p.year < s.latest_year
     CROSS JOIN th
     WHERE p.op = 'maintain'
       AND pw_met(p.op, p.value, s.ref_value, s.ref_value, p.better, th.tol, s.noise_tolerance, s.reported_precision)
@@ -149,9 +151,9 @@ calc AS (
            CASE WHEN f.unit = '%' THEN pw_wilson(s.events, s.population, 1) * 100
                 ELSE pl.upper / s.population * f.rate_scale END AS pooled_high
     FROM frame f CROSS JOIN th
-    LEFT JOIN running s USING (indicator_id, cutoff)
+    LEFT JOIN running s ON s.k = f.k AND s.cutoff = f.cutoff
     LEFT JOIN texts t USING (indicator_id, as_of_year)
-    LEFT JOIN maintained mb USING (indicator_id, cutoff)
+    LEFT JOIN maintained mb ON mb.k = f.k AND mb.cutoff = f.cutoff
     LEFT JOIN _poisson_limit pl ON pl.k = round(s.events)
 ),
 calls AS (  -- the value the call is made on: the latest value, or the pooled rate where events are few
@@ -238,7 +240,7 @@ statuses AS (
         END AS status
     FROM breaches
 )
-SELECT *,
+SELECT * EXCLUDE (k),
     -- the statistics bureaus' terms: 已实现 = met; 基本实现 = not met and not moving away, but within the
     -- tolerance of the target, or (before the target year) projected to reach it; otherwise 仍有差距
     CASE
