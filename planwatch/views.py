@@ -4,9 +4,9 @@ The progress method is computed by the *_live views; its results are stored in t
 public views read. The method's working rows (_progress_live: every input of every call, ~80 columns) are only a
 temporary table, _progress, while a refresh computes the stored tables from them. Every write — build, import,
 review, undo — calls refresh() inside its own transaction, so readers never see observations and statuses that
-disagree. A write that touched a few indicators
-passes their ids and only their rows are recomputed (the method reads nothing across indicators but the as-of
-years, see refresh()); the roll-ups (达标率, v_attainment*) are views over these tables and follow.
+disagree. A write that touched a few indicators passes their ids and only their rows are recomputed (the method
+reads nothing across indicators but the as-of years, see refresh()); the roll-ups (达标率, v_attainment*) are views
+over these tables and follow.
 """
 from collections.abc import Iterable
 
