@@ -3,11 +3,13 @@ each size the full method refresh against a floor measured in the same run, a 1,
 writer's copy of the file, and the named queries the pages run with their default filters. One run of each
 (medians of three for the page queries, warm).
 
-    python bench/scale.py [--regions 100,500,2850] [--dir var/scale]
+    python bench/scale.py [--regions 100,500,2850] [--dir var/scale] [--only refresh]
 
 Times are wall-clock seconds; peak RSS is the measured process's own (os.wait4). The floor is what any status
 computation must do: the latest value up to each as-of year per indicator against its target (met or not), and a
-bare latest-value aggregation; ratio = refresh ÷ floor. The databases stay in --dir (var/ is not committed).
+bare latest-value aggregation; ratio = refresh ÷ floor, in wall and in CPU seconds (the process's own, which a
+loaded machine disturbs less). --only refresh stops after the refresh and its file growth. The databases stay in
+--dir (var/ is not committed).
 """
 import argparse
 import json
@@ -84,14 +86,18 @@ def measure_refresh(path: str) -> None:
 
     from planwatch import views
 
+    def cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
     con = duckdb.connect(path)
     timings = {}
     for name, work in (("refresh", lambda: views.refresh(con)), ("floor_status", lambda: con.execute(FLOOR_STATUS)),
                        ("floor_latest", lambda: con.execute(FLOOR_LATEST))):
         con.execute("BEGIN TRANSACTION")
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), cpu()
         work()
-        timings[name] = time.perf_counter() - start
+        timings[name], timings[f"{name}_cpu"] = time.perf_counter() - start, cpu() - start_cpu
         con.execute("ROLLBACK")
         if name == "refresh":
             timings["refresh_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -147,7 +153,7 @@ def size(path: Path) -> float:
     return path.stat().st_size / 1e6
 
 
-def measure(n: int, folder: Path) -> dict:
+def measure(n: int, folder: Path, only_refresh: bool = False) -> dict:
     path = folder / f"synth-{n}.duckdb"
     r = {"regions": n}
     r["synth_s"], r["synth_rss_mb"], _ = child([sys.executable, "-m", "planwatch", "synth", "--db", str(path),
@@ -161,6 +167,8 @@ def measure(n: int, folder: Path) -> dict:
     r["refresh_cmd_s"], r["refresh_cmd_rss_mb"], _ = child([sys.executable, "-m", "planwatch", "refresh", "--db",
                                                             str(path)])
     r["refresh_growth_mb"] = size(path) - r["file_mb"]
+    if only_refresh:
+        return r
     start = time.perf_counter()
     with db.writing(path):  # copy, checkpoint, fsync, rename: what every write pays before and after its work
         pass
@@ -179,11 +187,15 @@ def report(r: dict) -> None:
     print(f"\n{r['regions']:,} regions: {r['indicators']:,} indicators, {r['observations']:,} observations, "
           f"file {r['file_mb']:.0f} MB")
     print(f"  synth                      {r['synth_s']:7.1f} s   peak RSS {r['synth_rss_mb']:6.0f} MB")
-    print(f"  full refresh               {r['refresh']:7.2f} s   peak RSS {r['refresh_rss_mb']:6.0f} MB")
-    print(f"  floor: status vs target    {r['floor_status']:7.3f} s   refresh ÷ floor {r['refresh'] / r['floor_status']:5.1f}")
-    print(f"  floor: latest value        {r['floor_latest']:7.3f} s   refresh ÷ floor {r['refresh'] / r['floor_latest']:5.1f}")
+    print(f"  full refresh               {r['refresh']:7.2f} s   peak RSS {r['refresh_rss_mb']:6.0f} MB   "
+          f"{r['refresh_cpu']:6.2f} CPU-s")
+    for floor, label in (("floor_status", "status vs target"), ("floor_latest", "latest value    ")):
+        print(f"  floor: {label}    {r[floor]:7.3f} s   refresh ÷ floor {r['refresh'] / r[floor]:5.1f}   "
+              f"{r[f'{floor}_cpu']:6.2f} CPU-s   in CPU {r['refresh_cpu'] / r[f'{floor}_cpu']:5.1f}")
     print(f"  refresh command            {r['refresh_cmd_s']:7.2f} s   peak RSS {r['refresh_cmd_rss_mb']:6.0f} MB   "
           f"file growth {r['refresh_growth_mb']:+.1f} MB")
+    if "import_s" not in r:
+        return
     print(f"  writer's copy + fsync      {r['copy_fsync_s']:7.2f} s   (db.writing with nothing written, "
           f"{r['file_mb'] + r['refresh_growth_mb']:.0f} MB file)")
     print(f"  import 1,000 rows          {r['import_s']:7.2f} s   peak RSS {r['import_rss_mb']:6.0f} MB   "
@@ -200,6 +212,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--regions", default=",".join(map(str, SIZES)), help="comma-separated sizes")
     parser.add_argument("--dir", default=str(ROOT / "var" / "scale"), help="where the databases are kept")
+    parser.add_argument("--only", choices=["refresh"], help="stop after the full refresh and its file growth")
     parser.add_argument("--measure-refresh", metavar="DB", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure_refresh:
@@ -208,7 +221,7 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     print(f"bench/scale.py on {os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M')}")
     for n in (int(s) for s in args.regions.split(",")):
-        report(measure(n, folder))
+        report(measure(n, folder, args.only == "refresh"))
         print(f"  (load average over the last 5 minutes: {os.getloadavg()[1]:.1f})")
 
 

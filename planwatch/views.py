@@ -1,10 +1,12 @@
 """Create the views from queries/views/*.sql and keep their materialised tables current.
 
-The progress method is computed by the *_live views; its results are stored in tables (_progress, _status,
-_warning) that the public views read. Every write — build, import, review, undo — calls refresh() inside its own
-transaction, so readers never see observations and statuses that disagree. A write that touched a few indicators
-passes their ids and only their rows are recomputed (the method reads nothing across indicators but the as-of
-years, see refresh()); the roll-ups (达标率, v_attainment*) are views over these tables and follow.
+The progress method is computed by the *_live views; its results are stored in tables (_status, _warning) that the
+public views read. The method's working rows (_progress_live: every input of every call, ~80 columns) are only a
+temporary table, _progress, while a refresh computes the stored tables from them. Every write — build, import,
+review, undo — calls refresh() inside its own transaction, so readers never see observations and statuses that
+disagree. A write that touched a few indicators passes their ids and only their rows are recomputed (the method
+reads nothing across indicators but the as-of years, see refresh()); the roll-ups (达标率, v_attainment*) are views
+over these tables and follow.
 """
 from collections.abc import Iterable
 
@@ -14,8 +16,8 @@ import pyarrow as pa
 
 from planwatch.paths import VIEWS_DIR
 
-# (table, the view that computes it), in dependency order
-MATERIALISED = (("_progress", "_progress_live"), ("_status", "_status_live"), ("_warning", "_warning_live"))
+# (table, the view that computes it), in dependency order; each view reads the temporary table _progress
+MATERIALISED = (("_status", "_status_live"), ("_warning", "_warning_live"))
 
 
 # Exact (Garwood) 95% limits of a Poisson count k = 0 … POISSON_MAX_EVENTS, for the small-number rule. DuckDB has no
@@ -55,6 +57,7 @@ def refresh(con: duckdb.DuckDBPyConnection, indicators: Iterable[str] | None = N
     ids = None if indicators is None else sorted(set(indicators))
     if ids is None or not _same_as_of_years(con):
         _materialise(con)
+        con.execute("DROP TABLE temp._progress")
     elif ids:
         _materialise_rows(con, ids)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('progress_year', CAST(year(current_date) AS VARCHAR))")
@@ -69,7 +72,7 @@ def _fill_poisson_limits(con: duckdb.DuckDBPyConnection) -> None:
 
 def _same_as_of_years(con: duckdb.DuckDBPyConnection) -> bool:
     """Do the materialised rows end at the as-of year the method would end at now?"""
-    return con.execute("SELECT (SELECT max(as_of_year) FROM _progress) = (SELECT y FROM _last_as_of_year)"
+    return con.execute("SELECT (SELECT max(as_of_year) FROM _status) = (SELECT y FROM _last_as_of_year)"
                        ).fetchone()[0] is True
 
 
@@ -83,11 +86,16 @@ def _materialise_rows(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
         con.execute(f"DELETE FROM {table} WHERE list_contains($ids, indicator_id)", {"ids": ids})
         con.execute(f"INSERT INTO {table} FROM temp._new{table}")
         con.execute(f"DROP TABLE temp._new{table}")
+    con.execute("DROP TABLE temp._new_progress")
 
 
 def _materialise(con: duckdb.DuckDBPyConnection, empty: bool = False) -> None:
     views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
-    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()}
+    if "_progress_live" in views:
+        # (files written before the method's rows became temporary stored them as a table)
+        con.execute("DROP TABLE IF EXISTS main._progress")
+        con.execute("CREATE OR REPLACE TEMP TABLE _progress AS FROM _progress_live" + (" LIMIT 0" if empty else ""))
     for table, live in MATERIALISED:
         if live in views and not (empty and table in tables):
             con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {live}" + (" LIMIT 0" if empty else ""))

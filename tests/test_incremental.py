@@ -92,7 +92,7 @@ def replay(path: Path, seed: int, writes: int) -> tuple[list[str], bool]:
     for n in range(writes):
         done.append(random_write(rng, path, indicators, n))
         assert differences(path) == dict.fromkeys(TABLES, 0), f"after write {n + 1} ({done})"
-        new_year |= one(path, "SELECT max(as_of_year) FROM _progress")[0] > date.today().year
+        new_year |= one(path, "SELECT max(as_of_year) FROM _status")[0] > date.today().year
     return done, new_year
 
 
@@ -122,13 +122,12 @@ LATE = "xianyang-women-t17"        # 2021–2030 plan: a 2027 value is a new lat
 def tamper(path: Path, *indicators: str) -> None:
     """Overwrite these indicators' rows with what no refresh writes (keys and years kept)."""
     with duckdb.connect(str(path)) as con:
-        for table, column in (("_progress", "status"), ("_status", "reason"), ("_warning", "reason")):
-            con.execute(f"UPDATE {table} SET {column} = '篡改' WHERE list_contains(?, indicator_id)", [list(indicators)])
+        for table in ("_status", "_warning"):
+            con.execute(f"UPDATE {table} SET reason = '篡改' WHERE list_contains(?, indicator_id)", [list(indicators)])
 
 
 def tampered(path: Path, indicator: str) -> bool:
-    return one(path, "SELECT bool_and(p.status = '篡改' AND s.reason = '篡改') FROM _progress p "
-                     "JOIN _status s USING (indicator_id, as_of_year) WHERE indicator_id = ?", [indicator])[0]
+    return one(path, "SELECT bool_and(reason = '篡改') FROM _status WHERE indicator_id = ?", [indicator])[0]
 
 
 def import_csv(path: Path, text: str) -> None:

@@ -2,8 +2,9 @@
 -- The method is explained on the 方法说明 page and in docs/method.md; thresholds come from method_threshold.
 -- Only observations up to the as-of year count, so any year's review can be replayed; from the target year on,
 -- only observations up to the target year count and the call is final (no projection, no 进展顺利).
--- Materialised as the table _progress by planwatch/views.py on every write (build, import, undo), in the same
--- transaction as the write, so the public views read tables instead of recomputing the method per query.
+-- Computed by planwatch/views.py on every write (build, import, review, undo), in the same transaction as the write,
+-- into a temporary table _progress from which the stored tables _status and _warning are made, so the public views
+-- read tables instead of recomputing the method per query (_progress itself is not stored: nothing else reads it).
 -- The latest as-of year: this year, or a later one observed (approved, not undone: the years of v_observation).
 CREATE OR REPLACE VIEW _last_as_of_year AS
 SELECT greatest(year(current_date), (SELECT coalesce(max(o.year), 0) FROM observation o JOIN import_batch b USING (batch_id)
@@ -24,8 +25,12 @@ WITH th AS (
     FROM method_threshold
 ),
 ind AS (
-    SELECT i.indicator_id, i.unit, i.direction, i.target_op AS op, i.target_value, i.target_text, i.target_year,
-           i.baseline_year, i.baseline_value, i.is_key, coalesce(i.baseline_year, p.period_start - 1) AS start_year,
+    -- k: the indicator as an integer (its row), cheaper to partition and join on than its text id
+    SELECT i.rowid AS k, i.indicator_id, i.unit, i.direction, i.target_op AS op, i.target_value, i.target_text,
+           i.target_year, i.baseline_year, i.baseline_value, i.is_key,
+           coalesce(i.baseline_year, p.period_start - 1) AS start_year,
+           -- the target as the reasons print it: made once per indicator, not per as-of year
+           pw_target_label(i.target_op, i.target_value, i.unit, i.target_text) AS target_label,
            -- +1: more is better, -1: less is better (a floor or ceiling says so itself)
            CASE WHEN i.target_op IN ('>=', '>') THEN 1 WHEN i.target_op IN ('<=', '<') THEN -1
                 WHEN i.direction = 'lower' THEN -1 ELSE 1 END AS better,
@@ -49,58 +54,66 @@ obs AS MATERIALIZED (  -- the current values of the indicators in scope, read on
 ),
 points AS (  -- the 2020 baseline (when printed) and every numeric observation after it; each as-of year counts
              -- those up to its cutoff (the as-of or the target year)
-    SELECT o.indicator_id, o.year, o.value, false AS is_baseline, o.source_kind, o.numerator, o.denominator,
+    SELECT ind.k, o.year, o.value, false AS is_baseline, o.source_kind, o.numerator, o.denominator,
            ind.op, ind.target_value, ind.better, ind.target_year
     FROM obs o JOIN ind USING (indicator_id)
     WHERE o.year > coalesce(ind.baseline_year, 0) AND o.year <= ind.target_year AND o.value IS NOT NULL
     UNION ALL
-    SELECT indicator_id, baseline_year, baseline_value, true, NULL, NULL, NULL, op, target_value, better, target_year
+    SELECT k, baseline_year, baseline_value, true, NULL, NULL, NULL, op, target_value, better, target_year
     FROM ind WHERE baseline_value IS NOT NULL
 ),
 running AS (  -- what the series up to each point says; an as-of year reads the last point up to its cutoff.
               -- Years are unique per indicator, so the window order is total and the result deterministic.
-    SELECT p.indicator_id, p.year, p.is_baseline,
+              -- The baseline, when printed, is the first point (the catalogue gives its year with its value),
+              -- and every observation has a source kind (import_batch.source_kind is NOT NULL).
+    SELECT k, year, is_baseline,
            -- the cutoffs (least of as-of and target year) for which this point is the last one
-           unnest(range(p.year, lead(p.year, 1, least(p.target_year, last_year.y) + 1) OVER upto)) AS cutoff,
-           count(*) FILTER (WHERE NOT p.is_baseline) OVER upto AS n_obs,
-           count(*) OVER upto AS n_points,
-           CASE WHEN NOT p.is_baseline THEN p.year END AS latest_year,
-           CASE WHEN NOT p.is_baseline THEN p.value END AS latest_value,
-           -- as arg_max(x, year) did: the newest non-null value of each (a year without 分子 keeps the last one)
-           last_value(p.source_kind IGNORE NULLS) OVER upto AS latest_source_kind,
-           last_value(p.numerator IGNORE NULLS) OVER upto AS latest_events,
-           last_value(p.denominator IGNORE NULLS) OVER upto AS latest_population,
-           first_value(p.year) OVER upto AS ref_year,
-           first_value(p.value) OVER upto AS ref_value,
-           first_value(p.is_baseline) OVER upto AS has_baseline,
-           max(pw_decimals(p.value)) OVER upto AS decimals,
-           power(10, -max(pw_decimals(p.value)) OVER upto) AS reported_precision,
+           unnest(range(year, next_year)) AS cutoff,
+           n_points - has_baseline::INTEGER AS n_obs, n_points,
+           CASE WHEN NOT is_baseline THEN year END AS latest_year,
+           CASE WHEN NOT is_baseline THEN value END AS latest_value,
+           CASE WHEN NOT is_baseline THEN source_kind END AS latest_source_kind,
+           latest_events, latest_population, ref_year, ref_value, has_baseline, decimals,
+           power(10, -decimals) AS reported_precision,
            -- a change smaller than this, or of at most one reported unit, is 基本持平 (pw_within_noise)
-           greatest(th.noise_relative * abs(first_value(p.value) OVER upto), power(10, -max(pw_decimals(p.value)) OVER upto))
-               AS noise_tolerance,
-           regr_slope(p.value, p.year) OVER upto AS slope,
-           regr_intercept(p.value, p.year) OVER upto AS intercept,
-           -- the last three points, newest first (for swings)
-           p.value AS value_1, lag(p.value, 1) OVER upto AS value_2, lag(p.value, 2) OVER upto AS value_3,
-           p.year AS year_1, lag(p.year, 1) OVER upto AS year_2, lag(p.year, 2) OVER upto AS year_3,
-           -- the last earlier report that met a target fixed in advance (保持: maintained, below)
-           max(p.year) FILTER (WHERE NOT p.is_baseline AND p.op <> 'maintain'
-                                 AND pw_met(p.op, p.value, p.target_value, NULL, p.better, th.tol, NULL, NULL))
-               OVER before AS fixed_met_before_year,
-           -- events and population of the latest three years that report both (the small-number rule)
-           sum(p.numerator) FILTER (WHERE counts) OVER last3 AS events,
-           sum(p.denominator) FILTER (WHERE counts) OVER last3 AS population,
-           min(p.year) FILTER (WHERE counts) OVER last3 AS pooled_from_year
-    FROM (SELECT *, NOT is_baseline AND numerator IS NOT NULL AND denominator > 0 AS counts FROM points) p
-    CROSS JOIN th CROSS JOIN last_year
-    WINDOW upto AS (PARTITION BY p.indicator_id ORDER BY p.year ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
-           before AS (PARTITION BY p.indicator_id ORDER BY p.year ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
-           last3 AS (PARTITION BY p.indicator_id ORDER BY p.year RANGE BETWEEN 2 PRECEDING AND CURRENT ROW)
+           greatest(noise_relative * abs(ref_value), power(10, -decimals)) AS noise_tolerance,
+           slope, intercept, value AS value_1, value_2, value_3, year AS year_1, year_2, year_3,
+           fixed_met_before_year, events, population, pooled_from_year
+    FROM (
+        SELECT p.k, p.year, p.is_baseline, p.value, p.source_kind, th.noise_relative,
+               lead(p.year, 1, least(p.target_year, last_year.y) + 1) OVER upto AS next_year,
+               row_number() OVER upto AS n_points,
+               -- as arg_max(x, year) did: the newest non-null value of each (a year without 分子 keeps the last one)
+               last_value(p.numerator IGNORE NULLS) OVER upto AS latest_events,
+               last_value(p.denominator IGNORE NULLS) OVER upto AS latest_population,
+               first_value(p.year) OVER upto AS ref_year,
+               first_value(p.value) OVER upto AS ref_value,
+               first_value(p.is_baseline) OVER upto AS has_baseline,
+               max(pw_decimals(p.value)) OVER upto AS decimals,
+               regr_slope(p.value, p.year) OVER upto AS slope,
+               regr_intercept(p.value, p.year) OVER upto AS intercept,
+               -- the last three points, newest first (for swings)
+               lag(p.value, 1) OVER upto AS value_2, lag(p.value, 2) OVER upto AS value_3,
+               lag(p.year, 1) OVER upto AS year_2, lag(p.year, 2) OVER upto AS year_3,
+               -- the last earlier report that met a target fixed in advance (保持: maintained, below)
+               max(p.year) FILTER (WHERE NOT p.is_baseline AND p.op <> 'maintain'
+                                     AND pw_met(p.op, p.value, p.target_value, NULL, p.better, th.tol, NULL, NULL))
+                   OVER before AS fixed_met_before_year,
+               -- events and population of the latest three years that report both (the small-number rule)
+               sum(p.numerator) FILTER (WHERE counts) OVER last3 AS events,
+               sum(p.denominator) FILTER (WHERE counts) OVER last3 AS population,
+               min(p.year) FILTER (WHERE counts) OVER last3 AS pooled_from_year
+        FROM (SELECT *, NOT is_baseline AND numerator IS NOT NULL AND denominator > 0 AS counts FROM points) p
+        CROSS JOIN th CROSS JOIN last_year
+        WINDOW upto AS (PARTITION BY p.k ORDER BY p.year ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
+               before AS (PARTITION BY p.k ORDER BY p.year ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
+               last3 AS (PARTITION BY p.k ORDER BY p.year RANGE BETWEEN 2 PRECEDING AND CURRENT ROW)
+    )
 ),
 maintained AS (  -- the same for 保持, whose tolerance depends on the series up to the point
-    SELECT s.indicator_id, s.cutoff, max(p.year) AS met_before_year
+    SELECT s.k, s.cutoff, max(p.year) AS met_before_year
     FROM running s
-    JOIN points p ON p.indicator_id = s.indicator_id AND NOT p.is_baseline AND p.year < s.latest_year
+    JOIN points p ON p.k = s.k AND NOT p.is_baseline AND p.year < s.latest_year
     CROSS JOIN th
     WHERE p.op = 'maintain'
       AND pw_met(p.op, p.value, s.ref_value, s.ref_value, p.better, th.tol, s.noise_tolerance, s.reported_precision)
@@ -139,9 +152,9 @@ calc AS (
            CASE WHEN f.unit = '%' THEN pw_wilson(s.events, s.population, 1) * 100
                 ELSE pl.upper / s.population * f.rate_scale END AS pooled_high
     FROM frame f CROSS JOIN th
-    LEFT JOIN running s USING (indicator_id, cutoff)
+    LEFT JOIN running s ON s.k = f.k AND s.cutoff = f.cutoff
     LEFT JOIN texts t USING (indicator_id, as_of_year)
-    LEFT JOIN maintained mb USING (indicator_id, cutoff)
+    LEFT JOIN maintained mb ON mb.k = f.k AND mb.cutoff = f.cutoff
     LEFT JOIN _poisson_limit pl ON pl.k = round(s.events)
 ),
 calls AS (  -- the value the call is made on: the latest value, or the pooled rate where events are few
@@ -228,7 +241,7 @@ statuses AS (
         END AS status
     FROM breaches
 )
-SELECT *,
+SELECT * EXCLUDE (k),
     -- the statistics bureaus' terms: 已实现 = met; 基本实现 = not met and not moving away, but within the
     -- tolerance of the target, or (before the target year) projected to reach it; otherwise 仍有差距
     CASE

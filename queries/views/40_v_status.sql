@@ -5,7 +5,6 @@
 CREATE OR REPLACE MACRO _status_reason_of(progress_table) AS TABLE
 -- Each phrase is made only for the rows that read it (a CASE evaluates only the branch it takes).
 SELECT *,
-    pw_target_label(op, target_value, unit, target_text) AS target_label,
     latest_year || '年为' || pw_val(latest_value, unit)
         || CASE WHEN small_numbers AND NOT undetermined
                 THEN '(事件数少,按' || pooled_phrase || '判断)' ELSE '' END AS latest_phrase,
@@ -32,7 +31,7 @@ SELECT *,
                  || ',可达到目标'
         ELSE ';按' || ref_year || '年以来趋势' || target_year || '年约为' || pw_val(projected_value, unit)
              || ',' || CASE WHEN op IN ('=', '~') THEN '偏离' WHEN better > 0 THEN '低于' ELSE '高于' END
-             || '目标' || pw_target_label(op, target_value, unit, target_text)
+             || '目标' || target_label
              || '(差' || pw_num(abs(projected_value - goal)) || pw_diff_unit(unit) || ')'
     END AS projection_phrase
 FROM (
