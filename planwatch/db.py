@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from planwatch import versions
 from planwatch.paths import QUERIES_DIR
 
 LOCK_WAIT_SECONDS = 60.0
@@ -64,6 +65,7 @@ class Reader:
             raise
         # with the in-memory catalog gone, every cursor (and a cursor's cursor) starts in the file's catalog
         self._con.execute(f"USE {SCHEMA}; DETACH memory")
+        self.versions = versions.Versions(self._con.cursor(), self.identity)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self._con.cursor()
@@ -109,7 +111,7 @@ class Database:
 
     @property
     def version(self) -> tuple:
-        """The identity of the file being served: the key of every cache of query results."""
+        """The identity of the file being served (it changes with every write)."""
         return self.reader().identity
 
 
@@ -191,6 +193,7 @@ def writing(db_path: Path | str):
         con = duckdb.connect(str(copy), config={"memory_limit": WRITER_MEMORY_LIMIT})
         try:
             yield con
+            versions.stamp(con)   # what this write changed, for the readers' caches (planwatch.versions)
             con.execute("CHECKPOINT")
         except BaseException:
             con.close()
