@@ -6,9 +6,12 @@ load is a fresh Chromium context, timed until the content is complete (bench/pag
 3. a write: 总览 for the whole country, for a province the write does not touch and for the province it touches are
    warm on every app; a 1,000-row import runs through the command line while viewers keep loading them; once it
    has landed, each app loads each of the three again. Page caches key on the version of the regions a page covers
-   (planwatch.versions): the untouched province's page stays cached, the other two are computed again.
+   (planwatch.versions): the untouched province's page stays cached, the other two are computed again;
+4. the same write seen from the server (AppTest in this process, no browser): for each of the three 总览, its run
+   time warm and right after the write, and the named queries it ran again then (counted through db.run_query).
 
-Prints the load times, and the app processes' peak RSS (the largest and all together).
+Prints the load times, and the app processes' peak RSS (the largest and all together). Under a high load average
+the browser's times (Chromium shares the cores) say less than the server's counts.
 
     python bench/viewers.py [--regions 2850] [--apps 3] [--viewers 1,3,6] [--dir var/scale]
 
@@ -126,12 +129,53 @@ async def run(urls: list[str], viewers: list[int], path: Path, csv_path: Path, i
         await browser.close()
 
 
+def server_side(path: Path, csv_path: Path, touched: str) -> None:
+    import streamlit as st
+    from apptest import open_page
+
+    from planwatch import ui
+
+    print("4. the same write, server side (AppTest): 总览's run time warm, then right after the write, and the "
+          "queries it ran again (their time):", flush=True)
+    ran = []
+    run_query = db.run_query
+
+    def timed(con, name, **params):
+        start = time.perf_counter()
+        try:
+            return run_query(con, name, **params)
+        finally:
+            ran.append(time.perf_counter() - start)
+
+    db.run_query = timed
+    os.environ["PLANWATCH_DB"] = str(path)
+    ui.connection.clear()
+    st.cache_data.clear()
+    scopes = {"全国": {}, f"{UNTOUCHED} (not written)": {"region": UNTOUCHED}, f"{touched} (written)": {"region": touched}}
+    warm = {}
+    for label, params in scopes.items():
+        open_page(year=str(YEAR), **params)
+        start = time.perf_counter()
+        open_page(year=str(YEAR), **params)
+        warm[label] = time.perf_counter() - start
+    subprocess.run([sys.executable, "-m", "planwatch", "import", str(csv_path), "--db", str(path), "--resubmit"],
+                   cwd=ROOT, check=True, capture_output=True)
+    for label, params in scopes.items():
+        ran.clear()
+        start = time.perf_counter()
+        open_page(year=str(YEAR), **params)
+        print(f"  总览 {label:<20} warm {warm[label]:5.1f} s   after the write {time.perf_counter() - start:5.1f} s, "
+              f"{len(ran)} queries ran again ({sum(ran):.1f} s)", flush=True)
+    db.run_query = run_query
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--regions", type=int, default=2850)
     parser.add_argument("--apps", type=int, default=3)
     parser.add_argument("--viewers", default="1,3,6")
     parser.add_argument("--dir", default=str(ROOT / "var" / "scale"))
+    parser.add_argument("--server-side-only", action="store_true", help="only step 4")
     args = parser.parse_args()
     path = Path(args.dir) / f"synth-{args.regions}.duckdb"
     if not path.exists():
@@ -153,11 +197,14 @@ def main() -> None:
     print(f"{args.apps} app processes over synth-{args.regions} ({n_obs:,} observations, "
           f"{path.stat().st_size / 1e6:.0f} MB); the import touches the provinces {sorted(provinces)}; "
           f"load average at start {os.getloadavg()[1]:.1f}", flush=True)
+    if args.server_side_only:
+        return server_side(path, csv_path, touched)
     with ExitStack() as stack, PeakRss(only="streamlit") as peak:
         urls = [stack.enter_context(streamlit_app(path)) for _ in range(args.apps)]
         asyncio.run(run(urls, [int(v) for v in args.viewers.split(",")], path, csv_path, indicator, touched))
     print(f"load average over the last 5 minutes: {os.getloadavg()[1]:.1f}")
     print(f"app processes' peak RSS: largest {peak.largest_child / 1e6:.0f} MB, all together {peak.total / 1e6:.0f} MB")
+    server_side(path, csv_path, touched)
 
 
 if __name__ == "__main__":
