@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import import_rows, one
+from test_regions import serving
 
 from planwatch import accounts, cli, db, importer, review, versions
 from planwatch import round as round_mod
@@ -118,8 +119,6 @@ def test_an_overview_of_another_province_is_reused_while_the_changed_ones_are_re
                                                                                          monkeypatch):
     """The app's caches, counted through db.run_query: after an import in 怀柔区 (北京市), 总览 filtered to 浙江省
     runs none of its region-filtered queries again, 总览 filtered to 北京市 runs them all, on the new file."""
-    import streamlit as st
-
     from planwatch import ui
     from tests.apptest import open_page, texts
 
@@ -127,12 +126,7 @@ def test_an_overview_of_another_province_is_reused_while_the_changed_ones_are_re
     run_query = db.run_query
     monkeypatch.setattr(db, "run_query", lambda con, name, **params: calls.append((name, params.get("region")))
                         or run_query(con, name, **params))
-    path = tmp_path / "app.duckdb"
-    shutil.copy(stamped_db, path)
-    monkeypatch.setenv("PLANWATCH_DB", str(path))
-    ui.connection.clear()
-    st.cache_data.clear()
-    try:
+    with serving(stamped_db, tmp_path, monkeypatch) as path:
         pages = {region: texts(open_page(region=region, year="2025")) for region in ("330000", "110000")}
         assert {r for _, r in calls} >= {"330000", "110000"}
         calls.clear()
@@ -146,6 +140,3 @@ def test_an_overview_of_another_province_is_reused_while_the_changed_ones_are_re
         assert {"headline", "attainment_bars", "warning_counts"} <= {n for n, r in calls if r == "110000"}
         assert beijing != pages["110000"]
         assert ui.connection().reader().identity == db.identity(path)   # the reader reopened on the new file
-    finally:
-        ui.connection.clear()
-        st.cache_data.clear()
