@@ -6,7 +6,8 @@ the regions it changed, in the table `_region_version` (region_code → the vers
 a change of everything), written into the new file before it replaces the old one (so readers see the stamp and
 the data it describes together). A write names its regions with `touched` (the import, review and undo of a
 batch) or `touched_unit` (a unit's draft); any other write (refresh, rounds, assignments), and a write that moves
-the last as-of year (every indicator gains or loses a row), stamps EVERY. A new file (build, plan import) has no table yet: readers then key on the file.
+the last as-of year (every indicator gains or loses a row), stamps EVERY. A new file (build, plan import) has no
+table yet: readers then key on the file's identity.
 
 A page's query filtered to region R reads R's subtree (pw_region_scope) and may show its ancestors' plans (the
 parent comparison); it changed when a region in R's subtree or among its ancestors did, or when everything did.
@@ -84,8 +85,9 @@ def _next_version(con) -> int:
 
 
 def _exists(con, table: str, temp: bool = False) -> bool:
-    return con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = "
-                       + ("'temp'" if temp else "current_database()") + " AND table_name = ?", [table]).fetchone()[0] > 0
+    database = "'temp'" if temp else "current_database()"
+    return con.execute(f"SELECT count(*) FROM duckdb_tables() WHERE database_name = {database} AND table_name = ?",
+                       [table]).fetchone()[0] > 0
 
 
 class Versions:

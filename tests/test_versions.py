@@ -117,8 +117,8 @@ def test_a_failed_write_stamps_nothing(stamped_db):
 
 def test_an_overview_of_another_province_is_reused_while_the_changed_ones_are_recomputed(stamped_db, tmp_path,
                                                                                          monkeypatch):
-    """The app's caches, counted through db.run_query: after an import in 怀柔区 (北京市), 总览 filtered to 浙江省
-    runs none of its region-filtered queries again, 总览 filtered to 北京市 runs them all, on the new file."""
+    """The app's caches, counted through db.run_query: after an import in 怀柔区 (北京市), 总览 filtered to
+    浙江省 runs none of its region-filtered queries again, 总览 filtered to 北京市 runs them all, on the new file."""
     from planwatch import ui
     from tests.apptest import open_page, texts
 
