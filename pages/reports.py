@@ -30,7 +30,7 @@ def make_file(content: report.ReportContent, fmt: str) -> bytes:
 
 mode = st.query_params.get("mode", "annual")
 mode = mode if mode in report.MODES else "annual"
-content, sections = gather(f.year, f.region, mode, ui.data_version())
+content, sections = gather(f.year, f.region, mode, ui.region_version(f.region))
 
 if st.query_params.get("present") == "1":
     present.show(content, sections, exit_params={**f.url(), "mode": mode})

@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from planwatch import versions
 from planwatch.paths import QUERIES_DIR
 
 LOCK_WAIT_SECONDS = 60.0
@@ -64,6 +65,7 @@ class Reader:
             raise
         # with the in-memory catalog gone, every cursor (and a cursor's cursor) starts in the file's catalog
         self._con.execute(f"USE {SCHEMA}; DETACH memory")
+        self.versions = versions.Versions(self._con.cursor(), self.identity)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         return self._con.cursor()
@@ -109,7 +111,7 @@ class Database:
 
     @property
     def version(self) -> tuple:
-        """The identity of the file being served: the key of every cache of query results."""
+        """The identity of the file being served (it changes with every write)."""
         return self.reader().identity
 
 
@@ -169,6 +171,12 @@ def discard(path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
+# A write leaves free blocks where it replaced tables (a full refresh of the method: a third of the file and more);
+# DuckDB reuses them but never gives them back, and every later write copies them. Above this share of the file the
+# writer writes the data into a fresh file instead (COPY FROM DATABASE: about half a full refresh's CPU time).
+COMPACT_FREE_SHARE = 0.25
+
+
 @contextmanager
 def writing(db_path: Path | str):
     """Write under the lock on a copy of the file; the copy replaces the file when the block ends normally.
@@ -184,6 +192,7 @@ def writing(db_path: Path | str):
             else:
                 leftover.unlink(missing_ok=True)
         copy = db_path.with_name(f"{db_path.name}.writing-{os.getpid()}")
+        compact = db_path.with_name(f"{copy.name}-compact")
         copy_file(db_path, copy)
         wal = Path(str(db_path) + ".wal")
         if wal.exists():  # left by an older version that wrote in place: replayed when the copy opens
@@ -191,14 +200,34 @@ def writing(db_path: Path | str):
         con = duckdb.connect(str(copy), config={"memory_limit": WRITER_MEMORY_LIMIT})
         try:
             yield con
+            versions.stamp(con)   # what this write changed, for the readers' caches (planwatch.versions)
             con.execute("CHECKPOINT")
+            compacted = _compact_if_wasteful(con, compact)
         except BaseException:
             con.close()
             discard(copy)
+            discard(compact)
             raise
         con.close()
-        replace_atomically(copy, db_path)
+        replace_atomically(compact if compacted else copy, db_path)
+        discard(copy)
         wal.unlink(missing_ok=True)  # merged into the copy
+
+
+def _compact_if_wasteful(con: duckdb.DuckDBPyConnection, target: Path) -> bool:
+    """Write the database into a fresh file `target` when free blocks are more than COMPACT_FREE_SHARE of it."""
+    total, free = con.execute("SELECT total_blocks, free_blocks FROM pragma_database_size() "
+                              "WHERE database_name = current_database()").fetchone()
+    if free <= COMPACT_FREE_SHARE * total:
+        return False
+    discard(target)
+    source = con.execute("SELECT current_database()").fetchone()[0]
+    con.execute(f"ATTACH {sql_string(target)} AS pw_compact")
+    try:
+        con.execute(f'COPY FROM DATABASE "{source}" TO pw_compact')
+    finally:
+        con.execute("DETACH pw_compact")
+    return True
 
 
 @contextmanager

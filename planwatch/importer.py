@@ -11,7 +11,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from planwatch import db, views
+from planwatch import db, versions, views
 from planwatch.upload_check import Checked, check  # noqa: F401  (re-exported: the importer's API)
 from planwatch.upload_read import MAX_BYTES, MAX_PROBLEMS, ImportRefused, load_file, read  # noqa: F401
 
@@ -48,6 +48,7 @@ def commit(db_path, checked: Checked, uploader: str, source_kind: str = "填报"
                     "numerator, denominator, reason, measures) SELECT ?, row_no, indicator_id, year, value, "
                     "value_text, note, numerator, denominator, reason, measures FROM incoming", [batch_id])
         views.refresh(con, indicators_of(con, batch_id))
+        versions.touched(con, batch_id)
     return batch_id
 
 
@@ -67,6 +68,7 @@ def undo(db_path, batch_id: int, by: str) -> None:
             raise UndoRefused(f"批次 {batch_id} 已于 {row[1]:%Y-%m-%d %H:%M} 撤销")
         con.execute("UPDATE import_batch SET undone_at = now(), undone_by = ? WHERE batch_id = ?", [by, batch_id])
         views.refresh(con, indicators_of(con, batch_id))
+        versions.touched(con, batch_id)
 
 
 def indicators_of(con: duckdb.DuckDBPyConnection, batch_id: int) -> list[str]:

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import duckdb
 import pandas as pd
 
-from planwatch import accounts, db, importer, views
+from planwatch import accounts, db, importer, versions, views
 
 _scratch_names = itertools.count(1)
 
@@ -44,6 +44,7 @@ def review(db_path, batch_id: int, reviewer: accounts.Account, approve: bool, no
                     "WHERE batch_id = ?", ["已通过" if approve else "已退回", reviewer.name, note, batch_id])
         if approve:
             views.refresh(con, importer.indicators_of(con, batch_id))
+        versions.touched(con, batch_id)
 
 
 def _outside_region(con, batch_id: int, reviewer: accounts.Account) -> str | None:

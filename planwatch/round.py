@@ -15,7 +15,7 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
-from planwatch import accounts, db, importer
+from planwatch import accounts, db, importer, versions
 
 REASON_NEEDED = ("进度滞后", "逆向变化")
 
@@ -119,6 +119,7 @@ def save_draft(db_path, unit_id: str, year: int, grid: pd.DataFrame, by: str) ->
         con.execute("INSERT INTO draft_value BY NAME SELECT ? AS unit_id, indicator_id, CAST(? AS INTEGER) AS year, "
                     "value_input, note, reason, measures, ? AS saved_by, now() AS saved_at FROM filled",
                     [unit_id, year, by])
+        versions.touched_unit(con, unit_id)
     return len(filled)
 
 
@@ -169,3 +170,4 @@ def reason_problems(rows: pd.DataFrame, statuses: pd.DataFrame) -> list[str]:
 def clear_draft(db_path, unit_id: str, year: int) -> None:
     with db.writing(db_path) as con:
         con.execute("DELETE FROM draft_value WHERE unit_id = ? AND year = ?", [unit_id, year])
+        versions.touched_unit(con, unit_id)

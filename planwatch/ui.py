@@ -29,19 +29,28 @@ def connection() -> db.Database:
 
 
 def data_version() -> tuple:
-    """The identity of the database file being served: part of every cached query's key, so any write (from
-    this process or another) shows on the next page run."""
+    """The identity of the database file being served: it changes with every write (from this process or
+    another). Caches of whole-file work (the explorer's workers, the annual report) key on it."""
     return connection().version
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _run(name: str, params: tuple, version: tuple) -> pd.DataFrame:
-    return db.run_query(connection(), name, **dict(params))
+def _run(name: str, params: tuple, version: tuple, _reader: db.Reader) -> pd.DataFrame:
+    return db.run_query(_reader, name, **dict(params))
+
+
+def region_version(region: str | None) -> tuple:
+    """The version of the data filtered to a region (a code; None: the whole country): the key of a cache of
+    region-scoped work. It changes when a write changes that region, one below it or one above it."""
+    return connection().reader().versions.of(region)
 
 
 def query(name: str, **params) -> pd.DataFrame:
-    """Run queries/<name>.sql with named parameters ($name in the SQL); results are cached per data version."""
-    return _run(name, tuple(sorted(params.items())), data_version())
+    """Run queries/<name>.sql with named parameters ($name in the SQL); a result is cached until a write changes
+    the regions its `region` filter covers (planwatch.versions: a write in one county keeps the other provinces'
+    pages), and it is computed on the file whose version is its key."""
+    reader = connection().reader()
+    return _run(name, tuple(sorted(params.items())), reader.versions.of(params.get("region")), reader)
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """Many viewers, real processes: two `streamlit run` processes over one synthetic database, four viewers (Chromium)
-loading 总览 at once while a command-line import lands; every load completes without an error, and each app then
-serves the new value. The figures at scale (1, 4 and 8 viewers, 2,850 regions) are bench/viewers.py's."""
+loading 总览 at once while a command-line import lands; every load completes without an error, each app then
+serves the new value, and the import changed the version of its county only (planwatch.versions). The figures at scale (1, 4 and 8 viewers, 2,850 regions) are bench/viewers.py's."""
 from __future__ import annotations
 
 import asyncio
@@ -10,11 +10,11 @@ from contextlib import ExitStack
 
 from playwright.async_api import async_playwright, expect
 
-from conftest import one
+from conftest import one, rows
 from servers import streamlit_app
 from test_browser import LAUNCH
 
-from planwatch import db
+from planwatch import db, versions
 from planwatch.paths import ROOT
 
 VIEWERS = 4
@@ -66,3 +66,6 @@ def test_four_viewers_on_two_apps_while_an_import_lands(tmp_path):
         errors, code = asyncio.run(run(urls))
     assert code == 0 and db.identity(path) != before
     assert errors == [0] * VIEWERS
+    stamps = dict(rows(path, "SELECT region_code, version FROM _region_version"))
+    county = one(path, "SELECT region_code FROM v_indicator WHERE indicator_id = ?", [indicator])[0]
+    assert set(stamps) == {versions.EVERY, county} and stamps[county] > stamps[versions.EVERY]
