@@ -17,13 +17,11 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 
 import duckdb
 
 TABLE = "_region_version"
 EVERY = "*"   # the row of a change to every region
-LINEAGE = "version_lineage"   # meta key: a random id of the file's line of versions (a fresh table, a fresh id)
 AS_OF = "version_as_of_year"  # meta key: the last as-of year when the versions were last stamped
 TOUCHED = "_touched_region"  # a temporary table: the regions this write named
 
@@ -51,7 +49,6 @@ def stamp(con: duckdb.DuckDBPyConnection) -> None:
     """Record what this write changed under a new version (db.writing calls it last, before its checkpoint)."""
     if not _exists(con, TABLE):
         con.execute(f"CREATE TABLE {TABLE} (region_code VARCHAR PRIMARY KEY, version BIGINT NOT NULL)")
-        con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [LINEAGE, uuid.uuid4().hex])
     regions = _touched_regions(con)
     as_of = _last_as_of_year(con)
     if con.execute("SELECT value FROM meta WHERE key = ?", [AS_OF]).fetchone() != (as_of,):
@@ -78,8 +75,8 @@ def _last_as_of_year(con) -> str | None:
 
 
 def _next_version(con) -> int:
-    """Later than every earlier version, and than the clock (nanoseconds): a file restored from a backup, which
-    carries older versions, then goes on with versions no cache has seen."""
+    """Later than every earlier version, and than the clock (nanoseconds): a file restored from a backup (older
+    versions) or built anew (a fresh table) goes on with versions no cache has seen."""
     latest = con.execute(f"SELECT coalesce(max(version), 0) FROM {TABLE}").fetchone()[0]
     return max(latest + 1, time.time_ns())
 
@@ -116,7 +113,6 @@ class Versions:
         self._own: dict[str, int] = {}
         if not _exists(cur, TABLE):
             return
-        self._lineage = cur.execute("SELECT value FROM meta WHERE key = ?", [LINEAGE]).fetchone()[0]
         self._own = dict(cur.execute(f"SELECT region_code, version FROM {TABLE}").fetchall())
         self._above = {code: [a for a in (parent, city, province) if a is not None and a != code]
                        for code, parent, city, province in cur.execute(
@@ -139,7 +135,7 @@ class Versions:
         if not self._own:
             return ("file", *self._fallback)
         if region not in self._above:
-            return ("version", self._lineage, max(self._own.values()))
-        return ("version", self._lineage, max(self._own.get(EVERY, 0), self._within.get(region, 0),
-                                              *(self._own.get(a, 0) for a in self._ancestors(region))))
+            return ("version", max(self._own.values()))
+        return ("version", max(self._own.get(EVERY, 0), self._within.get(region, 0),
+                               *(self._own.get(a, 0) for a in self._ancestors(region))))
 
