@@ -16,6 +16,9 @@ from planwatch.paths import VIEWS_DIR
 
 # (table, the view that computes it), in dependency order
 MATERIALISED = (("_progress", "_progress_live"), ("_status", "_status_live"), ("_warning", "_warning_live"))
+# what the plans say, with the names of the responsible units (v_indicator reads it): it changes with the catalogue
+# (a build: a full refresh) and with the committee's unit assignments (refresh_indicators), never with observations
+CATALOGUE = (("_indicator", "_indicator_live"),)
 
 
 # Exact (Garwood) 95% limits of a Poisson count k = 0 … POISSON_MAX_EVENTS, for the small-number rule. DuckDB has no
@@ -60,6 +63,14 @@ def refresh(con: duckdb.DuckDBPyConnection, indicators: Iterable[str] | None = N
     con.execute("INSERT OR REPLACE INTO meta VALUES ('progress_year', CAST(year(current_date) AS VARCHAR))")
 
 
+def refresh_indicators(con: duckdb.DuckDBPyConnection, indicators: Iterable[str]) -> None:
+    """Recompute the stored catalogue rows (_indicator) of these indicators, after their responsible units changed."""
+    ids = sorted(set(indicators))
+    for table, live in CATALOGUE:
+        con.execute(f"DELETE FROM {table} WHERE list_contains($ids, indicator_id)", {"ids": ids})
+        con.execute(f"INSERT INTO {table} SELECT * FROM {live} WHERE list_contains($ids, indicator_id)", {"ids": ids})
+
+
 def _fill_poisson_limits(con: duckdb.DuckDBPyConnection) -> None:
     if con.execute("SELECT NOT EXISTS (FROM _poisson_limit) AND EXISTS (FROM observation WHERE numerator IS NOT NULL)"
                    ).fetchone()[0]:
@@ -88,6 +99,6 @@ def _materialise_rows(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
 def _materialise(con: duckdb.DuckDBPyConnection, empty: bool = False) -> None:
     views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
     tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    for table, live in MATERIALISED:
+    for table, live in (*CATALOGUE, *MATERIALISED):
         if live in views and not (empty and table in tables):
             con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {live}" + (" LIMIT 0" if empty else ""))
