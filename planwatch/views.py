@@ -19,6 +19,9 @@ MATERIALISED = (("_progress", "_progress_live"), ("_status", "_status_live"), ("
 # what the plans say, with the names of the responsible units (v_indicator reads it): it changes with the catalogue
 # (a build: a full refresh) and with the committee's unit assignments (refresh_indicators), never with observations
 CATALOGUE = (("_indicator", "_indicator_live"),)
+# (table, the view that computes it, its table macro by indicator ids) of the pages' summaries, which count the
+# method's rows per plan (87_tally.sql): a write recomputes the rows of the plans holding the indicators it touched
+SUMMARIES = (("_tally", "_tally_live", "_tally_of"), ("_warning_tally", "_warning_tally_live", "_warning_tally_of"))
 
 
 # Exact (Garwood) 95% limits of a Poisson count k = 0 … POISSON_MAX_EVENTS, for the small-number rule. DuckDB has no
@@ -86,7 +89,8 @@ def _same_as_of_years(con: duckdb.DuckDBPyConnection) -> bool:
 
 def _materialise_rows(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
     """Replace these indicators' rows: computed into temporary tables first, each stage reading the previous
-    stage's new rows (so a refresh of a few indicators never scans a whole materialised table), then swapped in."""
+    stage's new rows (so a refresh of a few indicators never scans a whole materialised table), then swapped in;
+    then the summaries' rows of their plans."""
     con.execute("CREATE OR REPLACE TEMP TABLE _new_progress AS FROM _progress_of($ids)", {"ids": ids})
     con.execute("CREATE OR REPLACE TEMP TABLE _new_status AS FROM _status_of('_new_progress')")
     con.execute("CREATE OR REPLACE TEMP TABLE _new_warning AS FROM _warning_of('_new_progress', '_new_status')")
@@ -94,11 +98,16 @@ def _materialise_rows(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
         con.execute(f"DELETE FROM {table} WHERE list_contains($ids, indicator_id)", {"ids": ids})
         con.execute(f"INSERT INTO {table} FROM temp._new{table}")
         con.execute(f"DROP TABLE temp._new{table}")
+    plans = [r[0] for r in con.execute("SELECT DISTINCT plan_id FROM _indicator WHERE list_contains($ids, indicator_id)",
+                                       {"ids": ids}).fetchall()]
+    for table, _, rows_of in SUMMARIES:
+        con.execute(f"DELETE FROM {table} WHERE list_contains($plans, plan_id)", {"plans": plans})
+        con.execute(f"INSERT INTO {table} FROM {rows_of}($ids, NULL)", {"ids": ids})
 
 
 def _materialise(con: duckdb.DuckDBPyConnection, empty: bool = False) -> None:
     views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
     tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-    for table, live in (*CATALOGUE, *MATERIALISED):
+    for table, live, *_ in (*CATALOGUE, *MATERIALISED, *SUMMARIES):
         if live in views and not (empty and table in tables):
             con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {live}" + (" LIMIT 0" if empty else ""))

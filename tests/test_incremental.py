@@ -17,7 +17,7 @@ from conftest import one
 
 from planwatch import accounts, assignment, db, importer, review, synth, views
 
-TABLES = [table for table, _ in (*views.CATALOGUE, *views.MATERIALISED)]
+TABLES = [table for table, *_ in (*views.CATALOGUE, *views.MATERIALISED, *views.SUMMARIES)]
 REVIEWER = accounts.Account("审核员甲", "admin")
 RATE_SCALE = {"%": 100, "‰": 1000, "1/10万": 100_000}
 
