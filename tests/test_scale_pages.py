@@ -162,3 +162,14 @@ def test_the_report_page_summary_matches_the_whole_report(wide_db):
                                                                                content.rate_text())
             assert report.file_name(summary, "pdf") == report.file_name(content, "pdf")
     assert sum(s.kind == "warnings" for s in sections) > 1 and sections[-2].kind == "story"  # a case that can differ
+
+
+@pytest.mark.parametrize("filters", [{}, {"group": "妇女", "domain": "健康"}, {"region": "province"}])
+def test_unit_count_is_the_scorecards_length(wide_db, filters):
+    with db.open_reader(wide_db) as reader:
+        province = reader.cursor().execute("SELECT min(r.province_code) FROM indicator_unit JOIN unit USING (unit_id) "
+                                           "JOIN region r USING (region_code)").fetchone()[0]
+        params = {"year": 2024, "group": None, "region": None, "domain": None} | filters
+        params |= {"region": province} if filters.get("region") else {}
+        n = db.run_query(reader, "unit_count", **params).iloc[0, 0]
+        assert n == len(db.run_query(reader, "unit_scorecard", **params)) > 0
