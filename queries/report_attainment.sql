@@ -11,9 +11,10 @@ tagged AS (
     UNION ALL
     -- a region's report lists its children (a province its cities), the report of all regions the plans' regions
     SELECT 'region', c.name, c.region_code, status, n, n_demo, n_basic, n_achieved
-    FROM t JOIN region r USING (region_code)
-    JOIN region c ON c.region_code = CASE WHEN (SELECT level_rank FROM region WHERE region_code = $region) = 1
-                                          THEN coalesce(r.city_code, r.region_code) ELSE r.region_code END
+    FROM (SELECT t.*, CASE WHEN (SELECT level_rank FROM region WHERE region_code = $region) = 1
+                           THEN coalesce(r.city_code, r.region_code) ELSE r.region_code END AS shown_code
+          FROM t JOIN region r USING (region_code)) x
+    JOIN region c ON c.region_code = x.shown_code  -- an equality: a computed join condition is a nested loop
     UNION ALL
     SELECT 'domain', t.domain, lpad(CAST(d.sort_order AS VARCHAR), 3, '0'), status, n, n_demo, n_basic, n_achieved
     FROM t JOIN domain d ON d.domain = t.domain

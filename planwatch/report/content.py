@@ -450,8 +450,7 @@ def summarise(con: duckdb.DuckDBPyConnection, year: int | None = None, region: s
     counts = {level: int(levels.get(level, 0)) for level in LEVEL_ORDER}
     listed = db.run_query(con, "report_warnings", year=year, region=region, levels=["红", "黄"],
                           limit=MAX_WARNING_SLIDES * MAX_WARNING_ROWS)
-    n_units = int(db.run_query(con, "unit_scorecard", count=True, year=year, group=None, region=region,
-                               domain=None).iloc[0, 0])
+    n_units = int(db.run_query(con, "unit_count", year=year, group=None, region=region, domain=None).iloc[0, 0])
     regions = _regions(db.run_query(con, "report_attainment", year=year, region=region))
     sections = _outline(TITLES[mode], year, regions, by_urgency(listed), counts["红"] + counts["黄"],
                         pd.DataFrame(index=range(n_units)),  # only their number: the slides' titles
