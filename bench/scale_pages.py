@@ -3,12 +3,16 @@
     python bench/scale_pages.py --big PATH [--runs N] [--pages overview warnings ...]
     python bench/scale_pages.py --regions 2850       # builds the big database with `planwatch synth` first
     python bench/scale_pages.py --big PATH --app DIR  # another checkout's pages (e.g. `git archive main`)
+    python bench/scale_pages.py --big PATH --base DIR --base-big PATH2   # before (DIR) and after in one run
 
-For each database (the demo build of data/, then the big one) every page runs in AppTest in a fresh process: the
-first run (empty caches: what the first visitor after a write waits for) and the median of N warm reruns, the bytes
-of the elements the page sends (protobuf size of every element: tables, chart data, selectbox options), the largest
-selectbox (options), the largest table (rows) and the process's peak RSS. The last column is the big database's
-first-run time as a multiple of the seed's (issue 17: at most 1.5x).
+For each database (the demo build of data/ by the checkout measured, then the big one) every page runs in AppTest
+in a fresh process, opened directly (as a link to it is): the first run (empty caches: what the first visitor after
+a write waits for) and the median of N warm reruns, the bytes of the elements the page sends (protobuf size of
+every element: tables, chart data, selectbox options), the largest selectbox (options), the largest table (rows)
+and the process's peak RSS. The last column is the big database's first-run time as a multiple of the seed's
+(issue 17: at most 1.5x). With --base, the base checkout's pages run too (on --base-big, a big database built by
+that checkout: the views live in the file), interleaved page by page with this one's, and its ratio is printed
+beside.
 """
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, demo_database
+from common import ROOT
 
 PAGES = {  # page: URL parameters
     "overview": {"year": "2024"},
@@ -57,8 +61,7 @@ def measure_one(app: Path, page: str, params: dict, runs: int) -> dict:
     start = time.perf_counter()
     at = AppTest.from_file(str(app / "app.py"), default_timeout=600)
     at.query_params.update(params)
-    at.run()
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"pages/{page}.py")  # the page itself, not the default page first
     at.run()
     first = time.perf_counter() - start
     warm = []
@@ -77,28 +80,49 @@ def measure_one(app: Path, page: str, params: dict, runs: int) -> dict:
 
 def served_copy(app: Path, db: Path, folder: Path) -> Path:
     """A copy of db stamped with the checkout's catalogue hash: the app would otherwise rebuild a database whose
-    queries/ differ from its own (the views are the same; only page queries differ between checkouts)."""
+    queries/ differ from its own (db must hold that checkout's views: built by its own build or synth)."""
     import duckdb
 
     stamp = subprocess.run([sys.executable, "-c", "from planwatch import build; print(build.catalogue_hash())"],
                            cwd=app, capture_output=True, text=True, check=True).stdout.strip()
-    copy = folder / f"served-{db.stem}.duckdb"
+    copy = folder / f"served-{db.stem}-{abs(hash(str(app))) % 10**6}.duckdb"
     shutil.copyfile(db, copy)
     with duckdb.connect(str(copy)) as con:
         con.execute("UPDATE meta SET value = ? WHERE key = 'catalogue_hash'", [stamp])
     return copy
 
 
-def measure(app: Path, db: Path, pages: list[str], runs: int, folder: Path) -> dict:
-    results = {}
-    db = served_copy(app, db, folder)
+def measure(app: Path, db: Path, page: str, runs: int, folder: Path) -> dict:
+    env = {**os.environ, "PLANWATCH_DB": str(db)}
+    out = subprocess.run([sys.executable, __file__, "--child", page, "--runs", str(runs), "--app", str(app)],
+                         env=env, capture_output=True, text=True, cwd=app)
+    lines = out.stdout.strip().splitlines()
+    return json.loads(lines[-1]) if out.returncode == 0 and lines else {"error": out.stderr[-200:]}
+
+
+def seed_database(app: Path, folder: Path) -> Path:
+    """The demo build of data/ by the checkout's own code (its views are in the file)."""
+    path = folder / f"seed-{abs(hash(str(app))) % 10**6}.duckdb"
+    subprocess.run([sys.executable, "-m", "planwatch", "build", "--db", str(path)], cwd=app, check=True,
+                   capture_output=True)
+    return path
+
+
+def report(name: str, pages: list[str], both: dict, base: dict | None) -> None:
+    print(f"\n{name}\n{'page':10s} {'seed first':>10s} {'big first':>10s} {'seed warm':>10s} {'big warm':>10s} "
+          f"{'seed KB':>8s} {'big KB':>8s} {'options':>8s} {'rows':>6s} {'RSS MB':>7s} {'ratio':>6s}"
+          + (f" {'base':>6s}" if base else ""))
     for page in pages:
-        env = {**os.environ, "PLANWATCH_DB": str(db)}
-        out = subprocess.run([sys.executable, __file__, "--child", page, "--runs", str(runs), "--app", str(app)],
-                             env=env, capture_output=True, text=True, cwd=app)
-        lines = out.stdout.strip().splitlines()
-        results[page] = json.loads(lines[-1]) if out.returncode == 0 and lines else {"error": out.stderr[-200:]}
-    return results
+        s, b = both["seed"][page], both["big"][page]
+        if "first" not in s or "first" not in b:
+            print(f"{page:10s} failed: {s.get('error') or b.get('error')}")
+            continue
+        before = ""
+        if base and "first" in base["seed"][page] and "first" in base["big"][page]:
+            before = f" {base['big'][page]['first'] / base['seed'][page]['first']:6.2f}"
+        print(f"{page:10s} {s['first']:10.2f} {b['first']:10.2f} {s['warm']:10.2f} {b['warm']:10.2f} "
+              f"{s['bytes'] / 1e3:8.0f} {b['bytes'] / 1e3:8.0f} {b['options']:8d} {b['rows']:6d} "
+              f"{b['rss'] / 1e6:7.0f} {b['first'] / s['first']:6.2f}" + before + (f"  {b['error']}" if b["error"] else ""))
 
 
 def main() -> None:
@@ -108,30 +132,33 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pages", nargs="*", default=list(PAGES))
     parser.add_argument("--app", type=Path, default=ROOT, help="the checkout whose pages are measured")
+    parser.add_argument("--base", type=Path, help="another checkout to measure in the same run (before)")
+    parser.add_argument("--base-big", type=Path, help="the big database for --base, built by that checkout")
     parser.add_argument("--child")
     args = parser.parse_args()
     app = args.app.resolve()
     if args.child:
         print(json.dumps(measure_one(app, args.child, PAGES[args.child], args.runs)))
         return
-    with tempfile.TemporaryDirectory() as folder:
-        seed = demo_database(folder, "seed.duckdb")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
         big = args.big
         if big is None:
-            big = Path(folder) / "big.duckdb"
+            big = folder / "big.duckdb"
             subprocess.run([sys.executable, "-m", "planwatch", "synth", "--db", str(big), "--regions",
                             str(args.regions)], check=True, cwd=ROOT)
-        both = {name: measure(app, path, args.pages, args.runs, Path(folder)) for name, path in (("seed", seed), ("big", big))}
-    print(f"{'page':10s} {'seed first':>10s} {'big first':>10s} {'seed warm':>10s} {'big warm':>10s} "
-          f"{'seed KB':>8s} {'big KB':>8s} {'options':>8s} {'rows':>6s} {'RSS MB':>7s} {'ratio':>6s}")
-    for page in args.pages:
-        s, b = both["seed"][page], both["big"][page]
-        if "first" not in s or "first" not in b:
-            print(f"{page:10s} failed: {s.get('error') or b.get('error')}")
-            continue
-        print(f"{page:10s} {s['first']:10.2f} {b['first']:10.2f} {s['warm']:10.2f} {b['warm']:10.2f} "
-              f"{s['bytes'] / 1e3:8.0f} {b['bytes'] / 1e3:8.0f} {b['options']:8d} {b['rows']:6d} "
-              f"{b['rss'] / 1e6:7.0f} {b['first'] / s['first']:6.2f}" + (f"  {b['error']}" if b["error"] else ""))
+        checkouts = {"this": (app, big)} | ({"base": (args.base.resolve(), args.base_big)} if args.base else {})
+        served = {name: {"seed": served_copy(a, seed_database(a, folder), folder),
+                         "big": served_copy(a, b, folder)} for name, (a, b) in checkouts.items()}
+        results = {name: {"seed": {}, "big": {}} for name in checkouts}
+        for page in args.pages:  # interleaved: a change of the machine's load hits both checkouts alike
+            for kind in ("seed", "big"):
+                for name, (a, _) in checkouts.items():
+                    results[name][kind][page] = measure(a, served[name][kind], page, args.runs, folder)
+    load = os.getloadavg()
+    for name, (a, _) in checkouts.items():
+        report(f"{name}: {a}", args.pages, results[name], results.get("base") if name == "this" else None)
+    print(f"\nload average (1, 5, 15 min) at the end: {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
 
 
 if __name__ == "__main__":

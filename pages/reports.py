@@ -15,26 +15,30 @@ from planwatch.report import present
 f = ui.page_filters()
 
 
-# A resource, not data: the content of a national report pickles to ~280 MB, which st.cache_data would copy on
-# every rerun; the outline (the slides) is made once with it. Both are only read after this.
-@st.cache_resource(show_spinner="正在汇总年度报告的数据……", max_entries=4)
-def gather(year: int, region: str | None, mode: str, version: tuple) -> tuple[report.ReportContent, list]:
-    content = report.gather(ui.connection(), year, region, mode)
-    return content, report.outline(content)
+# The page shows a summary (the headline, the warnings by level, the slides); the whole content (every indicator,
+# warning and value: minutes and a few hundred megabytes for a national report) is gathered only for the
+# presentation mode and the files, once per data version (report.gathered).
+@st.cache_resource(show_spinner="正在汇总年度报告的数据……", max_entries=8)
+def summary(year: int, region: str | None, mode: str, version: tuple) -> report.ReportSummary:
+    return report.summarise(ui.connection(), year, region, mode)
 
 
-def make_file(content: report.ReportContent, fmt: str) -> bytes:
-    """Called by a download button when clicked (on another thread: no Streamlit calls, no database)."""
-    return report.render_content(content, fmt)
+def make_file(database, key: tuple, fmt: str) -> bytes:
+    """Called by a download button when clicked (on another thread: no Streamlit calls)."""
+    return report.render_content(report.gathered(database, *key)[0], fmt)
 
 
 mode = st.query_params.get("mode", "annual")
 mode = mode if mode in report.MODES else "annual"
-content, sections = gather(f.year, f.region, mode, ui.region_version(f.region))
+key = (f.year, f.region, mode, ui.region_version(f.region))  # a write elsewhere keeps this region's report
 
 if st.query_params.get("present") == "1":
+    with st.spinner("正在汇总年度报告的数据……"):
+        content, sections = report.gathered(ui.connection(), *key)
     present.show(content, sections, exit_params={**f.url(), "mode": mode})
     st.stop()
+content = summary(*key)
+sections = content.sections
 
 st.title(f"年度报告 · 截至{f.year}年")
 if content.has_demo:
@@ -43,7 +47,7 @@ st.caption(f"报告范围:{content.scope}(截至年份和地区在侧栏选择;�
            "报告总是包含所选地区的全部规划)。命令行:python -m planwatch report --format docx|pptx|pdf|xlsx "
            "--out 文件 [--as-of 年份] [--region 地区] [--mode annual|midterm|final]")
 
-h, counts = content.headline, content.warning_counts()
+h, counts = content.headline, content.warnings
 cols = st.columns(4)
 cols[0].metric("达标率", content.rate_text(), help="已达标 ÷ 已评估(有数据的定量指标)")
 cols[1].metric("已达标 / 已评估", f"{h['n_met']} / {h['n_assessed']}")
@@ -63,7 +67,7 @@ for fmt, icon, help_text in (
         ("pptx", ":material/slideshow:", "16:9 演示文稿,18 磅以上字号,图表可在 PowerPoint/WPS 中编辑,备注中有讲稿"),
         ("pdf", ":material/picture_as_pdf:", "A4 打印版:标题、表格和图表,含全部预警和责任单位计分卡"),
         ("xlsx", ":material/table_view:", "Excel 工作簿:指标状态、预警、按规划、按领域、按地区、按责任单位,首行冻结并带筛选")):
-    buttons.download_button(f"下载{report.LABELS[fmt]}", functools.partial(make_file, content, fmt),
+    buttons.download_button(f"下载{report.LABELS[fmt]}", functools.partial(make_file, ui.connection(), key, fmt),
                             file_name=report.file_name(content, fmt), mime=report.MIME[fmt], on_click="ignore",
                             icon=icon, help=help_text + "。点击后生成,需要几秒钟。", key=f"download_{fmt}")
 st.page_link("pages/reports.py", label="进入演示模式(隐藏侧栏、大字号、逐页翻看,键盘 ← → 翻页)",

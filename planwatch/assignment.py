@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import duckdb
 
-from planwatch import db
+from planwatch import db, views
 
 ROLES = ("牵头", "配合")
 
@@ -77,3 +77,5 @@ def _reapply(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM indicator_unit WHERE provenance = '工委指定' AND line IS NULL "
                 "AND unit_id || '|' || indicator_id IN (SELECT unit_id || '|' || indicator_id FROM unit_assignment)")
     apply(con)
+    touched = con.execute("SELECT DISTINCT indicator_id FROM unit_assignment").fetchall()
+    views.refresh_indicators(con, [r[0] for r in touched])  # v_indicator's responsible_units

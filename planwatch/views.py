@@ -18,6 +18,12 @@ from planwatch.paths import VIEWS_DIR
 
 # (table, the view that computes it), in dependency order; each view reads the temporary table _progress
 MATERIALISED = (("_status", "_status_live"), ("_warning", "_warning_live"))
+# what the plans say, with the names of the responsible units (v_indicator reads it): it changes with the catalogue
+# (a build: a full refresh) and with the committee's unit assignments (refresh_indicators), never with observations
+CATALOGUE = (("_indicator", "_indicator_live"),)
+# (table, the view that computes it, its table macro by indicator ids) of the pages' summaries, which count the
+# method's rows per plan (87_tally.sql): a write recomputes the rows of the plans holding the indicators it touched
+SUMMARIES = (("_tally", "_tally_live", "_tally_of"), ("_warning_tally", "_warning_tally_live", "_warning_tally_of"))
 
 
 # Exact (Garwood) 95% limits of a Poisson count k = 0 … POISSON_MAX_EVENTS, for the small-number rule. DuckDB has no
@@ -63,6 +69,14 @@ def refresh(con: duckdb.DuckDBPyConnection, indicators: Iterable[str] | None = N
     con.execute("INSERT OR REPLACE INTO meta VALUES ('progress_year', CAST(year(current_date) AS VARCHAR))")
 
 
+def refresh_indicators(con: duckdb.DuckDBPyConnection, indicators: Iterable[str]) -> None:
+    """Recompute the stored catalogue rows (_indicator) of these indicators, after their responsible units changed."""
+    ids = sorted(set(indicators))
+    for table, live in CATALOGUE:
+        con.execute(f"DELETE FROM {table} WHERE list_contains($ids, indicator_id)", {"ids": ids})
+        con.execute(f"INSERT INTO {table} SELECT * FROM {live} WHERE list_contains($ids, indicator_id)", {"ids": ids})
+
+
 def _fill_poisson_limits(con: duckdb.DuckDBPyConnection) -> None:
     if con.execute("SELECT NOT EXISTS (FROM _poisson_limit) AND EXISTS (FROM observation WHERE numerator IS NOT NULL)"
                    ).fetchone()[0]:
@@ -78,7 +92,8 @@ def _same_as_of_years(con: duckdb.DuckDBPyConnection) -> bool:
 
 def _materialise_rows(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
     """Replace these indicators' rows: computed into temporary tables first, each stage reading the previous
-    stage's new rows (so a refresh of a few indicators never scans a whole materialised table), then swapped in."""
+    stage's new rows (so a refresh of a few indicators never scans a whole materialised table), then swapped in;
+    then the summaries' rows of their plans."""
     con.execute("CREATE OR REPLACE TEMP TABLE _new_progress AS FROM _progress_of($ids)", {"ids": ids})
     con.execute("CREATE OR REPLACE TEMP TABLE _new_status AS FROM _status_of('_new_progress')")
     con.execute("CREATE OR REPLACE TEMP TABLE _new_warning AS FROM _warning_of('_new_progress', '_new_status')")
@@ -87,15 +102,25 @@ def _materialise_rows(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
         con.execute(f"INSERT INTO {table} FROM temp._new{table}")
         con.execute(f"DROP TABLE temp._new{table}")
     con.execute("DROP TABLE temp._new_progress")
+    plans = [r[0] for r in con.execute("SELECT DISTINCT plan_id FROM _indicator WHERE list_contains($ids, indicator_id)",
+                                       {"ids": ids}).fetchall()]
+    for table, _, rows_of in SUMMARIES:
+        con.execute(f"DELETE FROM {table} WHERE list_contains($plans, plan_id)", {"plans": plans})
+        con.execute(f"INSERT INTO {table} FROM {rows_of}($ids, NULL)", {"ids": ids})
 
 
 def _materialise(con: duckdb.DuckDBPyConnection, empty: bool = False) -> None:
     views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
     tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()}
+
+    def store(pairs) -> None:
+        for table, live, *_ in pairs:
+            if live in views and not (empty and table in tables):
+                con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {live}" + (" LIMIT 0" if empty else ""))
+
+    store(CATALOGUE)  # the method reads the catalogue (v_indicator)
     if "_progress_live" in views:
         # (files written before the method's rows became temporary stored them as a table)
         con.execute("DROP TABLE IF EXISTS main._progress")
         con.execute("CREATE OR REPLACE TEMP TABLE _progress AS FROM _progress_live" + (" LIMIT 0" if empty else ""))
-    for table, live in MATERIALISED:
-        if live in views and not (empty and table in tables):
-            con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {live}" + (" LIMIT 0" if empty else ""))
+    store((*MATERIALISED, *SUMMARIES))

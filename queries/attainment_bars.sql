@@ -1,18 +1,20 @@
 -- title: 各规划、各地区的达标率与状态构成(总览条形图)
 -- description: 每个规划(地区+妇女/儿童)和每个地区各状态的指标个数,带达标率标签(如“咸阳市 妇女 15%(3/20)”);rank 从 1 起,达标率最低(最落后)的在前。只列最落后的 top 个,其余合为一条(如“其余 2,840 个地区 41%”,不带分子分母,region 为空)。地区按代码区分(同名地区各成一条),region_code 供链接使用。
 -- params: year, group, region, domain, unit, top
-WITH s AS (
+WITH t AS (
+    SELECT t.*, r.name AS region FROM filtered_tally($year, $group, $region, $domain, $unit) t JOIN region r USING (region_code)
+), s AS (
     SELECT 'plan' AS cut, region_code || ' ' || plan_group AS category, region || ' ' || plan_group AS name,
-           region, region_code, plan_group, status
-    FROM filtered_status($year, $group, $region, $domain, $unit)
+           region, region_code, plan_group, status, n
+    FROM t
     UNION ALL
-    SELECT 'region', region_code, region, region, region_code, NULL, status
-    FROM filtered_status($year, $group, $region, $domain, $unit)
+    SELECT 'region', region_code, region, region, region_code, NULL, status, n
+    FROM t
 ), per AS (
     SELECT cut, category, any_value(name) AS name,
-           count(*) FILTER (WHERE status = '已达标') AS n_met,
-           count(*) FILTER (WHERE status IN ('已达标', '进展顺利', '进度滞后', '逆向变化')) AS n_assessed,
-           count(*) FILTER (WHERE status IN ('进度滞后', '逆向变化')) / count(*) AS behind_share
+           pw_sum(n, status = '已达标') AS n_met,
+           pw_sum(n, status IN ('已达标', '进展顺利', '进度滞后', '逆向变化')) AS n_assessed,
+           pw_sum(n, status IN ('进度滞后', '逆向变化')) / sum(n) AS behind_share
     FROM s GROUP BY cut, category
 ), ranked AS (
     SELECT *, row_number() OVER (PARTITION BY cut ORDER BY n_met / nullif(n_assessed, 0) NULLS LAST,
@@ -36,7 +38,7 @@ WITH s AS (
     FROM bars
 )
 SELECT s.cut, coalesce(l.category, '其余') AS category, CASE WHEN NOT l.rest THEN any_value(s.region) END AS region,
-       CASE WHEN NOT l.rest THEN any_value(s.plan_group) END AS plan_group, s.status, count(*) AS n,
+       CASE WHEN NOT l.rest THEN any_value(s.plan_group) END AS plan_group, s.status, pw_sum(s.n) AS n,
        any_value(l.rate) AS rate, any_value(l.rank) AS rank, any_value(l.label) AS label,
        CASE WHEN NOT l.rest THEN any_value(s.region_code) END AS region_code
 FROM s JOIN binned b USING (cut, category) JOIN labelled l ON l.cut = s.cut AND l.rest = b.rest

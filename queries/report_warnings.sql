@@ -1,6 +1,6 @@
 -- title: 报告:预警与单位说明
--- description: 截至所选年份(可限定一个地区)的全部预警,按紧迫度从高到低(红色在前);含最新值、目标、牵头单位(规划列名第一位)和成员单位填报的原因说明与整改措施(截至该年最近一次非空的说明);年度报告的“存在的主要问题”“对策建议”和幻灯片预警表用。末尾列为 v_warning 的其余列(如紧急程度),视图增加列时随之出现。
--- params: year, region
+-- description: 截至所选年份(可限定一个地区)的全部预警,按紧迫度从高到低(红色在前);含最新值、目标、牵头单位(规划列名第一位)和成员单位填报的原因说明与整改措施(截至该年最近一次非空的说明);年度报告的“存在的主要问题”“对策建议”和幻灯片预警表用;levels 为所选级别(空列表为全部)。末尾列为 v_warning 的其余列(如紧急程度),视图增加列时随之出现。
+-- params: year, region, levels
 WITH current_rows AS (  -- the observation rows in force: newest batch not undone per (indicator, year)
     SELECT o.indicator_id, o.year, o.reason, o.measures
     FROM observation o JOIN import_batch b USING (batch_id)
@@ -25,4 +25,5 @@ SELECT w.level AS 级别, w.kind AS 类型, f.region AS 地区, f.plan_group AS 
 FROM v_warning w
 JOIN filtered_status($year, NULL, $region, NULL, NULL) f USING (indicator_id, as_of_year)
 LEFT JOIN explained e USING (indicator_id)
+WHERE len($levels) = 0 OR list_contains($levels, w.level)
 ORDER BY w.urgency DESC, f.region, w.indicator_id;

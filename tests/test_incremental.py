@@ -15,9 +15,9 @@ import duckdb
 import pytest
 from conftest import one
 
-from planwatch import accounts, db, importer, review, synth, views
+from planwatch import accounts, assignment, db, importer, review, synth, views
 
-TABLES = [table for table, _ in views.MATERIALISED]
+TABLES = [table for table, *_ in (*views.CATALOGUE, *views.MATERIALISED, *views.SUMMARIES)]
 REVIEWER = accounts.Account("审核员甲", "admin")
 RATE_SCALE = {"%": 100, "‰": 1000, "1/10万": 100_000}
 
@@ -179,4 +179,16 @@ def test_a_new_latest_year_refreshes_every_indicator(demo_copy):
     # and its undo takes the year away again, for every indicator
     importer.undo(demo_copy, one(demo_copy, "SELECT max(batch_id) FROM import_batch")[0], by="测试")
     assert one(demo_copy, "SELECT max(as_of_year) FROM v_status") == (date.today().year,)
+    assert differences(demo_copy) == dict.fromkeys(TABLES, 0)
+
+
+def test_unit_assignments_keep_the_stored_catalogue_current(demo_copy):
+    # v_indicator reads the stored _indicator: a unit the committee assigns (or revokes) shows in responsible_units
+    # at once, and the stored rows equal what the whole catalogue recomputed gives
+    target = one(demo_copy, "SELECT min(indicator_id) FROM v_indicator WHERE responsible_units IS NULL")[0]
+    decision = assignment.assign(demo_copy, target, "县妇联", "牵头", by="测试")
+    assert one(demo_copy, "SELECT responsible_units FROM v_indicator WHERE indicator_id = ?", [target]) == ("县妇联",)
+    assert differences(demo_copy) == dict.fromkeys(TABLES, 0)
+    assignment.revoke(demo_copy, decision, by="测试")
+    assert one(demo_copy, "SELECT responsible_units FROM v_indicator WHERE indicator_id = ?", [target]) == (None,)
     assert differences(demo_copy) == dict.fromkeys(TABLES, 0)

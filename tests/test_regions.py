@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import duckdb
 import pytest
 
-from planwatch import db
+from planwatch import db, views
 from tests.conftest import one, rows
 
 # province 900000 → cities 900100 (with its own plan) and 900200 → counties 900101, 900102 (in 900100), 900201
@@ -47,6 +47,8 @@ def tree_db(base_db, tmp_path_factory):
                         "? AS assessment, 2024 AS latest_year, ? AS latest_value, ? AS judged_value, 2020 AS ref_year, "
                         "0.0 AS ref_value, 0.1 AS noise_tolerance, 0.1 AS reported_precision",
                         [iid, status, assessment, float(n), float(n)])
+    for table, live, *_ in (*views.CATALOGUE, *views.SUMMARIES):  # stored from what was just replaced
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS FROM {live}")
     con.close()
     return path
 

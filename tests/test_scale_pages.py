@@ -6,7 +6,7 @@ import pytest
 from apptest import html_bars, html_tables, open_page, texts, use_database
 from conftest import one
 
-from planwatch import cli, guard, paging, ui
+from planwatch import cli, db, guard, paging, report, ui
 
 REGIONS = 40
 MAX_OPTIONS = 100  # the most options a selectbox in a page's main area may hold
@@ -94,3 +94,79 @@ def test_overview_bars_show_the_most_lagging_and_sum_up_the_rest(wide_db):
     plans, regions = ({bar["label"] for bar in bars} for bars in html_bars(at))
     assert len(plans) == len(regions) == 8 + 1  # the eight most lagging and one bar for the rest
     assert any(label.startswith(f"其余 {n_regions - 8} 个地区 ") for label in regions)
+
+
+# --- the summaries the pages count from (queries/views/83_tally.sql) ----------------------------------------------
+
+def test_summaries_count_what_the_views_hold(wide_db):
+    # per as-of year, plan, domain and status: the indicators, 基本实现, 已实现 or 基本实现, and demonstration values;
+    # per as-of year, plan, domain, level and kind: the warnings (a write keeps them current: test_incremental.py)
+    with db.open_reader(wide_db) as reader:
+        cur = reader.cursor()
+        assert cur.execute("""
+            SELECT count(*) FROM (
+                (SELECT as_of_year, plan_id, domain, status, region_code, plan_group, count(*) AS n,
+                        count(*) FILTER (WHERE assessment = '基本实现') AS n_basic,
+                        count(*) FILTER (WHERE assessment IN ('已实现', '基本实现')) AS n_achieved,
+                        count(*) FILTER (WHERE latest_source_kind = '示例') AS n_demo
+                 FROM v_status_detail GROUP BY ALL)
+                EXCEPT ALL FROM _tally)""").fetchone() == (0,)
+        assert cur.execute("SELECT sum(n) FROM _tally").fetchone() == cur.execute("SELECT count(*) FROM v_status").fetchone()
+        assert cur.execute("""
+            SELECT count(*) FROM (
+                (SELECT w.as_of_year, d.plan_id, d.domain, d.region_code, d.plan_group, w.level, w.kind, count(*) AS n
+                 FROM v_warning w JOIN v_status_detail d USING (indicator_id, as_of_year) GROUP BY ALL)
+                EXCEPT ALL FROM _warning_tally)""").fetchone() == (0,)
+        assert cur.execute("SELECT sum(n) FROM _warning_tally").fetchone() == \
+            cur.execute("SELECT count(*) FROM v_warning").fetchone()
+
+
+@pytest.mark.parametrize("filters", [{}, {"group": "儿童"}, {"domain": "健康"}, {"region": "province"},
+                                     {"region": "county", "group": "妇女"}, {"unit": "some"}])
+def test_counts_from_the_summaries_equal_counts_of_the_rows(wide_db, filters):
+    with db.open_reader(wide_db) as reader:
+        cur = reader.cursor()
+        county, province, unit = cur.execute(
+            "SELECT min(p.region_code), min(r.province_code), (SELECT min(unit_id) FROM indicator_unit "
+            "WHERE indicator_id IS NOT NULL) FROM plan p JOIN region r USING (region_code)").fetchone()
+        params = {"year": 2024, "group": None, "region": None, "domain": None, "unit": None} | filters
+        params |= {k: {"province": province, "county": county, "some": unit}.get(v, v) for k, v in filters.items()}
+        rows = "FROM v_warning w JOIN filtered_status($year, $group, $region, $domain, $unit) f USING (indicator_id, as_of_year)"
+        assert list(db.run_query(reader, "warning_counts", **params).itertuples(index=False, name=None)) == \
+            cur.execute(f"SELECT w.level, w.kind, count(*) {rows} GROUP BY ALL ORDER BY ALL", params).fetchall()
+        head = db.run_query(reader, "headline", **params).iloc[0]
+        n, met, assessed, basic = cur.execute(
+            "SELECT count(*), count_if(status = '已达标'), count_if(status IN ('已达标', '进展顺利', '进度滞后', '逆向变化')), "
+            "count_if(assessment = '基本实现') FROM filtered_status($year, $group, $region, $domain, $unit)", params).fetchone()
+        assert (head.n_indicators, head.n_met, head.n_assessed, head.n_basic) == (n, met, assessed, basic)
+        assert n > 0
+
+
+def test_the_report_page_summary_matches_the_whole_report(wide_db):
+    # the 年度报告 page shows a summary (report.summarise) instead of gathering every indicator: the same headline,
+    # warnings by level and slides as the report made from the whole content
+    with db.open_reader(wide_db) as reader:
+        province = reader.cursor().execute("SELECT min(province_code) FROM region r JOIN plan p USING (region_code)"
+                                           ).fetchone()[0]
+        for region in (None, province):
+            summary = report.summarise(reader, 2024, region, "midterm")
+            content = report.gather(reader, 2024, region, "midterm")
+            sections = report.outline(content)
+            assert [(s.kind, s.title, s.not_shown, s.first) for s in summary.sections] == \
+                [(s.kind, s.title, s.not_shown, s.first) for s in sections]
+            assert summary.headline == content.headline and summary.warnings == content.warning_counts()
+            assert (summary.scope, summary.has_demo, summary.rate_text()) == (content.scope, content.has_demo,
+                                                                               content.rate_text())
+            assert report.file_name(summary, "pdf") == report.file_name(content, "pdf")
+    assert sum(s.kind == "warnings" for s in sections) > 1 and sections[-2].kind == "story"  # a case that can differ
+
+
+@pytest.mark.parametrize("filters", [{}, {"group": "妇女", "domain": "健康"}, {"region": "province"}])
+def test_unit_count_is_the_scorecards_length(wide_db, filters):
+    with db.open_reader(wide_db) as reader:
+        province = reader.cursor().execute("SELECT min(r.province_code) FROM indicator_unit JOIN unit USING (unit_id) "
+                                           "JOIN region r USING (region_code)").fetchone()[0]
+        params = {"year": 2024, "group": None, "region": None, "domain": None} | filters
+        params |= {"region": province} if filters.get("region") else {}
+        n = db.run_query(reader, "unit_count", **params).iloc[0, 0]
+        assert n == len(db.run_query(reader, "unit_scorecard", **params)) > 0

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import duckdb
 
-from planwatch.report.content import MODES, ReportContent, ReportError, gather, outline
+from planwatch.report.content import (MODES, ReportContent, ReportError, ReportSummary, gather, gathered, outline,
+                                      summarise)
 
 FORMATS = ("docx", "pptx", "pdf", "xlsx")
 MIME = {
@@ -57,5 +58,5 @@ def generate(con: duckdb.DuckDBPyConnection, fmt: str, year: int | None = None, 
     return render_content(gather(con, year, region, mode), fmt)
 
 
-__all__ = ["FORMATS", "MIME", "MODES", "LABELS", "ReportContent", "ReportError", "file_name", "gather", "generate", "outline",
-           "render_content"]
+__all__ = ["FORMATS", "MIME", "MODES", "LABELS", "ReportContent", "ReportError", "ReportSummary", "file_name", "gather",
+           "gathered", "generate", "outline", "render_content", "summarise"]

@@ -6,6 +6,7 @@ the same `outline()`, so the numbers and the order agree across formats.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -67,6 +68,11 @@ class Story:
                 ("目标进程 / 时间进度", progress), ("状态", ind["status"])]
 
 
+def rate_text(headline: dict) -> str:
+    """达标率 of a headline.sql row, "—" when nothing was assessed."""
+    return "—" if headline["n_assessed"] == 0 else f"{headline['attainment_rate']:.0%}"
+
+
 @dataclass
 class ReportContent:
     year: int
@@ -123,8 +129,7 @@ class ReportContent:
                 .rename(columns={"类别": label}).reset_index(drop=True))
 
     def rate_text(self) -> str:
-        h = self.headline
-        return "—" if h["n_assessed"] == 0 else f"{h['attainment_rate']:.0%}"
+        return rate_text(self.headline)
 
     def denominator_text(self) -> str:
         h = self.headline
@@ -344,9 +349,9 @@ def _scope(con: duckdb.DuckDBPyConnection, region: str | None) -> tuple[str | No
     return match["name"].iloc[0], match["region_code"].iloc[0]
 
 
-def gather(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | None = None,
-           mode: str = "annual") -> ReportContent:
-    """Run every query a report needs, once."""
+def _checked(con, year: int | None, region: str | None, mode: str) -> tuple[int, list[int], str | None, str | None]:
+    """(as-of year, every as-of year, region name, region code) of a report asked for; ReportError when it cannot
+    be made."""
     years = sorted(int(y) for y in con.cursor().execute(
         "SELECT DISTINCT as_of_year FROM v_status").df()["as_of_year"])
     if year is None:
@@ -356,36 +361,101 @@ def gather(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str 
     name, region = _scope(con, region)
     if mode not in MODES:
         raise ReportError(f"报告类型“{mode}”不可用,可选:{'、'.join(f'{k}({v})' for k, v in MODES.items())}。")
+    return year, years, name, region
 
-    everything = dict(year=year, group=None, region=region, domain=None, unit=None)
-    plans = db.run_query(con, "catalogue_plans", group=None, region=region, domain=None, unit=None)
-    def headline_of(y: int) -> dict:
-        return {k: int(v) if k.startswith("n_") else float(v)
-                for k, v in db.run_query(con, "headline", **{**everything, "year": y}).iloc[0].fillna(0).items()}
 
-    headline = headline_of(year)
-    story_ids = db.run_query(con, "report_stories", year=year, region=region)
+def _headline(con, year: int, region: str | None) -> dict:
+    """headline.sql for the report's scope (counts as int)."""
+    return {k: int(v) if k.startswith("n_") else float(v)
+            for k, v in db.run_query(con, "headline", year=year, group=None, region=region, domain=None,
+                                     unit=None).iloc[0].fillna(0).items()}
+
+
+def _stories(con, year: int, region: str | None) -> list[Story]:
     stories = []
-    for row in story_ids.itertuples():
+    for row in db.run_query(con, "report_stories", year=year, region=region).itertuples():
         ind = db.run_query(con, "indicator_detail", id=row.indicator_id, year=year).iloc[0].to_dict()
         stories.append(Story(
             label=row.案例, ind=ind,
             series=db.run_query(con, "indicator_series", id=row.indicator_id, year=year),
             refs=db.run_query(con, "indicator_reference", id=row.indicator_id),
             warnings=db.run_query(con, "indicator_warnings", id=row.indicator_id, year=year)))
+    return stories
+
+
+def _regions(attainment: pd.DataFrame) -> list[str]:
+    return attainment.query("cut == 'region'")["类别"].tolist()
+
+
+def gather(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | None = None,
+           mode: str = "annual") -> ReportContent:
+    """Run every query a report needs, once."""
+    year, years, name, region = _checked(con, year, region, mode)
+    everything = dict(year=year, group=None, region=region, domain=None, unit=None)
+    plans = db.run_query(con, "catalogue_plans", group=None, region=region, domain=None, unit=None)
+    headline = _headline(con, year, region)
+    stories = _stories(con, year, region)
     attainment = db.run_query(con, "report_attainment", year=year, region=region)
     return ReportContent(
-        year=year, region=name, regions=attainment.query("cut == 'region'")["类别"].tolist(), plans=plans,
+        year=year, region=name, regions=_regions(attainment), plans=plans,
         headline=headline, mix=db.run_query(con, "status_mix", **everything), attainment=attainment,
-        warnings=by_urgency(db.run_query(con, "report_warnings", year=year, region=region)),
+        warnings=by_urgency(db.run_query(con, "report_warnings", year=year, region=region, levels=[])),
         units=db.run_query(con, "unit_scorecard", year=year, group=None, region=region, domain=None),
         indicators=db.run_query(con, "report_indicators", year=year, region=region),
         stories=stories, thresholds=db.run_query(con, "method_thresholds"),
-        previous=headline_of(year - 1) if year - 1 in years else None,
+        previous=_headline(con, year - 1, region) if year - 1 in years else None,
         overview={k: int(v) for k, v in db.run_query(con, "report_overview", year=year, region=region).iloc[0].items()},
         sentences=db.run_query(con, "report_sentences", year=year, region=region),
         values=db.run_query(con, "report_values", year=year, region=region),
         unlisted=db.run_query(con, "units_unlisted", year=year, group=None, region=region, domain=None), mode=mode)
+
+
+@dataclass
+class ReportSummary:
+    """What the 年度报告 page shows before a file or the presentation is asked for: the scope, the headline, the
+    warnings by level and the slides, from the stored summaries and a few small queries (the whole content of a
+    national report, every indicator, warning and value, takes minutes to gather)."""
+    year: int
+    region: str | None
+    mode: str
+    headline: dict
+    warnings: dict[str, int]       # warnings per level
+    has_demo: bool
+    sections: list                 # outline(): titles and kinds (the warning and unit slides' rows are not all here)
+
+    @property
+    def scope(self) -> str:
+        return self.region or "全部监测地区"
+
+    def rate_text(self) -> str:
+        return rate_text(self.headline)
+
+
+@functools.lru_cache(maxsize=2)
+def gathered(con, year: int, region: str | None, mode: str, version: tuple) -> tuple[ReportContent, list]:
+    """gather() and its outline() once per version of the database (`version`, the file's identity, is only part of
+    the key): the app's presentation mode and its downloads share them. A national report's content is a few
+    hundred megabytes: two are kept."""
+    content = gather(con, year, region, mode)
+    return content, outline(content)
+
+
+def summarise(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | None = None,
+              mode: str = "annual") -> ReportSummary:
+    """The headline and the slides of the report gather() would make, without gathering it."""
+    year, _, name, region = _checked(con, year, region, mode)
+    headline = _headline(con, year, region)
+    levels = db.run_query(con, "warning_counts", year=year, group=None, region=region, domain=None,
+                          unit=None).groupby("level")["n"].sum()
+    counts = {level: int(levels.get(level, 0)) for level in LEVEL_ORDER}
+    listed = db.run_query(con, "report_warnings", year=year, region=region, levels=["红", "黄"],
+                          limit=MAX_WARNING_SLIDES * MAX_WARNING_ROWS)
+    n_units = int(db.run_query(con, "unit_count", year=year, group=None, region=region, domain=None).iloc[0, 0])
+    regions = _regions(db.run_query(con, "report_attainment", year=year, region=region))
+    sections = _outline(TITLES[mode], year, regions, by_urgency(listed), counts["红"] + counts["黄"],
+                        pd.DataFrame(index=range(n_units)),  # only their number: the slides' titles
+                        _stories(con, year, region))
+    return ReportSummary(year, name, mode, headline, counts, headline["n_demo"] > 0, sections)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -468,22 +538,31 @@ def warning_row_height(row) -> float:
 
 def outline(content: ReportContent, warning_budget: float = WARNING_HEIGHT) -> list[Section]:
     """The slides in order; the presentation mode shows the same sections as screens."""
-    sections = [Section("title", content.title),
-                Section("headline", f"总体达标率 · 截至{content.year}年"),
+    listed = content.listed_warnings()
+    return _outline(content.title, content.year, content.regions, listed, len(listed), content.deck_units(),
+                    content.stories, warning_budget)
+
+
+def _outline(title: str, year: int, regions: list[str], listed: pd.DataFrame, n_listed: int, units: pd.DataFrame,
+             stories: list[Story], warning_budget: float = WARNING_HEIGHT) -> list[Section]:
+    """The slides of a report: `listed` holds at least the first MAX_WARNING_SLIDES * MAX_WARNING_ROWS of the
+    n_listed red and yellow warnings, most urgent first; `units` the scorecard rows in the deck's order."""
+    sections = [Section("title", title),
+                Section("headline", f"总体达标率 · 截至{year}年"),
                 Section("plan", "各规划指标状态"),
                 Section("domain", "各领域指标状态与达标率")]
-    if len(content.regions) > 1:  # one region: its bar is the headline already
+    if len(regions) > 1:  # one region: its bar is the headline already
         sections.append(Section("region", "各地区指标状态与达标率"))
-    listed = content.listed_warnings()
     # a meeting deck shows the most urgent warnings; the report, the handout and the workbook carry the full list
-    pages = paginate(listed, warning_row_height, warning_budget, MAX_WARNING_ROWS)[:MAX_WARNING_SLIDES]
-    not_shown = len(listed) - sum(len(page) for page in pages)
+    # (only the rows that can reach a slide are laid out: a national list holds ~90,000 red and yellow warnings)
+    pages = paginate(listed.head(MAX_WARNING_SLIDES * MAX_WARNING_ROWS), warning_row_height, warning_budget,
+                     MAX_WARNING_ROWS)[:MAX_WARNING_SLIDES]
+    not_shown = n_listed - sum(len(page) for page in pages)
     shown = 0
     for i, page in enumerate(pages, start=1):
         suffix = f"({i}/{len(pages)})" if len(pages) > 1 else ""
         sections.append(Section("warnings", f"预警清单{suffix}", rows=page, not_shown=not_shown, first=shown + 1))
         shown += len(page)
-    units = content.deck_units()
     n_unit_pages = min(MAX_UNIT_SLIDES, max(1, math.ceil(len(units) / UNITS_PER_SLIDE)))
     for i in range(n_unit_pages):
         suffix = f"({i + 1}/{n_unit_pages})" if n_unit_pages > 1 else ""
@@ -491,7 +570,7 @@ def outline(content: ReportContent, warning_budget: float = WARNING_HEIGHT) -> l
                                 rows=units.iloc[i * UNITS_PER_SLIDE:(i + 1) * UNITS_PER_SLIDE].reset_index(drop=True),
                                 not_shown=max(0, len(units) - n_unit_pages * UNITS_PER_SLIDE),
                                 first=i * UNITS_PER_SLIDE + 1))
-    for story in content.stories:
+    for story in stories:
         sections.append(Section("story", f"指标案例 · {story.label}", story=story))
     sections.append(Section("method", "方法说明:怎样判断进展与预警"))
     return sections

@@ -3,14 +3,13 @@
 -- filtered_rollup(p_year, p_group, p_region, p_domain, p_unit): the roll-up under the dashboard's filters, one row
 -- per as-of year and region within p_region (the region itself and its descendants) that has plans in scope.
 CREATE OR REPLACE MACRO filtered_rollup(p_year, p_group, p_region, p_domain, p_unit) AS TABLE
-WITH per_plan AS (  -- counted per plan first: the roll-up then adds up a few rows per plan, not every indicator
-    SELECT as_of_year, region_code, plan_id, count(*) AS n_indicators,
-           pw_n(status, '已达标') AS n_met, pw_n(status, '进展顺利') AS n_on_track,
-           pw_n(status, '进度滞后') AS n_lagging, pw_n(status, '逆向变化') AS n_reversed,
-           pw_n(status, '无数据') AS n_no_data, pw_n(status, '定性') AS n_qualitative,
-           pw_n(status, '不能判断') AS n_undetermined, pw_n(assessment, '基本实现') AS n_basic,
-           count_if(latest_source_kind = '示例') AS n_demo
-    FROM filtered_status(p_year, p_group, p_region, p_domain, p_unit)
+WITH per_plan AS (  -- counted per plan first (from the stored summary): the roll-up adds up a few rows per plan
+    SELECT as_of_year, region_code, plan_id, pw_sum(n) AS n_indicators,
+           pw_sum(n, status = '已达标') AS n_met, pw_sum(n, status = '进展顺利') AS n_on_track,
+           pw_sum(n, status = '进度滞后') AS n_lagging, pw_sum(n, status = '逆向变化') AS n_reversed,
+           pw_sum(n, status = '无数据') AS n_no_data, pw_sum(n, status = '定性') AS n_qualitative,
+           pw_sum(n, status = '不能判断') AS n_undetermined, pw_sum(n_basic) AS n_basic, pw_sum(n_demo) AS n_demo
+    FROM filtered_tally(p_year, p_group, p_region, p_domain, p_unit)
     GROUP BY as_of_year, region_code, plan_id
 ),
 up AS (
