@@ -69,9 +69,9 @@ def _touched_regions(con) -> list[str]:
 
 
 def _last_as_of_year(con) -> str | None:
-    if not _exists(con, "_progress"):
+    if not _exists(con, "_status"):
         return None
-    return str(con.execute("SELECT max(as_of_year) FROM _progress").fetchone()[0])
+    return str(con.execute("SELECT max(as_of_year) FROM _status").fetchone()[0])
 
 
 def _next_version(con) -> int:

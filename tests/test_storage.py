@@ -112,8 +112,9 @@ def _blocks_and_rows(db_path: Path) -> tuple[tuple, dict]:
 
 
 def test_a_full_refresh_does_not_grow_the_file(tmp_path):
-    """A full refresh replaces the method tables; the blocks they held would stay in the file as free space (40
-    regions: 14 → 18 MB). The writer writes a compact file instead: no bigger than before, the same rows."""
+    """A full refresh replaces the method tables; the blocks they held stay in the file as free space, reused by the
+    next refresh. The writer writes a compact file when more than a quarter would be free: refresh after refresh,
+    the file stays within a third of its data size, with the same rows."""
     from planwatch import synth
 
     path = tmp_path / "synth.duckdb"
@@ -121,11 +122,13 @@ def test_a_full_refresh_does_not_grow_the_file(tmp_path):
     size = path.stat().st_size
     (total, free), rows = _blocks_and_rows(path)
     assert total > 40
-    assert subprocess.run([sys.executable, "-m", "planwatch", "refresh", "--db", str(path)], cwd=ROOT,
-                          capture_output=True).returncode == 0
-    (total, free), after = _blocks_and_rows(path)
-    assert path.stat().st_size <= size and free <= db.COMPACT_FREE_SHARE * total
-    assert after == rows
+    for _ in range(3):
+        assert subprocess.run([sys.executable, "-m", "planwatch", "refresh", "--db", str(path)], cwd=ROOT,
+                              capture_output=True).returncode == 0
+        (total, free), after = _blocks_and_rows(path)
+        assert free <= db.COMPACT_FREE_SHARE * total
+        assert path.stat().st_size <= size / (1 - db.COMPACT_FREE_SHARE)
+        assert after == rows
     assert not list(tmp_path.glob("*.writing-*"))
 
 

@@ -91,7 +91,7 @@ def test_a_write_that_moves_the_last_as_of_year_changes_everything(stamped_db):
                                  "WHERE p.period_end >= year(current_date) + 1 AND i.target_value IS NOT NULL")
     before = keys(stamped_db)
     with db.open_reader(stamped_db) as reader:
-        last = reader.cursor().execute("SELECT max(as_of_year) FROM _progress").fetchone()[0]
+        last = reader.cursor().execute("SELECT max(as_of_year) FROM _status").fetchone()[0]
     assert import_rows(stamped_db, [(indicator, last + 1, 1.0)]) == 0
     assert changed(before, keys(stamped_db)) == set(SCOPES)
 
