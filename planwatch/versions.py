@@ -20,6 +20,8 @@ import time
 
 import duckdb
 
+from planwatch import views
+
 TABLE = "_region_version"
 EVERY = "*"   # the row of a change to every region
 AS_OF = "version_as_of_year"  # meta key: the last as-of year when the versions were last stamped
@@ -50,7 +52,7 @@ def stamp(con: duckdb.DuckDBPyConnection) -> None:
     if not _exists(con, TABLE):
         con.execute(f"CREATE TABLE {TABLE} (region_code VARCHAR PRIMARY KEY, version BIGINT NOT NULL)")
     regions = _touched_regions(con)
-    as_of = _last_as_of_year(con)
+    as_of = str(views.stored_as_of_year(con))  # as meta stores it
     if con.execute("SELECT value FROM meta WHERE key = ?", [AS_OF]).fetchone() != (as_of,):
         regions = []   # a new last as-of year: every indicator gained or lost a row
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [AS_OF, as_of])
@@ -66,12 +68,6 @@ def _touched_regions(con) -> list[str]:
                                          "WHERE region_code IS NOT NULL").fetchall()]
     con.execute(f"DROP TABLE temp.{TOUCHED}")
     return regions
-
-
-def _last_as_of_year(con) -> str | None:
-    if not _exists(con, "_status"):
-        return None
-    return str(con.execute("SELECT max(as_of_year) FROM _status").fetchone()[0])
 
 
 def _next_version(con) -> int:

@@ -84,10 +84,18 @@ def _fill_poisson_limits(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("INSERT INTO _poisson_limit SELECT k::INTEGER, lower, upper FROM limits")
 
 
+def stored_as_of_year(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The last as-of year of the stored method rows (None: no method tables yet, or no rows)."""
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+                       "AND table_name = '_status'").fetchone()[0]:
+        return None
+    return con.execute("SELECT max(as_of_year) FROM _status").fetchone()[0]
+
+
 def _same_as_of_years(con: duckdb.DuckDBPyConnection) -> bool:
     """Do the materialised rows end at the as-of year the method would end at now?"""
-    return con.execute("SELECT (SELECT max(as_of_year) FROM _status) = (SELECT y FROM _last_as_of_year)"
-                       ).fetchone()[0] is True
+    stored = stored_as_of_year(con)
+    return stored is not None and stored == con.execute("SELECT y FROM _last_as_of_year").fetchone()[0]
 
 
 def _materialise_rows(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
