@@ -11,6 +11,7 @@ import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
+from planwatch import svg
 from planwatch.charts import FONT
 from planwatch.paths import DATA_DIR
 
@@ -197,9 +198,7 @@ def region_map(table: pd.DataFrame, selected: str | None) -> pdk.Deck:
 
 def legend_html() -> str:
     """The colour bins of the map as HTML swatches (for st.html; no user text)."""
-    swatch = ('<span style="white-space:nowrap;margin-right:.8em"><span style="display:inline-block;width:1.6em;'
-              'height:1em;background:{};border:1px solid #555;vertical-align:-.1em;margin-right:.3em"></span>{}</span>')
     bounds = [0, 20, 40, 60, 80, 100]
-    rows = [swatch.format(colour, f"{bounds[i]}%–{bounds[i + 1]}%") for i, (_, colour) in enumerate(RAMP)]
-    return ("<div style='font-size:.85rem;line-height:1.8'>达标率 "
-            + "".join([*rows, swatch.format(NO_DATA, "无已评估指标")]) + "</div>")
+    bins = {f"{bounds[i]}%–{bounds[i + 1]}%": colour for i, (_, colour) in enumerate(RAMP)}
+    return svg.legend({**bins, "无已评估指标": NO_DATA}, caption="达标率",
+                      swatch="width:1.6em;height:1em;border:1px solid #555;vertical-align:-.1em")

@@ -66,12 +66,14 @@ def chip(text: str, colour: str) -> Markup:
     return Markup(f"<span class='pw-chip' style='background:{esc(colour)}'>{esc(text)}</span>")
 
 
-def legend(colours: dict[str, str]) -> str:
-    """Colour swatches with their names (a Vega legend is cut off at 390 px; these wrap)."""
-    swatch = ('<span style="white-space:nowrap;margin-right:.8em"><span style="display:inline-block;width:.9em;'
-              'height:.9em;background:{};vertical-align:-.05em;margin-right:.3em"></span>{}</span>')
-    return "<div style='font-size:.85rem;line-height:1.8'>" + "".join(
-        swatch.format(esc(colour), esc(name)) for name, colour in colours.items()) + "</div>"
+def legend(colours: dict[str, str], caption: str = "",
+           swatch: str = "width:.9em;height:.9em;vertical-align:-.05em") -> str:
+    """Colour swatches with their names (a Vega legend is cut off at 390 px; these wrap), after a `caption`;
+    `swatch`: the CSS of each colour box (its size, a border)."""
+    item = ('<span style="white-space:nowrap;margin-right:.8em"><span style="display:inline-block;{};'
+            'background:{};margin-right:.3em"></span>{}</span>')
+    return ("<div style='font-size:.85rem;line-height:1.8'>" + (f"{esc(caption)} " if caption else "") + "".join(
+        item.format(esc(swatch), esc(colour), esc(name)) for name, colour in colours.items()) + "</div>")
 
 
 def _given(value) -> bool:
