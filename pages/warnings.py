@@ -61,10 +61,9 @@ if st.toggle("表格视图(可按列排序)", key="warning_grid"):
         st.switch_page("pages/indicator.py",
                        query_params={"id": shown.loc[event.selection.rows[0], "indicator_id"], **f.url()})
 else:
-    table = ui.shown(shown)[COLUMNS].assign(
-        级别=lambda t: [svg.chip(level, charts.LEVEL_COLORS[level]) for level in t["级别"]],
-        **{ui.DETAIL: lambda t: [svg.link(url, "查看 →") for url in t[ui.DETAIL]]})
-    st.html(f"<div class='pw-wide'>{ui.table_html(table)}</div>")
+    table = ui.as_links(ui.shown(shown)[COLUMNS]).assign(
+        级别=lambda t: [svg.chip(level, charts.LEVEL_COLORS[level]) for level in t["级别"]])
+    ui.static_table(table, wide=True)
     st.caption("按紧迫度排列,最紧急的在前;点“查看 →”打开该指标的详情页;“表格视图”可按列排序。")
 paging.control(rows)
 
