@@ -11,6 +11,7 @@ import time
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
 
 from conftest import one
@@ -282,10 +283,12 @@ def test_pages_render_with_the_served_font_without_system_cjk_fonts(server, brow
         for path in ("/?year=2024", "/indicator?id=pingyang-women-k03&year=2024"):
             pg.goto(url + path)
             expect(pg.locator("[data-testid='stMainBlockContainer'] h1")).to_be_visible()
-            pg.wait_for_function("document.fonts.status === 'loaded'")
-            loaded = pg.evaluate("""() => [...document.fonts].filter(f => f.status === 'loaded')
-                                          .map(f => f.family.replaceAll('"', ''))""")
-            assert "WenQuanYi Micro Hei Web" in loaded, loaded
+            # the face loads once text is laid out in it, which may be after the heading first shows: wait for it
+            faces = """() => [...document.fonts].map(f => f.family.replaceAll('"', '') + ':' + f.status)"""
+            try:
+                pg.wait_for_function(f"({faces})().includes('WenQuanYi Micro Hei Web:loaded')", timeout=60_000)
+            except PlaywrightTimeout:
+                pytest.fail(f"the served font never loaded on {path}: {pg.evaluate(faces)}")
             family = pg.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
             assert family.replace('"', "").startswith("WenQuanYi Micro Hei Web"), family
             # a CJK glyph drawn with the served font differs from the same text drawn with no CJK font (tofu)
