@@ -27,8 +27,10 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-# the web font the app serves (.streamlit/config.toml) first, then what Windows, macOS and Linux desktops have
-FONT = "WenQuanYi Micro Hei Web, Microsoft YaHei, PingFang SC, Noto Sans CJK SC, sans-serif"
+# the app's theme font (.streamlit/config.toml): Streamlit's Latin font, the Chinese fonts of Windows, macOS and Linux
+# desktops, and last the web font the app serves, downloaded only by a PC that has none of them
+FONT = ("Source Sans, Microsoft YaHei, PingFang SC, Noto Sans CJK SC, Source Han Sans SC, WenQuanYi Micro Hei, "
+        "WenQuanYi Micro Hei Web, sans-serif")
 
 
 def esc(value) -> str:

@@ -290,7 +290,7 @@ def test_pages_render_with_the_served_font_without_system_cjk_fonts(server, brow
             except PlaywrightTimeout:
                 pytest.fail(f"the served font never loaded on {path}: {pg.evaluate(faces)}")
             family = pg.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily")
-            assert family.replace('"', "").startswith("WenQuanYi Micro Hei Web"), family
+            assert "WenQuanYi Micro Hei Web" in family.replace('"', ""), family
             # a CJK glyph drawn with the served font differs from the same text drawn with no CJK font (tofu)
             same = pg.evaluate("""() => { const c = document.createElement('canvas').getContext('2d');
                 const w = f => { c.font = f; return c.measureText('达标率预警清单').width; };

@@ -76,3 +76,15 @@ def test_attainment_bars_link_each_bar_to_its_warnings(group):
     assert parse_qs(urlparse(first["href"]).query) == {"year": ["2022"], "group": ["妇女"], "region": ["330326"],
                                                         "domain": ["健康"]}
     assert sorted(first["segments"]) == ["甲县 妇女 25%(1/4):已达标 1 项", "甲县 妇女 25%(1/4):进度滞后 3 项"]
+
+
+def test_html_drawings_name_the_theme_font_with_the_web_font_last():
+    import tomllib
+
+    from planwatch.paths import ROOT
+
+    theme = tomllib.loads((ROOT / ".streamlit/config.toml").read_text(encoding="utf-8"))["theme"]
+    assert svg.FONT == theme["font"]
+    families = [f.strip() for f in svg.FONT.split(",")]
+    assert families[0] == "Source Sans" and families[-2:] == ["WenQuanYi Micro Hei Web", "sans-serif"]
+    assert {face["family"] for face in theme["fontFaces"]} == {"WenQuanYi Micro Hei Web"}
