@@ -210,6 +210,8 @@ def test_board_counts(db, capsys):
     got = one(db, "SELECT n_due, n_submitted, n_approved, n_returned, n_missing, overdue, n_pending "
                         "FROM v_reporting_progress WHERE unit_id = ? AND year = 2025", [HEALTH])
     assert got == (len(leads), 2, 1, 1, len(leads) - 3, False, 1)
+    assert one(db, "SELECT region, region_code FROM v_reporting_progress WHERE unit_id = ?", [HEALTH]) == \
+        ("张家港市", HEALTH.split(":")[0])
     with db_mod.writing(db) as con:  # once the deadline has passed, the unit is overdue
         con.execute("UPDATE reporting_round SET deadline = DATE '2020-01-01'")
     assert one(db, "SELECT overdue, n_on_time FROM v_reporting_progress WHERE unit_id = ?", [HEALTH]) == (True, 0)

@@ -56,7 +56,7 @@ SELECT region, unit, year,
        count(*) FILTER (WHERE state = '待审核') AS n_pending,
        count(*) FILTER (WHERE CAST(first_at AS DATE) <= deadline) AS n_on_time,
        max(last_at) AS last_activity,
-       unit_id
+       unit_id, region_code
 FROM _round_item
 GROUP BY region, region_code, unit, unit_id, year
 ORDER BY year, region_code, unit;
