@@ -314,7 +314,7 @@ def test_runaway_query_is_stopped_within_its_limit(sandbox, sql):
     start = time.perf_counter()
     with pytest.raises(guard.QueryRefused, match=r"查询超时\(1秒\)"):
         sandbox.run(sql, timeout=1)
-    assert time.perf_counter() - start < 1 + 1.0
+    assert time.perf_counter() - start < 1 + 2.0  # the limit plus stopping the worker; unstopped, these run minutes
     assert sandbox.run("SELECT 1").n_rows == 1  # the copy is usable afterwards
 
 
@@ -508,7 +508,7 @@ def test_a_bomb_stays_within_the_memory_bound_and_the_deadline(work, name):
             with pytest.raises(guard.QueryRefused, match="内存超过上限|查询超时|结果过大") as refused:
                 sandbox.run(BOMBS[name], timeout=3)
         elapsed = time.perf_counter() - start
-        assert elapsed < 3 + 1.0, (name, elapsed, str(refused.value))
+        assert elapsed < 3 + 2.0, (name, elapsed, str(refused.value))  # unstopped, a bomb runs far longer
         assert peak.largest_child < worker.WORKER_MEMORY, (name, peak.largest_child // MB)
         assert sandbox.run("SELECT 42 AS n").frame.iloc[0, 0] == 42  # a fresh or the same worker answers next
     finally:
@@ -550,7 +550,7 @@ def test_concurrent_bombs_share_a_bounded_pool(work):
         sandbox.close()
     assert all(re.search("内存超过上限|查询超时|查询繁忙", a) for a in answers), answers
     assert peak.total < 2 * worker.WORKER_MEMORY + 200 * MB, peak.total // MB  # two running, one starting
-    assert elapsed < 2 * (3 + 1.0) + worker.BUSY_WAIT + 4  # two rounds, a wait, replacements starting
+    assert elapsed < 2 * (3 + 2.0) + worker.BUSY_WAIT + 4  # two rounds, a wait, replacements starting
 
 
 def test_a_visitor_waiting_for_a_busy_pool_is_told_in_chinese(work):
