@@ -4,7 +4,7 @@ import html
 
 import streamlit as st
 
-from planwatch import charts, explain, round_ui, svg, ui
+from planwatch import charts, explain, round_ui, ui
 
 MATCHES = 50  # search results offered at once: at national scale there are hundreds of thousands of indicators
 
@@ -96,9 +96,8 @@ with right:
     ui.static_table(series.rename(columns=ui.SERIES_COLUMNS))
     if len(refs):
         st.subheader("上级地区公开数据(参照)")
-        ui.static_table(ui.shown(refs.rename(columns={
+        ui.static_table(ui.as_links(ui.shown(refs.rename(columns={
             "reference_region": "上级地区", "published_indicator": "公开指标", "year": "年份", "value": "数值",
-            "unit": "单位", "url": "来源网址", "snippet": "原文", "definition_match": "口径匹配"})).assign(
-            来源网址=lambda t: [svg.link(u, "打开") if u.startswith("http") else u for u in t["来源网址"]]))
+            "unit": "单位", "url": "来源网址", "snippet": "原文", "definition_match": "口径匹配"})), "来源网址", "打开"))
 
 round_ui.revisions(indicator_id)

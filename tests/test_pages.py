@@ -100,6 +100,16 @@ def test_indicator_page_shows_plan_sentence_and_status(app_db):
     assert "data:image/svg+xml;base64," in chart and "目标 ≤" in chart  # the target line's label over the image
 
 
+def test_indicator_page_links_each_parent_region_source(app_db):
+    at = open_page("indicator", id="pingyang-women-k01", year="2024")
+    urls = {u for (u,) in rows(app_db, "SELECT r.url FROM v_reference r JOIN v_indicator i USING (canonical_id) "
+                                       "WHERE i.indicator_id = 'pingyang-women-k01' AND r.year <= 2024")}
+    [refs] = [t for t in html_tables(at) if "上级地区" in t.columns]
+    assert urls and set(refs["来源网址"]) == urls  # link cells (html_tables reads a link as its URL)
+    [body] = [e.proto.body for e in at.get("html") if "上级地区" in e.proto.body and "<table" in e.proto.body]
+    assert ">打开</a>" in body
+
+
 def test_indicator_page_unknown_id_gives_notice(app_db):
     at = open_page("indicator", id="no-such-indicator")
     assert "id=no-such-indicator 不是已知的指标编号" in texts(at)
