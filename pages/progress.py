@@ -11,14 +11,16 @@ rounds = round_mod.rounds(ui.connection().cursor())
 if rounds.empty:
     st.info("尚未开启年度监测。管理员可在“监测管理”页开启。")
     st.stop()
-year = st.selectbox("监测年份", list(rounds["year"]), format_func=lambda y: f"{y}年度监测")
-deadline = rounds.set_index("year").loc[year, "deadline"]
+year = st.selectbox("监测年份", list(rounds["year"]), format_func=lambda y: round_mod.round_label(rounds, y))
+deadline, closed = round_mod.round_of(rounds, year)
 scope = dict(year=int(year), region=f.region)
 board = paging.fetch("round_board", "board_page", **scope)  # a unit a row: ~34,000 at national scale
+if closed:
+    st.info(f"本年度报送已结束({closed:%Y-%m-%d %H:%M}):不再计逾期;“未报齐”的单位结束时仍有未报或退回的指标。")
 st.caption(f"报送 {year} 年数值,截止日期 {deadline:%Y-%m-%d}。应报 = 各单位牵头的指标;"
            "已提交含待审核和已通过;退回的指标须重新提交;只有审核通过的数值计入统计。"
            + (f"(地区:{f.region_name})" if f.region else ""))
-totals = ui.query("round_board_totals", **scope).iloc[0].fillna(0)
+totals = ui.query("round_board_totals", **scope).iloc[0].fillna(0).drop("逾期单位" if closed else "未报齐单位")
 cols = st.columns(7)
 for col, (label, value) in zip(cols, totals.items()):
     col.metric(label, f"{int(value):,}")
@@ -33,7 +35,8 @@ reminders = paging.fetch("round_reminders", "reminder_page", **scope)
 if not reminders.total:
     st.success("各单位已全部报送。")
 else:
-    st.caption(f"{reminders.total:,} 个单位仍有未报或被退回的指标。")
+    st.caption(f"{reminders.total:,} 个单位仍有未报或被退回的指标。"
+               + ("本年度报送已结束,补报由工委办公室直接导入。" if closed else ""))
     st.dataframe(reminders.frame, hide_index=True, width="stretch")
     paging.control(reminders)
     every = paging.every_row("round_reminders", **scope)  # the files are made when a button is clicked

@@ -1,4 +1,4 @@
-"""监测管理 (administrators): open a reporting round, and assign responsible units (工委指定) to indicators whose
+"""监测管理 (administrators): open and close (结束报送) a reporting round, and assign responsible units (工委指定) to indicators whose
 plan names none — each decision recorded with who decided, when and on what basis."""
 import datetime as dt
 
@@ -18,13 +18,15 @@ for message in st.session_state.pop("admin_done", []):
 tab_round, tab_assign = st.tabs(["年度监测", "指标分配"])
 
 with tab_round:
-    st.dataframe(round_mod.rounds(con).rename(columns={
+    table = round_mod.rounds(con)
+    st.dataframe(table.rename(columns={
         "year": "监测年份", "deadline": "截止日期", "opened_by": "开启人", "opened_at": "开启时间",
-        "closed_at": "关闭时间", "closed_by": "关闭人"}), hide_index=True, width="stretch")
+        "closed_at": "结束时间", "closed_by": "结束人"}), hide_index=True, width="stretch")
     with st.form("open_round"):
         left, right = st.columns(2)
         year = left.number_input("监测年份", min_value=2021, max_value=2035, value=dt.date.today().year - 1)
         deadline = right.date_input("报送截止日期", value=dt.date(dt.date.today().year, 3, 31))
+        st.caption("再次开启已有的年度:更新截止日期;已结束的年度重新开放报送。")
         if st.form_submit_button("开启年度监测", type="primary"):
             try:
                 round_mod.open_round(default_db(), int(year), deadline, by=account.name)
@@ -32,6 +34,21 @@ with tab_round:
                 st.error(str(refused))
             else:
                 st.session_state["admin_done"] = [f"已开启 {year} 年度监测,截止日期 {deadline:%Y-%m-%d}。"]
+                st.rerun()
+    open_years = [int(y) for y in table.loc[table["closed_at"].isna(), "year"]]
+    if open_years:
+        st.subheader("结束报送")
+        ending = st.selectbox("结束哪一年度的报送", open_years, format_func=lambda y: f"{y}年度监测")
+        st.warning(round_mod.close_warning(ending, round_mod.owed_in(
+            ui.query("round_board_totals", year=ending, region=None))))
+        sure = st.checkbox(f"确认结束 {ending} 年度报送")
+        if st.button("结束报送", disabled=not sure):
+            try:
+                owed = round_mod.close_round(default_db(), ending, account)
+            except round_mod.RoundRefused as refused:
+                st.error(str(refused))
+            else:
+                st.session_state["admin_done"] = [f"已结束 {ending} 年度报送(结束时:{round_mod.owed_text(owed)})。"]
                 st.rerun()
 
 with tab_assign:

@@ -17,12 +17,14 @@ rounds = round_mod.rounds(con)
 if rounds.empty:
     st.info("尚未开启年度监测。管理员在“监测管理”页(或命令行 `python -m planwatch round open`)开启后即可填报。")
     st.stop()
-year = st.selectbox("监测年份", list(rounds["year"]), format_func=lambda y: f"{y}年度监测")
-deadline = rounds.set_index("year").loc[year, "deadline"]
+year = st.selectbox("监测年份", list(rounds["year"]), format_func=lambda y: round_mod.round_label(rounds, y))
+deadline, closed = round_mod.round_of(rounds, year)
 st.caption(f"{round_mod.scope_label(con, account)} · 报送 {year} 年数值 · 截止日期 {deadline:%Y-%m-%d}。"
            "提交后由审核员审核,通过后计入各页面和报告。")
 for message in st.session_state.pop("unit_entry_done", []):
     st.success(message)
+if closed:  # submitting and saving drafts are refused (round.py); the buttons say so before a click
+    st.warning(round_mod.closed_message(int(year), closed) + "。已提交待审核的数值仍由审核员审核。")
 
 grid = round_mod.unit_grid(con, account.unit, int(year))
 returned = grid[grid["state"] == "已退回"]
@@ -51,16 +53,22 @@ with tab_grid:
             if reasons:
                 st.warning("提交前请补充:\n\n" + "\n".join(f"- {p}" for p in reasons))
     left, right = st.columns(2)
-    if left.button("保存草稿", width="stretch"):
-        n = round_mod.save_draft(default_db(), account.unit, int(year), edited, by=account.name)
-        st.session_state["unit_entry_done"] = [f"草稿已保存({n} 行),下次登录可继续填写;草稿不计入统计。"]
-        st.rerun()
-    if right.button("提交审核", type="primary", width="stretch", disabled=checked is None or bool(reasons)):
-        batch_id = round_mod.store(con, default_db(), checked, account)
-        round_mod.clear_draft(default_db(), account.unit, int(year))
-        st.session_state["grid_generation"] = st.session_state.get("grid_generation", 0) + 1
-        st.session_state["unit_entry_done"] = [f"已提交批次 {batch_id}({len(checked.rows)} 项),等待审核。"]
-        st.rerun()
+    try:
+        if left.button("保存草稿", width="stretch", disabled=bool(closed)):
+            n = round_mod.save_draft(default_db(), account.unit, int(year), edited, by=account.name)
+            st.session_state["unit_entry_done"] = [f"草稿已保存({n} 行),下次登录可继续填写;草稿不计入统计。"]
+            st.rerun()
+        if right.button("提交审核", type="primary", width="stretch",
+                        disabled=checked is None or bool(reasons) or bool(closed)):
+            batch_id = round_mod.store(con, default_db(), checked, account)
+            round_mod.clear_draft(default_db(), account.unit, int(year))
+            st.session_state["grid_generation"] = st.session_state.get("grid_generation", 0) + 1
+            st.session_state["unit_entry_done"] = [f"已提交批次 {batch_id}({len(checked.rows)} 项),等待审核。"]
+            st.rerun()
+    except round_mod.RoundRefused as refused:  # the round closed since this page was drawn
+        st.error(f"{refused}。未提交,数据库未改动。")
+    except importer.ImportRefused as refused:
+        round_ui.problems(refused)
 
 with tab_file:
     st.download_button("下载本单位填报模板(xlsx)", template.workbook_bytes(con, int(year), unit=account.unit),
@@ -78,9 +86,12 @@ with tab_file:
             round_ui.status_table(review.preview_rows(con, checked.rows).merge(checked.rows, on=["indicator_id", "year"]))
             earlier = round_mod.already_accepted(con, checked.checksum)
             again = earlier is not None and st.checkbox(f"同一文件已作为批次 {earlier} 提交;确认再次提交")
-            if st.button("提交审核", type="primary", key="submit_file", disabled=earlier is not None and not again):
+            if st.button("提交审核", type="primary", key="submit_file",
+                         disabled=(earlier is not None and not again) or bool(closed)):
                 try:
                     batch_id = round_mod.store(con, default_db(), checked, account, resubmit=again)
+                except round_mod.RoundRefused as refused:
+                    st.error(f"{refused}。文件未提交,数据库未改动。")
                 except importer.ImportRefused as refused:
                     round_ui.problems(refused, "文件未提交,数据库未改动。")
                 else:

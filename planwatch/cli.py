@@ -94,6 +94,15 @@ def _printable(value) -> str:
 def _round(args) -> int:
     from datetime import date
 
+    if args.action == "close":
+        if not args.as_user:
+            raise round_mod.RoundRefused("结束年度监测须用 --as 指定管理员账号")
+        owed = round_mod.close_round(args.db, args.year, _account(args))
+        print(f"已结束 {args.year} 年度监测(结束时:{round_mod.owed_text(owed)});待审核的提交仍可审核,"
+              "办公室仍可直接导入")
+        return 0
+    if not args.deadline:
+        raise round_mod.RoundRefused("开启年度监测须用 --deadline 给出报送截止日期 YYYY-MM-DD")
     try:
         deadline = date.fromisoformat(args.deadline)
     except ValueError:
@@ -278,11 +287,15 @@ def parser() -> argparse.ArgumentParser:
 
     sub.add_parser("batches", help="列出导入批次(含审核状态),最早的在前").set_defaults(func=_batches)
 
-    ro = sub.add_parser("round", help="年度监测:开启一年的数据报送")
-    ro.add_argument("action", choices=["open"])
+    ro = sub.add_parser("round", help="年度监测:开启(open)或结束(close)一年的数据报送;"
+                        "再次 open 已有年份即更新截止日期,已结束的重新开放")
+    ro.add_argument("action", choices=["open", "close"],
+                    help="open 开启(已有年份:更新截止日期;已结束的重新开放,清除结束时间与结束人);close 结束报送")
     ro.add_argument("--year", type=int, required=True, help="监测年份")
-    ro.add_argument("--deadline", required=True, help="报送截止日期 YYYY-MM-DD")
-    ro.add_argument("--by", default="命令行", help="开启人")
+    ro.add_argument("--deadline", help="报送截止日期 YYYY-MM-DD(open 必填)")
+    ro.add_argument("--by", default="命令行", help="开启人(open)")
+    ro.add_argument("--as", dest="as_user", metavar="USER",
+                    help="结束报送的管理员账号(close 必填);结束后填报员不能再提交该年数值")
     ro.set_defaults(func=_round)
 
     rv = sub.add_parser("review", help="审核一个待审核批次:通过,或退回并写明原因")

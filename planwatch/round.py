@@ -3,7 +3,9 @@
 The plans (咸阳 四、监测评估; 怀柔 五、监测评估; 张家港 4.完善监测评估) assign targets to responsible units; each year
 the units report their indicators' values, the 监测组 (statistics bureau) checks them and reports to the 妇儿工委.
 Here a 填报员 submits the unit's values (online grid, template or `import --as`), which land as 待审核; a 审核员
-approves or returns them (planwatch/review.py). The office's direct import is approved at once.
+approves or returns them (planwatch/review.py). The office's direct import is approved at once. A 管理员 closes the
+round (结束报送): the units can no longer submit or save drafts for that year; pending submissions can still be
+reviewed and the office can still import directly. Opening the year again reopens it.
 """
 from __future__ import annotations
 
@@ -25,18 +27,83 @@ class RoundRefused(Exception):
 
 
 def open_round(db_path, year: int, deadline: date, by: str) -> None:
-    """Open (or reopen with a new deadline) the reporting of year's values."""
+    """Open (or reopen with a new deadline, which also reopens a closed round) the reporting of year's values."""
     if not 2000 <= year <= 2100:
         raise RoundRefused(f"年份 {year} 不是有效的监测年份")
     if deadline.year < year:
         raise RoundRefused(f"截止日期 {deadline} 早于监测年份 {year} 年结束")
-    with db.writing(db_path) as con:
-        con.execute("INSERT OR REPLACE INTO reporting_round (year, deadline, opened_by, opened_at) "
-                    "VALUES (?, ?, ?, now())", [year, deadline, by])
+    with db.writing(db_path) as con:  # INSERT OR REPLACE keeps the columns it does not name: clear the close
+        con.execute("INSERT OR REPLACE INTO reporting_round (year, deadline, opened_by, opened_at, closed_at, "
+                    "closed_by) VALUES (?, ?, ?, now(), NULL, NULL)", [year, deadline, by])
+
+
+def close_round(db_path, year: int, closer: accounts.Account) -> dict[str, int]:
+    """End the reporting of year's values (管理员 only), recording who and when; returns what was still owed at
+    that moment per the board (未报, 退回, 待审核 indicators)."""
+    if closer.role != "admin":
+        raise RoundRefused(f"账号“{accounts.shown(closer.name)}”是{closer.role_label},只有管理员可以结束年度监测")
+    with db.writing(db_path) as con:  # a refusal inside discards the copy: the file stays as it was
+        row = con.execute("SELECT closed_at FROM reporting_round WHERE year = ?", [year]).fetchone()
+        if row is None:
+            raise RoundRefused(f"没有 {year} 年度监测,无法结束")
+        if row[0] is not None:
+            raise RoundRefused(f"{year} 年度监测已于 {row[0]:%Y-%m-%d %H:%M} 结束(如需重新开启,请再次开启该年度)")
+        owed = still_owed(con, year)
+        con.execute("UPDATE reporting_round SET closed_at = now(), closed_by = ? WHERE year = ?", [closer.name, year])
+    return owed
+
+
+def still_owed(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
+    """The round's indicators still 未报, 退回 and 待审核 across every region and unit."""
+    return owed_in(db.run_query(con, "round_board_totals", year=year, region=None))
+
+
+def owed_in(totals: pd.DataFrame) -> dict[str, int]:
+    """未报, 退回 and 待审核 from the board's totals (queries/round_board_totals.sql)."""
+    return {label: int(totals[label].fillna(0).iloc[0]) for label in ("未报", "退回", "待审核")}
+
+
+def owed_text(owed: dict[str, int]) -> str:
+    return "、".join(f"{label} {n:,} 项" for label, n in owed.items())
+
+
+def close_warning(year: int, owed: dict[str, int]) -> str:
+    """What closing the round means, with what is still owed: the confirmation the 年度监测 page asks for."""
+    return (f"结束后,各单位不能再提交 {year} 年数值,也不能保存草稿(办公室仍可直接导入,待审核的提交仍可审核;"
+            f"再次开启该年度即重新开放)。按报送进度,目前仍有:{owed_text(owed)}。")
+
+
+def closed_at(con: duckdb.DuckDBPyConnection, year: int) -> datetime | None:
+    """When the year's round was closed (None: open, or no such round)."""
+    row = con.execute("SELECT closed_at FROM reporting_round WHERE year = ?", [year]).fetchone()
+    return row[0] if row else None
+
+
+def closed_message(year: int, when: datetime) -> str:
+    return f"{year} 年度报送已于 {when:%Y-%m-%d %H:%M} 结束,如需补报请联系工委办公室"
+
+
+def refuse_if_closed(con: duckdb.DuckDBPyConnection, years) -> None:
+    """A 填报员 may not submit or save values for a year whose round is closed (the office still may import)."""
+    for year in sorted({int(y) for y in years}):
+        when = closed_at(con, year)
+        if when is not None:
+            raise RoundRefused(closed_message(year, when))
 
 
 def rounds(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute("SELECT * FROM reporting_round ORDER BY year DESC").df()
+
+
+def round_of(rounds: pd.DataFrame, year: int) -> tuple[date, datetime | None]:
+    """A round's deadline and when it was closed (None while open), from `rounds`."""
+    row = rounds.set_index("year").loc[year]
+    return row["deadline"], (row["closed_at"] if pd.notna(row["closed_at"]) else None)
+
+
+def round_label(rounds: pd.DataFrame, year: int) -> str:
+    """How the year selectors name a round: 2025年度监测, or 2025年度监测(已结束)."""
+    return f"{year}年度监测" + ("(已结束)" if round_of(rounds, year)[1] is not None else "")
 
 
 def scope(con: duckdb.DuckDBPyConnection, account: accounts.Account) -> set[str] | None:
@@ -80,7 +147,10 @@ def already_accepted(con: duckdb.DuckDBPyConnection, checksum: str) -> int | Non
 def store(con: duckdb.DuckDBPyConnection, db_path, checked: importer.Checked, account: accounts.Account | None,
           uploader: str = "命令行", resubmit: bool = False) -> int:
     """Store a checked file: as the office's direct import (account None: approved at once, recorded as such) or
-    as the account's submission (scope-checked whole, 待审核). A file already accepted needs resubmit=True."""
+    as the account's submission (scope-checked whole, 待审核; a 填报员's refused for a closed round's year). A file
+    already accepted needs resubmit=True."""
+    if account is not None and account.role == "filler":
+        refuse_if_closed(con, checked.rows["year"])
     earlier = already_accepted(con, checked.checksum)
     if earlier is not None and not resubmit:
         raise importer.ImportRefused([f"同一文件(校验和相同)已作为批次 {earlier} 导入;如确需再次提交,请确认重新提交"
@@ -112,9 +182,11 @@ def unit_grid(con: duckdb.DuckDBPyConnection, unit_id: str, year: int) -> pd.Dat
 
 
 def save_draft(db_path, unit_id: str, year: int, grid: pd.DataFrame, by: str) -> int:
-    """Replace the unit's draft for year by the filled rows of the grid; returns how many rows were kept."""
+    """Replace the unit's draft for year by the filled rows of the grid; returns how many rows were kept. Refused
+    once the year's round is closed."""
     filled = _filled(grid)  # noqa: F841  (read by DuckDB)
     with db.writing(db_path) as con:
+        refuse_if_closed(con, [year])
         con.execute("DELETE FROM draft_value WHERE unit_id = ? AND year = ?", [unit_id, year])
         con.execute("INSERT INTO draft_value BY NAME SELECT ? AS unit_id, indicator_id, CAST(? AS INTEGER) AS year, "
                     "value_input, note, reason, measures, ? AS saved_by, now() AS saved_at FROM filled",

@@ -15,6 +15,7 @@ GROUP BY ALL;
 -- _round_item: one row per round year and (lead unit, indicator) the unit owes, with the indicator's state:
 -- 已通过 (an approved value counts), 待审核, 已退回 (the newest submission was returned, nothing else pending or
 -- approved), 未报. Any listed unit's submission (or the office's direct import) settles what the lead owes.
+-- closed_at: when the office ended the round (NULL while open).
 CREATE OR REPLACE VIEW _round_item AS
 WITH entered AS (
     SELECT o.indicator_id, o.year, b.batch_id, b.state, b.created_at, b.reviewed_at, b.review_note
@@ -33,7 +34,7 @@ SELECT r.year, reg.name AS region, reg.region_code, u.unit_id, u.name AS unit, s
        CASE WHEN p.approved THEN '已通过' WHEN p.pending THEN '待审核'
             WHEN p.newest_state = '已退回' THEN '已退回' ELSE '未报' END AS state,
        CASE WHEN p.newest_state = '已退回' AND NOT p.approved AND NOT p.pending THEN p.newest_note END AS return_note,
-       p.first_at, p.last_at
+       p.first_at, p.last_at, r.closed_at
 FROM reporting_round r
 JOIN _unit_scope s ON s.leads
 JOIN indicator i ON i.indicator_id = s.indicator_id
@@ -43,7 +44,8 @@ JOIN region reg ON reg.region_code = u.region_code
 LEFT JOIN per_item p ON p.indicator_id = s.indicator_id AND p.year = r.year;
 
 -- v_reporting_progress (analysts' API): per round year, region and unit, what the unit owes and where it stands.
--- n_due = n_submitted + n_returned + n_missing.
+-- n_due = n_submitted + n_returned + n_missing. overdue keeps its meaning once the round is closed (closed_at);
+-- the board then says 未报齐 instead of 逾期, n_missing still counting what was never reported.
 CREATE OR REPLACE VIEW v_reporting_progress AS
 SELECT region, unit, year,
        count(*) AS n_due,
@@ -56,7 +58,8 @@ SELECT region, unit, year,
        count(*) FILTER (WHERE state = '待审核') AS n_pending,
        count(*) FILTER (WHERE CAST(first_at AS DATE) <= deadline) AS n_on_time,
        max(last_at) AS last_activity,
-       unit_id, region_code
+       unit_id, region_code,
+       any_value(closed_at) AS closed_at
 FROM _round_item
 GROUP BY region, region_code, unit, unit_id, year
 ORDER BY year, region_code, unit;
