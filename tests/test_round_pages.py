@@ -134,3 +134,36 @@ def test_units_page_shows_timeliness(app_db):
     card = html_tables(at)[0]
     assert "报送及时率" in card.columns
     assert card.loc[card["责任单位"] == "市卫健委", "报送及时率"].iloc[0] == "0%"  # submitted after the deadline
+
+
+def test_admin_closes_the_round_after_a_confirmation(app_db):
+    at = login("round_admin", "admin")
+    missing, returned, pending = one(app_db, "SELECT sum(n_missing), sum(n_returned), sum(n_pending) "
+                                             "FROM v_reporting_progress WHERE year = 2025")
+    assert returned == 1  # 妇女人均预期寿命, returned above
+    assert f"按报送进度,目前仍有:未报 {missing:,} 项、退回 1 项、待审核 {pending:,} 项。" in texts(at)
+    close = [b for b in at.button if b.label == "结束报送"][0]
+    assert close.disabled  # until confirmed
+    [c for c in at.checkbox if c.label == "确认结束 2025 年度报送"][0].check().run()
+    [b for b in at.button if b.label == "结束报送"][0].click().run()
+    assert not at.exception, at.exception
+    assert f"已结束 2025 年度报送(结束时:未报 {missing:,} 项、退回 1 项、待审核 {pending:,} 项)。" in texts(at)
+    assert one(app_db, "SELECT closed_by FROM reporting_round WHERE year = 2025") == ("admin",)
+    assert list(at.dataframe[0].value["结束人"]) == ["admin"]
+    assert "结束报送" not in [b.label for b in at.button]  # no open round left to close
+
+
+def test_filler_and_board_see_the_closed_round(app_db):
+    closed = one(app_db, "SELECT closed_at FROM reporting_round WHERE year = 2025")[0]
+    at = login("unit_entry", "wj")
+    assert at.selectbox[0].options == ["2025年度监测(已结束)"]
+    assert f"2025 年度报送已于 {closed:%Y-%m-%d %H:%M} 结束,如需补报请联系工委办公室" in texts(at)
+    entry = [b for b in at.button if b.label in ("保存草稿", "提交审核")]
+    assert len(entry) == 2 and all(b.disabled for b in entry)
+    at = open_page("progress")
+    assert f"本年度报送已结束({closed:%Y-%m-%d %H:%M})" in texts(at)
+    labels = [m.label for m in at.metric]
+    assert "未报齐单位" in labels and "逾期单位" not in labels
+    board = at.dataframe[0].value
+    assert board.loc[board["责任单位"] == "市卫健委", "报送情况"].iloc[0] == "未报齐"
+    assert "逾期" not in set(board["报送情况"])
