@@ -28,15 +28,17 @@ if closed:  # submitting and saving drafts are refused (round.py); the buttons s
 
 grid = round_mod.unit_grid(con, account.unit, int(year))
 returned = grid[grid["state"] == "已退回"]
-if len(returned):
+if len(returned) and not closed:
     st.warning("以下指标被退回,请修改后重新提交:\n\n" + "\n".join(
         f"- {r.indicator}:{r.review_note or ''}" for r in returned.itertuples()))
 tab_grid, tab_file, tab_history = st.tabs(["① 在线填报", "② 模板上传", "③ 本单位提交记录"], key="unit_entry_tab",
                                         on_change="rerun")  # the chosen tab survives reruns
 
 with tab_grid:
-    st.write(f"本单位可填报 {len(grid)} 项指标,其中牵头(应报){(grid['role'] == '牵头').sum()} 项,排在前面。在“本年数值”列填写(百分比填 95.5,不带 %),填写时即时检查;"
-             "数值使指标“进度滞后”或“逆向变化”时,须填写原因说明和整改措施。")
+    st.write(f"本单位可填报 {len(grid)} 项指标,其中牵头(应报){(grid['role'] == '牵头').sum()} 项,排在前面。"
+             + ("本年度报送已结束,下表仅供查看。" if closed else
+                "在“本年数值”列填写(百分比填 95.5,不带 %),填写时即时检查;"
+                "数值使指标“进度滞后”或“逆向变化”时,须填写原因说明和整改措施。"))
     edited = round_ui.grid_editor(grid, key=f"grid_{year}_{st.session_state.get('grid_generation', 0)}")
     checked, reasons = None, []
     if (edited["value_input"].fillna("").astype(str).str.strip() != "").any():

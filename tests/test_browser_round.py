@@ -2,8 +2,8 @@
 
 The admin opens the 2025 round; the 市卫健委 filler submits two values, has a file with another unit's indicator
 refused, and uploads the unit's template with one value; the reviewer approves
-the online submission and returns the template with a reason; the board and the indicator page show the result.
-Each step is saved at 1280×720 in docs/round/ (the walk-through in docs/round/README.md).
+the online submission and returns the template with a reason; the board and the indicator page show the result;
+the admin closes the round (结束报送) and the filler's page says so. Each step is saved at 1280×720 in docs/round/ (the walk-through in docs/round/README.md).
 """
 from __future__ import annotations
 
@@ -136,7 +136,7 @@ def test_a_whole_round(server, browser, tmp_path):  # noqa: F811
     # 5. the board and the indicator page show the result
     page.goto(url + "/progress?region=张家港市")
     body = page.locator("[data-testid='stMainBlockContainer']")
-    expect(body.get_by_text("催报清单")).to_be_visible()
+    expect(body.get_by_text("催报清单", exact=True)).to_be_visible()
     values = body.get_by_test_id("stMetricValue")  # 应报 已提交 已通过 待审核 退回 未报 逾期单位
     for index, expected in ((1, "2"), (2, "2"), (3, "0"), (4, "1")):
         expect(values.nth(index)).to_have_text(expected)
@@ -153,3 +153,23 @@ def test_a_whole_round(server, browser, tmp_path):  # noqa: F811
     shot(page, "09_indicator_revisions")
     assert one(path, "SELECT value, status, entered_by, reviewed_by FROM v_value_history WHERE indicator_id = ?",
                [NEWBORN]) == (2.5, "已通过", "wj", "tj")
+
+    # 6. the admin closes the round after its confirmation; the filler can no longer submit
+    page, body = session(browser, url, "/round_admin", "admin")
+    expect(body.get_by_text("按报送进度,目前仍有:")).to_be_visible()
+    body.get_by_text("确认结束 2025 年度报送").click()
+    idle(page)
+    body.get_by_role("button", name="结束报送").scroll_into_view_if_needed()
+    shot(page, "10_admin_closes_round")
+    body.get_by_role("button", name="结束报送").click()
+    expect(body.get_by_text("已结束 2025 年度报送(结束时:")).to_be_visible()
+    assert one(path, "SELECT closed_by FROM reporting_round WHERE year = 2025") == ("admin",)
+    page, body = session(browser, url, "/unit_entry", "wj")
+    expect(body.get_by_text("如需补报请联系工委办公室")).to_be_visible()
+    expect(body.get_by_role("button", name="提交审核")).to_be_disabled()
+    shot(page, "11_filler_round_closed")
+    page.goto(url + "/progress?region=张家港市")
+    body = page.locator("[data-testid='stMainBlockContainer']")
+    expect(body.get_by_text("本年度报送已结束(")).to_be_visible()
+    expect(body.get_by_test_id("stMetricLabel").nth(6)).to_have_text("未报齐单位")
+    shot(page, "12_board_closed")

@@ -157,7 +157,10 @@ def test_filler_and_board_see_the_closed_round(app_db):
     closed = one(app_db, "SELECT closed_at FROM reporting_round WHERE year = 2025")[0]
     at = login("unit_entry", "wj")
     assert at.selectbox[0].options == ["2025年度监测(已结束)"]
-    assert f"2025 年度报送已于 {closed:%Y-%m-%d %H:%M} 结束,如需补报请联系工委办公室" in texts(at)
+    shown = texts(at)
+    assert f"2025 年度报送已于 {closed:%Y-%m-%d %H:%M} 结束,如需补报请联系工委办公室" in shown
+    assert "本年度报送已结束,下表仅供查看" in shown
+    assert "请修改后重新提交" not in shown  # the returned value can no longer be corrected by the unit
     entry = [b for b in at.button if b.label in ("保存草稿", "提交审核")]
     assert len(entry) == 2 and all(b.disabled for b in entry)
     at = open_page("progress")
