@@ -1,5 +1,5 @@
-"""监测管理 (administrators): open and close (结束报送) a reporting round, and assign responsible units (工委指定) to indicators whose
-plan names none — each decision recorded with who decided, when and on what basis."""
+"""监测管理 (administrators): open and close (结束报送) a reporting round, and assign responsible units (工委指定) to
+indicators whose plan names none — each decision recorded with who decided, when and on what basis."""
 import datetime as dt
 
 import streamlit as st
