@@ -392,7 +392,8 @@ def gather(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str 
     """Run every query a report needs, once."""
     year, years, name, region = _checked(con, year, region, mode)
     everything = dict(year=year, group=None, region=region, domain=None, unit=None)
-    plans = db.run_query(con, "catalogue_plans", group=None, region=region, domain=None, unit=None)
+    plans = db.run_query(con, "catalogue_plans", group=None, region=region, domain=None, unit=None, page_limit=None,
+                         page_offset=0).drop(columns="n_rows")
     headline = _headline(con, year, region)
     stories = _stories(con, year, region)
     attainment = db.run_query(con, "report_attainment", year=year, region=region)
