@@ -4,15 +4,18 @@
     python bench/scale_pages.py --regions 2850       # builds the big database with `planwatch synth` first
     python bench/scale_pages.py --big PATH --app DIR  # another checkout's pages (e.g. `git archive main`)
     python bench/scale_pages.py --big PATH --base DIR --base-big PATH2   # before (DIR) and after in one run
+    python bench/scale_pages.py --big PATH --repeat 3   # each first load 3 times (fresh processes): the median
 
 For each database (the demo build of data/ by the checkout measured, then the big one) every page runs in AppTest
 in a fresh process, opened directly (as a link to it is): the first run (empty caches: what the first visitor after
-a write waits for) and the median of N warm reruns, the bytes of the elements the page sends (protobuf size of
-every element: tables, chart data, selectbox options), the largest selectbox (options), the largest table (rows)
-and the process's peak RSS. The last column is the big database's first-run time as a multiple of the seed's
-(issue 17: at most 1.5x). With --base, the base checkout's pages run too (on --base-big, a big database built by
-that checkout: the views live in the file), interleaved page by page with this one's, and its ratio is printed
-beside.
+a write waits for), the seconds of it spent in named queries (q; the rest is start-up, Python and drawing), the
+median of N warm reruns, the bytes of the elements the page sends (protobuf size of every element: tables, chart
+data, selectbox options), the largest selectbox (options), the largest table (rows) and the process's peak RSS.
+The last column is the big database's first-run time as a multiple of the seed's (issue 17: at most 1.5x).
+With --repeat N every page is opened N times in fresh processes, the rounds interleaved, and the median first run
+is kept (single first loads on a shared machine vary by tens of percent). With --base, the base checkout's pages
+run too (on --base-big, a big database built by that checkout: the views live in the file), interleaved page by
+page with this one's, and its ratio is printed beside.
 """
 from __future__ import annotations
 
@@ -58,12 +61,26 @@ def measure_one(app: Path, page: str, params: dict, runs: int) -> dict:
     import psutil
     from streamlit.testing.v1 import AppTest
 
+    from planwatch import db
+
+    in_queries = []  # seconds in each named query of the first run (the rest: Python, drawing, start-up)
+    run_query = db.run_query
+
+    def timed_query(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return run_query(*args, **kwargs)
+        finally:
+            in_queries.append(time.perf_counter() - start)
+
+    db.run_query = timed_query
     start = time.perf_counter()
     at = AppTest.from_file(str(app / "app.py"), default_timeout=600)
     at.query_params.update(params)
     at.switch_page(f"pages/{page}.py")  # the page itself, not the default page first
     at.run()
     first = time.perf_counter() - start
+    queries = sum(in_queries)
     warm = []
     for _ in range(runs):
         start = time.perf_counter()
@@ -74,8 +91,8 @@ def measure_one(app: Path, page: str, params: dict, runs: int) -> dict:
     options = max((len(s.options) for s in at.main.selectbox), default=0)  # the sidebar filters are app.py's
     rows = max((len(d.value) for d in at.dataframe), default=0)
     rss = psutil.Process().memory_info().rss
-    return {"first": first, "warm": statistics.median(warm), "bytes": sent, "options": options, "rows": rows,
-            "rss": rss, "error": str(at.exception[0].message)[:80] if at.exception else ""}
+    return {"first": first, "queries": queries, "warm": statistics.median(warm), "bytes": sent, "options": options,
+            "rows": rows, "rss": rss, "error": str(at.exception[0].message)[:80] if at.exception else ""}
 
 
 def served_copy(app: Path, db: Path, folder: Path) -> Path:
@@ -100,6 +117,12 @@ def measure(app: Path, db: Path, page: str, runs: int, folder: Path) -> dict:
     return json.loads(lines[-1]) if out.returncode == 0 and lines else {"error": out.stderr[-200:]}
 
 
+def median_run(runs: list[dict]) -> dict:
+    """The run with the median first-load time (failed runs count only when all failed)."""
+    done = sorted((r for r in runs if "first" in r), key=lambda r: r["first"])
+    return done[(len(done) - 1) // 2] if done else runs[-1]
+
+
 def seed_database(app: Path, folder: Path) -> Path:
     """The demo build of data/ by the checkout's own code (its views are in the file)."""
     path = folder / f"seed-{abs(hash(str(app))) % 10**6}.duckdb"
@@ -110,7 +133,8 @@ def seed_database(app: Path, folder: Path) -> Path:
 
 def report(name: str, pages: list[str], both: dict, base: dict | None) -> None:
     print(f"\n{name}\n{'page':10s} {'seed first':>10s} {'big first':>10s} {'seed warm':>10s} {'big warm':>10s} "
-          f"{'seed KB':>8s} {'big KB':>8s} {'options':>8s} {'rows':>6s} {'RSS MB':>7s} {'ratio':>6s}"
+          f"{'seed q':>7s} {'big q':>7s} {'seed KB':>8s} {'big KB':>8s} {'options':>8s} {'rows':>6s} {'RSS MB':>7s} "
+          f"{'ratio':>6s}"
           + (f" {'base':>6s}" if base else ""))
     for page in pages:
         s, b = both["seed"][page], both["big"][page]
@@ -121,8 +145,9 @@ def report(name: str, pages: list[str], both: dict, base: dict | None) -> None:
         if base and "first" in base["seed"][page] and "first" in base["big"][page]:
             before = f" {base['big'][page]['first'] / base['seed'][page]['first']:6.2f}"
         print(f"{page:10s} {s['first']:10.2f} {b['first']:10.2f} {s['warm']:10.2f} {b['warm']:10.2f} "
-              f"{s['bytes'] / 1e3:8.0f} {b['bytes'] / 1e3:8.0f} {b['options']:8d} {b['rows']:6d} "
-              f"{b['rss'] / 1e6:7.0f} {b['first'] / s['first']:6.2f}" + before + (f"  {b['error']}" if b["error"] else ""))
+              f"{s.get('queries', float('nan')):7.2f} {b.get('queries', float('nan')):7.2f} "
+              f"{s['bytes'] / 1e3:8.0f} {b['bytes'] / 1e3:8.0f} {b['options']:8d} {b['rows']:6d} {b['rss'] / 1e6:7.0f} "
+              f"{b['first'] / s['first']:6.2f}" + before + (f"  {b['error']}" if b["error"] else ""))
 
 
 def main() -> None:
@@ -130,6 +155,7 @@ def main() -> None:
     parser.add_argument("--big", type=Path, help="a big database (else built with synth --regions)")
     parser.add_argument("--regions", type=int, default=2850)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=1, help="fresh processes per page and database (median)")
     parser.add_argument("--pages", nargs="*", default=list(PAGES))
     parser.add_argument("--app", type=Path, default=ROOT, help="the checkout whose pages are measured")
     parser.add_argument("--base", type=Path, help="another checkout to measure in the same run (before)")
@@ -150,11 +176,15 @@ def main() -> None:
         checkouts = {"this": (app, big)} | ({"base": (args.base.resolve(), args.base_big)} if args.base else {})
         served = {name: {"seed": served_copy(a, seed_database(a, folder), folder),
                          "big": served_copy(a, b, folder)} for name, (a, b) in checkouts.items()}
-        results = {name: {"seed": {}, "big": {}} for name in checkouts}
-        for page in args.pages:  # interleaved: a change of the machine's load hits both checkouts alike
-            for kind in ("seed", "big"):
-                for name, (a, _) in checkouts.items():
-                    results[name][kind][page] = measure(a, served[name][kind], page, args.runs, folder)
+        rounds = {name: {"seed": {}, "big": {}} for name in checkouts}
+        for _ in range(args.repeat):
+            for page in args.pages:  # interleaved: a change of the machine's load hits both checkouts alike
+                for kind in ("seed", "big"):
+                    for name, (a, _) in checkouts.items():
+                        rounds[name][kind].setdefault(page, []).append(
+                            measure(a, served[name][kind], page, args.runs, folder))
+        results = {name: {kind: {page: median_run(runs) for page, runs in pages.items()}
+                          for kind, pages in kinds.items()} for name, kinds in rounds.items()}
     load = os.getloadavg()
     for name, (a, _) in checkouts.items():
         report(f"{name}: {a}", args.pages, results[name], results.get("base") if name == "this" else None)

@@ -26,7 +26,7 @@ tab_template, tab_upload, tab_history = st.tabs(["① 下载模板", "② 上传
 with tab_template:
     st.write("按地区、规划或责任单位下载填报模板(Excel)。灰色列为指标信息,只需填写黄色的“数值”(和“备注”)列。")
     plans = ui.query("plan_choices")
-    units = ui.query("unit_options", region=None)
+    units = ui.query("unit_options", region=None, unit=None, most=None)
     c1, c2, c3, c4 = st.columns(4)
     names = list(plans["region"].unique())
     region = c1.selectbox("地区", [None, *names], format_func=lambda v: v or "全部",

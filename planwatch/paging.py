@@ -6,6 +6,11 @@ ORDER BY) and the total; downloads fetch every row only when their button is cli
     paging.control(rows)                                              # 第 1–200 条,共 152,340 条 + page buttons
     ui.download_buttons(paging.every_row("warnings_list", **params), name, sheet)
 
+A query may take its page itself, as the parameters $page_limit and $page_offset (NULL and 0: every row), and give
+the length of the whole list in a column n_rows: it can then sort the rows by their keys alone and make the text of a
+row (names, reasons, quotes) only for the page's rows, where a LIMIT after its ORDER BY would make it for every row
+first, and it counts them in the same pass. fetch and every_row pass them to such a query.
+
 A page number lives in the session under a key that includes the parameters, so a change of filters starts again
 at page 1. At national scale (2,850 regions) a list runs to hundreds of thousands of rows; a browser grid of that
 size costs tens of megabytes and seconds to draw.
@@ -41,19 +46,37 @@ def _key(key: str, params: tuple) -> str:
     return f"{key}_{hashlib.sha1(repr(params).encode()).hexdigest()[:10]}"
 
 
+def _pages_itself(name: str) -> bool:
+    """queries/<name>.sql takes its page as $page_limit and $page_offset, and says the list's length (n_rows)."""
+    return "$page_limit" in (db.QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _own_page(name: str, size: int, number: int, params: dict) -> tuple[pd.DataFrame, int]:
+    """Page `number` of a query that pages itself, and the number of rows in the whole list."""
+    frame = ui.query(name, page_limit=size, page_offset=(number - 1) * size, **params)
+    return frame.drop(columns="n_rows"), int(frame["n_rows"].iloc[0]) if len(frame) else 0
+
+
 def fetch(name: str, key: str, size: int = PAGE_SIZE, total: int | None = None, **params) -> Rows:
     """The page of queries/<name>.sql that the reader chose (page 1 at first and after the parameters changed).
-    `total`: the number of rows when the page knows it already (from its own counts), which saves counting them."""
-    if total is None:
-        total = int(ui.query(name, count=True, **params).iloc[0, 0])
+    `total`: the number of rows when the page knows it already (from its own counts), which saves counting them
+    (a query that pages itself counts them as it chooses its page)."""
     state_key = _key(key, tuple(sorted(params.items())))
-    pages = max(1, math.ceil(total / size))
-    number = st.session_state.get(state_key, 1)
-    if not isinstance(number, int) or not 1 <= number <= pages:  # the list became shorter (a write, a filter)
+    chosen = st.session_state.get(state_key, 1)
+    number = chosen if isinstance(chosen, int) and chosen >= 1 else 1
+    if _pages_itself(name):
+        frame, total = _own_page(name, size, number, params)
+        if frame.empty and number > 1:  # the list became shorter (a write, a filter)
+            number = 1
+            frame, total = _own_page(name, size, number, params)
+    else:
+        if total is None:
+            total = int(ui.query(name, count=True, **params).iloc[0, 0])
+        number = number if number <= max(1, math.ceil(total / size)) else 1  # the list may have become shorter
+        frame = ui.query(name, limit=size, offset=(number - 1) * size, **params)
+    if number != chosen:
         st.session_state.pop(state_key, None)
-        number = 1
-    start = (number - 1) * size
-    return Rows(ui.query(name, limit=size, offset=start, **params), total, start, size, state_key)
+    return Rows(frame, total, (number - 1) * size, size, state_key)
 
 
 def control(rows: Rows) -> None:
@@ -71,4 +94,6 @@ def every_row(name: str, rename: dict | None = None, drop: tuple = (), **params)
     `rename`), for a download button to call when clicked (on another thread: it holds the app's database, not
     Streamlit)."""
     database = ui.connection()
-    return lambda: db.run_query(database, name, **params).drop(columns=list(drop)).rename(columns=rename or {})
+    every = {"page_limit": None, "page_offset": 0} if _pages_itself(name) else {}
+    return lambda: (db.run_query(database, name, **every, **params)
+                    .drop(columns=[*drop, *(["n_rows"] if every else [])]).rename(columns=rename or {}))

@@ -197,16 +197,24 @@ def _region_widgets(tree: pd.DataFrame) -> str | None:
 MAX_UNIT_OPTIONS = 100   # more units than this (several regions): choose a region first
 
 
-def _unit_widget(region: str | None, labels: dict) -> str:
-    """The units of the chosen region (and below) — all of them only while they are few."""
-    scoped = list(query("unit_options", region=region)["value"])
+def _unit_widget(region: str | None) -> str:
+    """The units of the chosen region (and below) — all of them only while they are few (the query then brings
+    only the count and the unit already chosen, not the country's ~35,000)."""
     current = st.session_state.get("filter_unit", ALL)
-    too_many = len(scoped) > MAX_UNIT_OPTIONS
-    offered = [ALL, *([current] if too_many and current != ALL else []), *([] if too_many else scoped)]
+    rows = query("unit_options", region=region, unit=None if current == ALL else current, most=MAX_UNIT_OPTIONS)
+    n_units = int(rows["n_units"].iloc[0]) if len(rows) else 0
+    rows = rows.dropna(subset=["value"])
+    labels = dict(zip(rows["value"], rows["label"]))
+    offered = [ALL, *labels]
     if current not in offered:
         st.session_state["filter_unit"] = ALL   # another region was chosen
     return st.selectbox("责任单位", offered, key="filter_unit", format_func=lambda v: labels.get(v, v),
-                        help=f"共 {len(scoped)} 个责任单位:请先选择地区" if too_many else None)
+                        help=f"共 {n_units} 个责任单位:请先选择地区" if n_units > MAX_UNIT_OPTIONS else None)
+
+
+def is_unit(value: str) -> bool:
+    """A unit the unit filter can choose (one with indicators), checked without listing every unit."""
+    return bool(query("unit_options", region=None, unit=value, most=0)["value"].notna().any())
 
 
 def filters() -> Filters:
@@ -215,9 +223,8 @@ def filters() -> Filters:
     tree = region_tree()
     years = sorted(int(y) for y in options["year"])
     default_year = int(query("default_year").iloc[0, 0])
-    units = query("unit_options", region=None)
     choices = {"group": list(GROUPS), "region": list(tree.index), "domain": list(options["domain"]),
-               "unit": list(units["value"]), "year": years}
+               "unit": None, "year": years}   # a unit: checked by is_unit (the country has tens of thousands)
     labels = {"group": "规划类别", "region": "地区", "domain": "领域", "unit": "责任单位", "year": "截至年份"}
     # The URL wins when it names filters other than the ones this session last wrote there (a shared link, a
     # link or a chart click on another page); a URL without filters (the sidebar navigation) keeps the session's.
@@ -233,7 +240,7 @@ def filters() -> Filters:
             parsed = int(raw) if key == "year" and raw.isdigit() else raw
             if key == "region":
                 parsed = resolve_region(raw, tree)
-            if parsed in allowed:
+            if is_unit(parsed) if key == "unit" else parsed in allowed:
                 value = parsed
             else:
                 st.session_state.setdefault("url_notices", []).append(
@@ -249,7 +256,7 @@ def filters() -> Filters:
         group = st.selectbox("规划类别", [ALL, *GROUPS], key="filter_group")
         region = st.session_state["filter_region"] = _region_widgets(tree) or ALL
         domain = st.selectbox("领域", [ALL, *choices["domain"]], key="filter_domain")
-        unit = _unit_widget(None if region == ALL else region, dict(zip(units["value"], units["label"])))
+        unit = _unit_widget(None if region == ALL else region)
         year = st.selectbox("截至年份", years, key="filter_year", format_func=lambda v: f"{v}年")
     chosen = {k: (None if v == ALL else v) for k, v in
               {"group": group, "region": region, "domain": domain, "unit": unit}.items()}

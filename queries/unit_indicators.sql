@@ -12,7 +12,7 @@ WITH links AS (
 SELECT f.plan_group AS 规划, f.domain AS 领域, f.name AS 指标, f.status AS 状态, f.reason AS 原因,
        l.role AS 角色, l.position AS 列名顺序, f.responsible_units AS 全部责任单位, l.provenance AS 来源,
        l.quote AS 原文, l.line AS 行号, f.latest_source_kind AS 数据来源, f.indicator_id
-FROM filtered_status($year, $group, $region, $domain, $unit) f
+FROM filtered_status($year, $group, $region, $domain, NULL) f  -- the unit: its links (a semi-join would cost more)
 JOIN links l USING (indicator_id)
 ORDER BY CASE f.status WHEN '逆向变化' THEN 1 WHEN '进度滞后' THEN 2 WHEN '进展顺利' THEN 3 WHEN '已达标' THEN 4
                        WHEN '无数据' THEN 5 ELSE 6 END, f.indicator_id;

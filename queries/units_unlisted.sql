@@ -1,6 +1,7 @@
 -- title: 未列明责任单位的规划
 -- description: 筛选条件下有指标未列明责任单位的规划:规划完全未列明时说“规划未列明责任单位”;另计规划只为目标或项目(而非指标)列明的单位条目。
--- params: year, group, region, domain
+-- params: year, group, region, domain, page_limit, page_offset
+-- One page (page_limit rows from page_offset; NULL: all), and n_rows counts the whole list in the same pass.
 WITH goal_units AS (  -- units a plan names for a goal or project that has no quantitative indicator
     SELECT plan_id, count(*) AS n_goal_units FROM indicator_unit WHERE indicator_id IS NULL GROUP BY ALL
 )
@@ -8,10 +9,12 @@ SELECT f.region AS 地区, f.plan_group AS 类别, p.title AS 规划, count(*) A
        count(*) FILTER (WHERE f.responsible_units IS NULL) AS 未列明单位的指标,
        CASE WHEN count(f.responsible_units) = 0 THEN '规划未列明责任单位'
             ELSE '部分指标未列明责任单位' END AS 说明,
-       coalesce(g.n_goal_units, 0) AS 仅为目标列明的单位条目, p.source_file AS 来源文件, f.plan_id
+       coalesce(g.n_goal_units, 0) AS 仅为目标列明的单位条目, p.source_file AS 来源文件, f.plan_id,
+       count(*) OVER () AS n_rows
 FROM filtered_status($year, $group, $region, $domain, NULL) f
 JOIN plan p USING (plan_id)
 LEFT JOIN goal_units g USING (plan_id)
 GROUP BY f.region, f.region_code, f.plan_group, p.title, g.n_goal_units, p.source_file, f.plan_id
 HAVING count(*) FILTER (WHERE f.responsible_units IS NULL) > 0
-ORDER BY count(f.responsible_units) > 0, f.region_code, f.plan_group DESC;
+ORDER BY count(f.responsible_units) > 0, f.region_code, f.plan_group DESC
+LIMIT $page_limit OFFSET $page_offset;

@@ -162,12 +162,120 @@ def test_the_report_page_summary_matches_the_whole_report(wide_db):
     assert sum(s.kind == "warnings" for s in sections) > 1 and sections[-2].kind == "story"  # a case that can differ
 
 
+def _filters(reader, filters: dict, unit: bool = True) -> dict:
+    """The sidebar's filters with "province" as the province of the first unit listed (all: None)."""
+    province = reader.cursor().execute("SELECT min(r.province_code) FROM indicator_unit JOIN unit USING (unit_id) "
+                                       "JOIN region r USING (region_code)").fetchone()[0]
+    params = {"year": 2024, "group": None, "region": None, "domain": None} | ({"unit": None} if unit else {}) | filters
+    return params | ({"region": province} if filters.get("region") else {})
+
+
 @pytest.mark.parametrize("filters", [{}, {"group": "妇女", "domain": "健康"}, {"region": "province"}])
 def test_unit_count_is_the_scorecards_length(wide_db, filters):
     with db.open_reader(wide_db) as reader:
-        province = reader.cursor().execute("SELECT min(r.province_code) FROM indicator_unit JOIN unit USING (unit_id) "
-                                           "JOIN region r USING (region_code)").fetchone()[0]
-        params = {"year": 2024, "group": None, "region": None, "domain": None} | filters
-        params |= {"region": province} if filters.get("region") else {}
+        params = _filters(reader, filters, unit=False)
         n = db.run_query(reader, "unit_count", **params).iloc[0, 0]
-        assert n == len(db.run_query(reader, "unit_scorecard", **params)) > 0
+        whole = db.run_query(reader, "unit_scorecard", page_limit=None, page_offset=0, **params)
+        assert n == len(whole) > 0 and (whole["n_rows"] == n).all()
+
+
+# --- lists that choose their page themselves (paging: $page_limit, $page_offset and n_rows) -----------------------
+SELF_PAGED = {  # query: (its extra parameters, the columns naming a row)
+    "unit_scorecard": ({}, ["unit_id"]),
+    "domain_indicators": ({"domain": "健康"}, ["indicator_id"]),
+    "catalogue_indicators": ({"plan": None, "search": None}, ["indicator_id"]),
+    "units_unlisted": ({}, ["plan_id"]),
+    "catalogue_plans": ({}, ["plan_id"]),
+}
+
+
+def _cells(frame) -> list[list]:
+    """The values row by row, a missing one as None (an all-empty column of a page is of another dtype)."""
+    return frame.astype(object).where(frame.notna(), None).values.tolist()
+
+
+@pytest.mark.parametrize("name", SELF_PAGED)
+@pytest.mark.parametrize("filters", [{}, {"group": "儿童"}, {"region": "province"}])
+def test_a_page_chosen_by_the_query_is_that_slice_of_the_whole_list(wide_db, name, filters):
+    extra, ids = SELF_PAGED[name]
+    with db.open_reader(wide_db) as reader:
+        params = _filters(reader, filters, unit=name not in ("unit_scorecard", "units_unlisted")) | extra
+        if name.startswith("catalogue_"):  # what the plans say: no as-of year
+            params.pop("year")
+        whole = db.run_query(reader, name, page_limit=None, page_offset=0, **params)
+        assert len(whole) > (12 if not filters else 0) and (whole["n_rows"] == len(whole)).all()
+        assert not whole.duplicated(ids).any()
+        for offset in sorted({0, 5, max(len(whole) - 3, 0)}):
+            page = db.run_query(reader, name, page_limit=5, page_offset=offset, **params)
+            assert list(page.columns) == list(whole.columns)
+            assert _cells(page) == _cells(whole.iloc[offset:offset + 5])
+        assert db.run_query(reader, name, page_limit=5, page_offset=len(whole), **params).empty
+
+
+def test_domain_indicators_lists_the_domains_indicators_most_urgent_first(wide_db):
+    with db.open_reader(wide_db) as reader:
+        params = _filters(reader, {"domain": "健康"})
+        whole = db.run_query(reader, "domain_indicators", page_limit=None, page_offset=0, **params)
+        expected = reader.cursor().execute("""
+            SELECT indicator_id FROM filtered_status($year, $group, $region, $domain, $unit)
+            ORDER BY list_position(['逆向变化', '进度滞后', '进展顺利', '已达标', '无数据'], status) NULLS LAST,
+                     region_code, indicator_id""", params).fetchall()
+        assert list(whole["indicator_id"]) == [i for (i,) in expected]
+
+
+def test_the_scorecards_first_page_holds_the_first_regions_units(wide_db):
+    with db.open_reader(wide_db) as reader:
+        params = _filters(reader, {}, unit=False)
+        whole = db.run_query(reader, "unit_scorecard", page_limit=None, page_offset=0, **params)
+        page = db.run_query(reader, "unit_scorecard", page_limit=7, page_offset=0, **params)
+        # ordered by region code, then most indicators, most red warnings, name: counted by hand from the links
+        counts = reader.cursor().execute("""
+            SELECT f.region_code, u.unit_id, count(DISTINCT f.indicator_id) AS n,
+                   (SELECT count(*) FROM v_warning w WHERE w.as_of_year = $year AND w.level = '红'
+                      AND w.indicator_id IN (SELECT iu2.indicator_id FROM indicator_unit iu2 JOIN v_indicator i2
+                                             USING (indicator_id) WHERE iu2.unit_id = u.unit_id
+                                             AND i2.region_code = f.region_code)) AS red, u.name
+            FROM filtered_status($year, $group, $region, $domain, NULL) f
+            JOIN indicator_unit iu USING (indicator_id) JOIN unit u USING (unit_id)
+            GROUP BY ALL ORDER BY f.region_code, n DESC, red DESC, u.name LIMIT 7""", params).fetchall()
+        assert list(page["unit_id"]) == [u for _, u, _, _, _ in counts] == list(whole["unit_id"][:7])
+        assert list(page["指标数"]) == [n for _, _, n, _, _ in counts]
+        assert list(page["红色预警"]) == [red for _, _, _, red, _ in counts]
+
+
+def test_domain_spread_samples_a_fixed_subset_and_counts_every_indicator(wide_db):
+    with db.open_reader(wide_db) as reader:
+        params = {"year": 2024, "group": None, "region": None, "unit": None, "per_domain": 4}
+        spread = db.run_query(reader, "domain_spread", **params)
+        expected = reader.cursor().execute("""
+            SELECT domain, indicator_id, median(least(greatest(ratio, -1), 2)) OVER (PARTITION BY domain),
+                   count(*) OVER (PARTITION BY domain)
+            FROM filtered_status($year, $group, $region, NULL, $unit) WHERE ratio IS NOT NULL
+            QUALIFY row_number() OVER (PARTITION BY domain ORDER BY hash(indicator_id), indicator_id) <= $per_domain
+            ORDER BY domain, indicator_id""", params).fetchall()
+        assert list(spread[["领域", "indicator_id", "median_ratio", "n_plotted"]].itertuples(index=False, name=None)) \
+            == expected
+        assert spread.groupby("领域").size().max() == 4 and spread["n_plotted"].max() > 4
+
+
+def test_default_year_is_the_latest_year_with_an_approved_value(wide_db):
+    with db.open_reader(wide_db) as reader:
+        latest = reader.cursor().execute("SELECT max(year) FROM v_observation "
+                                         "WHERE year <= year(current_date)").fetchone()[0]
+        assert db.run_query(reader, "default_year").iloc[0, 0] == latest == 2025
+
+
+def test_unit_options_lists_few_units_and_only_counts_many(wide_db):
+    with db.open_reader(wide_db) as reader:
+        every = db.run_query(reader, "unit_options", region=None, unit=None, most=None)
+        n = len(every)
+        assert n > 100 and (every["n_units"] == n).all() and every["value"].is_unique
+        chosen = every["value"].iloc[7]
+        counted = db.run_query(reader, "unit_options", region=None, unit=None, most=100)
+        assert counted["value"].isna().all() and list(counted["n_units"]) == [n]  # too many: the count alone
+        kept = db.run_query(reader, "unit_options", region=None, unit=chosen, most=100)
+        assert list(kept["value"]) == [chosen] and list(kept["label"]) == [every["label"].iloc[7]]
+        county = chosen.split(":")[0]
+        few = db.run_query(reader, "unit_options", region=county, unit=None, most=100)
+        assert 0 < len(few) <= 100 and chosen in set(few["value"]) and (few["n_units"] == len(few)).all()
+        assert db.run_query(reader, "unit_options", region=None, unit="nobody", most=0)["value"].isna().all()

@@ -392,22 +392,25 @@ def gather(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str 
     """Run every query a report needs, once."""
     year, years, name, region = _checked(con, year, region, mode)
     everything = dict(year=year, group=None, region=region, domain=None, unit=None)
-    plans = db.run_query(con, "catalogue_plans", group=None, region=region, domain=None, unit=None)
+    plans = db.run_query(con, "catalogue_plans", group=None, region=region, domain=None, unit=None, page_limit=None,
+                         page_offset=0).drop(columns="n_rows")
     headline = _headline(con, year, region)
     stories = _stories(con, year, region)
     attainment = db.run_query(con, "report_attainment", year=year, region=region)
     return ReportContent(
         year=year, region=name, regions=_regions(attainment), plans=plans,
-        headline=headline, mix=db.run_query(con, "status_mix", **everything), attainment=attainment,
+        headline=headline, mix=db.run_query(con, "status_mix", **everything, cut=None), attainment=attainment,
         warnings=by_urgency(db.run_query(con, "report_warnings", year=year, region=region, levels=[])),
-        units=db.run_query(con, "unit_scorecard", year=year, group=None, region=region, domain=None),
+        units=db.run_query(con, "unit_scorecard", year=year, group=None, region=region, domain=None,
+                           page_limit=None, page_offset=0).drop(columns="n_rows"),  # every unit: no page
         indicators=db.run_query(con, "report_indicators", year=year, region=region),
         stories=stories, thresholds=db.run_query(con, "method_thresholds"),
         previous=_headline(con, year - 1, region) if year - 1 in years else None,
         overview={k: int(v) for k, v in db.run_query(con, "report_overview", year=year, region=region).iloc[0].items()},
         sentences=db.run_query(con, "report_sentences", year=year, region=region),
         values=db.run_query(con, "report_values", year=year, region=region),
-        unlisted=db.run_query(con, "units_unlisted", year=year, group=None, region=region, domain=None), mode=mode)
+        unlisted=db.run_query(con, "units_unlisted", year=year, group=None, region=region, domain=None,
+                              page_limit=None, page_offset=0).drop(columns="n_rows"), mode=mode)
 
 
 @dataclass
