@@ -1,6 +1,6 @@
 -- _status_of(ids): one stored row per indicator per as-of year (the table _status, planwatch/views.py) for the
 -- indicators in the list ids (NULL: all), straight from the method (_progress_of). It holds v_status's numbers
--- unrounded and what the sentences need besides the catalogue, but not the sentences: v_status and v_warning
+-- unrounded and every input of the sentences, but not the sentences: v_status and v_warning
 -- build them for the rows a query reads (_status_reason_of), so a refresh prints and stores no text for the
 -- 1.5 M rows of a national database, and the summaries (83_tally.sql) never build one.
 CREATE OR REPLACE MACRO _status_of(ids) AS TABLE
@@ -11,18 +11,20 @@ SELECT
     round(reported_precision, 4) AS reported_precision, noise_tolerance, level_kept AS within_noise,
     round(gap, 4) AS gap, round(basic_tolerance, 4) AS basic_tolerance, events, population, pooled_from_year,
     pooled_rate, interval_low, interval_high, interval_method, time_elapsed,
-    -- read only by the sentences and the warnings
+    -- read only by the sentences and the warnings: the call's, and the indicator's target (a copy of the catalogue's,
+    -- a few bytes a row once compressed: joining the catalogue would cost every query of v_status)
     met, met_before_year, projected_met, ceiling_breached, latest_text_year, reported, swinging,
     CASE WHEN swinging THEN year_2 END AS year_2, CASE WHEN swinging THEN year_3 END AS year_3,
-    CASE WHEN swinging THEN value_2 END AS value_2, CASE WHEN swinging THEN value_3 END AS value_3
+    CASE WHEN swinging THEN value_2 END AS value_2, CASE WHEN swinging THEN value_3 END AS value_3,
+    unit, op, target_value, target_text, target_year, baseline_year, baseline_value, better, is_key
 FROM _progress_of(ids);
 
 CREATE OR REPLACE VIEW _status_live AS FROM _status_of(NULL);
 
 -- _status_reason_of(status_table): the rows of the table so named (_status, or the few new rows of an
--- incremental refresh) with the indicator's target and a one-sentence reason in Chinese. Each phrase is made only
--- for the rows that read it (a CASE evaluates only the branch it takes), and only for the rows a query keeps:
--- filters on the stored columns are applied before, and a query that does not read the reason does not make it.
+-- incremental refresh) with a one-sentence reason in Chinese. Each phrase is made only for the rows that read it
+-- (a CASE evaluates only the branch it takes), and only for the rows a query keeps: filters on the stored columns
+-- are applied before, and a query that does not read the reason does not make it.
 CREATE OR REPLACE MACRO _status_reason_of(status_table) AS TABLE
 SELECT *,
     CASE status
@@ -95,16 +97,12 @@ FROM (
                 || pw_val(pooled_rate, unit) || ',95%置信区间' || pw_num(interval_low) || '–'
                 || pw_val(interval_high, unit) || '(' || interval_method || ')' END AS pooled_phrase
         FROM (
-            -- the target as _progress_of reads it (ind): the catalogue's, per row
-            SELECT s.*, i.unit, i.target_text, i.target_year, i.baseline_year, i.baseline_value, i.is_key,
-                   i.target_op AS op,
-                   pw_target_label(i.target_op, i.target_value, i.unit, i.target_text) AS target_label,
-                   CASE WHEN i.target_op IN ('>=', '>') THEN 1 WHEN i.target_op IN ('<=', '<') THEN -1
-                        WHEN i.direction = 'lower' THEN -1 ELSE 1 END AS better,
-                   CASE WHEN i.target_op = 'maintain' THEN s.ref_value ELSE i.target_value END AS goal,
+            SELECT *,
+                   pw_target_label(op, target_value, unit, target_text) AS target_label,
+                   CASE WHEN op = 'maintain' THEN ref_value ELSE target_value END AS goal,
                    -- the small-number rule was applied (_progress_of: interval_method is set then)
-                   s.interval_method IS NOT NULL AS small_numbers
-            FROM query_table(status_table) s LEFT JOIN indicator i USING (indicator_id)
+                   interval_method IS NOT NULL AS small_numbers
+            FROM query_table(status_table)
         )
     )
 );
