@@ -9,6 +9,7 @@ with `digest` below); a change to any value of any public view fails here.
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 
 import duckdb
@@ -90,3 +91,26 @@ def test_seed_views_unchanged(demo_db, tmp_path):
 
 def test_synth_views_unchanged(synth_100):
     assert digests(synth_100) == SYNTH_100
+
+
+def builds_sentences(con: duckdb.DuckDBPyConnection, sql: str) -> bool:
+    """Does this query's plan read, from _status, columns that only the status sentence reads?"""
+    def scans(node) -> list[list[str]]:
+        info = node.get("extra_info", {})
+        own = [info.get("Projections", [])] if info.get("Table", "").endswith("._status") else []
+        return own + [s for child in node.get("children", []) for s in scans(child)]
+
+    plan = json.loads(con.execute(f"EXPLAIN (FORMAT json) {sql}").fetchone()[1])
+    return any({"met_before_year", "latest_text_year"} & set(cols) for node in plan for cols in scans(node))
+
+
+def test_sentences_are_built_only_where_read(demo_db):
+    """The reasons are not stored: v_status builds them, and only for a query that reads them."""
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        assert "reason" not in {r[0] for r in con.execute("DESCRIBE _status").fetchall()}
+        assert builds_sentences(con, "SELECT reason FROM v_status WHERE as_of_year = 2024")
+        assert builds_sentences(con, "SELECT * FROM filtered_status(2024, NULL, NULL, NULL, NULL)")
+        for sql in ("SELECT status, count(*) FROM v_status WHERE as_of_year = 2024 GROUP BY ALL",
+                    "SELECT count(*) FROM filtered_status(2024, NULL, NULL, NULL, NULL)",
+                    "SELECT * FROM v_parent_comparison", "SELECT * FROM _tally_live", "SELECT * FROM v_attainment"):
+            assert not builds_sentences(con, sql), sql
