@@ -3,11 +3,10 @@
 The progress method is computed by the *_live views; its results are stored in tables (_status, _warning) that the
 public views read. _status is made straight from the method's working rows (_progress_live, never stored): its
 numbers and the few inputs of the sentences, not the sentences, which v_status builds for the rows a query reads;
-the warnings are then made from _status. Every write — build, import,
-review, undo — calls refresh() inside its own transaction, so readers never see observations and statuses that
-disagree. A write that touched a few indicators passes their ids and only their rows are recomputed (the method
-reads nothing across indicators but the as-of years, see refresh()); the roll-ups (达标率, v_attainment*) are views
-over these tables and follow.
+the warnings are then made from _status. Every write — build, import, review, undo — calls refresh() inside its
+own transaction, so readers never see observations and statuses that disagree. A write that touched a few
+indicators passes their ids and only their rows are recomputed (the method reads nothing across indicators but the
+as-of years, see refresh()); the roll-ups (达标率, v_attainment*) are views over these tables and follow.
 """
 from collections.abc import Iterable
 
