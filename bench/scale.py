@@ -4,6 +4,7 @@ writer's copy of the file, and the named queries the pages run with their defaul
 (medians of three for the page queries, warm).
 
     python bench/scale.py [--regions 100,500,2850] [--dir var/scale] [--only refresh]
+    python bench/scale.py --db PATH [--only refresh]    # a given database (copied into --dir), no synth
 
 Times are wall-clock seconds; peak RSS is the measured process's own (os.wait4). The floor is what any status
 computation must do: the latest value up to each as-of year per indicator against its target (met or not), and a
@@ -15,6 +16,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -153,11 +155,15 @@ def size(path: Path) -> float:
     return path.stat().st_size / 1e6
 
 
-def measure(n: int, folder: Path, only_refresh: bool = False) -> dict:
-    path = folder / f"synth-{n}.duckdb"
+def measure(n: int, folder: Path, only_refresh: bool = False, given: Path | None = None) -> dict:
+    """Synthesise n regions (or copy the database `given`), then measure; the figures as a dict."""
+    path = folder / (f"synth-{n}.duckdb" if given is None else f"given-{given.name}")
     r = {"regions": n}
-    r["synth_s"], r["synth_rss_mb"], _ = child([sys.executable, "-m", "planwatch", "synth", "--db", str(path),
-                                                "--regions", str(n)])
+    if given is None:
+        r["synth_s"], r["synth_rss_mb"], _ = child([sys.executable, "-m", "planwatch", "synth", "--db", str(path),
+                                                    "--regions", str(n)])
+    else:
+        shutil.copyfile(given, path)
     r["file_mb"] = size(path)
     with db.open_reader(path) as reader:
         r["observations"], r["indicators"] = reader.cursor().execute(
@@ -186,7 +192,8 @@ def measure(n: int, folder: Path, only_refresh: bool = False) -> dict:
 def report(r: dict) -> None:
     print(f"\n{r['regions']:,} regions: {r['indicators']:,} indicators, {r['observations']:,} observations, "
           f"file {r['file_mb']:.0f} MB")
-    print(f"  synth                      {r['synth_s']:7.1f} s   peak RSS {r['synth_rss_mb']:6.0f} MB")
+    if "synth_s" in r:
+        print(f"  synth                      {r['synth_s']:7.1f} s   peak RSS {r['synth_rss_mb']:6.0f} MB")
     print(f"  full refresh               {r['refresh']:7.2f} s   peak RSS {r['refresh_rss_mb']:6.0f} MB   "
           f"{r['refresh_cpu']:6.2f} CPU-s")
     for floor, label in (("floor_status", "status vs target"), ("floor_latest", "latest value    ")):
@@ -213,6 +220,7 @@ def main() -> None:
     parser.add_argument("--regions", default=",".join(map(str, SIZES)), help="comma-separated sizes")
     parser.add_argument("--dir", default=str(ROOT / "var" / "scale"), help="where the databases are kept")
     parser.add_argument("--only", choices=["refresh"], help="stop after the full refresh and its file growth")
+    parser.add_argument("--db", type=Path, help="measure this database (copied into --dir) instead of synthesising")
     parser.add_argument("--measure-refresh", metavar="DB", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure_refresh:
@@ -220,8 +228,15 @@ def main() -> None:
     folder = Path(args.dir)
     folder.mkdir(parents=True, exist_ok=True)
     print(f"bench/scale.py on {os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M')}")
-    for n in (int(s) for s in args.regions.split(",")):
-        report(measure(n, folder, args.only == "refresh"))
+    if args.db:
+        with db.open_reader(args.db) as reader:
+            regions = reader.cursor().execute("SELECT count(DISTINCT region_code) FROM plan "
+                                              "WHERE plan_id LIKE 'synth-%'").fetchone()[0]
+        runs = [(regions, args.db)]
+    else:
+        runs = [(int(s), None) for s in args.regions.split(",")]
+    for n, given in runs:
+        report(measure(n, folder, args.only == "refresh", given))
         print(f"  (load average over the last 5 minutes: {os.getloadavg()[1]:.1f})")
 
 

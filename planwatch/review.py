@@ -84,7 +84,7 @@ def _scratch(con: duckdb.DuckDBPyConnection, indicators: list[str]):
 
 STATUS_SQL = """
     SELECT k.indicator_id, k.year, s.status, s.reason
-    FROM keys k LEFT JOIN _status s ON s.indicator_id = k.indicator_id AND s.as_of_year = k.year"""
+    FROM keys k LEFT JOIN v_status s ON s.indicator_id = k.indicator_id AND s.as_of_year = k.year"""
 
 
 def preview_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> pd.DataFrame:

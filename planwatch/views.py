@@ -1,12 +1,12 @@
 """Create the views from queries/views/*.sql and keep their materialised tables current.
 
 The progress method is computed by the *_live views; its results are stored in tables (_status, _warning) that the
-public views read. The method's working rows (_progress_live: every input of every call, ~80 columns) are only a
-temporary table, _progress, while a refresh computes the stored tables from them. Every write — build, import,
-review, undo — calls refresh() inside its own transaction, so readers never see observations and statuses that
-disagree. A write that touched a few indicators passes their ids and only their rows are recomputed (the method
-reads nothing across indicators but the as-of years, see refresh()); the roll-ups (达标率, v_attainment*) are views
-over these tables and follow.
+public views read. _status is made straight from the method's working rows (_progress_live, never stored): its
+numbers and the few inputs of the sentences, not the sentences, which v_status builds for the rows a query reads;
+the warnings are then made from _status. Every write — build, import, review, undo — calls refresh() inside its
+own transaction, so readers never see observations and statuses that disagree. A write that touched a few
+indicators passes their ids and only their rows are recomputed (the method reads nothing across indicators but the
+as-of years, see refresh()); the roll-ups (达标率, v_attainment*) are views over these tables and follow.
 """
 from collections.abc import Iterable
 
@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from planwatch.paths import VIEWS_DIR
 
-# (table, the view that computes it), in dependency order; each view reads the temporary table _progress
+# (table, the view that computes it), in dependency order: _warning_live reads _status
 MATERIALISED = (("_status", "_status_live"), ("_warning", "_warning_live"))
 # what the plans say, with the names of the responsible units (v_indicator reads it): it changes with the catalogue
 # (a build: a full refresh) and with the committee's unit assignments (refresh_indicators), never with observations
@@ -63,7 +63,6 @@ def refresh(con: duckdb.DuckDBPyConnection, indicators: Iterable[str] | None = N
     ids = None if indicators is None else sorted(set(indicators))
     if ids is None or not _same_as_of_years(con):
         _materialise(con)
-        con.execute("DROP TABLE temp._progress")
     elif ids:
         _materialise_rows(con, ids)
     con.execute("INSERT OR REPLACE INTO meta VALUES ('progress_year', CAST(year(current_date) AS VARCHAR))")
@@ -99,17 +98,15 @@ def _same_as_of_years(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def _materialise_rows(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
-    """Replace these indicators' rows: computed into temporary tables first, each stage reading the previous
-    stage's new rows (so a refresh of a few indicators never scans a whole materialised table), then swapped in;
-    then the summaries' rows of their plans."""
-    con.execute("CREATE OR REPLACE TEMP TABLE _new_progress AS FROM _progress_of($ids)", {"ids": ids})
-    con.execute("CREATE OR REPLACE TEMP TABLE _new_status AS FROM _status_of('_new_progress')")
-    con.execute("CREATE OR REPLACE TEMP TABLE _new_warning AS FROM _warning_of('_new_progress', '_new_status')")
+    """Replace these indicators' rows: computed into temporary tables first, the warnings reading the new status
+    rows (so a refresh of a few indicators never scans a whole materialised table), then swapped in; then the
+    summaries' rows of their plans."""
+    con.execute("CREATE OR REPLACE TEMP TABLE _new_status AS FROM _status_of($ids)", {"ids": ids})
+    con.execute("CREATE OR REPLACE TEMP TABLE _new_warning AS FROM _warning_of('_new_status')")
     for table, _ in MATERIALISED:
         con.execute(f"DELETE FROM {table} WHERE list_contains($ids, indicator_id)", {"ids": ids})
         con.execute(f"INSERT INTO {table} FROM temp._new{table}")
         con.execute(f"DROP TABLE temp._new{table}")
-    con.execute("DROP TABLE temp._new_progress")
     plans = [r[0] for r in con.execute("SELECT DISTINCT plan_id FROM _indicator WHERE list_contains($ids, indicator_id)",
                                        {"ids": ids}).fetchall()]
     for table, _, rows_of in SUMMARIES:
@@ -127,8 +124,4 @@ def _materialise(con: duckdb.DuckDBPyConnection, empty: bool = False) -> None:
                 con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {live}" + (" LIMIT 0" if empty else ""))
 
     store(CATALOGUE)  # the method reads the catalogue (v_indicator)
-    if "_progress_live" in views:
-        # (files written before the method's rows became temporary stored them as a table)
-        con.execute("DROP TABLE IF EXISTS main._progress")
-        con.execute("CREATE OR REPLACE TEMP TABLE _progress AS FROM _progress_live" + (" LIMIT 0" if empty else ""))
     store((*MATERIALISED, *SUMMARIES))

@@ -122,12 +122,12 @@ LATE = "xianyang-women-t17"        # 2021–2030 plan: a 2027 value is a new lat
 def tamper(path: Path, *indicators: str) -> None:
     """Overwrite these indicators' rows with what no refresh writes (keys and years kept)."""
     with duckdb.connect(str(path)) as con:
-        for table in ("_status", "_warning"):
-            con.execute(f"UPDATE {table} SET reason = '篡改' WHERE list_contains(?, indicator_id)", [list(indicators)])
+        for table, column in (("_status", "latest_text"), ("_warning", "reason")):  # (_status stores no reason)
+            con.execute(f"UPDATE {table} SET {column} = '篡改' WHERE list_contains(?, indicator_id)", [list(indicators)])
 
 
 def tampered(path: Path, indicator: str) -> bool:
-    return one(path, "SELECT bool_and(reason = '篡改') FROM _status WHERE indicator_id = ?", [indicator])[0]
+    return one(path, "SELECT bool_and(latest_text = '篡改') FROM _status WHERE indicator_id = ?", [indicator])[0]
 
 
 def import_csv(path: Path, text: str) -> None:

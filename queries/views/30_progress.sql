@@ -3,8 +3,9 @@
 -- Only observations up to the as-of year count, so any year's review can be replayed; from the target year on,
 -- only observations up to the target year count and the call is final (no projection, no 进展顺利).
 -- Computed by planwatch/views.py on every write (build, import, review, undo), in the same transaction as the write,
--- into a temporary table _progress from which the stored tables _status and _warning are made, so the public views
--- read tables instead of recomputing the method per query (_progress itself is not stored: nothing else reads it).
+-- straight into the stored table _status (40_v_status.sql: the numbers and the sentences' inputs, ~45 of these
+-- columns), from which _warning is made, so the public views read tables instead of recomputing the method per query
+-- (these working rows themselves are never stored).
 -- The latest as-of year: this year, or a later one observed (approved, not undone: the years of v_observation).
 CREATE OR REPLACE VIEW _last_as_of_year AS
 SELECT greatest(year(current_date), (SELECT coalesce(max(o.year), 0) FROM observation o JOIN import_batch b USING (batch_id)

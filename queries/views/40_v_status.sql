@@ -1,54 +1,32 @@
--- _status_live: one row per indicator per as-of year — status and a one-sentence reason in Chinese.
--- Materialised as _status (planwatch/views.py); the public view v_status is in 45_v_status.sql.
--- The macros take the name of the table of method rows they read (_progress, or the few rows of an incremental
--- refresh), so that a refresh of some indicators never scans the whole _progress table.
-CREATE OR REPLACE MACRO _status_reason_of(progress_table) AS TABLE
--- Each phrase is made only for the rows that read it (a CASE evaluates only the branch it takes).
-SELECT *,
-    latest_year || '年为' || pw_val(latest_value, unit)
-        || CASE WHEN small_numbers AND NOT undetermined
-                THEN '(事件数少,按' || pooled_phrase || '判断)' ELSE '' END AS latest_phrase,
-    ref_year || '年' || CASE WHEN has_baseline THEN '基线' ELSE '' END || pw_val(ref_value, unit) AS ref_phrase,
-    CASE WHEN met_before_year IS NOT NULL AND NOT met
-         THEN '(曾于' || met_before_year || '年达标,之后回落)' ELSE '' END AS lost_phrase,
-    CASE WHEN level_kept THEN
-        ',与' || ref_year || '年' || CASE WHEN has_baseline THEN '基线' ELSE '' END || pw_val(ref_value, unit)
-            || '基本持平(' || CASE WHEN small_numbers THEN '在合并率的95%置信区间内'
-                                  ELSE '相差' || pw_num(abs(judged_value - ref_value)) || pw_diff_unit(unit)
-                                       || ',在容差' || pw_num(noise_tolerance) || pw_diff_unit(unit) || '以内' END || ')'
-    END AS kept_phrase,
-    CASE WHEN is_final THEN '(目标年' || target_year || '年已到,为最终判定'
-                            || CASE WHEN latest_year < target_year THEN ',依据' || latest_year || '年数值' ELSE '' END
-                            || ')' ELSE '' END AS final_phrase,
-    CASE
-        WHEN status NOT IN ('进展顺利', '进度滞后') THEN NULL  -- read only for these (here and in v_warning)
-        WHEN deadline_passed THEN ';目标年' || target_year || '年已到,仍未达标,为最终判定'
-            || CASE WHEN latest_year < target_year THEN '(依据' || latest_year || '年数值)' ELSE '' END
-        WHEN projected_value IS NULL
-            THEN ';仅有' || coalesce(n_points, 0) || '个数据点,证据较弱,不作趋势外推'
-        WHEN projected_met
-            THEN ';按' || ref_year || '年以来趋势' || target_year || '年约为' || pw_val(projected_value, unit)
-                 || ',可达到目标'
-        ELSE ';按' || ref_year || '年以来趋势' || target_year || '年约为' || pw_val(projected_value, unit)
-             || ',' || CASE WHEN op IN ('=', '~') THEN '偏离' WHEN better > 0 THEN '低于' ELSE '高于' END
-             || '目标' || target_label
-             || '(差' || pw_num(abs(projected_value - goal)) || pw_diff_unit(unit) || ')'
-    END AS projection_phrase
-FROM (
-    SELECT *,
-        CASE WHEN small_numbers THEN
-            CASE WHEN pooled_from_year < latest_year THEN pooled_from_year || '–' ELSE '' END || latest_year || '年合计'
-            || pw_num(events) || '例、分母' || pw_num(population) || ',合并率' || pw_val(pooled_rate, unit)
-            || ',95%置信区间' || pw_num(interval_low) || '–' || pw_val(interval_high, unit)
-            || '(' || interval_method || ')' END AS pooled_phrase
-    FROM query_table(progress_table)
-);
-
-CREATE OR REPLACE MACRO _status_of(progress_table) AS TABLE
+-- _status_of(ids): one stored row per indicator per as-of year (the table _status, planwatch/views.py) for the
+-- indicators in the list ids (NULL: all), straight from the method (_progress_of). It holds v_status's numbers
+-- unrounded and every input of the sentences, but not the sentences: v_status and v_warning
+-- build them for the rows a query reads (_status_reason_of), so a refresh prints and stores no text for the
+-- 1.5 M rows of a national database, and the summaries (83_tally.sql) never build one.
+CREATE OR REPLACE MACRO _status_of(ids) AS TABLE
 SELECT
-    indicator_id, as_of_year, latest_year, latest_value,
-    round(progress, 4) AS progress, round(expected_progress, 4) AS expected_progress,
-    round(projected_value, 4) AS projected_value, status,
+    indicator_id, as_of_year, latest_year, latest_value, progress, expected_progress, projected_value, status,
+    ratio, n_points, latest_source_kind, latest_text, assessment, is_final, ref_year, ref_value, has_baseline,
+    judged_value, CASE WHEN projected_value IS NOT NULL THEN round(slope, 4) END AS slope,
+    round(reported_precision, 4) AS reported_precision, noise_tolerance, level_kept AS within_noise,
+    round(gap, 4) AS gap, round(basic_tolerance, 4) AS basic_tolerance, events, population, pooled_from_year,
+    pooled_rate, interval_low, interval_high, interval_method, time_elapsed,
+    -- read only by the sentences and the warnings: the call's, and the indicator's target (a copy of the catalogue's,
+    -- a few bytes a row once compressed: joining the catalogue would cost every query of v_status)
+    met, met_before_year, projected_met, ceiling_breached, latest_text_year, reported, swinging,
+    CASE WHEN swinging THEN year_2 END AS year_2, CASE WHEN swinging THEN year_3 END AS year_3,
+    CASE WHEN swinging THEN value_2 END AS value_2, CASE WHEN swinging THEN value_3 END AS value_3,
+    unit, op, target_value, target_text, target_year, baseline_year, baseline_value, better, is_key
+FROM _progress_of(ids);
+
+CREATE OR REPLACE VIEW _status_live AS FROM _status_of(NULL);
+
+-- _status_reason_of(status_table): the rows of the table so named (_status, or the few new rows of an
+-- incremental refresh) with a one-sentence reason in Chinese. Each phrase is made only for the rows that read it
+-- (a CASE evaluates only the branch it takes), and only for the rows a query keeps: filters on the stored columns
+-- are applied before, and a query that does not read the reason does not make it.
+CREATE OR REPLACE MACRO _status_reason_of(status_table) AS TABLE
+SELECT *,
     CASE status
         WHEN '定性' THEN '定性目标“' || target_text || '”'
             || CASE WHEN latest_text IS NULL THEN ',截至' || as_of_year || '年尚无文字报告'
@@ -60,7 +38,7 @@ SELECT
         WHEN '不能判断' THEN '不能判断(事件数少):' || latest_year || '年为' || pw_val(latest_value, unit) || ';'
             || pooled_phrase || ',区间包含目标' || target_label || final_phrase || '。'
         WHEN '已达标' THEN latest_phrase
-            || CASE WHEN level_kept AND better * (judged_value - ref_value) < 0 THEN kept_phrase ELSE '' END
+            || CASE WHEN within_noise AND better * (judged_value - ref_value) < 0 THEN kept_phrase ELSE '' END
             || ',已达到目标' || target_label
             || CASE WHEN latest_year > ref_year THEN '(' || ref_phrase || ')' ELSE '' END || final_phrase || '。'
         WHEN '逆向变化' THEN latest_phrase
@@ -72,21 +50,59 @@ SELECT
                         || ',与目标' || target_label || '方向相反'
                END || lost_phrase || final_phrase || '。'
         ELSE latest_phrase
-            || CASE WHEN level_kept THEN kept_phrase || ',尚未达到目标' || target_label
+            || CASE WHEN within_noise THEN kept_phrase || ',尚未达到目标' || target_label
                     WHEN progress IS NULL THEN ',尚未达到目标' || target_label
                     ELSE ',较' || ref_phrase || '完成目标进程的' || pw_num(round(progress * 100)) || '%,时间进度'
                          || pw_num(round(expected_progress * 100)) || '%'
                END
             || projection_phrase || lost_phrase || '。'
-    END AS reason,
-    round(ratio, 4) AS ratio, n_points, latest_source_kind, latest_text,
-    -- the bureaus' terms and every input of the call (v_status_detail; the 指标详情 page explains it in one line)
-    assessment, is_final, ref_year, ref_value, has_baseline, round(judged_value, 4) AS judged_value,
-    CASE WHEN projected_value IS NOT NULL THEN round(slope, 4) END AS slope,
-    round(reported_precision, 4) AS reported_precision, round(noise_tolerance, 4) AS noise_tolerance,
-    level_kept AS within_noise, round(gap, 4) AS gap, round(basic_tolerance, 4) AS basic_tolerance,
-    events, population, pooled_from_year, round(pooled_rate, 4) AS pooled_rate, round(interval_low, 4) AS interval_low,
-    round(interval_high, 4) AS interval_high, interval_method, round(time_elapsed, 4) AS time_elapsed
-FROM _status_reason_of(progress_table);
-
-CREATE OR REPLACE VIEW _status_live AS FROM _status_of('_progress');
+    END AS reason
+FROM (
+    SELECT *,
+        latest_year || '年为' || pw_val(latest_value, unit)
+            || CASE WHEN small_numbers AND status <> '不能判断'
+                    THEN '(事件数少,按' || pooled_phrase || '判断)' ELSE '' END AS latest_phrase,
+        ref_year || '年' || CASE WHEN has_baseline THEN '基线' ELSE '' END || pw_val(ref_value, unit) AS ref_phrase,
+        CASE WHEN met_before_year IS NOT NULL AND NOT met
+             THEN '(曾于' || met_before_year || '年达标,之后回落)' ELSE '' END AS lost_phrase,
+        CASE WHEN within_noise THEN
+            ',与' || ref_year || '年' || CASE WHEN has_baseline THEN '基线' ELSE '' END || pw_val(ref_value, unit)
+                || '基本持平(' || CASE WHEN small_numbers THEN '在合并率的95%置信区间内'
+                                      ELSE '相差' || pw_num(abs(judged_value - ref_value)) || pw_diff_unit(unit)
+                                           || ',在容差' || pw_num(noise_tolerance) || pw_diff_unit(unit) || '以内' END
+                || ')'
+        END AS kept_phrase,
+        CASE WHEN is_final THEN '(目标年' || target_year || '年已到,为最终判定'
+                                || CASE WHEN latest_year < target_year THEN ',依据' || latest_year || '年数值' ELSE '' END
+                                || ')' ELSE '' END AS final_phrase,
+        CASE
+            WHEN status NOT IN ('进展顺利', '进度滞后') THEN NULL  -- read only for these (here and in v_warning)
+            WHEN is_final THEN ';目标年' || target_year || '年已到,仍未达标,为最终判定'
+                || CASE WHEN latest_year < target_year THEN '(依据' || latest_year || '年数值)' ELSE '' END
+            WHEN projected_value IS NULL
+                THEN ';仅有' || coalesce(n_points, 0) || '个数据点,证据较弱,不作趋势外推'
+            WHEN projected_met
+                THEN ';按' || ref_year || '年以来趋势' || target_year || '年约为' || pw_val(projected_value, unit)
+                     || ',可达到目标'
+            ELSE ';按' || ref_year || '年以来趋势' || target_year || '年约为' || pw_val(projected_value, unit)
+                 || ',' || CASE WHEN op IN ('=', '~') THEN '偏离' WHEN better > 0 THEN '低于' ELSE '高于' END
+                 || '目标' || target_label
+                 || '(差' || pw_num(abs(projected_value - goal)) || pw_diff_unit(unit) || ')'
+        END AS projection_phrase
+    FROM (
+        SELECT *,
+            CASE WHEN small_numbers THEN
+                CASE WHEN pooled_from_year < latest_year THEN pooled_from_year || '–' ELSE '' END || latest_year
+                || '年合计' || pw_num(events) || '例、分母' || pw_num(population) || ',合并率'
+                || pw_val(pooled_rate, unit) || ',95%置信区间' || pw_num(interval_low) || '–'
+                || pw_val(interval_high, unit) || '(' || interval_method || ')' END AS pooled_phrase
+        FROM (
+            SELECT *,
+                   pw_target_label(op, target_value, unit, target_text) AS target_label,
+                   CASE WHEN op = 'maintain' THEN ref_value ELSE target_value END AS goal,
+                   -- the small-number rule was applied (_progress_of: interval_method is set then)
+                   interval_method IS NOT NULL AS small_numbers
+            FROM query_table(status_table)
+        )
+    )
+);

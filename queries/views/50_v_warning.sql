@@ -4,8 +4,14 @@
 -- urgency (higher = more urgent; every warnings list is ordered by it):
 --   200 (红) / 100 (黄) / 0 (灰) + 20 (key-table indicator) + 40 × share of the way still to go
 --   + 30 × share of the time to the target year already passed; the last three add up to < 100, so red comes first.
--- _warning_of(progress_table, status_table): from the method rows and statuses of the tables so named (40_v_status.sql).
-CREATE OR REPLACE MACRO _warning_of(progress_table, status_table) AS TABLE
+-- _warning_of(status_table): from the stored method rows of the table so named (_status, or the new rows of an
+-- incremental refresh; 40_v_status.sql), each kind of warning a filtered pass over them.
+CREATE OR REPLACE MACRO _warning_of(status_table) AS TABLE
+WITH th AS (
+    SELECT max(value) FILTER (WHERE key = 'lag_red_ratio') AS lag_red,
+           max(value) FILTER (WHERE key = 'swing_relative') AS swing
+    FROM method_threshold
+)
 SELECT w.indicator_id, w.as_of_year, w.level, w.kind, w.reason, w.kind_order,
        round(CASE w.level WHEN '红' THEN 200 WHEN '黄' THEN 100 ELSE 0 END
              + CASE WHEN w.is_key THEN 20 ELSE 0 END
@@ -13,37 +19,37 @@ SELECT w.indicator_id, w.as_of_year, w.level, w.kind, w.reason, w.kind_order,
                          ELSE least(greatest(1 - w.progress, 0), 1) END
              + 30 * w.time_elapsed, 1) AS urgency
 FROM (
-    SELECT s.indicator_id, s.as_of_year, '红' AS level, '逆向变化' AS kind, s.reason, 1 AS kind_order,
-           r.is_key, r.met, r.progress, r.time_elapsed
-    FROM query_table(status_table) s JOIN query_table(progress_table) r USING (indicator_id, as_of_year)
-    WHERE s.status = '逆向变化' AND r.status = '逆向变化'
+    SELECT indicator_id, as_of_year, '红' AS level, '逆向变化' AS kind, reason, 1 AS kind_order,
+           is_key, met, progress, time_elapsed
+    FROM _status_reason_of(status_table)
+    WHERE status = '逆向变化'
 
     UNION ALL
     SELECT indicator_id, as_of_year,
-           CASE WHEN deadline_passed AND assessment = '基本实现' THEN '黄'
-                WHEN deadline_passed OR ratio < lag_red THEN '红' ELSE '黄' END,
-           CASE WHEN deadline_passed THEN '到期未达标' ELSE '预计未达标' END,
+           CASE WHEN is_final AND assessment = '基本实现' THEN '黄'
+                WHEN is_final OR ratio < th.lag_red THEN '红' ELSE '黄' END,
+           CASE WHEN is_final THEN '到期未达标' ELSE '预计未达标' END,
            latest_phrase
-           || CASE WHEN deadline_passed THEN ',目标年' || target_year || '年已到,仍未达到目标' || target_label
+           || CASE WHEN is_final THEN ',目标年' || target_year || '年已到,仍未达到目标' || target_label
                    || CASE WHEN latest_year < target_year THEN '(依据' || latest_year || '年数值)' ELSE '' END
                    || ',最终评估为' || assessment
                    ELSE replace(projection_phrase, ';', ',') END
-           || CASE WHEN ratio IS NOT NULL AND NOT deadline_passed
+           || CASE WHEN ratio IS NOT NULL AND NOT is_final
                    THEN '(目标进程' || pw_num(round(progress * 100)) || '%,时间进度'
                         || pw_num(round(expected_progress * 100)) || '%)' ELSE '' END || '。',
            2, is_key, met, progress, time_elapsed
-    FROM _status_reason_of(progress_table)
+    FROM _status_reason_of(status_table) CROSS JOIN th
     WHERE status IN ('进展顺利', '进度滞后')
-      AND (deadline_passed OR (projected_value IS NOT NULL AND NOT projected_met))
+      AND (is_final OR (projected_value IS NOT NULL AND NOT projected_met))
 
     UNION ALL
     SELECT indicator_id, as_of_year, '黄', '波动较大',
            year_3 || '年为' || pw_val(value_3, unit) || ','
            || year_2 || '年' || CASE WHEN value_2 > value_3 THEN '升' ELSE '降' END || '至' || pw_val(value_2, unit)
-           || ',' || year_1 || '年又' || CASE WHEN value_1 > value_2 THEN '升' ELSE '降' END || '至'
-           || pw_val(value_1, unit) || ',两次变化均超过前值的' || pw_num(swing * 100) || '%,请核实数据。',
+           || ',' || latest_year || '年又' || CASE WHEN latest_value > value_2 THEN '升' ELSE '降' END || '至'
+           || pw_val(latest_value, unit) || ',两次变化均超过前值的' || pw_num(th.swing * 100) || '%,请核实数据。',
            3, is_key, met, progress, time_elapsed
-    FROM _status_reason_of(progress_table)
+    FROM _status_reason_of(status_table) CROSS JOIN th
     WHERE swinging AND op <> 'qualitative'
 
     UNION ALL
@@ -52,8 +58,8 @@ FROM (
            || CASE WHEN latest_year IS NULL THEN '(尚无任何监测数据)'
                    ELSE '(最近一次填报:' || latest_year || '年,' || pw_val(latest_value, unit) || ')' END || '。',
            4, is_key, met, progress, time_elapsed
-    FROM _status_reason_of(progress_table)
+    FROM _status_reason_of(status_table)
     WHERE op <> 'qualitative' AND NOT reported AND as_of_year <= target_year
 ) w;
 
-CREATE OR REPLACE VIEW _warning_live AS FROM _warning_of('_progress', '_status');
+CREATE OR REPLACE VIEW _warning_live AS FROM _warning_of('_status');

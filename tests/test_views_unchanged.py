@@ -1,0 +1,104 @@
+"""The public views' full contents, pinned: what main gave before the method stopped storing its sentences (issue 17:
+_status without reasons, v_status building them for the rows read; _warning made from _status).
+
+Each view that reads the method's tables (METHOD_VIEWS): its columns with their types, and a digest of all its rows
+(every column printed, rows sorted), for the seed demonstration database and `synth --regions 100`; as-of years
+after 2026 are left out so the digests hold in later years. The digests were taken from main's output (dumped to
+parquet and compared row for row, then digested with `digest` below); a change to any value of these views fails
+here (a deliberate change to one updates its digests).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+
+import duckdb
+import pytest
+
+from planwatch import synth
+
+# the public views that read _status or _warning (the others do not depend on how the method is stored)
+METHOD_VIEWS = ("v_attainment", "v_attainment_by_domain", "v_attainment_by_plan", "v_attainment_by_region",
+                "v_attainment_by_unit", "v_attainment_rollup", "v_parent_comparison", "v_status", "v_status_detail",
+                "v_warning")
+# view: (columns and types, digest of the rows) — main at 162bdd6
+SEED = {
+    "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "0f08f512b5d35416c64c596a2ef93399"),
+    "v_attainment_by_domain": ("becf2d2b0376797db3939bddcd9559f3", "9f6b04a83e98285565f3ad5ff61bbf36"),
+    "v_attainment_by_plan": ("c1c3bac3c3f64868eeb14a5230751f70", "0522ae21245a7d2deb8cc16385336e15"),
+    "v_attainment_by_region": ("1bf6b31fbbf404023d0ed2e1b418b508", "7a98141ce3a96eb9ae53b01222e46957"),
+    "v_attainment_by_unit": ("7e375cdeae268869980b3517e86d04c2", "2e9212ec6b83aa867956c80eef9e2096"),
+    "v_attainment_rollup": ("8b0318955373d90efcdbbafda528d5b5", "7146c2d653703afaadf213610dff0a1d"),
+    "v_parent_comparison": ("eff2c60f4cfeff3254c909d12284732c", "d41d8cd98f00b204e9800998ecf8427e"),
+    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "1b91e7e3698f067123e6137131896cb8"),
+    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "65674c83c44370365279d0e9237364a7"),
+    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "ca8bb91cd1d117796e8f157d473d9fc3"),
+}
+SYNTH_100 = {
+    "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "413b84b33cdc6085a152d7bda2ca55cf"),
+    "v_attainment_by_domain": ("becf2d2b0376797db3939bddcd9559f3", "3da9aba6f1c6adf272a2ab2a9c1e7d24"),
+    "v_attainment_by_plan": ("c1c3bac3c3f64868eeb14a5230751f70", "280daf9ad16b6b57942eacb8039774eb"),
+    "v_attainment_by_region": ("1bf6b31fbbf404023d0ed2e1b418b508", "59cc9caf779cccbc5c999fef16470cd2"),
+    "v_attainment_by_unit": ("7e375cdeae268869980b3517e86d04c2", "af53f8794c882f9f51e4df45946ba5ae"),
+    "v_attainment_rollup": ("8b0318955373d90efcdbbafda528d5b5", "e11112be22ce8eef38df56481f0ab0d1"),
+    "v_parent_comparison": ("eff2c60f4cfeff3254c909d12284732c", "d5c4d3c6418b1f06b35dea3d46560b2e"),
+    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "fc9aae96ca5a012f711a4a3de5dac102"),
+    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "5807330c14c8d9375e17ab604dcc908e"),
+    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "849af25488ebe5d9a4cc1b13880786fa"),
+}
+
+
+def digest(con: duckdb.DuckDBPyConnection, relation: str) -> tuple[str, str]:
+    """(md5 of the columns and types, md5 of the rows printed and sorted) of a view or parquet file."""
+    columns = con.execute(f"DESCRIBE SELECT * FROM {relation}").fetchall()
+    signature = ";".join(f"{name} {kind}" for name, kind, *_ in columns)
+    keep = "WHERE as_of_year <= 2026" if any(name == "as_of_year" for name, *_ in columns) else ""
+    rows = con.execute(f"SELECT md5(coalesce(string_agg(r, chr(10) ORDER BY r), '')) "
+                       f"FROM (SELECT t::VARCHAR AS r FROM (SELECT * FROM {relation} {keep}) t)").fetchone()[0]
+    return hashlib.md5(signature.encode()).hexdigest(), rows
+
+
+def digests(path) -> dict[str, tuple[str, str]]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return {view: digest(con, view) for view in METHOD_VIEWS}
+
+
+@pytest.fixture(scope="module")
+def synth_100(tmp_path_factory):
+    path = tmp_path_factory.mktemp("synth100") / "synth.duckdb"
+    synth.synth(path, 100)
+    return path
+
+
+def test_seed_views_unchanged(demo_db, tmp_path):
+    path = tmp_path / "demo.duckdb"
+    shutil.copy(demo_db, path)
+    assert digests(path) == SEED
+
+
+def test_synth_views_unchanged(synth_100):
+    assert digests(synth_100) == SYNTH_100
+
+
+def builds_sentences(con: duckdb.DuckDBPyConnection, sql: str) -> bool:
+    """Does this query's plan read, from _status, columns that only the status sentence reads?"""
+    def scans(node) -> list[list[str]]:
+        info = node.get("extra_info", {})
+        own = [info.get("Projections", [])] if info.get("Table", "").endswith("._status") else []
+        return own + [s for child in node.get("children", []) for s in scans(child)]
+
+    plan = json.loads(con.execute(f"EXPLAIN (FORMAT json) {sql}").fetchone()[1])
+    return any({"met_before_year", "latest_text_year"} & set(cols) for node in plan for cols in scans(node))
+
+
+def test_sentences_are_built_only_where_read(demo_db):
+    """The reasons are not stored: v_status builds them, and only for a query that reads them."""
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        assert "reason" not in {r[0] for r in con.execute("DESCRIBE _status").fetchall()}
+        assert builds_sentences(con, "SELECT reason FROM v_status WHERE as_of_year = 2024")
+        assert builds_sentences(con, "SELECT * FROM filtered_status(2024, NULL, NULL, NULL, NULL)")
+        for sql in ("SELECT status, count(*) FROM v_status WHERE as_of_year = 2024 GROUP BY ALL",
+                    "SELECT count(*) FROM filtered_status(2024, NULL, NULL, NULL, NULL)",
+                    "SELECT * FROM v_parent_comparison", "SELECT * FROM _tally_live", "SELECT * FROM v_attainment"):
+            assert not builds_sentences(con, sql), sql
