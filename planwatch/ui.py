@@ -90,7 +90,7 @@ PAGE_SETUP = """<script>document.documentElement.lang = 'zh-CN';
 if (!window.planwatchMenu) {  // on a phone, a click in the menu closes the sidebar (as Streamlit's own menu does)
   window.planwatchMenu = true;
   document.addEventListener("click", (event) => {
-    if (window.innerWidth <= 768 && event.target.closest(".st-key-menu a"))  // where the sidebar covers the page
+    if (window.innerWidth <= 768 && event.target.closest(".pw-menu a"))  // where the sidebar covers the page
       document.querySelector("[data-testid='stSidebarCollapseButton'] button")?.click();
     // A link of the app's own in st.html (./warnings?..., ./indicator?...) opens its page in this session, as
     // st.page_link does, instead of reloading the app (a new session: the whole start again). Streamlit's
@@ -105,8 +105,11 @@ if (!window.planwatchMenu) {  // on a phone, a click in the menu closes the side
   }, true);
 }</script>
 <style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }
-.st-key-menu { gap: 0.25rem; }
-.st-key-menu [data-testid='stCaptionContainer'] { padding: 0.5rem 0 0.15rem 0.5rem; }
+.pw-menu { display: flex; flex-direction: column; gap: 0.125rem; }
+.pw-menu p { margin: 0.5rem 0 0.1rem 0.5rem; font-size: 0.875rem; color: rgba(49, 51, 63, 0.6); }
+.pw-menu a { padding: 0.2rem 0.5rem; border-radius: 0.5rem; color: inherit; text-decoration: none; }
+.pw-menu a:hover { background: rgba(151, 166, 195, 0.15); }
+.pw-menu a[aria-current] { background: rgba(151, 166, 195, 0.25); font-weight: 600; }
 .pw-table { border-collapse: collapse; width: 100%; font-size: 0.875rem; }
 .pw-table th { text-align: left; font-weight: 400; color: rgba(49, 51, 63, 0.6); }
 .pw-table th, .pw-table td { padding: 0.25rem 0.375rem; border-bottom: 1px solid rgba(49, 51, 63, 0.1);

@@ -135,7 +135,7 @@ def test_login_upload_preview_confirm_and_undo(server, page, tmp_path):
     expect(body.locator("h1")).to_have_text("县级人大代表中女性比例")
     latest = body.locator("[data-testid='stMetric']").filter(has_text="最新值(2024年)")
     expect(latest.locator("[data-testid='stMetricValue']")).to_have_text("23.45%")
-    page.locator(".st-key-menu").get_by_role("link", name="数据填报").click()  # same session
+    page.locator(".pw-menu").get_by_role("link", name="数据填报").click()  # same session
     body.get_by_role("tab", name="③ 导入记录与撤销").click()
     body.get_by_role("button", name="撤销该批次").click()
     expect(body.get_by_text("已撤销批次")).to_be_visible()
@@ -377,7 +377,7 @@ def test_each_role_sees_its_pages_in_chinese_with_the_filters_above_the_fold(ser
                 expect(main(pg).get_by_role("link", name=title, exact=True)).to_be_visible()
         pg.goto(url + "/?year=2024")
         expect(main(pg).locator("h1")).to_contain_text("总览")
-        menu = pg.locator(".st-key-menu")
+        menu = pg.locator(".pw-menu")
         expect(menu.get_by_role("link").last).to_contain_text(work[-1])
         titles = [t.split("\n")[-1].strip() for t in menu.get_by_role("link").all_inner_texts()]
         assert titles == MENU_READING + work, (role, titles)
@@ -388,6 +388,31 @@ def test_each_role_sees_its_pages_in_chinese_with_the_filters_above_the_fold(ser
         pg.screenshot(path=str(tmp_path / f"menu_{role or 'visitor'}.png"))
         context.close()
 
+
+
+def test_the_menu_opens_every_page_in_the_same_session_marked_with_the_filters_kept(server, small):
+    """The menu (HTML links, navigation.menu_html): each link opens its page in this session (no reload), marks it,
+    keeps the sidebar filters and never shows "Page not found"; the back button returns to the page before."""
+    url, _ = server
+    small.goto(url + "/warnings?year=2023&group=%E5%84%BF%E7%AB%A5")
+    expect(main(small).locator("h1")).to_contain_text("截至2023年")
+    small.evaluate("window.sameSession = true")  # gone if a click reloaded the app (a new session)
+    menu, sidebar = small.locator(".pw-menu"), small.locator("[data-testid='stSidebar']")
+    marked = menu.locator("a[aria-current='page']")
+    expect(marked).to_have_text("预警清单")
+    for title in [*MENU_READING, "登录"]:
+        menu.get_by_role("link", name=title, exact=True).click()
+        expect(marked).to_have_text(title)
+        expect(main(small).locator("h1").first).to_be_visible()
+        expect(sidebar.get_by_role("combobox", name="截至年份")).to_have_value("2023年")
+        expect(sidebar.get_by_role("combobox", name="规划类别")).to_have_value("儿童")
+        assert small.get_by_text("Page not found").count() == 0, title
+    assert urlparse(small.url).path.endswith("/login")
+    small.go_back()
+    small.wait_for_url("**/method*")
+    expect(marked).to_have_text("方法说明")
+    expect(main(small).locator("h1")).to_have_text("方法说明")
+    assert small.evaluate("window.sameSession === true"), "a menu click reloaded the whole app"
 
 @pytest.mark.parametrize("path, n", [("/?year=2024", 6), ("/warnings?year=2024", 4)])
 def test_phone_metrics_sit_three_to_a_row(server, browser, tmp_path, path, n):
@@ -415,7 +440,7 @@ def test_phone_menu_click_opens_the_page_and_closes_the_sidebar(server, browser)
     pg.goto(url + "/?year=2024")
     expect(main(pg).locator("[data-testid='stMetric']").first).to_be_visible()
     pg.locator("[data-testid='stExpandSidebarButton']").click()
-    link = pg.locator(".st-key-menu").get_by_role("link", name="预警清单")
+    link = pg.locator(".pw-menu").get_by_role("link", name="预警清单")
     expect(link).to_be_in_viewport()
     link.click()
     pg.wait_for_url("**/warnings*")
