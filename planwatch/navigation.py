@@ -90,9 +90,9 @@ def menu(role: str | None, current: str) -> None:
 
 def menu_html(role: str | None, current: str) -> str:
     """The menu as one block of HTML: a small heading per section and a link per page, the current page marked
-    (aria-current). Seventeen st.page_link elements and their icon font cost a new visitor about a fifth of a blank
-    page's load; these links open their page in the same session (the click handler in ui.PAGE_SETUP), without
-    query string, so the session keeps its filters (ui.filters)."""
+    (aria-current). A st.page_link per page cost a new visitor about a quarter of a blank page's load more than this
+    (bench/element_cost.py, menu_page_links against menu); these links open their page in the same session (the
+    click handler in ui.PAGE_SETUP), without query string, so the session keeps its filters (ui.filters)."""
     parts, section = [], None
     for spec in role_pages(role):
         if spec.section != section:

@@ -106,8 +106,8 @@ if (!window.planwatchMenu) {  // on a phone, a click in the menu closes the side
 }</script>
 <style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }
 .pw-menu { display: flex; flex-direction: column; gap: 0.125rem; }
-.pw-menu p { margin: 0.5rem 0 0.1rem 0.5rem; font-size: 0.875rem; color: rgba(49, 51, 63, 0.6); }
-.pw-menu a { padding: 0.2rem 0.5rem; border-radius: 0.5rem; color: inherit; text-decoration: none; }
+.pw-menu p { margin: 0.4rem 0 0 0.5rem; font-size: 0.875rem; line-height: 1.4; color: rgba(49, 51, 63, 0.6); }
+.pw-menu a { padding: 0.125rem 0.5rem; line-height: 1.4; border-radius: 0.5rem; color: inherit; text-decoration: none; }
 .pw-menu a:hover { background: rgba(151, 166, 195, 0.15); }
 .pw-menu a[aria-current] { background: rgba(151, 166, 195, 0.25); font-weight: 600; }
 .pw-table { border-collapse: collapse; width: 100%; font-size: 0.875rem; }
@@ -212,6 +212,12 @@ def _unit_widget(region: str | None, labels: dict) -> str:
                         help=f"共 {len(scoped)} 个责任单位:请先选择地区" if too_many else None)
 
 
+# The filters' widget values, kept outside the widgets: a browser sends back only the values of widgets it has
+# mounted, and the filter widgets are mounted only when their popover is opened, so on another page Streamlit
+# would otherwise forget them.
+KEPT = "filters_kept"
+
+
 def filters() -> Filters:
     """Sidebar filters, read from and written back to the URL; a bad URL value gives a notice, not an error."""
     options = _options()
@@ -226,6 +232,9 @@ def filters() -> Filters:
     # link or a chart click on another page); a URL without filters (the sidebar navigation) keeps the session's.
     from_url = {key: st.query_params.get(key) for key in choices}
     fresh = any(v is not None for v in from_url.values()) and from_url != st.session_state.get("filters_in_url")
+    if not fresh:  # widget values the browser did not send back (their popover was never opened on this page)
+        for state_key, value in st.session_state.get(KEPT, {}).items():
+            st.session_state.setdefault(state_key, value)
     for key, allowed in choices.items():
         state_key = f"filter_{key}"
         if state_key in st.session_state and not fresh:
@@ -247,13 +256,23 @@ def filters() -> Filters:
             for depth in range(1, REGION_LEVELS + 1):
                 st.session_state[f"filter_region_{depth}"] = chain[depth - 1] if depth <= len(chain) else ALL
 
+    unit_labels = dict(zip(units["value"], units["label"]))
     with st.sidebar:
-        st.subheader("筛选")
-        group = st.selectbox("规划类别", [ALL, *GROUPS], key="filter_group")
-        region = st.session_state["filter_region"] = _region_widgets(tree) or ALL
-        domain = st.selectbox("领域", [ALL, *choices["domain"]], key="filter_domain")
-        unit = _unit_widget(None if region == ALL else region, dict(zip(units["value"], units["label"])))
-        year = st.selectbox("截至年份", years, key="filter_year", format_func=lambda v: f"{v}年")
+        head = st.container(horizontal=True, vertical_alignment="center", key="filters_head")
+        head.subheader("筛选")
+        summary = st.empty()  # the filters in force, written once the widgets below have run
+        # The widgets sit in a popover, whose content the browser mounts only when it is opened: five selectboxes
+        # on the first screen made every new visitor fetch their JavaScript (about twenty files) before the page
+        # was complete. The script still runs them, so their values, keys and URL parameters are as before.
+        with head.popover("更改筛选", icon=":material/tune:"):
+            group = st.selectbox("规划类别", [ALL, *GROUPS], key="filter_group")
+            region = st.session_state["filter_region"] = _region_widgets(tree) or ALL
+            domain = st.selectbox("领域", [ALL, *choices["domain"]], key="filter_domain")
+            unit = _unit_widget(None if region == ALL else region, unit_labels)
+            year = st.selectbox("截至年份", years, key="filter_year", format_func=lambda v: f"{v}年")
+    places = " › ".join(tree.at[c, "name"] for c in region_chain(region, tree)) if region != ALL else ALL
+    summary.markdown(plain(f"规划类别:{group}\n地区:{places}\n领域:{domain}\n"
+                           f"责任单位:{unit_labels.get(unit, unit)}\n截至年份:{year}年"))
     chosen = {k: (None if v == ALL else v) for k, v in
               {"group": group, "region": region, "domain": domain, "unit": unit}.items()}
     current = Filters(year=year, **chosen, region_name=tree.at[region, "name"] if region != ALL else None)
@@ -264,6 +283,7 @@ def filters() -> Filters:
         else:
             st.query_params[key] = str(value)
     st.session_state["filters_in_url"] = {key: st.query_params.get(key) for key in choices}
+    st.session_state[KEPT] = {k: v for k, v in st.session_state.items() if k.startswith("filter_")}
     for notice in st.session_state.pop("url_notices", []):
         st.warning(plain(notice), icon=":material/link_off:")
     return current
