@@ -7,7 +7,8 @@ after a load of the blank page, the median of the ratios): the blank page is one
 app's configuration; every other row is served by one tiny script (`?kind=...`) run with the app's configuration
 (.streamlit/config.toml: the web font, the toolbar) on a demo database, drawing the title and one kind of element
 as the pages draw it. "app config" is that script with no element: what the configuration alone costs. The
-sidebar rows (navigation, menu, page setup, filters, shell) are what every page of the app pays.
+sidebar rows (navigation, menu, page setup, filters, shell) are what every page of the app pays; menu_page_links is
+the menu as it was (a st.page_link per page), popover/expander_x5_sidebar five selectboxes folded away.
 """
 import os
 import statistics
