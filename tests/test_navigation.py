@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from apptest import open_page, texts, use_database_with_accounts
+from apptest import open_page, texts, unescape, use_database_with_accounts
 from streamlit.testing.v1 import AppTest
 
 from planwatch import accounts, login
@@ -111,3 +111,16 @@ def test_the_menu_marks_the_current_page_and_its_links_carry_no_filters(current,
     hrefs = re.findall(r"href='([^']*)'", menu)
     assert hrefs == ["./"] + [f"./{p}" for p in MENUS[None][1:]]
     assert navigation.menu_html("admin", "accounts").count("aria-current") == 1
+
+
+def test_the_sidebar_says_which_filters_are_in_force_and_folds_their_widgets(app_db):
+    """ui.filters: the filters in force as text (the region as its chain), their selectboxes in the 更改筛选 popover."""
+    at = open_page(None, year="2023", group="儿童", region="330300")
+    [summary] = [m.value for m in at.sidebar.markdown if m.value.startswith("规划类别")]
+    assert unescape(summary).split("\n") == ["规划类别:儿童", "地区:浙江省 › 温州市", "领域:全部", "责任单位:全部",
+                                             "截至年份:2023年"]
+    [panel] = at.sidebar.get("popover")
+    assert panel.proto.popover.label == "更改筛选"
+    assert {s.key for s in panel.selectbox} == {"filter_group", "filter_region_1", "filter_region_2", "filter_region_3",
+                                               "filter_domain", "filter_unit", "filter_year"}  # 温州市 and its counties
+    assert at.sidebar.selectbox(key="filter_year").value == 2023
