@@ -8,6 +8,6 @@ st.set_page_config(page_title="妇女儿童发展规划监测", page_icon=":mate
 streamlit_compat.open_default_page_by_its_path("overview")
 page = st.navigation(navigation.st_pages(), position="hidden")  # the menu is ours: navigation.menu
 ui.page_setup()
-navigation.menu(navigation.current_role())
+navigation.menu(navigation.current_role(), page.url_path)
 st.session_state["filters"] = ui.filters()
 page.run()

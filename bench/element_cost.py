@@ -7,7 +7,8 @@ after a load of the blank page, the median of the ratios): the blank page is one
 app's configuration; every other row is served by one tiny script (`?kind=...`) run with the app's configuration
 (.streamlit/config.toml: the web font, the toolbar) on a demo database, drawing the title and one kind of element
 as the pages draw it. "app config" is that script with no element: what the configuration alone costs. The
-sidebar rows (navigation, menu, page setup, filters, shell) are what every page of the app pays.
+sidebar rows (navigation, menu, page setup, filters, shell) are what every page of the app pays; menu_page_links is
+the menu as it was (a st.page_link per page), popover/expander_x5_sidebar five selectboxes folded away.
 """
 import os
 import statistics
@@ -29,7 +30,7 @@ from streamlit.runtime.pages_manager import PagesManager
 PagesManager.uses_pages_directory = False  # pages/ is linked for st.navigation only (no legacy router)
 kind = st.query_params.get("kind", "none")
 st.set_page_config(page_title="元素", layout="wide")
-if kind in ("navigation", "menu", "shell"):
+if kind in ("navigation", "menu", "menu_page_links", "shell"):
     from planwatch import navigation
     st.navigation(navigation.st_pages(), position="hidden")
 st.title("元素")
@@ -49,6 +50,12 @@ elif kind == "selectbox":
 elif kind == "selectbox_x5_sidebar":
     for label in ("规划类别", "地区", "领域", "责任单位", "截至年份"):
         st.sidebar.selectbox(label, ["全部", "甲", "乙"])
+elif kind in ("popover_x5_sidebar", "expander_x5_sidebar"):  # the filters folded away until opened
+    with (st.sidebar.popover("筛选") if kind.startswith("popover") else st.sidebar.expander("筛选")):
+        for label in ("规划类别", "地区", "领域", "责任单位", "截至年份"):
+            st.selectbox(label, ["全部", "甲", "乙"])
+elif kind == "segmented_control_sidebar":
+    st.sidebar.segmented_control("规划类别", ["全部", "妇女", "儿童"], default="全部")
 elif kind == "page_link":
     st.page_link("https://example.org/warnings?year=2024", label="查看全部 12 条预警 →")
 elif kind == "metric":
@@ -113,21 +120,29 @@ elif kind == "page_setup":
     ui.page_setup()
 elif kind == "menu":
     from planwatch import navigation
-    navigation.menu(None)
+    navigation.menu(None, "overview")
+elif kind == "menu_page_links":  # the menu as it was: a caption per section and a st.page_link per page
+    from planwatch import navigation
+    with st.sidebar.container(key="menu"):
+        for i, spec in enumerate(navigation.role_pages(None)):
+            if i == 0 or spec.section != navigation.role_pages(None)[i - 1].section:
+                st.caption(spec.section)
+            st.page_link(spec.script, label=spec.title, icon=spec.icon)
 elif kind == "filters":
     from planwatch import ui
     ui.filters()
 elif kind == "shell":  # what every page of the app draws around its content (app.py)
     from planwatch import navigation, ui
     ui.page_setup()
-    navigation.menu(None)
+    navigation.menu(None, "overview")
     ui.filters()
 '''
 
-KINDS = ["none", "vega_lite_chart", "dataframe", "multiselect", "selectbox", "selectbox_x5_sidebar", "page_link",
+KINDS = ["none", "vega_lite_chart", "dataframe", "multiselect", "selectbox", "selectbox_x5_sidebar", "popover_x5_sidebar",
+         "expander_x5_sidebar", "segmented_control_sidebar", "page_link",
          "metric", "html", "html_svg", "html_table", "markdown", "subheader", "alert", "toggle", "checkbox",
          "pagination", "columns", "horizontal_container", "expander", "popover", "segmented_control", "pills", "tabs",
-         "text_input", "download_button", "button", "sidebar", "page_setup", "navigation", "menu", "filters", "shell"]
+         "text_input", "download_button", "button", "sidebar", "page_setup", "navigation", "menu_page_links", "menu", "filters", "shell"]
 
 
 def main() -> None:

@@ -27,12 +27,14 @@ bars["label"] = [f"{d} {ui.rate(m / n if n else None)}({m}/{n})" for d, m, n in 
 bars["href"] = [ui.page_url("domains", f, domain=d) for d in domains]  # opens the domain's indicators below
 st.html(svg.stacked_bars(bars, charts.STATUS_ORDER, charts.STATUS_COLORS, "各领域指标状态(点击某一领域查看其指标)"))
 st.html(charts.status_legend_html())
-spread = ui.query("domain_spread", year=f.year, group=f.group, region=f.region, unit=f.unit, per_domain=SPREAD)
-st.vega_lite_chart(ui.chart_spec(charts.progress_spread, spread, domains, size=16), width="stretch")
-n_plotted = int(spread.drop_duplicates("领域")["n_plotted"].sum())
-st.caption(f"进度比只对有数据、可计算进度的定量指标给出(共 {n_plotted:,} 项"
-           + (f";每个领域至多画 {SPREAD} 项,按指标编号固定抽取,中位数按全部指标计算" if n_plotted > len(spread) else "")
-           + ");无数据和定性指标见状态构成图。")
+# the spread is drawn when asked: a Vega chart on the first screen costs a new visitor about a quarter of a blank page
+if st.toggle("显示各领域进度比分布", key="domain_spread", help="每项指标的进度比(从基线到目标已走过的比例)和各领域中位数"):
+    spread = ui.query("domain_spread", year=f.year, group=f.group, region=f.region, unit=f.unit, per_domain=SPREAD)
+    st.vega_lite_chart(ui.chart_spec(charts.progress_spread, spread, domains, size=16), width="stretch")
+    n_plotted = int(spread.drop_duplicates("领域")["n_plotted"].sum())
+    st.caption(f"进度比只对有数据、可计算进度的定量指标给出(共 {n_plotted:,} 项"
+               + (f";每个领域至多画 {SPREAD} 项,按指标编号固定抽取,中位数按全部指标计算" if n_plotted > len(spread) else "")
+               + ");无数据和定性指标见状态构成图。")
 
 if st.session_state.get(PICK) not in domains:  # first visit, or the filters left the open domain empty
     st.session_state[PICK] = f.domain if f.domain in domains else domains[0]

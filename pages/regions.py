@@ -59,6 +59,9 @@ ui.download_buttons(children.drop(columns=["longitude", "latitude", "has_childre
                     "地区达标率", formats=("csv",))
 
 st.subheader("同一指标的跨地区比较")
+# drawn when asked: a Vega chart costs a new visitor about a quarter of a blank page's load
+if not st.toggle("比较各地区的同一指标", key="region_compare_open", help="选择多个地区规划共有的标准指标,与上级地区公开数据对照"):
+    st.stop()
 options = ui.query("shared_canonical_indicators", group=f.group, region=f.region)
 if options.empty:
     st.info(f"{scope}没有至少两个地区的规划共有的标准指标。")

@@ -13,6 +13,7 @@ login form (or says which role may use it), never "Page not found".
 """
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import streamlit as st
@@ -82,12 +83,22 @@ def current_role() -> str | None:
     return account.role if account else None
 
 
-def menu(role: str | None) -> None:
-    """The sidebar menu: a small heading per section and a link per page (the current page highlighted)."""
-    with st.sidebar.container(key="menu"):
-        section = None
-        for spec in role_pages(role):
-            if spec.section != section:
-                section = spec.section
-                st.caption(section)
-            st.page_link(spec.script, label=spec.title, icon=spec.icon)
+def menu(role: str | None, current: str) -> None:
+    """The sidebar menu (the page whose url_path is `current` marked); see menu_html."""
+    st.sidebar.html(menu_html(role, current))
+
+
+def menu_html(role: str | None, current: str) -> str:
+    """The menu as one block of HTML: a small heading per section and a link per page, the current page marked
+    (aria-current). A st.page_link per page cost a new visitor about a quarter of a blank page's load more than this
+    (bench/element_cost.py, menu_page_links against menu); these links open their page in the same session (the
+    click handler in ui.PAGE_SETUP), without query string, so the session keeps its filters (ui.filters)."""
+    parts, section = [], None
+    for spec in role_pages(role):
+        if spec.section != section:
+            section = spec.section
+            parts.append(f"<p>{html.escape(section)}</p>")
+        href = "./" if spec.url_path == DEFAULT else f"./{spec.url_path}"  # the default page is served at "/"
+        marked = " aria-current='page'" if spec.url_path == (current or DEFAULT) else ""
+        parts.append(f"<a href='{href}'{marked}>{html.escape(spec.title)}</a>")
+    return f"<nav class='pw-menu'>{''.join(parts)}</nav>"

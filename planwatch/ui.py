@@ -90,7 +90,7 @@ PAGE_SETUP = """<script>document.documentElement.lang = 'zh-CN';
 if (!window.planwatchMenu) {  // on a phone, a click in the menu closes the sidebar (as Streamlit's own menu does)
   window.planwatchMenu = true;
   document.addEventListener("click", (event) => {
-    if (window.innerWidth <= 768 && event.target.closest(".st-key-menu a"))  // where the sidebar covers the page
+    if (window.innerWidth <= 768 && event.target.closest(".pw-menu a"))  // where the sidebar covers the page
       document.querySelector("[data-testid='stSidebarCollapseButton'] button")?.click();
     // A link of the app's own in st.html (./warnings?..., ./indicator?...) opens its page in this session, as
     // st.page_link does, instead of reloading the app (a new session: the whole start again). Streamlit's
@@ -105,8 +105,11 @@ if (!window.planwatchMenu) {  // on a phone, a click in the menu closes the side
   }, true);
 }</script>
 <style>[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }
-.st-key-menu { gap: 0.25rem; }
-.st-key-menu [data-testid='stCaptionContainer'] { padding: 0.5rem 0 0.15rem 0.5rem; }
+.pw-menu { display: flex; flex-direction: column; gap: 0.125rem; }
+.pw-menu p { margin: 0.4rem 0 0 0.5rem; font-size: 0.875rem; line-height: 1.4; color: rgba(49, 51, 63, 0.6); }
+.pw-menu a { padding: 0.125rem 0.5rem; line-height: 1.4; border-radius: 0.5rem; color: inherit; text-decoration: none; }
+.pw-menu a:hover { background: rgba(151, 166, 195, 0.15); }
+.pw-menu a[aria-current] { background: rgba(151, 166, 195, 0.25); font-weight: 600; }
 .pw-table { border-collapse: collapse; width: 100%; font-size: 0.875rem; }
 .pw-table th { text-align: left; font-weight: 400; color: rgba(49, 51, 63, 0.6); }
 .pw-table th, .pw-table td { padding: 0.25rem 0.375rem; border-bottom: 1px solid rgba(49, 51, 63, 0.1);
@@ -197,9 +200,9 @@ def _region_widgets(tree: pd.DataFrame) -> str | None:
 MAX_UNIT_OPTIONS = 100   # more units than this (several regions): choose a region first
 
 
-def _unit_widget(region: str | None) -> str:
+def _unit_widget(region: str | None) -> tuple[str, str]:
     """The units of the chosen region (and below) — all of them only while they are few (the query then brings
-    only the count and the unit already chosen, not the country's ~35,000)."""
+    only the count and the unit already chosen, not the country's ~35,000); the chosen one and its label."""
     current = st.session_state.get("filter_unit", ALL)
     rows = query("unit_options", region=region, unit=None if current == ALL else current, most=MAX_UNIT_OPTIONS)
     n_units = int(rows["n_units"].iloc[0]) if len(rows) else 0
@@ -208,13 +211,20 @@ def _unit_widget(region: str | None) -> str:
     offered = [ALL, *labels]
     if current not in offered:
         st.session_state["filter_unit"] = ALL   # another region was chosen
-    return st.selectbox("责任单位", offered, key="filter_unit", format_func=lambda v: labels.get(v, v),
+    unit = st.selectbox("责任单位", offered, key="filter_unit", format_func=lambda v: labels.get(v, v),
                         help=f"共 {n_units} 个责任单位:请先选择地区" if n_units > MAX_UNIT_OPTIONS else None)
+    return unit, labels.get(unit, unit)
 
 
 def is_unit(value: str) -> bool:
     """A unit the unit filter can choose (one with indicators), checked without listing every unit."""
     return bool(query("unit_options", region=None, unit=value, most=0)["value"].notna().any())
+
+
+# The filters' widget values, kept outside the widgets: a browser sends back only the values of widgets it has
+# mounted, and the filter widgets are mounted only when their popover is opened, so on another page Streamlit
+# would otherwise forget them.
+KEPT = "filters_kept"
 
 
 def filters() -> Filters:
@@ -230,6 +240,9 @@ def filters() -> Filters:
     # link or a chart click on another page); a URL without filters (the sidebar navigation) keeps the session's.
     from_url = {key: st.query_params.get(key) for key in choices}
     fresh = any(v is not None for v in from_url.values()) and from_url != st.session_state.get("filters_in_url")
+    if not fresh:  # widget values the browser did not send back (their popover was never opened on this page)
+        for state_key, value in st.session_state.get(KEPT, {}).items():
+            st.session_state.setdefault(state_key, value)
     for key, allowed in choices.items():
         state_key = f"filter_{key}"
         if state_key in st.session_state and not fresh:
@@ -252,12 +265,21 @@ def filters() -> Filters:
                 st.session_state[f"filter_region_{depth}"] = chain[depth - 1] if depth <= len(chain) else ALL
 
     with st.sidebar:
-        st.subheader("筛选")
-        group = st.selectbox("规划类别", [ALL, *GROUPS], key="filter_group")
-        region = st.session_state["filter_region"] = _region_widgets(tree) or ALL
-        domain = st.selectbox("领域", [ALL, *choices["domain"]], key="filter_domain")
-        unit = _unit_widget(None if region == ALL else region)
-        year = st.selectbox("截至年份", years, key="filter_year", format_func=lambda v: f"{v}年")
+        head = st.container(horizontal=True, vertical_alignment="center", key="filters_head")
+        head.subheader("筛选")
+        summary = st.empty()  # the filters in force, written once the widgets below have run
+        # The widgets sit in a popover, whose content the browser mounts only when it is opened: five selectboxes
+        # on the first screen made every new visitor fetch their JavaScript (about twenty files) before the page
+        # was complete. The script still runs them, so their values, keys and URL parameters are as before.
+        with head.popover("更改筛选", icon=":material/tune:"):
+            group = st.selectbox("规划类别", [ALL, *GROUPS], key="filter_group")
+            region = st.session_state["filter_region"] = _region_widgets(tree) or ALL
+            domain = st.selectbox("领域", [ALL, *choices["domain"]], key="filter_domain")
+            unit, unit_label = _unit_widget(None if region == ALL else region)
+            year = st.selectbox("截至年份", years, key="filter_year", format_func=lambda v: f"{v}年")
+    places = " › ".join(tree.at[c, "name"] for c in region_chain(region, tree)) if region != ALL else ALL
+    summary.markdown(plain(f"规划类别:{group}\n地区:{places}\n领域:{domain}\n"
+                           f"责任单位:{unit_label}\n截至年份:{year}年"))
     chosen = {k: (None if v == ALL else v) for k, v in
               {"group": group, "region": region, "domain": domain, "unit": unit}.items()}
     current = Filters(year=year, **chosen, region_name=tree.at[region, "name"] if region != ALL else None)
@@ -268,6 +290,7 @@ def filters() -> Filters:
         else:
             st.query_params[key] = str(value)
     st.session_state["filters_in_url"] = {key: st.query_params.get(key) for key in choices}
+    st.session_state[KEPT] = {k: v for k, v in st.session_state.items() if k.startswith("filter_")}
     for notice in st.session_state.pop("url_notices", []):
         st.warning(plain(notice), icon=":material/link_off:")
     return current

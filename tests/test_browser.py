@@ -5,6 +5,7 @@ They need /usr/bin/chromium (scripts/test.sh installs it); without it they fail,
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -63,6 +64,15 @@ def main(page):
     return page.locator("[data-testid='stMainBlockContainer']")
 
 
+def filter_panel(page):
+    """The sidebar's filter widgets (ui.filters), in the popover that its 更改筛选 button opens."""
+    panel = page.locator("[data-testid='stPopoverBody']")
+    if not panel.is_visible():
+        page.locator("[data-testid='stSidebar']").get_by_role("button", name="更改筛选").click()
+    expect(panel.get_by_role("combobox", name="规划类别")).to_be_visible()
+    return panel
+
+
 def test_overview_shows_attainment(server, page):
     url, _ = server
     page.goto(url + "/?year=2024")
@@ -97,7 +107,8 @@ def test_filter_goes_into_the_url_and_survives_reload(server, page, demo_db):
         "[data-testid='stMetricValue']")
     expect(met).not_to_have_text(children)
     sidebar = page.locator("[data-testid='stSidebar']")
-    sidebar.get_by_role("combobox", name="规划类别").click()
+    expect(sidebar).to_contain_text("规划类别:全部")   # the filters in force, the widgets folded away
+    filter_panel(page).get_by_role("combobox", name="规划类别").click()
     page.get_by_role("option", name="儿童").click()
     page.wait_for_url("**group=%E5%84%BF%E7%AB%A5*")
     expect(met).to_have_text(children)
@@ -106,7 +117,8 @@ def test_filter_goes_into_the_url_and_survives_reload(server, page, demo_db):
     page.goto(shared)
     expect(main(page).locator("h1")).to_contain_text("截至2024年")
     expect(met).to_have_text(children)
-    expect(sidebar.get_by_role("combobox", name="规划类别")).to_have_value("儿童")
+    expect(sidebar).to_contain_text("规划类别:儿童")
+    expect(filter_panel(page).get_by_role("combobox", name="规划类别")).to_have_value("儿童")
 
 
 def log_in(page, url: str):
@@ -135,7 +147,7 @@ def test_login_upload_preview_confirm_and_undo(server, page, tmp_path):
     expect(body.locator("h1")).to_have_text("县级人大代表中女性比例")
     latest = body.locator("[data-testid='stMetric']").filter(has_text="最新值(2024年)")
     expect(latest.locator("[data-testid='stMetricValue']")).to_have_text("23.45%")
-    page.locator(".st-key-menu").get_by_role("link", name="数据填报").click()  # same session
+    page.locator(".pw-menu").get_by_role("link", name="数据填报").click()  # same session
     body.get_by_role("tab", name="③ 导入记录与撤销").click()
     body.get_by_role("button", name="撤销该批次").click()
     expect(body.get_by_text("已撤销批次")).to_be_visible()
@@ -238,8 +250,8 @@ def test_a_click_on_a_plan_bar_opens_its_warnings(server, small):
     # the region's province first, then the region itself in the cascade (the URL names it by name or code)
     name, province, rank = one(db, "SELECT name, province, level_rank FROM region WHERE ? IN (name, region_code)",
                                [params["region"][0]])
-    expect(sidebar.get_by_role("combobox", name="地区")).to_have_value(province)
-    expect(sidebar.get_by_role("combobox", name={2: "下辖市", 3: "下辖县(市、区)"}[rank])).to_have_value(name)
+    expect(sidebar).to_contain_text(f"地区:{province} › ")
+    expect(sidebar).to_contain_text(f" › {name}\n")
     assert label.startswith(f"{name} {params['group'][0]} ")  # the bar's plan: its region and group
     # the list's first 详情 link (HTML) opens the indicator in the same session, keeping year and region
     link = main(small).locator("a[href^='./indicator?']").first
@@ -250,7 +262,7 @@ def test_a_click_on_a_plan_bar_opens_its_warnings(server, small):
     small.wait_for_url("**/indicator?*")
     expect(main(small).get_by_text("规划原文")).to_be_visible()
     expect(main(small).locator(".pw-plot img, .pw-table").first).to_be_visible()
-    expect(sidebar.get_by_role("combobox", name="地区")).to_have_value(province)
+    expect(sidebar).to_contain_text(f"地区:{province} › ")
     assert small.evaluate("window.sameSession === true"), "the click reloaded the whole app"
 
 
@@ -377,17 +389,58 @@ def test_each_role_sees_its_pages_in_chinese_with_the_filters_above_the_fold(ser
                 expect(main(pg).get_by_role("link", name=title, exact=True)).to_be_visible()
         pg.goto(url + "/?year=2024")
         expect(main(pg).locator("h1")).to_contain_text("总览")
-        menu = pg.locator(".st-key-menu")
+        menu = pg.locator(".pw-menu")
         expect(menu.get_by_role("link").last).to_contain_text(work[-1])
         titles = [t.split("\n")[-1].strip() for t in menu.get_by_role("link").all_inner_texts()]
         assert titles == MENU_READING + work, (role, titles)
         sidebar = pg.locator("[data-testid='stSidebar']")
-        assert "View" not in sidebar.inner_text() and "more" not in sidebar.inner_text(), role
+        text = sidebar.inner_text()  # (an icon name such as "expand_more" is text too)
+        assert "View" not in text and not re.search(r"\bmore\b", text), role
         assert _in_view(pg, sidebar.get_by_text("筛选", exact=True)), role
-        assert _in_view(pg, sidebar.get_by_role("combobox", name="规划类别")), role
+        assert _in_view(pg, sidebar.get_by_role("button", name="更改筛选")), role
         pg.screenshot(path=str(tmp_path / f"menu_{role or 'visitor'}.png"))
         context.close()
 
+
+
+def test_the_menu_opens_every_page_in_the_same_session_marked_with_the_filters_kept(server, small):
+    """The menu (HTML links, navigation.menu_html): each link opens its page in this session (no reload), marks it,
+    keeps the sidebar filters and never shows "Page not found"; the back button returns to the page before."""
+    url, _ = server
+    small.goto(url + "/warnings?year=2023&group=%E5%84%BF%E7%AB%A5")
+    expect(main(small).locator("h1")).to_contain_text("截至2023年")
+    small.evaluate("window.sameSession = true")  # gone if a click reloaded the app (a new session)
+    menu, sidebar = small.locator(".pw-menu"), small.locator("[data-testid='stSidebar']")
+    marked = menu.locator("a[aria-current='page']")
+    expect(marked).to_have_text("预警清单")
+    for title in [*MENU_READING, "登录"]:
+        menu.get_by_role("link", name=title, exact=True).click()
+        expect(marked).to_have_text(title)
+        expect(main(small).locator("h1").first).to_be_visible()
+        expect(sidebar).to_contain_text("规划类别:儿童")
+        expect(sidebar).to_contain_text("截至年份:2023年")
+        assert small.get_by_text("Page not found").count() == 0, title
+    assert urlparse(small.url).path.endswith("/login")
+    small.go_back()
+    small.wait_for_url("**/method*")
+    expect(marked).to_have_text("方法说明")
+    expect(main(small).locator("h1")).to_have_text("方法说明")
+    assert small.evaluate("window.sameSession === true"), "a menu click reloaded the whole app"
+    expect(filter_panel(small).get_by_role("combobox", name="截至年份")).to_have_value("2023年")
+
+
+def test_the_first_screen_fetches_no_filter_widget_until_the_filters_are_opened(server, small):
+    """总览 (no selectbox of its own): the sidebar says which filters are in force and mounts their selectboxes,
+    and so fetches their JavaScript, only when 更改筛选 is clicked (ui.filters)."""
+    url, _ = server
+    small.goto(url + "/?year=2024")
+    expect(main(small).get_by_text("达标率", exact=True)).to_be_visible()
+    sidebar = small.locator("[data-testid='stSidebar']")
+    expect(sidebar).to_contain_text("截至年份:2024年")
+    fetched = "performance.getEntriesByType('resource').some(r => r.name.includes('/Selectbox.'))"
+    assert small.get_by_role("combobox").count() == 0 and not small.evaluate(fetched)
+    expect(filter_panel(small).get_by_role("combobox", name="截至年份")).to_have_value("2024年")
+    assert small.evaluate(fetched)
 
 @pytest.mark.parametrize("path, n", [("/?year=2024", 6), ("/warnings?year=2024", 4)])
 def test_phone_metrics_sit_three_to_a_row(server, browser, tmp_path, path, n):
@@ -418,7 +471,7 @@ def test_phone_menu_click_opens_the_page_and_closes_the_sidebar(server, browser)
     pg.goto(url + "/?year=2024")
     expect(main(pg).locator("[data-testid='stMetric']").first).to_be_visible()
     pg.locator("[data-testid='stExpandSidebarButton']").click()
-    link = pg.locator(".st-key-menu").get_by_role("link", name="预警清单")
+    link = pg.locator(".pw-menu").get_by_role("link", name="预警清单")
     expect(link).to_be_in_viewport()
     link.click()
     pg.wait_for_url("**/warnings*")
