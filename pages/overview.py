@@ -56,7 +56,7 @@ st.subheader(f"与{f.year - 1}年相比:{changed.n_changed:,} 项指标状态变
 st.caption(f"好转 {changed.n_better:,} 项,变差或转为无数据 {changed.n_changed - changed.n_better:,} 项。")
 # the table is drawn when asked: a data grid on the first screen would cost a new visitor about a third more time
 if st.toggle("显示状态变化明细", key="show_changes"):
-    changes = paging.fetch("status_changes", "changes_page", total=int(changed.n_changed), **f.params())
+    changes = paging.fetch("status_changes", "changes_page", **f.params())
     st.dataframe(ui.with_detail_links(changes.frame, f), hide_index=True, width="stretch",
                  column_order=["地区", "规划", "指标", "上一年状态", "本年状态", "原因", ui.DETAIL],
                  column_config={ui.DETAIL: ui.detail_column()})

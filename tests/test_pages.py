@@ -30,6 +30,24 @@ def test_overview_headline_matches_the_views(app_db):
     assert "截至2024年" in at.title[0].value
 
 
+def test_overview_status_changes_list_every_change_with_its_reason(app_db):
+    at = open_page("overview", year="2024")
+    at.toggle(key="show_changes").set_value(True).run()
+    shown = at.dataframe[0].value
+    expected = rows(app_db, """
+        SELECT s.indicator_id, p.status, s.status, s.reason FROM v_status s
+        JOIN v_status p ON p.indicator_id = s.indicator_id AND p.as_of_year = 2023
+        WHERE s.as_of_year = 2024 AND p.status <> s.status""")
+    assert 0 < len(shown) == len(expected)
+    assert sorted(zip(shown["indicator_id"], shown["上一年状态"], shown["本年状态"], shown["原因"])) == sorted(expected)
+    worst = shown.iloc[0]  # most worsened first (e.g. 已达标 → 逆向变化)
+    assert _rank(worst["本年状态"]) - _rank(worst["上一年状态"]) == min(_rank(b) - _rank(a) for _, a, b, _ in expected)
+
+
+def _rank(status: str) -> int:  # the order of status_changes.sql: any other status ranks 0
+    return {"已达标": 4, "进展顺利": 3, "进度滞后": 2, "逆向变化": 1}.get(status, 0)
+
+
 def test_overview_filter_by_group_and_region(app_db):
     at = open_page(year="2024", group="儿童", region="乐清市")
     n_met, n_assessed = one(app_db, "SELECT n_met, n_assessed FROM v_attainment_by_plan "

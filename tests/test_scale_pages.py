@@ -186,6 +186,7 @@ SELF_PAGED = {  # query: (its extra parameters, the columns naming a row)
     "catalogue_indicators": ({"plan": None, "search": None}, ["indicator_id"]),
     "units_unlisted": ({}, ["plan_id"]),
     "catalogue_plans": ({}, ["plan_id"]),
+    "status_changes": ({}, ["indicator_id"]),
 }
 
 
