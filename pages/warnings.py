@@ -28,11 +28,13 @@ if not total:
     st.success(f"截至{f.year}年,所选范围内没有预警。")
     st.stop()
 
-left, right = st.columns(2)
-# plain option labels: a bound multiselect keeps its labels in the URL (?level=红&kind=逆向变化)
-levels = left.multiselect("级别", list(LEVEL_HELP), key="level", bind="query-params", placeholder="全部级别")
-kinds = right.multiselect("类型", list(KINDS), key="kind", bind="query-params", placeholder="全部类型",
-                          help="各类型条数:" + ",".join(f"{k} {int(by_kind.get(k, 0))}" for k in KINDS))
+# Pills, not multiselects: a multiselect made every new visitor fetch its JavaScript before the list could show.
+# Plain option labels: a bound widget keeps its labels in the URL (?level=红&kind=逆向变化); none chosen = all.
+left, right = st.columns([1, 2])
+levels = left.pills("级别", list(LEVEL_HELP), selection_mode="multi", key="level", bind="query-params",
+                    help="不选即全部级别;可多选")
+kinds = right.pills("类型", list(KINDS), selection_mode="multi", key="kind", bind="query-params",
+                    help="不选即全部类型;可多选。各类型条数:" + ",".join(f"{k} {int(by_kind.get(k, 0))}" for k in KINDS))
 chosen = {**f.params(), "levels": list(levels), "kinds": list(kinds)}
 picked = counts[(counts["level"].isin(levels) | (not levels)) & (counts["kind"].isin(kinds) | (not kinds))]["n"].sum()
 rows = paging.fetch("warnings_list", "warning_page", size=ROWS, total=int(picked), **chosen)  # a page, not all

@@ -159,12 +159,12 @@ def test_warnings_page_lists_every_warning_red_first(app_db):
 
 def test_warnings_level_and_kind_filters_reduce_rows(app_db):
     at = open_page("warnings", year="2024")
-    at.multiselect(key="level").set_value(["黄"]).run()
+    at.pills(key="level").set_value(["黄"]).run()
     n_yellow = one(app_db, "SELECT count(*) FROM v_warning WHERE as_of_year = 2024 AND level = '黄'")[0]
     assert len(html_tables(at)[0]) == min(n_yellow, WARNING_ROWS)
     assert f"显示 {n_yellow} 条" in texts(at)
-    at.multiselect(key="level").set_value([]).run()
-    at.multiselect(key="kind").set_value(["未填报"]).run()
+    at.pills(key="level").set_value([]).run()
+    at.pills(key="kind").set_value(["未填报"]).run()
     n_missing = one(app_db, "SELECT count(*) FROM v_warning WHERE as_of_year = 2024 AND kind = '未填报'")[0]
     assert set(html_tables(at)[0]["级别"]) == {"灰"}
     assert len(html_tables(at)[0]) == min(n_missing, WARNING_ROWS)
