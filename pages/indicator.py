@@ -14,9 +14,11 @@ detail = ui.query("indicator_detail", id=wanted or "", year=f.year)
 if wanted is not None and detail.empty:
     st.warning(ui.plain(f"网址参数 id={ui.shorten(wanted)} 不是已知的指标编号,已显示第一个指标。"))
     wanted = None
-find, pick = st.columns([2, 3])
-words = find.text_input("查找指标", key="find", placeholder="名称、地区或规划,如:孕产妇死亡率 咸阳",
-                        help="在侧栏所选类别、地区和领域内,按指标名称、地区、规划标题或指标编号查找;多个词用空格分开")
+# The search and the choice in a popover, which the browser mounts only when opened: a selectbox on the first screen
+# made every new visitor fetch its JavaScript before the indicator's story could show.
+choose = st.popover("查找其他指标", icon=":material/search:")
+words = choose.text_input("查找指标", key="find", placeholder="名称、地区或规划,如:孕产妇死亡率 咸阳",
+                          help="在侧栏所选类别、地区和领域内,按指标名称、地区、规划标题或指标编号查找;多个词用空格分开")
 found = ui.query("indicator_search", words=words or "", group=f.group, region=f.region, domain=f.domain,
                  n=MATCHES + 1)
 labels = dict(zip(found["indicator_id"][:MATCHES], found["label"][:MATCHES]))
@@ -27,8 +29,8 @@ if not labels:
     st.info(ui.plain(f"没有名称、地区或规划含“{ui.shorten(words)}”的指标,请换个词或放宽侧栏筛选。"))
     st.stop()
 shown = f"显示前 {MATCHES} 项,输入更多词可缩小范围" if len(found) > MATCHES else f"找到 {len(found)} 项"
-indicator_id = pick.selectbox(f"指标({shown})", list(labels), format_func=labels.get,
-                              key=f"indicator_pick_{wanted}")
+indicator_id = choose.selectbox(f"指标({shown})", list(labels), format_func=labels.get,
+                                key=f"indicator_pick_{wanted}")
 st.query_params["id"] = indicator_id
 
 if indicator_id != wanted:
