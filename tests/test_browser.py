@@ -96,6 +96,23 @@ def test_follow_a_warning_to_its_indicator(server, page):
     expect(main(page).get_by_text("规划原文")).to_be_visible()
 
 
+def test_indicator_search_in_its_popover_opens_another_indicator(server, page):
+    """指标详情 mounts its search only when 查找其他指标 is clicked; a match chosen there opens that indicator."""
+    url, _ = server
+    page.goto(url + "/indicator?id=pingyang-women-k03&year=2024")
+    expect(main(page).locator("h1")).to_have_text("高等教育毛入学率")
+    assert page.get_by_role("combobox").count() == 0  # neither the sidebar's nor the page's selectbox is mounted
+    main(page).get_by_role("button", name="查找其他指标").click()
+    panel = page.locator("[data-testid='stPopoverBody']")
+    panel.get_by_role("textbox", name="查找指标").fill("孕产妇死亡率 张家港")
+    panel.get_by_role("textbox", name="查找指标").press("Enter")
+    expect(panel.get_by_text("找到 1 项")).to_be_visible()
+    panel.get_by_role("combobox").click()
+    page.get_by_role("option", name="张家港市 · 妇女 · 孕产妇死亡率").click()
+    expect(main(page).locator("h1")).to_have_text("孕产妇死亡率")
+    assert parse_qs(urlparse(page.url).query)["id"] == ["zhangjiagang-women-k02"]
+
+
 def test_filter_goes_into_the_url_and_survives_reload(server, page, demo_db):
     url, _ = server
     n_met, n_assessed = one(demo_db, "SELECT sum(n_met), sum(n_assessed) FROM v_attainment_by_plan "
