@@ -31,7 +31,8 @@ from planwatch.paths import QUERIES_DIR
 
 SIZES = (100, 500, 2850)
 # the named queries (queries/<name>.sql) each page runs on its first screen with the default filters; a name ending
-# in * is a paged list (planwatch.paging): its row count and its first page of PAGE_SIZE rows
+# in * is a paged list (planwatch.paging): its first page of PAGE_ROWS (else PAGE_SIZE) rows and its row count, in one
+# run where the query takes its page itself ($page_limit, $page_offset), else a count and a page, as paging.fetch
 PAGE_QUERIES = {
     "筛选栏": ["filter_options", "region_options", "unit_options", "default_year"],
     "总览": ["headline", "warning_counts", "warnings_list*", "attainment_bars", "status_change_counts",
@@ -45,9 +46,17 @@ PAGE_QUERIES = {
     "规划指标目录": ["catalogue_plans*", "catalogue_totals", "catalogue_indicators*"],
 }
 PAGE_SIZE = 200  # planwatch.paging.PAGE_SIZE (not imported: it imports Streamlit)
-# the pages' own settings (pages/overview.py BARS, pages/domains.py SPREAD, pages/indicator.py MATCHES) and the
-# default of every filter (全部: None)
-PAGE_PARAMS = {"top": 8, "per_domain": 200, "n": 51, "words": "", "levels": [], "kinds": [], "search": None}
+# the pages' own page sizes (pages/warnings.py, domains.py, catalogue.py ROWS and PLANS, units.py UNITS)
+PAGE_ROWS = {"warnings_list": 50, "domain_indicators": 50, "catalogue_indicators": 50, "catalogue_plans": 100,
+             "unit_scorecard": 100}
+# the pages' own settings (pages/overview.py BARS, pages/domains.py SPREAD and its cut, pages/indicator.py MATCHES,
+# ui.MAX_UNIT_OPTIONS) and the default of every filter (全部: None)
+PAGE_PARAMS = {"top": 8, "per_domain": 200, "n": 51, "words": "", "levels": [], "kinds": [], "search": None,
+               "cut": "domain", "most": 100}
+# lists whose page takes its length from counts it has already (paging.fetch's total): their page alone is timed
+TOTAL_KNOWN = {"warnings_list"}
+# what a query's page sets besides the filters: 领域 lists one domain's indicators (the first, 健康, at first)
+QUERY_PARAMS = {"domain_indicators": {"domain": "健康"}}
 # what every as-of year's judgement needs at the least: the latest approved value against the target
 FLOOR_STATUS = """
     CREATE OR REPLACE TEMP TABLE floor_status AS
@@ -133,20 +142,27 @@ def page_queries(path: Path) -> dict[str, tuple[float, float, int]]:
         for entry in dict.fromkeys(q for qs in PAGE_QUERIES.values() for q in qs):
             name = entry.rstrip("*")
             sql = (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
-            named = {p: params.get(p) for p in re.findall(r"\$([a-z_]+)", sql)}  # the other filters: 全部
+            wanted = set(re.findall(r"\$([a-z_]+)", sql)) - {"page_limit", "page_offset"}
+            named = {p: params.get(p) for p in wanted} | QUERY_PARAMS.get(name, {})  # the other filters: 全部
+            rows = PAGE_ROWS.get(name, PAGE_SIZE)
 
-            def run() -> int:
+            def run() -> int | None:
                 if not entry.endswith("*"):
                     return len(db.run_query(reader, name, **named))
-                total = int(db.run_query(reader, name, count=True, **named).iloc[0, 0])
-                db.run_query(reader, name, limit=PAGE_SIZE, **named)
-                return total
+                if "$page_limit" in sql:  # pages itself and counts the list as it chooses the page (n_rows)
+                    page = db.run_query(reader, name, page_limit=rows, page_offset=0, **named)
+                    return int(page["n_rows"].iloc[0]) if len(page) else 0
+                db.run_query(reader, name, limit=rows, **named)
+                if name not in TOTAL_KNOWN:
+                    return int(db.run_query(reader, name, count=True, **named).iloc[0, 0])
 
             times, n = [], 0
             for _ in range(4):
                 start = time.perf_counter()
                 n = run()
                 times.append(time.perf_counter() - start)
+            if n is None:  # counted by the page from its summaries: counted here, untimed
+                n = int(db.run_query(reader, name, count=True, **named).iloc[0, 0])
             out[entry] = (times[0], statistics.median(times[1:]), n)
     return out
 
