@@ -75,18 +75,24 @@ FLOOR_LATEST = """
     SELECT indicator_id, max_by(value, year) AS value FROM observation GROUP BY ALL"""
 
 
-def child(args: list[str]) -> tuple[float, float, str]:
+def child(args: list[str], cwd: Path = ROOT) -> tuple[float, float, str]:
     """Run a command; (wall seconds, its peak RSS in MB, stdout). Raises with its stderr when it fails."""
+    wall, _, rss, out = child_cpu(args, cwd)
+    return wall, rss, out
+
+
+def child_cpu(args: list[str], cwd: Path = ROOT) -> tuple[float, float, float, str]:
+    """Run a command in cwd; (wall seconds, its CPU seconds (user + system), its peak RSS in MB, stdout)."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=err, text=True)
+        proc = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=err, text=True)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0), err.seek(0)
         if proc.returncode:
             raise RuntimeError(f"{' '.join(args)} failed: {err.read()}")
-        return wall, usage.ru_maxrss / 1024, out.read()
+        return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.read()
 
 
 def measure_refresh(path: str) -> None:
@@ -196,11 +202,12 @@ def measure(n: int, folder: Path, only_refresh: bool = False, given: Path | None
         pass
     r["copy_fsync_s"] = time.perf_counter() - start
     before = size(path)
-    r["import_s"], r["import_rss_mb"], out = child([sys.executable, "-m", "planwatch", "import",
-                                                    str(import_file(path, folder)), "--db", str(path)])
+    r["import_s"], r["import_cpu"], r["import_rss_mb"], out = child_cpu(
+        [sys.executable, "-m", "planwatch", "import", str(import_file(path, folder)), "--db", str(path)])
     r["import_growth_mb"] = size(path) - before
     batch = out.strip().splitlines()[-1]
-    r["undo_s"], r["undo_rss_mb"], _ = child([sys.executable, "-m", "planwatch", "undo", batch, "--db", str(path)])
+    r["undo_s"], r["undo_cpu"], r["undo_rss_mb"], _ = child_cpu([sys.executable, "-m", "planwatch", "undo", batch,
+                                                                 "--db", str(path)])
     r["pages"] = page_queries(path)
     return r
 
@@ -222,8 +229,9 @@ def report(r: dict) -> None:
     print(f"  writer's copy + fsync      {r['copy_fsync_s']:7.2f} s   (db.writing with nothing written, "
           f"{r['file_mb'] + r['refresh_growth_mb']:.0f} MB file)")
     print(f"  import 1,000 rows          {r['import_s']:7.2f} s   peak RSS {r['import_rss_mb']:6.0f} MB   "
-          f"file growth {r['import_growth_mb']:+.1f} MB")
-    print(f"  undo that import           {r['undo_s']:7.2f} s   peak RSS {r['undo_rss_mb']:6.0f} MB")
+          f"{r['import_cpu']:6.2f} CPU-s   file growth {r['import_growth_mb']:+.1f} MB")
+    print(f"  undo that import           {r['undo_s']:7.2f} s   peak RSS {r['undo_rss_mb']:6.0f} MB   "
+          f"{r['undo_cpu']:6.2f} CPU-s")
     print("  page queries (default filters; first run / warm median, ms; rows; * = count + first page of a list):")
     for page, names in PAGE_QUERIES.items():
         for name in names:
