@@ -232,7 +232,7 @@ def report(r: dict) -> None:
           f"{r['import_cpu']:6.2f} CPU-s   file growth {r['import_growth_mb']:+.1f} MB")
     print(f"  undo that import           {r['undo_s']:7.2f} s   peak RSS {r['undo_rss_mb']:6.0f} MB   "
           f"{r['undo_cpu']:6.2f} CPU-s")
-    print("  page queries (default filters; first run / warm median, ms; rows; * = count + first page of a list):")
+    print("  page queries (default filters; first run / warm median, ms; rows; * = a list's first page and its count):")
     for page, names in PAGE_QUERIES.items():
         for name in names:
             first, warm, rows = r["pages"][name]
