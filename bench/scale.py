@@ -31,7 +31,8 @@ from planwatch.paths import QUERIES_DIR
 
 SIZES = (100, 500, 2850)
 # the named queries (queries/<name>.sql) each page runs on its first screen with the default filters; a name ending
-# in * is a paged list (planwatch.paging): its row count and its first page of PAGE_SIZE rows
+# in * is a paged list (planwatch.paging): its first page of PAGE_ROWS (else PAGE_SIZE) rows and its row count, in one
+# run where the query takes its page itself ($page_limit, $page_offset), else a count and a page, as paging.fetch
 PAGE_QUERIES = {
     "筛选栏": ["filter_options", "region_options", "unit_options", "default_year"],
     "总览": ["headline", "warning_counts", "warnings_list*", "attainment_bars", "status_change_counts",
@@ -45,9 +46,17 @@ PAGE_QUERIES = {
     "规划指标目录": ["catalogue_plans*", "catalogue_totals", "catalogue_indicators*"],
 }
 PAGE_SIZE = 200  # planwatch.paging.PAGE_SIZE (not imported: it imports Streamlit)
-# the pages' own settings (pages/overview.py BARS, pages/domains.py SPREAD, pages/indicator.py MATCHES) and the
-# default of every filter (全部: None)
-PAGE_PARAMS = {"top": 8, "per_domain": 200, "n": 51, "words": "", "levels": [], "kinds": [], "search": None}
+# the pages' own page sizes (pages/warnings.py, domains.py, catalogue.py ROWS and PLANS, units.py UNITS)
+PAGE_ROWS = {"warnings_list": 50, "domain_indicators": 50, "catalogue_indicators": 50, "catalogue_plans": 100,
+             "unit_scorecard": 100}
+# the pages' own settings (pages/overview.py BARS, pages/domains.py SPREAD and its cut, pages/indicator.py MATCHES,
+# ui.MAX_UNIT_OPTIONS) and the default of every filter (全部: None)
+PAGE_PARAMS = {"top": 8, "per_domain": 200, "n": 51, "words": "", "levels": [], "kinds": [], "search": None,
+               "cut": "domain", "most": 100}
+# lists whose page takes its length from counts it has already (paging.fetch's total): their page alone is timed
+TOTAL_KNOWN = {"warnings_list"}
+# what a query's page sets besides the filters: 领域 lists one domain's indicators (the first, 健康, at first)
+QUERY_PARAMS = {"domain_indicators": {"domain": "健康"}}
 # what every as-of year's judgement needs at the least: the latest approved value against the target
 FLOOR_STATUS = """
     CREATE OR REPLACE TEMP TABLE floor_status AS
@@ -66,18 +75,24 @@ FLOOR_LATEST = """
     SELECT indicator_id, max_by(value, year) AS value FROM observation GROUP BY ALL"""
 
 
-def child(args: list[str]) -> tuple[float, float, str]:
+def child(args: list[str], cwd: Path = ROOT) -> tuple[float, float, str]:
     """Run a command; (wall seconds, its peak RSS in MB, stdout). Raises with its stderr when it fails."""
+    wall, _, rss, out = child_cpu(args, cwd)
+    return wall, rss, out
+
+
+def child_cpu(args: list[str], cwd: Path = ROOT) -> tuple[float, float, float, str]:
+    """Run a command in cwd; (wall seconds, its CPU seconds (user + system), its peak RSS in MB, stdout)."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=err, text=True)
+        proc = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=err, text=True)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0), err.seek(0)
         if proc.returncode:
             raise RuntimeError(f"{' '.join(args)} failed: {err.read()}")
-        return wall, usage.ru_maxrss / 1024, out.read()
+        return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, out.read()
 
 
 def measure_refresh(path: str) -> None:
@@ -133,20 +148,27 @@ def page_queries(path: Path) -> dict[str, tuple[float, float, int]]:
         for entry in dict.fromkeys(q for qs in PAGE_QUERIES.values() for q in qs):
             name = entry.rstrip("*")
             sql = (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
-            named = {p: params.get(p) for p in re.findall(r"\$([a-z_]+)", sql)}  # the other filters: 全部
+            wanted = set(re.findall(r"\$([a-z_]+)", sql)) - {"page_limit", "page_offset"}
+            named = {p: params.get(p) for p in wanted} | QUERY_PARAMS.get(name, {})  # the other filters: 全部
+            rows = PAGE_ROWS.get(name, PAGE_SIZE)
 
-            def run() -> int:
+            def run() -> int | None:
                 if not entry.endswith("*"):
                     return len(db.run_query(reader, name, **named))
-                total = int(db.run_query(reader, name, count=True, **named).iloc[0, 0])
-                db.run_query(reader, name, limit=PAGE_SIZE, **named)
-                return total
+                if "$page_limit" in sql:  # pages itself and counts the list as it chooses the page (n_rows)
+                    page = db.run_query(reader, name, page_limit=rows, page_offset=0, **named)
+                    return int(page["n_rows"].iloc[0]) if len(page) else 0
+                db.run_query(reader, name, limit=rows, **named)
+                if name not in TOTAL_KNOWN:
+                    return int(db.run_query(reader, name, count=True, **named).iloc[0, 0])
 
             times, n = [], 0
             for _ in range(4):
                 start = time.perf_counter()
                 n = run()
                 times.append(time.perf_counter() - start)
+            if n is None:  # counted by the page from its summaries: counted here, untimed
+                n = int(db.run_query(reader, name, count=True, **named).iloc[0, 0])
             out[entry] = (times[0], statistics.median(times[1:]), n)
     return out
 
@@ -180,11 +202,12 @@ def measure(n: int, folder: Path, only_refresh: bool = False, given: Path | None
         pass
     r["copy_fsync_s"] = time.perf_counter() - start
     before = size(path)
-    r["import_s"], r["import_rss_mb"], out = child([sys.executable, "-m", "planwatch", "import",
-                                                    str(import_file(path, folder)), "--db", str(path)])
+    r["import_s"], r["import_cpu"], r["import_rss_mb"], out = child_cpu(
+        [sys.executable, "-m", "planwatch", "import", str(import_file(path, folder)), "--db", str(path)])
     r["import_growth_mb"] = size(path) - before
     batch = out.strip().splitlines()[-1]
-    r["undo_s"], r["undo_rss_mb"], _ = child([sys.executable, "-m", "planwatch", "undo", batch, "--db", str(path)])
+    r["undo_s"], r["undo_cpu"], r["undo_rss_mb"], _ = child_cpu([sys.executable, "-m", "planwatch", "undo", batch,
+                                                                 "--db", str(path)])
     r["pages"] = page_queries(path)
     return r
 
@@ -206,9 +229,10 @@ def report(r: dict) -> None:
     print(f"  writer's copy + fsync      {r['copy_fsync_s']:7.2f} s   (db.writing with nothing written, "
           f"{r['file_mb'] + r['refresh_growth_mb']:.0f} MB file)")
     print(f"  import 1,000 rows          {r['import_s']:7.2f} s   peak RSS {r['import_rss_mb']:6.0f} MB   "
-          f"file growth {r['import_growth_mb']:+.1f} MB")
-    print(f"  undo that import           {r['undo_s']:7.2f} s   peak RSS {r['undo_rss_mb']:6.0f} MB")
-    print("  page queries (default filters; first run / warm median, ms; rows; * = count + first page of a list):")
+          f"{r['import_cpu']:6.2f} CPU-s   file growth {r['import_growth_mb']:+.1f} MB")
+    print(f"  undo that import           {r['undo_s']:7.2f} s   peak RSS {r['undo_rss_mb']:6.0f} MB   "
+          f"{r['undo_cpu']:6.2f} CPU-s")
+    print("  page queries (default filters; first run / warm median, ms; rows; * = a list's first page and its count):")
     for page, names in PAGE_QUERIES.items():
         for name in names:
             first, warm, rows = r["pages"][name]

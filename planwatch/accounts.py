@@ -39,14 +39,17 @@ import time
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import bcrypt
-import pandas as pd
 import tomlkit
 
 from planwatch import db, throttle
 from planwatch.paths import ROOT
 from planwatch.private_file import write_private
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ROLES = {"filler": "填报员", "reviewer": "审核员", "admin": "管理员", "importer": "导入员"}
 SECRETS = ROOT / ".streamlit" / "secrets.toml"

@@ -16,12 +16,15 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from planwatch import versions
 from planwatch.paths import QUERIES_DIR
+
+if TYPE_CHECKING:
+    import pandas as pd  # run_query's frames: DuckDB imports pandas when a query's result is made one
 
 LOCK_WAIT_SECONDS = 60.0
 READER_MEMORY_LIMIT = os.environ.get("PLANWATCH_READER_MEMORY", "1GB")

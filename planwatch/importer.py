@@ -8,45 +8,66 @@ are re-exported here.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import duckdb
-import pandas as pd
 
 from planwatch import db, versions, views
 from planwatch.upload_check import Checked, check  # noqa: F401  (re-exported: the importer's API)
 from planwatch.upload_read import MAX_BYTES, MAX_PROBLEMS, ImportRefused, load_file, read  # noqa: F401
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+# one row per file row with the current value and 新增 / 修改 / 不变; reads `incoming` (Checked.incoming) and $ids
+PREVIEW = """
+    WITH incoming AS ({incoming}),
+    -- the current values of these indicators only: the id list reaches the scan of observation
+    current AS (SELECT * FROM v_observation WHERE list_contains($ids, indicator_id))
+    SELECT f.row_no, f.indicator_id, i.name, f.year, o.value AS old_value, f.value AS new_value,
+           o.value_text AS old_text, f.value_text AS new_text, o.source_kind AS old_source,
+           CASE WHEN o.indicator_id IS NULL THEN '新增'
+                WHEN o.value IS NOT DISTINCT FROM f.value AND o.value_text IS NOT DISTINCT FROM f.value_text
+                THEN '不变' ELSE '修改' END AS change
+    FROM incoming f
+    JOIN indicator i USING (indicator_id)
+    LEFT JOIN current o ON o.indicator_id = f.indicator_id AND o.year = f.year"""
+
 
 def preview(con: duckdb.DuckDBPyConnection, checked: Checked) -> pd.DataFrame:
     """What committing would change: one row per file row with the current value and 新增 / 修改 / 不变."""
-    incoming = checked.rows  # noqa: F841  (read by DuckDB)
-    # the current values of these indicators only: the id list reaches the scan of observation
-    return con.execute("""
-        WITH current AS (SELECT * FROM v_observation WHERE list_contains($ids, indicator_id))
-        SELECT f.row_no, f.indicator_id, i.name, f.year, o.value AS old_value, f.value AS new_value,
-               o.value_text AS old_text, f.value_text AS new_text, o.source_kind AS old_source,
-               CASE WHEN o.indicator_id IS NULL THEN '新增'
-                    WHEN o.value IS NOT DISTINCT FROM f.value AND o.value_text IS NOT DISTINCT FROM f.value_text
-                    THEN '不变' ELSE '修改' END AS change
-        FROM incoming f
-        JOIN indicator i USING (indicator_id)
-        LEFT JOIN current o ON o.indicator_id = f.indicator_id AND o.year = f.year
-        ORDER BY f.row_no""", {"ids": sorted(set(checked.rows["indicator_id"]))}).df()
+    sql, params = _preview_query(checked)
+    return con.execute(f"{sql} ORDER BY f.row_no", params).df()
+
+
+def change_counts(con: duckdb.DuckDBPyConnection, checked: Checked) -> dict[str, int]:
+    """How many rows committing would add (新增), change (修改) and leave (不变), the most frequent first: preview's
+    summary without building its frame (the command line needs no pandas)."""
+    sql, params = _preview_query(checked)
+    return dict(con.execute(f"SELECT change, count(*) FROM ({sql}) GROUP BY change "
+                            "ORDER BY count(*) DESC, min(row_no)", params).fetchall())
+
+
+def _preview_query(checked: Checked) -> tuple[str, dict]:
+    incoming, params = checked.incoming()
+    return PREVIEW.format(incoming=incoming), params | {"ids": sorted(set(checked.column("indicator_id")))}
 
 
 def commit(db_path, checked: Checked, uploader: str, source_kind: str = "填报", **review) -> int:
     """Store a checked file as one batch, with the method recomputed, in one write; returns the new batch id.
     `review` sets the batch's review columns (status, submitted_by, unit_id, round_year, reviewed_by …;
     planwatch/round.py); without them it is 已通过."""
-    incoming = checked.rows  # noqa: F841  (read by DuckDB)
+    incoming, params = checked.incoming()
     fields = {"source_kind": source_kind, "file_name": checked.file_name, "checksum": checked.checksum,
-              "uploader": uploader, "row_count": len(checked.rows), **review}
+              "uploader": uploader, "row_count": len(checked.records), **review}
     with db.writing(db_path) as con:
         batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM import_batch").fetchone()[0]
         con.execute(f"INSERT INTO import_batch (batch_id, created_at, {', '.join(fields)}) "
                     f"VALUES (?, now(), {', '.join('?' * len(fields))})", [batch_id, *fields.values()])
         con.execute("INSERT INTO observation (batch_id, row_no, indicator_id, year, value, value_text, note, "
-                    "numerator, denominator, reason, measures) SELECT ?, row_no, indicator_id, year, value, "
-                    "value_text, note, numerator, denominator, reason, measures FROM incoming", [batch_id])
+                    "numerator, denominator, reason, measures) SELECT $batch_id, row_no, indicator_id, year, value, "
+                    f"value_text, note, numerator, denominator, reason, measures FROM ({incoming})",
+                    params | {"batch_id": batch_id})
         views.refresh(con, indicators_of(con, batch_id))
         versions.touched(con, batch_id)
     return batch_id

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import itertools
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from planwatch import accounts, db, importer, versions, views
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _scratch_names = itertools.count(1)
 

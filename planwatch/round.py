@@ -13,11 +13,14 @@ import csv
 import io
 import re
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from planwatch import accounts, db, importer, versions
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 REASON_NEEDED = ("进度滞后", "逆向变化")
 
@@ -97,6 +100,8 @@ def rounds(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 def round_of(rounds: pd.DataFrame, year: int) -> tuple[date, datetime | None]:
     """A round's deadline and when it was closed (None while open), from `rounds`."""
+    import pandas as pd  # imported here: the round commands need no pandas
+
     row = rounds.set_index("year").loc[year]
     return row["deadline"], (row["closed_at"] if pd.notna(row["closed_at"]) else None)
 
@@ -150,7 +155,7 @@ def store(con: duckdb.DuckDBPyConnection, db_path, checked: importer.Checked, ac
     as the account's submission (scope-checked whole, 待审核; a 填报员's refused for a closed round's year). A file
     already accepted needs resubmit=True."""
     if account is not None and account.role == "filler":
-        refuse_if_closed(con, checked.rows["year"])
+        refuse_if_closed(con, checked.column("year"))
     earlier = already_accepted(con, checked.checksum)
     if earlier is not None and not resubmit:
         raise importer.ImportRefused([f"同一文件(校验和相同)已作为批次 {earlier} 导入;如确需再次提交,请确认重新提交"
@@ -165,7 +170,7 @@ def store(con: duckdb.DuckDBPyConnection, db_path, checked: importer.Checked, ac
         problems = reason_problems(checked.rows, review.preview_rows(con, checked.rows))
         if problems:
             raise importer.ImportRefused(problems)
-    years = set(checked.rows["year"])
+    years = set(checked.column("year"))
     return importer.commit(db_path, checked, uploader=account.name, status="待审核",
                            submitted_by=account.name, unit_id=account.unit if account.role == "filler" else None,
                            round_year=years.pop() if len(years) == 1 else None)
@@ -221,7 +226,7 @@ def grid_checked(con: duckdb.DuckDBPyConnection, grid: pd.DataFrame, year: int) 
             return f"第{row}行({names.get(frame.loc[row - 1, 'indicator_id'], '')})" if row <= len(frame) else match[0]
         raise importer.ImportRefused([re.sub(r"第(\d+)行", grid_row, p, count=1).replace("数值列", "本年数值")
                                       for p in refused.problems]) from None
-    checked.rows["row_no"] -= 1
+    checked.records = [(row_no - 1, *rest) for row_no, *rest in checked.records]
     return checked
 
 

@@ -18,12 +18,15 @@ import math
 import re
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from planwatch.upload_read import TIME_LIMIT, ImportRefused, clean_name, header_key, narrow, read
 from planwatch.xlsx_read import column_letter
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 REQUIRED = {"indicator_id": "指标编号", "year": "年份", "value": "数值"}
 LABELS = REQUIRED | {"note": "备注", "numerator": "分子", "denominator": "分母", "reason": "原因说明",
@@ -40,13 +43,35 @@ class NotANumber(ValueError):
     """The reason (Chinese) a text is not read as a number."""
 
 
+# the accepted rows' columns, with their DuckDB types
+COLUMNS = {"row_no": "INTEGER", "indicator_id": "VARCHAR", "year": "INTEGER", "value": "DOUBLE",
+           "value_text": "VARCHAR", "note": "VARCHAR", "numerator": "DOUBLE", "denominator": "DOUBLE",
+           "reason": "VARCHAR", "measures": "VARCHAR"}
+
+
 @dataclass
 class Checked:
-    """A validated file, ready to preview and commit."""
+    """A validated file, ready to preview and commit: records holds one tuple per accepted row (COLUMNS)."""
     file_name: str
     checksum: str
-    rows: pd.DataFrame  # row_no, indicator_id, year, value, value_text, note, numerator, denominator, reason, measures
+    records: list[tuple]
     notices: list[str] = field(default_factory=list)
+
+    def column(self, name: str) -> list:
+        at = list(COLUMNS).index(name)
+        return [r[at] for r in self.records]
+
+    @property
+    def rows(self) -> pd.DataFrame:
+        """The rows as a new DataFrame on each access (for the pages; a change to it changes nothing stored)."""
+        import pandas as pd  # imported here: the command line's import and its writes need no pandas (~0.5 s)
+
+        return pd.DataFrame(self.records, columns=list(COLUMNS))
+
+    def incoming(self) -> tuple[str, dict[str, list]]:
+        """The rows as a DuckDB query over list parameters ($in_<column>), and those parameters."""
+        sql = "SELECT " + ", ".join(f"unnest($in_{c}::{t}[]) AS {c}" for c, t in COLUMNS.items())
+        return sql, {f"in_{c}": self.column(c) for c in COLUMNS}
 
 
 def parse_number(text: str) -> tuple[float, str | None]:
@@ -154,10 +179,8 @@ def check(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> Checke
         problems.append(f"没有可导入的数值:{blank} 行均未填写数值")
     if problems:
         raise ImportRefused(problems)
-    frame = pd.DataFrame(accepted, columns=["row_no", "indicator_id", "year", "value", "value_text", "note",
-                                            "numerator", "denominator", "reason", "measures"])
     notices = [f"跳过 {blank} 行未填写的空行(数值等填报列均为空)"] if blank else []
-    return Checked(clean_name(file_name), hashlib.sha256(data).hexdigest(), frame, notices)
+    return Checked(clean_name(file_name), hashlib.sha256(data).hexdigest(), accepted, notices)
 
 
 def _number(text: str, key: str, where, known, problems: list[str]) -> float | None:
