@@ -8,6 +8,7 @@ are re-exported here.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -53,14 +54,18 @@ def _preview_query(checked: Checked) -> tuple[str, dict]:
     return PREVIEW.format(incoming=incoming), params | {"ids": sorted(set(checked.column("indicator_id")))}
 
 
-def commit(db_path, checked: Checked, uploader: str, source_kind: str = "填报", **review) -> int:
+def commit(db_path, checked: Checked, uploader: str, source_kind: str = "填报",
+           guard: Callable[[duckdb.DuckDBPyConnection], None] | None = None, **review) -> int:
     """Store a checked file as one batch, with the method recomputed, in one write; returns the new batch id.
     `review` sets the batch's review columns (status, submitted_by, unit_id, round_year, reviewed_by …;
-    planwatch/round.py); without them it is 已通过."""
+    planwatch/round.py); without them it is 已通过. `guard`, when given, runs first inside the write, on the file
+    as it is under the writers' lock, and refuses by raising (a check made before the lock can be overtaken)."""
     incoming, params = checked.incoming()
     fields = {"source_kind": source_kind, "file_name": checked.file_name, "checksum": checked.checksum,
               "uploader": uploader, "row_count": len(checked.records), **review}
     with db.writing(db_path) as con:
+        if guard is not None:
+            guard(con)
         batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM import_batch").fetchone()[0]
         con.execute(f"INSERT INTO import_batch (batch_id, created_at, {', '.join(fields)}) "
                     f"VALUES (?, now(), {', '.join('?' * len(fields))})", [batch_id, *fields.values()])

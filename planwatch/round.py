@@ -171,9 +171,11 @@ def store(con: duckdb.DuckDBPyConnection, db_path, checked: importer.Checked, ac
         if problems:
             raise importer.ImportRefused(problems)
     years = set(checked.column("year"))
-    return importer.commit(db_path, checked, uploader=account.name, status="待审核",
+    # a 填报员's again under the writers' lock: a close that landed since the check above still refuses it
+    guard = (lambda writer: refuse_if_closed(writer, years)) if account.role == "filler" else None
+    return importer.commit(db_path, checked, uploader=account.name, status="待审核", guard=guard,
                            submitted_by=account.name, unit_id=account.unit if account.role == "filler" else None,
-                           round_year=years.pop() if len(years) == 1 else None)
+                           round_year=next(iter(years)) if len(years) == 1 else None)
 
 
 # --- the online grid: drafts and their submission ---------------------------------------------------------------

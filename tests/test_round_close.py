@@ -141,3 +141,20 @@ def test_board_and_view_after_the_close(db, capsys):
     totals = board(db, "round_board_totals")[0]
     assert (totals.未报, totals.逾期单位, totals.未报齐单位) == (
         one(db, "SELECT sum(n_missing) FROM v_reporting_progress WHERE region_code = '320582'")[0], 0, n_units)
+
+
+def test_a_close_that_lands_after_the_check_still_refuses_the_submission(db):
+    """The 填报员's submission is checked against the round again inside the write, under the writers' lock."""
+    wj = accounts.get(db, "wj")
+    with db_mod.open_reader(db) as reader:  # opened before the close: it still reads the round as open
+        con = reader.cursor()
+        grid = round_mod.unit_grid(con, HEALTH, 2025)
+        grid.loc[grid["indicator_id"] == INFANT, "value_input"] = "2"
+        checked = round_mod.grid_checked(con, grid, 2025)
+        assert close(db, "--as", "admin") == 0
+        before = digest(db)
+        round_mod.refuse_if_closed(con, [2025])  # the check before the write passes on the older file …
+        with pytest.raises(round_mod.RoundRefused, match=CLOSED):  # … the one inside the write refuses
+            round_mod.store(con, db, checked, wj)
+    assert digest(db) == before
+    assert one(db, "SELECT count(*) FROM import_batch WHERE source_kind <> '示例'") == (0,)
