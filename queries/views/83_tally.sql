@@ -5,9 +5,9 @@
 -- third as many rows, with no join, instead of joining every indicator's status with the catalogue.
 -- _tally_of(p_ids, p_unit) / _warning_tally_of(p_ids, p_unit): the rows of the plans holding the indicators p_ids
 -- (NULL: every plan), counting only the indicators of unit p_unit (NULL: all).
--- _tally_indicators(p_ids, p_unit): the indicators these count. Chosen before the join (a materialised CTE in the
--- macros below): filtering after it joined every row of _status with the whole catalogue first, most of an
--- incremental refresh's summaries (0.2 s for 1,000 indicators at 2,850 regions).
+-- _tally_indicators(p_ids, p_unit): the indicators these count, chosen before the join (a materialised CTE in the
+-- macros below). Filtered after the join, every row of _status was joined with the whole catalogue first: most of an
+-- incremental refresh's summaries (0.3 of 0.4 CPU-s for 1,000 indicators at 2,850 regions).
 CREATE OR REPLACE MACRO _tally_indicators(p_ids, p_unit) AS TABLE
 SELECT indicator_id, plan_id, domain, region_code, plan_group
 FROM _indicator i
