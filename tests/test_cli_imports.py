@@ -1,5 +1,5 @@
 """The write commands load only what they need: an import, its undo, a review and opening a round run without pandas
-(about 0.5 CPU-s of a 1,000-row import's start-up), Streamlit or the catalogue builder, and still refuse bad input
+(about 0.5 CPU-s of a 1,000-row import's start-up), numpy and pyarrow (0.1–0.2 CPU-s), Streamlit or the catalogue builder, and still refuse bad input
 with a Chinese message and exit code 2. A checked file's rows reach DuckDB as list parameters, and the preview's
 summary (change_counts) says what the pages' preview frame says.
 """
@@ -19,7 +19,7 @@ from planwatch.paths import ROOT
 
 INFANT = "zhangjiagang-children-k02"   # 婴儿死亡率 (‰), 张家港市, led by 市卫健委
 LIFE = "zhangjiagang-women-k01"        # 妇女人均预期寿命 (岁)
-HEAVY = ("pandas", "streamlit", "planwatch.build", "planwatch.synth")
+HEAVY = ("pandas", "numpy", "pyarrow", "streamlit", "planwatch.build", "planwatch.synth")
 
 RUN = """
 import json, sys
