@@ -113,6 +113,34 @@ def test_indicator_search_in_its_popover_opens_another_indicator(server, page):
     assert parse_qs(urlparse(page.url).query)["id"] == ["zhangjiagang-women-k02"]
 
 
+SELECTBOX_FETCHED = "performance.getEntriesByType('resource').some(r => r.name.includes('/Selectbox.'))"
+
+
+def test_units_other_unit_through_its_popover_kept_when_the_year_changes(server, page):
+    """责任单位 mounts its unit choice (and fetches the selectbox's code) only when 查看其他单位 is clicked; the unit
+    chosen there stays when the page reruns with the popover closed (another year chosen in the filters)."""
+    url, _ = server
+    page.goto(url + "/units?year=2024&region=张家港市")
+    heading = main(page).locator("h3").filter(has_text="单位详情")
+    expect(heading).to_contain_text("单位详情 · 张家港市 · 市教育局")
+    assert page.get_by_role("combobox").count() == 0 and not page.evaluate(SELECTBOX_FETCHED)
+    main(page).get_by_role("button", name="查看其他单位").click()
+    page.locator("[data-testid='stPopoverBody']").get_by_role("combobox").fill("市妇联")  # typed: the popover
+    page.get_by_role("option", name="张家港市 · 市妇联(20 项指标)").press("Enter")  # may open off-screen
+    expect(heading).to_contain_text("单位详情 · 张家港市 · 市妇联")
+    page.keyboard.press("Escape")
+    # the filters' popover, opened after that rerun, shows the filters in force (ui.keep_shown), not first options
+    year = filter_panel(page).get_by_role("combobox", name="截至年份")
+    expect(year).to_have_value("2024年")
+    year.click()
+    page.keyboard.type("2023")
+    expect(page.get_by_role("option", name="2023年")).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(main(page).locator("h1")).to_contain_text("截至2023年")
+    expect(heading).to_contain_text("单位详情 · 张家港市 · 市妇联")
+    assert parse_qs(urlparse(page.url).query)["region"] != ["江苏省"]  # the region was not reset either
+
+
 def test_filter_goes_into_the_url_and_survives_reload(server, page, demo_db):
     url, _ = server
     n_met, n_assessed = one(demo_db, "SELECT sum(n_met), sum(n_assessed) FROM v_attainment_by_plan "

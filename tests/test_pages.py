@@ -215,6 +215,7 @@ def test_units_group_filter_counts_only_that_group(app_db):
 def test_units_page_shows_unit_indicators_and_plans_without_units(app_db):
     at = open_page("units", year="2024", unit="320582:市卫健委")
     assert at.selectbox(key="unit_pick_320582:市卫健委").value == "320582:市卫健委"
+    assert "单位详情 · 张家港市 · 市卫健委" in texts(at)
     detail = html_tables(at)[1]
     n = one(app_db, "SELECT count(DISTINCT indicator_id) FROM indicator_unit WHERE unit_id = '320582:市卫健委'")[0]
     assert len(detail) == n and {m.label: m.value for m in at.metric}["负责指标"] == str(n)
@@ -229,6 +230,19 @@ def test_units_page_shows_unit_indicators_and_plans_without_units(app_db):
              for plan in ("yueqing-children", "zhangjiagang-women")}
     assert unlisted.loc[title["yueqing-children"], "说明"] == "部分指标未列明责任单位"
     assert title["zhangjiagang-women"] not in unlisted.index
+
+
+def test_units_other_unit_is_chosen_in_a_popover_and_kept(app_db):
+    """责任单位's unit choice sits in the 查看其他单位 popover (tests/test_browser.py: mounted only when opened)."""
+    at = open_page("units", year="2024", region="张家港市")
+    # the first unit of the scorecard (the most indicators: 市教育局, 48) until another is chosen
+    assert at.selectbox(key="unit_pick_None").value == "320582:市教育局" and "单位详情 · 张家港市 · 市教育局" in texts(at)
+    at.selectbox(key="unit_pick_None").set_value("320582:市妇联").run()
+    n = one(app_db, "SELECT count(DISTINCT indicator_id) FROM indicator_unit WHERE unit_id = '320582:市妇联'")[0]
+    assert len(html_tables(at)[1]) == n and f"单位详情 · 张家港市 · 市妇联({n} 项指标)" in texts(at)
+    at.run()
+    assert len(html_tables(at)[1]) == n and "单位详情 · 张家港市 · 市妇联" in texts(at)
+    assert "unit" not in at.query_params  # the sidebar's unit filter is left alone
 
 
 # --- 规划指标目录 ----------------------------------------------------------------------------------------------------
