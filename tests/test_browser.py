@@ -141,6 +141,22 @@ def test_units_other_unit_through_its_popover_kept_when_the_year_changes(server,
     assert parse_qs(urlparse(page.url).query)["region"] != ["江苏省"]  # the region was not reset either
 
 
+def test_catalogue_plan_through_its_popover_goes_into_the_url(server, page, demo_db):
+    """规划指标目录 mounts its plan choice only when 按规划查看 is clicked; the plan chosen there is in the URL."""
+    n, title = one(demo_db, "SELECT count(*), any_value(p.title) FROM indicator JOIN plan p USING (plan_id) "
+                            "WHERE plan_id = 'pingyang-women'")
+    url, _ = server
+    page.goto(url + "/catalogue")
+    expect(main(page).locator("h1")).to_have_text("规划指标目录")
+    expect(main(page).get_by_text("项指标。")).to_be_visible()
+    assert page.get_by_role("combobox").count() == 0 and not page.evaluate(SELECTBOX_FETCHED)
+    main(page).get_by_role("button", name="按规划查看").click()
+    page.locator("[data-testid='stPopoverBody']").get_by_role("combobox").fill("平阳县妇女")
+    page.get_by_role("option", name=title).press("Enter")
+    expect(main(page).get_by_text(f"{title}:{n} 项指标。")).to_be_visible()
+    assert parse_qs(urlparse(page.url).query)["plan"] == [title]
+
+
 def test_filter_goes_into_the_url_and_survives_reload(server, page, demo_db):
     url, _ = server
     n_met, n_assessed = one(demo_db, "SELECT sum(n_met), sum(n_assessed) FROM v_attainment_by_plan "

@@ -283,6 +283,16 @@ def test_catalogue_follows_sidebar_domain_and_plan_choice(app_db):
     ids = [parse_qs(urlparse(url).query)["id"][0] for url in html_tables(at)[1]["详情"]]
     assert ids and {one(app_db, "SELECT plan_id FROM indicator WHERE indicator_id = ?", [i])[0] for i in ids} == \
         {"xianyang-women"}
+    title = one(app_db, "SELECT title FROM plan WHERE plan_id = 'xianyang-women'")[0]
+    assert f"{title}:{len(ids)} 项指标,名称含“死亡率”。" in texts(at)
+    assert at.query_params["plan"] in (title, [title])  # the choice (in the 按规划查看 popover) is in the URL
+
+
+def test_catalogue_plan_from_the_url(app_db):
+    n, title = one(app_db, "SELECT count(*), any_value(p.title) FROM indicator JOIN plan p USING (plan_id) "
+                           "WHERE plan_id = 'pingyang-women'")
+    at = open_page("catalogue", plan=title)  # a bound widget keeps its option's label in the URL
+    assert at.selectbox(key="plan").value == "pingyang-women" and f"{title}:{n} 项指标。" in texts(at)
 
 
 @pytest.fixture
