@@ -264,6 +264,25 @@ def test_explorer_runs_a_saved_query_and_downloads_its_csv(server, page, demo_db
         expected[["地区", "责任单位", "红色预警指标数"]].values.tolist()
 
 
+def test_explorer_parameters_in_their_popover_go_into_the_url(server, page):
+    """数据探索 mounts a saved query's parameter inputs (and fetches the selectbox's code) only when 查询参数 is
+    clicked; the values in force are written beside it, and a value chosen there goes into the URL."""
+    url, _ = server
+    page.goto(url + "/explorer?saved=各领域达标率&p_year=2023")
+    expect(main(page).locator("h3")).to_have_text("各领域达标率")
+    expect(main(page).get_by_text("参数:截至年份 2023")).to_be_visible()
+    assert page.get_by_role("combobox").count() == 0 and not page.evaluate(SELECTBOX_FETCHED)
+    main(page).get_by_role("button", name="查询参数").click()
+    year = page.locator("[data-testid='stPopoverBody']").get_by_role("combobox", name="截至年份")
+    expect(year).to_have_value("2023")
+    year.click()
+    page.keyboard.type("2024")
+    expect(page.get_by_role("option", name="2024")).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(main(page).get_by_text("参数:截至年份 2024")).to_be_visible()
+    page.wait_for_url("**p_year=2024*")
+
+
 # ---- issue 15: what a leader sees at 1280×720, links, Chinese only, the served font ---------------------------
 
 @pytest.fixture

@@ -722,7 +722,9 @@ def test_explorer_saved_query_with_parameters(app_db):
     n_domains, rate = one(app_db, "SELECT count(*), max(round(attainment_rate * 100, 1)) FILTER (WHERE domain = '健康') "
                                   "FROM v_attainment_by_domain WHERE as_of_year = 2023")
     assert len(table) == n_domains and table.loc["健康", "达标率(%)"] == f"{rate:.15g}"  # every digit
+    assert "参数:截至年份 2023" in texts(at)  # the values in force beside the 查询参数 popover that holds the inputs
     at.selectbox(key="p_year").set_value(2024).run()
+    assert "参数:截至年份 2024" in texts(at) and at.query_params["p_year"] in ("2024", ["2024"])
     rate_2024 = one(app_db, "SELECT round(attainment_rate * 100, 1) FROM v_attainment_by_domain "
                             "WHERE as_of_year = 2024 AND domain = '健康'")[0]
     assert _result(at).set_index("领域").loc["健康", "达标率(%)"] == f"{rate_2024:.15g}"
