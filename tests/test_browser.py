@@ -157,6 +157,25 @@ def test_catalogue_plan_through_its_popover_goes_into_the_url(server, page, demo
     assert parse_qs(urlparse(page.url).query)["plan"] == [title]
 
 
+def test_warnings_downloads_in_their_popover_give_every_row(server, page, demo_db):
+    """预警清单 shows a page of rows and mounts its download buttons (and fetches their code) only when 下载全部 is
+    clicked; the CSV holds every warning, not the page."""
+    import pandas as pd
+
+    n_all = one(demo_db, "SELECT count(*) FROM v_warning WHERE as_of_year = 2024")[0]
+    url, _ = server
+    page.goto(url + "/warnings?year=2024")
+    opener = main(page).get_by_role("button", name=f"下载全部 {n_all:,} 条")
+    expect(opener).to_be_visible()
+    fetched = "performance.getEntriesByType('resource').some(r => r.name.includes('/DownloadButton.'))"
+    assert main(page).get_by_role("button", name="下载 CSV").count() == 0 and not page.evaluate(fetched)
+    opener.click()
+    with page.expect_download() as info:
+        page.locator("[data-testid='stPopoverBody']").get_by_role("button", name="下载 CSV").click()
+    assert info.value.suggested_filename == "预警清单_截至2024年.csv"
+    assert len(pd.read_csv(info.value.path(), encoding="utf-8-sig")) == n_all
+
+
 def test_filter_goes_into_the_url_and_survives_reload(server, page, demo_db):
     url, _ = server
     n_met, n_assessed = one(demo_db, "SELECT sum(n_met), sum(n_assessed) FROM v_attainment_by_plan "

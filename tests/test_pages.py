@@ -9,7 +9,7 @@ from conftest import one, rows
 
 from planwatch import ui
 
-WARNING_ROWS = 50  # pages/warnings.py ROWS: 预警清单 shows a page of 50 rows at a time
+WARNING_ROWS = 25  # pages/warnings.py ROWS: 预警清单 shows a page of 25 rows at a time
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -151,7 +151,7 @@ def test_warnings_page_lists_every_warning_red_first(app_db):
     assert "示例数据" in texts(at)
     assert [b.label for b in at.get("download_button")] == ["下载 CSV", "下载 Excel"]
     # the grid (sorting, a click on a row) when asked, with the same rows in the same order
-    at.toggle(key="warning_grid").set_value(True).run()
+    at.segmented_control(key="warning_view").set_value("表格(可按列排序)").run()
     grid = at.dataframe[0].value
     assert list(grid["级别"].map(lambda chips: list(chips)[0])) == list(levels)
     assert list(grid["指标"]) == list(table["指标"])
@@ -180,7 +180,7 @@ def test_warnings_follow_sidebar_region(app_db):
 
 def test_warnings_row_click_opens_indicator_page(app_db):
     at = open_page("warnings", year="2024")
-    at.toggle(key="warning_grid").set_value(True).run()  # the grid view: a click on a row opens its indicator
+    at.segmented_control(key="warning_view").set_value("表格(可按列排序)").run()  # the grid view: a click on a row opens its indicator
     first = at.dataframe[0].value.iloc[0]
     at.session_state["warning_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
