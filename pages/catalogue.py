@@ -79,5 +79,5 @@ st.caption("目标:规范写法(≥ 不低于,≤ 不高于);目标原文:规划
            "出处为其来源文件和行号;重点表:规划重点指标表中的行。基线引文和行号见下载的文件。")
 paging.control(rows)
 
-ui.download_buttons(paging.every_row("catalogue_indicators", {"indicator_id": "指标编号", "plan_id": "规划编号"},
-                                     **chosen), "规划指标目录", "规划指标目录")
+ui.download_menu(paging.every_row("catalogue_indicators", {"indicator_id": "指标编号", "plan_id": "规划编号"}, **chosen),
+                 "规划指标目录", "规划指标目录", f"下载这 {rows.total:,} 项指标(含基线引文和行号)")

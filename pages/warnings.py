@@ -72,7 +72,5 @@ else:
     st.caption(f"按紧迫度排列,最紧急的在前;点“查看 →”打开该指标的详情页;“{GRID}”可按列排序。")
 paging.control(rows)
 
-# The downloads in a popover, which the browser mounts only when opened: no download-button code to fetch first.
-with st.popover(f"下载全部 {rows.total:,} 条", icon=":material/download:"):
-    ui.download_buttons(paging.every_row("warnings_list", rename={"indicator_id": "指标编号"}, **chosen),
-                        f"预警清单_截至{f.year}年", "预警清单")
+ui.download_menu(paging.every_row("warnings_list", rename={"indicator_id": "指标编号"}, **chosen),
+                 f"预警清单_截至{f.year}年", "预警清单", f"下载全部 {rows.total:,} 条")

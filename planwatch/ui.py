@@ -485,6 +485,13 @@ def detail_column() -> st.column_config.LinkColumn:
     return st.column_config.LinkColumn(DETAIL, display_text="查看 →", width="small")
 
 
+def download_menu(frame, name: str, sheet_name: str, label: str = "下载", formats=("csv", "xlsx")) -> None:
+    """download_buttons in a popover opened by `label`: the browser mounts them, and fetches the download button's
+    code, only when it is opened (a page whose point is not its files keeps them off its first screen)."""
+    with st.popover(label, icon=":material/download:"):
+        download_buttons(frame, name, sheet_name, formats)
+
+
 def download_buttons(frame, name: str, sheet_name: str, formats=("csv", "xlsx")) -> None:
     """下载 CSV / 下载 Excel side by side; each file is made only when its button is clicked. `frame` is a
     DataFrame or a function returning one (called on click: a long list is fetched only then, paging.every_row)."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 from apptest import html_bars, html_tables, open_page, texts, use_database
@@ -491,14 +492,17 @@ def test_regions_shows_one_level_with_rollups(app_db):
         {"year": ["2024"], "region": [one(app_db, "SELECT region_code FROM region WHERE name = ?", [r[0]])[0]]}
         for r in expected]
     assert "示例数据" in texts(at) and not at.get("vega_lite_chart")   # the comparison chart only when asked for
-    [download] = at.get("download_button")
+    [download] = at.get("download_button")  # in the 下载本表 popover
     assert download.proto.label == "下载 CSV" and download.proto.deferred_file_id  # made when clicked
     # drill down: 浙江省 → its city 温州市 → the city's counties, as v_attainment_by_region counts them
     at = open_page("regions", year="2024", region="330000")
     assert at.title[0].value == "各地区比较 · 浙江省 · 截至2024年"
     assert list(html_tables(at)[0]["地区"]) == ["温州市"]
     at = open_page("regions", year="2024", region="330300")
-    assert [link.proto.label for link in at.get("page_link")][:3] == ["全国", "浙江省", "温州市"]
+    [crumbs] = [e.proto.body for e in at.get("html") if "pw-crumbs" in e.proto.body]  # 全国 › 浙江省 › 温州市
+    assert re.findall(r"<a href='([^']*)'>([^<]*)</a>", crumbs) == [("./regions?year=2024", "全国"),
+                                                                    ("./regions?year=2024&amp;region=330000", "浙江省")]
+    assert crumbs.endswith(" › 温州市</div>")  # the region shown: text, not a link
     table = html_tables(at)[0].set_index("地区")
     for region, n_met, n_assessed in rows(app_db, "SELECT region, n_met, n_assessed FROM v_attainment_by_region "
                                                   "WHERE as_of_year = 2024 AND region IN ('平阳县', '乐清市')"):
