@@ -21,9 +21,10 @@ if demo_said:
     ui.demo_notice()
 tree = ui.region_tree()
 trail = [("全国", None), *((tree.at[c, "name"], c) for c in ui.region_chain(f.region, tree))]
-st.html("<div class='pw-crumbs'>" + " › ".join(  # HTML links (same session, ui.PAGE_SETUP): no page-link code
-    html.escape(name) if code == f.region else svg.link(ui.page_url("regions", f, region=code), name).html
-    for name, code in trail) + "</div>")
+if len(trail) > 1:  # HTML links (same session, ui.PAGE_SETUP): no page-link code for the browser to fetch
+    st.html("<div class='pw-crumbs'>" + " › ".join(
+        html.escape(name) if code == f.region else svg.link(ui.page_url("regions", f, region=code), name).html
+        for name, code in trail) + "</div>")
 rate = ui.rate(head["attainment_rate"]) if head["n_assessed"] else ui.MISSING
 below = children["地区代码"].ne(f.region).all()   # a region without regions with plans below shows itself
 st.markdown(f"**{ui.plain(scope)}** 达标率 **{rate}**(已达标 {int(head['n_met'])} ÷ 已评估 {int(head['n_assessed'])}),"
