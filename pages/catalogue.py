@@ -6,7 +6,7 @@ from planwatch import paging, ui
 ALL = "全部规划"
 CARDS = 12  # a search with at most this many hits is shown as cards quoting the plan
 PLANS = 100  # plans a page (and offered in the plan choice): at national scale there are thousands
-ROWS = 50  # indicators a page: each row quotes the plan, a long HTML table costs the browser seconds to lay out
+ROWS = 25  # indicators a page: each row quotes the plan, and the browser lays out every row before it shows the page
 
 f = ui.page_filters()
 scope = dict(group=f.group, region=f.region, domain=f.domain, unit=f.unit)

@@ -258,8 +258,8 @@ def test_catalogue_lists_nine_plans_with_counts(app_db):
     assert tuple(plans.loc["pingyang-women", ["重点表指标", "文字目标", "有基线"]]) == (str(n_key), str(n_text), str(n_base))
     assert plans.loc["zhangjiagang-women", "印发文号"] == "张政办〔2021〕131号"
     n = one(app_db, "SELECT count(*) FROM indicator")[0]
-    assert len(html_tables(at)[1]) == min(n, 50)  # one page (pages/catalogue.py ROWS); the rest on the next pages
-    assert f"{n} 项指标" in texts(at) and (n <= 50 or f"共 {n} 条" in texts(at))
+    assert len(html_tables(at)[1]) == min(n, 25)  # one page (pages/catalogue.py ROWS); the rest on the next pages
+    assert f"{n} 项指标" in texts(at) and (n <= 25 or f"共 {n} 条" in texts(at))
     assert {m.label: m.value for m in at.metric}["指标数"] == str(n)
 
 
