@@ -116,16 +116,24 @@ def test_indicator_search_in_its_popover_opens_another_indicator(server, page):
 SELECTBOX_FETCHED = "performance.getEntriesByType('resource').some(r => r.name.includes('/Selectbox.'))"
 
 
+def popover_after_first_screen(page, url: str, shown: str, button: str):
+    """Open `url`, wait until `shown` is on the page, check that no selectbox is mounted and none of its code was
+    fetched, then open the popover of `button`; returns the popover's body."""
+    page.goto(url)
+    expect(main(page).get_by_text(shown).first).to_be_visible()
+    assert page.get_by_role("combobox").count() == 0 and not page.evaluate(SELECTBOX_FETCHED)
+    main(page).get_by_role("button", name=button).click()
+    return page.locator("[data-testid='stPopoverBody']")
+
+
 def test_units_other_unit_through_its_popover_kept_when_the_year_changes(server, page):
     """责任单位 mounts its unit choice (and fetches the selectbox's code) only when 查看其他单位 is clicked; the unit
     chosen there stays when the page reruns with the popover closed (another year chosen in the filters)."""
     url, _ = server
-    page.goto(url + "/units?year=2024&region=张家港市")
+    panel = popover_after_first_screen(page, url + "/units?year=2024&region=张家港市", "单位详情 · 张家港市 · 市教育局",
+                                       "查看其他单位")
     heading = main(page).locator("h3").filter(has_text="单位详情")
-    expect(heading).to_contain_text("单位详情 · 张家港市 · 市教育局")
-    assert page.get_by_role("combobox").count() == 0 and not page.evaluate(SELECTBOX_FETCHED)
-    main(page).get_by_role("button", name="查看其他单位").click()
-    page.locator("[data-testid='stPopoverBody']").get_by_role("combobox").fill("市妇联")  # typed: the popover
+    panel.get_by_role("combobox").fill("市妇联")  # typed: the popover
     page.get_by_role("option", name="张家港市 · 市妇联(20 项指标)").press("Enter")  # may open off-screen
     expect(heading).to_contain_text("单位详情 · 张家港市 · 市妇联")
     page.keyboard.press("Escape")
@@ -146,12 +154,8 @@ def test_catalogue_plan_through_its_popover_goes_into_the_url(server, page, demo
     n, title = one(demo_db, "SELECT count(*), any_value(p.title) FROM indicator JOIN plan p USING (plan_id) "
                             "WHERE plan_id = 'pingyang-women'")
     url, _ = server
-    page.goto(url + "/catalogue")
-    expect(main(page).locator("h1")).to_have_text("规划指标目录")
-    expect(main(page).get_by_text("项指标。")).to_be_visible()
-    assert page.get_by_role("combobox").count() == 0 and not page.evaluate(SELECTBOX_FETCHED)
-    main(page).get_by_role("button", name="按规划查看").click()
-    page.locator("[data-testid='stPopoverBody']").get_by_role("combobox").fill("平阳县妇女")
+    panel = popover_after_first_screen(page, url + "/catalogue", "项指标。", "按规划查看")
+    panel.get_by_role("combobox").fill("平阳县妇女")
     page.get_by_role("option", name=title).press("Enter")
     expect(main(page).get_by_text(f"{title}:{n} 项指标。")).to_be_visible()
     assert parse_qs(urlparse(page.url).query)["plan"] == [title]
@@ -287,12 +291,10 @@ def test_explorer_parameters_in_their_popover_go_into_the_url(server, page):
     """数据探索 mounts a saved query's parameter inputs (and fetches the selectbox's code) only when 查询参数 is
     clicked; the values in force are written beside it, and a value chosen there goes into the URL."""
     url, _ = server
-    page.goto(url + "/explorer?saved=各领域达标率&p_year=2023")
+    panel = popover_after_first_screen(page, url + "/explorer?saved=各领域达标率&p_year=2023", "参数:截至年份 2023",
+                                       "查询参数")
     expect(main(page).locator("h3")).to_have_text("各领域达标率")
-    expect(main(page).get_by_text("参数:截至年份 2023")).to_be_visible()
-    assert page.get_by_role("combobox").count() == 0 and not page.evaluate(SELECTBOX_FETCHED)
-    main(page).get_by_role("button", name="查询参数").click()
-    year = page.locator("[data-testid='stPopoverBody']").get_by_role("combobox", name="截至年份")
+    year = panel.get_by_role("combobox", name="截至年份")
     expect(year).to_have_value("2023")
     year.click()
     page.keyboard.type("2024")
