@@ -6,7 +6,7 @@ from planwatch import paging, ui
 ALL = "全部规划"
 CARDS = 12  # a search with at most this many hits is shown as cards quoting the plan
 PLANS = 100  # plans a page (and offered in the plan choice): at national scale there are thousands
-ROWS = 50  # indicators a page: each row quotes the plan, a long HTML table costs the browser seconds to lay out
+ROWS = 25  # indicators a page: each row quotes the plan, and the browser lays out every row before it shows the page
 
 f = ui.page_filters()
 scope = dict(group=f.group, region=f.region, domain=f.domain, unit=f.unit)
@@ -34,9 +34,13 @@ paging.control(plan_rows)
 
 st.subheader("指标")
 titles = dict(zip(plans["plan_id"], plans["规划"]))
-left, right = st.columns([2, 3])
-plan = left.selectbox("规划" + ("(本页所列规划)" if plan_rows.pages > 1 else ""), [ALL, *titles],
-                      format_func=lambda v: titles.get(v, v), key="plan", bind="query-params")
+left, right = st.columns([1, 3], vertical_alignment="bottom")
+ui.keep_shown(["plan"])
+# The plan choice in a popover, which the browser mounts only when opened: a selectbox on the first screen made every
+# new visitor fetch its JavaScript. Still bound to the URL (?plan=).
+plan = left.popover("按规划查看", icon=":material/filter_list:", width="stretch").selectbox(
+    "规划" + ("(本页所列规划)" if plan_rows.pages > 1 else ""), [ALL, *titles],
+    format_func=lambda v: titles.get(v, v), key="plan", bind="query-params")
 search = right.text_input("搜索指标名称", key="q", bind="query-params", placeholder="例如:孕产妇死亡率",
                           help="按指标名称查找(忽略空格),例如“孕产妇死亡率”“女性比例”")
 search = (search or "").strip() or None
@@ -47,7 +51,8 @@ inds = rows.frame
 if inds.empty:
     st.info(ui.plain("没有符合条件的指标。" + (f"请检查搜索词“{ui.shorten(search)}”,或放宽侧栏筛选。" if search else "")))
     st.stop()
-st.caption(ui.plain(f"{rows.total:,} 项指标" + (f",名称含“{ui.shorten(search)}”" if search else "") + "。"))
+st.caption(ui.plain(("" if plan == ALL else f"{titles.get(plan, plan)}:") + f"{rows.total:,} 项指标"
+                    + (f",名称含“{ui.shorten(search)}”" if search else "") + "。"))
 
 if search and rows.total <= CARDS:
     for row in inds.itertuples():
@@ -74,5 +79,5 @@ st.caption("目标:规范写法(≥ 不低于,≤ 不高于);目标原文:规划
            "出处为其来源文件和行号;重点表:规划重点指标表中的行。基线引文和行号见下载的文件。")
 paging.control(rows)
 
-ui.download_buttons(paging.every_row("catalogue_indicators", {"indicator_id": "指标编号", "plan_id": "规划编号"},
-                                     **chosen), "规划指标目录", "规划指标目录")
+ui.download_menu(paging.every_row("catalogue_indicators", {"indicator_id": "指标编号", "plan_id": "规划编号"}, **chosen),
+                 "规划指标目录", "规划指标目录", f"下载这 {rows.total:,} 项指标(含基线引文和行号)")

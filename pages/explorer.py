@@ -86,40 +86,49 @@ def choices(sql: str) -> list:
 
 
 def param_inputs(names: tuple[str, ...], query: saved.SavedQuery | None, default_year: int) -> dict:
-    """One input per named parameter, kept in the URL as p_<name>; 全部 binds NULL (= all)."""
+    """One input per named parameter, kept in the URL as p_<name>; 全部 binds NULL (= all). The inputs sit in a
+    查询参数 popover (mounted by the browser only when opened: no selectbox code on a first screen), the values in
+    force beside it."""
     if not names:
         return {}
-    values = {}
-    cols = st.columns(min(len(names), 4))
-    for i, name in enumerate(names):
-        col, key = cols[i % len(cols)], f"p_{name}"
+    values, notes = {}, []
+    keys = [f"p_{name}" for name in names]
+    ui.keep_shown(keys)
+    fresh = {key: key not in st.session_state for key in keys}  # a default only for a new input (state wins)
+    row = st.container(horizontal=True, vertical_alignment="center")
+    box = row.popover("查询参数", icon=":material/tune:")
+    summary = row.empty()
+    for name, key in zip(names, keys):
         label = saved.PARAM_LABELS.get(name, f"${name}")
         default = query.default(name) if query else None
         if name == "year":
             years = [int(y) for y in choices("SELECT DISTINCT as_of_year FROM v_status ORDER BY 1")] or [default_year]
             start = default if default in years else default_year if default_year in years else years[-1]
-            values[name] = col.selectbox(label, years, index=years.index(start), key=key, bind="query-params",
-                                         help="$year:只用截至该年的数据")
+            values[name] = box.selectbox(label, years, index=years.index(start) if fresh[key] else None, key=key,
+                                         bind="query-params", help="$year:只用截至该年的数据")
         elif name in saved.OPTIONAL_PARAMS:
             options = {"group": list(ui.GROUPS),
                        "region": choices("SELECT DISTINCT region FROM v_indicator ORDER BY region_code"),
                        "domain": choices("SELECT DISTINCT domain FROM v_indicator ORDER BY domain")}[name]
             if len(options) > MAX_OPTIONS:  # a province has thousands of counties: typed, not picked from a list
-                typed = col.text_input(label, value=default or "", key=key, bind="query-params",
-                                       help=f"${name}:地区全称,空即不限")
+                typed = box.text_input(label, value=(default or "") if fresh[key] else None, key=key,
+                                       bind="query-params", help=f"${name}:地区全称,空即不限")
                 values[name] = (typed or "").strip() or None
                 if values[name] and values[name] not in options:
-                    col.caption(plain(f"没有名为“{ui.shorten(values[name])}”的地区。"))
+                    notes.append(f"没有名为“{ui.shorten(values[name])}”的地区。")
                 continue
             options = [ALL, *options]
             index = options.index(default) if default in options else 0
-            chosen = col.selectbox(label, options, index=index, key=key, bind="query-params",
-                                   help=f"${name};“全部”即不限")
+            chosen = box.selectbox(label, options, index=index if fresh[key] else None, key=key,
+                                   bind="query-params", help=f"${name};“全部”即不限")
             values[name] = None if chosen == ALL else chosen
         else:
-            text = col.text_input(label, value="" if default is None else str(default), key=key,
-                                  bind="query-params", help=f"${name}(整数按数字传入)")
+            text = box.text_input(label, value=("" if default is None else str(default)) if fresh[key] else None,
+                                  key=key, bind="query-params", help=f"${name}(整数按数字传入)")
             values[name] = saved.parse_value(text or "")
+    summary.caption(plain("参数:" + ";".join(
+        f"{saved.PARAM_LABELS.get(name, '$' + name)} {ALL if values[name] is None else ui.shorten(values[name])}"
+        for name in names)) + "".join(plain(note) for note in notes))
     return values
 
 

@@ -2,6 +2,8 @@
 cities; a city: its counties), each counting its descendants' plans, on a map and as bars; a click drills down.
 Map and bars are drawn here as SVG and HTML (links keep the filters); the interactive pydeck map only when asked
 for (8 MB of JavaScript)."""
+import html
+
 import streamlit as st
 
 from planwatch import charts, maps, svg, ui
@@ -19,10 +21,10 @@ if demo_said:
     ui.demo_notice()
 tree = ui.region_tree()
 trail = [("全国", None), *((tree.at[c, "name"], c) for c in ui.region_chain(f.region, tree))]
-cols = st.columns(len(trail) + 3)
-for i, (name, code) in enumerate(trail):
-    cols[i].page_link("pages/regions.py", label=ui.plain(name), icon=":material/chevron_right:" if i else None,
-                      query_params=f.url(region=code), disabled=code == f.region)
+if len(trail) > 1:  # HTML links (same session, ui.PAGE_SETUP): no page-link code for the browser to fetch
+    st.html("<div class='pw-crumbs'>" + " › ".join(
+        html.escape(name) if code == f.region else svg.link(ui.page_url("regions", f, region=code), name).html
+        for name, code in trail) + "</div>")
 rate = ui.rate(head["attainment_rate"]) if head["n_assessed"] else ui.MISSING
 below = children["地区代码"].ne(f.region).all()   # a region without regions with plans below shows itself
 st.markdown(f"**{ui.plain(scope)}** 达标率 **{rate}**(已达标 {int(head['n_met'])} ÷ 已评估 {int(head['n_assessed'])}),"
@@ -55,8 +57,8 @@ ui.static_table(ui.as_links(table.rename(columns={"示例值指标": "其中示�
 st.caption("达标率 = 已达标 ÷ 已评估;已评估 = 有数据的定量指标(已达标 + 进展顺利 + 进度滞后 + 逆向变化)。"
            "无数据和定性指标单列,不计入分母;基本实现率 =(已实现 + 基本实现)÷ 已评估;其中示例值:最新值为系统生成"
            "示例数据的指标数。省、市的数字包括本级规划和全部下级地区的规划。")
-ui.download_buttons(children.drop(columns=["longitude", "latitude", "has_children"]), f"地区达标率_{scope}_截至{f.year}年",
-                    "地区达标率", formats=("csv",))
+ui.download_menu(children.drop(columns=["longitude", "latitude", "has_children"]), f"地区达标率_{scope}_截至{f.year}年",
+                 "地区达标率", "下载本表", formats=("csv",))
 
 st.subheader("同一指标的跨地区比较")
 # drawn when asked: a Vega chart costs a new visitor about a quarter of a blank page's load

@@ -33,17 +33,26 @@ else:
     if not roles_printed:
         st.caption("这些规划的原文只列出责任单位,未区分牵头与配合;“首位列名”为该单位排在责任单位列表第一位的指标数,"
                    "不等于牵头。")
-    ui.download_buttons(paging.every_row("unit_scorecard", {"unit_id": "单位编号"}, ("n_demo",), **scope),
-                        f"责任单位计分卡_截至{f.year}年", "责任单位计分卡")
+    ui.download_menu(paging.every_row("unit_scorecard", {"unit_id": "单位编号"}, ("n_demo",), **scope),
+                     f"责任单位计分卡_截至{f.year}年", "责任单位计分卡", f"下载计分卡(全部 {rows.total:,} 个单位)")
 
     labels = {row.unit_id: f"{row.地区} · {row.责任单位}({row.指标数} 项指标)" for row in card.itertuples()}
     units = list(labels)
-    st.subheader("单位详情")
+    head = st.container(horizontal=True, vertical_alignment="bottom")
+    title = head.empty()
+    # The choice in a popover, which the browser mounts only when opened (as on 指标详情): a selectbox on the first
+    # screen made every new visitor fetch its JavaScript.
+    key = f"unit_pick_{f.unit}"
+    st.session_state.setdefault(key, f.unit if f.unit in labels else units[0])
+    if st.session_state[key] not in labels:  # the scorecard's page or the filters changed
+        st.session_state[key] = units[0]
+    ui.keep_shown([key])
+    chosen = head.popover("查看其他单位", icon=":material/search:").selectbox(
+        "责任单位(本页计分卡中的单位,可输入名称查找)", units, format_func=labels.get, key=key)
+    title.subheader(ui.plain(f"单位详情 · {labels[chosen]}"))
     if f.unit is not None and f.unit not in labels:
         st.caption("侧栏所选责任单位不在本页计分卡中(在当前筛选范围内没有指标,或在计分卡的其他页),"
                    "已显示本页第一个单位。")
-    chosen = st.selectbox("责任单位", units, index=units.index(f.unit) if f.unit in labels else 0,
-                          format_func=labels.get, key=f"unit_pick_{f.unit}")
     row = card.set_index("unit_id").loc[chosen]
     cols = st.columns(4)
     cols[0].metric("负责指标", int(row["指标数"]), help="原文将该单位列为责任单位的指标数")

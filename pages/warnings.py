@@ -9,7 +9,9 @@ LEVEL_HELP = {
     "灰": "截至年份当年未填报监测数据",
 }
 KINDS = ("逆向变化", "到期未达标", "预计未达标", "波动较大", "未填报")
-ROWS = 50  # a page of the list: 200 rows of HTML took the browser about as long to lay out as the rest of the page
+ROWS = 25  # a page of the list: each row's reason is a sentence, and the browser lays out every row before it shows
+# the page (50 rows cost about a tenth of a blank page's load more; 200 about as long as the rest of the page)
+LIST, GRID = "列表", "表格(可按列排序)"
 COLUMNS = ["级别", ui.DETAIL, "地区", "指标", "原因", "类型", "规划", "责任单位", "状态", "领域", "数据来源"]
 
 f = ui.page_filters()
@@ -48,8 +50,9 @@ if shown.empty:
     st.stop()
 
 # The list as an HTML table first (no data grid to fetch: it cost a new visitor about 40% of a blank page's
-# load); the grid, for sorting by a column and opening a row with a click, only when asked.
-if st.toggle("表格视图(可按列排序)", key="warning_grid"):
+# load); the grid, for sorting by a column and opening a row with a click, only when asked. The choice is a
+# segmented control: the same code as the pills above, where a toggle was one more kind of widget to fetch.
+if st.segmented_control("视图", [LIST, GRID], default=LIST, key="warning_view", label_visibility="collapsed") == GRID:
     event = st.dataframe(  # the level as a coloured chip (column_config, not a pandas Styler: no per-cell CSS)
         ui.as_chips(ui.shown(shown), "级别"),
         hide_index=True, width="stretch", height=min(38 + 35 * len(shown), 600), key="warning_table",
@@ -66,8 +69,8 @@ else:
     table = ui.as_links(ui.shown(shown)[COLUMNS]).assign(
         级别=lambda t: [svg.chip(level, charts.LEVEL_COLORS[level]) for level in t["级别"]])
     ui.static_table(table, wide=True)
-    st.caption("按紧迫度排列,最紧急的在前;点“查看 →”打开该指标的详情页;“表格视图”可按列排序。")
+    st.caption(f"按紧迫度排列,最紧急的在前;点“查看 →”打开该指标的详情页;“{GRID}”可按列排序。")
 paging.control(rows)
 
-ui.download_buttons(paging.every_row("warnings_list", rename={"indicator_id": "指标编号"}, **chosen),
-                    f"预警清单_截至{f.year}年", "预警清单")
+ui.download_menu(paging.every_row("warnings_list", rename={"indicator_id": "指标编号"}, **chosen),
+                 f"预警清单_截至{f.year}年", "预警清单", f"下载全部 {rows.total:,} 条")

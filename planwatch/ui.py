@@ -264,6 +264,7 @@ def filters() -> Filters:
             for depth in range(1, REGION_LEVELS + 1):
                 st.session_state[f"filter_region_{depth}"] = chain[depth - 1] if depth <= len(chain) else ALL
 
+    keep_shown([k for k in st.session_state if k.startswith("filter_")])
     with st.sidebar:
         head = st.container(horizontal=True, vertical_alignment="center", key="filters_head")
         head.subheader("筛选")
@@ -294,6 +295,17 @@ def filters() -> Filters:
     for notice in st.session_state.pop("url_notices", []):
         st.warning(plain(notice), icon=":material/link_off:")
     return current
+
+
+def keep_shown(keys: list[str]) -> None:
+    """Widgets in a popover show their current values when it is opened. The browser learns a widget's value only
+    from the element the script sends (it keeps none of its own for a widget it has not mounted), and the element
+    carries the value only when it was set through the session state in this run: without this, a popover opened
+    after a rerun that another widget caused showed each widget's first option, and sent it back with the next
+    change (the year became 2021)."""
+    for key in keys:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 def demo_notice(frame: pd.DataFrame | None = None, column: str = "latest_source_kind") -> None:
@@ -471,6 +483,13 @@ def with_detail_links(frame: pd.DataFrame, filters: Filters, column: str = "indi
 def detail_column() -> st.column_config.LinkColumn:
     """Column config of the 详情 links: each cell reads 查看 →."""
     return st.column_config.LinkColumn(DETAIL, display_text="查看 →", width="small")
+
+
+def download_menu(frame, name: str, sheet_name: str, label: str = "下载", formats=("csv", "xlsx")) -> None:
+    """download_buttons in a popover opened by `label`: the browser mounts them, and fetches the download button's
+    code, only when it is opened (a page whose point is not its files keeps them off its first screen)."""
+    with st.popover(label, icon=":material/download:"):
+        download_buttons(frame, name, sheet_name, formats)
 
 
 def download_buttons(frame, name: str, sheet_name: str, formats=("csv", "xlsx")) -> None:

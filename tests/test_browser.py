@@ -113,6 +113,73 @@ def test_indicator_search_in_its_popover_opens_another_indicator(server, page):
     assert parse_qs(urlparse(page.url).query)["id"] == ["zhangjiagang-women-k02"]
 
 
+SELECTBOX_FETCHED = "performance.getEntriesByType('resource').some(r => r.name.includes('/Selectbox.'))"
+
+
+def popover_after_first_screen(page, url: str, shown: str, button: str):
+    """Open `url`, wait until `shown` is on the page, check that no selectbox is mounted and none of its code was
+    fetched, then open the popover of `button`; returns the popover's body."""
+    page.goto(url)
+    expect(main(page).get_by_text(shown).first).to_be_visible()
+    assert page.get_by_role("combobox").count() == 0 and not page.evaluate(SELECTBOX_FETCHED)
+    main(page).get_by_role("button", name=button).click()
+    return page.locator("[data-testid='stPopoverBody']")
+
+
+def test_units_other_unit_through_its_popover_kept_when_the_year_changes(server, page):
+    """责任单位 mounts its unit choice (and fetches the selectbox's code) only when 查看其他单位 is clicked; the unit
+    chosen there stays when the page reruns with the popover closed (another year chosen in the filters)."""
+    url, _ = server
+    panel = popover_after_first_screen(page, url + "/units?year=2024&region=张家港市", "单位详情 · 张家港市 · 市教育局",
+                                       "查看其他单位")
+    heading = main(page).locator("h3").filter(has_text="单位详情")
+    panel.get_by_role("combobox").fill("市妇联")  # typed: the popover
+    page.get_by_role("option", name="张家港市 · 市妇联(20 项指标)").press("Enter")  # may open off-screen
+    expect(heading).to_contain_text("单位详情 · 张家港市 · 市妇联")
+    page.keyboard.press("Escape")
+    # the filters' popover, opened after that rerun, shows the filters in force (ui.keep_shown), not first options
+    year = filter_panel(page).get_by_role("combobox", name="截至年份")
+    expect(year).to_have_value("2024年")
+    year.click()
+    page.keyboard.type("2023")
+    expect(page.get_by_role("option", name="2023年")).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(main(page).locator("h1")).to_contain_text("截至2023年")
+    expect(heading).to_contain_text("单位详情 · 张家港市 · 市妇联")
+    assert parse_qs(urlparse(page.url).query)["region"] != ["江苏省"]  # the region was not reset either
+
+
+def test_catalogue_plan_through_its_popover_goes_into_the_url(server, page, demo_db):
+    """规划指标目录 mounts its plan choice only when 按规划查看 is clicked; the plan chosen there is in the URL."""
+    n, title = one(demo_db, "SELECT count(*), any_value(p.title) FROM indicator JOIN plan p USING (plan_id) "
+                            "WHERE plan_id = 'pingyang-women'")
+    url, _ = server
+    panel = popover_after_first_screen(page, url + "/catalogue", "项指标。", "按规划查看")
+    panel.get_by_role("combobox").fill("平阳县妇女")
+    page.get_by_role("option", name=title).press("Enter")
+    expect(main(page).get_by_text(f"{title}:{n} 项指标。")).to_be_visible()
+    assert parse_qs(urlparse(page.url).query)["plan"] == [title]
+
+
+def test_warnings_downloads_in_their_popover_give_every_row(server, page, demo_db):
+    """预警清单 shows a page of rows and mounts its download buttons (and fetches their code) only when 下载全部 is
+    clicked; the CSV holds every warning, not the page."""
+    import pandas as pd
+
+    n_all = one(demo_db, "SELECT count(*) FROM v_warning WHERE as_of_year = 2024")[0]
+    url, _ = server
+    page.goto(url + "/warnings?year=2024")
+    opener = main(page).get_by_role("button", name=f"下载全部 {n_all:,} 条")
+    expect(opener).to_be_visible()
+    fetched = "performance.getEntriesByType('resource').some(r => r.name.includes('/DownloadButton.'))"
+    assert main(page).get_by_role("button", name="下载 CSV").count() == 0 and not page.evaluate(fetched)
+    opener.click()
+    with page.expect_download() as info:
+        page.locator("[data-testid='stPopoverBody']").get_by_role("button", name="下载 CSV").click()
+    assert info.value.suggested_filename == "预警清单_截至2024年.csv"
+    assert len(pd.read_csv(info.value.path(), encoding="utf-8-sig")) == n_all
+
+
 def test_filter_goes_into_the_url_and_survives_reload(server, page, demo_db):
     url, _ = server
     n_met, n_assessed = one(demo_db, "SELECT sum(n_met), sum(n_assessed) FROM v_attainment_by_plan "
@@ -218,6 +285,23 @@ def test_explorer_runs_a_saved_query_and_downloads_its_csv(server, page, demo_db
     assert len(got) == len(expected) > 0
     assert got[["地区", "责任单位", "红色预警指标数"]].values.tolist() == \
         expected[["地区", "责任单位", "红色预警指标数"]].values.tolist()
+
+
+def test_explorer_parameters_in_their_popover_go_into_the_url(server, page):
+    """数据探索 mounts a saved query's parameter inputs (and fetches the selectbox's code) only when 查询参数 is
+    clicked; the values in force are written beside it, and a value chosen there goes into the URL."""
+    url, _ = server
+    panel = popover_after_first_screen(page, url + "/explorer?saved=各领域达标率&p_year=2023", "参数:截至年份 2023",
+                                       "查询参数")
+    expect(main(page).locator("h3")).to_have_text("各领域达标率")
+    year = panel.get_by_role("combobox", name="截至年份")
+    expect(year).to_have_value("2023")
+    year.click()
+    page.keyboard.type("2024")
+    expect(page.get_by_role("option", name="2024")).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(main(page).get_by_text("参数:截至年份 2024")).to_be_visible()
+    page.wait_for_url("**p_year=2024*")
 
 
 # ---- issue 15: what a leader sees at 1280×720, links, Chinese only, the served font ---------------------------

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import pytest
 from apptest import html_bars, html_tables, open_page, texts, use_database
@@ -9,7 +10,7 @@ from conftest import one, rows
 
 from planwatch import ui
 
-WARNING_ROWS = 50  # pages/warnings.py ROWS: 预警清单 shows a page of 50 rows at a time
+WARNING_ROWS = 25  # pages/warnings.py ROWS: 预警清单 shows a page of 25 rows at a time
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -151,7 +152,7 @@ def test_warnings_page_lists_every_warning_red_first(app_db):
     assert "示例数据" in texts(at)
     assert [b.label for b in at.get("download_button")] == ["下载 CSV", "下载 Excel"]
     # the grid (sorting, a click on a row) when asked, with the same rows in the same order
-    at.toggle(key="warning_grid").set_value(True).run()
+    at.segmented_control(key="warning_view").set_value("表格(可按列排序)").run()
     grid = at.dataframe[0].value
     assert list(grid["级别"].map(lambda chips: list(chips)[0])) == list(levels)
     assert list(grid["指标"]) == list(table["指标"])
@@ -180,7 +181,7 @@ def test_warnings_follow_sidebar_region(app_db):
 
 def test_warnings_row_click_opens_indicator_page(app_db):
     at = open_page("warnings", year="2024")
-    at.toggle(key="warning_grid").set_value(True).run()  # the grid view: a click on a row opens its indicator
+    at.segmented_control(key="warning_view").set_value("表格(可按列排序)").run()  # the grid view: a click on a row opens its indicator
     first = at.dataframe[0].value.iloc[0]
     at.session_state["warning_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     at.run()
@@ -215,6 +216,7 @@ def test_units_group_filter_counts_only_that_group(app_db):
 def test_units_page_shows_unit_indicators_and_plans_without_units(app_db):
     at = open_page("units", year="2024", unit="320582:市卫健委")
     assert at.selectbox(key="unit_pick_320582:市卫健委").value == "320582:市卫健委"
+    assert "单位详情 · 张家港市 · 市卫健委" in texts(at)
     detail = html_tables(at)[1]
     n = one(app_db, "SELECT count(DISTINCT indicator_id) FROM indicator_unit WHERE unit_id = '320582:市卫健委'")[0]
     assert len(detail) == n and {m.label: m.value for m in at.metric}["负责指标"] == str(n)
@@ -231,6 +233,19 @@ def test_units_page_shows_unit_indicators_and_plans_without_units(app_db):
     assert title["zhangjiagang-women"] not in unlisted.index
 
 
+def test_units_other_unit_is_chosen_in_a_popover_and_kept(app_db):
+    """责任单位's unit choice sits in the 查看其他单位 popover (tests/test_browser.py: mounted only when opened)."""
+    at = open_page("units", year="2024", region="张家港市")
+    # the first unit of the scorecard (the most indicators: 市教育局, 48) until another is chosen
+    assert at.selectbox(key="unit_pick_None").value == "320582:市教育局" and "单位详情 · 张家港市 · 市教育局" in texts(at)
+    at.selectbox(key="unit_pick_None").set_value("320582:市妇联").run()
+    n = one(app_db, "SELECT count(DISTINCT indicator_id) FROM indicator_unit WHERE unit_id = '320582:市妇联'")[0]
+    assert len(html_tables(at)[1]) == n and f"单位详情 · 张家港市 · 市妇联({n} 项指标)" in texts(at)
+    at.run()
+    assert len(html_tables(at)[1]) == n and "单位详情 · 张家港市 · 市妇联" in texts(at)
+    assert "unit" not in at.query_params  # the sidebar's unit filter is left alone
+
+
 # --- 规划指标目录 ----------------------------------------------------------------------------------------------------
 
 def test_catalogue_lists_nine_plans_with_counts(app_db):
@@ -243,8 +258,8 @@ def test_catalogue_lists_nine_plans_with_counts(app_db):
     assert tuple(plans.loc["pingyang-women", ["重点表指标", "文字目标", "有基线"]]) == (str(n_key), str(n_text), str(n_base))
     assert plans.loc["zhangjiagang-women", "印发文号"] == "张政办〔2021〕131号"
     n = one(app_db, "SELECT count(*) FROM indicator")[0]
-    assert len(html_tables(at)[1]) == min(n, 50)  # one page (pages/catalogue.py ROWS); the rest on the next pages
-    assert f"{n} 项指标" in texts(at) and (n <= 50 or f"共 {n} 条" in texts(at))
+    assert len(html_tables(at)[1]) == min(n, 25)  # one page (pages/catalogue.py ROWS); the rest on the next pages
+    assert f"{n} 项指标" in texts(at) and (n <= 25 or f"共 {n} 条" in texts(at))
     assert {m.label: m.value for m in at.metric}["指标数"] == str(n)
 
 
@@ -269,6 +284,16 @@ def test_catalogue_follows_sidebar_domain_and_plan_choice(app_db):
     ids = [parse_qs(urlparse(url).query)["id"][0] for url in html_tables(at)[1]["详情"]]
     assert ids and {one(app_db, "SELECT plan_id FROM indicator WHERE indicator_id = ?", [i])[0] for i in ids} == \
         {"xianyang-women"}
+    title = one(app_db, "SELECT title FROM plan WHERE plan_id = 'xianyang-women'")[0]
+    assert f"{title}:{len(ids)} 项指标,名称含“死亡率”。" in texts(at)
+    assert at.query_params["plan"] in (title, [title])  # the choice (in the 按规划查看 popover) is in the URL
+
+
+def test_catalogue_plan_from_the_url(app_db):
+    n, title = one(app_db, "SELECT count(*), any_value(p.title) FROM indicator JOIN plan p USING (plan_id) "
+                           "WHERE plan_id = 'pingyang-women'")
+    at = open_page("catalogue", plan=title)  # a bound widget keeps its option's label in the URL
+    assert at.selectbox(key="plan").value == "pingyang-women" and f"{title}:{n} 项指标。" in texts(at)
 
 
 @pytest.fixture
@@ -467,14 +492,17 @@ def test_regions_shows_one_level_with_rollups(app_db):
         {"year": ["2024"], "region": [one(app_db, "SELECT region_code FROM region WHERE name = ?", [r[0]])[0]]}
         for r in expected]
     assert "示例数据" in texts(at) and not at.get("vega_lite_chart")   # the comparison chart only when asked for
-    [download] = at.get("download_button")
+    [download] = at.get("download_button")  # in the 下载本表 popover
     assert download.proto.label == "下载 CSV" and download.proto.deferred_file_id  # made when clicked
     # drill down: 浙江省 → its city 温州市 → the city's counties, as v_attainment_by_region counts them
     at = open_page("regions", year="2024", region="330000")
     assert at.title[0].value == "各地区比较 · 浙江省 · 截至2024年"
     assert list(html_tables(at)[0]["地区"]) == ["温州市"]
     at = open_page("regions", year="2024", region="330300")
-    assert [link.proto.label for link in at.get("page_link")][:3] == ["全国", "浙江省", "温州市"]
+    [crumbs] = [e.proto.body for e in at.get("html") if "pw-crumbs" in e.proto.body]  # 全国 › 浙江省 › 温州市
+    assert re.findall(r"<a href='([^']*)'>([^<]*)</a>", crumbs) == [("./regions?year=2024", "全国"),
+                                                                    ("./regions?year=2024&amp;region=330000", "浙江省")]
+    assert crumbs.endswith(" › 温州市</div>")  # the region shown: text, not a link
     table = html_tables(at)[0].set_index("地区")
     for region, n_met, n_assessed in rows(app_db, "SELECT region, n_met, n_assessed FROM v_attainment_by_region "
                                                   "WHERE as_of_year = 2024 AND region IN ('平阳县', '乐清市')"):
@@ -698,7 +726,9 @@ def test_explorer_saved_query_with_parameters(app_db):
     n_domains, rate = one(app_db, "SELECT count(*), max(round(attainment_rate * 100, 1)) FILTER (WHERE domain = '健康') "
                                   "FROM v_attainment_by_domain WHERE as_of_year = 2023")
     assert len(table) == n_domains and table.loc["健康", "达标率(%)"] == f"{rate:.15g}"  # every digit
+    assert "参数:截至年份 2023" in texts(at)  # the values in force beside the 查询参数 popover that holds the inputs
     at.selectbox(key="p_year").set_value(2024).run()
+    assert "参数:截至年份 2024" in texts(at) and at.query_params["p_year"] in ("2024", ["2024"])
     rate_2024 = one(app_db, "SELECT round(attainment_rate * 100, 1) FROM v_attainment_by_domain "
                             "WHERE as_of_year = 2024 AND domain = '健康'")[0]
     assert _result(at).set_index("领域").loc["健康", "达标率(%)"] == f"{rate_2024:.15g}"

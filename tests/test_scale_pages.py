@@ -46,10 +46,10 @@ def test_warnings_page_two_shows_the_next_rows(wide_db):
     n_all = one(wide_db, "SELECT count(*) FROM v_warning WHERE as_of_year = 2024")[0]
     assert n_all > 2 * paging.PAGE_SIZE  # the fixture must need paging
     at = open_page("warnings", year="2024")
-    at.toggle(key="warning_grid").set_value(True).run()  # the grid view: ids and 紧迫度 as columns
+    at.segmented_control(key="warning_view").set_value("表格(可按列排序)").run()  # the grid view: ids and 紧迫度 as columns
     first = at.dataframe[0].value
     size = len(html_tables(open_page("warnings", year="2024"))[0])  # the first view: the same page as HTML
-    assert len(first) == size == 50
+    assert len(first) == size == 25  # pages/warnings.py ROWS
     assert f"共 {n_all:,} 条" in texts(at)
     [pages] = at.get("pagination")
     at.session_state[pages.key] = 2
