@@ -60,6 +60,14 @@ elif kind == "page_link":
     st.page_link("https://example.org/warnings?year=2024", label="查看全部 12 条预警 →")
 elif kind == "metric":
     st.metric("达标率", "37%", help="已达标 ÷ 已评估")
+elif kind == "metric_row":  # 预警清单's four figures as st.metric draws them
+    for col, (label, value) in zip(st.columns(4), (("预警总数", "194"), ("红色预警", "96"), ("黄色预警", "38"),
+                                                    ("灰色预警", "60"))):
+        col.metric(label, value, help="说明")
+elif kind == "metric_row_html":  # the same four as one block of HTML (svg.metrics)
+    from planwatch import svg
+    st.html(svg.metrics([("预警总数", "194", "说明"), ("红色预警", "96", "说明"), ("黄色预警", "38", "说明"),
+                         ("灰色预警", "60", "说明")]))
 elif kind == "html":
     st.html("<div style='font-size:.85rem'><span style='color:#009E73'>■</span> 已达标</div>")
 elif kind == "html_svg":

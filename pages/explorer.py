@@ -190,12 +190,10 @@ def quick_chart(frame: pd.DataFrame, key: str) -> None:
 
 def show_result(result: guard.Result, name: str, key: str) -> None:
     frame = result.frame
-    stats = st.container(horizontal=True)
-    stats.metric("行数", f"{result.n_rows:,}", width="content",
-                 help=f"最多取 {guard.MAX_ROWS:,} 行;表格显示前 {guard.SHOW_ROWS:,} 行")
-    stats.metric("列数", len(frame.columns), width="content")
-    stats.metric("用时", f"{result.elapsed * 1000:,.0f} 毫秒" if result.elapsed < 10 else f"{result.elapsed:.1f} 秒",
-                 width="content", help=f"查询与读取结果的时间;超过 {guard.DEFAULT_TIMEOUT:g} 秒即停止")
+    ui.metrics([("行数", f"{result.n_rows:,}", f"最多取 {guard.MAX_ROWS:,} 行;表格显示前 {guard.SHOW_ROWS:,} 行"),
+                ("列数", len(frame.columns)),
+                ("用时", f"{result.elapsed * 1000:,.0f} 毫秒" if result.elapsed < 10 else f"{result.elapsed:.1f} 秒",
+                 f"查询与读取结果的时间;超过 {guard.DEFAULT_TIMEOUT:g} 秒即停止")], widths=[1, 1, 1, 3])
     if result.truncated:
         st.warning(f"结果超过 {guard.MAX_ROWS:,} 行,只保留了前 {guard.MAX_ROWS:,} 行(下载文件也只含这些行)。"
                    "请加 WHERE 条件、GROUP BY 或 LIMIT 缩小结果。")

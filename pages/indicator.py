@@ -54,13 +54,13 @@ st.html(f"<h4 style='font-size:1.25rem;font-weight:600;margin:0'><span style='co
 st.markdown(f"**原因**:{ui.plain(ind['reason'])}")
 st.caption(f"**判定依据**(可按“方法说明”逐项复算):{ui.plain(explain.line(ind, thresholds))}")
 
-cols = st.columns([1, 1, 1, 1.5])  # the last holds "已超目标 / 75%": not cut at 1280 px
 year_of = lambda y: "" if ui.is_missing(y) else f"({y:.0f}年)"  # noqa: E731
-cols[0].metric(f"基线{year_of(ind['baseline_year'])}", ui.number(ind["baseline_value"], unit))
-cols[1].metric(f"目标({ind['target_year']}年)", ind["target_label"])
-cols[2].metric(f"最新值{year_of(ind['latest_year'])}", ui.number(ind["latest_value"], unit))
-cols[3].metric("目标进程 / 时间进度", f"{ui.progress(ind['progress'])} / {ui.rate(ind['expected_progress'])}",
-               help="目标进程:从基线到目标已走过的比例;时间进度:规划期已过去的比例")
+ui.metrics([(f"基线{year_of(ind['baseline_year'])}", ui.number(ind["baseline_value"], unit)),
+            (f"目标({ind['target_year']}年)", ind["target_label"]),
+            (f"最新值{year_of(ind['latest_year'])}", ui.number(ind["latest_value"], unit)),
+            ("目标进程 / 时间进度", f"{ui.progress(ind['progress'])} / {ui.rate(ind['expected_progress'])}",
+             "目标进程:从基线到目标已走过的比例;时间进度:规划期已过去的比例")],
+           widths=[1, 1, 1, 1.5])  # the last holds "已超目标 / 75%": not cut at 1280 px
 for parent in ui.query("parent_comparison", id=indicator_id, year=f.year).itertuples():  # at most one row
     st.page_link("pages/indicator.py", label=ui.plain(parent.line), icon=":material/account_tree:",
                  query_params={"id": parent.parent_indicator_id, **f.url()})

@@ -17,20 +17,20 @@ st.title(f"总览 · 截至{f.year}年")
 if head.n_demo:
     ui.demo_notice()
 
-cols = st.columns([1, 1, 1.5, 1, 1, 1])
-cols[0].metric("达标率", ui.rate(head.attainment_rate) if head.n_assessed else ui.MISSING,
-               help="已达标指标 ÷ 已评估指标(有数据的定量指标)")
-cols[1].metric("基本实现率", ui.rate(head.basic_rate) if head.n_assessed else ui.MISSING,
-               help="(已实现 + 基本实现)÷ 已评估;基本实现:未达标,但在目标的容差内或按趋势可如期达到")
 # at national scale in 万 (86,952 → 8.7万, 224,310 → 22万) so that the pair fits its column at 1280 px
 short = lambda n: f"{n:.0f}" if n < 1e4 else f"{n / 1e4:.1f}万" if n < 1e5 else f"{n / 1e4:.0f}万"  # noqa: E731
 sep = " / " if head.n_assessed < 1e4 else "/"
-cols[2].metric("已达标 / 已评估", short(head.n_met) + sep + short(head.n_assessed),
-               help=f"已达标 {head.n_met:,.0f} 项,已评估 {head.n_assessed:,.0f} 项;共 {head.n_indicators:,.0f} 项指标:"
-                    f"无数据 {head.n_no_data:,.0f} 项、定性 {head.n_qualitative:,.0f} 项不计入分母")
-cols[3].metric("进度滞后", int(head.n_lagging))
-cols[4].metric("逆向变化", int(head.n_reversed))
-cols[5].metric("红色预警", n_red, help="逆向变化,或按趋势预计未达标且进度严重滞后,或到期仍有差距")
+ui.metrics([
+    ("达标率", ui.rate(head.attainment_rate) if head.n_assessed else ui.MISSING,
+     "已达标指标 ÷ 已评估指标(有数据的定量指标)"),
+    ("基本实现率", ui.rate(head.basic_rate) if head.n_assessed else ui.MISSING,
+     "(已实现 + 基本实现)÷ 已评估;基本实现:未达标,但在目标的容差内或按趋势可如期达到"),
+    ("已达标 / 已评估", short(head.n_met) + sep + short(head.n_assessed),
+     f"已达标 {head.n_met:,.0f} 项,已评估 {head.n_assessed:,.0f} 项;共 {head.n_indicators:,.0f} 项指标:"
+     f"无数据 {head.n_no_data:,.0f} 项、定性 {head.n_qualitative:,.0f} 项不计入分母"),
+    ("进度滞后", int(head.n_lagging)),
+    ("逆向变化", int(head.n_reversed)),
+    ("红色预警", n_red, "逆向变化,或按趋势预计未达标且进度严重滞后,或到期仍有差距")], widths=[1, 1, 1.5, 1, 1, 1])
 
 left, right = st.columns([1, 1.35], gap="medium")
 with left:

@@ -54,12 +54,10 @@ else:
         st.caption("侧栏所选责任单位不在本页计分卡中(在当前筛选范围内没有指标,或在计分卡的其他页),"
                    "已显示本页第一个单位。")
     row = card.set_index("unit_id").loc[chosen]
-    cols = st.columns(4)
-    cols[0].metric("负责指标", int(row["指标数"]), help="原文将该单位列为责任单位的指标数")
-    cols[1].metric("达标率", ui.rate(row["达标率"] if row["已评估"] else None),
-                   help="已达标 ÷ 已评估(有数据的定量指标)")
-    cols[2].metric("已达标 / 已评估", row["已达标/已评估"])
-    cols[3].metric("红色预警", int(row["红色预警"]))
+    ui.metrics([("负责指标", int(row["指标数"]), "原文将该单位列为责任单位的指标数"),
+                ("达标率", ui.rate(row["达标率"] if row["已评估"] else None), "已达标 ÷ 已评估(有数据的定量指标)"),
+                ("已达标 / 已评估", row["已达标/已评估"]),
+                ("红色预警", int(row["红色预警"]))])
     detail = ui.query("unit_indicators", **scope, unit=chosen)
     detail = ui.with_detail_links(detail, f).assign(原文出处=detail["原文"] + "(第" + detail["行号"].astype(str) + "行)")
     ui.static_table(ui.as_links(detail)[["规划", "领域", "指标", "状态", ui.DETAIL, "角色", "列名顺序", "原文出处", "原因",

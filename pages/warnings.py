@@ -22,10 +22,8 @@ notice = st.container()  # 示例数据, said above the numbers once the rows ar
 by_level = counts.groupby("level")["n"].sum()
 by_kind = counts.groupby("kind")["n"].sum()
 total = int(counts["n"].sum())
-cols = st.columns(4)
-cols[0].metric("预警总数", f"{total:,}", help="侧栏筛选范围内的全部预警;一项指标可有多条预警")
-for col, level in zip(cols[1:], LEVEL_HELP):
-    col.metric(f"{level}色预警", f"{int(by_level.get(level, 0)):,}", help=LEVEL_HELP[level])
+ui.metrics([("预警总数", f"{total:,}", "侧栏筛选范围内的全部预警;一项指标可有多条预警"),
+            *((f"{level}色预警", f"{int(by_level.get(level, 0)):,}", LEVEL_HELP[level]) for level in LEVEL_HELP)])
 if not total:
     st.success(f"截至{f.year}年,所选范围内没有预警。")
     st.stop()

@@ -308,6 +308,11 @@ def keep_shown(keys: list[str]) -> None:
             st.session_state[key] = st.session_state[key]
 
 
+def metrics(items, widths=None) -> None:
+    """A row of figures, each (label, figure[, what it counts]): svg.metrics, st.metric's look without its code."""
+    st.html(svg.metrics([(label, str(value), *rest) for label, value, *rest in items], widths))
+
+
 def demo_notice(frame: pd.DataFrame | None = None, column: str = "latest_source_kind") -> None:
     """Say 示例数据 wherever demonstration values are shown."""
     if frame is None or (column in frame and (frame[column] == "示例").any()):

@@ -139,3 +139,13 @@ def html_bars(at: AppTest | str) -> list[list[dict]]:
     """The bars of each svg.stacked_bars chart of the main area (or of one HTML text), in order: label, href
     (None: no link) and the tooltips of its segments ("label:status n 项")."""
     return _collect([at] if isinstance(at, str) else _bodies(at)).bars
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    """label: figure of the figures on the page, st.metric's and ui.metrics' (HTML) alike."""
+    found = {m.label: m.value for m in at.metric}
+    for body in _bodies(at):
+        for label, value in re.findall(r"<div class='pw-metric-label'>(.*?)(?:<span[^>]*>ⓘ</span>)?</div>"
+                                       r"<div class='pw-metric-value'>(.*?)</div>", body):
+            found[html.unescape(label)] = html.unescape(value)
+    return found

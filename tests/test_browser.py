@@ -187,8 +187,8 @@ def test_filter_goes_into_the_url_and_survives_reload(server, page, demo_db):
     children = f"{n_met} / {n_assessed}"
     page.goto(url + "/?year=2024")
     expect(main(page).locator("h1")).to_contain_text("截至2024年")
-    met = main(page).locator("[data-testid='stMetric']").filter(has_text="已达标 / 已评估").locator(
-        "[data-testid='stMetricValue']")
+    met = main(page).locator(".pw-metric").filter(has_text="已达标 / 已评估").locator(
+        ".pw-metric-value")
     expect(met).not_to_have_text(children)
     sidebar = page.locator("[data-testid='stSidebar']")
     expect(sidebar).to_contain_text("规划类别:全部")   # the filters in force, the widgets folded away
@@ -229,15 +229,15 @@ def test_login_upload_preview_confirm_and_undo(server, page, tmp_path):
     body.get_by_role("link", name="查看第一个指标的详情").click()
     page.wait_for_url("**/indicator?*")
     expect(body.locator("h1")).to_have_text("县级人大代表中女性比例")
-    latest = body.locator("[data-testid='stMetric']").filter(has_text="最新值(2024年)")
-    expect(latest.locator("[data-testid='stMetricValue']")).to_have_text("23.45%")
+    latest = body.locator(".pw-metric").filter(has_text="最新值(2024年)")
+    expect(latest.locator(".pw-metric-value")).to_have_text("23.45%")
     page.locator(".pw-menu").get_by_role("link", name="数据填报").click()  # same session
     body.get_by_role("tab", name="③ 导入记录与撤销").click()
     body.get_by_role("button", name="撤销该批次").click()
     expect(body.get_by_text("已撤销批次")).to_be_visible()
     page.goto(url + "/indicator?id=pingyang-women-k04&year=2024")
     expect(body.locator("h1")).to_have_text("县级人大代表中女性比例")
-    expect(body.locator("[data-testid='stMetricValue']").get_by_text("23.45%", exact=True)).to_have_count(0)
+    expect(body.locator(".pw-metric-value").get_by_text("23.45%", exact=True)).to_have_count(0)
 
 
 def test_login_survives_a_reload_until_logout(server, page):
@@ -274,8 +274,8 @@ def test_explorer_runs_a_saved_query_and_downloads_its_csv(server, page, demo_db
     main(page).get_by_text(query.title, exact=True).click()
     expect(main(page).locator("h3")).to_have_text(query.title)
     page.wait_for_url("**saved=*")
-    rows_metric = main(page).locator("[data-testid='stMetric']").filter(has_text="行数")
-    expect(rows_metric.locator("[data-testid='stMetricValue']")).to_have_text(f"{len(expected):,}")
+    rows_metric = main(page).locator(".pw-metric").filter(has_text="行数")
+    expect(rows_metric.locator(".pw-metric-value")).to_have_text(f"{len(expected):,}")
     with page.expect_download() as info:
         main(page).get_by_role("button", name="下载 CSV").click()
     download = info.value
@@ -322,7 +322,7 @@ def _in_view(page, locator) -> bool:
 def test_overview_shows_attainment_and_a_red_warning_above_the_fold(server, small):
     url, _ = server
     small.goto(url + "/?year=2024")
-    rate = main(small).locator("[data-testid='stMetric']").filter(has_text="达标率").first
+    rate = main(small).locator(".pw-metric").filter(has_text="达标率").first
     expect(rate).to_be_visible()
     red = main(small).locator("a[href*='indicator?id=']").first
     expect(red).to_be_visible()
@@ -549,7 +549,7 @@ def test_phone_metrics_sit_three_to_a_row(server, browser, tmp_path, path, n):
     url, _ = server
     context, pg = _open(browser, 390, 844, is_mobile=True, has_touch=True)
     pg.goto(url + path)
-    metrics = main(pg).locator("[data-testid='stMetric']")
+    metrics = main(pg).locator(".pw-metric")
     expect(metrics.nth(n - 1)).to_be_visible()
     for _ in range(40):  # the layout settles once fonts and the sidebar are in: look again for up to 10 s
         pg.wait_for_timeout(250)
@@ -570,7 +570,7 @@ def test_phone_menu_click_opens_the_page_and_closes_the_sidebar(server, browser)
     url, _ = server
     context, pg = _open(browser, 390, 844, is_mobile=True, has_touch=True)
     pg.goto(url + "/?year=2024")
-    expect(main(pg).locator("[data-testid='stMetric']").first).to_be_visible()
+    expect(main(pg).locator(".pw-metric").first).to_be_visible()
     pg.locator("[data-testid='stExpandSidebarButton']").click()
     link = pg.locator(".pw-menu").get_by_role("link", name="预警清单")
     expect(link).to_be_in_viewport()

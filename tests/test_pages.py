@@ -5,7 +5,7 @@ import html
 import re
 
 import pytest
-from apptest import html_bars, html_tables, open_page, texts, use_database
+from apptest import html_bars, html_tables, metrics, open_page, texts, use_database
 from conftest import one, rows
 
 from planwatch import ui
@@ -24,9 +24,9 @@ def test_overview_headline_matches_the_views(app_db):
     at = open_page(year="2024")
     n_met, n_assessed, rate = one(app_db, "SELECT sum(n_met), sum(n_assessed), round(sum(n_met) / sum(n_assessed), 2) "
                                           "FROM v_attainment_by_plan WHERE as_of_year = 2024")
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["达标率"] == f"{rate:.0%}"
-    assert metrics["已达标 / 已评估"] == f"{n_met} / {n_assessed}"
+    figures = metrics(at)
+    assert figures["达标率"] == f"{rate:.0%}"
+    assert figures["已达标 / 已评估"] == f"{n_met} / {n_assessed}"
     assert "示例数据" in texts(at)
     assert "截至2024年" in at.title[0].value
 
@@ -53,7 +53,7 @@ def test_overview_filter_by_group_and_region(app_db):
     at = open_page(year="2024", group="儿童", region="乐清市")
     n_met, n_assessed = one(app_db, "SELECT n_met, n_assessed FROM v_attainment_by_plan "
                                     "WHERE as_of_year = 2024 AND plan_id = 'yueqing-children'")
-    assert {m.label: m.value for m in at.metric}["已达标 / 已评估"] == f"{n_met} / {n_assessed}"
+    assert metrics(at)["已达标 / 已评估"] == f"{n_met} / {n_assessed}"
 
 
 @pytest.mark.parametrize("region", ["平阳县", "330326"])
@@ -63,7 +63,7 @@ def test_region_in_the_url_by_unique_name_or_by_code(app_db, region):
     assert [s.value for s in at.selectbox if s.key.startswith("filter_region_")] == ["330000", "330300", "330326"]
     n_met, n_assessed = one(app_db, "SELECT n_met, n_assessed FROM v_attainment_by_region "
                                     "WHERE as_of_year = 2024 AND region = '平阳县'")
-    assert {m.label: m.value for m in at.metric}["已达标 / 已评估"] == f"{n_met} / {n_assessed}"
+    assert metrics(at)["已达标 / 已评估"] == f"{n_met} / {n_assessed}"
 
 
 def test_province_filter_covers_its_counties_and_offers_short_lists(app_db):
@@ -143,8 +143,8 @@ def test_warnings_page_lists_every_warning_red_first(app_db):
     assert not at.dataframe  # an HTML table first: no data grid for the browser to fetch
     table = html_tables(at)[0]
     assert len(table) == min(n_all, WARNING_ROWS) and f"共 {n_all} 条" in texts(at)  # a page at a time
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["预警总数"] == str(n_all) and metrics["红色预警"] == str(n_red)
+    figures = metrics(at)
+    assert figures["预警总数"] == str(n_all) and figures["红色预警"] == str(n_red)
     levels = table["级别"]  # one coloured chip per row, red first
     reds = min(n_red, len(table))
     assert (levels.head(reds) == "红").all() and set(levels.tail(len(table) - reds)) <= {"黄", "灰"}
@@ -219,7 +219,7 @@ def test_units_page_shows_unit_indicators_and_plans_without_units(app_db):
     assert "单位详情 · 张家港市 · 市卫健委" in texts(at)
     detail = html_tables(at)[1]
     n = one(app_db, "SELECT count(DISTINCT indicator_id) FROM indicator_unit WHERE unit_id = '320582:市卫健委'")[0]
-    assert len(detail) == n and {m.label: m.value for m in at.metric}["负责指标"] == str(n)
+    assert len(detail) == n and metrics(at)["负责指标"] == str(n)
     assert "孕产妇死亡率" in set(detail["指标"])
     assert set(detail["来源"]) == {"规划列明"} and detail["原文出处"].str.startswith("(责任单位:市卫健委)(第").any()
     shown = texts(at)
@@ -260,7 +260,7 @@ def test_catalogue_lists_nine_plans_with_counts(app_db):
     n = one(app_db, "SELECT count(*) FROM indicator")[0]
     assert len(html_tables(at)[1]) == min(n, 25)  # one page (pages/catalogue.py ROWS); the rest on the next pages
     assert f"{n} 项指标" in texts(at) and (n <= 25 or f"共 {n} 条" in texts(at))
-    assert {m.label: m.value for m in at.metric}["指标数"] == str(n)
+    assert metrics(at)["指标数"] == str(n)
 
 
 def test_catalogue_search_finds_the_plans_promise_and_where_it_says_so(app_db):
@@ -632,7 +632,7 @@ def test_reports_page_offers_the_four_downloads(app_db):
     assert all(b.proto.deferred_file_id for b in at.get("download_button"))  # made when clicked
     n_met, n_assessed = one(app_db, "SELECT sum(n_met), sum(n_assessed) FROM v_attainment_by_plan "
                                     "WHERE as_of_year = 2024")
-    assert {m.label: m.value for m in at.metric}["已达标 / 已评估"] == f"{n_met} / {n_assessed}"
+    assert metrics(at)["已达标 / 已评估"] == f"{n_met} / {n_assessed}"
     assert "示例数据" in texts(at)
 
 
@@ -681,7 +681,7 @@ def test_explorer_runs_the_query_in_the_url(app_db):
     sql = "SELECT region, count(*) AS n FROM v_indicator GROUP BY region ORDER BY n DESC"
     at = open_page("explorer", sql=sql)
     n_regions = one(app_db, "SELECT count(DISTINCT region) FROM v_indicator")[0]
-    assert {m.label: m.value for m in at.metric}["行数"] == str(n_regions)
+    assert metrics(at)["行数"] == str(n_regions)
     table = _result(at)
     assert list(table.columns) == ["region", "n"] and len(table) == n_regions
     assert list(table["n"]) == [str(n) for _, n in rows(app_db, "SELECT region, count(*) AS n FROM v_indicator "
@@ -739,7 +739,7 @@ def test_explorer_saved_query_opens_in_the_editor(app_db):
     n = len(_result(at))
     at.button(key="edit_saved").click().run()
     assert at.text_area(key="sql").value.startswith("SELECT i.region AS 地区")
-    assert {m.label: m.value for m in at.metric}["行数"] == str(n)
+    assert metrics(at)["行数"] == str(n)
     assert at.query_params["sql"] == at.text_area(key="sql").value  # the link carries the query shown
 
 
@@ -784,7 +784,7 @@ def test_explorer_memory_bomb_is_refused_in_chinese(app_db):
     at = open_page("explorer", sql="SELECT len(range(0, 600000000)) AS n")
     assert any("内存超过上限" in e.value for e in at.error) and not at.exception
     at = open_page("explorer", sql="SELECT 1 AS n")  # the next query gets a fresh worker
-    assert {m.label: m.value for m in at.metric}["行数"] == "1"
+    assert metrics(at)["行数"] == "1"
 
 
 def test_explorer_data_dictionary_describes_every_column(app_db):
@@ -818,7 +818,7 @@ def test_every_detail_link_keeps_year_and_region(app_db, page):
 def test_overview_lists_red_warnings_and_sorted_labelled_bars(app_db):
     at = open_page(year="2024")
     red = one(app_db, "SELECT count(*) FROM v_warning WHERE as_of_year = 2024 AND level = '红'")[0]
-    assert {m.label: m.value for m in at.metric}["红色预警"] == str(red)
+    assert metrics(at)["红色预警"] == str(red)
     assert at.subheader[0].value == "最紧急的红色预警"
     first = [link.proto for link in at.main.get("page_link") if link.proto.page == "indicator"]
     assert len(first) == 4 and all(":red[●]" in link.label for link in first)
