@@ -281,7 +281,7 @@ def metrics(items: Sequence[tuple], widths: Sequence[float] | None = None) -> st
     out by screen readers; `widths` are the columns' relative widths; on a phone the figures stay three to a row."""
     columns = f" style='grid-template-columns:{' '.join(f'{w:g}fr' for w in widths)}'" if widths else ""
     cells = "".join(
-        f"<div class='pw-metric'><div class='pw-metric-label'>{esc(label)}"
+        f"<div class='pw-metric'><div class='pw-metric-label'><span>{esc(label)}</span>"
         + (f"<span class='pw-metric-help' title='{esc(note[0])}' aria-label='{esc(note[0])}'>ⓘ</span>"
            if note and note[0] else "")
         + f"</div><div class='pw-metric-value'>{esc(value)}</div></div>" for label, value, *note in items)

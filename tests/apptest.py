@@ -145,7 +145,7 @@ def metrics(at: AppTest) -> dict[str, str]:
     """label: figure of the figures on the page, st.metric's and ui.metrics' (HTML) alike."""
     found = {m.label: m.value for m in at.metric}
     for body in _bodies(at):
-        for label, value in re.findall(r"<div class='pw-metric-label'>(.*?)(?:<span[^>]*>ⓘ</span>)?</div>"
+        for label, value in re.findall(r"<div class='pw-metric-label'><span>(.*?)</span>(?:<span[^>]*>ⓘ</span>)?</div>"
                                        r"<div class='pw-metric-value'>(.*?)</div>", body):
             found[html.unescape(label)] = html.unescape(value)
     return found

@@ -88,3 +88,13 @@ def test_html_drawings_name_the_theme_font_with_the_web_font_last():
     families = [f.strip() for f in svg.FONT.split(",")]
     assert families[0] == "Source Sans" and families[-2:] == ["WenQuanYi Micro Hei Web", "sans-serif"]
     assert {face["family"] for face in theme["fontFaces"]} == {"WenQuanYi Micro Hei Web"}
+
+
+def test_metrics_escape_every_text_keep_order_and_explain_on_hover():
+    html_text = svg.metrics([("达标率", "35%", "已达标 ÷ 已评估"), ("<b>红色</b>预警", "9'6"), ("空", "")],
+                            widths=[1, 1.5, 1])
+    labels = re.findall(r"<div class='pw-metric-label'><span>(.*?)</span>", html_text)
+    assert labels == ["达标率", "&lt;b&gt;红色&lt;/b&gt;预警", "空"]  # in order, escaped
+    assert re.findall(r"<div class='pw-metric-value'>(.*?)</div>", html_text) == ["35%", "9&#x27;6", ""]
+    assert html_text.count("ⓘ") == 1 and "title='已达标 ÷ 已评估'" in html_text  # only where there is a note
+    assert "grid-template-columns:1fr 1.5fr 1fr" in html_text and "<b>" not in html_text
