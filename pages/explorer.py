@@ -210,7 +210,8 @@ def show_result(result: guard.Result, name: str, key: str) -> None:
                      height=min(38 + 35 * max(len(frame), 1), 500))
     quick_chart(frame, key)
 
-    buttons = st.container(horizontal=True)
+    # in a popover: the browser fetches the download button's code only when it is opened (as ui.download_menu)
+    buttons = st.popover(f"下载结果({result.n_rows:,} 行)", icon=":material/download:")
     buttons.download_button("下载 CSV", lambda: downloads.csv_bytes(frame), file_name=f"{name}.csv",
                             mime=downloads.CSV_MIME, on_click="ignore", icon=":material/download:",
                             key=f"{key}_csv", help="UTF-8(带 BOM),Excel 可直接打开")

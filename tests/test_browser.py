@@ -277,7 +277,8 @@ def test_explorer_runs_a_saved_query_and_downloads_its_csv(server, page, demo_db
     rows_metric = main(page).locator(".pw-metric").filter(has_text="行数")
     expect(rows_metric.locator(".pw-metric-value")).to_have_text(f"{len(expected):,}")
     with page.expect_download() as info:
-        main(page).get_by_role("button", name="下载 CSV").click()
+        main(page).get_by_role("button", name="下载结果").click()
+        page.locator("[data-testid='stPopoverBody']").get_by_role("button", name="下载 CSV").click()
     download = info.value
     assert download.suggested_filename == f"{query.title}.csv"
     got = pd.read_csv(download.path(), encoding="utf-8-sig")
