@@ -47,10 +47,11 @@ with tab_grid:
         except importer.ImportRefused as refused:
             round_ui.problems(refused)
         else:
-            statuses = review.preview_rows(con, checked.rows)
-            reasons = round_mod.reason_problems(checked.rows, statuses)
-            st.write(f"按所填数值计算的状态({len(checked.rows)} 项):")
-            round_ui.status_table(statuses.merge(checked.rows, on=["indicator_id", "year"]).assign(
+            rows = checked.rows  # a new DataFrame on each access: made once here
+            statuses = review.preview_rows(con, rows)
+            reasons = round_mod.reason_problems(rows, statuses)
+            st.write(f"按所填数值计算的状态({len(rows)} 项):")
+            round_ui.status_table(statuses.merge(rows, on=["indicator_id", "year"]).assign(
                 name=lambda t: t["indicator_id"].map(dict(zip(grid["indicator_id"], grid["indicator"])))))
             if reasons:
                 st.warning("提交前请补充:\n\n" + "\n".join(f"- {p}" for p in reasons))
@@ -65,7 +66,7 @@ with tab_grid:
             batch_id = round_mod.store(con, default_db(), checked, account)
             round_mod.clear_draft(default_db(), account.unit, int(year))
             st.session_state["grid_generation"] = st.session_state.get("grid_generation", 0) + 1
-            st.session_state["unit_entry_done"] = [f"已提交批次 {batch_id}({len(checked.rows)} 项),等待审核。"]
+            st.session_state["unit_entry_done"] = [f"已提交批次 {batch_id}({len(checked.records)} 项),等待审核。"]
             st.rerun()
     except round_mod.RoundRefused as refused:  # the round closed since this page was drawn
         st.error(f"{refused}。未提交,数据库未改动。")

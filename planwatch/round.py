@@ -167,7 +167,8 @@ def store(con: duckdb.DuckDBPyConnection, db_path, checked: importer.Checked, ac
     if "reason" in checked.rows:  # the online grid (and templates that carry the two columns)
         from planwatch import review
 
-        problems = reason_problems(checked.rows, review.preview_rows(con, checked.rows))
+        rows = checked.rows  # a new DataFrame on each access: made once here
+        problems = reason_problems(rows, review.preview_rows(con, rows))
         if problems:
             raise importer.ImportRefused(problems)
     years = set(checked.column("year"))

@@ -273,7 +273,6 @@ PLOT_CSS = """
 """
 
 
-
 def metrics(items: Sequence[tuple], widths: Sequence[float] | None = None) -> str:
     """A row of figures, each (label, figure) or (label, figure, what it counts), drawn as st.metric draws them but
     as HTML: a page whose figures are these fetches none of st.metric's JavaScript (seven files, about a tenth of a
