@@ -69,7 +69,7 @@ def _build(db_path: Path, with_demo: bool, data_dir: Path) -> dict:
         con.execute("INSERT INTO meta VALUES ('catalogue_hash', ?), ('demo', ?)",
                     [catalogue_hash(data_dir), "1" if with_demo else "0"])
         views.create(con)
-        views.refresh(con)
+        views.refresh(con, catalogue=True)
         counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                   for t in ("plan", "indicator", "unit", "indicator_unit", "reference_value", "observation")}
         con.execute("CHECKPOINT")

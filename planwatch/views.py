@@ -47,18 +47,21 @@ def create(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("CREATE TABLE IF NOT EXISTS _poisson_limit (k INTEGER PRIMARY KEY, lower DOUBLE, upper DOUBLE)")
     for path in sorted(VIEWS_DIR.glob("*.sql")):
         con.execute(path.read_text(encoding="utf-8"))
-        _materialise(con, empty=True)
+        _materialise(con, (*CATALOGUE, *MATERIALISED, *SUMMARIES), empty=True)
 
 
-def refresh(con: duckdb.DuckDBPyConnection, indicators: Iterable[str] | None = None) -> None:
+def refresh(con: duckdb.DuckDBPyConnection, indicators: Iterable[str] | None = None, catalogue: bool = False) -> None:
     """Recompute the materialised tables after observations changed: every row, or only the rows of `indicators`
-    (the ids a write touched; delete and insert, in the caller's transaction).
+    (the ids a write touched; delete and insert, in the caller's transaction). With catalogue, first the stored
+    catalogue too (_indicator: after the plans or the units changed, i.e. a build); observations never change it.
 
     An indicator's rows depend on its own observations and on one thing shared by all: the range of as-of years,
     which ends at this year or at the latest year observed. When a write moves that end (an import of a new latest
     year, the undo of the only values of it, a new calendar year), every indicator gains or loses a row: then the
     whole method is recomputed."""
     _fill_poisson_limits(con)
+    if catalogue:
+        _materialise(con, CATALOGUE)
     ids = None if indicators is None else sorted(set(indicators))
     if ids is None or not _same_as_of_years(con):
         _materialise(con)
@@ -115,14 +118,10 @@ def _materialise_rows(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
         con.execute(f"INSERT INTO {table} FROM {rows_of}($ids, NULL)", {"ids": ids})
 
 
-def _materialise(con: duckdb.DuckDBPyConnection, empty: bool = False) -> None:
+def _materialise(con: duckdb.DuckDBPyConnection, pairs=(*MATERIALISED, *SUMMARIES), empty: bool = False) -> None:
+    """Store each (table, view, …) of pairs whose view exists, in order (empty: create the missing tables empty)."""
     views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
     tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary").fetchall()}
-
-    def store(pairs) -> None:
-        for table, live, *_ in pairs:
-            if live in views and not (empty and table in tables):
-                con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {live}" + (" LIMIT 0" if empty else ""))
-
-    store(CATALOGUE)  # the method reads the catalogue (v_indicator)
-    store((*MATERIALISED, *SUMMARIES))
+    for table, live, *_ in pairs:
+        if live in views and not (empty and table in tables):
+            con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {live}" + (" LIMIT 0" if empty else ""))
