@@ -48,7 +48,7 @@ def _refresh(args) -> int:
     _require_db(args)
     start = time.perf_counter()
     with db.writing(args.db) as con:
-        views.refresh(con)
+        views.refresh(con, own_copy=True)
     print(f"已重新计算 {args.db} 的全部进度与预警({time.perf_counter() - start:.1f} 秒)")
     return 0
 

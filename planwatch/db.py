@@ -174,8 +174,8 @@ def discard(path: Path) -> None:
         leftover.unlink(missing_ok=True)
 
 
-# A write leaves free blocks where it replaced tables (a full refresh of the method: a third of the file and more);
-# DuckDB reuses them but never gives them back, and every later write copies them. Above this share of the file the
+# A write leaves free blocks where it replaced tables (a full refresh of the method not told it owns the copy: a third
+# of the file and more; views.refresh); DuckDB reuses them but never gives them back, and every later write copies them. Above this share of the file the
 # writer writes the data into a fresh file instead (COPY FROM DATABASE: about half a full refresh's CPU time).
 COMPACT_FREE_SHARE = 0.25
 

@@ -73,7 +73,7 @@ def commit(db_path, checked: Checked, uploader: str, source_kind: str = "填报"
                     "numerator, denominator, reason, measures) SELECT $batch_id, row_no, indicator_id, year, value, "
                     f"value_text, note, numerator, denominator, reason, measures FROM ({incoming})",
                     params | {"batch_id": batch_id})
-        views.refresh(con, indicators_of(con, batch_id))
+        views.refresh(con, indicators_of(con, batch_id), own_copy=True)
         versions.touched(con, batch_id)
     return batch_id
 
@@ -93,7 +93,7 @@ def undo(db_path, batch_id: int, by: str) -> None:
         if row[1] is not None:
             raise UndoRefused(f"批次 {batch_id} 已于 {row[1]:%Y-%m-%d %H:%M} 撤销")
         con.execute("UPDATE import_batch SET undone_at = now(), undone_by = ? WHERE batch_id = ?", [by, batch_id])
-        views.refresh(con, indicators_of(con, batch_id))
+        views.refresh(con, indicators_of(con, batch_id), own_copy=True)
         versions.touched(con, batch_id)
 
 

@@ -46,7 +46,7 @@ def review(db_path, batch_id: int, reviewer: accounts.Account, approve: bool, no
         con.execute("UPDATE import_batch SET status = ?, reviewed_by = ?, reviewed_at = now(), review_note = ? "
                     "WHERE batch_id = ?", ["已通过" if approve else "已退回", reviewer.name, note, batch_id])
         if approve:
-            views.refresh(con, importer.indicators_of(con, batch_id))
+            views.refresh(con, importer.indicators_of(con, batch_id), own_copy=True)
         versions.touched(con, batch_id)
 
 

@@ -133,6 +133,28 @@ def test_a_full_refresh_does_not_grow_the_file(tmp_path):
     assert not list(tmp_path.glob("*.writing-*"))
 
 
+def test_a_writer_refreshing_its_own_copy_reuses_the_method_tables_blocks(tmp_path):
+    """On a writer's own copy (own_copy) a full refresh drops the method tables and checkpoints first: the new rows
+    take the freed blocks, so the writer has nothing to compact; without it a fifth of the file (40 regions; a third
+    at 2,850) is left free. The rows are the same either way."""
+    from planwatch import synth, views
+
+    path = tmp_path / "synth.duckdb"
+    synth.synth(path, 40)
+    left = {}
+    for own_copy in (False, True):
+        copy = tmp_path / f"own-{own_copy}.duckdb"
+        shutil.copy(path, copy)
+        with duckdb.connect(str(copy)) as con:
+            views.refresh(con, own_copy=own_copy)
+            con.execute("CHECKPOINT")
+            left[own_copy] = con.execute("SELECT total_blocks, free_blocks FROM pragma_database_size()").fetchone()
+        assert _blocks_and_rows(copy)[1] == _blocks_and_rows(path)[1]
+    (plain_total, plain_free), (total, free) = left[False], left[True]
+    assert plain_free > 0.2 * plain_total  # (at 2,850 regions a third: the writer then compacts)
+    assert free <= 2 and total < plain_total
+
+
 def test_imports_land_while_two_app_processes_serve_and_show_within_five_seconds(base_db, tmp_path):
     """Two `streamlit run` processes over one file: a command-line import lands within seconds, each app shows it
     within 5 s, and an analyst opens the file read-only meanwhile."""
