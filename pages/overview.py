@@ -17,21 +17,18 @@ st.title(f"总览 · 截至{f.year}年")
 if head.n_demo:
     ui.demo_notice()
 
-# at national scale in 万 (86,952 → 8.7万, 224,310 → 22万) so that the pair fits its column at 1280 px; the
-# counts beside it the same way (the exact figure in each one's help)
-short = lambda n: f"{n:.0f}" if n < 1e4 else f"{n / 1e4:.1f}万" if n < 1e5 else f"{n / 1e4:.0f}万"  # noqa: E731
 sep = " / " if head.n_assessed < 1e4 else "/"
 ui.metrics([
     ("达标率", ui.rate(head.attainment_rate) if head.n_assessed else ui.MISSING,
      "已达标指标 ÷ 已评估指标(有数据的定量指标)"),
     ("基本实现率", ui.rate(head.basic_rate) if head.n_assessed else ui.MISSING,
      "(已实现 + 基本实现)÷ 已评估;基本实现:未达标,但在目标的容差内或按趋势可如期达到"),
-    ("已达标 / 已评估", short(head.n_met) + sep + short(head.n_assessed),
+    ("已达标 / 已评估", ui.count(head.n_met) + sep + ui.count(head.n_assessed),
      f"已达标 {head.n_met:,.0f} 项,已评估 {head.n_assessed:,.0f} 项;共 {head.n_indicators:,.0f} 项指标:"
      f"无数据 {head.n_no_data:,.0f} 项、定性 {head.n_qualitative:,.0f} 项不计入分母"),
-    ("进度滞后", short(head.n_lagging), f"{head.n_lagging:,.0f} 项指标"),
-    ("逆向变化", short(head.n_reversed), f"{head.n_reversed:,.0f} 项指标"),
-    ("红色预警", short(n_red), f"{n_red:,} 条:逆向变化,或按趋势预计未达标且进度严重滞后,或到期仍有差距")],
+    ("进度滞后", ui.count(head.n_lagging), f"{head.n_lagging:,.0f} 项指标"),
+    ("逆向变化", ui.count(head.n_reversed), f"{head.n_reversed:,.0f} 项指标"),
+    ("红色预警", ui.count(n_red), f"{n_red:,} 条:逆向变化,或按趋势预计未达标且进度严重滞后,或到期仍有差距")],
            widths=[1, 1, 1.5, 1, 1, 1])
 
 left, right = st.columns([1, 1.35], gap="medium")

@@ -359,6 +359,16 @@ def rate(value, digits: int = 0) -> str:
     return f"{abs(shown) if shown == 0 else shown}%"
 
 
+def count(n) -> str:
+    """A count as a headline figure: as it is below 10,000, then in 万 with one decimal below 10万 (86,952 → 8.7万,
+    224,310 → 22万), so that national figures fit their column at 1280 px (the exact count goes in its help)."""
+    n = float(n)
+    if n < 1e4:
+        return f"{n:.0f}"
+    wan = f"{n / 1e4:.1f}" if round(n / 1e4, 1) < 10 else f"{n / 1e4:.0f}"
+    return wan.removesuffix(".0") + "万"
+
+
 def number(value, unit: str | None = None) -> str:
     """A value with its unit as printed ("29.6%", "12.5万人"); "—" when there is none; never "-0"."""
     if is_missing(value):

@@ -98,3 +98,10 @@ def test_metrics_escape_every_text_keep_order_and_explain_on_hover():
     assert re.findall(r"<div class='pw-metric-value'>(.*?)</div>", html_text) == ["35%", "9&#x27;6", ""]
     assert html_text.count("ⓘ") == 1 and "title='已达标 ÷ 已评估'" in html_text  # only where there is a note
     assert "grid-template-columns:1fr 1.5fr 1fr" in html_text and "<b>" not in html_text
+
+
+def test_counts_in_wan_from_ten_thousand():
+    from planwatch import ui
+
+    assert [ui.count(n) for n in (0, 86, 9_999, 10_000, 86_952, 99_400, 99_950, 224_310, 1_234_567)] == [
+        "0", "86", "9999", "1万", "8.7万", "9.9万", "10万", "22万", "123万"]
