@@ -76,7 +76,12 @@ def _import(args) -> int:
     summary = ",".join(f"{k} {v} 条" for k, v in changes.items())
     for notice in checked.notices:
         print(notice)
-    state = f"已提交批次 {batch_id},待审核" if account else f"已导入批次 {batch_id}"
+    if account is None:
+        state = f"已导入批次 {batch_id}"
+    elif account.role in round_mod.OFFICE:
+        state = f"已导入批次 {batch_id}(办公室直接导入,已通过)"
+    else:
+        state = f"已提交批次 {batch_id},待审核"
     print(f"{state}:{len(checked.records)} 行({summary})")
     print(batch_id)
     return 0
@@ -316,7 +321,8 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("file")
     i.add_argument("--uploader", default="命令行", help="填报人(记入批次)")
     i.add_argument("--as", dest="as_user", metavar="USER",
-                   help="以该账号提交(只能含其填报范围内的指标,提交后待审核);不加时为办公室直接导入,即时生效")
+                   help="以该账号提交:填报员、审核员只能含其范围内的指标,提交后待审核(该年度监测结束后不再接受);"
+                   "管理员、导入员及不加时为办公室直接导入,即时生效")
     i.add_argument("--resubmit", action="store_true", help="确认再次提交已导入过的同一文件")
     i.set_defaults(func=_import)
 
