@@ -174,13 +174,12 @@ def store(con: duckdb.DuckDBPyConnection, db_path, checked: importer.Checked, ac
         return importer.commit(db_path, checked, uploader=by, status="已通过", reviewed_by=by,
                                reviewed_at=datetime.now(), review_note="办公室直接导入,无需审核")
     check_scope(con, checked, account)
-    if "reason" in checked.rows:  # the online grid (and templates that carry the two columns)
-        from planwatch import review
+    from planwatch import review
 
-        rows = checked.rows  # a new DataFrame on each access: made once here
-        problems = reason_problems(rows, review.preview_rows(con, rows))
-        if problems:
-            raise importer.ImportRefused(problems)
+    rows = checked.rows  # a new DataFrame on each access: made once here
+    problems = reason_problems(rows, review.preview_rows(con, rows))  # any submission, whatever columns it has
+    if problems:
+        raise importer.ImportRefused(problems + missing_reason_columns(checked))
     years = set(checked.column("year"))
     # again under the writers' lock: a close that landed since the check above still refuses it
     guard = lambda writer: refuse_if_closed(writer, years, account.role)  # noqa: E731
@@ -255,6 +254,15 @@ def reason_problems(rows: pd.DataFrame, statuses: pd.DataFrame) -> list[str]:
                 problems.append(f"第{r.row_no}行 指标“{r.indicator_id}”: 按新数值将为{r.new_status},"
                                 f"请填写{'和'.join(lacking)}")
     return problems
+
+
+def missing_reason_columns(checked: importer.Checked) -> list[str]:
+    """How to give 原因说明 and 整改措施 when the file has no column for them (the grid and templates have both)."""
+    missing = [f"“{label}”" for key, label in (("reason", "原因说明"), ("measures", "整改措施"))
+               if key not in checked.header]
+    if not missing:
+        return []
+    return [f"文件中没有{''.join(missing)}列,请加上{'这两列' if len(missing) == 2 else '该列'}(或下载本单位填报模板)后填写"]
 
 
 def clear_draft(db_path, unit_id: str, year: int) -> None:
