@@ -214,6 +214,9 @@ def test_hostile_arguments_of_synth_and_refresh(synth_db, demo_db, tmp_path, cap
                             ("empty.duckdb", "不是 planwatch 数据库(没有其数据表),未改动")):
         refused(capsys, ["refresh", "--db", str(work / target)], message)
     refused(capsys, ["refresh", "--db", str(work / "text.duckdb" / "x.duckdb")], "不存在")
+    for command in (["synth", "--regions", "2"], ["refresh"]):  # a device
+        refused(capsys, [*command, "--db", "/dev/null"], "/dev/null 不是普通文件")
+    assert not Path("/dev/null.lock").exists()
     assert tree(work) == before  # nothing written, not even a writer's copy or a lock file
     assert not Path("/proc/planwatch-test.duckdb.lock").exists()
 
