@@ -188,11 +188,11 @@ def test_hostile_arguments_of_synth_and_refresh(synth_db, demo_db, tmp_path, cap
     before = tree(work)
     new = str(work / "new.duckdb")
 
-    for regions, message in (("0", "(全国县级单位中尚无规划的数目),实为 0"), ("-5", "),实为 -5"),
-                             ("99999", "),实为 99999"), ("1" + "0" * 30, "),实为 1" + "0" * 30),
-                             ("abc", "参数 --regions 的取值 'abc' 不是有效的数字"),
-                             ("2.5", "参数 --regions 的取值 '2.5' 不是有效的数字")):
-        refused(capsys, ["synth", "--db", new, "--regions", regions], message)
+    for count, message in (("0", "(全国县级单位中尚无规划的数目),实为 0"), ("-5", "),实为 -5"),
+                           ("99999", "),实为 99999"), ("1" + "0" * 30, "),实为 1" + "0" * 30),
+                           ("abc", "参数 --regions 的取值 'abc' 不是有效的数字"),
+                           ("2.5", "参数 --regions 的取值 '2.5' 不是有效的数字")):
+        refused(capsys, ["synth", "--db", new, "--regions", count], message)
     refused(capsys, ["synth", "--db", new, "--regions", "2", "--seed", "x"], "参数 --seed 的取值 'x' 不是有效的数字")
     for target, message in (
             ("folder.duckdb", "是一个目录,请用 --db 给出数据库文件名"), ("text.duckdb", "已存在且不是示例数据库,未改动"),
