@@ -21,9 +21,7 @@ st.caption(f"报送 {year} 年数值,截止日期 {deadline:%Y-%m-%d}。应报 =
            "已提交含待审核和已通过;退回的指标须重新提交;只有审核通过的数值计入统计。"
            + (f"(地区:{f.region_name})" if f.region else ""))
 totals = ui.query("round_board_totals", **scope).iloc[0].fillna(0).drop("逾期单位" if closed else "未报齐单位")
-cols = st.columns(7)
-for col, (label, value) in zip(cols, totals.items()):
-    col.metric(label, f"{int(value):,}")
+ui.metrics([(label, f"{int(value):,}") for label, value in totals.items()])
 
 st.dataframe(board.frame, hide_index=True, width="stretch", column_config={
     "报送及时率": st.column_config.ProgressColumn("报送及时率", format="percent", min_value=0, max_value=1),

@@ -48,11 +48,9 @@ st.caption(f"报告范围:{content.scope}(截至年份和地区在侧栏选择;�
            "--out 文件 [--as-of 年份] [--region 地区] [--mode annual|midterm|final]")
 
 h, counts = content.headline, content.warnings
-cols = st.columns(4)
-cols[0].metric("达标率", content.rate_text(), help="已达标 ÷ 已评估(有数据的定量指标)")
-cols[1].metric("已达标 / 已评估", f"{h['n_met']} / {h['n_assessed']}")
-cols[2].metric("红色预警", counts["红"])
-cols[3].metric("幻灯片", len(sections), help="预警清单和计分卡较长时分成多页")
+ui.metrics([("达标率", content.rate_text(), "已达标 ÷ 已评估(有数据的定量指标)"),
+            ("已达标 / 已评估", f"{h['n_met']} / {h['n_assessed']}"), ("红色预警", counts["红"]),
+            ("幻灯片", len(sections), "预警清单和计分卡较长时分成多页")])
 
 st.subheader("下载")
 chosen = st.segmented_control("报告类型", list(report.MODES), default=mode, key="report_mode",

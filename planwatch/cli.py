@@ -37,6 +37,9 @@ def _synth(args) -> int:
     except synth.SynthError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    except OSError as exc:
+        print(f"无法在 {args.db} 生成数据库:{_os_reason(exc)}", file=sys.stderr)
+        return 2
     print(f"已生成示例数据库 {args.db}({time.perf_counter() - start:.1f} 秒,{args.regions} 个县级地区,"
           f"随机种子 {args.seed}):" + ",".join(f"{k} {v}" for k, v in counts.items()))
     return 0
@@ -45,17 +48,51 @@ def _synth(args) -> int:
 def _refresh(args) -> int:
     from planwatch import views
 
-    _require_db(args)
+    _require_planwatch_db(args.db)
     start = time.perf_counter()
-    with db.writing(args.db) as con:
-        views.refresh(con, own_copy=True)
+    try:
+        with db.writing(args.db) as con:
+            views.refresh(con, own_copy=True)
+    except OSError as exc:
+        print(f"无法写入 {args.db}:{_os_reason(exc)}", file=sys.stderr)
+        return 2
     print(f"已重新计算 {args.db} 的全部进度与预警({time.perf_counter() - start:.1f} 秒)")
     return 0
 
 
 def _require_db(args) -> None:
+    if not str(args.db) or Path(args.db).is_dir():
+        raise NotADatabase(f"{args.db or '.'} 是一个目录,请用 --db 给出数据库文件名")
     if not Path(args.db).exists():
         raise db.DatabaseMissing(f"数据库 {args.db} 不存在,请先运行 python -m planwatch build --db {args.db}")
+
+
+class NotADatabase(Exception):
+    pass
+
+
+def _require_planwatch_db(path: str) -> None:
+    """Refuse, before writing anything, a path that is not a planwatch database: missing, a folder, a device, not a
+    DuckDB file, or a DuckDB file without planwatch's tables."""
+    _require_db(argparse.Namespace(db=path))
+    if not Path(path).is_file():
+        raise NotADatabase(f"{path} 不是普通文件,请用 --db 给出数据库文件名")
+    try:
+        with db.open_reader(path) as reader:
+            found = reader.cursor().execute("SELECT count(*) FROM duckdb_tables() WHERE table_name IN "
+                                            "('meta', 'indicator', 'observation', 'import_batch')").fetchone()[0]
+    except duckdb.Error:
+        raise NotADatabase(f"{path} 不是 DuckDB 数据库文件(或已损坏),未改动") from None
+    if found < 4:
+        raise NotADatabase(f"{path} 不是 planwatch 数据库(没有其数据表),未改动;请用 --db 指定 planwatch 的数据库")
+
+
+def _os_reason(exc: OSError) -> str:
+    """Why a file could not be written, in Chinese."""
+    return {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.EROFS: "只读文件系统",
+            errno.ENOSPC: "磁盘空间不足", errno.ENOENT: "路径不存在", errno.ENOTDIR: "路径中有一段不是目录",
+            errno.EEXIST: "路径中有一段不是目录",  # mkdir of a folder where a file of that name is
+            errno.EISDIR: "这是一个目录"}.get(exc.errno, f"系统错误 {exc.errno}")
 
 
 def _open(args) -> db.Reader:
@@ -76,7 +113,12 @@ def _import(args) -> int:
     summary = ",".join(f"{k} {v} 条" for k, v in changes.items())
     for notice in checked.notices:
         print(notice)
-    state = f"已提交批次 {batch_id},待审核" if account else f"已导入批次 {batch_id}"
+    if account is None:
+        state = f"已导入批次 {batch_id}"
+    elif account.role in round_mod.OFFICE:
+        state = f"已导入批次 {batch_id}(办公室直接导入,已通过)"
+    else:
+        state = f"已提交批次 {batch_id},待审核"
     print(f"{state}:{len(checked.records)} 行({summary})")
     print(batch_id)
     return 0
@@ -238,9 +280,7 @@ def _report(args) -> int:
     try:
         out.write_bytes(data)
     except OSError as exc:
-        reason = {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.EROFS: "只读文件系统",
-                  errno.ENOSPC: "磁盘空间不足", errno.ENOENT: "路径不存在"}.get(exc.errno, f"系统错误 {exc.errno}")
-        print(f"无法写入 {args.out}:{reason}", file=sys.stderr)
+        print(f"无法写入 {args.out}:{_os_reason(exc)}", file=sys.stderr)
         return 2
     print(f"已生成年度报告 {args.out}({fmt},{len(data) / 1024:.0f} KB,{time.perf_counter() - start:.1f} 秒)")
     return 0
@@ -316,7 +356,8 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("file")
     i.add_argument("--uploader", default="命令行", help="填报人(记入批次)")
     i.add_argument("--as", dest="as_user", metavar="USER",
-                   help="以该账号提交(只能含其填报范围内的指标,提交后待审核);不加时为办公室直接导入,即时生效")
+                   help="以该账号提交:填报员、审核员只能含其范围内的指标,提交后待审核(该年度监测结束后不再接受);"
+                   "管理员、导入员及不加时为办公室直接导入,即时生效")
     i.add_argument("--resubmit", action="store_true", help="确认再次提交已导入过的同一文件")
     i.set_defaults(func=_import)
 
@@ -401,7 +442,7 @@ REFUSALS = (("planwatch.catalogue", "CatalogueError"), ("planwatch.build", "Buil
             ("planwatch.upload_read", "ImportRefused"), ("planwatch.importer", "UndoRefused"),
             ("planwatch.db", "DatabaseBusy"), ("planwatch.db", "DatabaseMissing"),
             ("planwatch.accounts", "AccountError"), ("planwatch.round", "RoundRefused"),
-            ("planwatch.review", "ReviewRefused"))
+            ("planwatch.review", "ReviewRefused"), ("planwatch.cli", "NotADatabase"))
 
 
 def _refusals() -> tuple[type[Exception], ...]:

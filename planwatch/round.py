@@ -3,9 +3,10 @@
 The plans (咸阳 四、监测评估; 怀柔 五、监测评估; 张家港 4.完善监测评估) assign targets to responsible units; each year
 the units report their indicators' values, the 监测组 (statistics bureau) checks them and reports to the 妇儿工委.
 Here a 填报员 submits the unit's values (online grid, template or `import --as`), which land as 待审核; a 审核员
-approves or returns them (planwatch/review.py). The office's direct import is approved at once. A 管理员 closes the
-round (结束报送): the units can no longer submit or save drafts for that year; pending submissions can still be
-reviewed and the office can still import directly. Opening the year again reopens it.
+approves or returns them (planwatch/review.py). The office's direct import (数据填报, `import` without `--as` or as an
+administrator or importer) is approved at once. A 管理员 closes the round (结束报送): the units and reviewers can no
+longer submit, nor units save drafts, for that year; pending submissions can still be reviewed and the office can
+still import directly. Opening the year again reopens it.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 REASON_NEEDED = ("进度滞后", "逆向变化")
+OFFICE = ("admin", "importer")  # the roles whose import is the office's: approved as it lands
 
 
 class RoundRefused(Exception):
@@ -82,16 +84,22 @@ def closed_at(con: duckdb.DuckDBPyConnection, year: int) -> datetime | None:
     return row[0] if row else None
 
 
-def closed_message(year: int, when: datetime) -> str:
-    return f"{year} 年度报送已于 {when:%Y-%m-%d %H:%M} 结束,如需补报请联系工委办公室"
+def closed_message(year: int, when: datetime, role: str = "filler") -> str:
+    """Why a 填报员's (or a 审核员's) values for a closed year are refused, and what can still be done."""
+    closed = f"{year} 年度报送已于 {when:%Y-%m-%d %H:%M} 结束,"
+    if role == "filler":
+        return closed + "如需补报请联系工委办公室"
+    return (closed + f"审核员不能再提交该年数值;如需补报,请管理员再次开启该年度(监测管理,或 python -m planwatch "
+            f"round open --year {year} --deadline YYYY-MM-DD),或由办公室直接导入")
 
 
-def refuse_if_closed(con: duckdb.DuckDBPyConnection, years) -> None:
-    """A 填报员 may not submit or save values for a year whose round is closed (the office still may import)."""
+def refuse_if_closed(con: duckdb.DuckDBPyConnection, years, role: str = "filler") -> None:
+    """A 填报员 or 审核员 may not submit (nor a 填报员 save) values for a year whose round is closed (the office still
+    may import)."""
     for year in sorted({int(y) for y in years}):
         when = closed_at(con, year)
         if when is not None:
-            raise RoundRefused(closed_message(year, when))
+            raise RoundRefused(closed_message(year, when, role))
 
 
 def rounds(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -151,29 +159,30 @@ def already_accepted(con: duckdb.DuckDBPyConnection, checksum: str) -> int | Non
 
 def store(con: duckdb.DuckDBPyConnection, db_path, checked: importer.Checked, account: accounts.Account | None,
           uploader: str = "命令行", resubmit: bool = False) -> int:
-    """Store a checked file: as the office's direct import (account None: approved at once, recorded as such) or
-    as the account's submission (scope-checked whole, 待审核; a 填报员's refused for a closed round's year). A file
-    already accepted needs resubmit=True."""
-    if account is not None and account.role == "filler":
-        refuse_if_closed(con, checked.column("year"))
+    """Store a checked file: as the office's direct import (account None, or an administrator's or importer's:
+    approved at once, recorded as such) or as a 填报员's or 审核员's submission (scope-checked whole, 待审核;
+    refused for a closed round's year). A file already accepted needs resubmit=True."""
+    office = account is None or account.role in OFFICE
+    if not office:
+        refuse_if_closed(con, checked.column("year"), account.role)
     earlier = already_accepted(con, checked.checksum)
     if earlier is not None and not resubmit:
         raise importer.ImportRefused([f"同一文件(校验和相同)已作为批次 {earlier} 导入;如确需再次提交,请确认重新提交"
                                       "(命令行加 --resubmit)"])
-    if account is None:
-        return importer.commit(db_path, checked, uploader=uploader, status="已通过", reviewed_by=uploader,
+    if office:
+        by = account.name if account else uploader
+        return importer.commit(db_path, checked, uploader=by, status="已通过", reviewed_by=by,
                                reviewed_at=datetime.now(), review_note="办公室直接导入,无需审核")
     check_scope(con, checked, account)
-    if "reason" in checked.rows:  # the online grid (and templates that carry the two columns)
-        from planwatch import review
+    from planwatch import review
 
-        rows = checked.rows  # a new DataFrame on each access: made once here
-        problems = reason_problems(rows, review.preview_rows(con, rows))
-        if problems:
-            raise importer.ImportRefused(problems)
+    rows = checked.rows  # a new DataFrame on each access: made once here
+    problems = reason_problems(rows, review.preview_rows(con, rows))  # any submission, whatever columns it has
+    if problems:
+        raise importer.ImportRefused(problems + missing_reason_columns(checked))
     years = set(checked.column("year"))
-    # a 填报员's again under the writers' lock: a close that landed since the check above still refuses it
-    guard = (lambda writer: refuse_if_closed(writer, years)) if account.role == "filler" else None
+    # again under the writers' lock: a close that landed since the check above still refuses it
+    guard = lambda writer: refuse_if_closed(writer, years, account.role)  # noqa: E731
     return importer.commit(db_path, checked, uploader=account.name, status="待审核", guard=guard,
                            submitted_by=account.name, unit_id=account.unit if account.role == "filler" else None,
                            round_year=next(iter(years)) if len(years) == 1 else None)
@@ -245,6 +254,15 @@ def reason_problems(rows: pd.DataFrame, statuses: pd.DataFrame) -> list[str]:
                 problems.append(f"第{r.row_no}行 指标“{r.indicator_id}”: 按新数值将为{r.new_status},"
                                 f"请填写{'和'.join(lacking)}")
     return problems
+
+
+def missing_reason_columns(checked: importer.Checked) -> list[str]:
+    """How to give 原因说明 and 整改措施 when the file has no column for them (the grid and templates have both)."""
+    missing = [f"“{label}”" for key, label in (("reason", "原因说明"), ("measures", "整改措施"))
+               if key not in checked.header]
+    if not missing:
+        return []
+    return [f"文件中没有{''.join(missing)}列,请加上{'这两列' if len(missing) == 2 else '该列'}(或下载本单位填报模板)后填写"]
 
 
 def clear_draft(db_path, unit_id: str, year: int) -> None:

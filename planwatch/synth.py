@@ -13,14 +13,16 @@ A later `build` over the file resets it to data/ (the synthetic catalogue is not
 """
 from __future__ import annotations
 
+import contextlib
 import random
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from planwatch import build, db, demo, views
+from planwatch import build, catalogue, db, demo, views
 from planwatch.extract import regions
+from planwatch.paths import DATA_DIR
 
 SYNTH_YEARS = range(2021, 2026)
 COUNTY_LEVELS = ("区", "县", "县级市")
@@ -45,12 +47,15 @@ def candidates(taken: set[str]) -> dict[str, list[str]]:
     return out
 
 
+def check_count(n: int, available: int) -> None:
+    if not 1 <= n <= available:
+        raise SynthError(f"地区数须在 1 到 {available} 之间(全国县级单位中尚无规划的数目),实为 {n}")
+
+
 def pick_regions(n: int, rng: random.Random, taken: set[str]) -> list[str]:
     """n county-level adcodes spread over the provinces: each province's counties shuffled, then taken in turn."""
     by_province = candidates(taken)
-    available = sum(len(c) for c in by_province.values())
-    if not 1 <= n <= available:
-        raise SynthError(f"地区数须在 1 到 {available} 之间(全国县级单位中尚无规划的数目),实为 {n}")
+    check_count(n, sum(len(c) for c in by_province.values()))
     queues = []
     for province in sorted(by_province):
         codes = by_province[province][:]
@@ -67,31 +72,47 @@ def pick_regions(n: int, rng: random.Random, taken: set[str]) -> list[str]:
 
 def synth(db_path: Path | str, n_regions: int, seed: int = 1) -> dict:
     """Build db_path as a synthetic national database (replacing an earlier one, never any other database);
-    returns row counts. It is built beside db_path and renamed into place when complete: a failure or a kill
-    leaves db_path as it was."""
+    returns row counts. It is built beside db_path under the writers' lock and renamed into place when complete: a
+    refusal, a failure or a kill leaves db_path as it was. OSError (an unwritable place) is the caller's to word."""
     db_path = Path(db_path)
-    if db_path.exists():
-        _check_replaceable(db_path)
+    taken = {r["region_code"] for r in catalogue.read_csv(DATA_DIR / "plans.csv")}  # as the build will load them
+    check_count(n_regions, sum(len(c) for c in candidates(taken).values()))  # before building anything
+    _check_replaceable(db_path)  # refused before anything is created beside it …
     tmp = db_path.with_name(db_path.name + ".synth")
-    db.discard(tmp)
     try:
-        counts = _synth(tmp, n_regions, seed)
         with db.write_lock(db_path):
+            _check_replaceable(db_path)  # … and again under the lock: a build may have landed since
+            db.discard(tmp)
+            counts = _synth(tmp, n_regions, seed)
             db.replace_atomically(tmp, db_path)
     finally:
-        db.discard(tmp)
-        Path(str(tmp) + ".lock").unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # e.g. a path under a file: the first error is the one to tell
+            db.discard(tmp)
+            Path(str(tmp) + ".lock").unlink(missing_ok=True)
     return counts
 
 
 def _check_replaceable(db_path: Path) -> None:
+    """Refuse a path that is not a file synth may replace: a folder, a device, any database but a synthetic one
+    without imported values."""
+    if not str(db_path) or db_path.is_dir():
+        raise SynthError(f"{db_path} 是一个目录,请用 --db 给出数据库文件名(如 var/synth.duckdb)")
+    if not db_path.exists():
+        return
+    if not db_path.is_file():
+        raise SynthError(f"{db_path} 不是普通文件,未改动;请用 --db 指定另一个文件")
     try:
         with db.open_reader(db_path) as reader:
-            synthetic = reader.cursor().execute("SELECT count(*) FROM meta WHERE key = 'synth'").fetchone()[0]
+            con = reader.cursor()
+            synthetic = con.execute("SELECT count(*) FROM meta WHERE key = 'synth'").fetchone()[0]
+            imported = con.execute("SELECT count(*) FROM import_batch WHERE source_kind <> '示例'").fetchone()[0]
     except duckdb.Error:
         synthetic = 0
     if not synthetic:
         raise SynthError(f"{db_path} 已存在且不是示例数据库,未改动;请用 --db 指定另一个文件")
+    if imported:
+        raise SynthError(f"{db_path} 是示例数据库,但含导入的监测数据({imported} 个批次),未改动;"
+                         "请用 --db 指定另一个文件")
 
 
 def _synth(db_path: Path, n_regions: int, seed: int) -> dict:

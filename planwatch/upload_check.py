@@ -56,6 +56,7 @@ class Checked:
     checksum: str
     records: list[tuple]
     notices: list[str] = field(default_factory=list)
+    header: tuple[str, ...] = ()  # the fields the file's header named (indicator_id, year, value, reason …)
 
     def column(self, name: str) -> list:
         at = list(COLUMNS).index(name)
@@ -180,7 +181,7 @@ def check(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> Checke
     if problems:
         raise ImportRefused(problems)
     notices = [f"跳过 {blank} 行未填写的空行(数值等填报列均为空)"] if blank else []
-    return Checked(clean_name(file_name), hashlib.sha256(data).hexdigest(), accepted, notices)
+    return Checked(clean_name(file_name), hashlib.sha256(data).hexdigest(), accepted, notices, tuple(columns))
 
 
 def _number(text: str, key: str, where, known, problems: list[str]) -> float | None:

@@ -137,7 +137,7 @@ def test_a_whole_round(server, browser, tmp_path):  # noqa: F811
     page.goto(url + "/progress?region=张家港市")
     body = page.locator("[data-testid='stMainBlockContainer']")
     expect(body.get_by_text("催报清单", exact=True)).to_be_visible()
-    values = body.get_by_test_id("stMetricValue")  # 应报 已提交 已通过 待审核 退回 未报 逾期单位
+    values = body.locator(".pw-metric-value")  # 应报 已提交 已通过 待审核 退回 未报 逾期单位 (ui.metrics)
     for index, expected in ((1, "2"), (2, "2"), (3, "0"), (4, "1")):
         expect(values.nth(index)).to_have_text(expected)
     assert one(path, "SELECT n_approved, n_returned FROM v_reporting_progress WHERE unit = '市卫健委' "
@@ -171,5 +171,5 @@ def test_a_whole_round(server, browser, tmp_path):  # noqa: F811
     page.goto(url + "/progress?region=张家港市")
     body = page.locator("[data-testid='stMainBlockContainer']")
     expect(body.get_by_text("本年度报送已结束(")).to_be_visible()
-    expect(body.get_by_test_id("stMetricLabel").nth(6)).to_have_text("未报齐单位")
+    expect(body.locator(".pw-metric-label").nth(6)).to_have_text("未报齐单位")
     shot(page, "12_board_closed")

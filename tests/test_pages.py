@@ -632,7 +632,11 @@ def test_reports_page_offers_the_four_downloads(app_db):
     assert all(b.proto.deferred_file_id for b in at.get("download_button"))  # made when clicked
     n_met, n_assessed = one(app_db, "SELECT sum(n_met), sum(n_assessed) FROM v_attainment_by_plan "
                                     "WHERE as_of_year = 2024")
-    assert metrics(at)["已达标 / 已评估"] == f"{n_met} / {n_assessed}"
+    figures = metrics(at)  # drawn as HTML (ui.metrics), no st.metric
+    assert not at.metric and list(figures) == ["达标率", "已达标 / 已评估", "红色预警", "幻灯片"]
+    assert figures["已达标 / 已评估"] == f"{n_met} / {n_assessed}"
+    red = one(app_db, "SELECT count(*) FROM v_warning WHERE as_of_year = 2024 AND level = '红'")[0]
+    assert figures["红色预警"] == str(red)
     assert "示例数据" in texts(at)
 
 

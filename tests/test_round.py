@@ -289,3 +289,22 @@ def test_round_open_refuses_a_bad_deadline(db, capsys):
     before = digest(db)
     assert cli.main(["round", "open", "--year", "2025", "--deadline", "31.3.2026", "--db", str(db)]) == 2
     assert "不是 YYYY-MM-DD 格式的日期" in capsys.readouterr().err and digest(db) == before
+
+
+def test_a_file_without_the_reason_columns_still_needs_reasons_and_says_how_to_add_them(db, capsys):
+    """round.store checks 原因说明 and 整改措施 for every submission (grid, template, any file): a file without those
+    columns is refused like one with them left empty, and the message says to add the columns."""
+    bare = db.parent / "bare.csv"
+    bare.write_text(f"indicator_id,year,value\n{INFANT},2025,5\n", encoding="utf-8")  # over the 4‰ ceiling: 逆向变化
+    before = digest(db)
+    capsys.readouterr()
+    assert cli.main(["import", str(bare), "--db", str(db), "--as", "wj"]) == 2
+    err = capsys.readouterr().err
+    assert f"第2行 指标“{INFANT}”: 按新数值将为逆向变化,请填写原因说明和整改措施" in err
+    assert "文件中没有“原因说明”“整改措施”列,请加上这两列(或下载本单位填报模板)后填写" in err
+    assert digest(db) == before
+    # with the columns present but one left empty: only what is missing is named, no hint about columns
+    assert submit(db, [(INFANT, 2025, 5.0, "", "统计口径调整")]) == 2
+    err = capsys.readouterr().err
+    assert "请填写整改措施" in err and "列,请加上" not in err and digest(db) == before
+    assert submit(db, [(INFANT, 2025, 5.0, "", "统计口径调整", "加强新生儿救治")]) == 0

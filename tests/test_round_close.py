@@ -158,3 +158,30 @@ def test_a_close_that_lands_after_the_check_still_refuses_the_submission(db):
             round_mod.store(con, db, checked, wj)
     assert digest(db) == before
     assert one(db, "SELECT count(*) FROM import_batch WHERE source_kind <> '示例'") == (0,)
+
+
+def test_after_the_close_the_offices_import_with_as_counts_and_a_reviewers_is_refused(db, capsys):
+    """import --as: an administrator's or importer's file is the office's import (approved as it lands, as on 数据填报,
+    open round or closed); a 审核员's submission lands as 待审核 while the round is open and is refused once closed."""
+    accounts.add(db, "office", "password1", "importer")
+    capsys.readouterr()
+    assert submit(db, [(LIFE, 2025, 86.0, "")], "tj", name="tj_open.csv") == 0
+    assert f"已提交批次 {last_batch(db)},待审核" in capsys.readouterr().out
+    assert close(db, "--as", "admin") == 0
+    before = digest(db)
+
+    capsys.readouterr()
+    assert submit(db, [(INFANT, 2025, 2.0, "")], "tj", name="tj_closed.csv") == 2
+    err = capsys.readouterr().err
+    assert re.search(r"2025 年度报送已于 \d{4}-\d\d-\d\d \d\d:\d\d 结束,审核员不能再提交该年数值;如需补报,请管理员再次开启"
+                     r"该年度\(监测管理,或 python -m planwatch round open --year 2025 --deadline YYYY-MM-DD\),"
+                     r"或由办公室直接导入", err), err
+    assert "Traceback" not in err and digest(db) == before
+
+    for user, value in (("admin", 2.5), ("office", 3.0)):
+        assert submit(db, [(INFANT, 2025, value, "统计局年报")], user, name=f"{user}.csv") == 0
+        batch = last_batch(db)
+        assert f"已导入批次 {batch}(办公室直接导入,已通过)" in capsys.readouterr().out
+        assert one(db, "SELECT status, uploader, reviewed_by, review_note, submitted_by, unit_id FROM import_batch "
+                       "WHERE batch_id = ?", [batch]) == ("已通过", user, user, "办公室直接导入,无需审核", None, None)
+        assert one(db, "SELECT value FROM v_observation WHERE indicator_id = ? AND year = 2025", [INFANT]) == (value,)

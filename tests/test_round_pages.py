@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from apptest import html_tables, open_page, texts, use_database_with_accounts
+from apptest import html_tables, metrics, open_page, texts, use_database_with_accounts
 from conftest import one
 
 from planwatch import accounts, importer, review
@@ -104,8 +104,10 @@ def test_progress_board_counts_as_the_view(app_db):
     at = open_page("progress")
     totals = one(app_db, "SELECT sum(n_due), sum(n_submitted), sum(n_approved), sum(n_returned), sum(n_missing) "
                          "FROM v_reporting_progress WHERE year = 2025")
-    metrics = {m.label: m.value for m in at.metric}
-    assert [int(metrics[k]) for k in ("应报", "已提交", "已通过", "退回", "未报")] == [int(v) for v in totals]
+    figures = metrics(at)  # drawn as HTML (ui.metrics), no st.metric
+    assert not at.metric and list(figures) == ["应报", "已提交", "已通过", "待审核", "退回", "未报", "逾期单位"]
+    assert [int(figures[k].replace(",", "")) for k in ("应报", "已提交", "已通过", "退回", "未报")] == [
+        int(v) for v in totals]
     board = at.dataframe[0].value
     health = board[board["责任单位"] == "市卫健委"].iloc[0]
     assert (health["已通过"], health["退回"]) == (1, 1)
@@ -117,8 +119,9 @@ def test_progress_board_counts_as_the_view(app_db):
     at = open_page("progress", region="320000")
     totals = one(app_db, "SELECT sum(n_due), sum(n_submitted), sum(n_approved), sum(n_returned), sum(n_missing) "
                          "FROM v_reporting_progress WHERE year = 2025 AND region = '张家港市'")
-    metrics = {m.label: m.value for m in at.metric}
-    assert [int(metrics[k]) for k in ("应报", "已提交", "已通过", "退回", "未报")] == [int(v) for v in totals]
+    figures = metrics(at)
+    assert [int(figures[k].replace(",", "")) for k in ("应报", "已提交", "已通过", "退回", "未报")] == [
+        int(v) for v in totals]
     assert set(at.dataframe[0].value["地区"]) == {"张家港市"}
 
 
@@ -165,7 +168,7 @@ def test_filler_and_board_see_the_closed_round(app_db):
     assert len(entry) == 2 and all(b.disabled for b in entry)
     at = open_page("progress")
     assert f"本年度报送已结束({closed:%Y-%m-%d %H:%M})" in texts(at)
-    labels = [m.label for m in at.metric]
+    labels = list(metrics(at))
     assert "未报齐单位" in labels and "逾期单位" not in labels
     board = at.dataframe[0].value
     assert board.loc[board["责任单位"] == "市卫健委", "报送情况"].iloc[0] == "未报齐"

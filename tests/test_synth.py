@@ -149,3 +149,88 @@ def test_refusals_say_why_and_leave_files_alone(synth_db, demo_db, tmp_path, cap
     assert "不是示例数据库" in capsys.readouterr().err and real.read_bytes() == before
     assert cli.main(["refresh", "--db", str(tmp_path / "missing.duckdb")]) == 2
     assert "不存在" in capsys.readouterr().err
+
+
+def refused(capsys, argv: list[str], message: str) -> str:
+    """The command exits 2 with a short Chinese message containing `message`, and no traceback."""
+    capsys.readouterr()
+    try:
+        code = cli.main(argv)
+    except SystemExit as exc:  # argparse's refusals (in Chinese: cli._Parser)
+        code = exc.code
+    assert code == 2, argv
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and len(err) < 400, err
+    return err
+
+
+def tree(folder: Path) -> dict[str, bytes | None]:
+    """Every path under folder with its bytes (None for a folder): what a refused command must leave alone."""
+    return {str(p.relative_to(folder)): None if p.is_dir() else p.read_bytes() for p in sorted(folder.rglob("*"))}
+
+
+def test_hostile_arguments_of_synth_and_refresh(synth_db, demo_db, tmp_path, capsys):
+    """Each bad argument: a short Chinese message naming the problem, exit code 2, nothing written or changed."""
+    import sqlite3
+
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "folder.duckdb").mkdir()
+    (work / "text.duckdb").write_text("不是数据库\n", encoding="utf-8")
+    sqlite3.connect(work / "other.sqlite").close()
+    duckdb.connect(str(work / "empty.duckdb")).close()  # a DuckDB file, but not planwatch's
+    shutil.copy(demo_db, work / "real.duckdb")
+    shutil.copy(synth_db, work / "synth_imported.duckdb")  # a synthetic database someone imported real values into
+    path = work / "values.csv"
+    path.write_text("indicator_id,year,value\nzhangjiagang-women-k01,2024,86\n", encoding="utf-8")
+    assert cli.main(["import", str(path), "--db", str(work / "synth_imported.duckdb")]) == 0
+    path.unlink()
+    before = tree(work)
+    new = str(work / "new.duckdb")
+
+    for count, message in (("0", "(全国县级单位中尚无规划的数目),实为 0"), ("-5", "),实为 -5"),
+                           ("99999", "),实为 99999"), ("1" + "0" * 30, "),实为 1" + "0" * 30),
+                           ("abc", "参数 --regions 的取值 'abc' 不是有效的数字"),
+                           ("2.5", "参数 --regions 的取值 '2.5' 不是有效的数字")):
+        refused(capsys, ["synth", "--db", new, "--regions", count], message)
+    refused(capsys, ["synth", "--db", new, "--regions", "2", "--seed", "x"], "参数 --seed 的取值 'x' 不是有效的数字")
+    for target, message in (
+            ("folder.duckdb", "是一个目录,请用 --db 给出数据库文件名"), ("text.duckdb", "已存在且不是示例数据库,未改动"),
+            ("other.sqlite", "已存在且不是示例数据库,未改动"), ("empty.duckdb", "已存在且不是示例数据库,未改动"),
+            ("real.duckdb", "已存在且不是示例数据库,未改动"),
+            ("synth_imported.duckdb", "含导入的监测数据(1 个批次),未改动")):
+        refused(capsys, ["synth", "--db", str(work / target), "--regions", "2"], message)
+    refused(capsys, ["synth", "--db", "", "--regions", "2"], "是一个目录,请用 --db 给出数据库文件名")
+    # an unwritable place: under a file, and where nothing can be created (this suite may run as root, so not chmod)
+    refused(capsys, ["synth", "--db", str(work / "text.duckdb" / "x.duckdb"), "--regions", "2"],
+            f"无法在 {work / 'text.duckdb' / 'x.duckdb'} 生成数据库:路径中有一段不是目录")
+    refused(capsys, ["synth", "--db", "/proc/planwatch-test.duckdb", "--regions", "2"],
+            "无法在 /proc/planwatch-test.duckdb 生成数据库:")
+
+    for target, message in (("missing.duckdb", "不存在,请先运行 python -m planwatch build"),
+                            ("folder.duckdb", "是一个目录,请用 --db 给出数据库文件名"),
+                            ("text.duckdb", "不是 DuckDB 数据库文件(或已损坏),未改动"),
+                            ("other.sqlite", "不是 DuckDB 数据库文件(或已损坏),未改动"),
+                            ("empty.duckdb", "不是 planwatch 数据库(没有其数据表),未改动")):
+        refused(capsys, ["refresh", "--db", str(work / target)], message)
+    refused(capsys, ["refresh", "--db", str(work / "text.duckdb" / "x.duckdb")], "不存在")
+    for command in (["synth", "--regions", "2"], ["refresh"]):  # a device
+        refused(capsys, [*command, "--db", "/dev/null"], "/dev/null 不是普通文件")
+    assert not Path("/dev/null.lock").exists()
+    assert tree(work) == before  # nothing written, not even a writer's copy or a lock file
+    assert not Path("/proc/planwatch-test.duckdb.lock").exists()
+
+
+def test_a_second_writer_holding_the_lock(synth_db, tmp_path, capsys, monkeypatch):
+    """synth and refresh wait for the writers' lock, then say another write is under way (exit 2), file unchanged."""
+    from planwatch import db
+
+    monkeypatch.setattr(db.write_lock.__wrapped__, "__defaults__", (0.2,))  # wait 0.2 s instead of 60 s
+    path = tmp_path / "held.duckdb"
+    shutil.copy(synth_db, path)
+    before = path.read_bytes()
+    with db.write_lock(path):  # another writer (flock: a second open file description conflicts, as another process)
+        refused(capsys, ["refresh", "--db", str(path)], "另一项写入(构建、导入或审核)仍在进行")
+        refused(capsys, ["synth", "--db", str(path), "--regions", "2"], "另一项写入(构建、导入或审核)仍在进行")
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["held.duckdb", "held.duckdb.lock"]
