@@ -49,7 +49,9 @@ st.caption(f"报告范围:{content.scope}(截至年份和地区在侧栏选择;�
 
 h, counts = content.headline, content.warnings
 ui.metrics([("达标率", content.rate_text(), "已达标 ÷ 已评估(有数据的定量指标)"),
-            ("已达标 / 已评估", f"{h['n_met']} / {h['n_assessed']}"), ("红色预警", counts["红"]),
+            ("已达标 / 已评估", f"{ui.count(h['n_met'])} / {ui.count(h['n_assessed'])}",
+             f"已达标 {h['n_met']:,.0f} 项,已评估 {h['n_assessed']:,.0f} 项"),
+            ("红色预警", ui.count(counts["红"]), f"{counts['红']:,.0f} 条"),
             ("幻灯片", len(sections), "预警清单和计分卡较长时分成多页")])
 
 st.subheader("下载")
