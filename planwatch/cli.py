@@ -62,29 +62,15 @@ def _refresh(args) -> int:
 
 def _require_db(args) -> None:
     if not str(args.db) or Path(args.db).is_dir():
-        raise NotADatabase(f"{args.db or '.'} 是一个目录,请用 --db 给出数据库文件名")
+        raise db.NotADatabase(f"{args.db or '.'} 是一个目录,请用 --db 给出数据库文件名")
     if not Path(args.db).exists():
         raise db.DatabaseMissing(f"数据库 {args.db} 不存在,请先运行 python -m planwatch build --db {args.db}")
-
-
-class NotADatabase(Exception):
-    pass
 
 
 def _require_planwatch_db(path: str) -> None:
     """Refuse, before writing anything, a path that is not a planwatch database: missing, a folder, a device, not a
     DuckDB file, or a DuckDB file without planwatch's tables."""
-    _require_db(argparse.Namespace(db=path))
-    if not Path(path).is_file():
-        raise NotADatabase(f"{path} 不是普通文件,请用 --db 给出数据库文件名")
-    try:
-        with db.open_reader(path) as reader:
-            found = reader.cursor().execute("SELECT count(*) FROM duckdb_tables() WHERE table_name IN "
-                                            "('meta', 'indicator', 'observation', 'import_batch')").fetchone()[0]
-    except duckdb.Error:
-        raise NotADatabase(f"{path} 不是 DuckDB 数据库文件(或已损坏),未改动") from None
-    if found < 4:
-        raise NotADatabase(f"{path} 不是 planwatch 数据库(没有其数据表),未改动;请用 --db 指定 planwatch 的数据库")
+    _open(argparse.Namespace(db=path)).close()
 
 
 def _os_reason(exc: OSError) -> str:
@@ -96,8 +82,21 @@ def _os_reason(exc: OSError) -> str:
 
 
 def _open(args) -> db.Reader:
+    """A reader of --db, refused (exit 2, in Chinese) when it is missing, a folder, a device, not a DuckDB file or
+    a DuckDB file without planwatch's tables."""
     _require_db(args)
-    return db.open_reader(args.db)
+    if not Path(args.db).is_file():
+        raise db.NotADatabase(f"{args.db} 不是普通文件,请用 --db 给出数据库文件名")
+    try:
+        reader = db.open_reader(args.db)
+    except duckdb.Error:  # a damaged DuckDB file
+        raise db.NotADatabase(f"{args.db} 不是 DuckDB 数据库文件(或已损坏),未改动") from None
+    found = reader.cursor().execute("SELECT count(*) FROM duckdb_tables() WHERE table_name IN "
+                                    "('meta', 'indicator', 'observation', 'import_batch')").fetchone()[0]
+    if found < 4:
+        reader.close()
+        raise db.NotADatabase(f"{args.db} 不是 planwatch 数据库(没有其数据表),未改动;请用 --db 指定 planwatch 的数据库")
+    return reader
 
 
 def _import(args) -> int:
@@ -264,7 +263,6 @@ def _report(args) -> int:
     if fmt not in report.FORMATS:
         print(f"请用 --format 指定报告格式({'、'.join(report.FORMATS)}),或使用相应扩展名的输出文件", file=sys.stderr)
         return 2
-    _require_db(args)
     out = Path(args.out)
     if not out.parent.is_dir() or out.is_dir():
         print(f"无法写入 {args.out}:目录 {out.parent} 不存在" if not out.parent.is_dir()
@@ -272,7 +270,7 @@ def _report(args) -> int:
         return 2
     start = time.perf_counter()
     try:
-        with db.open_reader(args.db) as reader:
+        with _open(args) as reader:
             data = report.generate(reader, fmt, year=args.as_of, region=args.region, mode=args.mode)
     except report.ReportError as exc:
         print(str(exc), file=sys.stderr)
@@ -289,7 +287,7 @@ def _report(args) -> int:
 def _sql(args) -> int:
     from planwatch import guard, saved
 
-    _require_db(args)
+    _open(args).close()  # the worker's own message would not say what is wrong with the file
     try:
         result, label = saved.run_command(args.db, args.query, args.saved, args.param, args.timeout)
     except guard.QueryRefused as exc:
@@ -442,7 +440,7 @@ REFUSALS = (("planwatch.catalogue", "CatalogueError"), ("planwatch.build", "Buil
             ("planwatch.upload_read", "ImportRefused"), ("planwatch.importer", "UndoRefused"),
             ("planwatch.db", "DatabaseBusy"), ("planwatch.db", "DatabaseMissing"),
             ("planwatch.accounts", "AccountError"), ("planwatch.round", "RoundRefused"),
-            ("planwatch.review", "ReviewRefused"), ("planwatch.cli", "NotADatabase"))
+            ("planwatch.review", "ReviewRefused"))
 
 
 def _refusals() -> tuple[type[Exception], ...]:

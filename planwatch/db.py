@@ -42,6 +42,18 @@ class DatabaseMissing(Exception):
     pass
 
 
+class NotADatabase(DatabaseMissing):
+    """The path is there but holds no database: a folder, a device, another kind of file."""
+
+
+def require_duckdb_file(path: Path) -> None:
+    """Refuse a file that is not a DuckDB database before opening it (DuckDB's own error is in English, and a writer
+    would have copied the file first): every DuckDB file has the magic bytes DUCK after its 8-byte checksum."""
+    with open(path, "rb") as file:
+        if file.read(12)[8:] != b"DUCK":
+            raise NotADatabase(f"{path} 不是 DuckDB 数据库文件(或已损坏),未改动;请用 --db 指定 planwatch 的数据库")
+
+
 def identity(db_path: Path | str) -> tuple:
     """What changes whenever a writer replaces the file (or anything writes it in place)."""
     st = os.stat(db_path)
@@ -59,6 +71,7 @@ class Reader:
         self.path = Path(db_path)
         if not self.path.is_file():
             raise DatabaseMissing(f"数据库 {self.path} 不存在,请先运行 python -m planwatch build --db {self.path}")
+        require_duckdb_file(self.path)
         self.identity = identity(self.path)
         self._con = duckdb.connect(":memory:", config={"memory_limit": READER_MEMORY_LIMIT})
         try:
@@ -188,6 +201,7 @@ def writing(db_path: Path | str):
     db_path = Path(db_path)
     if not db_path.is_file():
         raise DatabaseMissing(f"数据库 {db_path} 不存在,请先运行 python -m planwatch build --db {db_path}")
+    require_duckdb_file(db_path)
     with write_lock(db_path):
         for leftover in db_path.parent.glob(f"{db_path.name}.writing-*"):  # of a writer killed mid-way
             if leftover.is_dir():  # DuckDB's spill directory
@@ -200,8 +214,13 @@ def writing(db_path: Path | str):
         wal = Path(str(db_path) + ".wal")
         if wal.exists():  # left by an older version that wrote in place: replayed when the copy opens
             shutil.copyfile(wal, str(copy) + ".wal")
-        con = duckdb.connect(str(copy), config={"memory_limit": WRITER_MEMORY_LIMIT})
         try:
+            con = duckdb.connect(str(copy), config={"memory_limit": WRITER_MEMORY_LIMIT})
+        except BaseException:
+            discard(copy)
+            raise
+        try:
+            _require_planwatch_tables(con, db_path)
             yield con
             versions.stamp(con)   # what this write changed, for the readers' caches (planwatch.versions)
             con.execute("CHECKPOINT")
@@ -215,6 +234,12 @@ def writing(db_path: Path | str):
         replace_atomically(compact if compacted else copy, db_path)
         discard(copy)
         wal.unlink(missing_ok=True)  # merged into the copy
+
+
+def _require_planwatch_tables(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('meta', 'indicator', 'observation', "
+                   "'import_batch') AND database_name = current_database()").fetchone()[0] < 4:
+        raise NotADatabase(f"{db_path} 不是 planwatch 数据库(没有其数据表),未改动;请用 --db 指定 planwatch 的数据库")
 
 
 def _compact_if_wasteful(con: duckdb.DuckDBPyConnection, target: Path) -> bool:

@@ -106,7 +106,7 @@ def _check_replaceable(db_path: Path) -> None:
             con = reader.cursor()
             synthetic = con.execute("SELECT count(*) FROM meta WHERE key = 'synth'").fetchone()[0]
             imported = con.execute("SELECT count(*) FROM import_batch WHERE source_kind <> '示例'").fetchone()[0]
-    except duckdb.Error:
+    except (duckdb.Error, db.NotADatabase):
         synthetic = 0
     if not synthetic:
         raise SynthError(f"{db_path} 已存在且不是示例数据库,未改动;请用 --db 指定另一个文件")

@@ -214,10 +214,22 @@ def test_hostile_arguments_of_synth_and_refresh(synth_db, demo_db, tmp_path, cap
                             ("empty.duckdb", "不是 planwatch 数据库(没有其数据表),未改动")):
         refused(capsys, ["refresh", "--db", str(work / target)], message)
     refused(capsys, ["refresh", "--db", str(work / "text.duckdb" / "x.duckdb")], "不存在")
+    # every other command that reads or writes --db refuses the same files the same way
+    (tmp_path / "values.csv").write_text("indicator_id,year,value\nzhangjiagang-women-k01,2024,86\n", encoding="utf-8")
+    for command in (["import", str(tmp_path / "values.csv")], ["undo", "1"], ["batches"],
+                    ["report", "--out", str(tmp_path / "r.xlsx")], ["sql", "SELECT 1"]):
+        for target, message in (("text.duckdb", "不是 DuckDB 数据库文件(或已损坏),未改动"),
+                                ("other.sqlite", "不是 DuckDB 数据库文件(或已损坏),未改动"),
+                                ("empty.duckdb", "不是 planwatch 数据库(没有其数据表),未改动")):
+            refused(capsys, [*command, "--db", str(work / target)], message)
     for command in (["synth", "--regions", "2"], ["refresh"]):  # a device
         refused(capsys, [*command, "--db", "/dev/null"], "/dev/null 不是普通文件")
     assert not Path("/dev/null.lock").exists()
-    assert tree(work) == before  # nothing written, not even a writer's copy or a lock file
+    # undo learns that a DuckDB file is not planwatch's only once it holds the writers' lock: its (empty) lock file
+    # is all it leaves; nothing else is written, not even a writer's copy
+    assert (work / "empty.duckdb.lock").read_bytes() == b""
+    (work / "empty.duckdb.lock").unlink()
+    assert tree(work) == before
     assert not Path("/proc/planwatch-test.duckdb.lock").exists()
 
 
