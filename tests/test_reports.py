@@ -410,3 +410,17 @@ def test_word_report_uses_the_units_explanations(fresh_db, tmp_path):
     problems = text[text.index("三、存在的主要问题"):text.index("四、对策建议")]
     assert "责任单位说明:统计口径调整" in problems
     assert "下半年开展专项行动" in text[text.index("四、对策建议"):text.index("附表")]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "pptx"])
+def test_the_target_years_report_suggests_for_targets_missed_at_the_deadline(demo_db, tmp_path, fmt):
+    """From the target year on, warnings are 到期未达标: the 2025 report (the plans' last year) names them, and its
+    对策建议 has a sentence for each kind of red and yellow warning."""
+    kinds = {k for k, in rows(demo_db, "SELECT DISTINCT kind FROM v_warning WHERE level IN ('红', '黄')")}
+    assert "到期未达标" in kinds and kinds <= set(report.content.ReportContent.CALLS)
+    path = tmp_path / f"final.{fmt}"
+    assert cli.main(["report", "--format", fmt, "--out", str(path), "--db", str(demo_db), "--as-of", "2025",
+                     "--mode", "final"]) == 0
+    if fmt == "docx":
+        text = "\n".join(p.text for p in word(path.read_bytes()).paragraphs)
+        assert "目标年已到仍未实现目标" in text[text.index("四、对策建议"):]

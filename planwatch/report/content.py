@@ -243,7 +243,9 @@ class ReportContent:
             out.append(f"{w.地区}{w.规划}规划“{w.指标}”({w.级别}色预警,{w.类型};责任单位:{w.责任单位}):{w.原因}{said}")
         return out
 
+    # one per kind of red or yellow warning (v_warning's kinds but 未填报, which is grey and counted apart)
     CALLS = {"逆向变化": "出现逆向变化,建议查明原因,制定整改措施,尽快扭转",
+             "到期未达标": "目标年已到仍未实现目标{目标},建议分析差距原因,提出补短板措施并在下一周期规划中统筹推进",
              "预计未达标": "按当前趋势难以按期实现目标{目标},建议加大工作力度、加快进度",
              "波动较大": "年度数值波动较大,建议核实统计口径和数据质量"}
 
