@@ -32,7 +32,7 @@ mode = st.query_params.get("mode", "annual")
 mode = mode if mode in report.MODES else "annual"
 key = (f.year, f.region, mode, ui.region_version(f.region))  # a write elsewhere keeps this region's report
 
-if st.query_params.get("present") == "1":
+if st.query_params.get("present") == "1" and not summary(*key).too_big():
     with st.spinner("正在汇总年度报告的数据……"):
         content, sections = report.gathered(ui.connection(), *key)
     present.show(content, sections, exit_params={**f.url(), "mode": mode})
@@ -60,18 +60,22 @@ chosen = st.segmented_control("报告类型", list(report.MODES), default=mode, 
 if chosen and chosen != mode:
     st.query_params["mode"] = chosen
     st.rerun()
-buttons = st.container(horizontal=True)
-for fmt, icon, help_text in (
-        ("docx", ":material/description:", "可编辑的统计监测报告:总体情况、分领域情况、存在的主要问题、对策建议和附表;"
-                                           "公文字体,标题可在导航窗格中跳转,标有【待补充】之处请补充完善"),
-        ("pptx", ":material/slideshow:", "16:9 演示文稿,18 磅以上字号,图表可在 PowerPoint/WPS 中编辑,备注中有讲稿"),
-        ("pdf", ":material/picture_as_pdf:", "A4 打印版:标题、表格和图表,含全部预警和责任单位计分卡"),
-        ("xlsx", ":material/table_view:", "Excel 工作簿:指标状态、预警、按规划、按领域、按地区、按责任单位,首行冻结并带筛选")):
-    buttons.download_button(f"下载{report.LABELS[fmt]}", functools.partial(make_file, ui.connection(), key, fmt),
-                            file_name=report.file_name(content, fmt), mime=report.MIME[fmt], on_click="ignore",
-                            icon=icon, help=help_text + "。点击后生成,需要几秒钟。", key=f"download_{fmt}")
-st.page_link("pages/reports.py", label="进入演示模式(隐藏侧栏、大字号、逐页翻看,键盘 ← → 翻页)",
-             icon=":material/co_present:", query_params={**f.url(), "mode": mode, "present": "1"})
+FILES = (
+    ("docx", ":material/description:", "可编辑的统计监测报告:总体情况、分领域情况、存在的主要问题、对策建议和附表;"
+                                       "公文字体,标题可在导航窗格中跳转,标有【待补充】之处请补充完善"),
+    ("pptx", ":material/slideshow:", "16:9 演示文稿,18 磅以上字号,图表可在 PowerPoint/WPS 中编辑,备注中有讲稿"),
+    ("pdf", ":material/picture_as_pdf:", "A4 打印版:标题、表格和图表,含全部预警和责任单位计分卡"),
+    ("xlsx", ":material/table_view:", "Excel 工作簿:指标状态、预警、按规划、按领域、按地区、按责任单位,首行冻结并带筛选"))
+if content.too_big():  # a national scope: files and presentation region by region
+    st.info(content.too_big(), icon=":material/info:")
+else:
+    buttons = st.container(horizontal=True)
+    for fmt, icon, help_text in FILES:
+        buttons.download_button(f"下载{report.LABELS[fmt]}", functools.partial(make_file, ui.connection(), key, fmt),
+                                file_name=report.file_name(content, fmt), mime=report.MIME[fmt], on_click="ignore",
+                                icon=icon, help=help_text + "。点击后生成,需要几秒钟。", key=f"download_{fmt}")
+    st.page_link("pages/reports.py", label="进入演示模式(隐藏侧栏、大字号、逐页翻看,键盘 ← → 翻页)",
+                 icon=":material/co_present:", query_params={**f.url(), "mode": mode, "present": "1"})
 
 st.subheader("幻灯片顺序")
 st.dataframe(pd.DataFrame({"页": range(1, len(sections) + 1), "内容": [s.title for s in sections]}),

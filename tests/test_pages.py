@@ -660,6 +660,19 @@ def test_reports_presentation_mode_pages_through_the_slides(app_db):
     assert not at.exception
 
 
+def test_reports_page_offers_no_file_for_a_scope_too_big_to_list(app_db, monkeypatch):
+    """Above report.content.MAX_INDICATORS (a national scope) the page says why and to choose a region; neither a
+    file nor the presentation is made (a national workbook passed 3 GB)."""
+    from planwatch.report import content
+
+    monkeypatch.setattr(content, "MAX_INDICATORS", 100)
+    n = one(app_db, "SELECT count(*) FROM v_indicator")[0]
+    for at in (open_page("reports", year="2024"), open_page("reports", year="2024", present="1")):
+        assert at.title[0].value == "年度报告 · 截至2024年" and not at.exception
+        assert not at.get("download_button") and "进入演示模式" not in texts(at)
+        assert any(f"全部监测地区共 {n:,} 项指标,超过一份报告逐项列出的上限 100 项" in i.value for i in at.info)
+
+
 def test_reports_page_mode_titles_the_presentation(app_db):
     at = open_page("reports", year="2024", region="平阳县", present="1", mode="midterm")
     assert at.title[0].value == "妇女儿童发展规划实施中期评估报告"

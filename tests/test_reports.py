@@ -424,3 +424,12 @@ def test_the_target_years_report_suggests_for_targets_missed_at_the_deadline(dem
     if fmt == "docx":
         text = "\n".join(p.text for p in word(path.read_bytes()).paragraphs)
         assert "目标年已到仍未实现目标" in text[text.index("四、对策建议"):]
+
+
+def test_a_scope_too_big_to_list_is_refused_before_any_work(demo_db, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(report.content, "MAX_INDICATORS", 100)
+    n = rows(demo_db, "SELECT count(*) FROM v_indicator")[0][0]
+    assert cli.main(["report", "--out", str(tmp_path / "r.xlsx"), "--db", str(demo_db)]) == 2
+    assert f"全部监测地区共 {n:,} 项指标,超过一份报告逐项列出的上限 100 项" in capsys.readouterr().err
+    assert not (tmp_path / "r.xlsx").exists()
+    assert cli.main(["report", "--out", str(tmp_path / "r.xlsx"), "--db", str(demo_db), "--region", "乐清市"]) == 0

@@ -389,14 +389,31 @@ def _regions(attainment: pd.DataFrame) -> list[str]:
     return attainment.query("cut == 'region'")["类别"].tolist()
 
 
+# A report lists every indicator of its scope (the Word and PDF appendices, the workbook's 指标状态 sheet): beyond
+# this many its files take minutes and gigabytes (a national workbook, 248,486 indicators, passed 3 GB unfinished).
+# A larger scope is reported region by region; a province of 7,400 indicators took 16–115 s a format.
+MAX_INDICATORS = 10_000
+
+
+def too_big(headline: dict, name: str | None) -> str | None:
+    """Why no report is made for this scope (None: one is)."""
+    n = headline["n_indicators"]
+    if n > MAX_INDICATORS:
+        return (f"{name or '全部监测地区'}共 {n:,} 项指标,超过一份报告逐项列出的上限 {MAX_INDICATORS:,} 项;"
+                "请在侧栏选择下级地区(省、市或县)分别生成")
+    return None
+
+
 def gather(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str | None = None,
            mode: str = "annual") -> ReportContent:
-    """Run every query a report needs, once."""
+    """Run every query a report needs, once; refused (ReportError) for a scope of more than MAX_INDICATORS."""
     year, years, name, region = _checked(con, year, region, mode)
+    headline = _headline(con, year, region)
+    if too_big(headline, name):
+        raise ReportError(too_big(headline, name))
     everything = dict(year=year, group=None, region=region, domain=None, unit=None)
     plans = db.run_query(con, "catalogue_plans", group=None, region=region, domain=None, unit=None, page_limit=None,
                          page_offset=0).drop(columns="n_rows")
-    headline = _headline(con, year, region)
     stories = _stories(con, year, region)
     attainment = db.run_query(con, "report_attainment", year=year, region=region)
     return ReportContent(
@@ -434,6 +451,10 @@ class ReportSummary:
 
     def rate_text(self) -> str:
         return rate_text(self.headline)
+
+    def too_big(self) -> str | None:
+        """Why no file or presentation is made for this scope (None: they are)."""
+        return too_big(self.headline, self.region)
 
 
 @functools.lru_cache(maxsize=2)
