@@ -27,8 +27,8 @@ if len(trail) > 1:  # HTML links (same session, ui.PAGE_SETUP): no page-link cod
         for name, code in trail) + "</div>")
 rate = ui.rate(head["attainment_rate"]) if head["n_assessed"] else ui.MISSING
 below = children["地区代码"].ne(f.region).all()   # a region without regions with plans below shows itself
-st.markdown(f"**{ui.plain(scope)}** 达标率 **{rate}**(已达标 {int(head['n_met'])} ÷ 已评估 {int(head['n_assessed'])}),"
-            f"共 {int(head['n_indicators'])} 项指标" + (f";下列{len(children)}个下级地区各自汇总其本级和全部下级地区的规划。"
+st.markdown(f"**{ui.plain(scope)}** 达标率 **{rate}**(已达标 {int(head['n_met']):,} ÷ 已评估 {int(head['n_assessed']):,}),"
+            f"共 {int(head['n_indicators']):,} 项指标" + (f";下列{len(children)}个下级地区各自汇总其本级和全部下级地区的规划。"
                                                       if below else "。"))
 
 left, right = st.columns([5, 4], gap="large")
