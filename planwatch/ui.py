@@ -165,6 +165,16 @@ def resolve_region(raw: str, tree: pd.DataFrame) -> str | None:
     return codes[0] if len(codes) == 1 else None
 
 
+def _ambiguous_region(name: str, tree: pd.DataFrame) -> str | None:
+    """Why a region name in a URL is not enough, when several regions bear it (鼓楼区: 南京市, 福州市 …)."""
+    codes = tree.index[tree["name"] == name]
+    if len(codes) < 2:
+        return None
+    named = [f"{tree.at[tree.at[c, 'parent_code'], 'name'] if tree.at[c, 'parent_code'] else ''}{name}({c})"
+             for c in codes[:4]]
+    return f"对应 {len(codes)} 个地区({'、'.join(named)}{'等' if len(codes) > 4 else ''}),请用地区代码"
+
+
 def region_chain(code: str, tree: pd.DataFrame) -> list[str]:
     """The region's code and its parents' (those with plans), the province first."""
     chain = []
@@ -256,8 +266,9 @@ def filters() -> Filters:
             if is_unit(parsed) if key == "unit" else parsed in allowed:
                 value = parsed
             else:
+                why = _ambiguous_region(raw, tree) if key == "region" else None
                 st.session_state.setdefault("url_notices", []).append(
-                    f"网址参数 {key}={shorten(raw)} 无效,{labels[key]}已恢复为默认值。")
+                    f"网址参数 {key}={shorten(raw)} {why or '无效'},{labels[key]}已恢复为默认值。")
         st.session_state[state_key] = value
         if key == "region":
             chain = [] if value == ALL else region_chain(value, tree)

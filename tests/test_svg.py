@@ -105,3 +105,16 @@ def test_counts_in_wan_from_ten_thousand():
 
     assert [ui.count(n) for n in (0, 86, 9_999, 10_000, 86_952, 99_400, 99_950, 224_310, 1_234_567)] == [
         "0", "86", "9999", "1万", "8.7万", "9.9万", "10万", "22万", "123万"]
+
+
+def test_a_region_name_several_regions_bear_is_named_with_their_cities():
+    import pandas as pd
+
+    from planwatch import ui
+
+    tree = pd.DataFrame({"name": ["江苏省", "南京市", "鼓楼区", "福建省", "福州市", "鼓楼区", "平阳县"],
+                         "parent_code": [None, "320000", "320100", None, "350000", "350100", None]},
+                        index=["320000", "320100", "320106", "350000", "350100", "350102", "330326"])
+    assert ui._ambiguous_region("鼓楼区", tree) == "对应 2 个地区(南京市鼓楼区(320106)、福州市鼓楼区(350102)),请用地区代码"
+    assert ui._ambiguous_region("平阳县", tree) is None and ui.resolve_region("平阳县", tree) == "330326"
+    assert ui.resolve_region("鼓楼区", tree) is None
