@@ -18,12 +18,12 @@ SELECT i.domain AS 领域, i.region AS 地区, i.plan_group AS 规划, i.name AS
        CASE WHEN s.latest_year IS NOT NULL THEN pw_val(s.latest_value, i.unit) || '(' || s.latest_year || '年)'
             ELSE coalesce(s.latest_text, '—') END AS 最新值,
        pw_target_label(i.target_op, i.target_value, i.unit, i.target_text) AS 目标,
-       s.ratio + 0.0 AS 进度比,  -- + 0.0 turns a -0.0 into 0
-       p.ratio_plotted, s.ratio NOT BETWEEN -1 AND 2 AS off_scale,
+       round(s.ratio, 4) + 0.0 AS 进度比,  -- rounded as v_status rounds it; + 0.0 turns a -0.0 into 0
+       p.ratio_plotted, round(s.ratio, 4) NOT BETWEEN -1 AND 2 AS off_scale,
        (hash(p.indicator_id) % 1000) / 1000 AS jitter,  -- a fixed vertical spread for the strip plot
        p.indicator_id, d.median_ratio, d.n_plotted
 FROM picked p
-JOIN v_status s ON s.indicator_id = p.indicator_id AND s.as_of_year = $year
+JOIN _status s ON s.indicator_id = p.indicator_id AND s.as_of_year = $year  -- stored; v_status's planning costs more
 JOIN v_indicator i ON i.indicator_id = p.indicator_id
 JOIN per_domain d ON d.domain = i.domain
 ORDER BY 领域, indicator_id;

@@ -6,5 +6,4 @@ SELECT parent_indicator_id, parent_region, parent_region_code,
            || CASE WHEN parent_latest_year IS NULL THEN '尚无数据'
                    ELSE '最新' || pw_val(parent_latest_value, unit) || '(' || parent_latest_year || '年)' END
            || ',' || parent_status AS line
-FROM v_parent_comparison
-WHERE indicator_id = $id AND as_of_year = $year;
+FROM parent_comparison_of($id, $year)  -- v_parent_comparison's rows of the indicator and year;

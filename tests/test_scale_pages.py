@@ -280,3 +280,93 @@ def test_unit_options_lists_few_units_and_only_counts_many(wide_db):
         few = db.run_query(reader, "unit_options", region=county, unit=None, most=100)
         assert 0 < len(few) <= 100 and chosen in set(few["value"]) and (few["n_units"] == len(few)).all()
         assert db.run_query(reader, "unit_options", region=None, unit="nobody", most=0)["value"].isna().all()
+
+
+# --- the pages' heaviest queries, made cheaper at national scale: the rows the views give ---------------------------
+
+@pytest.mark.parametrize("filters", [{}, {"group": "妇女"}, {"region": "province"}])
+def test_status_changes_are_the_status_changes_with_v_status_reasons(wide_db, filters):
+    with db.open_reader(wide_db) as reader:
+        params = _filters(reader, filters)
+        whole = db.run_query(reader, "status_changes", page_limit=None, page_offset=0, **params)
+        rank = "coalesce(list_position(['逆向变化', '进度滞后', '进展顺利', '已达标'], {}.status), 0)"
+        expected = reader.cursor().execute(f"""
+            SELECT f.indicator_id, b.status, f.status, f.reason, {rank.format('f')} - {rank.format('b')} AS change_rank
+            FROM filtered_status($year, $group, $region, $domain, $unit) f
+            JOIN v_status b ON b.indicator_id = f.indicator_id AND b.as_of_year = f.as_of_year - 1
+            WHERE b.status <> f.status
+            ORDER BY change_rank, f.region, f.indicator_id""", params).fetchall()
+        assert len(expected) > 0
+        assert list(whole[["indicator_id", "上一年状态", "本年状态", "原因", "change_rank"]]
+                    .itertuples(index=False, name=None)) == expected
+
+
+@pytest.mark.parametrize("filters", [{"domain": "健康"}, {"domain": "教育", "group": "儿童", "region": "province"}])
+def test_domain_indicators_rows_say_what_v_status_detail_says(wide_db, filters):
+    with db.open_reader(wide_db) as reader:
+        params = _filters(reader, filters)
+        page = db.run_query(reader, "domain_indicators", page_limit=50, page_offset=3, **params)
+        expected = reader.cursor().execute("""
+            SELECT indicator_id, domain, region, plan_group, name, status, target_label, reason, ratio + 0.0,
+                   latest_source_kind,
+                   CASE WHEN latest_year IS NULL THEN coalesce(latest_text, '—')
+                        ELSE pw_val(latest_value, unit) || '(' || latest_year || '年)' END
+            FROM filtered_status($year, $group, $region, $domain, $unit)
+            WHERE list_contains($ids, indicator_id)""", params | {"ids": list(page["indicator_id"])}).fetchall()
+        assert len(page) > 3 and len(expected) == len(page)
+        got = page[["indicator_id", "领域", "地区", "规划", "指标", "状态", "目标", "原因", "进度比", "latest_source_kind",
+                    "最新值"]]
+        assert sorted(_cells(got), key=str) == sorted(([None if v != v else v for v in row] for row in expected), key=str)
+
+
+def test_warnings_list_pages_follow_one_order_without_repeats(wide_db):
+    with db.open_reader(wide_db) as reader:
+        filters = _filters(reader, {})
+        params = filters | {"levels": [], "kinds": []}
+        whole = db.run_query(reader, "warnings_list", **params)
+        keys = ["紧迫度", "地区", "indicator_id"]
+        assert whole.duplicated(keys).any()  # ties on the sort keys: the fixture can show a row on two pages
+        kind_order = {"逆向变化": 1, "预计未达标": 2, "到期未达标": 2, "波动较大": 3, "未填报": 4}
+        ordered = whole.assign(k=whole["类型"].map(kind_order)).sort_values(
+            [*keys, "k"], ascending=[False, True, True, True], kind="stable").drop(columns="k")
+        assert _cells(whole) == _cells(ordered)  # v_warning's order among an indicator's warnings of equal urgency
+        expected = reader.cursor().execute("""
+            SELECT w.indicator_id, w.kind, w.reason, w.urgency FROM v_warning w
+            JOIN filtered_status($year, $group, $region, $domain, $unit) f USING (indicator_id, as_of_year)
+            ORDER BY ALL""", filters).fetchall()
+        assert sorted(whole[["indicator_id", "类型", "原因", "紧迫度"]].itertuples(index=False, name=None)) == expected
+        pages = [db.run_query(reader, "warnings_list", limit=25, offset=start, **params)
+                 for start in range(0, len(whole), 25)]
+        assert [row for page in pages for row in _cells(page)] == _cells(whole)
+
+
+@pytest.mark.parametrize("words", ["", "  死亡率 ", "妇女 WOMEN", "synth-"])
+def test_indicator_search_finds_the_indicators_holding_every_word(wide_db, words):
+    with db.open_reader(wide_db) as reader:
+        catalogue = reader.cursor().execute(
+            "SELECT indicator_id, region, plan_group, name, plan_title, region_code FROM v_indicator").fetchall()
+        found = db.run_query(reader, "indicator_search", words=words, group=None, region=None, domain=None, n=30)
+    wanted = words.lower().split()
+    matches = sorted((code, group, i, f"{region} · {group} · {name}") for i, region, group, name, title, code in catalogue
+                     if all(w in " ".join([region, group, name, title or "", i]).lower() for w in wanted))
+    assert len(matches) > 0
+    assert list(found.itertuples(index=False, name=None)) == [(i, label) for _, _, i, label in matches[:30]]
+
+
+def test_parent_comparison_is_v_parent_comparison_for_the_indicator(wide_db):
+    with db.open_reader(wide_db) as reader:
+        cur = reader.cursor()
+        pairs = cur.execute("""
+            (SELECT indicator_id, as_of_year FROM v_parent_comparison ORDER BY hash(indicator_id, as_of_year) LIMIT 8)
+            UNION ALL (SELECT indicator_id, 2024 FROM v_indicator WHERE canonical_id IS NULL LIMIT 1)
+            UNION ALL (SELECT indicator_id, 2024 FROM v_indicator WHERE indicator_id NOT IN
+                       (SELECT indicator_id FROM v_parent_comparison) AND canonical_id IS NOT NULL LIMIT 1)""").fetchall()
+        assert len(pairs) == 10
+        for indicator, year in pairs:
+            got = db.run_query(reader, "parent_comparison", id=indicator, year=year)
+            expected = cur.execute("SELECT parent_indicator_id, parent_region, parent_region_code, parent_status, "
+                                   "parent_latest_year FROM v_parent_comparison WHERE indicator_id = ? AND as_of_year = ?",
+                                   [indicator, year]).fetchall()
+            assert [tuple(r[:3]) for r in expected] == list(got[["parent_indicator_id", "parent_region",
+                                                                  "parent_region_code"]].itertuples(index=False, name=None))
+            assert all(f",{status}" in line for (*_, status, _), line in zip(expected, got["line"]))

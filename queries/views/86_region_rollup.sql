@@ -41,15 +41,19 @@ SELECT * FROM filtered_rollup(NULL, NULL, NULL, NULL, NULL);
 
 -- v_parent_comparison (analysts' API): an indicator of a county's (or city's) plan beside the same canonical
 -- indicator in the plan of its nearest parent region that has one (its city, else its province), per as-of year.
-CREATE OR REPLACE VIEW v_parent_comparison AS
-WITH c AS (
+-- parent_comparison_of(p_id, p_year): its rows for one indicator and as-of year (NULL: all). c is read twice, not
+-- stored once: for one indicator each side then reads a few rows (the parents' side only its canonical indicator
+-- in its parent regions), where a stored c held every canonical indicator's rows (~150 ms at 2,850 regions).
+CREATE OR REPLACE MACRO parent_comparison_of(p_id, p_year) AS TABLE
+WITH c AS NOT MATERIALIZED (
     SELECT as_of_year, indicator_id, region_code, region, canonical_id, plan_group, name, unit, target_label,
            target_year, latest_year, latest_value, status
-    FROM v_status_detail WHERE canonical_id IS NOT NULL
+    FROM v_status_detail WHERE canonical_id IS NOT NULL AND (p_year IS NULL OR as_of_year = p_year)
 ),
 up AS (
     SELECT c.*, unnest([r.city_code, r.province_code]) AS parent_code
     FROM c JOIN region r USING (region_code)
+    WHERE p_id IS NULL OR c.indicator_id = p_id
 )
 SELECT u.as_of_year, u.indicator_id, u.region_code, u.region, u.canonical_id, u.name, u.unit, u.target_label,
        u.latest_year, u.latest_value, u.status, p.indicator_id AS parent_indicator_id,
@@ -62,3 +66,5 @@ JOIN c p ON p.region_code = u.parent_code AND p.region_code <> u.region_code AND
 JOIN region pr ON pr.region_code = p.region_code
 QUALIFY row_number() OVER (PARTITION BY u.as_of_year, u.indicator_id
                            ORDER BY pr.level_rank DESC, p.plan_group = u.plan_group DESC, p.indicator_id) = 1;
+
+CREATE OR REPLACE VIEW v_parent_comparison AS SELECT * FROM parent_comparison_of(NULL, NULL);
