@@ -20,8 +20,10 @@ MATERIALISED = (("_status", "_status_live"), ("_warning", "_warning_live"))
 # (a build: a full refresh) and with the committee's unit assignments (refresh_indicators), never with observations
 CATALOGUE = (("_indicator", "_indicator_live"),)
 # (table, the view that computes it, its table macro by indicator ids) of the pages' summaries, which count the
-# method's rows per plan (87_tally.sql): a write recomputes the rows of the plans holding the indicators it touched
-SUMMARIES = (("_tally", "_tally_live", "_tally_of"), ("_warning_tally", "_warning_tally_live", "_warning_tally_of"))
+# method's rows per plan (83_tally.sql, 87_unit_tally.sql): a write recomputes the rows of the plans holding the
+# indicators it touched, and so does a unit assignment (_unit_tally counts by unit)
+SUMMARIES = (("_tally", "_tally_live", "_tally_of"), ("_warning_tally", "_warning_tally_live", "_warning_tally_of"),
+             ("_unit_tally", "_unit_tally_live", "_unit_tally_of"))
 
 
 # Exact (Garwood) 95% limits of a Poisson count k = 0 … POISSON_MAX_EVENTS, for the small-number rule. DuckDB has no
@@ -80,11 +82,13 @@ def refresh(con: duckdb.DuckDBPyConnection, indicators: Iterable[str] | None = N
 
 
 def refresh_indicators(con: duckdb.DuckDBPyConnection, indicators: Iterable[str]) -> None:
-    """Recompute the stored catalogue rows (_indicator) of these indicators, after their responsible units changed."""
+    """Recompute the stored catalogue rows (_indicator) of these indicators, after their responsible units changed,
+    then the summaries' rows of their plans (_unit_tally counts by unit)."""
     ids = sorted(set(indicators))
     for table, live in CATALOGUE:
         con.execute(f"DELETE FROM {table} WHERE list_contains($ids, indicator_id)", {"ids": ids})
         con.execute(f"INSERT INTO {table} SELECT * FROM {live} WHERE list_contains($ids, indicator_id)", {"ids": ids})
+    _summarise_plans(con, ids)
 
 
 def _fill_poisson_limits(con: duckdb.DuckDBPyConnection) -> None:
@@ -120,6 +124,11 @@ def _materialise_rows(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
         con.execute(f"DELETE FROM {table} WHERE list_contains($ids, indicator_id)", {"ids": ids})
         con.execute(f"INSERT INTO {table} FROM temp._new{table}")
         con.execute(f"DROP TABLE temp._new{table}")
+    _summarise_plans(con, ids)
+
+
+def _summarise_plans(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
+    """Replace the summaries' rows of the plans holding these indicators."""
     plans = [r[0] for r in con.execute("SELECT DISTINCT plan_id FROM _indicator WHERE list_contains($ids, indicator_id)",
                                        {"ids": ids}).fetchall()]
     for table, _, rows_of in SUMMARIES:
