@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import one
+from conftest import one, rows
 
 from planwatch import accounts, assignment, db, importer, review, synth, views
 
@@ -192,3 +192,37 @@ def test_unit_assignments_keep_the_stored_catalogue_current(demo_copy):
     assignment.revoke(demo_copy, decision, by="测试")
     assert one(demo_copy, "SELECT responsible_units FROM v_indicator WHERE indicator_id = ?", [target]) == (None,)
     assert differences(demo_copy) == dict.fromkeys(TABLES, 0)
+
+
+def random_assignment(rng: random.Random, path: Path, indicators: list[str]) -> str:
+    """One unit decision on 指标分配: a unit assigned to an indicator (whose plan may name others for it), or an
+    earlier decision revoked."""
+    with db.open_reader(path) as reader:
+        in_force = [r[0] for r in reader.cursor().execute(
+            "SELECT assignment_id FROM unit_assignment WHERE revoked_at IS NULL ORDER BY 1").fetchall()]
+    if in_force and rng.random() < 0.3:
+        assignment.revoke(path, rng.choice(in_force), by="测试")
+        return "revoke"
+    try:
+        assignment.assign(path, rng.choice(indicators), rng.choice(["县妇联", "县教育局", "县卫健局"]),
+                          rng.choice(assignment.ROLES), by="测试")
+    except assignment.AssignmentRefused:  # that unit is already listed for the indicator: nothing written
+        return "refused"
+    return "assign"
+
+
+def test_unit_assignments_among_writes_keep_the_unit_summary_equal_to_a_full_refresh(demo_copy):
+    # _unit_tally counts by unit: an import or undo changes its red warnings, an assignment or revocation its units
+    rng = random.Random(29)
+    indicators = catalogue(demo_copy)
+    plans = ["pingyang-women", "huairou-children", "zhangjiagang-women"]
+    choices = [r[0] for r in rows(demo_copy, "SELECT indicator_id FROM indicator WHERE list_contains(?, plan_id) "
+                                             "ORDER BY 1", [plans])]
+    done = []
+    for n in range(10):
+        done.append(random_write(rng, demo_copy, indicators, n) if n % 2 else
+                    random_assignment(rng, demo_copy, choices))
+        assert differences(demo_copy) == dict.fromkeys(TABLES, 0), f"after write {n + 1} ({done})"
+    assert {"assign", "revoke"} <= set(done)
+    assert one(demo_copy, "SELECT count(*) FROM _unit_tally t JOIN unit_assignment a USING (unit_id) "
+                          "WHERE a.revoked_at IS NULL")[0] > 0
