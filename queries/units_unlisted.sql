@@ -11,7 +11,9 @@ SELECT f.region AS 地区, f.plan_group AS 类别, p.title AS 规划, count(*) A
        CASE WHEN count(f.responsible_units) = 0 THEN '规划未列明责任单位'
             ELSE '部分指标未列明责任单位' END AS 说明,
        coalesce(g.n_goal_units, 0) AS 仅为目标列明的单位条目, p.source_file AS 来源文件, f.plan_id,
-       count(*) OVER () AS n_rows
+       count(*) OVER () AS n_rows,
+       -- how many of the whole list name no unit at all (the page names a few and counts them all)
+       sum(CASE WHEN count(f.responsible_units) = 0 THEN 1 ELSE 0 END) OVER () AS n_none
 -- the indicators filtered_status would give (the filters mean the same), each once per as-of year it has a status in
 FROM _indicator f
 JOIN (SELECT indicator_id FROM _status WHERE $year IS NULL OR as_of_year = $year) s USING (indicator_id)

@@ -370,3 +370,15 @@ def test_parent_comparison_is_v_parent_comparison_for_the_indicator(wide_db):
             assert [tuple(r[:3]) for r in expected] == list(got[["parent_indicator_id", "parent_region",
                                                                   "parent_region_code"]].itertuples(index=False, name=None))
             assert all(f",{status}" in line for (*_, status, _), line in zip(expected, got["line"]))
+
+
+def test_the_unlisted_plans_notice_counts_the_whole_list_not_the_page(wide_db):
+    with db.open_reader(wide_db) as reader:
+        params = _filters(reader, {}, unit=False)
+        whole = db.run_query(reader, "units_unlisted", page_limit=None, page_offset=0, **params)
+        n_none = int((whole["说明"] == "规划未列明责任单位").sum())
+        assert n_none > 3  # the fixture must need more than a page of three
+        page = db.run_query(reader, "units_unlisted", page_limit=3, page_offset=0, **params)
+    assert (page["n_none"] == n_none).all() and (whole["n_none"] == n_none).all()
+    at = open_page("units", year=params["year"])  # the notice names five and counts them all
+    assert n_none > 5 and any(f"等 {n_none:,} 个规划未列明责任单位" in w.value for w in at.warning)

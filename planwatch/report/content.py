@@ -429,7 +429,7 @@ def gather(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str 
         sentences=db.run_query(con, "report_sentences", year=year, region=region),
         values=db.run_query(con, "report_values", year=year, region=region),
         unlisted=db.run_query(con, "units_unlisted", year=year, group=None, region=region, domain=None,
-                              page_limit=None, page_offset=0).drop(columns="n_rows"), mode=mode)
+                              page_limit=None, page_offset=0).drop(columns=["n_rows", "n_none"]), mode=mode)
 
 
 @dataclass
