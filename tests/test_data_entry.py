@@ -183,6 +183,11 @@ def test_killed_import_leaves_the_database_as_before(fresh_db, tmp_path):
 def test_damaged_database_file_is_reported_not_mistaken_for_busy(tmp_path, capsys):
     broken = tmp_path / "broken.duckdb"
     broken.write_bytes(b"not a database at all")
-    assert cli.main(["batches", "--db", str(broken)]) == 3
-    err = capsys.readouterr().err
-    assert err.startswith("数据库错误:") and "not a valid DuckDB database file" in err
+    truncated = tmp_path / "truncated.duckdb"  # DuckDB's header, then nothing
+    with duckdb.connect(str(tmp_path / "whole.duckdb")) as con:
+        con.execute("CREATE TABLE t AS SELECT range AS i FROM range(100000)")
+    truncated.write_bytes((tmp_path / "whole.duckdb").read_bytes()[:5000])
+    for path in (broken, truncated):
+        assert cli.main(["batches", "--db", str(path)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"{path} 不是 DuckDB 数据库文件(或已损坏),未改动"), err
