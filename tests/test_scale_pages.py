@@ -382,3 +382,18 @@ def test_the_unlisted_plans_notice_counts_the_whole_list_not_the_page(wide_db):
     assert (page["n_none"] == n_none).all() and (whole["n_none"] == n_none).all()
     at = open_page("units", year=params["year"])  # the notice names five and counts them all
     assert n_none > 5 and any(f"等 {n_none:,} 个规划未列明责任单位" in w.value for w in at.warning)
+
+
+def test_the_reports_warnings_are_the_years_warnings_most_urgent_first(wide_db):
+    with db.open_reader(wide_db) as reader:
+        year = int(reader.cursor().execute("SELECT max(as_of_year) FROM _status").fetchone()[0]) - 1
+        listed = db.run_query(reader, "report_warnings", year=year, region=None, levels=[])
+        expected = reader.cursor().execute(
+            "SELECT indicator_id, level, kind, reason, urgency FROM v_warning WHERE as_of_year = ? "
+            "ORDER BY urgency DESC, indicator_id", [year]).fetchall()
+    assert sorted(map(tuple, listed[["indicator_id", "级别", "类型", "原因", "urgency"]].values.tolist())) == sorted(expected)
+    urgency = listed["urgency"].tolist()
+    assert urgency == sorted(urgency, reverse=True) and len(listed) > 100
+    kinds = ["逆向变化", "到期未达标", "预计未达标", "波动较大", "未填报"]
+    for _, same in listed.groupby(["urgency", "indicator_id"], sort=False):
+        assert [kinds.index(k) for k in same["类型"]] == sorted(kinds.index(k) for k in same["类型"])
