@@ -188,8 +188,9 @@ def discard(path: Path) -> None:
 
 
 # A write leaves free blocks where it replaced tables (a full refresh of the method not told it owns the copy: a third
-# of the file and more; views.refresh); DuckDB reuses them but never gives them back, and every later write copies them. Above this share of the file the
-# writer writes the data into a fresh file instead (COPY FROM DATABASE: about half a full refresh's CPU time).
+# of the file and more; views.refresh); DuckDB reuses them but never gives them back, and every later write copies
+# them. Above this share of the file the writer writes the data into a fresh file instead (COPY FROM DATABASE: about
+# half a full refresh's CPU time).
 COMPACT_FREE_SHARE = 0.25
 
 

@@ -60,7 +60,7 @@ def refresh(con: duckdb.DuckDBPyConnection, indicators: Iterable[str] | None = N
     own_copy: con is a writer's own copy of the file, not in a transaction (db.writing); a full refresh then drops
     the method's tables and checkpoints before recomputing them, so the new rows reuse their blocks. Otherwise the
     replaced tables' blocks stay free, a third of the file, and the writer compacts it (COPY FROM DATABASE): at
-    2,850 regions the `refresh` command took 27 CPU-s that way and 17 this way.
+    2,850 regions the `refresh` command took 25 CPU-s that way and 17–19 this way.
 
     An indicator's rows depend on its own observations and on one thing shared by all: the range of as-of years,
     which ends at this year or at the latest year observed. When a write moves that end (an import of a new latest
