@@ -214,7 +214,9 @@ def show_result(result: guard.Result, name: str, key: str) -> None:
                             mime=downloads.CSV_MIME, on_click="ignore", icon=":material/download:",
                             key=f"{key}_csv", help="UTF-8(带 BOM),Excel 可直接打开")
     too_big = result.n_rows > XLSX_MAX_ROWS
-    buttons.download_button("下载 Excel", lambda: downloads.xlsx_bytes(frame, sheet_name="查询结果"),
+    # disabled, the button shows no help: its label says why
+    buttons.download_button("下载 Excel" + (f"(超过 {XLSX_MAX_ROWS:,} 行,请用 CSV 或 Parquet)" if too_big else ""),
+                            lambda: downloads.xlsx_bytes(frame, sheet_name="查询结果"),
                             file_name=f"{name}.xlsx", mime=downloads.XLSX_MIME, on_click="ignore",
                             icon=":material/download:", key=f"{key}_xlsx", disabled=too_big,
                             help=f"超过 {XLSX_MAX_ROWS:,} 行请下载 CSV 或 Parquet" if too_big else "首行冻结并带筛选")

@@ -709,6 +709,15 @@ def test_explorer_runs_the_query_in_the_url(app_db):
     assert len(_open_chart(at)) == 1  # a category and a number: the quick chart
 
 
+def test_explorer_says_on_the_excel_button_why_it_is_disabled(app_db, monkeypatch):
+    from planwatch import explorer_view
+
+    monkeypatch.setattr(explorer_view, "XLSX_MAX_ROWS", 3)
+    at = open_page("explorer", sql="SELECT region, count(*) AS n FROM v_indicator GROUP BY region")
+    excel = [b for b in at.get("download_button") if b.label.startswith("下载 Excel")]
+    assert [b.label for b in excel] == ["下载 Excel(超过 3 行,请用 CSV 或 Parquet)"] and excel[0].proto.disabled
+
+
 def test_explorer_shows_a_long_result_in_the_data_grid(app_db):
     at = open_page("explorer", sql="SELECT indicator_id, name FROM v_indicator ORDER BY indicator_id")
     n = one(app_db, "SELECT count(*) FROM v_indicator")[0]

@@ -400,7 +400,7 @@ def too_big(headline: dict, name: str | None) -> str | None:
     n = headline["n_indicators"]
     if n > MAX_INDICATORS:
         return (f"{name or '全部监测地区'}共 {n:,} 项指标,超过一份报告逐项列出的上限 {MAX_INDICATORS:,} 项;"
-                "请在侧栏选择下级地区(省、市或县)分别生成")
+                "请在侧栏选择下级地区(省、市或县)分别生成。")
     return None
 
 
