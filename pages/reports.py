@@ -32,12 +32,13 @@ mode = st.query_params.get("mode", "annual")
 mode = mode if mode in report.MODES else "annual"
 key = (f.year, f.region, mode, ui.region_version(f.region))  # a write elsewhere keeps this region's report
 
-if st.query_params.get("present") == "1" and not summary(*key).too_big():
-    with st.spinner("正在汇总年度报告的数据……"):
-        content, sections = report.gathered(ui.connection(), *key)
-    present.show(content, sections, exit_params={**f.url(), "mode": mode})
-    st.stop()
 content = summary(*key)
+refused = content.too_big()  # a national scope: files and presentation region by region
+if st.query_params.get("present") == "1" and not refused:
+    with st.spinner("正在汇总年度报告的数据……"):
+        whole, slides = report.gathered(ui.connection(), *key)
+    present.show(whole, slides, exit_params={**f.url(), "mode": mode})
+    st.stop()
 sections = content.sections
 
 st.title(f"年度报告 · 截至{f.year}年")
@@ -66,8 +67,8 @@ FILES = (
     ("pptx", ":material/slideshow:", "16:9 演示文稿,18 磅以上字号,图表可在 PowerPoint/WPS 中编辑,备注中有讲稿"),
     ("pdf", ":material/picture_as_pdf:", "A4 打印版:标题、表格和图表,含全部预警和责任单位计分卡"),
     ("xlsx", ":material/table_view:", "Excel 工作簿:指标状态、预警、按规划、按领域、按地区、按责任单位,首行冻结并带筛选"))
-if content.too_big():  # a national scope: files and presentation region by region
-    st.info(content.too_big(), icon=":material/info:")
+if refused:
+    st.info(refused, icon=":material/info:")
 else:
     buttons = st.container(horizontal=True)
     for fmt, icon, help_text in FILES:

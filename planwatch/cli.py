@@ -48,7 +48,7 @@ def _synth(args) -> int:
 def _refresh(args) -> int:
     from planwatch import views
 
-    _require_planwatch_db(args.db)
+    _open(args).close()  # refused before the writer copies the file
     start = time.perf_counter()
     try:
         with db.writing(args.db) as con:
@@ -67,12 +67,6 @@ def _require_db(args) -> None:
         raise db.DatabaseMissing(f"数据库 {args.db} 不存在,请先运行 python -m planwatch build --db {args.db}")
 
 
-def _require_planwatch_db(path: str) -> None:
-    """Refuse, before writing anything, a path that is not a planwatch database: missing, a folder, a device, not a
-    DuckDB file, or a DuckDB file without planwatch's tables."""
-    _open(argparse.Namespace(db=path)).close()
-
-
 def _os_reason(exc: OSError) -> str:
     """Why a file could not be written, in Chinese."""
     return {errno.EACCES: "没有写入权限", errno.EPERM: "没有写入权限", errno.EROFS: "只读文件系统",
@@ -89,13 +83,13 @@ def _open(args) -> db.Reader:
         raise db.NotADatabase(f"{args.db} 不是普通文件,请用 --db 给出数据库文件名")
     try:
         reader = db.open_reader(args.db)
-    except duckdb.Error:  # a damaged DuckDB file
-        raise db.NotADatabase(f"{args.db} 不是 DuckDB 数据库文件(或已损坏),未改动") from None
-    found = reader.cursor().execute("SELECT count(*) FROM duckdb_tables() WHERE table_name IN "
-                                    "('meta', 'indicator', 'observation', 'import_batch')").fetchone()[0]
-    if found < 4:
+    except duckdb.Error:  # a DuckDB file, damaged
+        raise db.not_duckdb(args.db) from None
+    try:
+        db.require_planwatch_tables(reader.cursor(), args.db)
+    except db.NotADatabase:
         reader.close()
-        raise db.NotADatabase(f"{args.db} 不是 planwatch 数据库(没有其数据表),未改动;请用 --db 指定 planwatch 的数据库")
+        raise
     return reader
 
 

@@ -46,12 +46,24 @@ class NotADatabase(DatabaseMissing):
     """The path is there but holds no database: a folder, a device, another kind of file."""
 
 
+def not_duckdb(path: Path | str) -> NotADatabase:
+    """The refusal of a file that is not a DuckDB database, or a damaged one."""
+    return NotADatabase(f"{path} 不是 DuckDB 数据库文件(或已损坏),未改动;请用 --db 指定 planwatch 的数据库")
+
+
 def require_duckdb_file(path: Path) -> None:
     """Refuse a file that is not a DuckDB database before opening it (DuckDB's own error is in English, and a writer
     would have copied the file first): every DuckDB file has the magic bytes DUCK after its 8-byte checksum."""
     with open(path, "rb") as file:
         if file.read(12)[8:] != b"DUCK":
-            raise NotADatabase(f"{path} 不是 DuckDB 数据库文件(或已损坏),未改动;请用 --db 指定 planwatch 的数据库")
+            raise not_duckdb(path)
+
+
+def require_planwatch_tables(con: duckdb.DuckDBPyConnection, db_path: Path | str) -> None:
+    """Refuse a DuckDB database that lacks planwatch's tables (another program's file)."""
+    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('meta', 'indicator', 'observation', "
+                   "'import_batch') AND database_name = current_database()").fetchone()[0] < 4:
+        raise NotADatabase(f"{db_path} 不是 planwatch 数据库(没有其数据表),未改动;请用 --db 指定 planwatch 的数据库")
 
 
 def identity(db_path: Path | str) -> tuple:
@@ -221,7 +233,7 @@ def writing(db_path: Path | str):
             discard(copy)
             raise
         try:
-            _require_planwatch_tables(con, db_path)
+            require_planwatch_tables(con, db_path)
             yield con
             versions.stamp(con)   # what this write changed, for the readers' caches (planwatch.versions)
             con.execute("CHECKPOINT")
@@ -235,12 +247,6 @@ def writing(db_path: Path | str):
         replace_atomically(compact if compacted else copy, db_path)
         discard(copy)
         wal.unlink(missing_ok=True)  # merged into the copy
-
-
-def _require_planwatch_tables(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
-    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('meta', 'indicator', 'observation', "
-                   "'import_batch') AND database_name = current_database()").fetchone()[0] < 4:
-        raise NotADatabase(f"{db_path} 不是 planwatch 数据库(没有其数据表),未改动;请用 --db 指定 planwatch 的数据库")
 
 
 def _compact_if_wasteful(con: duckdb.DuckDBPyConnection, target: Path) -> bool:

@@ -409,8 +409,9 @@ def gather(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str 
     """Run every query a report needs, once; refused (ReportError) for a scope of more than MAX_INDICATORS."""
     year, years, name, region = _checked(con, year, region, mode)
     headline = _headline(con, year, region)
-    if too_big(headline, name):
-        raise ReportError(too_big(headline, name))
+    refused = too_big(headline, name)
+    if refused:
+        raise ReportError(refused)
     everything = dict(year=year, group=None, region=region, domain=None, unit=None)
     plans = db.run_query(con, "catalogue_plans", group=None, region=region, domain=None, unit=None, page_limit=None,
                          page_offset=0).drop(columns="n_rows")
