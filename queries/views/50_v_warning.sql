@@ -5,23 +5,21 @@
 --   200 (红) / 100 (黄) / 0 (灰) + 20 (key-table indicator) + 40 × share of the way still to go
 --   + 30 × share of the time to the target year already passed; the last three add up to < 100, so red comes first.
 -- _warning_of(status_table): from the stored method rows of the table so named (_status, or the new rows of an
--- incremental refresh; 40_v_status.sql). The rows that carry a warning other than 逆向变化 are read once (s), and each
--- kind is a filtered pass over them: every _status_reason_of in the text costs planning time (~0.05 s, most of an
--- incremental refresh's warnings) and a scan of the table, so the macro names it twice, not once per kind. 逆向变化
--- is read apart: its reason is the status's whole sentence, which s would otherwise build for all its rows.
+-- incremental refresh; 40_v_status.sql). The sentences' phrases (_status_reason_of) are built only for the rows of
+-- a projected or final shortfall (s) and for 逆向变化, whose reason is the status's whole sentence; swings and
+-- missing reports read the stored columns alone. Every _status_reason_of in the text costs planning time (~0.03 s of
+-- an incremental refresh), so the macro names it twice, not once per kind.
 CREATE OR REPLACE MACRO _warning_of(status_table) AS TABLE
 WITH th AS (
     SELECT max(value) FILTER (WHERE key = 'lag_red_ratio') AS lag_red,
            max(value) FILTER (WHERE key = 'swing_relative') AS swing
     FROM method_threshold
 ),
-s AS MATERIALIZED (
-    SELECT indicator_id, as_of_year, status, is_final, assessment, ratio, projected_value, projected_met, latest_phrase,
-           projection_phrase, target_label, target_year, latest_year, latest_value, progress, expected_progress,
-           swinging, op, reported, unit, year_2, year_3, value_2, value_3, is_key, met, time_elapsed
+s AS (
+    SELECT indicator_id, as_of_year, is_final, assessment, ratio, latest_phrase, projection_phrase, target_label,
+           target_year, latest_year, progress, expected_progress, is_key, met, time_elapsed
     FROM _status_reason_of(status_table)
-    WHERE (status IN ('进展顺利', '进度滞后') AND (is_final OR (projected_value IS NOT NULL AND NOT projected_met)))
-       OR (op <> 'qualitative' AND (swinging OR (NOT reported AND as_of_year <= target_year)))
+    WHERE status IN ('进展顺利', '进度滞后') AND (is_final OR (projected_value IS NOT NULL AND NOT projected_met))
 )
 SELECT w.indicator_id, w.as_of_year, w.level, w.kind, w.reason, w.kind_order,
        round(CASE w.level WHEN '红' THEN 200 WHEN '黄' THEN 100 ELSE 0 END
@@ -50,8 +48,6 @@ FROM (
                         || pw_num(round(expected_progress * 100)) || '%)' ELSE '' END || '。',
            2, is_key, met, progress, time_elapsed
     FROM s CROSS JOIN th
-    WHERE status IN ('进展顺利', '进度滞后')
-      AND (is_final OR (projected_value IS NOT NULL AND NOT projected_met))
 
     UNION ALL
     SELECT indicator_id, as_of_year, '黄', '波动较大',
@@ -60,7 +56,7 @@ FROM (
            || ',' || latest_year || '年又' || CASE WHEN latest_value > value_2 THEN '升' ELSE '降' END || '至'
            || pw_val(latest_value, unit) || ',两次变化均超过前值的' || pw_num(th.swing * 100) || '%,请核实数据。',
            3, is_key, met, progress, time_elapsed
-    FROM s CROSS JOIN th
+    FROM query_table(status_table) CROSS JOIN th
     WHERE swinging AND op <> 'qualitative'
 
     UNION ALL
@@ -69,7 +65,7 @@ FROM (
            || CASE WHEN latest_year IS NULL THEN '(尚无任何监测数据)'
                    ELSE '(最近一次填报:' || latest_year || '年,' || pw_val(latest_value, unit) || ')' END || '。',
            4, is_key, met, progress, time_elapsed
-    FROM s
+    FROM query_table(status_table)
     WHERE op <> 'qualitative' AND NOT reported AND as_of_year <= target_year
 ) w;
 
