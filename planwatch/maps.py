@@ -1,6 +1,6 @@
 """The 达标率 map of the places of one level: drawn on the server as SVG (the page's default: no map library in
 the browser), or with pydeck on demand (zoom and pan; 8 MB of JavaScript). Real boundaries where there are some,
-points elsewhere, no online basemap, one label per place."""
+points elsewhere, no online basemap, a label for each place where one fits."""
 from __future__ import annotations
 
 import html
@@ -81,22 +81,65 @@ def label_places(table: pd.DataFrame, centre_lon: float) -> tuple[pd.Series, lis
 
 
 SVG_WIDTH, SVG_HEIGHT, SVG_MARGIN = 460, 400, 20
+SVG_LABEL_SIZE, SVG_DOT = 17, 9   # label font size and dot radius, in the SVG's units
+MIN_SPAN = 0.3  # degrees: the least extent drawn (a city's districts lie within a few tenths of a degree)
+
+
+def text_width(text: str, size: float = SVG_LABEL_SIZE) -> float:
+    """About how wide a label is drawn: a Chinese character is as wide as the font size, digits, Latin and % about
+    0.6 of it (with the fallback fonts of a machine without Chinese fonts too)."""
+    return sum(size if ord(c) > 0x2E7F else 0.6 * size for c in text)
+
+
+def place_labels(points: list[tuple[float, float]], texts: list[str], order: list[int], west: list[bool]
+                 ) -> list[tuple[float, float, str] | None]:
+    """(x, y, text-anchor) of each point's label, or None where it does not fit: in `order` (the most lagging place
+    first), each label takes the first of its spots (beside the dot on the side facing the map's centre, level, then
+    raised or lowered by half a line and by a line; the same on the other side; above; below) that stays inside the
+    map and overlaps no label placed before it and no dot but its own (and those its own dot covers). The tooltip
+    and the bars beside the map still name every place."""
+    height, gap = SVG_LABEL_SIZE + 4, SVG_DOT + 4
+    taken = [(x - SVG_DOT, y - SVG_DOT, x + SVG_DOT, y + SVG_DOT) for x, y in points]   # boxes: x0, y0, x1, y1
+    placed: list[tuple[float, float, str] | None] = [None] * len(points)
+    for i in order:
+        (x, y), width = points[i], text_width(texts[i])
+        merged = [dot for dot in taken[:len(points)] if _overlap(dot, taken[i])]  # its own dot, and any it covers
+        shifts = (0, -height / 2 - 2, height / 2 + 2, -height - 2, height + 2)
+        right = [(x + gap + 2 * bool(dy), y + dy, "start", x + gap + 2 * bool(dy), x + gap + 2 * bool(dy) + width)
+                 for dy in shifts]
+        left = [(x - gap - 2 * bool(dy), y + dy, "end", x - gap - 2 * bool(dy) - width, x - gap - 2 * bool(dy))
+                for dy in shifts]
+        spots = [*(right + left if west[i] else left + right),
+                 (x, y - gap - height / 2, "middle", x - width / 2, x + width / 2),
+                 (x, y + gap + height / 2, "middle", x - width / 2, x + width / 2)]
+        for lx, ly, anchor, x0, x1 in spots:
+            box = (x0, ly - height / 2, x1, ly + height / 2)
+            inside = box[0] >= 2 and box[1] >= 2 and box[2] <= SVG_WIDTH - 2 and box[3] <= SVG_HEIGHT - 2
+            if inside and not any(_overlap(box, other) for other in taken if other not in merged):
+                placed[i] = (lx, ly, anchor)
+                taken.append(box)
+                break
+    return placed
+
+
+def _overlap(a: tuple, b: tuple) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
 def region_svg(table: pd.DataFrame, selected: str | None, links: dict[str, str]) -> str:
     """The places of the table (rows of queries/region_children.sql) as an SVG map coloured by 达标率: a boundary
     where data/boundaries.geojson has one, a dot elsewhere, each inside a link (`links`: region code → URL) with
-    a tooltip (<title>) and, for at most MAX_LABELS places, a label. `selected` has a heavy outline. Longitude is
-    scaled by the cosine of the middle latitude (a plate carrée that keeps shapes right at these latitudes)."""
+    a tooltip (<title>) and a label where one fits (place_labels: the most lagging places first). `selected` has a
+    heavy outline. Longitude is scaled by the cosine of the middle latitude (a plate carrée that keeps shapes right
+    at these latitudes)."""
     shapes = {f["properties"]["region_code"]: f["geometry"]["coordinates"] for f in boundaries()["features"]
               if f["properties"]["region_code"] in set(table["地区代码"])}
     lons = [*table["longitude"], *(x for polys in shapes.values() for p in polys for r in p for x, _ in r)]
     lats = [*table["latitude"], *(y for polys in shapes.values() for p in polys for r in p for _, y in r)]
-    # at least 1.5° across (a county's boundary around its point), as the interactive map's view
     mid_lon, mid_lat = (max(lons) + min(lons)) / 2, (max(lats) + min(lats)) / 2
     cos = math.cos(math.radians(mid_lat))
-    span_x, span_y = max((max(lons) - min(lons)) * cos, 1.5 * cos), max(max(lats) - min(lats), 1.5)
-    inner_w, inner_h = SVG_WIDTH - 2 * SVG_MARGIN - 200, SVG_HEIGHT - 2 * SVG_MARGIN  # 100 px a side for labels
+    span_x, span_y = max((max(lons) - min(lons)) * cos, MIN_SPAN * cos), max(max(lats) - min(lats), MIN_SPAN)
+    inner_w, inner_h = SVG_WIDTH - 2 * SVG_MARGIN - 160, SVG_HEIGHT - 2 * SVG_MARGIN - 20  # room for labels
     scale = min(inner_w / span_x, inner_h / span_y)
 
     def xy(lon: float, lat: float) -> tuple[float, float]:
@@ -117,32 +160,33 @@ def region_svg(table: pd.DataFrame, selected: str | None, links: dict[str, str])
                     parts.append("M" + "L".join(f"{x:g},{y:g}" for x, y in points) + "Z")
         return "".join(parts)
 
-    west, nudge = label_places(table, mid_lon)
-    labelled = len(table) <= MAX_LABELS
+    points = [xy(lon, lat) for lon, lat in zip(table["longitude"], table["latitude"])]
+    rates = ["—" if pd.isna(r) else f"{r:.0%}" for r in table["达标率"]]
+    texts = [f"{name} {rate}" for name, rate in zip(table["地区"], rates)]
+    lagging_first = sorted(range(len(table)), key=lambda i: (pd.isna(table["达标率"].iat[i]), table["达标率"].iat[i]))
+    spots = place_labels(points, texts, lagging_first, [x < SVG_WIDTH / 2 for x, _ in points])
     items, labels = [], []
-    for row, is_west, dy in zip(table.itertuples(), west, nudge):
-        rate = "—" if pd.isna(row.达标率) else f"{row.达标率:.0%}"
+    for row, rate, text, (x, y), spot in zip(table.itertuples(), rates, texts, points, spots):
         tip = html.escape(f"{row.地区}:达标率 {rate}(已达标 {row.已达标} / 已评估 {row.已评估})"
                           + (",点击查看其下级地区" if row.has_children else ""))
         heavy = row.地区代码 == selected
         style = f"fill='{ramp_colour(row.达标率)}' stroke='#282828' stroke-width='{3 if heavy else 1}'"
-        x, y = xy(row.longitude, row.latitude)
         if row.地区代码 in shapes:
             shape = f"<path d='{path(shapes[row.地区代码])}' {style} fill-rule='evenodd'/>"
         else:
-            shape = f"<circle cx='{x:g}' cy='{y:g}' r='{11 if heavy else 9}' {style}/>"
+            shape = f"<circle cx='{x:g}' cy='{y:g}' r='{SVG_DOT + 2 if heavy else SVG_DOT}' {style}/>"
         href = html.escape(links[row.地区代码], quote=True)
         # target: Streamlit's Markdown opens a link without one in a new tab
         items.append(f"<a href='{href}' target='_self' data-region='{html.escape(row.地区代码)}'>"
                      f"<title>{tip}</title>{shape}</a>")
-        if labelled:
-            anchor, dx = ("start", 14) if is_west else ("end", -14)
-            labels.append(f"<text x='{x + dx:g}' y='{y + dy:g}' text-anchor='{anchor}' dominant-baseline='middle'>"
-                          f"{html.escape(f'{row.地区} {rate}')}</text>")
+        if spot is not None:
+            lx, ly, anchor = spot
+            labels.append(f"<text x='{lx:.1f}' y='{ly:.1f}' text-anchor='{anchor}' dominant-baseline='middle'>"
+                          f"{html.escape(text)}</text>")
     return (f"<svg class='pw-map' viewBox='0 0 {SVG_WIDTH} {SVG_HEIGHT}' width='100%' role='img' "
             f"aria-label='各地区达标率地图' style='max-height:{SVG_HEIGHT}px;font-family:{FONT}'>"
             f"<rect width='100%' height='100%' rx='8' fill='#f7f8fa'/><g>{''.join(items)}</g>"
-            f"<g font-size='17' fill='#141414' stroke='#ffffff' stroke-width='4' stroke-linejoin='round' "
+            f"<g font-size='{SVG_LABEL_SIZE}' fill='#141414' stroke='#ffffff' stroke-width='4' stroke-linejoin='round' "
             f"paint-order='stroke' pointer-events='none'>{''.join(labels)}</g></svg>")
 
 

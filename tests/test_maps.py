@@ -1,0 +1,80 @@
+"""The SVG map's labels (planwatch.maps.place_labels): they never overlap each other or another place's dot, stay
+inside the map, and the most lagging places are labelled first."""
+import random
+import re
+
+import pandas as pd
+import pytest
+
+from planwatch import maps
+
+
+def boxes(points, texts, spots):
+    """The label boxes (x0, y0, x1, y1) as place_labels reckons them, from its (x, y, anchor) answers."""
+    height = maps.SVG_LABEL_SIZE + 4
+    out = {}
+    for i, spot in enumerate(spots):
+        if spot is None:
+            continue
+        x, y, anchor = spot
+        width = maps.text_width(texts[i])
+        x0 = {"start": x, "end": x - width, "middle": x - width / 2}[anchor]
+        out[i] = (x0, y - height / 2, x0 + width, y + height / 2)
+    return out
+
+
+def test_one_place_is_labelled_beside_its_dot_facing_the_centre():
+    # west of the centre: the label starts 13 units right of the dot's centre (dot radius 9 + 4), level with it
+    [(x, y, anchor)] = maps.place_labels([(100.0, 200.0)], ["乐清市 63%"], [0], [True])
+    assert (x, y, anchor) == (113.0, 200.0, "start")
+    [(x, y, anchor)] = maps.place_labels([(400.0, 200.0)], ["乐清市 63%"], [0], [False])
+    assert (x, y, anchor) == (387.0, 200.0, "end")
+    # text widths: a Chinese character is the font size (17), a digit or % 0.6 of it
+    assert maps.text_width("乐清市 63%") == pytest.approx(3 * 17 + 4 * 0.6 * 17)   # the space counts as a digit
+
+
+def test_the_first_in_order_takes_the_spot_and_the_next_moves():
+    points = [(200.0, 200.0), (200.0, 240.0)]   # one above the other, 40 units apart
+    texts = ["甲县 50%", "乙县 60%"]
+    first, second = maps.place_labels(points, texts, [1, 0], [True, True])
+    assert second == (213.0, 240.0, "start")     # 乙县 is placed first: its level spot
+    assert first is not None and first[1] != 240.0 or first[0] != 213.0
+    placed = boxes(points, texts, [first, second])
+    assert not maps._overlap(placed[0], placed[1])
+
+
+def test_random_maps_never_overlap_and_stay_inside():
+    rng = random.Random(7)
+    for _ in range(200):
+        n = rng.randint(1, 40)
+        points = [(rng.uniform(20, 440), rng.uniform(20, 380)) for _ in range(n)]
+        texts = [f"{'某' * rng.randint(2, 8)}区 {rng.randint(0, 100)}%" for _ in range(n)]
+        order = rng.sample(range(n), n)
+        spots = maps.place_labels(points, texts, order, [x < maps.SVG_WIDTH / 2 for x, _ in points])
+        placed = boxes(points, texts, spots)
+        items = sorted(placed.items())
+        for i, (a, box) in enumerate(items):
+            assert 0 <= box[0] and box[2] <= maps.SVG_WIDTH and 0 <= box[1] and box[3] <= maps.SVG_HEIGHT
+            assert not any(maps._overlap(box, other) for _, other in items[i + 1:])
+            r = maps.SVG_DOT
+            own = (points[a][0] - r, points[a][1] - r, points[a][0] + r, points[a][1] + r)
+            for j, (x, y) in enumerate(points):   # no dot but its own, or one its own dot covers
+                dot = (x - r, y - r, x + r, y + r)
+                assert not maps._overlap(box, dot) or maps._overlap(dot, own), (a, j)
+        assert n > 1 or placed   # a place alone on the map always finds a spot
+
+
+def test_region_svg_labels_the_lagging_places_first():
+    # 30 places in a tight cluster: not all fit, and the three lowest rates are labelled
+    rng = random.Random(3)
+    n = 30
+    table = pd.DataFrame({"地区": [f"地区{i}" for i in range(n)], "地区代码": [f"9{i:05d}" for i in range(n)],
+                          "达标率": [0.3 + i / 100 for i in range(n)], "已达标": [1] * n, "已评估": [2] * n,
+                          "has_children": [False] * n,
+                          "longitude": [120 + rng.uniform(0, 0.4) for _ in range(n)],
+                          "latitude": [30 + rng.uniform(0, 0.4) for _ in range(n)]})
+    svg = maps.region_svg(table, None, {c: "x" for c in table["地区代码"]})
+    labels = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert 3 <= len(labels) < n
+    assert {"地区0 30%", "地区1 31%", "地区2 32%"} <= set(labels)
+    assert svg.count("<circle ") == n     # every place keeps its dot and tooltip
