@@ -126,7 +126,7 @@ def _synth(db_path: Path, n_regions: int, seed: int) -> dict:
         demo.insert(con, SYNTH_YEARS)
         con.execute("UPDATE meta SET value = '1' WHERE key = 'demo'")
         con.execute("INSERT OR REPLACE INTO meta VALUES ('synth', ?)", [f"regions={n_regions} seed={seed}"])
-        views.refresh(con, catalogue=True)
+        views.refresh(con, catalogue=True, own_copy=True)
         counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                   for t in ("region", "plan", "indicator", "unit", "indicator_unit", "observation")}
     return counts
