@@ -11,8 +11,9 @@ the length of the whole list in a column n_rows: it can then sort the rows by th
 row (names, reasons, quotes) only for the page's rows, where a LIMIT after its ORDER BY would make it for every row
 first, and it counts them in the same pass. fetch and every_row pass them to such a query.
 
-A page number lives in the session under a key that includes the parameters, so a change of filters starts again
-at page 1. At national scale (2,850 regions) a list runs to hundreds of thousands of rows; a browser grid of that
+The page number is in the URL (?warning_page=3: the list's key; a shared link opens that page) and in the session;
+a change of the list's parameters (the filters) starts again at page 1, and so does a number the list does not
+have (a hostile or stale link: page 1, no error). At national scale (2,850 regions) a list runs to hundreds of thousands of rows; a browser grid of that
 size costs tens of megabytes and seconds to draw.
 """
 from __future__ import annotations
@@ -35,15 +36,28 @@ class Rows:
     total: int  # rows in the whole list
     start: int  # offset of the first row of this page
     size: int  # rows per page
-    key: str  # session key of the page number
+    key: str  # session key and URL parameter of the page number
 
     @property
     def pages(self) -> int:
         return max(1, math.ceil(self.total / self.size))
 
 
-def _key(key: str, params: tuple) -> str:
-    return f"{key}_{hashlib.sha1(repr(params).encode()).hexdigest()[:10]}"
+MAX_PAGE = 1_000_000  # a larger number in a URL is no page of any list
+
+
+def _chosen(key: str, params: dict) -> int:
+    """The page the reader chose: from the session, or at first from the URL; 1 after the parameters changed."""
+    scope = hashlib.sha1(repr(tuple(sorted(params.items()))).encode()).hexdigest()[:10]
+    seen, st.session_state[f"{key}_scope"] = st.session_state.get(f"{key}_scope"), scope
+    if seen is not None and seen != scope:
+        return 1
+    chosen = st.session_state.get(key) or st.query_params.get(key)
+    try:
+        number = int(chosen or 1)
+    except (TypeError, ValueError):
+        return 1
+    return number if 1 <= number <= MAX_PAGE else 1
 
 
 def _pages_itself(name: str) -> bool:
@@ -61,9 +75,7 @@ def fetch(name: str, key: str, size: int = PAGE_SIZE, total: int | None = None, 
     """The page of queries/<name>.sql that the reader chose (page 1 at first and after the parameters changed).
     `total`: the number of rows when the page knows it already (from its own counts), which saves counting them
     (a query that pages itself counts them as it chooses its page)."""
-    state_key = _key(key, tuple(sorted(params.items())))
-    chosen = st.session_state.get(state_key, 1)
-    number = chosen if isinstance(chosen, int) and chosen >= 1 else 1
+    number = _chosen(key, params)
     if _pages_itself(name):
         frame, total = _own_page(name, size, number, params)
         if frame.empty and number > 1:  # the list became shorter (a write, a filter)
@@ -74,9 +86,9 @@ def fetch(name: str, key: str, size: int = PAGE_SIZE, total: int | None = None, 
             total = int(ui.query(name, count=True, **params).iloc[0, 0])
         number = number if number <= max(1, math.ceil(total / size)) else 1  # the list may have become shorter
         frame = ui.query(name, limit=size, offset=(number - 1) * size, **params)
-    if number != chosen:
-        st.session_state.pop(state_key, None)
-    return Rows(frame, total, (number - 1) * size, size, state_key)
+    if st.session_state.get(key, 1) != number:
+        st.session_state[key] = number   # before the page buttons (bound to the URL's parameter) are drawn
+    return Rows(frame, total, (number - 1) * size, size, key)
 
 
 def control(rows: Rows) -> None:
@@ -86,7 +98,7 @@ def control(rows: Rows) -> None:
     line = st.container(horizontal=True, vertical_alignment="center")
     line.caption(f"第 {rows.start + 1:,}–{rows.start + len(rows.frame):,} 条,共 {rows.total:,} 条"
                  f"(每页 {rows.size} 条,共 {rows.pages:,} 页;表头排序只在本页内)")
-    line.pagination(rows.pages, key=rows.key, max_visible_pages=7)
+    line.pagination(rows.pages, key=rows.key, max_visible_pages=7, bind="query-params")
 
 
 def every_row(name: str, rename: dict | None = None, drop: tuple = (), **params):

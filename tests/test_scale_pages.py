@@ -397,3 +397,23 @@ def test_the_reports_warnings_are_the_years_warnings_most_urgent_first(wide_db):
     kinds = ["逆向变化", "到期未达标", "预计未达标", "波动较大", "未填报"]
     for _, same in listed.groupby(["urgency", "indicator_id"], sort=False):
         assert [kinds.index(k) for k in same["类型"]] == sorted(kinds.index(k) for k in same["类型"])
+
+
+def test_a_link_opens_its_page_of_a_list(wide_db):
+    """?warning_page=N (the list's key) opens page N, and the page buttons keep the page shown in the URL; a number
+    the list does not have opens page 1, without an error; another list (other parameters) starts at page 1."""
+    size = 25   # pages/warnings.py ROWS
+    at = open_page("warnings", year="2024", warning_page="3")
+    assert f"第 {2 * size + 1}–{3 * size} 条" in texts(at)
+    assert at.query_params["warning_page"] in ("3", ["3"])
+    for bad in ("0", "-3", "abc", "99999999999999", "2.5", "", "3; DROP TABLE x"):
+        at = open_page("warnings", year="2024", warning_page=bad)
+        assert f"第 1–{size} 条" in texts(at), bad
+    # 领域: another domain is another list, which starts at page 1 (and the URL says so)
+    rows = 50   # pages/domains.py ROWS
+    at = open_page("domains", year="2024", domain_page="2")
+    assert f"第 {rows + 1}–{2 * rows} 条" in texts(at)
+    pick = at.segmented_control(key="domain_pick_None")   # pages/domains.py PICK, no domain filter
+    other = next(label.split("(")[0] for label in pick.options if not label.startswith(pick.value))  # 教育(1,2…)
+    pick.set_value(other).run()
+    assert not at.exception and f"第 1–{rows} 条" in texts(at)
