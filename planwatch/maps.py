@@ -104,11 +104,11 @@ def place_labels(points: list[tuple[float, float]], texts: list[str], order: lis
     for i in order:
         (x, y), width = points[i], text_width(texts[i])
         merged = [dot for dot in taken[:len(points)] if _overlap(dot, taken[i])]  # its own dot, and any it covers
-        shifts = (0, -height / 2 - 2, height / 2 + 2, -height - 2, height + 2)
-        right = [(x + gap + 2 * bool(dy), y + dy, "start", x + gap + 2 * bool(dy), x + gap + 2 * bool(dy) + width)
-                 for dy in shifts]
-        left = [(x - gap - 2 * bool(dy), y + dy, "end", x - gap - 2 * bool(dy) - width, x - gap - 2 * bool(dy))
-                for dy in shifts]
+        right, left = [], []   # (x, y, anchor, left edge, right edge) of each spot
+        for dy in (0, -height / 2 - 2, height / 2 + 2, -height - 2, height + 2):
+            dx = gap + (2 if dy else 0)   # a raised or lowered label clears the dot's curve
+            right.append((x + dx, y + dy, "start", x + dx, x + dx + width))
+            left.append((x - dx, y + dy, "end", x - dx - width, x - dx))
         spots = [*(right + left if west[i] else left + right),
                  (x, y - gap - height / 2, "middle", x - width / 2, x + width / 2),
                  (x, y + gap + height / 2, "middle", x - width / 2, x + width / 2)]
