@@ -64,7 +64,8 @@ with tab_upload:
                 st.text(notice)
             shown = preview.rename(columns={"row_no": "行号", "indicator_id": "指标编号", "name": "指标", "year": "年份",
                                             "old_value": "原值", "new_value": "新值", "old_text": "原文字",
-                                            "new_text": "新文字", "old_source": "原值来源", "change": "变化"})
+                                            "new_text": "新文字", "old_source": "原值来源", "change": "变化",
+                                            "old_note": "原备注", "new_note": "新备注"})
             shown = shown.dropna(axis="columns", how="all")
             shown = shown.assign(**{c: shown[c].map(ui.number) for c in ("原值", "新值") if c in shown})
             st.dataframe(ui.as_chips(ui.shown(shown), "变化"), hide_index=True, width="stretch",
