@@ -37,7 +37,7 @@ def require_current(con: duckdb.DuckDBPyConnection, db_path: Path | str) -> None
         return
     if "synth" in meta:  # "regions=N seed=S"
         options = " ".join("--" + part.replace("=", " ") for part in meta["synth"].split())
-        raise StaleDatabase(f"示例数据库 {db_path} 由另一版本的程序生成,与当前版本不符,未改动;请重新生成:"
+        raise StaleDatabase(f"示例数据库 {db_path} 由另一版本的程序或另一份规划目录(data/)生成,与当前版本不符,未改动;请重新生成:"
                             f"python -m planwatch synth --db {db_path} {options}")
     no_demo = " --no-demo" if meta.get("demo") == "0" else ""
     raise StaleDatabase(f"数据库 {db_path} 由另一版本的程序或另一份规划目录(data/)生成,与当前版本不符,未改动;"

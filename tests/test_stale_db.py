@@ -78,7 +78,8 @@ def test_a_stale_database_with_demo_values_and_a_stale_synthetic_one(demo_db, tm
 
     make_stale(path, synth="regions=2 seed=7")  # build would reset a synthetic database to data/: synth makes it again
     err = refusals([["batches"]], path, capsys)[0]
-    assert err.strip() == (f"示例数据库 {path} 由另一版本的程序生成,与当前版本不符,未改动;请重新生成:"
+    assert err.strip() == (f"示例数据库 {path} 由另一版本的程序或另一份规划目录(data/)生成,与当前版本不符,未改动;"
+                           "请重新生成:"
                            f"python -m planwatch synth --db {path} --regions 2 --seed 7")
 
 
