@@ -57,8 +57,8 @@ def type_name(name: str, sql: bool = False) -> str:
 
 
 def _types(args: str) -> str:
-    words = [type_name(a) for a in re.split(r",\s*", args.strip()) if a]
-    return "、".join(dict.fromkeys(words)) or "无参数"
+    words = list(dict.fromkeys(type_name(a) for a in re.split(r",\s*", args.strip()) if a))
+    return "和".join(words) if len(words) == 2 else "、".join(words) or "无参数"
 
 
 def _unknown_column(m: re.Match) -> str:
