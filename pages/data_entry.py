@@ -3,9 +3,11 @@
 Viewing the dashboard needs no login; this page asks for an importer or admin login first (planwatch/login.py).
 Writes go through importer.commit/undo (db.writing: one writer at a time, a copy renamed into place).
 """
+import functools
+
 import streamlit as st
 
-from planwatch import importer, login, round_ui, template, ui
+from planwatch import downloads, importer, login, round_ui, template, ui
 from planwatch import round as round_mod
 from planwatch.paths import default_db
 
@@ -37,9 +39,11 @@ with tab_template:
     unit = c3.selectbox("责任单位", [None, *units["value"]],
                         format_func=lambda v: "全部" if v is None else dict(zip(units["value"], units["label"]))[v])
     year = c4.number_input("报告年份", min_value=2021, max_value=2030, value=f.year, step=1)
-    data = template.workbook_bytes(con, int(year), region, plan, unit)
-    st.download_button("下载填报模板(xlsx)", data, file_name=f"填报模板_{region or '全部地区'}_{year}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", type="primary")
+    ui.download_failure()
+    # made when clicked, on another thread: from the database (a cursor per query), not this run's cursor
+    ui.download_button(st, "下载填报模板(xlsx)",
+                       functools.partial(template.workbook_bytes, ui.connection(), int(year), region, plan, unit),
+                       f"填报模板_{region or '全部地区'}_{year}.xlsx", mime=downloads.XLSX_MIME, type="primary")
 
 with tab_upload:
     st.write("上传填好的模板(xlsx),或包含 指标编号、年份、数值、备注 等列的 CSV(UTF-8、GBK 或 Unicode 文本)。"
@@ -60,7 +64,8 @@ with tab_upload:
                 st.text(notice)
             shown = preview.rename(columns={"row_no": "行号", "indicator_id": "指标编号", "name": "指标", "year": "年份",
                                             "old_value": "原值", "new_value": "新值", "old_text": "原文字",
-                                            "new_text": "新文字", "old_source": "原值来源", "change": "变化"})
+                                            "new_text": "新文字", "old_source": "原值来源", "change": "变化",
+                                            "old_note": "原备注", "new_note": "新备注"})
             shown = shown.dropna(axis="columns", how="all")
             shown = shown.assign(**{c: shown[c].map(ui.number) for c in ("原值", "新值") if c in shown})
             st.dataframe(ui.as_chips(ui.shown(shown), "变化"), hide_index=True, width="stretch",

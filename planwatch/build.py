@@ -6,7 +6,6 @@ previous database: a rebuild never loses what users imported.
 """
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import duckdb
 import pandas as pd
 
 from planwatch import assignment, catalogue, db, demo, views
+from planwatch.fingerprint import catalogue_hash
 from planwatch.paths import DATA_DIR, QUERIES_DIR
 
 RECORD_TABLES = ("import_batch", "observation", "reporting_round", "unit_assignment", "draft_value")
@@ -21,15 +21,6 @@ RECORD_TABLES = ("import_batch", "observation", "reporting_round", "unit_assignm
 
 class BuildError(Exception):
     pass
-
-
-def catalogue_hash(data_dir: Path = DATA_DIR) -> str:
-    """Checksum of every file under data/ plus the view SQL: a change means the database is stale."""
-    digest = hashlib.sha256()
-    for path in sorted([*data_dir.rglob("*.csv"), *QUERIES_DIR.rglob("*.sql")]):
-        digest.update(str(path.relative_to(path.parents[1])).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from planwatch import db
+from planwatch import db, fingerprint
 from planwatch.paths import default_db
 
 
@@ -76,8 +76,9 @@ def _os_reason(exc: OSError) -> str:
 
 
 def _open(args) -> db.Reader:
-    """A reader of --db, refused (exit 2, in Chinese) when it is missing, a folder, a device, not a DuckDB file or
-    a DuckDB file without planwatch's tables."""
+    """A reader of --db, refused (exit 2, in Chinese) when it is missing, a folder, a device, not a DuckDB file,
+    a DuckDB file without planwatch's tables, or one built by another version of the code or from another data/
+    (its views may not be those this code queries: the message names the command that rebuilds it)."""
     _require_db(args)
     if not Path(args.db).is_file():
         raise db.NotADatabase(f"{args.db} 不是普通文件,请用 --db 给出数据库文件名")
@@ -87,7 +88,8 @@ def _open(args) -> db.Reader:
         raise db.not_duckdb(args.db) from None
     try:
         db.require_planwatch_tables(reader.cursor(), args.db)
-    except db.NotADatabase:
+        fingerprint.require_current(reader.cursor(), args.db)
+    except (db.NotADatabase, fingerprint.StaleDatabase):
         reader.close()
         raise
     return reader
@@ -148,6 +150,7 @@ def _round(args) -> int:
 
     from planwatch import round as round_mod
 
+    _open(args).close()
     if args.action == "close":
         if not args.as_user:
             raise round_mod.RoundRefused("结束年度监测须用 --as 指定管理员账号")
@@ -169,6 +172,7 @@ def _round(args) -> int:
 def _review(args) -> int:
     from planwatch import review
 
+    _open(args).close()
     review.review(args.db, args.batch, _account(args), approve=args.approve, note=args.return_)
     print(f"批次 {args.batch} 已通过审核,数值已计入" if args.approve else f"批次 {args.batch} 已退回:{args.return_}")
     return 0
@@ -177,7 +181,7 @@ def _review(args) -> int:
 def _undo(args) -> int:
     from planwatch import importer
 
-    _require_db(args)
+    _open(args).close()  # refused before the writer copies the file
     importer.undo(args.db, args.batch, by=args.by)
     print(f"已撤销批次 {args.batch}(记录保留,被替换的数值已恢复)")
     return 0
@@ -433,6 +437,7 @@ def _users_parser(users: argparse.ArgumentParser) -> None:
 REFUSALS = (("planwatch.catalogue", "CatalogueError"), ("planwatch.build", "BuildError"),
             ("planwatch.upload_read", "ImportRefused"), ("planwatch.importer", "UndoRefused"),
             ("planwatch.db", "DatabaseBusy"), ("planwatch.db", "DatabaseMissing"),
+            ("planwatch.fingerprint", "StaleDatabase"),
             ("planwatch.accounts", "AccountError"), ("planwatch.round", "RoundRefused"),
             ("planwatch.review", "ReviewRefused"))
 

@@ -1,7 +1,9 @@
 """Analysts' SQL, read-only: one query over the public views, checked, then run in a worker process on a sealed
 in-memory copy.
 
-Used by the 数据探索 page and by `python -m planwatch sql`. The layers, in order:
+Used by the 数据探索 page and by `python -m planwatch sql`. Every refusal and failure is a Chinese sentence; the
+engine's and the parser's errors are worded by planwatch.sql_errors (the name or value concerned, never their English).
+The layers, in order:
 
 1. Text: not empty, at most MAX_SQL_CHARS characters; at most MAX_PATH_TOKENS subscripts and JSON arrows
    (sqlglot's cost for a chain of them is quadratic, and the check runs in the app's own process).
@@ -51,7 +53,7 @@ from sqlglot import exp
 from sqlglot.errors import ParseError, TokenError
 from sqlglot.tokens import TokenType
 
-from planwatch import worker
+from planwatch import sql_errors, worker
 
 PUBLIC_VIEWS = worker.SEALED_VIEWS
 TABLE_FUNCTIONS = frozenset({"range", "generate_series", "unnest"})
@@ -73,9 +75,6 @@ COMMAND_WORDS = frozenset({"CHECKPOINT", "FORCE", "EXPORT", "IMPORT", "UPDATE_EX
 # PIVOT as a statement is several statements in DuckDB (it creates an enum type first): refused by name;
 # SELECT … FROM … PIVOT (…) is an ordinary query
 QUERY_ROOTS = (exp.Select, exp.SetOperation, exp.Values, exp.Describe, exp.Summarize)
-SYNTAX_HINTS = (  # sqlglot's descriptions, in words an analyst reads
-    ("Required keyword", "语句不完整"), ("Expecting )", "缺少右括号"), ("Expecting (", "缺少左括号"),
-    ("Invalid expression / Unexpected token", "无法识别的写法"), ("Unexpected token", "无法识别的写法"))
 FORBIDDEN_NODES = tuple(getattr(exp, name) for name in (
     "Insert", "Update", "Delete", "Merge", "Create", "Drop", "Alter", "Copy", "Command", "Set", "Pragma", "Attach",
     "Detach", "Install", "Use", "Transaction", "Commit", "Rollback", "Analyze", "Export", "Refresh", "Grant",
@@ -144,8 +143,7 @@ def _frame(table: pa.Table) -> pd.DataFrame:
             try:
                 series = _as_text(column).to_pandas()
             except pa.ArrowException:
-                raise QueryRefused(f"结果的列“{_short(name, 40)}”(类型 {column.type})无法显示,"
-                                   "请用 CAST(… AS VARCHAR) 转成文本。") from None
+                raise QueryRefused(f"结果的列“{_short(name, 40)}”无法显示,请用 CAST(… AS VARCHAR) 转成文本。") from None
         columns.append(series)
     if not columns:
         return table.to_pandas()
@@ -211,7 +209,7 @@ def check(sql: str) -> Checked:
     try:
         tokens = dialect.tokenize(sql)
     except TokenError as exc:
-        raise QueryRefused(f"语法错误:无法识别的文本(引号或注释未闭合?){_short(str(exc))}") from None
+        raise QueryRefused("语法错误:无法识别的文本(引号或注释未闭合?)。") from None
     if sum(token.token_type in PATH_TOKENS for token in tokens) > MAX_PATH_TOKENS:
         raise QueryRefused(f"查询过于复杂:下标 [ ] 和 JSON 取值 -> 合计超过 {MAX_PATH_TOKENS} 处,请简化后再试。")
     statements, current = [], []
@@ -268,9 +266,9 @@ def _check_tree(sql: str, tokens) -> tuple[list[str], list[str]]:
         elif isinstance(node, exp.Func):
             name = _func_name(node)
             if name in FORBIDDEN_FUNCTIONS or name.startswith(FORBIDDEN_PREFIXES):
-                raise QueryRefused(f"不允许读取文件或外部数据:函数 {name}() 不可用,只能查询公开视图。")
+                raise QueryRefused(f"不允许读取文件或外部数据:函数“{name}”不可用,只能查询公开视图。")
             if name in SETTING_FUNCTIONS or name.startswith(SETTING_PREFIXES):
-                raise QueryRefused(f"不允许查看设置或系统信息:函数 {name}() 不可用。")
+                raise QueryRefused(f"不允许查看设置或系统信息:函数“{name}”不可用。")
         elif isinstance(node, (exp.Placeholder, exp.Parameter)):
             name = node.name
             if not name or name == "?" or name.isdigit():
@@ -284,12 +282,10 @@ def _check_tree(sql: str, tokens) -> tuple[list[str], list[str]]:
 
 def _syntax_message(exc: ParseError) -> str:
     first = exc.errors[0] if exc.errors else {}
-    description = first.get("description") or _short(str(exc))
-    hint = next((zh for en, zh in SYNTAX_HINTS if description.startswith(en)), "")
     where = f"(第{first['line']}行第{first['col']}列附近)" if first.get("line") else ""
     near = (first.get("highlight") or "").strip()
-    text = f"语法错误{where}:" + (f"“{_short(near, 40)}”处" if near else "") + (hint or "无法解析")
-    return text + f"。(解析器提示:{_short(description, 120)})"
+    hint = sql_errors.syntax_hint(first.get("description") or str(exc))
+    return f"语法错误{where}:" + (f"“{_short(near, 40)}”处" if near else "") + hint + "。"
 
 
 def _duckdb_statement(sql: str) -> None:
@@ -298,7 +294,7 @@ def _duckdb_statement(sql: str) -> None:
         try:
             statements = _PARSER.extract_statements(sql)
         except duckdb.Error as exc:
-            raise QueryRefused(f"语法错误:{_short(str(exc), 300)}") from None
+            raise QueryRefused(sql_errors.chinese(type(exc).__name__, str(exc))) from None
     if len(statements) != 1:
         raise QueryRefused(f"只允许一条语句:这里有 {len(statements)} 条。")
     kind = statements[0].type
@@ -336,7 +332,7 @@ def _check_table(node: exp.Table) -> str | None:
     if isinstance(node.this, exp.Func):  # a table function: FROM range(10), FROM read_csv('x')
         name = _func_name(node.this)
         if name not in TABLE_FUNCTIONS:
-            raise QueryRefused(f"不允许读取文件或调用表函数 {name}():只能查询公开视图"
+            raise QueryRefused(f"不允许读取文件或调用表函数“{name}”:只能查询公开视图"
                                f"(可用的表函数只有 {'、'.join(sorted(TABLE_FUNCTIONS))})。")
         return None
     name = node.name
@@ -401,7 +397,6 @@ class Sandbox:
 
 
 def _failure_message(kind: str, text: str, timeout: float) -> str:
-    text = _short(text, 300)
     if kind == "timeout":
         return f"查询超时({timeout:g}秒),已停止。请缩小范围(加 WHERE 条件或 LIMIT)后再试。"
     if kind in ("memory", "OutOfMemoryException"):
@@ -416,12 +411,4 @@ def _failure_message(kind: str, text: str, timeout: float) -> str:
         return "无法读取数据库(文件缺失、损坏或正被其他程序以写方式占用),请稍后再试。"
     if kind == "crash":
         return "查询进程意外结束,请重试。"
-    if kind == "PermissionException":
-        return f"不允许访问文件、扩展或设置:{text}"
-    if kind == "ParserException":
-        return f"语法错误:{text}"
-    if kind == "InvalidInputException" and "configuration" in text.lower():
-        return f"不允许更改设置:{text}"
-    if kind in ("CatalogException", "BinderException"):
-        return f"查询出错(表、列或函数名不对?):{text}"
-    return f"查询出错:{text}"
+    return sql_errors.chinese(kind, text)

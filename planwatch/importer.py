@@ -20,23 +20,30 @@ from planwatch.upload_read import MAX_BYTES, MAX_PROBLEMS, ImportRefused, load_f
 if TYPE_CHECKING:
     import pandas as pd
 
-# one row per file row with the current value and 新增 / 修改 / 不变; reads `incoming` (Checked.incoming) and $ids
+# one row per file row with the current value and 新增 / 修改 / 不变; reads `incoming` (Checked.incoming) and $ids.
+# 不变 only when every field a row stores is the same (the value, and its note, 分子/分母, 原因说明 and 整改措施:
+# a note alone replaced is a change); the current row's 原因说明 and 整改措施 are read from observation
+STORED = ("value", "value_text", "note", "numerator", "denominator", "reason", "measures")
 PREVIEW = """
     WITH incoming AS ({incoming}),
     -- the current values of these indicators only: the id list reaches the scan of observation
-    current AS (SELECT * FROM v_observation WHERE list_contains($ids, indicator_id))
+    current AS (SELECT v.*, ob.reason, ob.measures
+                FROM (SELECT * FROM v_observation WHERE list_contains($ids, indicator_id)) v
+                JOIN (SELECT batch_id, indicator_id, year, reason, measures FROM observation
+                      WHERE list_contains($ids, indicator_id)) ob USING (batch_id, indicator_id, year))
     SELECT f.row_no, f.indicator_id, i.name, f.year, o.value AS old_value, f.value AS new_value,
            o.value_text AS old_text, f.value_text AS new_text, o.source_kind AS old_source,
            CASE WHEN o.indicator_id IS NULL THEN '新增'
-                WHEN o.value IS NOT DISTINCT FROM f.value AND o.value_text IS NOT DISTINCT FROM f.value_text
-                THEN '不变' ELSE '修改' END AS change
+                WHEN {same} THEN '不变' ELSE '修改' END AS change,
+           o.note AS old_note, f.note AS new_note
     FROM incoming f
     JOIN indicator i USING (indicator_id)
     LEFT JOIN current o ON o.indicator_id = f.indicator_id AND o.year = f.year"""
 
 
 def preview(con: duckdb.DuckDBPyConnection, checked: Checked) -> pd.DataFrame:
-    """What committing would change: one row per file row with the current value and 新增 / 修改 / 不变."""
+    """What committing would change: one row per file row with the current value and 新增 / 修改 / 不变, and the
+    current and new note (old_note, new_note)."""
     sql, params = _preview_query(checked)
     return con.execute(f"{sql} ORDER BY f.row_no", params).df()
 
@@ -51,7 +58,8 @@ def change_counts(con: duckdb.DuckDBPyConnection, checked: Checked) -> dict[str,
 
 def _preview_query(checked: Checked) -> tuple[str, dict]:
     incoming, params = checked.incoming()
-    return PREVIEW.format(incoming=incoming), params | {"ids": sorted(set(checked.column("indicator_id")))}
+    same = " AND ".join(f"o.{c} IS NOT DISTINCT FROM f.{c}" for c in STORED)
+    return PREVIEW.format(incoming=incoming, same=same), params | {"ids": sorted(set(checked.column("indicator_id")))}
 
 
 def commit(db_path, checked: Checked, uploader: str, source_kind: str = "填报",

@@ -294,7 +294,7 @@ def test_sealed_copy_refuses_even_unchecked_statements(sandbox, tmp_path, name):
 def test_unchecked_writes_are_rolled_back(sandbox):
     sandbox.execute("DROP VIEW v_indicator")
     sandbox.execute("CREATE TABLE slipped AS SELECT 1")
-    with pytest.raises(guard.QueryRefused, match="read-only"):  # the database file itself is attached read-only
+    with pytest.raises(guard.QueryRefused, match="只读"):  # the database file itself is attached read-only
         sandbox.execute("DROP TABLE pw.main.v_status")
     sandbox.execute("CHECKPOINT")
     assert sandbox.run("SELECT count(*) FROM v_indicator").frame.iloc[0, 0] > 0

@@ -729,6 +729,8 @@ def test_explorer_shows_a_long_result_in_the_data_grid(app_db):
     ("SELECT * FROM read_csv('/etc/passwd')", "不允许读取文件"),
     ("SELECT 1; SELECT 2", "只允许一条语句"),
     ("SELECT * FROM v_indicator WHERE", "语法错误(第1行"),
+    ("SELECT nosuch FROM v_indicator", "找不到列“nosuch”"),  # DuckDB's errors in Chinese (planwatch.sql_errors)
+    ("SELECT CAST('abc' AS INTEGER)", "无法把文本“abc”转换为整数(INTEGER)"),
 ])
 def test_explorer_refused_query_in_the_url_shows_the_message(app_db, sql, message):
     at = open_page("explorer", sql=sql)
