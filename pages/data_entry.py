@@ -3,11 +3,9 @@
 Viewing the dashboard needs no login; this page asks for an importer or admin login first (planwatch/login.py).
 Writes go through importer.commit/undo (db.writing: one writer at a time, a copy renamed into place).
 """
-import functools
-
 import streamlit as st
 
-from planwatch import downloads, importer, login, round_ui, template, ui
+from planwatch import importer, login, round_ui, template, ui
 from planwatch import round as round_mod
 from planwatch.paths import default_db
 
@@ -39,11 +37,9 @@ with tab_template:
     unit = c3.selectbox("责任单位", [None, *units["value"]],
                         format_func=lambda v: "全部" if v is None else dict(zip(units["value"], units["label"]))[v])
     year = c4.number_input("报告年份", min_value=2021, max_value=2030, value=f.year, step=1)
-    ui.download_failure()
-    # made when clicked, on another thread: from the database (a cursor per query), not this run's cursor
-    ui.download_button(st, "下载填报模板(xlsx)",
-                       functools.partial(template.workbook_bytes, ui.connection(), int(year), region, plan, unit),
-                       f"填报模板_{region or '全部地区'}_{year}.xlsx", mime=downloads.XLSX_MIME, type="primary")
+    data = template.workbook_bytes(con, int(year), region, plan, unit)
+    st.download_button("下载填报模板(xlsx)", data, file_name=f"填报模板_{region or '全部地区'}_{year}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", type="primary")
 
 with tab_upload:
     st.write("上传填好的模板(xlsx),或包含 指标编号、年份、数值、备注 等列的 CSV(UTF-8、GBK 或 Unicode 文本)。"

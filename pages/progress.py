@@ -38,10 +38,9 @@ else:
     st.dataframe(reminders.frame, hide_index=True, width="stretch")
     paging.control(reminders)
     every = paging.every_row("round_reminders", **scope)  # the files are made when a button is clicked
-    ui.download_failure()
     left, right = st.columns(2)
-    ui.download_button(left, "下载催报清单(xlsx)", lambda: downloads.xlsx_bytes(every(), "催报清单"),
-                       f"催报清单_{year}.xlsx", mime=downloads.XLSX_MIME, width="stretch")
+    left.download_button("下载催报清单(xlsx)", lambda: downloads.xlsx_bytes(every(), "催报清单"), on_click="ignore",
+                         file_name=f"催报清单_{year}.xlsx", mime=downloads.XLSX_MIME, width="stretch")
     title = f"{year}年度监测催报清单(截止 {deadline:%Y-%m-%d})"
-    ui.download_button(right, "打印版(网页,浏览器中打印)", lambda: round_ui.printable(every(), title),
-                       f"催报清单_{year}.html", mime="text/html", width="stretch")
+    right.download_button("打印版(网页,浏览器中打印)", lambda: round_ui.printable(every(), title), on_click="ignore",
+                          file_name=f"催报清单_{year}.html", mime="text/html", width="stretch")

@@ -70,12 +70,11 @@ FILES = (
 if refused:
     st.info(refused, icon=":material/info:")
 else:
-    ui.download_failure()
     buttons = st.container(horizontal=True)
     for fmt, icon, help_text in FILES:
-        ui.download_button(buttons, f"下载{report.LABELS[fmt]}", functools.partial(make_file, ui.connection(), key, fmt),
-                           report.file_name(content, fmt), mime=report.MIME[fmt], icon=icon,
-                           help=help_text + "。点击后生成,需要几秒钟。", key=f"download_{fmt}")
+        buttons.download_button(f"下载{report.LABELS[fmt]}", functools.partial(make_file, ui.connection(), key, fmt),
+                                file_name=report.file_name(content, fmt), mime=report.MIME[fmt], on_click="ignore",
+                                icon=icon, help=help_text + "。点击后生成,需要几秒钟。", key=f"download_{fmt}")
     st.page_link("pages/reports.py", label="进入演示模式(隐藏侧栏、大字号、逐页翻看,键盘 ← → 翻页)",
                  icon=":material/co_present:", query_params={**f.url(), "mode": mode, "present": "1"})
 

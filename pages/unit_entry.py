@@ -2,8 +2,6 @@
 
 Submissions land as 待审核 and count only once a 审核员 approves them (pages/review.py).
 """
-import functools
-
 import streamlit as st
 
 from planwatch import downloads, importer, login, review, round_ui, template, ui
@@ -76,11 +74,8 @@ with tab_grid:
         round_ui.problems(refused)
 
 with tab_file:
-    ui.download_failure()
-    # made when clicked, on another thread: from the database (a cursor per query), not this run's cursor
-    ui.download_button(st, "下载本单位填报模板(xlsx)",
-                       functools.partial(template.workbook_bytes, ui.connection(), int(year), unit=account.unit),
-                       f"填报模板_{year}.xlsx", mime=downloads.XLSX_MIME)
+    st.download_button("下载本单位填报模板(xlsx)", template.workbook_bytes(con, int(year), unit=account.unit),
+                       file_name=f"填报模板_{year}.xlsx", mime=downloads.XLSX_MIME)
     st.caption("只填写“数值”列(和“备注”);不报送的指标留空即可,上传时跳过。文件中只能有本单位负责的指标。")
     upload = round_ui.uploader("上传填好的模板", "unit_upload")
     if upload is not None:

@@ -209,20 +209,20 @@ def show_result(result: guard.Result, name: str, key: str) -> None:
     quick_chart(frame, key)
 
     # in a popover: the browser fetches the download button's code only when it is opened (as ui.download_menu)
-    ui.download_failure()  # outside the popover, which a rerun closes
     buttons = st.popover(f"下载结果({result.n_rows:,} 行)", icon=":material/download:")
-    ui.download_button(buttons, "下载 CSV", lambda: downloads.csv_bytes(frame), f"{name}.csv",
-                       mime=downloads.CSV_MIME, icon=":material/download:", key=f"{key}_csv",
-                       help="UTF-8(带 BOM),Excel 可直接打开")
+    buttons.download_button("下载 CSV", lambda: downloads.csv_bytes(frame), file_name=f"{name}.csv",
+                            mime=downloads.CSV_MIME, on_click="ignore", icon=":material/download:",
+                            key=f"{key}_csv", help="UTF-8(带 BOM),Excel 可直接打开")
     too_big = result.n_rows > XLSX_MAX_ROWS
     # disabled, the button shows no help: its label says why
-    ui.download_button(buttons, "下载 Excel" + (f"(超过 {XLSX_MAX_ROWS:,} 行,请用 CSV 或 Parquet)" if too_big else ""),
-                       lambda: downloads.xlsx_bytes(frame, sheet_name="查询结果"), f"{name}.xlsx",
-                       mime=downloads.XLSX_MIME, icon=":material/download:", key=f"{key}_xlsx", disabled=too_big,
-                       help=f"超过 {XLSX_MAX_ROWS:,} 行请下载 CSV 或 Parquet" if too_big else "首行冻结并带筛选")
-    ui.download_button(buttons, "下载 Parquet", lambda: _parquet(result), f"{name}.parquet",
-                       mime="application/vnd.apache.parquet", icon=":material/download:", key=f"{key}_parquet",
-                       help="保留列类型,R(arrow::read_parquet)、Python、DuckDB 可直接读取")
+    buttons.download_button("下载 Excel" + (f"(超过 {XLSX_MAX_ROWS:,} 行,请用 CSV 或 Parquet)" if too_big else ""),
+                            lambda: downloads.xlsx_bytes(frame, sheet_name="查询结果"),
+                            file_name=f"{name}.xlsx", mime=downloads.XLSX_MIME, on_click="ignore",
+                            icon=":material/download:", key=f"{key}_xlsx", disabled=too_big,
+                            help=f"超过 {XLSX_MAX_ROWS:,} 行请下载 CSV 或 Parquet" if too_big else "首行冻结并带筛选")
+    buttons.download_button("下载 Parquet", lambda: _parquet(result), file_name=f"{name}.parquet",
+                            mime="application/vnd.apache.parquet", on_click="ignore", icon=":material/download:",
+                            key=f"{key}_parquet", help="保留列类型,R(arrow::read_parquet)、Python、DuckDB 可直接读取")
 
 
 def _parquet(result: guard.Result) -> bytes:

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from planwatch import build, charts, db, downloads, failed_downloads, streamlit_compat, svg
+from planwatch import build, charts, db, downloads, streamlit_compat, svg
 from planwatch.paths import default_db
 
 GROUPS = ("妇女", "儿童")
@@ -511,40 +511,16 @@ def detail_column() -> st.column_config.LinkColumn:
     return st.column_config.LinkColumn(DETAIL, display_text="查看 →", width="small")
 
 
-streamlit_compat.report_download_failures(failed_downloads.message_for)
-
-
-def download_button(target, label: str, make, file_name: str, **kwargs) -> None:
-    """target.download_button whose file `make()` makes when clicked; if making it fails, the page reruns and
-    download_failure() says so in Chinese, naming the file (planwatch.failed_downloads)."""
-    target.download_button(label, failed_downloads.made_when_clicked(make, file_name), file_name=file_name,
-                           on_click="ignore", **kwargs)
-
-
-def download_failure() -> None:
-    """The failure of this session's last download, once, as st.error: call it beside the download buttons,
-    outside any popover (a closed popover would hide it)."""
-    message = failed_downloads.pop(streamlit_compat.session_id())
-    if message:
-        st.error(plain(message), icon=":material/error:")
-
-
 def download_menu(frame, name: str, sheet_name: str, label: str = "下载", formats=("csv", "xlsx")) -> None:
     """download_buttons in a popover opened by `label`: the browser mounts them, and fetches the download button's
     code, only when it is opened (a page whose point is not its files keeps them off its first screen)."""
-    download_failure()
     with st.popover(label, icon=":material/download:"):
-        _download_row(frame, name, sheet_name, formats)
+        download_buttons(frame, name, sheet_name, formats)
 
 
 def download_buttons(frame, name: str, sheet_name: str, formats=("csv", "xlsx")) -> None:
     """下载 CSV / 下载 Excel side by side; each file is made only when its button is clicked. `frame` is a
     DataFrame or a function returning one (called on click: a long list is fetched only then, paging.every_row)."""
-    download_failure()
-    _download_row(frame, name, sheet_name, formats)
-
-
-def _download_row(frame, name: str, sheet_name: str, formats) -> None:
     rows = frame if callable(frame) else lambda: frame
     made = {"csv": ("下载 CSV", lambda: downloads.csv_bytes(rows()), downloads.CSV_MIME,
                     "UTF-8(带 BOM),Excel 可直接打开"),
@@ -553,4 +529,5 @@ def _download_row(frame, name: str, sheet_name: str, formats) -> None:
     row = st.container(horizontal=True)
     for ext in formats:
         label, data, mime, help_text = made[ext]
-        download_button(row, label, data, f"{name}.{ext}", mime=mime, icon=":material/download:", help=help_text)
+        row.download_button(label, data, file_name=f"{name}.{ext}", mime=mime, on_click="ignore",
+                            icon=":material/download:", help=help_text)
