@@ -524,3 +524,16 @@ def test_workbook_streams_text_that_looks_like_a_formula_as_text(demo_db):
     assert (reason.data_type, reason.quotePrefix) == ("s", True)
     widths = {k: v.width for k, v in sheet.column_dimensions.items()}
     assert widths["D"] == 60 and widths["A"] == 8  # 指标 is long (capped at 60); 平阳县: 3 CJK characters = 6, + 2
+
+
+def test_a_scope_of_many_plans_counts_them_instead_of_naming_each(demo_db, monkeypatch):
+    """A province has hundreds of plans: the opening sentence and the title slide count them (浙江省 in the demo:
+    平阳县's two plans and 乐清市's children's plan)."""
+    with db.open_reader(demo_db) as con:
+        content = report.gather(con, YEAR, "浙江省")
+    assert "平阳县妇女发展“十四五”规划、" in content.framing() and len(content.plan_lines()) == 3  # each plan
+    monkeypatch.setattr(report.content, "MAX_NAMED_PLANS", 2)
+    n = one(demo_db, "SELECT count(*) FROM v_indicator WHERE region IN ('平阳县', '乐清市')")[0]
+    assert content.plan_lines() == [f"浙江省2个地区的3部妇女儿童发展规划({n}项指标)"]
+    assert content.framing().startswith("根据规划确定的监测指标,浙江省妇女儿童工作委员会组织成员单位对浙江省2个地区的3部"
+                                        "妇女儿童发展规划截至2024年的实施情况开展年度统计监测。")

@@ -162,9 +162,25 @@ class ReportContent:
         return by_urgency(self.warnings[self.warnings["级别"].isin(["红", "黄"])])
 
     # -- the report's sentences (docx sections, speaker notes); every number is read from the fields above ------
+    def plans_text(self) -> str:
+        """The plans a sentence names: their titles, or above MAX_NAMED_PLANS (a province's hundreds) their number."""
+        if len(self.plans) <= MAX_NAMED_PLANS:
+            return "、".join(self.plans["规划"])
+        return f"{self.scope}{self.plans['地区'].nunique()}个地区的{len(self.plans)}部妇女儿童发展规划"
+
+    def plan_lines(self) -> list[str]:
+        """The plans as the title slide and screen list them: one line for more than MAX_NAMED_PLANS (a province's
+        hundreds), each plan (up to three), or one line per region (the plans' full titles would not fit at 18 pt)."""
+        if len(self.plans) > MAX_NAMED_PLANS:
+            return [f"{self.plans_text()}({int(self.plans['指标数'].sum())}项指标)"]
+        if len(self.plans) <= 3:
+            return [f"{r.规划}({r.指标数}项指标)" for r in self.plans.itertuples()]
+        return [f"{region}:{'、'.join(g['类别'])}规划({int(g['指标数'].sum())}项指标)"
+                for region, g in self.plans.groupby("地区", sort=False)]
+
     def framing(self) -> str:
         """The opening paragraph: what kind of report this is."""
-        plans = "、".join(self.plans["规划"])
+        plans = self.plans_text()
         return {
             "annual": f"根据规划确定的监测指标,{self.committee}组织成员单位对{plans}截至{self.year}年的实施情况"
                       "开展年度统计监测。现将监测结果报告如下。",
@@ -444,6 +460,7 @@ def _regions(attainment: pd.DataFrame) -> list[str]:
 # warnings and units): a province's 16,000 indicators would be a 400-page appendix. Above it the rows that need
 # attention come first and the table says how many of how many it lists; the workbook lists every row (streamed).
 MAX_LISTED = 1_000
+MAX_NAMED_PLANS = 10   # above it a sentence or the title slide counts the plans instead of naming each
 # The largest scope a report is made for: the workbook lists every indicator, and gather() holds every indicator,
 # warning and value in memory. The largest province of a 2,850-county database (四川省, 16,354 indicators) takes
 # 12-25 s and under 0.8 GB a format (docs/scaling.md); the whole country (248,486) is reported province by province.

@@ -196,7 +196,7 @@ def pdf_bytes(content: ReportContent, pngs: dict[str, bytes] | None = None) -> b
     # -- warnings --------------------------------------------------------------------------------------------------
     story += [PageBreak(), P("三、预警清单", st["h1"]),
               P(f"截至{c.year}年共 {len(c.warnings)} 条预警(红色 {counts['红']}、黄色 {counts['黄']}、灰色 "
-                f"{counts['灰']}),红色在前,同级按类型、地区排列。红色:逆向变化,或按趋势预计未达标且进度严重滞后;"
+                f"{counts['灰']}),红色在前,同级按紧急程度排列。红色:逆向变化,或按趋势预计未达标且进度严重滞后;"
                 "黄色:预计未达标,或波动较大;灰色:截至年份未填报。", st["muted"])]
     if c.warnings.empty:
         story.append(P("所选范围内没有预警。", st["body"]))
