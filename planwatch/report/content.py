@@ -359,7 +359,7 @@ class ReportContent:
         if n <= MAX_LISTED:
             return ""
         if w >= MAX_LISTED:
-            which = (f"有预警的{w}项指标中按紧急程度排在前面的{MAX_LISTED}项(红色预警在前)")
+            which = f"有预警的{w}项指标中按紧急程度排在前面的{MAX_LISTED}项(红色预警在前)"
         else:
             which = (f"先按紧急程度列出有预警的全部{w}项指标(红色预警在前),再按地区、规划顺序列出其余指标中的"
                      f"{MAX_LISTED - w}项")
