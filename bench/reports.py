@@ -1,13 +1,22 @@
 """Benchmark the annual report: gathering the numbers, drawing the charts and each format; prints medians.
 
     python bench/reports.py [--runs N] [--region NAME]
+    python bench/reports.py --db PATH --region NAME [--region NAME …] [--checkout DIR …] [--runs N] [--formats …]
 
-Builds a demo database in a temporary directory and times, per run: report.gather (all queries), the chart PNGs
-(vl-convert), and each whole format as the command line and the app's download buttons make it
+Without --db: builds a demo database in a temporary directory and times, per run: report.gather (all queries), the
+chart PNGs (vl-convert), and each whole format as the command line and the app's download buttons make it
 (report.generate: gather + charts + layout). The first run of a process also loads the fonts and starts
 vl-convert; it is reported separately and left out of the medians.
+
+With --db (a large database, e.g. `python -m planwatch synth --regions 2850`): each format of each region's report
+is made by `python -m planwatch report` in a process of its own, and its wall seconds, CPU seconds and peak RSS
+(os.wait4) are printed. --checkout DIR (repeatable; default this checkout) runs another checkout's code on the same
+database, interleaved run by run, for before/after tables (`git archive main | tar -x -C /tmp/before`). The
+refusal of a scope above content.MAX_INDICATORS is lifted in the measured process, so a checkout that refuses a
+province can still be measured.
 """
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -17,6 +26,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from planwatch import build, db, report  # noqa: E402
 from planwatch.report import render  # noqa: E402
+from scale import child_cpu  # noqa: E402
+
+# run in the measured process: the given checkout's command line, without the refusal of a large scope
+CHILD = """import sys
+sys.path.insert(0, sys.argv[1])
+from planwatch import cli
+from planwatch.report import content
+content.MAX_INDICATORS = 10 ** 9
+sys.exit(cli.main(["report", *sys.argv[2:]]))"""
 
 
 def timed(fn, runs: int) -> tuple[float, list[float], object]:
@@ -36,12 +54,49 @@ def line(label: str, first: float, times: list[float], extra: str = "") -> None:
           f"{len(times)} runs; first in process {first:.2f} s){extra}")
 
 
+def large(args) -> None:
+    """Each format of each region's report by the command line of each checkout, one process each."""
+    checkouts = [Path(c).resolve() for c in args.checkout] or [Path(__file__).resolve().parent.parent]
+    load = os.getloadavg()
+    print(f"年度报告 · {args.db} · 截至{args.year}年 · load {load[0]:.1f} {load[1]:.1f} at the start")
+    results: dict[tuple, list] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for run in range(args.runs):
+            for region in args.region:
+                for fmt in args.formats:
+                    for checkout in checkouts:  # interleaved: the same load for before and after
+                        out = Path(tmp) / f"report.{fmt}"
+                        wall, cpu, rss, _ = child_cpu(
+                            [sys.executable, "-c", CHILD, str(checkout), "--format", fmt, "--out", str(out),
+                             "--db", str(Path(args.db).resolve()), "--region", region, "--as-of", str(args.year)])
+                        size = out.stat().st_size / 1e6
+                        results.setdefault((region, fmt, checkout), []).append((wall, cpu, rss, size))
+                        print(f"run {run + 1} {region} {fmt} {checkout.name}: {wall:.1f} s wall, {cpu:.1f} s CPU, "
+                              f"{rss:.0f} MB peak RSS, {size:.1f} MB file", flush=True)
+    load = os.getloadavg()
+    print(f"\nmedians ({args.runs} runs; load {load[0]:.1f} {load[1]:.1f} at the end)")
+    print("| region | format | checkout | wall s | CPU s | peak RSS MB | file MB |\n|---|---|---|---|---|---|---|")
+    for (region, fmt, checkout), rows in results.items():
+        wall, cpu, rss, size = (statistics.median(col) for col in zip(*rows))
+        print(f"| {region} | {fmt} | {checkout.name} | {wall:.1f} | {cpu:.1f} | {rss:.0f} | {size:.1f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--region", default=None)
+    parser.add_argument("--runs", type=int, default=None, help="default 5, with --db 1")
+    parser.add_argument("--region", default=None, action="append")
     parser.add_argument("--year", type=int, default=2024)
+    parser.add_argument("--db", help="measure each format of each --region on this database, by the command line")
+    parser.add_argument("--checkout", action="append", default=[], help="with --db: a checkout to measure")
+    parser.add_argument("--formats", nargs="+", default=list(report.FORMATS), choices=report.FORMATS)
     args = parser.parse_args()
+    if args.db:
+        if not args.region:
+            parser.error("--db needs --region")
+        args.runs = args.runs or 1
+        return large(args)
+    args.runs = args.runs or 5
+    args.region = args.region[-1] if args.region else None
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.duckdb"
         build.build(path, with_demo=True)

@@ -65,7 +65,9 @@ FILES = (
     ("docx", ":material/description:", "可编辑的统计监测报告:总体情况、分领域情况、存在的主要问题、对策建议和附表;"
                                        "公文字体,标题可在导航窗格中跳转,标有【待补充】之处请补充完善"),
     ("pptx", ":material/slideshow:", "16:9 演示文稿,18 磅以上字号,图表可在 PowerPoint/WPS 中编辑,备注中有讲稿"),
-    ("pdf", ":material/picture_as_pdf:", "A4 打印版:标题、表格和图表,含全部预警和责任单位计分卡"),
+    ("pdf", ":material/picture_as_pdf:", "A4 打印版:标题、表格和图表,含预警清单和责任单位计分卡"
+                                         f"(超过 {report.content.MAX_LISTED:,} 行时列出最需关注的 "
+                                         f"{report.content.MAX_LISTED:,} 行,全部见 Excel 工作簿)"),
     ("xlsx", ":material/table_view:", "Excel 工作簿:指标状态、预警、按规划、按领域、按地区、按责任单位,首行冻结并带筛选"))
 if refused:
     st.info(refused, icon=":material/info:")

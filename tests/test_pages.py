@@ -670,7 +670,8 @@ def test_reports_page_offers_no_file_for_a_scope_too_big_to_list(app_db, monkeyp
     for at in (open_page("reports", year="2024"), open_page("reports", year="2024", present="1")):
         assert at.title[0].value == "年度报告 · 截至2024年" and not at.exception
         assert not at.get("download_button") and "进入演示模式" not in texts(at)
-        assert any(f"全部监测地区共 {n:,} 项指标,超过一份报告逐项列出的上限 100 项" in i.value for i in at.info)
+        assert any(f"全部监测地区共 {n:,} 项指标,超过一份报告的上限 100 项(Excel 工作簿逐项列出全部指标)" in i.value
+                   for i in at.info)
 
 
 def test_reports_page_mode_titles_the_presentation(app_db):

@@ -430,6 +430,110 @@ def test_a_scope_too_big_to_list_is_refused_before_any_work(demo_db, tmp_path, c
     monkeypatch.setattr(report.content, "MAX_INDICATORS", 100)
     n = rows(demo_db, "SELECT count(*) FROM v_indicator")[0][0]
     assert cli.main(["report", "--out", str(tmp_path / "r.xlsx"), "--db", str(demo_db)]) == 2
-    assert f"全部监测地区共 {n:,} 项指标,超过一份报告逐项列出的上限 100 项" in capsys.readouterr().err
+    assert f"全部监测地区共 {n:,} 项指标,超过一份报告的上限 100 项(Excel 工作簿逐项列出全部指标);请在侧栏选择下级地区" \
+        in capsys.readouterr().err
     assert not (tmp_path / "r.xlsx").exists()
     assert cli.main(["report", "--out", str(tmp_path / "r.xlsx"), "--db", str(demo_db), "--region", "乐清市"]) == 0
+
+
+def test_the_largest_province_of_a_national_database_is_not_refused():
+    """四川省 has 16,354 indicators in `synth --regions 2850` (measured in docs/scaling.md); the whole country
+    (248,486) is refused."""
+    assert 16_354 <= report.content.MAX_INDICATORS < 248_486
+
+
+# -- a large scope: the printed formats list the most urgent rows first, the workbook every row -------------------
+
+# v_warning's indicators of the year, each once, as report_warnings and content.by_urgency order them: most urgent
+# first, then region (name) and indicator id
+WARNED = """SELECT i.region, i.plan_group, i.name FROM v_warning w JOIN v_indicator i USING (indicator_id)
+WHERE w.as_of_year = ? GROUP BY w.indicator_id, i.region, i.plan_group, i.name
+ORDER BY max(w.urgency) DESC, i.region, w.indicator_id"""
+# the others, in report_indicators' order (region, 妇女 before 儿童, domain, id)
+UNWARNED = """SELECT i.region, i.plan_group, i.name FROM v_indicator i JOIN domain d USING (domain)
+WHERE i.indicator_id NOT IN (SELECT indicator_id FROM v_warning WHERE as_of_year = ?)
+ORDER BY i.region_code, i.plan_group DESC, d.sort_order, i.indicator_id"""
+
+
+@pytest.mark.parametrize("cap", [50, 200])
+def test_word_appendix_of_a_large_scope_lists_the_most_urgent_indicators_first(demo_db, tmp_path, monkeypatch, cap):
+    """Above content.MAX_LISTED the 附表 lists the indicators with warnings first, most urgent first, then the
+    others in the report's order, MAX_LISTED in all, and says how many of how many and where the rest are. The demo
+    has 375 indicators, 178 of them with warnings in 2024: a cap of 50 lists warned ones only, 200 all 178 and 22
+    more."""
+    monkeypatch.setattr(report.content, "MAX_LISTED", cap)
+    n = one(demo_db, "SELECT count(*) FROM v_indicator")[0]
+    warned = rows(demo_db, WARNED, [YEAR])
+    assert (n, len(warned)) == (375, 178)
+    doc = word(make(demo_db, tmp_path, "docx"))
+    table = table_rows(doc.tables[-1])
+    header, body = table[0], table[1:]
+    listed = [(r[header.index("地区")], r[header.index("规划")], r[header.index("指标")]) for r in body]
+    assert listed == (warned + rows(demo_db, UNWARNED, [YEAR]))[:cap]
+    text = "\n".join(p.text for p in doc.paragraphs)
+    which = ("有预警的178项指标中按紧急程度排在前面的50项(红色预警在前)" if cap == 50
+             else "先按紧急程度列出有预警的全部178项指标(红色预警在前),再按地区、规划顺序列出其余指标中的22项")
+    assert (f"说明:指标较多,本表只列出{cap}项(共375项):{which};全部375项指标见 Excel 工作簿(数据表 xlsx)的“指标状态”表。"
+            in text)
+    assert f"共375项指标(截至{YEAR}年,全部监测地区)。" in text
+    domains = text[text.index("二、分领域情况"):text.index("三、存在的主要问题")]
+    assert "见Excel 工作簿“指标状态”表。" in domains and "见附表" not in domains  # the 附表 no longer has them all
+
+
+def test_word_appendix_within_the_cap_lists_every_indicator_without_a_note(files):
+    text = "\n".join(p.text for p in word(files["docx"]).paragraphs)
+    assert "本表只列出" not in text and "见附表" in text
+
+
+def test_pdf_of_a_large_scope_lists_the_most_urgent_warnings_and_units_and_says_so(demo_db, tmp_path, monkeypatch):
+    monkeypatch.setattr(report.content, "MAX_LISTED", 20)
+    text = re.sub(r"\s+", "", "".join(pdf_pages(make(demo_db, tmp_path, "pdf"))))
+    n_warnings = one(demo_db, "SELECT count(*) FROM v_warning WHERE as_of_year = ?", [YEAR])[0]
+    n_units = one(demo_db, "SELECT count(*) FROM v_attainment_by_unit WHERE as_of_year = ?", [YEAR])[0]
+    assert (n_warnings, n_units) == (194, 33)
+    assert f"截至{YEAR}年共194条预警" in text
+    assert ("预警较多,本表只列出按紧急程度排在前面的20条(共194条,红色在前);全部194条预警见Excel工作簿(数据表xlsx)"
+            "的“预警”表。") in text
+    assert ("责任单位较多,本表只列出红色预警最多的20个(共33个;红色预警一样多的,负责指标多的在前);全部33个责任单位见"
+            "Excel工作簿(数据表xlsx)的“按责任单位”表。") in text
+    assert re.sub(r"\s+", "", one(demo_db, MOST_URGENT, [YEAR])[0]) in text
+    grey = rows(demo_db, "SELECT DISTINCT i.name FROM v_warning w JOIN v_indicator i USING (indicator_id) "
+                         "WHERE as_of_year = ? AND level = '灰'", [YEAR])
+    listed = text[text.index("三、预警清单"):text.index("四、责任单位计分卡")]
+    assert "未填报" not in listed.split("全部194条预警")[1]  # the 20 most urgent are red: no grey row is listed
+    assert grey  # (there are grey warnings to leave out)
+
+
+def test_workbook_of_a_large_scope_still_lists_every_row(demo_db, tmp_path, monkeypatch):
+    monkeypatch.setattr(report.content, "MAX_LISTED", 20)
+    book = openpyxl.load_workbook(io.BytesIO(make(demo_db, tmp_path, "xlsx")))
+    assert book["指标状态"].max_row - 1 == 375 and book["预警"].max_row - 1 == 194
+    assert book["按责任单位"].max_row - 1 == 33
+
+
+def test_workbook_streams_text_that_looks_like_a_formula_as_text(demo_db):
+    with db.open_reader(demo_db) as con:
+        content = report.gather(con, YEAR, "平阳县")
+    content.indicators.loc[0, "指标"] = "=HYPERLINK(\"http://x\")"
+    content.indicators = content.indicators.rename(columns={"原因": "+原因"})
+    sheet = openpyxl.load_workbook(io.BytesIO(workbook.xlsx_bytes(content)))["指标状态"]
+    header = [c.value for c in sheet[1]]
+    name = sheet.cell(2, header.index("指标") + 1)
+    assert (name.value, name.data_type, name.quotePrefix) == ("=HYPERLINK(\"http://x\")", "s", True)
+    reason = sheet.cell(1, header.index("+原因") + 1)
+    assert (reason.data_type, reason.quotePrefix) == ("s", True)
+    widths = {k: v.width for k, v in sheet.column_dimensions.items()}
+    assert widths["D"] == 60 and widths["A"] == 8  # 指标 is long (capped at 60); 平阳县: 3 CJK characters = 6, + 2
+
+
+def test_a_scope_of_many_plans_counts_them_instead_of_naming_each(demo_db, monkeypatch):
+    """A province has hundreds of plans: the opening sentence and the title slide count them (浙江省 in the demo:
+    平阳县's two plans and 乐清市's children's plan)."""
+    with db.open_reader(demo_db) as con:
+        content = report.gather(con, YEAR, "浙江省")
+    assert "平阳县妇女发展“十四五”规划、" in content.framing() and len(content.plan_lines()) == 3  # each plan
+    monkeypatch.setattr(report.content, "MAX_NAMED_PLANS", 2)
+    n = one(demo_db, "SELECT count(*) FROM v_indicator WHERE region IN ('平阳县', '乐清市')")[0]
+    assert content.plan_lines() == [f"浙江省2个地区的3部妇女儿童发展规划({n}项指标)"]
+    assert content.framing().startswith("根据规划确定的监测指标,浙江省妇女儿童工作委员会组织成员单位对浙江省2个地区的3部"
+                                        "妇女儿童发展规划截至2024年的实施情况开展年度统计监测。")

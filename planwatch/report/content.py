@@ -162,9 +162,25 @@ class ReportContent:
         return by_urgency(self.warnings[self.warnings["级别"].isin(["红", "黄"])])
 
     # -- the report's sentences (docx sections, speaker notes); every number is read from the fields above ------
+    def plans_text(self) -> str:
+        """The plans a sentence names: their titles, or above MAX_NAMED_PLANS (a province's hundreds) their number."""
+        if len(self.plans) <= MAX_NAMED_PLANS:
+            return "、".join(self.plans["规划"])
+        return f"{self.scope}{self.plans['地区'].nunique()}个地区的{len(self.plans)}部妇女儿童发展规划"
+
+    def plan_lines(self) -> list[str]:
+        """The plans as the title slide and screen list them: one line for more than MAX_NAMED_PLANS (a province's
+        hundreds), each plan (up to three), or one line per region (the plans' full titles would not fit at 18 pt)."""
+        if len(self.plans) > MAX_NAMED_PLANS:
+            return [f"{self.plans_text()}({int(self.plans['指标数'].sum())}项指标)"]
+        if len(self.plans) <= 3:
+            return [f"{r.规划}({r.指标数}项指标)" for r in self.plans.itertuples()]
+        return [f"{region}:{'、'.join(g['类别'])}规划({int(g['指标数'].sum())}项指标)"
+                for region, g in self.plans.groupby("地区", sort=False)]
+
     def framing(self) -> str:
         """The opening paragraph: what kind of report this is."""
-        plans = "、".join(self.plans["规划"])
+        plans = self.plans_text()
         return {
             "annual": f"根据规划确定的监测指标,{self.committee}组织成员单位对{plans}截至{self.year}年的实施情况"
                       "开展年度统计监测。现将监测结果报告如下。",
@@ -213,7 +229,7 @@ class ReportContent:
 
     def domain_paragraphs(self, per_kind: int = 5) -> list[dict]:
         """二、分领域情况: per domain a summary, the main progress and the gaps (at most per_kind sentences each,
-        key-table indicators and the largest gaps first) and how many more the 附表 lists."""
+        key-table indicators and the largest gaps first) and how many more there are (listed_in says where)."""
         out = []
         for r in self.cut("domain").itertuples(index=False):
             rows = self.sentences[self.sentences["领域"] == r.领域]
@@ -263,7 +279,7 @@ class ReportContent:
                     call = self.CALLS[w.类型].format(目标=w.目标)
                     items.append(f"{DRAFT}{w.地区}“{w.指标}”{call}。")
             more = len(items) - per_unit
-            items = items[:per_unit] + ([f"另有{more}项指标的预警,见附表。"] if more > 0 else [])
+            items = items[:per_unit] + ([f"另有{more}项指标的预警,见{self.listed_in}。"] if more > 0 else [])
             name = "规划未列明责任单位的指标" if unit == "规划未列明" else unit
             out.append((name, items))
         grey = self.warning_counts()["灰"]
@@ -321,11 +337,42 @@ class ReportContent:
                                                                for w in story.warnings.itertuples()]
         return method_points(self)
 
-    def appendix(self) -> pd.DataFrame:
-        """附表: every indicator in scope with its baseline, each year's value, target, status, assessment and units."""
+    @property
+    def listed_in(self) -> str:
+        """Where the indicators a sentence leaves out are listed: the 附表, or the workbook when the 附表 is cut."""
+        return "附表" if len(self.indicators) <= MAX_LISTED else "Excel 工作簿“指标状态”表"
+
+    def appendix_indicators(self) -> pd.DataFrame:
+        """The report_indicators rows the 附表 lists: every one, in the query's order, up to MAX_LISTED; above it the
+        indicators with warnings first, most urgent first (the order of self.warnings, by_urgency), then the others in
+        the query's order, MAX_LISTED in all."""
         ind = self.indicators
-        years = sorted({*self.values["year"].astype(int)} | {self.year})
-        wide = (self.values.pivot(index="indicator_id", columns="year", values="shown")
+        if len(ind) <= MAX_LISTED:
+            return ind
+        warned = self.warnings["indicator_id"].drop_duplicates()
+        order = pd.concat([warned, ind["指标编号"][~ind["指标编号"].isin(warned)]]).head(MAX_LISTED)
+        return ind.set_index("指标编号", drop=False).loc[order.tolist()].reset_index(drop=True)
+
+    def appendix_note(self) -> str:
+        """What the 附表 leaves out and where the rest is ("" when it lists every indicator)."""
+        n, w = len(self.indicators), self.warnings["indicator_id"].nunique()
+        if n <= MAX_LISTED:
+            return ""
+        if w >= MAX_LISTED:
+            which = f"有预警的{w}项指标中按紧急程度排在前面的{MAX_LISTED}项(红色预警在前)"
+        else:
+            which = (f"先按紧急程度列出有预警的全部{w}项指标(红色预警在前),再按地区、规划顺序列出其余指标中的"
+                     f"{MAX_LISTED - w}项")
+        return (f"指标较多,本表只列出{MAX_LISTED}项(共{n}项):{which};全部{n}项指标见 Excel 工作簿(数据表 xlsx)"
+                "的“指标状态”表。")
+
+    def appendix(self) -> pd.DataFrame:
+        """附表: the indicators appendix_indicators() lists, with their baseline, each year's value, target, status,
+        assessment and units."""
+        ind = self.appendix_indicators()
+        values = self.values[self.values["indicator_id"].isin(ind["指标编号"])]
+        years = sorted({*values["year"].astype(int)} | {self.year})
+        wide = (values.pivot(index="indicator_id", columns="year", values="shown")
                 .reindex(columns=years).reindex(ind["指标编号"]).astype(object))
         baseline = [("—" if pd.isna(v) else f"{v:g}({int(y)})") for v, y in zip(ind["基线值"], ind["基线年份"])]
         table = pd.DataFrame({"地区": ind["地区"], "规划": ind["规划类别"], "领域": ind["领域"], "指标": ind["指标"],
@@ -334,6 +381,26 @@ class ReportContent:
             table[f"{y}年"] = wide[y].fillna("—").tolist()
         return table.assign(目标=ind["目标"].tolist(), 状态=ind["状态"].tolist(), 评估=ind["评估"].fillna("—").tolist(),
                             责任单位=ind["责任单位"].tolist())
+
+    def printed_warnings(self) -> tuple[pd.DataFrame, str]:
+        """The warnings a printed list shows (most urgent first, at most MAX_LISTED) and what it leaves out ("" when
+        nothing)."""
+        n = len(self.warnings)
+        if n <= MAX_LISTED:
+            return self.warnings, ""
+        return self.warnings.head(MAX_LISTED), (
+            f"预警较多,本表只列出按紧急程度排在前面的{MAX_LISTED}条(共{n}条,红色在前);全部{n}条预警见 Excel 工作簿"
+            "(数据表 xlsx)的“预警”表。")
+
+    def printed_units(self) -> tuple[pd.DataFrame, str]:
+        """The scorecard rows a printed table shows (all in the query's order, or above MAX_LISTED the units with the
+        most red warnings, then the most indicators, as deck_units) and what it leaves out ("" when nothing)."""
+        n = len(self.units)
+        if n <= MAX_LISTED:
+            return self.units, ""
+        return self.deck_units().head(MAX_LISTED), (
+            f"责任单位较多,本表只列出红色预警最多的{MAX_LISTED}个(共{n}个;红色预警一样多的,负责指标多的在前);"
+            f"全部{n}个责任单位见 Excel 工作簿(数据表 xlsx)的“按责任单位”表。")
 
 
 def _scope(con: duckdb.DuckDBPyConnection, region: str | None) -> tuple[str | None, str | None]:
@@ -389,18 +456,24 @@ def _regions(attainment: pd.DataFrame) -> list[str]:
     return attainment.query("cut == 'region'")["类别"].tolist()
 
 
-# A report lists every indicator of its scope (the Word and PDF appendices, the workbook's 指标状态 sheet): beyond
-# this many its files take minutes and gigabytes (a national workbook, 248,486 indicators, passed 3 GB unfinished).
-# A larger scope is reported region by region; a province of 7,400 indicators took 16–115 s a format.
-MAX_INDICATORS = 10_000
+# A printed report (Word, PDF) lists at most this many rows in one table (the Word 附表's indicators, the PDF's
+# warnings and units): a province's 16,000 indicators would be a 400-page appendix. Above it the rows that need
+# attention come first and the table says how many of how many it lists; the workbook lists every row (streamed).
+MAX_LISTED = 1_000
+MAX_NAMED_PLANS = 10   # above it a sentence or the title slide counts the plans instead of naming each
+# The largest scope a report is made for: the workbook lists every indicator, and gather() holds every indicator,
+# warning and value in memory. The largest province of a 2,850-county database (四川省, 16,354 indicators) takes
+# 8-17 CPU-s and at most 0.8 GB a format (docs/scaling.md); the whole country (248,486: a streamed workbook alone
+# 136 CPU-s and 1.3 GB) is reported province by province.
+MAX_INDICATORS = 20_000
 
 
 def too_big(headline: dict, name: str | None) -> str | None:
     """Why no report is made for this scope (None: one is)."""
     n = headline["n_indicators"]
     if n > MAX_INDICATORS:
-        return (f"{name or '全部监测地区'}共 {n:,} 项指标,超过一份报告逐项列出的上限 {MAX_INDICATORS:,} 项;"
-                "请在侧栏选择下级地区(省、市或县)分别生成。")
+        return (f"{name or '全部监测地区'}共 {n:,} 项指标,超过一份报告的上限 {MAX_INDICATORS:,} 项(Excel 工作簿逐项"
+                "列出全部指标);请在侧栏选择下级地区(省、市或县)分别生成。")
     return None
 
 

@@ -257,10 +257,10 @@ class Report:
             self.doc.add_heading(f"\uff08{cn_number(i)}\uff09{d['domain']}", level=2)
             self.para(d["summary"])
             if d["progress"]:
-                self.para("".join(d["progress"]) + (f"另有{d['more_progress']}项指标进展良好,见附表。"
+                self.para("".join(d["progress"]) + (f"另有{d['more_progress']}项指标进展良好,见{c.listed_in}。"
                                                     if d["more_progress"] else ""), bold_lead="主要进展:")
             if d["gaps"]:
-                self.para("".join(d["gaps"]) + (f"另有{d['more_gaps']}项指标存在差距,见附表。"
+                self.para("".join(d["gaps"]) + (f"另有{d['more_gaps']}项指标存在差距,见{c.listed_in}。"
                                                 if d["more_gaps"] else ""), bold_lead="存在差距:")
             elif c.cut("domain").query("领域 == @d['domain']")["已评估"].iloc[0]:
                 self.para("已评估指标均已达标或进展顺利。", bold_lead="存在差距:")
@@ -295,8 +295,10 @@ class Report:
         section.left_margin = section.right_margin = Cm(2.0)
         self.doc.add_heading("附表  监测指标一览", level=1)
         table = c.appendix()
-        self.para(f"共{len(table)}项指标(截至{c.year}年,{c.scope})。基线为规划文本印出的数值及年份,“—”表示规划未印基线"
-                  "或当年未报送;逐年数值为当前有效的报送值" + (",均为示例数据" if c.has_demo else "") + "。")
+        self.para(f"共{len(c.indicators)}项指标(截至{c.year}年,{c.scope})。基线为规划文本印出的数值及年份,“—”表示规划"
+                  "未印基线或当年未报送;逐年数值为当前有效的报送值" + (",均为示例数据" if c.has_demo else "") + "。")
+        if c.appendix_note():  # a large scope: which indicators are listed, and where the others are
+            self.para(c.appendix_note(), bold_lead="说明:")
         years = [col for col in table.columns if col.endswith("年") and col[:4].isdigit()]
         fixed = {"地区": 1.6, "规划": 1.2, "领域": 1.3, "指标": 5.0, "单位": 1.3, "基线(年)": 1.9, "目标": 2.2,
                  "状态": 1.5, "评估": 1.5, "责任单位": 2.6}

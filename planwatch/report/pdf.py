@@ -196,12 +196,15 @@ def pdf_bytes(content: ReportContent, pngs: dict[str, bytes] | None = None) -> b
     # -- warnings --------------------------------------------------------------------------------------------------
     story += [PageBreak(), P("三、预警清单", st["h1"]),
               P(f"截至{c.year}年共 {len(c.warnings)} 条预警(红色 {counts['红']}、黄色 {counts['黄']}、灰色 "
-                f"{counts['灰']}),红色在前,同级按类型、地区排列。红色:逆向变化,或按趋势预计未达标且进度严重滞后;"
+                f"{counts['灰']}),红色在前,同级按紧急程度排列。红色:逆向变化,或按趋势预计未达标且进度严重滞后;"
                 "黄色:预计未达标,或波动较大;灰色:截至年份未填报。", st["muted"])]
     if c.warnings.empty:
         story.append(P("所选范围内没有预警。", st["body"]))
     else:
-        w = c.warnings.assign(地区=c.warnings["地区"] + " " + c.warnings["规划"])
+        w, left_out = c.printed_warnings()
+        if left_out:
+            story.append(P(escape(left_out), st["body"]))
+        w = w.assign(地区=w["地区"] + " " + w["规划"])
         story.append(_table(w[["级别", "类型", "地区", "指标", "原因", "责任单位"]], [9, 15, 20, 34, 74, 22], st,
                             level_col=0))
 
@@ -211,7 +214,10 @@ def pdf_bytes(content: ReportContent, pngs: dict[str, bytes] | None = None) -> b
     if c.units.empty:
         story.append(P(f"{escape(c.scope)}的规划未列明指标的责任单位。", st["body"]))
     else:
-        u = c.units.assign(达标率=c.units["达标率"].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}"))
+        u, left_out = c.printed_units()
+        if left_out:
+            story.append(P(escape(left_out), st["body"]))
+        u = u.assign(达标率=u["达标率"].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}"))
         cols = ["地区", "责任单位", "指标数", "达标率", "已达标/已评估", "进展顺利", "进度滞后", "逆向变化", "无数据", "定性",
                 "红色预警"]
         story.append(_table(u[cols], [17, 33, 12, 13, 19, 14, 14, 14, 13, 11, 14], st))

@@ -65,10 +65,7 @@ def _chart(chart, size: int = 20, height: int = CHART_HEIGHT) -> None:
 def _title(c: ReportContent, section: Section) -> None:
     st.markdown(f"## {c.committee}")
     st.markdown(f"{c.subtitle} · 生成于{c.generated:%Y年%m月%d日}")
-    plans = ([f"- {r.规划}({r.指标数}项指标)" for r in c.plans.itertuples()] if len(c.plans) <= 3 else
-             [f"- {region}:{'、'.join(g['类别'])}规划({int(g['指标数'].sum())}项指标)"
-              for region, g in c.plans.groupby("地区", sort=False)])
-    st.markdown("\n".join(plans))
+    st.markdown("\n".join(f"- {line}" for line in c.plan_lines()))
     if c.has_demo:
         st.warning(DEMO_NOTE, icon=":material/science:")
 

@@ -207,12 +207,7 @@ class Deck:
         textbox(slide, MARGIN, Inches(2.8), CONTENT_W, Inches(1.0),
                 [[(c.committee, 24, True, INK)], [(c.subtitle + f" · 生成于{c.generated:%Y年%m月%d日}", 20, False,
                                                     MUTED)]], 24, space_after=6)
-        if len(c.plans) <= 3:
-            plans = [f"{r.规划}({r.指标数}项指标)" for r in c.plans.itertuples()]
-        else:  # one line per region: the plans' full titles would not fit at 18 pt
-            plans = [f"{region}:{'、'.join(g['类别'])}规划({int(g['指标数'].sum())}项指标)"
-                     for region, g in c.plans.groupby("地区", sort=False)]
-        textbox(slide, MARGIN, Inches(4.1), CONTENT_W, Inches(2.8), [[("监测的规划", 20, True, ACCENT)], *plans],
+        textbox(slide, MARGIN, Inches(4.1), CONTENT_W, Inches(2.8), [[("监测的规划", 20, True, ACCENT)], *c.plan_lines()],
                 MIN_PT, color=INK)
         if c.has_demo:
             textbox(slide, MARGIN, Inches(0.3), Inches(10), Inches(0.8), [DEMO_NOTE], MIN_PT, bold=True, color=DEMO)

@@ -1,14 +1,22 @@
 """The annual review as an Excel workbook (openpyxl): one sheet per cut, every sheet a filterable table.
 
-Header frozen, autofilter, formula-safe text (planwatch.downloads.write_sheet), shares as percentages. With
+Header frozen, autofilter, formula-safe text (as planwatch.downloads.write_sheet does), shares as percentages. With
 demonstration values the 说明 sheet says so first, and every sheet prints 示例数据 in its page header.
+
+The sheets are streamed (openpyxl's write-only mode: each row goes to a temporary file as it is written), so a
+province's workbook, every indicator and warning of thousands of counties, takes tens of megabytes, not the
+gigabyte a workbook held in memory took. Whatever a write-only sheet needs before its rows (column widths) is set
+first; styles are set per cell.
 """
 from __future__ import annotations
 
 import io
 
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from planwatch import downloads
 from planwatch.report.content import DEMO_NOTE, ReportContent, method_points
@@ -17,14 +25,9 @@ SHEETS = ("说明", "指标状态", "预警", "按规划", "按领域", "按地�
 PERCENT = "0.0%"
 NUMBER_FORMATS = {"目标进程": PERCENT, "时间进度": PERCENT, "达标率": PERCENT, "进度比": "0.00",
                   "基线年份": "0", "目标年": "0", "最新年份": "0"}
-
-
-def _formats(sheet, frame: pd.DataFrame) -> None:
-    for index, column in enumerate(frame.columns, start=1):
-        fmt = NUMBER_FORMATS.get(column)
-        if fmt:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = fmt
+WIDTH_SAMPLE = 500    # rows whose text sets a column's width (as downloads.write_sheet)
+DEMO_FONT, DEMO_FILL = Font(bold=True, color="C65A00"), PatternFill("solid", fgColor="FDEBD9")
+WRAPPED = Alignment(wrap_text=True, vertical="top")
 
 
 def frames(content: ReportContent) -> dict[str, pd.DataFrame]:
@@ -49,29 +52,74 @@ def frames(content: ReportContent) -> dict[str, pd.DataFrame]:
     }
 
 
+def _cell(sheet, value, number_format: str | None = None):
+    """A value as written: text that Excel would read as a formula is stored as text with the quote-prefix flag;
+    a number format makes a styled cell."""
+    if downloads._risky(value):
+        cell = WriteOnlyCell(sheet, value)
+        cell.data_type, cell.quotePrefix = "s", True
+        return cell
+    if number_format is None or value is None:
+        return value
+    cell = WriteOnlyCell(sheet, value)
+    cell.number_format = number_format
+    return cell
+
+
+def _styled(sheet, value, **style):
+    """A cell (value may be one already) with the given style attributes (font, fill, alignment)."""
+    cell = value if isinstance(value, Cell) else WriteOnlyCell(sheet, value)
+    for key, setting in style.items():
+        setattr(cell, key, setting)
+    return cell
+
+
+def _rows(frame: pd.DataFrame):
+    """The frame's rows as lists of Python values, missing values as None (an empty cell)."""
+    values = frame.astype(object).where(frame.notna(), None)
+    return values.itertuples(index=False, name=None)
+
+
+def _write_sheet(book: Workbook, frame: pd.DataFrame, name: str, content: ReportContent) -> None:
+    """One sheet: widths, frozen header, autofilter, print setup, then the rows streamed with their formats."""
+    frame = downloads.excel_ready(frame)
+    sheet = book.create_sheet(name)
+    sample = frame.head(WIDTH_SAMPLE)
+    for index, column in enumerate(frame.columns, start=1):
+        widest = max([downloads._display_width(column), *(downloads._display_width(v) for v in sample[column])])
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(widest + 2, 6), 60)
+    if name == "说明":
+        sheet.column_dimensions["B"].width = 100
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(frame.columns)))}{len(frame) + 1}"
+    sheet.oddHeader.left.text = f"{content.title} · {content.subtitle}"
+    if content.has_demo:
+        sheet.oddHeader.right.text = "示例数据"
+        sheet.oddHeader.right.color = "C65A00"
+    sheet.oddFooter.right.text = "第 &P 页 / 共 &N 页"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = "1:1"
+
+    sheet.append([_cell(sheet, column) for column in frame.columns])
+    formats = [NUMBER_FORMATS.get(column) for column in frame.columns]
+    for number, row in enumerate(_rows(frame), start=2):
+        cells = [_cell(sheet, value, fmt) for value, fmt in zip(row, formats)]
+        if name == "说明":  # the explanations wrap; the demonstration notice (first row) stands out
+            cells[1] = _styled(sheet, cells[1], alignment=WRAPPED)
+            if number == 2 and content.has_demo:
+                cells = [_styled(sheet, cell, font=DEMO_FONT, fill=DEMO_FILL) for cell in cells]
+        sheet.append(cells)
+
+
 def xlsx_bytes(content: ReportContent) -> bytes:
+    book = Workbook(write_only=True)
+    for name, frame in frames(content).items():
+        _write_sheet(book, frame, name, content)
+    book.properties.title = f"{content.title}({content.subtitle})"
+    book.properties.keywords = "示例数据" if content.has_demo else ""
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for name, frame in frames(content).items():
-            sheet = downloads.write_sheet(writer, frame, name)
-            _formats(sheet, frame)
-            sheet.oddHeader.left.text = f"{content.title} · {content.subtitle}"
-            if content.has_demo:
-                sheet.oddHeader.right.text = "示例数据"
-                sheet.oddHeader.right.color = "C65A00"
-            sheet.oddFooter.right.text = "第 &P 页 / 共 &N 页"
-            sheet.page_setup.orientation = "landscape"
-            sheet.page_setup.fitToWidth = 1
-            sheet.page_setup.fitToHeight = 0
-            sheet.sheet_properties.pageSetUpPr.fitToPage = True
-            sheet.print_title_rows = "1:1"
-        about = writer.sheets["说明"]
-        about.column_dimensions["B"].width = 100
-        for (cell,) in about.iter_rows(min_row=2, min_col=2, max_col=2):
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        if content.has_demo:
-            about["A2"].font = about["B2"].font = Font(bold=True, color="C65A00")
-            about["A2"].fill = about["B2"].fill = PatternFill("solid", fgColor="FDEBD9")
-        writer.book.properties.title = f"{content.title}({content.subtitle})"
-        writer.book.properties.keywords = "示例数据" if content.has_demo else ""
+    book.save(buffer)
     return buffer.getvalue()
