@@ -21,12 +21,12 @@ CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _risky(value) -> bool:
+def risky(value) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_STARTS)
 
 
 def _defused(value):
-    return "'" + value if _risky(value) else value
+    return "'" + value if risky(value) else value
 
 
 def formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
@@ -65,7 +65,7 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return formula_safe(frame).to_csv(index=False).encode("utf-8-sig")
 
 
-def _display_width(value) -> int:
+def display_width(value) -> int:
     text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)  # CJK characters are about two columns wide
 
@@ -78,11 +78,11 @@ def write_sheet(writer: pd.ExcelWriter, frame: pd.DataFrame, sheet_name: str):
     sheet = writer.sheets[sheet_name]
     for row in sheet.iter_rows(min_row=1):  # the header too
         for cell in row:
-            if _risky(cell.value):
+            if risky(cell.value):
                 cell.data_type = "s"  # openpyxl marks text starting with "=" as a formula
                 cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
     for index, column in enumerate(frame.columns, start=1):
-        widest = max([_display_width(column), *(_display_width(v) for v in frame[column].head(500))])
+        widest = max([display_width(column), *(display_width(v) for v in frame[column].head(500))])
         sheet.column_dimensions[get_column_letter(index)].width = min(max(widest + 2, 6), 60)
     return sheet
 

@@ -55,7 +55,7 @@ def frames(content: ReportContent) -> dict[str, pd.DataFrame]:
 def _cell(sheet, value, number_format: str | None = None):
     """A value as written: text that Excel would read as a formula is stored as text with the quote-prefix flag;
     a number format makes a styled cell."""
-    if downloads._risky(value):
+    if downloads.risky(value):
         cell = WriteOnlyCell(sheet, value)
         cell.data_type, cell.quotePrefix = "s", True
         return cell
@@ -86,7 +86,7 @@ def _write_sheet(book: Workbook, frame: pd.DataFrame, name: str, content: Report
     sheet = book.create_sheet(name)
     sample = frame.head(WIDTH_SAMPLE)
     for index, column in enumerate(frame.columns, start=1):
-        widest = max([downloads._display_width(column), *(downloads._display_width(v) for v in sample[column])])
+        widest = max([downloads.display_width(column), *(downloads.display_width(v) for v in sample[column])])
         sheet.column_dimensions[get_column_letter(index)].width = min(max(widest + 2, 6), 60)
     if name == "说明":
         sheet.column_dimensions["B"].width = 100
