@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
-from planwatch import db, ui
+from planwatch import db, integers, ui
 
 PAGE_SIZE = 200
 
@@ -52,12 +52,8 @@ def _chosen(key: str, params: dict) -> int:
     seen, st.session_state[f"{key}_scope"] = st.session_state.get(f"{key}_scope"), scope
     if seen is not None and seen != scope:
         return 1
-    chosen = st.session_state.get(key) or st.query_params.get(key)
-    try:
-        number = int(chosen or 1)
-    except (TypeError, ValueError):
-        return 1
-    return number if 1 <= number <= MAX_PAGE else 1
+    number = integers.whole_number(st.session_state.get(key) or st.query_params.get(key) or 1)
+    return number if number is not None and 1 <= number <= MAX_PAGE else 1
 
 
 def _pages_itself(name: str) -> bool:

@@ -15,6 +15,7 @@ import csv
 from dataclasses import dataclass
 from functools import lru_cache
 
+from planwatch import integers
 from planwatch.db import query_header
 from planwatch.paths import QUERIES_DIR
 
@@ -44,8 +45,9 @@ class SavedQuery:
 
 def parse_value(text: str):
     text = text.strip()
-    if text.lstrip("-").isdigit():
-        return int(text)
+    number = integers.whole_number(text, negative=True)
+    if number is not None:
+        return number
     return None if text in ("", "全部", "NULL", "null") else text
 
 
@@ -63,7 +65,7 @@ def _load(signature: tuple) -> tuple[SavedQuery, ...]:
         order = header.get("order", "")
         queries.append(SavedQuery(path.stem, header.get("title", path.stem), header.get("description", ""),
                                   tuple(_split(header.get("params"))), defaults, sql,
-                                  int(order) if order.isdigit() else 999))
+                                  integers.whole_number(order) or 999))
     return tuple(sorted(queries, key=lambda q: (q.order, q.name)))
 
 

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from planwatch import build, charts, db, downloads, streamlit_compat, svg
+from planwatch import build, charts, db, downloads, integers, streamlit_compat, svg
 from planwatch.paths import default_db
 
 GROUPS = ("妇女", "儿童")
@@ -260,7 +260,7 @@ def filters() -> Filters:
         raw = from_url[key]
         value = ALL if key != "year" else default_year
         if raw is not None:
-            parsed = int(raw) if key == "year" and raw.isdigit() else raw
+            parsed = integers.whole_number(raw) if key == "year" else raw
             if key == "region":
                 parsed = resolve_region(raw, tree)
             if is_unit(parsed) if key == "unit" else parsed in allowed:

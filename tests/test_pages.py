@@ -86,6 +86,10 @@ def test_province_filter_covers_its_counties_and_offers_short_lists(app_db):
     ({"region": "鼓楼区"}, "网址参数 region=鼓楼区 无效"),  # four 鼓楼区, none with plans: a name must be unique
     ({"region": "火星市"}, "网址参数 region=火星市 无效"),
     ({"group": "男性", "year": "1999"}, "网址参数 group=男性 无效"),
+    # text that str.isdigit() calls digits and int() refuses: a superscript, another script's digit, 5,000 nines
+    ({"year": "²"}, "网址参数 year=² 无效"),
+    ({"year": "٣"}, "网址参数 year=٣ 无效"),
+    ({"year": "9" * 5000}, "网址参数 year=999"),
 ])
 def test_bad_url_parameter_gives_notice_and_default(app_db, query, notice):
     at = open_page(**query)
@@ -658,6 +662,9 @@ def test_reports_presentation_mode_pages_through_the_slides(app_db):
     at = open_page("reports", year="2024", present="1", slide="999")  # clamped to the last slide
     assert at.title[0].value.startswith("方法说明")
     assert not at.exception
+    for odd in ("²", "9" * 5000, "-2", "abc"):   # not a slide number: the first slide, no error
+        assert open_page("reports", year="2024", present="1", slide=odd).title[0].value == \
+            "妇女儿童发展规划实施监测年度报告"
 
 
 def test_reports_page_offers_no_file_for_a_scope_too_big_to_list(app_db, monkeypatch):
@@ -761,6 +768,14 @@ def test_explorer_saved_query_with_parameters(app_db):
     rate_2024 = one(app_db, "SELECT round(attainment_rate * 100, 1) FROM v_attainment_by_domain "
                             "WHERE as_of_year = 2024 AND domain = '健康'")[0]
     assert _result(at).set_index("领域").loc["健康", "达标率(%)"] == f"{rate_2024:.15g}"
+
+
+def test_explorer_parameter_that_is_no_number_is_text_not_a_crash(app_db):
+    """A query parameter reads as a number only when it is one in ASCII digits (at most 9): '²' or 5,000 nines are
+    text, and the query then answers in Chinese (or runs with the text), never with a traceback."""
+    for odd in ("²", "9" * 5000, "--5"):
+        at = open_page("explorer", sql="SELECT $x AS v", p_x=odd)
+        assert not at.exception, odd
 
 
 def test_explorer_saved_query_opens_in_the_editor(app_db):

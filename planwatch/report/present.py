@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from planwatch import charts
+from planwatch import charts, integers
 from planwatch.report import render
 from planwatch.report.content import DEMO_NOTE, UNIT_COLUMNS, ReportContent, Section, method_points, warning_cells
 
@@ -29,8 +29,8 @@ def show(content: ReportContent, sections: list[Section], exit_params: dict) -> 
     st.html(CSS)
     total = len(sections)
     if "present_slide" not in st.session_state:
-        raw = st.query_params.get("slide", "1")
-        st.session_state["present_slide"] = min(max(int(raw), 1), total) if raw.isdigit() else 1
+        asked = integers.whole_number(st.query_params.get("slide", "1"))
+        st.session_state["present_slide"] = min(max(asked, 1), total) if asked is not None else 1
 
     def go(step: int) -> None:
         st.session_state["present_slide"] = min(max(st.session_state["present_slide"] + step, 1), total)
