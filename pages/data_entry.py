@@ -25,21 +25,26 @@ tab_template, tab_upload, tab_history = st.tabs(["① 下载模板", "② 上传
 
 with tab_template:
     st.write("按地区、规划或责任单位下载填报模板(Excel)。灰色列为指标信息,只需填写黄色的“数值”(和“备注”)列。")
-    plans = ui.query("plan_choices")
-    units = ui.query("unit_options", region=None, unit=None, most=None)
-    c1, c2, c3, c4 = st.columns(4)
-    names = list(plans["region"].unique())
-    region = c1.selectbox("地区", [None, *names], format_func=lambda v: v or "全部",
-                          index=1 + names.index(f.region_name) if f.region_name in names else 0)
-    plan_rows = plans if region is None else plans[plans["region"] == region]
-    plan = c2.selectbox("规划", [None, *plan_rows["plan_id"]], format_func=lambda v: "全部" if v is None
-                        else plans.set_index("plan_id").loc[v, "title"])
-    unit = c3.selectbox("责任单位", [None, *units["value"]],
-                        format_func=lambda v: "全部" if v is None else dict(zip(units["value"], units["label"]))[v])
-    year = c4.number_input("报告年份", min_value=2021, max_value=2030, value=f.year, step=1)
-    data = template.workbook_bytes(con, int(year), region, plan, unit)
-    st.download_button("下载填报模板(xlsx)", data, file_name=f"填报模板_{region or '全部地区'}_{year}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", type="primary")
+    st.caption(f"地区:{f.region_name or '全部地区'}(含下级地区;在侧栏“更改筛选”中选择)。")
+    plans = ui.query("plan_choices", region=f.region, most=ui.MAX_UNIT_OPTIONS)  # more: one row, the count
+    units = ui.query("unit_options", region=f.region, unit=None, most=ui.MAX_UNIT_OPTIONS)
+    offered, unit_rows = plans.dropna(subset=["plan_id"]), units.dropna(subset=["value"])
+    n_plans, n_units = (int(rows.iloc[0, -1]) if len(rows) else 0 for rows in (plans, units))
+    wide = f"请先在侧栏选择地区(共 {n_plans:,} 个规划、{n_units:,} 个责任单位)"
+    left, middle, right = st.columns(3)
+    plan = left.selectbox("规划", [None, *offered["plan_id"]], help=wide if offered.empty else None,
+                          format_func=lambda v: "全部" if v is None else offered.set_index("plan_id").loc[v, "title"])
+    unit = middle.selectbox("责任单位", [None, *unit_rows["value"]], help=wide if unit_rows.empty else None,
+                            format_func=lambda v: "全部" if v is None else dict(zip(unit_rows["value"],
+                                                                                  unit_rows["label"]))[v])
+    year = right.number_input("报告年份", min_value=2021, max_value=2030, value=f.year, step=1)
+    too_wide = offered.empty and unit is None   # a template of every plan in the country: choose a region first
+    database = ui.connection()  # the file is made when the button is clicked (on another thread): thread-safe
+    st.download_button("下载填报模板(xlsx)" if not too_wide else f"下载填报模板:{wide}",
+                       lambda: template.workbook_bytes(database, int(year), f.region, plan, unit),
+                       file_name=f"填报模板_{f.region_name or '全部地区'}_{year}.xlsx", on_click="ignore",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", type="primary",
+                       disabled=too_wide)
 
 with tab_upload:
     st.write("上传填好的模板(xlsx),或包含 指标编号、年份、数值、备注 等列的 CSV(UTF-8、GBK 或 Unicode 文本)。"

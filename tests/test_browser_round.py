@@ -83,6 +83,10 @@ def test_a_whole_round(server, browser, tmp_path):  # noqa: F811
     expect(body.get_by_test_id("stDataFrame").first).to_be_visible()  # the online grid of the unit's indicators
     body.get_by_role("tab", name="② 模板上传").click()
     idle(page)
+    with page.expect_download() as info:   # the unit's template, made when the button is clicked
+        body.get_by_role("button", name="下载本单位填报模板(xlsx)").click()
+    ids = [r[0] for r in load_workbook(io.BytesIO(Path(info.value.path()).read_bytes()))["填报"].iter_rows(min_row=2, values_only=True)]
+    assert NEWBORN in ids and INFANT in ids and EDU not in ids
     two = tmp_path / "市卫健委_两项.csv"
     two.write_text(f"指标编号,年份,数值\n{NEWBORN},2025,2.5\n{INFANT},2025,2\n", encoding="utf-8")
     body.locator("input[type='file']").set_input_files(str(two))

@@ -417,3 +417,27 @@ def test_a_link_opens_its_page_of_a_list(wide_db):
     other = next(label.split("(")[0] for label in pick.options if not label.startswith(pick.value))  # 教育(1,2…)
     pick.set_value(other).run()
     assert not at.exception and f"第 1–{rows} 条" in texts(at)
+
+
+def test_data_entry_template_chooser_offers_no_long_lists(wide_db, monkeypatch):
+    """数据填报's template: its plans and units are those of the sidebar's region, at most ui.MAX_UNIT_OPTIONS each;
+    for the whole country (more plans than that) the button asks for a region first; for one county it is offered."""
+    from planwatch import accounts
+    monkeypatch.setenv("PLANWATCH_EDITORS", f"妇儿工委办:{accounts.hash_password('review-2024')}")
+    monkeypatch.setattr(ui, "MAX_UNIT_OPTIONS", 20)  # 40 regions: 89 plans, more than 20
+    county, n_plans = one(wide_db, "SELECT region_code, count(*) FROM plan WHERE plan_id LIKE 'synth-%' "
+                                   "GROUP BY ALL ORDER BY 1 LIMIT 1")
+    for region in (None, county):
+        at = open_page("data_entry", **({"region": county} if region else {}))
+        at.text_input[0].input("妇儿工委办")
+        at.text_input[1].input("review-2024")
+        at.button[0].click().run()
+        assert not at.exception and main_options(at) <= 21
+        [button] = at.get("download_button")
+        plans = next(s for s in at.selectbox if s.label == "规划")
+        if region is None:   # the whole country
+            assert button.proto.disabled and "请先在侧栏选择地区(共 89 个规划" in button.proto.label
+            assert plans.options == ["全部"]
+        else:
+            assert len(plans.options) == n_plans + 1   # 全部 and the county's plans
+            assert not button.proto.disabled and button.proto.deferred_file_id
