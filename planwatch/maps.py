@@ -96,7 +96,8 @@ def place_labels(points: list[tuple[float, float]], texts: list[str], order: lis
     """(x, y, text-anchor) of each point's label, or None where it does not fit: in `order` (the most lagging place
     first), each label takes the first of its spots (beside the dot on the side facing the map's centre, level, then
     raised or lowered by half a line and by a line; the same on the other side; above; below) that stays inside the
-    map and overlaps no label placed before it and no dot but its own (and those its own dot covers). The tooltip
+    map, overlaps no label placed before it and no dot but its own (and those its own dot covers), and lies nearer
+    its own dot than any other by at least a dot's radius (a label beside a neighbour would name it). The tooltip
     and the bars beside the map still name every place."""
     height, gap = SVG_LABEL_SIZE + 4, SVG_DOT + 4
     taken = [(x - SVG_DOT, y - SVG_DOT, x + SVG_DOT, y + SVG_DOT) for x, y in points]   # boxes: x0, y0, x1, y1
@@ -104,6 +105,7 @@ def place_labels(points: list[tuple[float, float]], texts: list[str], order: lis
     for i in order:
         (x, y), width = points[i], text_width(texts[i])
         merged = [dot for dot in taken[:len(points)] if _overlap(dot, taken[i])]  # its own dot, and any it covers
+        others = [p for p, dot in zip(points, taken) if dot not in merged]
         right, left = [], []   # (x, y, anchor, left edge, right edge) of each spot
         for dy in (0, -height / 2 - 2, height / 2 + 2, -height - 2, height + 2):
             dx = gap + (2 if dy else 0)   # a raised or lowered label clears the dot's curve
@@ -115,11 +117,18 @@ def place_labels(points: list[tuple[float, float]], texts: list[str], order: lis
         for lx, ly, anchor, x0, x1 in spots:
             box = (x0, ly - height / 2, x1, ly + height / 2)
             inside = box[0] >= 2 and box[1] >= 2 and box[2] <= SVG_WIDTH - 2 and box[3] <= SVG_HEIGHT - 2
-            if inside and not any(_overlap(box, other) for other in taken if other not in merged):
+            own = _distance(box, points[i])
+            if inside and not any(_overlap(box, other) for other in taken if other not in merged) \
+                    and all(_distance(box, p) > own + SVG_DOT for p in others):   # nearest its own dot
                 placed[i] = (lx, ly, anchor)
                 taken.append(box)
                 break
     return placed
+
+
+def _distance(box: tuple, point: tuple[float, float]) -> float:
+    """How far a point lies from a box (0 inside it)."""
+    return math.hypot(max(box[0] - point[0], 0, point[0] - box[2]), max(box[1] - point[1], 0, point[1] - box[3]))
 
 
 def _overlap(a: tuple, b: tuple) -> bool:
