@@ -26,9 +26,11 @@ if len(trail) > 1:  # HTML links (same session, ui.PAGE_SETUP): no page-link cod
         html.escape(name) if code == f.region else svg.link(ui.page_url("regions", f, region=code), name).html
         for name, code in trail) + "</div>")
 rate = ui.rate(head["attainment_rate"]) if head["n_assessed"] else ui.MISSING
-below = children["地区代码"].ne(f.region).all()   # a region without regions with plans below shows itself
+below = int(children["地区代码"].ne(f.region).sum())   # none: a region without regions with plans below shows itself
+own = below and children["地区代码"].eq(f.region).any()   # its row (本级) then counts its own plans only
 st.markdown(f"**{ui.plain(scope)}** 达标率 **{rate}**(已达标 {int(head['n_met']):,} ÷ 已评估 {int(head['n_assessed']):,}),"
-            f"共 {int(head['n_indicators']):,} 项指标" + (f";下列{len(children)}个下级地区各自汇总其本级和全部下级地区的规划。"
+            f"共 {int(head['n_indicators']):,} 项指标" + (f";下列{below}个下级地区各自汇总其本级和全部下级地区的规划"
+                                                      + (",“(本级)”一行只计本级规划。" if own else "。")
                                                       if below else "。"))
 
 left, right = st.columns([5, 4], gap="large")

@@ -199,3 +199,21 @@ def test_regions_page_at_synth_scale_keeps_lists_and_charts_short(synth60, tmp_p
             sidebar = {s.key: s.options for s in open_page(None, year="2024", **params).selectbox}
             assert len(sidebar["filter_region_1"]) == n_provinces + 1 and "filter_region_3" not in sidebar
             assert len(sidebar["filter_unit"]) == n_units if n_units else 1 < len(sidebar["filter_unit"]) <= 100
+
+
+def test_region_children_shows_a_citys_own_plans_beside_its_counties(tree_db):
+    """甲市 has its own plan (p-city) and two counties: 地区 lists 东区, 西县 and 甲市(本级), which counts p-city alone
+    (4 indicators: 已达标 ×2, 进度滞后 — 3 assessed — and 无数据; one 基本实现); the three add up to 甲市's roll-up."""
+    with duckdb.connect(str(tree_db), read_only=True) as con:
+        got = db.run_query(con, "region_children", year=2024, group=None, region="900100", domain=None, unit=None)
+    table = got.set_index("地区")[["地区代码", "指标总数", "已评估", "已达标", "无数据", "达标率", "基本实现率", "规划数",
+                                  "has_children"]]
+    assert table.loc["甲市(本级)"].tolist() == ["900100", 4, 3, 2, 1, round(2 / 3, 4), 1.0, 1, False]
+    assert sorted(table.index) == sorted(["东区", "西县", "甲市(本级)"])
+    assert table["指标总数"].sum() == 9 and table["已达标"].sum() == 3   # 甲市's roll-up (test above)
+    # 乙市 has no plan of its own: no (本级) row; a county shows itself
+    with duckdb.connect(str(tree_db), read_only=True) as con:
+        assert db.run_query(con, "region_children", year=2024, group=None, region="900200", domain=None,
+                            unit=None)["地区"].tolist() == ["东区"]
+        assert db.run_query(con, "region_children", year=2024, group=None, region="900101", domain=None,
+                            unit=None)["地区"].tolist() == ["东区"]
