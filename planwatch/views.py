@@ -19,15 +19,11 @@ MATERIALISED = (("_status", "_status_live"), ("_warning", "_warning_live"))
 # what the plans say, with the names of the responsible units (v_indicator reads it): it changes with the catalogue
 # (a build: a full refresh) and with the committee's unit assignments (refresh_indicators), never with observations
 CATALOGUE = (("_indicator", "_indicator_live"),)
-# (table, the view that computes it, its table macro) of the pages' summaries, which count the method's rows per plan
-# (83_tally.sql, 87_unit_tally.sql); the macro gives the counts of the rows of the status and warning tables it is
-# given for the plans holding some indicators. A write adds the counts of its indicators' new rows and takes away
-# those of their old rows (_add_to_summaries); a unit assignment recomputes its plans' rows (_unit_tally counts by
-# unit). The counts are the columns named n or n_…: each row's first counts its rows, so a row whose count falls
-# to 0 is gone; region_code and plan_group follow from the plan; the other columns are the row's key.
-SUMMARIES = (("_tally", "_tally_live", "_tally_from"), ("_warning_tally", "_warning_tally_live", "_warning_tally_from"),
-             ("_unit_tally", "_unit_tally_live", "_unit_tally_from"))
-SUMMARY_CARRIED = ("region_code", "plan_group")
+# (table, the view that computes it, its table macro by indicator ids) of the pages' summaries, which count the
+# method's rows per plan (83_tally.sql, 87_unit_tally.sql): a write recomputes the rows of the plans holding the
+# indicators it touched, and so does a unit assignment (_unit_tally counts by unit)
+SUMMARIES = (("_tally", "_tally_live", "_tally_of"), ("_warning_tally", "_warning_tally_live", "_warning_tally_of"),
+             ("_unit_tally", "_unit_tally_live", "_unit_tally_of"))
 
 
 # Exact (Garwood) 95% limits of a Poisson count k = 0 … POISSON_MAX_EVENTS, for the small-number rule. DuckDB has no
@@ -120,55 +116,24 @@ def _same_as_of_years(con: duckdb.DuckDBPyConnection) -> bool:
 
 def _materialise_rows(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
     """Replace these indicators' rows: computed into temporary tables first, the warnings reading the new status
-    rows (so a refresh of a few indicators never scans a whole materialised table), then swapped in, the old rows
-    kept aside; then the summaries take the old rows' counts away and add the new rows'."""
+    rows (so a refresh of a few indicators never scans a whole materialised table), then swapped in; then the
+    summaries' rows of their plans."""
     con.execute("CREATE OR REPLACE TEMP TABLE _new_status AS FROM _status_of($ids)", {"ids": ids})
     con.execute("CREATE OR REPLACE TEMP TABLE _new_warning AS FROM _warning_of('_new_status')")
     for table, _ in MATERIALISED:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _old{table} AS FROM {table} WHERE list_contains($ids, indicator_id)",
-                    {"ids": ids})
         con.execute(f"DELETE FROM {table} WHERE list_contains($ids, indicator_id)", {"ids": ids})
         con.execute(f"INSERT INTO {table} FROM temp._new{table}")
-    _add_to_summaries(con, ids)
-    for table, _ in MATERIALISED:
-        con.execute(f"DROP TABLE temp._new{table}; DROP TABLE temp._old{table}")
-
-
-def _add_to_summaries(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
-    """Each summary's rows of the plans holding these indicators, plus the counts of the new rows (temp._new_status,
-    _new_warning), minus those of the old (temp._old_…): they read a few thousand rows, where recomputing the plans'
-    rows scanned the whole _status (0.3 s of a 1,000-row import at 2,850 regions, most of it reading cold blocks)."""
-    plans = _plans_of(con, ids)
-    for table, _, rows_from in SUMMARIES:
-        columns = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
-        counts = [c for c in columns if c == "n" or c.startswith("n_")]
-        keys = ", ".join(c for c in columns if c not in counts and c not in SUMMARY_CARRIED)
-        con.execute(f"""
-            CREATE OR REPLACE TEMP TABLE _new_counts AS
-            SELECT {keys}, {", ".join(f"any_value({c}) AS {c}" for c in SUMMARY_CARRIED)},
-                   {", ".join(f"CAST(sum({c}) AS BIGINT) AS {c}" for c in counts)}
-            FROM (FROM {table} WHERE list_contains($plans, plan_id)
-                  UNION ALL BY NAME FROM {rows_from}('_new_status', '_new_warning', $ids, NULL)
-                  UNION ALL BY NAME SELECT * REPLACE ({", ".join(f"-{c} AS {c}" for c in counts)})
-                                    FROM {rows_from}('_old_status', '_old_warning', $ids, NULL))
-            GROUP BY {keys} HAVING sum({counts[0]}) <> 0""", {"plans": plans, "ids": ids})
-        con.execute(f"DELETE FROM {table} WHERE list_contains($plans, plan_id)", {"plans": plans})
-        con.execute(f"INSERT INTO {table} BY NAME FROM temp._new_counts; DROP TABLE temp._new_counts")
-
-
-def _plans_of(con: duckdb.DuckDBPyConnection, ids: list[str]) -> list[str]:
-    return [r[0] for r in con.execute("SELECT DISTINCT plan_id FROM _indicator WHERE list_contains($ids, indicator_id)",
-                                      {"ids": ids}).fetchall()]
+        con.execute(f"DROP TABLE temp._new{table}")
+    _summarise_plans(con, ids)
 
 
 def _summarise_plans(con: duckdb.DuckDBPyConnection, ids: list[str]) -> None:
-    """Recompute the summaries' rows of the plans holding these indicators."""
-    plans = _plans_of(con, ids)
-    in_plans = [r[0] for r in con.execute("SELECT indicator_id FROM _indicator WHERE list_contains($plans, plan_id)",
-                                          {"plans": plans}).fetchall()]
-    for table, _, rows_from in SUMMARIES:
+    """Replace the summaries' rows of the plans holding these indicators."""
+    plans = [r[0] for r in con.execute("SELECT DISTINCT plan_id FROM _indicator WHERE list_contains($ids, indicator_id)",
+                                       {"ids": ids}).fetchall()]
+    for table, _, rows_of in SUMMARIES:
         con.execute(f"DELETE FROM {table} WHERE list_contains($plans, plan_id)", {"plans": plans})
-        con.execute(f"INSERT INTO {table} FROM {rows_from}('_status', '_warning', $ids, NULL)", {"ids": in_plans})
+        con.execute(f"INSERT INTO {table} FROM {rows_of}($ids, NULL)", {"ids": ids})
 
 
 def _materialise(con: duckdb.DuckDBPyConnection, pairs=(*MATERIALISED, *SUMMARIES), empty: bool = False) -> None:
