@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import errno
 import getpass
+import os
 import re
 import sys
 import time
@@ -450,6 +451,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         return args.func(args)
+    except BrokenPipeError:  # the reader of the output went away (… | head): stop quietly, as the docs of signal advise
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except duckdb.Error as exc:  # e.g. a damaged database file: say so without a traceback
         print(f"数据库错误:{exc}", file=sys.stderr)
         return 3

@@ -77,6 +77,16 @@ def test_sql_command_with_a_relative_database_path_from_another_directory(demo_d
     assert str(one(demo_db, "SELECT count(*) FROM v_indicator")[0]) in done.stdout.split()
 
 
+def test_a_reader_that_goes_away_ends_the_command_quietly(demo_db):
+    """`python -m planwatch sql … | head`: when the reader of the output closes it, the command stops with exit 1
+    and no traceback (the output is larger than a pipe's buffer, so the write fails while the command runs)."""
+    proc = subprocess.Popen([sys.executable, "-m", "planwatch", "sql", "SELECT * FROM range(100000)", "--db",
+                             str(demo_db)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()   # the reader is gone before the first line
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1 and "Traceback" not in err and "BrokenPipe" not in err, err
+
+
 def test_footnote_superscript_is_not_read_as_a_digit(fresh_db, capsys):
     # NFKC turned "95¹" (a value copied with its footnote mark) into 951, and "9²" into 92
     for text in ("95¹", "9²", "⑨5"):
