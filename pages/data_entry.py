@@ -32,11 +32,11 @@ with tab_template:
     n_plans, n_units = (int(rows.iloc[0, -1]) if len(rows) else 0 for rows in (plans, units))
     wide = f"请先在侧栏选择地区(共 {n_plans:,} 个规划、{n_units:,} 个责任单位)"
     left, middle, right = st.columns(3)
-    plan = left.selectbox("规划", [None, *offered["plan_id"]], help=wide if offered.empty else None,
-                          format_func=lambda v: "全部" if v is None else offered.set_index("plan_id").loc[v, "title"])
-    unit = middle.selectbox("责任单位", [None, *unit_rows["value"]], help=wide if unit_rows.empty else None,
-                            format_func=lambda v: "全部" if v is None else dict(zip(unit_rows["value"],
-                                                                                  unit_rows["label"]))[v])
+    titles = {None: "全部", **dict(zip(offered["plan_id"], offered["title"]))}
+    unit_labels = {None: "全部", **dict(zip(unit_rows["value"], unit_rows["label"]))}
+    plan = left.selectbox("规划", list(titles), format_func=titles.get, help=wide if offered.empty else None)
+    unit = middle.selectbox("责任单位", list(unit_labels), format_func=unit_labels.get,
+                            help=wide if unit_rows.empty else None)
     year = right.number_input("报告年份", min_value=2021, max_value=2030, value=f.year, step=1)
     too_wide = offered.empty and unit is None   # a template of every plan in the country: choose a region first
     database = ui.connection()  # the file is made when the button is clicked (on another thread): thread-safe

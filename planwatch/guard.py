@@ -81,7 +81,8 @@ FORBIDDEN_NODES = tuple(getattr(exp, name) for name in (
     "Revoke", "TruncateTable", "LoadData", "Show") if hasattr(exp, name))
 
 DEFAULT_TIMEOUT = 5.0  # seconds
-SHOW_ROWS = 500  # rows a page shows (10,000 sent 5.7 MB at national scale, 1,000 0.6 MB); the download holds up to MAX_ROWS
+# rows a page shows (at national scale 10,000 sent 5.7 MB, 1,000 0.6 MB); the download holds up to MAX_ROWS
+SHOW_ROWS = 500
 MAX_ROWS = 200_000
 MAX_SQL_CHARS = 20_000
 # sqlglot re-annotates the types of the whole operand at each subscript or JSON arrow, so a chain of them costs the

@@ -104,8 +104,10 @@ def place_labels(points: list[tuple[float, float]], texts: list[str], order: lis
     placed: list[tuple[float, float, str] | None] = [None] * len(points)
     for i in order:
         (x, y), width = points[i], text_width(texts[i])
-        merged = [dot for dot in taken[:len(points)] if _overlap(dot, taken[i])]  # its own dot, and any it covers
-        others = [p for p, dot in zip(points, taken) if dot not in merged]
+        # its own dot and those it covers are its own; every other dot and every label placed is in the way
+        merged = {j for j, dot in enumerate(taken[:len(points)]) if _overlap(dot, taken[i])}
+        others = [p for j, p in enumerate(points) if j not in merged]
+        obstacles = [box for j, box in enumerate(taken) if j not in merged]
         right, left = [], []   # (x, y, anchor, left edge, right edge) of each spot
         for dy in (0, -height / 2 - 2, height / 2 + 2, -height - 2, height + 2):
             dx = gap + (2 if dy else 0)   # a raised or lowered label clears the dot's curve
@@ -118,7 +120,7 @@ def place_labels(points: list[tuple[float, float]], texts: list[str], order: lis
             box = (x0, ly - height / 2, x1, ly + height / 2)
             inside = box[0] >= 2 and box[1] >= 2 and box[2] <= SVG_WIDTH - 2 and box[3] <= SVG_HEIGHT - 2
             own = _distance(box, points[i])
-            if inside and not any(_overlap(box, other) for other in taken if other not in merged) \
+            if inside and not any(_overlap(box, other) for other in obstacles) \
                     and all(_distance(box, p) > own + SVG_DOT for p in others):   # nearest its own dot
                 placed[i] = (lx, ly, anchor)
                 taken.append(box)

@@ -13,8 +13,8 @@ first, and it counts them in the same pass. fetch and every_row pass them to suc
 
 The page number is in the URL (?warning_page=3: the list's key; a shared link opens that page) and in the session;
 a change of the list's parameters (the filters) starts again at page 1, and so does a number the list does not
-have (a hostile or stale link: page 1, no error). At national scale (2,850 regions) a list runs to hundreds of thousands of rows; a browser grid of that
-size costs tens of megabytes and seconds to draw.
+have (a hostile or stale link: page 1, no error). At national scale (2,850 regions) a list runs to hundreds of
+thousands of rows; a browser grid of that size costs tens of megabytes and seconds to draw.
 """
 from __future__ import annotations
 
