@@ -45,8 +45,10 @@ def tree_db(base_db, tmp_path_factory):
                         [iid, plan_id, f"指标{n}", 90 + n, f"c{n}"])
             con.execute("INSERT INTO _status BY NAME SELECT ? AS indicator_id, 2024 AS as_of_year, ? AS status, "
                         "? AS assessment, 2024 AS latest_year, ? AS latest_value, ? AS judged_value, 2020 AS ref_year, "
-                        "0.0 AS ref_value, 0.1 AS noise_tolerance, 0.1 AS reported_precision",
-                        [iid, status, assessment, float(n), float(n)])
+                        "0.0 AS ref_value, 0.1 AS noise_tolerance, 0.1 AS reported_precision, "
+                        # the catalogue's target, which _status copies (v_status_detail reads the copy)
+                        "'%' AS unit, '>=' AS op, ? AS target_value, 2025 AS target_year",
+                        [iid, status, assessment, float(n), float(n), 90 + n])
     for table, live, *_ in (*views.CATALOGUE, *views.SUMMARIES):  # stored from what was just replaced
         con.execute(f"CREATE OR REPLACE TABLE {table} AS FROM {live}")
     con.close()

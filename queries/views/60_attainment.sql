@@ -2,20 +2,31 @@
 -- 达标率 = 已达标 / 已评估, where 已评估 = numeric indicators with data (已达标 + 进展顺利 + 进度滞后 + 逆向变化);
 -- 无数据 and 定性 indicators are counted separately, never silently dropped.
 -- 基本实现率 = (已实现 + 基本实现) / 已评估; 不能判断 (few events, the interval contains the target) is counted apart,
--- like 无数据 and 定性. v_status_detail keeps v_status's first columns, the indicator's, then the inputs of each call.
-CREATE OR REPLACE VIEW v_status_detail AS
-SELECT s.* EXCLUDE (assessment, is_final, ref_year, ref_value, has_baseline, judged_value, slope,
-       reported_precision, noise_tolerance, within_noise, gap, basic_tolerance, events, population,
-       pooled_from_year, pooled_rate, interval_low, interval_high, interval_method, time_elapsed),
-       i.region, i.region_code, i.plan_id, i.plan_group, i.domain, i.name, i.unit, i.is_key,
-       i.target_label, i.responsible_units, i.canonical_id,
-       i.target_op, i.target_value, i.target_year, s.assessment, s.is_final, s.ref_year, s.ref_value,
-       s.has_baseline, s.judged_value, s.slope, s.reported_precision, s.noise_tolerance, s.within_noise, s.gap,
-       s.basic_tolerance, s.events, s.population, s.pooled_from_year, s.pooled_rate, s.interval_low,
-       s.interval_high, s.interval_method, s.time_elapsed
-FROM v_status s
-JOIN (SELECT *, pw_target_label(target_op, target_value, unit, target_text) AS target_label FROM v_indicator) i
-    USING (indicator_id);
+-- like 无数据 and 定性. v_status_detail (analysts' API) keeps v_status's first columns, the indicator's, then the inputs
+-- of each call.
+-- _status_indicator: the stored status rows with the catalogue columns v_status_detail adds (its unit, is_key,
+-- target_value and target_year are _status's copies of the catalogue's) and the region's place in the hierarchy
+-- (_indicator's copy of v_region's).
+-- _status_detail: v_status_detail with that place (city_code, province_code), for filters (80_filtered_status.sql).
+-- The reasons are built above the joins, and a filter on the catalogue's or the region's columns (a plan group, a
+-- region and the regions below it) is pushed below them: it keeps reasons from being built for the rows it drops
+-- (with the join after the reasons, a province's took as long as the whole country's).
+CREATE OR REPLACE VIEW _status_indicator AS
+SELECT s.*, i.region, i.region_code, i.plan_id, i.plan_group, i.domain, i.name, i.responsible_units, i.canonical_id,
+       i.target_op, i.city_code, i.province_code
+FROM _status s JOIN _indicator i USING (indicator_id);
+
+CREATE OR REPLACE VIEW _status_detail AS
+SELECT indicator_id, as_of_year, latest_year, latest_value, progress, expected_progress, projected_value, status,
+       reason, ratio, n_points, latest_source_kind, latest_text,
+       region, region_code, plan_id, plan_group, domain, name, unit, is_key, target_label, responsible_units,
+       canonical_id, target_op, target_value, target_year,
+       assessment, is_final, ref_year, ref_value, has_baseline, judged_value, slope, reported_precision,
+       noise_tolerance, within_noise, gap, basic_tolerance, events, population, pooled_from_year, pooled_rate,
+       interval_low, interval_high, interval_method, time_elapsed, city_code, province_code
+FROM _status_public_of('_status_indicator');
+
+CREATE OR REPLACE VIEW v_status_detail AS FROM _status_detail SELECT * EXCLUDE (city_code, province_code);
 
 CREATE OR REPLACE MACRO pw_n(status_col, wanted) AS count(*) FILTER (WHERE status_col = wanted);
 

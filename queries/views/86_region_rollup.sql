@@ -46,9 +46,12 @@ SELECT * FROM filtered_rollup(NULL, NULL, NULL, NULL, NULL);
 -- in its parent regions), where a stored c held every canonical indicator's rows (~150 ms at 2,850 regions).
 CREATE OR REPLACE MACRO parent_comparison_of(p_id, p_year) AS TABLE
 WITH c AS NOT MATERIALIZED (
-    SELECT as_of_year, indicator_id, region_code, region, canonical_id, plan_group, name, unit, target_label,
-           target_year, latest_year, latest_value, status
-    FROM v_status_detail WHERE canonical_id IS NOT NULL AND (p_year IS NULL OR as_of_year = p_year)
+    SELECT s.as_of_year, s.indicator_id, i.region_code, i.region, i.canonical_id, i.plan_group, i.name, i.unit,
+           i.target_label, i.target_year, s.latest_year, s.latest_value, s.status
+    FROM _status s  -- v_status_detail's columns, without its sentences
+    JOIN (SELECT *, pw_target_label(target_op, target_value, unit, target_text) AS target_label FROM _indicator
+          WHERE canonical_id IS NOT NULL) i USING (indicator_id)
+    WHERE p_year IS NULL OR s.as_of_year = p_year
 ),
 up AS (
     SELECT c.*, unnest([r.city_code, r.province_code]) AS parent_code
