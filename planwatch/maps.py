@@ -250,7 +250,8 @@ def region_map(table: pd.DataFrame, selected: str | None) -> pdk.Deck:
         tooltip={"html": "<b>{地区}</b><br/>达标率 {rate_text}<br/>已达标 / 已评估:{已达标} / {已评估}",
                  "style": {"fontSize": "16px"}},
     )
-    spec = deck.to_json()
+    # without pydeck's indentation: a line per coordinate made the outlines' JSON four times as long
+    spec = json.dumps(json.loads(deck.to_json()), ensure_ascii=False, separators=(",", ":"))
     deck.to_json = lambda: spec  # the cached Deck is never changed; st.pydeck_chart only reads its JSON
     return deck
 
