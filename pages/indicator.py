@@ -48,7 +48,8 @@ st.caption(ui.plain(f"{ind['region']} · {ind['plan_title']} · {ind['domain']}�
 if (series["source_kind"] == "示例").any():
     ui.demo_notice()
 colour = charts.STATUS_COLORS.get(ind["status"], "#999999")
-called = " · ".join(str(v) for v in (ind["status"], ind["assessment"]) if not ui.is_missing(v)) or ui.MISSING
+called = " · ".join(dict.fromkeys(  # 无数据, 定性 and 不能判断 are the assessment too: said once
+    str(v) for v in (ind["status"], ind["assessment"]) if not ui.is_missing(v))) or ui.MISSING
 st.html(f"<h4 style='font-size:1.25rem;font-weight:600;margin:0'><span style='color:{colour}'>●</span> "  # not Markdown
         f"截至{f.year}年:{html.escape(called)}</h4>")
 st.markdown(f"**原因**:{ui.plain(ind['reason'])}")

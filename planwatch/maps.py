@@ -52,6 +52,18 @@ def _outlined(table: pd.DataFrame, selected: str | None) -> dict[str, list]:
     return {code: polygons for code in sorted(codes) if (polygons := outline(code)) is not None}
 
 
+def _placed(table: pd.DataFrame, shapes: dict[str, list]) -> pd.DataFrame:
+    """The places a map can draw: a place without a point in the adcode table (a few codes cpca lists without
+    coordinates) takes the middle of its outline's extent; one with neither is left off (the bars beside the map
+    still list it)."""
+    lon, lat = table["longitude"].astype(float), table["latitude"].astype(float)
+    for i, code in enumerate(table["地区代码"]):
+        if (pd.isna(lon.iat[i]) or pd.isna(lat.iat[i])) and code in shapes:
+            xs, ys = zip(*(point for polygon in shapes[code] for ring in polygon for point in ring))
+            lon.iat[i], lat.iat[i] = (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
+    return table.assign(longitude=lon, latitude=lat)[lon.notna() & lat.notna()]
+
+
 def rgb(hex_colour: str, alpha: int = 255) -> list[int]:
     return [int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)] + [alpha]
 
@@ -64,6 +76,8 @@ def view_of(table: pd.DataFrame, width: int = 450, height: int = 560) -> pdk.Vie
     """Centre and zoom that show every place of the table in a map of about width × height pixels: its points'
     extent with a margin, at least 1.5° (a county's boundary around its point). The world is 512 px wide at zoom
     0; at these latitudes a degree of latitude is about 1.25 degrees of longitude on the map."""
+    if table.empty:  # no place with a point or an outline: the whole country
+        return pdk.ViewState(longitude=104, latitude=35, zoom=3, min_zoom=3, max_zoom=10)
     lon, lat = table["longitude"], table["latitude"]
     fit_lon = 360 * width / (512 * max(lon.max() - lon.min(), 1.5) * 1.4)
     fit_lat = 360 * height / (512 * max(lat.max() - lat.min(), 1.5) * 1.6 * 1.25)
@@ -148,6 +162,11 @@ def region_svg(table: pd.DataFrame, selected: str | None, links: dict[str, str])
     heavy outline. Longitude is scaled by the cosine of the middle latitude (a plate carrée that keeps shapes right
     at these latitudes)."""
     shapes = _outlined(table, selected)
+    table = _placed(table, shapes)
+    if table.empty:
+        return (f"<svg class='pw-map' viewBox='0 0 {SVG_WIDTH} 60' width='100%' role='img' aria-label='地图'>"
+                f"<text x='{SVG_WIDTH / 2}' y='30' text-anchor='middle' font-family='{FONT}' fill='#555'>"
+                "所列地区在地区代码表中没有坐标和边界,无法画出地图</text></svg>")
     lons = [*table["longitude"], *(x for polys in shapes.values() for p in polys for r in p for x, _ in r)]
     lats = [*table["latitude"], *(y for polys in shapes.values() for p in polys for r in p for _, y in r)]
     mid_lon, mid_lat = (max(lons) + min(lons)) / 2, (max(lats) + min(lats)) / 2
@@ -179,7 +198,7 @@ def region_svg(table: pd.DataFrame, selected: str | None, links: dict[str, str])
     texts = [f"{name} {rate}" for name, rate in zip(table["地区"], rates)]
     lagging_first = sorted(range(len(table)), key=lambda i: (pd.isna(table["达标率"].iat[i]), table["达标率"].iat[i]))
     spots = place_labels(points, texts, lagging_first, [x < SVG_WIDTH / 2 for x, _ in points])
-    items, labels = [], []
+    outlines_drawn, dots, labels = [], [], []   # dots after outlines: a (本级) dot lies inside a child's outline
     for row, rate, text, (x, y), spot in zip(table.itertuples(), rates, texts, points, spots):
         tip = html.escape(f"{row.地区}:达标率 {rate}(已达标 {row.已达标} / 已评估 {row.已评估})"
                           + (",点击查看其下级地区" if row.has_children else ""))
@@ -191,15 +210,15 @@ def region_svg(table: pd.DataFrame, selected: str | None, links: dict[str, str])
             shape = f"<circle cx='{x:g}' cy='{y:g}' r='{SVG_DOT + 2 if heavy else SVG_DOT}' {style}/>"
         href = html.escape(links[row.地区代码], quote=True)
         # target: Streamlit's Markdown opens a link without one in a new tab
-        items.append(f"<a href='{href}' target='_self' data-region='{html.escape(row.地区代码)}'>"
-                     f"<title>{tip}</title>{shape}</a>")
+        (outlines_drawn if row.地区代码 in shapes else dots).append(
+            f"<a href='{href}' target='_self' data-region='{html.escape(row.地区代码)}'><title>{tip}</title>{shape}</a>")
         if spot is not None:
             lx, ly, anchor = spot
             labels.append(f"<text x='{lx:.1f}' y='{ly:.1f}' text-anchor='{anchor}' dominant-baseline='middle'>"
                           f"{html.escape(text)}</text>")
     return (f"<svg class='pw-map' viewBox='0 0 {SVG_WIDTH} {SVG_HEIGHT}' width='100%' role='img' "
             f"aria-label='各地区达标率地图' style='max-height:{SVG_HEIGHT}px;font-family:{FONT}'>"
-            f"<rect width='100%' height='100%' rx='8' fill='#f7f8fa'/><g>{''.join(items)}</g>"
+            f"<rect width='100%' height='100%' rx='8' fill='#f7f8fa'/><g>{''.join(outlines_drawn + dots)}</g>"
             f"<g font-size='{SVG_LABEL_SIZE}' fill='#141414' stroke='#ffffff' stroke-width='4' stroke-linejoin='round' "
             f"paint-order='stroke' pointer-events='none'>{''.join(labels)}</g></svg>")
 
@@ -210,8 +229,10 @@ def region_map(table: pd.DataFrame, selected: str | None) -> pdk.Deck:
     boundary where data/boundaries.geojson has one (elsewhere cpca's point is the place).
     `selected` (a region code) is drawn with a heavy outline. Cached with its JSON: serialising the boundaries is
     most of the page's time, so it is done once per view."""
+    shapes = _outlined(table, selected)
+    table = _placed(table, shapes)
     view = view_of(table)
-    rate = table["达标率"].map(lambda r: "—" if pd.isna(r) else f"{r:.0%}")
+    rate = pd.Series(["—" if pd.isna(r) else f"{r:.0%}" for r in table["达标率"]], index=table.index, dtype=object)
     west, nudge = label_places(table, view.longitude)
     places = table.assign(
         fill=table["达标率"].map(lambda r: rgb(ramp_colour(r), 235)),
@@ -225,7 +246,7 @@ def region_map(table: pd.DataFrame, selected: str | None) -> pdk.Deck:
     props = places.drop(columns=["offset"]).set_index("地区代码").to_dict("index")
     features = [{"type": "Feature", "properties": {"region_code": code, **props[code]},
                  "geometry": {"type": "MultiPolygon", "coordinates": polygons}}
-                for code, polygons in _outlined(table, selected).items()]
+                for code, polygons in shapes.items() if code in props]
     dots = places.to_dict("records")
     labelled = dots if len(dots) <= MAX_LABELS else []   # many places: the tooltip names each, labels would overlap
     deck = pdk.Deck(

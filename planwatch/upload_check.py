@@ -34,6 +34,9 @@ LABELS = REQUIRED | {"note": "备注", "numerator": "分子", "denominator": "�
 INPUTS = ("value", "numerator", "denominator", "note", "reason", "measures")
 TEXTS = ("note", "reason", "measures")
 MAX_TEXT = 2000
+# above any count, rate or amount a plan monitors (a thousand trillion); larger values only overflow the charts and
+# the trend (1.7e308 was accepted and broke 指标详情 for every visitor)
+MAX_NUMBER = 1e15
 FORMULA_START = ("=", "+", "-", "@")
 NUMBER = re.compile(r"(-?)((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)([eE][+-]?\d+)? *([%‰])?")
 YEAR = re.compile(r"([12]\d{3})年?")
@@ -201,6 +204,9 @@ def _number(text: str, key: str, where, known, problems: list[str]) -> float | N
         return None
     if number < 0:
         problems.append(f"{where(key)}: {text} 为负数,比率和人数不能为负")
+        return None
+    if number > MAX_NUMBER:
+        problems.append(f"{where(key)}: {text} 过大(超过10的15次方),不是可能的监测值,请核对单位和位数")
         return None
     if key == "value" and unit == "%" and number > 100:
         problems.append(f"{where(key)}: {text} 超过100%(单位为%)")

