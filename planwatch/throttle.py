@@ -1,9 +1,13 @@
-"""Login throttling per user name and per client, shared by every process that serves the same database.
+"""Login throttling per user name and client, per client and per user name, shared by every process that serves
+the same database.
 
 Every attempt is counted as a failure *before* its password is checked (so parallel guesses are counted too);
-a successful login then clears its user's count and takes its own attempt back from the client's count. Once a
-user name has FREE_PER_USER failures (a client FREE_PER_CLIENT, over any names), the next attempt must wait
-2, 4, 8 … seconds after the last one, at most MAX_WAIT; waiting attempts are refused without a password check.
+a successful login then clears its name's counts and takes its own attempt back from the client's count. Once a
+user name has FREE_PER_USER failures from one client (a client FREE_PER_CLIENT, over any names; a name
+FREE_PER_NAME, from any clients), the next attempt must wait 2, 4, 8 … seconds after the last one, at most
+MAX_WAIT; waiting attempts are refused without a password check. A name's own count is kept per client so that
+someone guessing from one place cannot keep its owner out from another; guesses spread over many clients still
+throttle the name.
 Names are stored as hashes (people type passwords into the name field), in <db>.logins.json, mode 0600,
 written under its own lock so a login never waits for a database write. Records idle for FORGET are dropped.
 """
@@ -18,8 +22,9 @@ from pathlib import Path
 from planwatch import db
 from planwatch.private_file import write_private
 
-FREE_PER_USER = 5
+FREE_PER_USER = 5  # a name's failures from one client
 FREE_PER_CLIENT = 20
+FREE_PER_NAME = 50  # a name's failures from all clients together
 MAX_WAIT = 15 * 60  # seconds
 FORGET = 24 * 3600  # seconds without a failure after which a record is dropped
 MAX_RECORDS = 10_000  # a flood of invented names cannot grow the file without bound
@@ -37,10 +42,13 @@ def path(db_path: Path | str) -> Path:
 
 
 def _keys(name: str, client: str | None) -> dict[str, int]:
-    """Record key -> free failures before back-off, for the user name and the client."""
-    def digest(kind, value):
-        return kind + ":" + hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    return {digest("user", name): FREE_PER_USER, digest("client", client or "?"): FREE_PER_CLIENT}
+    """Record key -> free failures before back-off, for the name from this client, the client and the name."""
+    def digest(kind, *values):
+        text = "\0".join(values)
+        return kind + ":" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    client = client or "?"
+    return {digest("user", name, client): FREE_PER_USER, digest("client", client): FREE_PER_CLIENT,
+            digest("name", name): FREE_PER_NAME}
 
 
 def _wait(record: dict, free: int, now: float) -> float:
@@ -76,12 +84,14 @@ def admit(db_path: Path | str, name: str, client: str | None) -> None:
 
 
 def succeeded(db_path: Path | str, name: str, client: str | None) -> None:
-    """The attempt admitted for this name and client was right: clear the user's count, take back the client's."""
+    """The attempt admitted for this name and client was right: clear the name's counts (from this client and from
+    all), take back the client's."""
     file = path(db_path)
     with db.write_lock(file):
         records = _load(file, clock())
-        user, client_key = _keys(name, client)
+        user, client_key, name_key = _keys(name, client)
         records.pop(user, None)
+        records.pop(name_key, None)
         if client_key in records:
             records[client_key]["failures"] = max(0, records[client_key]["failures"] - 1)
         write_private(file, json.dumps(records))

@@ -125,8 +125,10 @@ def test_25_wrong_passwords_then_the_right_one_is_refused(db, now):
     assert refused == 25 - throttle.FREE_PER_USER
     with pytest.raises(accounts.LoginRefused, match="登录失败次数过多,请 2 秒后再试"):
         accounts.verify(db, "clerk", PASSWORD, "10.0.0.1")
-    with pytest.raises(accounts.LoginRefused):  # another client does not help: the name is throttled
-        accounts.verify(db, "clerk", PASSWORD, "10.0.0.2")
+    # the owner, elsewhere, is not kept out by someone guessing from one place
+    assert accounts.verify(db, "clerk", PASSWORD, "10.0.0.2").name == "clerk"
+    with pytest.raises(accounts.LoginRefused, match="登录失败次数过多"):  # the guesser still waits
+        accounts.verify(db, "clerk", PASSWORD, "10.0.0.1")
     now[0] += 2.1
     assert accounts.verify(db, "clerk", PASSWORD, "10.0.0.1").name == "clerk"
     assert accounts.verify(db, "clerk", "wrong password", "10.0.0.1") is None  # success cleared the count
@@ -136,7 +138,7 @@ def test_back_off_doubles_up_to_the_cap(db, now):
     waits = []
     for _ in range(throttle.FREE_PER_USER + 12):
         try:
-            accounts.verify(db, "nobody", "guess-guess", f"10.1.0.{len(waits)}")
+            accounts.verify(db, "nobody", "guess-guess", "10.1.0.1")
         except accounts.LoginRefused as exc:
             raise AssertionError("refused while no wait was due") from exc
         record = max(throttle._load(throttle.path(db), now[0]).values(), key=lambda r: r["failures"])
@@ -145,6 +147,17 @@ def test_back_off_doubles_up_to_the_cap(db, now):
         now[0] += wait
     assert waits[:throttle.FREE_PER_USER + 3] == [0, 0, 0, 0, 2, 4, 8, 16]
     assert waits[-1] == throttle.MAX_WAIT
+
+
+def test_guesses_spread_over_many_clients_throttle_the_name(db, now):
+    accounts.add(db, "clerk", PASSWORD, "admin")
+    for i in range(throttle.FREE_PER_NAME):   # one guess from each of 50 places: none is throttled by itself
+        assert accounts.verify(db, "clerk", "wrong password", f"198.18.{i // 256}.{i % 256}") is None
+    with pytest.raises(accounts.LoginRefused, match="登录失败次数过多,请 2 秒后再试"):
+        accounts.verify(db, "clerk", PASSWORD, "10.0.0.1")   # the name waits, from anywhere
+    now[0] += 2.1
+    assert accounts.verify(db, "clerk", PASSWORD, "10.0.0.1").name == "clerk"   # and its owner's login clears it
+    assert accounts.verify(db, "clerk", "wrong password", "198.18.9.9") is None
 
 
 def test_one_client_guessing_many_names_is_throttled_alone(db):
@@ -275,7 +288,7 @@ def test_throttling_is_shared_with_other_processes(fresh_db, monkeypatch, tmp_pa
         assert accounts.verify(fresh_db, "clerk", "wrong password", "10.0.0.1") is None
     assert time.time() - 10 < now[0] < time.time()
     script = ("import sys; from planwatch import accounts\n"
-              "try: print(accounts.verify(sys.argv[1], 'clerk', sys.argv[2], '10.9.9.9'))\n"
+              "try: print(accounts.verify(sys.argv[1], 'clerk', sys.argv[2], '10.0.0.1'))\n"
               "except accounts.LoginRefused as exc: print(exc)")
     out = subprocess.run([sys.executable, "-c", script, str(fresh_db), PASSWORD], capture_output=True, text=True,
                          timeout=60, env={**__import__("os").environ, "PYTHONPATH": str(accounts.ROOT)})
