@@ -44,7 +44,7 @@ from typing import TYPE_CHECKING
 import bcrypt
 import tomlkit
 
-from planwatch import db, throttle
+from planwatch import db, logouts, throttle
 from planwatch.paths import ROOT
 from planwatch.private_file import write_private
 
@@ -370,4 +370,12 @@ def from_token(db_path: Path | str, token: str | None) -> Account | None:
     found = _lookup(db_path, data["n"])
     if found is None or data["e"] < time.time() or not hmac.compare_digest(data["f"], _fingerprint(found[1])):
         return None
+    logged_out = logouts.last(db_path, data["n"])
+    if logged_out is not None and data["e"] - TOKEN_HOURS * 3600 < logged_out:  # issued before the last 退出登录
+        return None
     return found[0]
+
+
+def end_tokens(db_path: Path | str, name: str) -> None:
+    """退出登录: every re-login cookie issued to the name so far stops working, in every browser."""
+    logouts.record(db_path, name, keep_seconds=TOKEN_HOURS * 3600)

@@ -3,9 +3,9 @@
 require() returns the logged-in Account, or shows the login form (or says the role may not use the page) and
 stops the page. The account is looked up again on every run, so a removed account or a changed role takes effect
 at once. A successful login sets a signed cookie (accounts.issue_token, TOKEN_HOURS) so that a reload or a new
-tab logs in again without the password; 退出登录 clears it. The cookie is read with st.context.cookies and
-written by a tiny script component (st.components.v2: script in the app page, no library internals); it is
-SameSite=Strict, Secure over HTTPS. st.context.cookies holds the cookies the session started with, so a session
+tab logs in again without the password; 退出登录 clears it and ends every cookie issued to that name so far
+(planwatch.logouts). The cookie is read with st.context.cookies and written by a tiny script component
+(st.components.v2: script in the app page, no library internals); it is SameSite=Strict, Secure over HTTPS. st.context.cookies holds the cookies the session started with, so a session
 that logged out ignores them from then on.
 """
 from __future__ import annotations
@@ -99,6 +99,7 @@ def logout_button(account: accounts.Account, where=st) -> None:
     left, right = where.columns([4, 1])
     left.text(f"当前账号:{accounts.shown(account.name)}({account.role_label})")
     if right.button("退出登录", key="logout"):
+        accounts.end_tokens(default_db(), account.name)   # a copy of the cookie elsewhere stops working too
         st.session_state.pop(_SESSION, None)
         st.session_state[_LOGGED_OUT] = True
         st.session_state[_PENDING] = f"{COOKIE}=; Max-Age=0"

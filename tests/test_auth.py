@@ -2,8 +2,9 @@
 user and per client; unknown names cost the same time; signed re-login tokens; the CLI refuses in Chinese."""
 from __future__ import annotations
 
-import statistics
+import json
 import stat
+import statistics
 import time
 import tomllib
 
@@ -211,6 +212,25 @@ def test_tokens_sign_name_expiry_and_password(db, monkeypatch):
     token = accounts.issue_token(db, accounts.get(db, "clerk"))
     accounts.remove(db, "clerk")
     assert accounts.from_token(db, token) is None
+
+
+def test_logout_ends_every_cookie_issued_before_it(db, monkeypatch):
+    from planwatch import logouts
+    clerk, other = accounts.add(db, "clerk", PASSWORD, "admin"), accounts.add(db, "other", PASSWORD, "admin")
+    now = [time.time()]
+    monkeypatch.setattr(accounts.time, "time", lambda: now[0])
+    this_pc, that_pc, others = (accounts.issue_token(db, a) for a in (clerk, clerk, other))
+    now[0] += 60
+    accounts.end_tokens(db, "clerk")
+    assert accounts.from_token(db, this_pc) is None and accounts.from_token(db, that_pc) is None
+    assert accounts.from_token(db, others) == other   # another name's cookies still work
+    now[0] += 1
+    assert accounts.from_token(db, accounts.issue_token(db, clerk)) == clerk   # a new login's cookie works
+    file = logouts.path(db)
+    assert "clerk" not in file.read_text(encoding="utf-8") and file.stat().st_mode & 0o777 == 0o600
+    now[0] += accounts.TOKEN_HOURS * 3600   # every cookie issued before it has expired: the entry goes
+    accounts.end_tokens(db, "other")
+    assert len(json.loads(file.read_text(encoding="utf-8"))) == 1
 
 
 # --- the command line ----------------------------------------------------------------------------------------------

@@ -257,6 +257,14 @@ def test_login_survives_a_reload_until_logout(server, page):
     page.reload()
     expect(body.get_by_role("button", name="登录")).to_be_visible()
     assert not [c for c in page.context.cookies() if c["name"] == "planwatch_login"]
+    # a copy of the cookie taken before the logout (another PC, a stolen cookie) no longer logs in either
+    elsewhere = page.context.browser.new_context(viewport={"width": 1280, "height": 720})
+    elsewhere.add_cookies([cookie])
+    copy = elsewhere.new_page()
+    copy.goto(url + "/data_entry")
+    expect(main(copy).get_by_role("button", name="登录")).to_be_visible()
+    expect(main(copy).get_by_text("当前账号:clerk(导入员)")).not_to_be_visible()
+    elsewhere.close()
 
 
 def test_explorer_runs_a_saved_query_and_downloads_its_csv(server, page, demo_db):
