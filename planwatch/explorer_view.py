@@ -79,7 +79,11 @@ def demo_notice(sql: str) -> None:
 
 
 def choices(sql: str) -> list:
-    result, _ = run(sql, {})
+    return choices_with(sql, {})
+
+
+def choices_with(sql: str, params: dict) -> list:
+    result, _ = run(sql, params)
     return [] if result is None else result.frame.iloc[:, 0].tolist()
 
 
@@ -106,14 +110,17 @@ def param_inputs(names: tuple[str, ...], query: saved.SavedQuery | None, default
                                          bind="query-params", help="$year:只用截至该年的数据")
         elif name in saved.OPTIONAL_PARAMS:
             options = {"group": list(ui.GROUPS),
-                       "region": choices("SELECT DISTINCT region FROM v_indicator ORDER BY region_code"),
+                       # every region with plans in or below it: a province or city covers its counties
+                       "region": choices("SELECT name FROM v_region WHERE n_plans_within > 0 ORDER BY region_code"),
                        "domain": choices("SELECT DISTINCT domain FROM v_indicator ORDER BY domain")}[name]
             if len(options) > MAX_OPTIONS:  # a province has thousands of counties: typed, not picked from a list
                 typed = box.text_input(label, value=(default or "") if fresh[key] else None, key=key,
-                                       bind="query-params", help=f"${name}:地区全称,空即不限")
+                                       bind="query-params",
+                                       help=f"${name}:地区全称或6位代码(含其全部下级地区),空即不限")
                 values[name] = (typed or "").strip() or None
-                if values[name] and values[name] not in options:
-                    notes.append(f"没有名为“{ui.shorten(values[name])}”的地区。")
+                if values[name] and not choices_with("SELECT count(*) FROM v_region WHERE $r IN (region_code, name)",
+                                                     {"r": values[name]})[0]:
+                    notes.append(f"没有名称或代码为“{ui.shorten(values[name])}”的地区。")
                 continue
             options = [ALL, *options]
             index = options.index(default) if default in options else 0

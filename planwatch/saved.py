@@ -7,7 +7,8 @@ A saved query is one read-only query over the public views with a header:
     -- defaults: region=平阳县        (optional)
     -- order: 3                      (optional; position in the page's list)
 year defaults to the newest year with data; group, region and domain default to NULL (= all); any other
-parameter needs a default or a value.
+parameter needs a default or a value. The saved queries read $region as a name or a code and cover every region
+below it (joined through v_region's city_code and province_code).
 """
 from __future__ import annotations
 

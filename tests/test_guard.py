@@ -180,6 +180,18 @@ def test_units_red_warnings_count_each_units_red_indicators(sandbox, demo_db):
     assert frame["红色预警指标数"].is_monotonic_decreasing
 
 
+def test_saved_region_covers_the_regions_below_it_by_code_or_name(sandbox, demo_db):
+    """$region in the saved queries: a code or a name, with every region below it (浙江省: 平阳县 and 乐清市)."""
+    def regions(region):
+        return sorted(set(_saved(sandbox, "status_change_vs_last_year", region=region)["地区"]))
+
+    everywhere = regions(None)
+    assert {"平阳县", "乐清市"} <= set(everywhere) and len(everywhere) > 2
+    assert regions("浙江省") == regions("330000") == ["乐清市", "平阳县"]
+    assert regions("温州市") == ["乐清市", "平阳县"] and regions("330326") == regions("平阳县") == ["平阳县"]
+    assert regions("没有这个地区") == []
+
+
 def test_attainment_by_domain_matches_the_view(sandbox, demo_db):
     frame = _saved(sandbox, "attainment_by_domain").set_index("领域")
     rate = one(demo_db, "SELECT round(attainment_rate * 100, 1) FROM v_attainment_by_domain "

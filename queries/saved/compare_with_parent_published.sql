@@ -8,7 +8,10 @@ WITH local AS (
     FROM v_status_detail d
     JOIN v_indicator i USING (indicator_id)
     WHERE d.as_of_year = $year AND d.canonical_id IS NOT NULL
-      AND ($region IS NULL OR d.region = $region)
+      AND ($region IS NULL OR d.region_code IN (  -- $region: a code or a name, with every region below it
+          SELECT r.region_code FROM v_region r
+          JOIN v_region s ON s.region_code IN (r.region_code, r.city_code, r.province_code)
+          WHERE $region IN (s.region_code, s.name)))
 ),
 published AS (
     SELECT l.indicator_id, r.reference_region, r.published_indicator, r.year, r.value, r.unit,

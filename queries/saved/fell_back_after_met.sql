@@ -19,5 +19,8 @@ JOIN history h USING (indicator_id)
 WHERE d.as_of_year = $year
   AND d.status IN ('进展顺利', '进度滞后', '逆向变化')
   AND ($group IS NULL OR d.plan_group = $group)
-  AND ($region IS NULL OR d.region = $region)
+  AND ($region IS NULL OR d.region_code IN (  -- $region: a code or a name, with every region below it
+      SELECT r.region_code FROM v_region r
+      JOIN v_region s ON s.region_code IN (r.region_code, r.city_code, r.province_code)
+      WHERE $region IN (s.region_code, s.name)))
 ORDER BY CASE d.status WHEN '逆向变化' THEN 1 WHEN '进度滞后' THEN 2 ELSE 3 END, d.region, d.indicator_id;

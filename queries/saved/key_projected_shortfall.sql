@@ -11,5 +11,8 @@ JOIN v_status_detail d ON d.indicator_id = w.indicator_id AND d.as_of_year = w.a
 JOIN v_indicator i ON i.indicator_id = w.indicator_id
 WHERE w.as_of_year = $year AND w.kind = '预计未达标' AND d.is_key
   AND ($group IS NULL OR d.plan_group = $group)
-  AND ($region IS NULL OR d.region = $region)
+  AND ($region IS NULL OR d.region_code IN (  -- $region: a code or a name, with every region below it
+      SELECT r.region_code FROM v_region r
+      JOIN v_region s ON s.region_code IN (r.region_code, r.city_code, r.province_code)
+      WHERE $region IN (s.region_code, s.name)))
 ORDER BY w.urgency DESC, d.region, d.indicator_id;

@@ -13,5 +13,8 @@ WHERE d.as_of_year = $year
   AND d.plan_group = '儿童'
   AND d.status = '进度滞后'
   AND p.status = '进度滞后'
-  AND ($region IS NULL OR d.region = $region)
+  AND ($region IS NULL OR d.region_code IN (  -- $region: a code or a name, with every region below it
+      SELECT r.region_code FROM v_region r
+      JOIN v_region s ON s.region_code IN (r.region_code, r.city_code, r.province_code)
+      WHERE $region IN (s.region_code, s.name)))
 ORDER BY d.ratio NULLS FIRST, d.region, d.indicator_id;

@@ -9,5 +9,8 @@ SELECT i.region AS 地区, i.plan_group AS 规划, i.domain AS 领域, i.name AS
 FROM v_indicator i
 WHERE NOT EXISTS (SELECT 1 FROM v_observation o WHERE o.indicator_id = i.indicator_id AND o.year <= $year)
   AND ($group IS NULL OR i.plan_group = $group)
-  AND ($region IS NULL OR i.region = $region)
+  AND ($region IS NULL OR i.region_code IN (  -- $region: a code or a name, with every region below it
+      SELECT r.region_code FROM v_region r
+      JOIN v_region s ON s.region_code IN (r.region_code, r.city_code, r.province_code)
+      WHERE $region IN (s.region_code, s.name)))
 ORDER BY i.region, i.plan_group, i.is_key DESC, i.indicator_id;

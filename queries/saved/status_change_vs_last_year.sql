@@ -12,7 +12,10 @@ WITH changes AS (
     JOIN v_status p ON p.indicator_id = d.indicator_id AND p.as_of_year = $year - 1
     WHERE d.as_of_year = $year AND p.status <> d.status
       AND ($group IS NULL OR d.plan_group = $group)
-      AND ($region IS NULL OR d.region = $region)
+      AND ($region IS NULL OR d.region_code IN (  -- $region: a code or a name, with every region below it
+          SELECT r.region_code FROM v_region r
+          JOIN v_region s ON s.region_code IN (r.region_code, r.city_code, r.province_code)
+          WHERE $region IN (s.region_code, s.name)))
 )
 SELECT region AS 地区, plan_group AS 规划, name AS 指标,
        previous_status AS 上一年状态, status AS 本年状态,

@@ -6,7 +6,10 @@ WITH duty AS (  -- every (region, unit, indicator) the plans name; 规划未列�
     SELECT region, indicator_id, name,
            unnest(string_split(coalesce(responsible_units, '规划未列明'), '、')) AS unit
     FROM v_indicator
-    WHERE $region IS NULL OR region = $region
+    WHERE $region IS NULL OR region_code IN (  -- $region: a code or a name, with every region below it
+        SELECT r.region_code FROM v_region r
+        JOIN v_region s ON s.region_code IN (r.region_code, r.city_code, r.province_code)
+        WHERE $region IN (s.region_code, s.name))
 ),
 load AS (
     SELECT region, unit, count(DISTINCT indicator_id) AS n_indicators
