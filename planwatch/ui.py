@@ -365,6 +365,8 @@ def rate(value, digits: int = 0) -> str:
     """A share as a percentage ("37%"); "—" when there is none; never "-0%"."""
     if is_missing(value):
         return MISSING
+    if not abs(float(value)) < 1e12:  # no share is that large (or infinite): shown as a number, never a traceback
+        return f"{float(value) * 100:.3g}%"
     # half up, as the SQL (and the statistics bureaus) round: 12.5% → 13%
     shown = Decimal(str(float(value) * 100)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     return f"{abs(shown) if shown == 0 else shown}%"

@@ -167,8 +167,12 @@ def check(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> Checke
             value = _number(value_text, "value", where, known, problems)
         numerator, denominator = (_number(get(key), key, where, known, problems) if get(key) else None
                                   for key in ("numerator", "denominator"))
-        if denominator == 0:
-            problems.append(f"{where('denominator')}: 分母为0")
+        if denominator is not None and denominator < 1:
+            # a population or count of cases: below 1 it turns the small-number rule's rate into nonsense
+            problems.append(f"{where('denominator')}: 分母为{get('denominator')},应为不小于1的人数或例数")
+        elif numerator is not None and denominator is not None and numerator > denominator:
+            problems.append(f"{where('numerator')}: 分子 {get('numerator')} 大于分母 {get('denominator')},"
+                            "事件数不能多于人数")
         for key in TEXTS:
             if len(get(key)) > MAX_TEXT:
                 problems.append(f"{where(key)}: 共 {len(get(key))} 字,超过 {MAX_TEXT} 字上限,请精简")

@@ -41,3 +41,11 @@ def test_the_fast_path_prints_what_printf_prints(con):
         )
         SELECT count(*) FILTER (WHERE pw_num(x) IS DISTINCT FROM {PRINTF}), count(*) FROM v""").fetchone()
     assert differing == (0, 1_500_005)
+
+
+def test_a_share_beyond_any_real_one_is_shown_not_a_traceback():
+    """ui.rate rounds with Decimal (28 digits): a progress of 5e300 (a denominator of 1e-300, now refused at import)
+    or an infinite one must still print."""
+    from planwatch import ui
+    assert ui.rate(0.125) == "13%" and ui.rate(-0.001) == "0%"
+    assert ui.rate(5e300) == "5e+302%" and ui.rate(float("inf")) == "inf%" and ui.rate(-2e13) == "-2e+15%"
