@@ -323,7 +323,10 @@ def verify(db_path: Path | str, name: str, password: str, client: str | None) ->
     found = _lookup(db_path, name)
     if not _matches(password, found[1] if found else None) or found is None:
         return None
-    throttle.succeeded(db_path, name, client)
+    try:
+        throttle.succeeded(db_path, name, client)
+    except throttle.Throttled:  # the counts could not be written back: the password was right all the same
+        pass
     return found[0]
 
 
@@ -352,7 +355,8 @@ def issue_token(db_path: Path | str, account: Account) -> str:
     found = _lookup(db_path, account.name)
     if found is None:
         raise AccountError(f"没有账号“{shown(account.name)}”")
-    payload = _b64(json.dumps({"n": account.name, "e": int(time.time()) + TOKEN_HOURS * 3600,
+    now = time.time()
+    payload = _b64(json.dumps({"n": account.name, "e": int(now) + TOKEN_HOURS * 3600, "i": round(now, 3),
                                "f": _fingerprint(found[1])}).encode("utf-8"))
     return payload + "." + _b64(hmac.new(_secret(db_path), payload.encode("ascii"), "sha256").digest())
 
@@ -370,10 +374,17 @@ def from_token(db_path: Path | str, token: str | None) -> Account | None:
     found = _lookup(db_path, data["n"])
     if found is None or data["e"] < time.time() or not hmac.compare_digest(data["f"], _fingerprint(found[1])):
         return None
+    issued = data.get("i", data["e"] - TOKEN_HOURS * 3600)  # when it was issued (to the second, before "i")
     logged_out = logouts.last(db_path, data["n"])
-    if logged_out is not None and data["e"] - TOKEN_HOURS * 3600 < logged_out:  # issued before the last 退出登录
+    if logged_out is not None and issued <= logged_out:  # issued before the last 退出登录
         return None
     return found[0]
+
+
+def logged_out_since(db_path: Path | str, name: str, since: float) -> bool:
+    """Did the name press 退出登录 (on any device) after `since` (a session's login time)?"""
+    logged_out = logouts.last(db_path, name)
+    return logged_out is not None and logged_out >= since
 
 
 def end_tokens(db_path: Path | str, name: str) -> None:

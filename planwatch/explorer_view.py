@@ -118,9 +118,8 @@ def param_inputs(names: tuple[str, ...], query: saved.SavedQuery | None, default
                                        bind="query-params",
                                        help=f"${name}:地区全称或6位代码(含其全部下级地区),空即不限")
                 values[name] = (typed or "").strip() or None
-                if values[name] and not choices_with("SELECT count(*) FROM v_region WHERE $r IN (region_code, name)",
-                                                     {"r": values[name]})[0]:
-                    notes.append(f"没有名称或代码为“{ui.shorten(values[name])}”的地区。")
+                note = _region_note(values[name]) if values[name] else None
+                notes += [note] if note else []
                 continue
             options = [ALL, *options]
             index = options.index(default) if default in options else 0
@@ -133,8 +132,20 @@ def param_inputs(names: tuple[str, ...], query: saved.SavedQuery | None, default
             values[name] = saved.parse_value(text or "")
     summary.caption(plain("参数:" + ";".join(
         f"{saved.PARAM_LABELS.get(name, '$' + name)} {ALL if values[name] is None else ui.shorten(values[name])}"
-        for name in names)) + "".join(plain(note) for note in notes))
+        for name in names)) + "".join(plain(" " + note) for note in notes))
     return values
+
+
+def _region_note(typed: str) -> str | None:
+    """What to say about a typed 地区: that none has this name or code, or that several share the name (普陀区 of
+    上海 and of 舟山: the saved queries then cover them all)."""
+    paths = choices_with("SELECT path FROM v_region WHERE $r IN (region_code, name) ORDER BY region_code", {"r": typed})
+    if not paths:
+        return f"没有名称或代码为“{ui.shorten(typed)}”的地区。"
+    if len(paths) > 1:
+        shown = "、".join(paths[:3]) + (" 等" if len(paths) > 3 else "")
+        return f"“{ui.shorten(typed)}”对应 {len(paths)} 个地区({shown}),结果包含全部;只要其中一个请填地区代码。"
+    return None
 
 
 def _year_like(frame: pd.DataFrame, column: str) -> bool:

@@ -11,6 +11,7 @@ that logged out ignores them from then on.
 from __future__ import annotations
 
 import os
+import time
 
 import streamlit as st
 
@@ -21,6 +22,7 @@ COOKIE = "planwatch_login"
 _SESSION = "login_account"  # the name of the logged-in account
 _PENDING = "login_cookie"  # cookie text for the script to set in the browser on the next run
 _LOGGED_OUT = "login_logged_out"
+_SINCE = "login_since"  # when this session logged in: a 退出登录 of the name after it, on any device, ends it
 
 _set_cookie = st.components.v2.component("planwatch_login_cookie", js="""
 export default function ({ data }) {
@@ -58,13 +60,19 @@ def current() -> accounts.Account | None:
     if _SESSION not in st.session_state and not st.session_state.get(_LOGGED_OUT):
         account = accounts.from_token(db_path, st.context.cookies.get(COOKIE))
         if account is not None:
-            st.session_state[_SESSION] = account.name
+            _logged_in(account)
     if _SESSION not in st.session_state:
         return None
     account = accounts.get(db_path, st.session_state[_SESSION])
-    if account is None:  # removed since
-        del st.session_state[_SESSION]
+    if account is None or accounts.logged_out_since(db_path, account.name, st.session_state.get(_SINCE, 0)):
+        del st.session_state[_SESSION]   # removed, or logged out on some device since this session logged in
+        return None
     return account
+
+
+def _logged_in(account: accounts.Account) -> None:
+    st.session_state[_SESSION] = account.name
+    st.session_state[_SINCE] = time.time()
 
 
 def _write_cookie() -> None:
@@ -87,7 +95,7 @@ def _form(note: str) -> None:
             if account is None:
                 st.error("用户名或密码不正确。")
                 return
-            st.session_state[_SESSION] = account.name
+            _logged_in(account)
             st.session_state[_PENDING] = f"{COOKIE}={accounts.issue_token(default_db(), account)}; " \
                                          f"Max-Age={accounts.TOKEN_HOURS * 3600}"
             st.session_state.pop(_LOGGED_OUT, None)
@@ -99,10 +107,15 @@ def logout_button(account: accounts.Account, where=st) -> None:
     left, right = where.columns([4, 1])
     left.text(f"当前账号:{accounts.shown(account.name)}({account.role_label})")
     if right.button("退出登录", key="logout"):
-        accounts.end_tokens(default_db(), account.name)   # a copy of the cookie elsewhere stops working too
         st.session_state.pop(_SESSION, None)
         st.session_state[_LOGGED_OUT] = True
         st.session_state[_PENDING] = f"{COOKIE}=; Max-Age=0"
+        try:
+            accounts.end_tokens(default_db(), account.name)   # a copy of the cookie elsewhere stops working too
+        except OSError as exc:
+            st.error(f"本页已退出登录,但未能让其他设备同时退出(记录文件无法写入:{exc.strerror or exc})。")
+            _write_cookie()
+            st.stop()
         st.rerun()
 
 

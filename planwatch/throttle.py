@@ -14,6 +14,7 @@ written under its own lock so a login never waits for a database write. Records 
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import math
 import time
@@ -41,12 +42,22 @@ def path(db_path: Path | str) -> Path:
     return db_path.with_name(db_path.stem + ".logins.json")
 
 
+def _client_key(client: str | None) -> str:
+    """The client as throttling counts it: an IPv6 address by its /64 (one household's or server's share: a guesser
+    there has 2^64 addresses to rotate through), anything else as it is."""
+    try:
+        address = ipaddress.ip_address((client or "").split("%")[0])
+    except ValueError:
+        return client or "?"
+    return str(ipaddress.ip_network(f"{address}/64", strict=False)) if address.version == 6 else str(address)
+
+
 def _keys(name: str, client: str | None) -> dict[str, int]:
     """Record key -> free failures before back-off, for the name from this client, the client and the name."""
     def digest(kind, *values):
         text = "\0".join(values)
         return kind + ":" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    client = client or "?"
+    client = _client_key(client)
     return {digest("user", name, client): FREE_PER_USER, digest("client", client): FREE_PER_CLIENT,
             digest("name", name): FREE_PER_NAME}
 
@@ -62,8 +73,19 @@ def _load(file: Path, now: float) -> dict:
         records = json.loads(file.read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
         records = {}
-    fresh = {k: v for k, v in records.items() if isinstance(v, dict) and now - v.get("last", 0) < FORGET}
+    except OSError as exc:  # not a readable file (a folder in its place): no login until it is put right
+        raise Throttled(f"登录记录文件 {file.name} 无法读取({exc.strerror or exc}),请管理员处理后再登录。") from None
+    records = records if isinstance(records, dict) else {}  # damaged: the counts start again
+    fresh = {k: v for k, v in records.items() if isinstance(v, dict) and isinstance(v.get("last"), (int, float))
+             and isinstance(v.get("failures"), int) and now - v["last"] < FORGET}
     return dict(sorted(fresh.items(), key=lambda kv: kv[1]["last"])[-MAX_RECORDS:])
+
+
+def _save(file: Path, records: dict) -> None:
+    try:
+        write_private(file, json.dumps(records))
+    except OSError as exc:
+        raise Throttled(f"登录记录文件 {file.name} 无法写入({exc.strerror or exc}),请管理员处理后再登录。") from None
 
 
 def admit(db_path: Path | str, name: str, client: str | None) -> None:
@@ -80,7 +102,7 @@ def admit(db_path: Path | str, name: str, client: str | None) -> None:
                             f"登录失败次数过多,请 {minutes} 分钟后再试。")
         for key in keys:
             records[key] = {"failures": records.get(key, {"failures": 0})["failures"] + 1, "last": now}
-        write_private(file, json.dumps(records))
+        _save(file, records)
 
 
 def succeeded(db_path: Path | str, name: str, client: str | None) -> None:
@@ -94,4 +116,4 @@ def succeeded(db_path: Path | str, name: str, client: str | None) -> None:
         records.pop(name_key, None)
         if client_key in records:
             records[client_key]["failures"] = max(0, records[client_key]["failures"] - 1)
-        write_private(file, json.dumps(records))
+        _save(file, records)

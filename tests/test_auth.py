@@ -233,6 +233,64 @@ def test_logout_ends_every_cookie_issued_before_it(db, monkeypatch):
     assert len(json.loads(file.read_text(encoding="utf-8"))) == 1
 
 
+def test_a_cookie_issued_just_before_a_logout_is_void_and_one_just_after_works(db):
+    clerk = accounts.add(db, "clerk", PASSWORD, "admin")
+    before = accounts.issue_token(db, clerk)
+    accounts.end_tokens(db, "clerk")   # within the same second
+    time.sleep(0.01)
+    after = accounts.issue_token(db, clerk)
+    assert accounts.from_token(db, before) is None and accounts.from_token(db, after) == clerk
+
+
+@pytest.mark.parametrize("damage", ["", "[]", "null", "{", '{"x": "y"}', '{"x": Infinity}', "folder"])
+def test_a_damaged_logouts_file_voids_earlier_cookies_and_breaks_nothing(db, damage):
+    """Fail closed: every cookie issued before the damage is void; later ones, and passwords, work."""
+    from planwatch import logouts
+    clerk = accounts.add(db, "clerk", PASSWORD, "admin")
+    earlier = accounts.issue_token(db, clerk)
+    time.sleep(0.02)
+    file = logouts.path(db)
+    if damage == "folder":
+        file.mkdir()
+    else:
+        file.write_text(damage, encoding="utf-8")
+    time.sleep(0.02)
+    assert accounts.from_token(db, earlier) is None
+    assert accounts.from_token(db, accounts.issue_token(db, clerk)) == clerk
+    assert accounts.verify(db, "clerk", PASSWORD, "10.0.0.1") == clerk
+    if damage == "folder":
+        with pytest.raises(OSError):   # the page says so in Chinese (login.logout_button)
+            accounts.end_tokens(db, "clerk")
+    else:
+        accounts.end_tokens(db, "clerk")
+        assert accounts.from_token(db, earlier) is None
+
+
+@pytest.mark.parametrize("damage", ["[]", "null", "[1, 2]", '{"k": {"last": "x"}}', '{"k": 1}', "{"])
+def test_a_damaged_login_counts_file_starts_the_counts_again(db, damage):
+    accounts.add(db, "clerk", PASSWORD, "admin")
+    throttle.path(db).write_text(damage, encoding="utf-8")
+    assert accounts.verify(db, "clerk", PASSWORD, "10.0.0.1").name == "clerk"
+
+
+def test_a_login_counts_file_that_cannot_be_used_refuses_in_chinese(db):
+    accounts.add(db, "clerk", PASSWORD, "admin")
+    throttle.path(db).mkdir()
+    with pytest.raises(accounts.LoginRefused, match="登录记录文件 .* 无法读取"):
+        accounts.verify(db, "clerk", PASSWORD, "10.0.0.1")
+
+
+def test_an_ipv6_client_counts_by_its_64_prefix(db, now):
+    """A guesser on one IPv6 /64 has 2^64 addresses: they count as one client."""
+    accounts.add(db, "clerk", PASSWORD, "admin")
+    for i in range(throttle.FREE_PER_USER):
+        assert accounts.verify(db, "clerk", "wrong password", f"2001:db8:1:2::{i + 1:x}") is None
+    with pytest.raises(accounts.LoginRefused):
+        accounts.verify(db, "clerk", "wrong password", "2001:db8:1:2:ffff::9")
+    assert accounts.verify(db, "clerk", PASSWORD, "2001:db8:1:3::1").name == "clerk"   # another /64
+    assert throttle._client_key("10.0.0.7") == "10.0.0.7" and throttle._client_key("not an address") == "not an address"
+
+
 # --- the command line ----------------------------------------------------------------------------------------------
 
 def _cli(capsys, *argv, stdin: str | None = None):

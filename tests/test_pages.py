@@ -318,6 +318,23 @@ def _login(password: str, name: str = "妇儿工委办", page: str = "data_entry
     return at
 
 
+def test_a_logout_elsewhere_ends_this_session_at_its_next_run(app_db, editor_account):
+    """退出登录 on one device ends the name's sessions on the others (a stolen cookie already in use included)."""
+    import time
+
+    from planwatch import accounts
+    at = _login("review-2024")
+    assert at.tabs
+    at.run()
+    assert at.tabs   # still in, run after run
+    time.sleep(0.01)
+    accounts.end_tokens(app_db, "妇儿工委办")   # 退出登录 pressed on another device
+    at.run()
+    assert not at.tabs and "登录" in [b.label for b in at.button]
+    at = _login("review-2024")   # a new login after it works
+    assert at.tabs
+
+
 def test_data_entry_needs_a_login(app_db, editor_account):
     at = _login("wrong-password")
     assert "用户名或密码不正确" in texts(at)

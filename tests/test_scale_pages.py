@@ -441,3 +441,15 @@ def test_data_entry_template_chooser_offers_no_long_lists(wide_db, monkeypatch):
         else:
             assert len(plans.options) == n_plans + 1   # 全部 and the county's plans
             assert not button.proto.disabled and button.proto.deferred_file_id
+
+
+def test_explorer_typed_region_says_when_it_is_unknown_or_shared(wide_db):
+    """Above 100 regions with plans 数据探索's 地区 is typed: a name or a code, covering the regions below it; a name
+    shared by several regions (普陀区 of 上海 and of 舟山) is said to cover them all, an unknown one is named."""
+    n_regions = one(wide_db, "SELECT count(*) FROM v_region WHERE n_plans_within > 0")[0]
+    assert n_regions > 100   # the typed input, not a selectbox
+    shared = open_page("explorer", saved="从未填报的指标", p_region="普陀区")
+    assert not shared.exception and "“普陀区”对应 2 个地区(上海市 / 普陀区、浙江省 / 舟山市 / 普陀区)" in texts(shared)
+    unknown = open_page("explorer", saved="从未填报的指标", p_region="没有这个地区")
+    assert "没有名称或代码为“没有这个地区”的地区。" in texts(unknown)
+    assert "对应" not in texts(open_page("explorer", saved="从未填报的指标", p_region="310107"))
