@@ -6,8 +6,9 @@ a successful login then clears its name's counts and takes its own attempt back 
 user name has FREE_PER_USER failures from one client (a client FREE_PER_CLIENT, over any names; a name
 FREE_PER_NAME, from any clients), the next attempt must wait 2, 4, 8 … seconds after the last one, at most
 MAX_WAIT; waiting attempts are refused without a password check. A name's own count is kept per client so that
-someone guessing from one place cannot keep its owner out from another; guesses spread over many clients still
-throttle the name.
+someone guessing from one place cannot keep its owner out from another, and each client adds at most
+FREE_PER_USER failures to the name's count over all clients: guesses spread over many clients still throttle the
+name, one client guessing all night does not.
 Names are stored as hashes (people type passwords into the name field), in <db>.logins.json, mode 0600,
 written under its own lock so a login never waits for a database write. Records idle for FORGET are dropped.
 """
@@ -100,7 +101,11 @@ def admit(db_path: Path | str, name: str, client: str | None) -> None:
             minutes = math.ceil(wait / 60)
             raise Throttled(f"登录失败次数过多,请 {math.ceil(wait)} 秒后再试。" if wait < 60 else
                             f"登录失败次数过多,请 {minutes} 分钟后再试。")
-        for key in keys:
+        pair, _, name_key = keys
+        # a client adds at most FREE_PER_USER failures to the name's own count: one client guessing for hours
+        # cannot make the name wait for everyone; it takes FREE_PER_NAME / FREE_PER_USER clients (/64s for IPv6)
+        counted = [k for k in keys if k != name_key or records.get(pair, {"failures": 0})["failures"] < FREE_PER_USER]
+        for key in counted:
             records[key] = {"failures": records.get(key, {"failures": 0})["failures"] + 1, "last": now}
         _save(file, records)
 

@@ -161,6 +161,17 @@ def test_guesses_spread_over_many_clients_throttle_the_name(db, now):
     assert accounts.verify(db, "clerk", "wrong password", "198.18.9.9") is None
 
 
+def test_one_client_guessing_all_night_never_keeps_the_owner_out(db, now):
+    """Each client adds at most FREE_PER_USER failures to the name's count over all clients (review: one address
+    reached the 50 in 9 hours, then the owner was refused 240 times in 2 hours)."""
+    accounts.add(db, "clerk", PASSWORD, "admin")
+    for _ in range(throttle.FREE_PER_NAME + 10):   # as fast as the back-off allows
+        records = throttle._load(throttle.path(db), now[0])
+        now[0] += max((throttle._wait(r, throttle.FREE_PER_USER, now[0]) for r in records.values()), default=0)
+        assert accounts.verify(db, "clerk", "wrong password", "203.0.113.5") is None
+    assert accounts.verify(db, "clerk", PASSWORD, "198.51.100.20").name == "clerk"
+
+
 def test_one_client_guessing_many_names_is_throttled_alone(db):
     accounts.add(db, "clerk", PASSWORD, "admin")
     for i in range(throttle.FREE_PER_CLIENT):
