@@ -41,6 +41,8 @@ if tab_saved.open:
                 asked not in {q.title for q in queries.values()}:
             shown = asked if len(asked) <= 40 else asked[:40] + "…"
             st.warning(f"网址参数 saved={plain(shown)} 不是常用查询,已显示第一条常用查询。", icon=":material/link_off:")
+        elif asked in queries and "saved" not in st.session_state:
+            st.session_state["saved"] = asked   # a file name, as the command line takes it (the URL binds titles)
         left, right = st.columns([1, 2], gap="large")
         with left:
             name = st.radio("常用查询", list(queries), key="saved", bind="query-params",

@@ -801,6 +801,13 @@ def test_explorer_parameter_that_is_no_number_is_text_not_a_crash(app_db):
         assert not at.exception, odd
 
 
+def test_explorer_saved_query_by_its_file_name(app_db):
+    """?saved= takes the file name the page and the command line show (--saved never_reported) as well as the title."""
+    at = open_page("explorer", saved="never_reported")
+    assert not at.exception and not at.warning
+    assert at.radio(key="saved").value == "never_reported" and at.subheader[0].value == "从未填报的指标"
+
+
 def test_explorer_saved_query_opens_in_the_editor(app_db):
     at = open_page("explorer", saved="从未填报的指标")
     n = len(_result(at))
