@@ -122,6 +122,13 @@ def param_inputs(names: tuple[str, ...], query: saved.SavedQuery | None, default
                 notes += [note] if note else []
                 continue
             options = [ALL, *options]
+            asked = st.query_params.get(key)
+            if fresh[key] and name == "region" and asked and asked not in options:  # a code, or no region at all
+                named = choices_with("SELECT name FROM v_region WHERE region_code = $r", {"r": asked})
+                if named and named[0] in options:
+                    st.session_state[key] = named[0]
+                else:
+                    notes.append(f"没有名称或代码为“{ui.shorten(asked)}”的地区,已按全部地区查询。")
             index = options.index(default) if default in options else 0
             chosen = box.selectbox(label, options, index=index if fresh[key] else None, key=key,
                                    bind="query-params", help=f"${name};“全部”即不限")

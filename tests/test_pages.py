@@ -808,6 +808,14 @@ def test_explorer_saved_query_by_its_file_name(app_db):
     assert at.radio(key="saved").value == "never_reported" and at.subheader[0].value == "从未填报的指标"
 
 
+def test_explorer_region_in_the_url_by_code_or_unknown(app_db):
+    """地区 is a list of names at this scale: a code in the URL picks its name, an unknown value is said, not dropped."""
+    at = open_page("explorer", saved="never_reported", p_region="330000")
+    assert at.selectbox(key="p_region").value == "浙江省" and "参数:截至年份" in texts(at)
+    at = open_page("explorer", saved="never_reported", p_region="xyz")
+    assert "没有名称或代码为“xyz”的地区,已按全部地区查询。" in texts(at)
+
+
 def test_explorer_saved_query_opens_in_the_editor(app_db):
     at = open_page("explorer", saved="从未填报的指标")
     n = len(_result(at))
