@@ -493,7 +493,7 @@ def gather(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str 
     return ReportContent(
         year=year, region=name, regions=_regions(attainment), plans=plans,
         headline=headline, mix=db.run_query(con, "status_mix", **everything, cut=None), attainment=attainment,
-        warnings=by_urgency(db.run_query(con, "report_warnings", year=year, region=region, levels=[])),
+        warnings=by_urgency(db.run_query(con, "report_warnings", year=year, region=region, levels=[], most=None)),
         units=db.run_query(con, "unit_scorecard", year=year, group=None, region=region, domain=None,
                            page_limit=None, page_offset=0).drop(columns="n_rows"),  # every unit: no page
         indicators=db.run_query(con, "report_indicators", year=year, region=region),
@@ -549,7 +549,7 @@ def summarise(con: duckdb.DuckDBPyConnection, year: int | None = None, region: s
                           unit=None).groupby("level")["n"].sum()
     counts = {level: int(levels.get(level, 0)) for level in LEVEL_ORDER}
     listed = db.run_query(con, "report_warnings", year=year, region=region, levels=["红", "黄"],
-                          limit=MAX_WARNING_SLIDES * MAX_WARNING_ROWS)
+                          most=MAX_WARNING_SLIDES * MAX_WARNING_ROWS)
     n_units = int(db.run_query(con, "unit_count", year=year, group=None, region=region, domain=None).iloc[0, 0])
     regions = _regions(db.run_query(con, "report_attainment", year=year, region=region))
     sections = _outline(TITLES[mode], year, regions, by_urgency(listed), counts["红"] + counts["黄"],
