@@ -375,10 +375,7 @@ def from_token(db_path: Path | str, token: str | None) -> Account | None:
     if found is None or data["e"] < time.time() or not hmac.compare_digest(data["f"], _fingerprint(found[1])):
         return None
     issued = data.get("i", data["e"] - TOKEN_HOURS * 3600)  # when it was issued (to the second, before "i")
-    logged_out = logouts.last(db_path, data["n"])
-    if logged_out is not None and issued <= logged_out:  # issued before the last 退出登录
-        return None
-    return found[0]
+    return None if logged_out_since(db_path, data["n"], issued) else found[0]
 
 
 def logged_out_since(db_path: Path | str, name: str, since: float) -> bool:
