@@ -5,8 +5,9 @@ stops the page. The account is looked up again on every run, so a removed accoun
 at once. A successful login sets a signed cookie (accounts.issue_token, TOKEN_HOURS) so that a reload or a new
 tab logs in again without the password; 退出登录 clears it and ends every cookie issued to that name so far
 (planwatch.logouts). The cookie is read with st.context.cookies and written by a tiny script component
-(st.components.v2: script in the app page, no library internals); it is SameSite=Strict, Secure over HTTPS. st.context.cookies holds the cookies the session started with, so a session
-that logged out ignores them from then on.
+(st.components.v2: script in the app page, no library internals); it is SameSite=Strict, Secure over HTTPS.
+st.context.cookies holds the cookies the session started with, so a session that logged out ignores them from then
+on.
 """
 from __future__ import annotations
 
