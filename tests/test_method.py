@@ -296,3 +296,55 @@ def test_explanation_line_for_small_numbers_and_no_data():
     assert "判定值13.3333/10万(2022–2024年合计6例 ÷ 45000,95%置信区间4.8931–29.021/10万,Poisson精确)" in text
     assert text.endswith(" → 不能判断 · 不能判断。") and "距达标" not in text
     assert explain.line({"status": "无数据", "latest_year": None}, {}) == "无数据:不作数值判定。"
+
+
+# --- held-out cases of a review (2026-12-02) ------------------------------------------------------------------------
+
+def test_a_year_without_counts_is_judged_on_its_value_not_on_older_counts(fresh_db):
+    # <=7/10万: 2021 2/10万 with 3 deaths in 150000 births; 2022 20/10万 with no counts. The small-number rule asks
+    # for the judged year's own events (method.md §5): 2022 is judged on 20, above the ceiling its start met -> 逆向
+    # 变化. (Carrying 2021's 3 events forward had pooled 2021 alone, 2/10万, upper limit 7.22 / 1.5 = 4.8 < 7: 已达标.)
+    import_counts(fresh_db, [(MATERNAL, 2021, 2, 3, 150000)])
+    import_rows(fresh_db, [(MATERNAL, 2022, 20)])
+    assert one(fresh_db, "SELECT status, judged_value, interval_method FROM v_status "
+                         "WHERE indicator_id = ? AND as_of_year = 2022", [MATERNAL]) == ("逆向变化", 20.0, None)
+
+
+def test_a_proportion_without_counts_is_judged_on_its_value(fresh_db):
+    # >=85%: 2021 96% (48 of 50: min(48, 2) < 10, small); 2023 80% without counts: judged on 80, 16 points below the
+    # 96 it started from (tolerance max(0.96, 1) = 1) -> 逆向变化, 仍有差距 (not 已达标 on 2021's pooled 96%).
+    knowledge = "pingyang-children-t09"
+    import_counts(fresh_db, [(knowledge, 2021, 96, 48, 50)])
+    import_rows(fresh_db, [(knowledge, 2023, 80)])
+    assert one(fresh_db, "SELECT status, assessment, judged_value FROM v_status "
+                         "WHERE indicator_id = ? AND as_of_year = 2023", [knowledge]) == ("逆向变化", "仍有差距", 80.0)
+
+
+def test_difference_of_a_rate_per_10_wan_is_printed_as_its_value(fresh_db):
+    # <15/10万: 20 -> 19.9: Δ 0.1, tolerance max(1% × 20, 0.1) = 0.2: level; "0.1/10万", never "0.11/10万".
+    syphilis = "zhangjiagang-women-t14"
+    import_rows(fresh_db, [(syphilis, 2021, 20), (syphilis, 2022, 19.9)])
+    assert "(相差0.1/10万,在容差0.2/10万以内)" in call(fresh_db, syphilis, 2022)["reason"]
+    assert one(fresh_db, "SELECT pw_diff_unit('1/10万'), pw_diff_unit('1/‰'), pw_diff_unit('%')") == (
+        "/10万", "个千分点", "个百分点")
+
+
+def test_a_start_at_the_target_kept_level_is_met_and_a_fall_is_reversed(fresh_db):
+    # 学前教育毛入园率 =100%, 2020 baseline 100%: 99.9 (Δ 0.1 within max(1% × 100, 0.1) = 1) keeps it: 已达标, no
+    # shortfall projected; 98.5 (Δ 1.5) is a fall: 逆向变化 (method.md §3).
+    preschool = "zhangjiagang-children-t27"
+    import_rows(fresh_db, [(preschool, 2022, 99.9)])
+    assert (call(fresh_db, preschool, 2022)["status"], call(fresh_db, preschool, 2022)["assessment"]) == ("已达标", "已实现")
+    assert "预计未达标" not in kinds(fresh_db, preschool, 2022)
+    import_rows(fresh_db, [(preschool, 2023, 98.5)], name="fall.csv")
+    assert call(fresh_db, preschool, 2023)["status"] == "逆向变化"
+
+
+def test_an_approximate_target_compares_the_distance_to_it(fresh_db):
+    # 50%左右 (band ±2% of 50 = ±1): 52 -> 47.5, the distance to 50 goes 2 -> 2.5: Δ 0.5 < tolerance max(0.52, 0.1):
+    # level (method.md §2), not a progress of -25%.
+    share = "huairou-women-t14"
+    import_rows(fresh_db, [(share, 2021, 52), (share, 2022, 47.5)])
+    c = call(fresh_db, share, 2022)
+    assert (c["status"], c["within_noise"]) == ("进度滞后", True)
+    assert "与目标的差距与2021年52%时基本持平(相差0.5个百分点,在容差0.52个百分点以内)" in c["reason"]

@@ -19,9 +19,11 @@ CREATE OR REPLACE MACRO pw_num(x) AS
 CREATE OR REPLACE MACRO pw_val(x, unit) AS
     pw_num(x) || CASE WHEN unit = '1/‰' THEN '‰' WHEN unit LIKE '1/%' THEN substr(unit, 2) ELSE coalesce(unit, '') END;
 
--- The unit of a difference: percentage points for %, per-mille points for ‰.
+-- The unit of a difference: percentage points for %, per-mille points for ‰ (a table printing "1/‰" too), and a
+-- rate per 10万 as pw_val writes it (0.1/10万, never "0.11/10万").
 CREATE OR REPLACE MACRO pw_diff_unit(unit) AS
-    CASE unit WHEN '%' THEN '个百分点' WHEN '‰' THEN '个千分点' ELSE coalesce(unit, '') END;
+    CASE WHEN unit = '%' THEN '个百分点' WHEN unit IN ('‰', '1/‰') THEN '个千分点'
+         WHEN unit LIKE '1/%' THEN substr(unit, 2) ELSE coalesce(unit, '') END;
 
 -- The target as a short label: ≥95%, ≤7/10万, 108左右, 不低于2020年水平. (pw_val named once, not once per
 -- operator: see pw_num.)
@@ -51,9 +53,11 @@ CREATE OR REPLACE MACRO pw_met(op, v, t, b, better, tol, noise, prec) AS
     END;
 
 -- Will a projected value reach the target? As pw_met, except that an exact target (=, e.g. 100%) counts as
--- reached once the projection gets to it from the baseline's side: overshooting 100% means reaching it.
+-- reached once the projection gets to it from the baseline's side: overshooting 100% means reaching it. (A
+-- baseline already at the target has no side: the projection must stay at it.)
 CREATE OR REPLACE MACRO pw_reaches(op, v, t, b, better, tol, noise, prec) AS
-    CASE WHEN op = '=' THEN (t - b) * (v - t) >= -1e-9 ELSE pw_met(op, v, t, b, better, tol, noise, prec) END;
+    CASE WHEN op = '=' AND abs(t - b) > 1e-9 THEN (t - b) * (v - t) >= -1e-9
+         ELSE pw_met(op, v, t, b, better, tol, noise, prec) END;
 
 -- How far v still is from meeting the target (0 when met): the distance to the nearest value that meets it.
 CREATE OR REPLACE MACRO pw_gap(op, v, t, b, better, tol) AS

@@ -84,9 +84,9 @@ running AS (  -- what the series up to each point says; an as-of year reads the 
         SELECT p.k, p.year, p.is_baseline, p.value, p.source_kind, th.noise_relative,
                lead(p.year, 1, least(p.target_year, last_year.y) + 1) OVER upto AS next_year,
                row_number() OVER upto AS n_points,
-               -- as arg_max(x, year) did: the newest non-null value of each (a year without 分子 keeps the last one)
-               last_value(p.numerator IGNORE NULLS) OVER upto AS latest_events,
-               last_value(p.denominator IGNORE NULLS) OVER upto AS latest_population,
+               -- the judged year's own counts: a year reported without 分子/分母 is judged on its value (method.md
+               -- §5), never on an earlier year's counts
+               p.numerator AS latest_events, p.denominator AS latest_population,
                first_value(p.year) OVER upto AS ref_year,
                first_value(p.value) OVER upto AS ref_value,
                first_value(p.is_baseline) OVER upto AS has_baseline,
@@ -169,12 +169,17 @@ calls AS (  -- the value the call is made on: the latest value, or the pooled ra
 ),
 measured AS (
     SELECT *,
-        pw_met(op, judged_value, goal, ref_value, better, tol, noise_tolerance, reported_precision) AS met,
+        -- a start already at the target (100% → 100%) is met while the value stays level with it (method.md §3)
+        pw_met(op, judged_value, goal, ref_value, better, tol, noise_tolerance, reported_precision)
+            OR (op IN ('=', '>=', '<=') AND abs(goal - ref_value) < 1e-9 AND latest_year > ref_year
+                AND pw_within_noise(judged_value - ref_value, noise_tolerance, reported_precision)) AS met,
         coalesce(small_numbers AND interval_low <= goal + 1e-9 AND goal - 1e-9 <= interval_high, false)
             AS undetermined,
-        -- 基本持平: the change from the start is noise (pw_within_noise), or, with few events, the start lies
-        -- inside the pooled rate's interval
-        latest_year > ref_year AND (pw_within_noise(judged_value - ref_value, noise_tolerance, reported_precision)
+        -- 基本持平: the change from the start (for = and 左右: of the distance to the target) is noise
+        -- (pw_within_noise), or, with few events, the start lies inside the pooled rate's interval
+        latest_year > ref_year AND (
+            pw_within_noise(CASE WHEN op IN ('=', '~') THEN abs(judged_value - goal) - abs(ref_value - goal)
+                                 ELSE judged_value - ref_value END, noise_tolerance, reported_precision)
             OR coalesce(small_numbers AND interval_low <= ref_value AND ref_value <= interval_high, false))
             AS level_kept,
         pw_gap(op, judged_value, goal, ref_value, better, tol) AS gap,

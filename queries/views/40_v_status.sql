@@ -65,10 +65,16 @@ FROM (
         ref_year || '年' || CASE WHEN has_baseline THEN '基线' ELSE '' END || pw_val(ref_value, unit) AS ref_phrase,
         CASE WHEN met_before_year IS NOT NULL AND NOT met
              THEN '(曾于' || met_before_year || '年达标,之后回落)' ELSE '' END AS lost_phrase,
+        -- for = and 左右 what stayed level is the distance to the target (method.md §2)
         CASE WHEN within_noise THEN
-            ',与' || ref_year || '年' || CASE WHEN has_baseline THEN '基线' ELSE '' END || pw_val(ref_value, unit)
+            ',' || CASE WHEN op IN ('=', '~') THEN '与目标的差距' ELSE '' END
+                || '与' || ref_year || '年' || CASE WHEN has_baseline THEN '基线' ELSE '' END || pw_val(ref_value, unit)
+                || CASE WHEN op IN ('=', '~') THEN '时' ELSE '' END
                 || '基本持平(' || CASE WHEN small_numbers THEN '在合并率的95%置信区间内'
-                                      ELSE '相差' || pw_num(abs(judged_value - ref_value)) || pw_diff_unit(unit)
+                                      ELSE '相差' || pw_num(CASE WHEN op IN ('=', '~')
+                                                                THEN abs(abs(judged_value - goal) - abs(ref_value - goal))
+                                                                ELSE abs(judged_value - ref_value) END)
+                                           || pw_diff_unit(unit)
                                            || ',在容差' || pw_num(noise_tolerance) || pw_diff_unit(unit) || '以内' END
                 || ')'
         END AS kept_phrase,
