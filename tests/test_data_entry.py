@@ -44,7 +44,7 @@ REFUSALS = [
     ("noteonly.csv", b"indicator_id,year,value,note\npingyang-women-k03,2023,,x\n", "第2行 数值列: 数值为空"),
     ("dup.csv", b"indicator_id,year,value\npingyang-women-k03,2023,55\npingyang-women-k03,2023,56\n",
      "第3行: 指标“pingyang-women-k03”2023年与第2行重复"),
-    ("pct.csv", b"indicator_id,year,value\npingyang-women-k03,2023,101\n", "第2行 数值列: 101 超过100%"),
+    ("pct.csv", b"indicator_id,year,value\npingyang-women-k05,2023,101\n", "第2行 数值列: 101 超过100%"),
     ("neg.csv", b"indicator_id,year,value\npingyang-women-k07,2023,-3\n", "第2行 数值列: -3 为负数"),
     ("huge.csv", b"indicator_id,year,value\npingyang-women-k08,2023,1.7e308\n", "第2行 数值列: 1.7e308 过大"),
     ("huge_count.csv", b"indicator_id,year,value,numerator,denominator\npingyang-women-k08,2023,1.7,2,1e16\n",

@@ -106,6 +106,22 @@ def test_plain_numbers_are_accepted(fresh_db, capsys, text, value):
     assert stored(fresh_db, PEOPLE) == (pytest.approx(value),)
 
 
+@pytest.mark.parametrize("indicator,text,value", [
+    ("pingyang-children-t21", "102.5", 102.5),    # 学前教育毛入园率 (%): a gross rate passes 100% by definition
+    ("pingyang-children-t16", "-0.3", -0.3),      # 儿童总体近视率年降幅 (个百分点): myopia rose
+    ("zhangjiagang-children-t17", "-5", -5.0)])   # 儿童伤害死亡率下降幅度 (%): the rate went up
+def test_gross_rates_over_100_and_changes_below_0_are_accepted(fresh_db, capsys, indicator, text, value):
+    code, _, err = run_import(fresh_db, f"指标编号,年份,数值\n{indicator},2023,{text}\n".encode(), "g.csv", capsys)
+    assert code == 0, err
+    assert stored(fresh_db, indicator) == (pytest.approx(value),)
+
+
+def test_a_change_indicator_still_refuses_negative_counts(fresh_db, capsys):
+    data = "指标编号,年份,数值,分子,分母\npingyang-children-t16,2023,-0.3,-2,100\n".encode()
+    code, _, err = run_import(fresh_db, data, "c.csv", capsys)
+    assert code == 2 and "第2行 分子列: -2 为负数" in err
+
+
 def test_tiny_number_in_xlsx_is_not_called_not_a_number(fresh_db, capsys):
     data = xlsx([HEADER, [PEOPLE, 2023, 0.00001]])
     code, _, err = run_import(fresh_db, data, "tiny.xlsx", capsys)
