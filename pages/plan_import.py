@@ -6,6 +6,9 @@ from planwatch import ui
 from planwatch.catalogue import TARGET_OPS
 from planwatch.db import DatabaseBusy
 from planwatch.extract import ReadError, plan_sections, publish, regions, review
+from planwatch.extract.reading import MAX_BYTES
+
+MAX_MB = MAX_BYTES // 2**20  # the reader's limit, above the server's 6 MB for 填报 files
 
 ui.page_filters()
 st.title("规划导入")
@@ -13,7 +16,8 @@ user = review.require_admin()
 st.caption(f"当前用户:**{user}**。上传本地规划文件(txt、Word、PDF),系统提取重点指标表和正文中的量化目标,"
            "逐条核对(可修改、删除、补充)后选择地区和规划期发布;发布后各页面立即包含该规划。")
 
-upload = st.file_uploader("规划文件", type=["txt", "docx", "pdf"], key="plan_file")
+upload = st.file_uploader(f"规划文件(txt、docx 或 pdf,不超过 {MAX_MB} MB)", type=["txt", "docx", "pdf"],
+                          key="plan_file", max_upload_size=MAX_MB)
 if upload is not None:
     try:
         review.load_document(upload.getvalue(), upload.name)

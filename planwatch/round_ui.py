@@ -58,7 +58,8 @@ def uploader(label: str, name: str):
     """A file box that can be emptied after a confirmed import (a new key each time), so a rerun cannot import
     the same file twice."""
     generation = st.session_state.get(f"{name}_generation", 0)
-    return st.file_uploader(label, type=["xlsx", "csv", "txt"], key=f"{name}_{generation}", max_upload_size=5)
+    return st.file_uploader(f"{label}(xlsx、csv 或 txt,不超过 5 MB)", type=["xlsx", "csv", "txt"],
+                            key=f"{name}_{generation}", max_upload_size=5)
 
 
 def clear_uploader(name: str) -> None:

@@ -120,6 +120,13 @@ if (!window.planwatchMenu) {  // on a phone, a click in the menu closes the side
 .pw-wide .pw-table th { white-space: nowrap; }
 .pw-wide .pw-table td { min-width: 3.6em; }
 .pw-chip { display: inline-block; padding: 0 0.45rem; border-radius: 0.6rem; color: white; white-space: nowrap; }
+/* Streamlit's file box speaks English ("Upload", "5MB per file • XLSX, CSV, TXT") and cannot be told otherwise:
+   its words are hidden and Chinese ones drawn instead; each box's label names its formats and size limit. */
+[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p { font-size: 0; }
+[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p::after {
+  content: "选择文件"; font-size: 0.875rem; }
+[data-testid='stFileUploaderDropzoneInstructions'] span { font-size: 0; }
+[data-testid='stFileUploaderDropzoneInstructions'] span::after { content: "或将文件拖到此处"; font-size: 0.875rem; }
 @media (max-width: 640px) {
   [data-testid='stColumn']:has(> [data-testid='stVerticalBlock'] > [data-testid='stElementContainer']:only-child
                                > [data-testid='stMetric']) { min-width: calc(33.3% - 0.75rem); }

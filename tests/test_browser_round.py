@@ -89,6 +89,13 @@ def test_a_whole_round(server, browser, tmp_path):  # noqa: F811
     assert NEWBORN in ids and INFANT in ids and EDU not in ids
     two = tmp_path / "市卫健委_两项.csv"
     two.write_text(f"指标编号,年份,数值\n{NEWBORN},2025,2.5\n{INFANT},2025,2\n", encoding="utf-8")
+    # the file box speaks Chinese: Streamlit's "Upload" and "5MB per file • …" are hidden, Chinese drawn instead
+    zone = body.get_by_test_id("stFileUploaderDropzone")
+    for selector, words in (("button p", "选择文件"), ("[data-testid='stFileUploaderDropzoneInstructions'] span",
+                                                     "或将文件拖到此处")):
+        element = zone.locator(selector).first
+        assert element.evaluate("e => getComputedStyle(e).fontSize") == "0px"
+        assert element.evaluate("e => getComputedStyle(e, '::after').content") == f'"{words}"'
     body.locator("input[type='file']").set_input_files(str(two))
     expect(body.get_by_text("检查通过:2 项")).to_be_visible()
     body.get_by_role("button", name="提交审核").last.click()
