@@ -22,7 +22,9 @@ from planwatch import synth
 METHOD_VIEWS = ("v_attainment", "v_attainment_by_domain", "v_attainment_by_plan", "v_attainment_by_region",
                 "v_attainment_by_unit", "v_attainment_rollup", "v_parent_comparison", "v_status", "v_status_detail",
                 "v_warning")
-# view: (columns and types, digest of the rows) — main at 162bdd6
+# view: (columns and types, digest of the rows) — main at 162bdd6; rows retaken at 59044be (deliberate: held-out
+# cases of a review — a start at the target kept level is 已达标, 左右/= compare the distance to the target,
+# differences of 1/10万 rates print as /10万)
 SEED = {
     "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "0f08f512b5d35416c64c596a2ef93399"),
     "v_attainment_by_domain": ("becf2d2b0376797db3939bddcd9559f3", "9f6b04a83e98285565f3ad5ff61bbf36"),
@@ -31,21 +33,21 @@ SEED = {
     "v_attainment_by_unit": ("7e375cdeae268869980b3517e86d04c2", "2e9212ec6b83aa867956c80eef9e2096"),
     "v_attainment_rollup": ("8b0318955373d90efcdbbafda528d5b5", "7146c2d653703afaadf213610dff0a1d"),
     "v_parent_comparison": ("eff2c60f4cfeff3254c909d12284732c", "d41d8cd98f00b204e9800998ecf8427e"),
-    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "1b91e7e3698f067123e6137131896cb8"),
-    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "65674c83c44370365279d0e9237364a7"),
-    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "ca8bb91cd1d117796e8f157d473d9fc3"),
+    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "327bd8bae947ae6db98a3633a3828f83"),
+    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "70c5be5e80067c13f5aabfd0a7d8280c"),
+    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "cc5a4d1221fa1638ad4f4a8227647464"),
 }
 SYNTH_100 = {
-    "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "413b84b33cdc6085a152d7bda2ca55cf"),
-    "v_attainment_by_domain": ("becf2d2b0376797db3939bddcd9559f3", "3da9aba6f1c6adf272a2ab2a9c1e7d24"),
-    "v_attainment_by_plan": ("c1c3bac3c3f64868eeb14a5230751f70", "280daf9ad16b6b57942eacb8039774eb"),
-    "v_attainment_by_region": ("1bf6b31fbbf404023d0ed2e1b418b508", "59cc9caf779cccbc5c999fef16470cd2"),
-    "v_attainment_by_unit": ("7e375cdeae268869980b3517e86d04c2", "af53f8794c882f9f51e4df45946ba5ae"),
-    "v_attainment_rollup": ("8b0318955373d90efcdbbafda528d5b5", "e11112be22ce8eef38df56481f0ab0d1"),
+    "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "98768741e24c3f00e140ae04e0535da3"),
+    "v_attainment_by_domain": ("becf2d2b0376797db3939bddcd9559f3", "302879da3c9068082962c774a8ffff71"),
+    "v_attainment_by_plan": ("c1c3bac3c3f64868eeb14a5230751f70", "e50d2879fd87b86e2853adb70cad736b"),
+    "v_attainment_by_region": ("1bf6b31fbbf404023d0ed2e1b418b508", "a7c879bb3700fd23e0661aa81469831a"),
+    "v_attainment_by_unit": ("7e375cdeae268869980b3517e86d04c2", "cbe142e5cdfae5cedefc885095f975fc"),
+    "v_attainment_rollup": ("8b0318955373d90efcdbbafda528d5b5", "b6aee4dd289f4d0a12d93f3893c30446"),
     "v_parent_comparison": ("eff2c60f4cfeff3254c909d12284732c", "d5c4d3c6418b1f06b35dea3d46560b2e"),
-    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "fc9aae96ca5a012f711a4a3de5dac102"),
-    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "5807330c14c8d9375e17ab604dcc908e"),
-    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "849af25488ebe5d9a4cc1b13880786fa"),
+    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "404d8ea16c216c67cec87a5d53f32e34"),
+    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "a25f6fd853cb51eded16a834acc1efcc"),
+    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "379f28ed2b2c309c99643801b66d3ae7"),
 }
 
 
