@@ -348,3 +348,15 @@ def test_an_approximate_target_compares_the_distance_to_it(fresh_db):
     c = call(fresh_db, share, 2022)
     assert (c["status"], c["within_noise"]) == ("进度滞后", True)
     assert "与目标的差距与2021年52%时基本持平(相差0.5个百分点,在容差0.52个百分点以内)" in c["reason"]
+
+
+def test_a_shortfall_warning_within_noise_says_level_not_a_negative_progress(fresh_db):
+    # ≤10/10万 (2030): 11 (2021), 11, 11.1 (2024). Δ 0.1 ≤ tolerance max(0.11, 0.1): level. The trend through the
+    # three points (slope Sxy/Sxx = 0.1667/4.667 = 0.0357 a year, through 2022.33, 11.033) reaches 11.31 in 2030,
+    # above 10: 预计未达标, red (no progress at a third of the time), and its reason says the value is level, not
+    # "目标进程-10%".
+    mmr = "xianyang-women-t01"
+    import_rows(fresh_db, [(mmr, 2021, 11), (mmr, 2022, 11), (mmr, 2024, 11.1)])
+    assert kinds(fresh_db, mmr, 2024)["预计未达标"] == (
+        "红", "2024年为11.1/10万,按2021年以来趋势2030年约为11.31/10万,高于目标≤10/10万(差1.31/10万)"
+              "(与起点基本持平,时间进度33%)。")

@@ -35,7 +35,7 @@ SEED = {
     "v_parent_comparison": ("eff2c60f4cfeff3254c909d12284732c", "d41d8cd98f00b204e9800998ecf8427e"),
     "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "327bd8bae947ae6db98a3633a3828f83"),
     "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "70c5be5e80067c13f5aabfd0a7d8280c"),
-    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "cc5a4d1221fa1638ad4f4a8227647464"),
+    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "a4aa27c0b426e54dfaeaa162849915e8"),
 }
 SYNTH_100 = {
     "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "98768741e24c3f00e140ae04e0535da3"),
@@ -47,7 +47,7 @@ SYNTH_100 = {
     "v_parent_comparison": ("eff2c60f4cfeff3254c909d12284732c", "d5c4d3c6418b1f06b35dea3d46560b2e"),
     "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "404d8ea16c216c67cec87a5d53f32e34"),
     "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "a25f6fd853cb51eded16a834acc1efcc"),
-    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "379f28ed2b2c309c99643801b66d3ae7"),
+    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "3d31bc76324b28c5f676436f8a0c77c8"),
 }
 
 

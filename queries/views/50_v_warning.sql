@@ -16,8 +16,8 @@ WITH th AS (
     FROM method_threshold
 ),
 s AS (
-    SELECT indicator_id, as_of_year, is_final, assessment, ratio, latest_phrase, projection_phrase, target_label,
-           target_year, latest_year, progress, expected_progress, is_key, met, time_elapsed
+    SELECT indicator_id, as_of_year, is_final, assessment, ratio, within_noise, latest_phrase, projection_phrase,
+           target_label, target_year, latest_year, progress, expected_progress, is_key, met, time_elapsed
     FROM _status_reason_of(status_table)
     WHERE status IN ('进展顺利', '进度滞后') AND (is_final OR (projected_value IS NOT NULL AND NOT projected_met))
 )
@@ -44,7 +44,9 @@ FROM (
                    || ',最终评估为' || assessment
                    ELSE replace(projection_phrase, ';', ',') END
            || CASE WHEN ratio IS NOT NULL AND NOT is_final
-                   THEN '(目标进程' || pw_num(round(progress * 100)) || '%,时间进度'
+                   -- a change within noise is no progress either way (not "目标进程-10%")
+                   THEN '(' || CASE WHEN within_noise THEN '与起点基本持平'
+                                    ELSE '目标进程' || pw_num(round(progress * 100)) || '%' END || ',时间进度'
                         || pw_num(round(expected_progress * 100)) || '%)' ELSE '' END || '。',
            2, is_key, met, progress, time_elapsed
     FROM s CROSS JOIN th
