@@ -128,7 +128,7 @@ def check(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> Checke
 
     # the catalogue rows of the indicators the file names (not all of them: 248,486 at national scale)
     at = columns["indicator_id"]
-    named = sorted({narrow(cells[at]) for _, cells in rows if at < len(cells)})
+    named = sorted({narrow(cells[at]) for _, cells in rows if at < len(cells) and len(cells[at]) <= MAX_TEXT})
     catalogue = {r[0]: r[1:] for r in con.execute(
         "SELECT i.indicator_id, i.target_op, i.unit, p.period_start, p.period_end, i.name "
         "FROM indicator i JOIN plan p USING (plan_id) WHERE i.indicator_id IN (SELECT unnest($ids))",
@@ -141,6 +141,12 @@ def check(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> Checke
         raw = lambda key: cells[columns[key]] if key in columns and columns[key] < len(cells) else ""  # noqa: E731
         get = lambda key: raw(key) if key in TEXTS else narrow(raw(key))  # noqa: E731
         where = lambda key: f"第{row_no}行 {LABELS[key]}列"  # noqa: E731
+        # a cell longer than any note is refused before anything reads it (one 32,000-character shared string can
+        # fill every cell of a sheet)
+        too_long = [key for key in columns if len(raw(key)) > MAX_TEXT]
+        if too_long:
+            problems.extend(f"{where(key)}: 共 {len(raw(key))} 字,超过 {MAX_TEXT} 字上限,请精简" for key in too_long)
+            continue
         if not any(get(key) for key in INPUTS):
             blank += 1
             continue
@@ -165,8 +171,6 @@ def check(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> Checke
             problems.append(f"{where('value')}: 数值为空(已填写其他列,却没有填写数值)")
         elif known and known[0] == "qualitative":
             text_value = value_text = raw("value")  # as written
-            if len(value_text) > MAX_TEXT:
-                problems.append(f"{where('value')}: 文字共 {len(value_text)} 字,超过 {MAX_TEXT} 字上限,请精简")
         else:
             value = _number(value_text, "value", where, known, problems)
         numerator, denominator = (_number(get(key), key, where, known, problems) if get(key) else None
@@ -177,9 +181,6 @@ def check(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> Checke
         elif numerator is not None and denominator is not None and numerator > denominator:
             problems.append(f"{where('numerator')}: 分子 {get('numerator')} 大于分母 {get('denominator')},"
                             "事件数不能多于人数")
-        for key in TEXTS:
-            if len(get(key)) > MAX_TEXT:
-                problems.append(f"{where(key)}: 共 {len(get(key))} 字,超过 {MAX_TEXT} 字上限,请精简")
         if iid and year is not None:
             if (iid, year) in seen:
                 problems.append(f"第{row_no}行: 指标“{iid[:60]}”{year}年与第{seen[(iid, year)]}行重复")

@@ -81,8 +81,11 @@ def clean_name(file_name: str) -> str:
     return (name[:MAX_NAME_CHARS] + "…" if len(name) > MAX_NAME_CHARS else name) or "未命名文件"
 
 
+HEADER_MAX = 40  # characters: a header naming a known column is shorter (the longest alias has 12)
+
+
 def header_key(text: str) -> str | None:
-    return COLUMN_ALIASES.get(narrow(text).lower().replace(" ", ""))
+    return COLUMN_ALIASES.get(narrow(text).lower().replace(" ", "")) if len(text) <= HEADER_MAX else None
 
 
 def load_file(path: Path) -> bytes:
@@ -141,6 +144,27 @@ def _header_and_body(rows: Rows) -> tuple[list[str], Rows]:
     return (rows[0][1], rows[1:]) if rows else ([], [])
 
 
+def _cleaned(rows: Rows, deadline: float) -> Rows:
+    """The sheet's text cells cleaned (clean_text), each distinct text once: a shared string may fill every cell
+    of a sheet (400,000 cells of one 32,000-character string in a 30 KB file), and a copy per cell took gigabytes
+    and, with a newline in it, an hour."""
+    done: dict[str, str] = {}
+    out = []
+    for count, (row_no, cells) in enumerate(rows):
+        if count % 1000 == 0 and time.monotonic() > deadline:
+            raise xlsx_read.Unreadable(xlsx_read.TIMED_OUT)
+        kept = []
+        for cell in cells:
+            if cell and not isinstance(cell, (Formula, Scaled)):
+                text = done.get(cell)
+                if text is None:
+                    text = done[cell] = clean_text(cell)
+                cell = text
+            kept.append(cell)
+        out.append((row_no, kept))
+    return out
+
+
 def _read_xlsx(data: bytes, deadline: float) -> tuple[list[str], Rows, list[str]]:
     first_visible: Rows | None = None
     chosen: Rows | None = None
@@ -149,8 +173,7 @@ def _read_xlsx(data: bytes, deadline: float) -> tuple[list[str], Rows, list[str]
         if sheet.hidden:
             hidden.append(sheet.name)
             continue
-        rows = [(n, [clean_text(c) if c and not isinstance(c, (Formula, Scaled)) else c for c in cells])
-                for n, cells in sheet.rows()]
+        rows = _cleaned(sheet.rows(), deadline)
         if first_visible is None:
             first_visible = rows
         if any(header_key(c) == "indicator_id" for _, cells in rows for c in cells):

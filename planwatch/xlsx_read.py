@@ -32,6 +32,7 @@ MAX_COLS = 200
 MAX_CELLS = 400_000  # cells kept, each row counted from column A to its last value
 MAX_SHARED_STRINGS = 200_000
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
+TIMED_OUT = "读取超时,文件过大或过于复杂;请拆分后上传"
 CHUNK = 64 * 1024
 PERCENT_FORMATS = {9, 10}  # built-in 0% and 0.00%
 DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}  # built-in dates, times (and CJK)
@@ -131,7 +132,7 @@ class _Reader:
                                          f"合计 {MAX_TOTAL_BYTES // 2**20}MB),疑似压缩炸弹,不予读取")
                     parser.Parse(chunk, False)
                     if time.monotonic() > self.deadline:
-                        raise Unreadable("读取超时,文件过大或过于复杂;请拆分后上传")
+                        raise Unreadable(TIMED_OUT)
                 parser.Parse(b"", True)
         except expat.ExpatError as exc:
             raise Unreadable(f"部件 {name} 的 XML 已损坏(第 {exc.lineno} 行)") from None
@@ -249,7 +250,7 @@ class _Reader:
             if tag == "v" or tag == "t" or tag == "f":
                 target = None
             elif tag == "c":
-                text = _cell_value(kind, style, value, formula, strings, shows, epoch)
+                text = _cell_value(kind, style, value, formula, strings, shows, epoch, (row, col))
                 if text:
                     if row > MAX_ROWS or col >= MAX_COLS or row < 1 or col < 0:
                         raise Unreadable(f"{column_letter(max(col, 0))}{row} 单元格有内容,超出可读取的范围"
@@ -293,14 +294,15 @@ def _column(ref: str) -> int:
 
 
 def _cell_value(kind: str, style: int, value: list[str], formula: list[str] | None, strings: list[str],
-                shows: dict[int, str], epoch: datetime.datetime) -> str:
+                shows: dict[int, str], epoch: datetime.datetime, at: tuple[int, int]) -> str:
     raw = "".join(value)
     if formula is not None:
         return Formula("=" + ("".join(formula) or "(共享公式)"))
     if kind == "s":
         index = _int(raw, -1)
         if not 0 <= index < len(strings):
-            raise Unreadable(f"单元格引用了不存在的共享字符串(第 {row} 行)")
+            raise Unreadable(f"{column_letter(max(at[1], 0))}{at[0]} 单元格引用了不存在的共享字符串,文件可能已损坏;"
+                             "请在 Excel 中打开后另存再上传")
         return strings[index]
     if kind == "b":
         return {"1": "TRUE", "0": "FALSE"}.get(raw, raw)

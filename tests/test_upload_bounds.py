@@ -14,7 +14,7 @@ import duckdb
 import pytest
 from conftest import one
 
-from planwatch import cli, importer, upload_check
+from planwatch import cli, importer, upload_check, xlsx_read
 
 K03 = "pingyang-women-k03"
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -241,3 +241,26 @@ def test_shared_formula_without_text_is_still_a_formula(fresh_db):
             + f'<row r="2"><c r="A2" t="inlineStr"><is><t>{K03}</t></is></c><c r="B2"><v>2023</v></c>'
               f'<c r="C2"><f t="shared" si="0"/><v>55</v></c></row>')
     assert "第2行 数值列: 单元格是公式“=(共享公式)”" in refused(fresh_db, raw_xlsx(rows))
+
+
+@pytest.mark.parametrize("tail", ["", "\n"])  # a newline sends clean_text down its per-character path
+def test_one_long_shared_string_in_every_cell_is_refused_quickly_in_bounded_memory(fresh_db, tail):
+    # 30 KB of xlsx: one 32,000-character string filling 2,000 rows × 199 cells. Cleaned once per cell, it took
+    # 25 GB (or an hour with the newline); cleaned once, every row is refused for its length at a glance.
+    import resource
+
+    header = '<row r="1">' + "".join(f'<c r="{xlsx_read.column_letter(i)}1" t="inlineStr"><is><t>{h}</t></is></c>'
+                                     for i, h in enumerate(["指标编号", "年份", "数值"])) + "</row>"
+    cells = "".join(f'<c t="s"><v>0</v></c>' for _ in range(199))
+    rows = header + "".join(f'<row r="{r}">{cells}</row>' for r in range(2, 2002))
+    data = raw_xlsx(rows, shared=[" " + "长" * 32_000 + tail])
+    start, before = time.monotonic(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    message = refused(fresh_db, data)
+    assert "第2行 指标编号列: 共 32000 字,超过 2000 字上限" in message
+    assert time.monotonic() - start < 10
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 500_000  # KB: far below a copy per cell
+
+
+def test_a_cell_naming_a_missing_shared_string_is_refused_in_chinese(fresh_db):
+    rows = GOOD_ROWS + '<row r="3"><c r="A3" t="s"><v>99</v></c></row>'
+    assert "A3 单元格引用了不存在的共享字符串" in refused(fresh_db, raw_xlsx(rows, shared=["x"]))
