@@ -38,6 +38,8 @@ def review(db_path, batch_id: int, reviewer: accounts.Account, approve: bool, no
             raise ReviewRefused(f"没有编号为 {batch_id} 的批次")
         if row[0] != "待审核":
             raise ReviewRefused(f"批次 {batch_id} 的状态是{row[0]},只有待审核的批次可以审核")
+        if row[1] == reviewer.name:
+            raise ReviewRefused(f"批次 {batch_id} 是账号“{accounts.shown(reviewer.name)}”本人提交的,须由其他审核员审核")
         outside = _outside_region(con, batch_id, reviewer)
         if outside:
             region = con.execute("SELECT name FROM region WHERE region_code = ?", [reviewer.region]).fetchone()[0]

@@ -105,6 +105,16 @@ def test_unknown_account_and_foreign_region_reviewer_are_refused(db, capsys):
     assert "不是审核员" in capsys.readouterr().err
 
 
+def test_a_reviewer_may_not_approve_their_own_submission(db, capsys):
+    # a 审核员 importing under their own name lands as 待审核 (the CLI's --as); someone else must review it
+    assert submit(db, [(INFANT, 2025, 2.0, "")], user="tj") == 0
+    batch = last_batch(db)
+    assert cli.main(["review", str(batch), "--approve", "--as", "tj", "--db", str(db)]) == 2
+    assert "本人提交的,须由其他审核员审核" in capsys.readouterr().err
+    assert one(db, "SELECT status FROM import_batch WHERE batch_id = ?", [batch]) == ("待审核",)
+    assert cli.main(["review", str(batch), "--approve", "--as", "admin", "--db", str(db)]) == 0
+
+
 def test_pending_values_count_nowhere_until_approved(demo_db, tmp_path, capsys):
     db = tmp_path / "demo.duckdb"
     db.write_bytes(demo_db.read_bytes())
