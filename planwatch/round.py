@@ -94,12 +94,15 @@ def closed_message(year: int, when: datetime, role: str = "filler") -> str:
 
 
 def refuse_if_closed(con: duckdb.DuckDBPyConnection, years, role: str = "filler") -> None:
-    """A 填报员 or 审核员 may not submit (nor a 填报员 save) values for a year whose round is closed (the office still
-    may import)."""
+    """A 填报员 or 审核员 submits (and a 填报员 saves) values only for a year whose round is open: not for a closed
+    one, nor for a year no round was opened for (the office still may import any year of a plan)."""
     for year in sorted({int(y) for y in years}):
-        when = closed_at(con, year)
-        if when is not None:
-            raise RoundRefused(closed_message(year, when, role))
+        row = con.execute("SELECT closed_at FROM reporting_round WHERE year = ?", [year]).fetchone()
+        if row is None:
+            raise RoundRefused(f"{year} 年度监测尚未开启,不能提交该年数值;各单位只报送已开启年度的数值,"
+                               "往年数值的修订请联系工委办公室")
+        if row[0] is not None:
+            raise RoundRefused(closed_message(year, row[0], role))
 
 
 def rounds(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -7,6 +7,7 @@ baseline 85.7 岁, 保持); 市教育局 leads 女性劳动年龄人口平均受
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import re
@@ -43,6 +44,8 @@ def add_accounts(db: Path) -> Path:
                                      ("tj", "reviewer", "张家港市", None), ("py", "reviewer", "平阳县", None),
                                      ("admin", "admin", None, None)]:
         accounts.add(db, name, "password1", role, region, unit)
+    for year in (2024, 2025):  # units report only for an open round's year
+        round_mod.open_round(db, year, dt.date(2099, 3, 31), "admin")
     return db
 
 
@@ -103,6 +106,13 @@ def test_unknown_account_and_foreign_region_reviewer_are_refused(db, capsys):
     assert "含平阳县以外的指标" in capsys.readouterr().err and digest(db) == before
     assert cli.main(["review", str(batch), "--approve", "--as", "wj", "--db", str(db)]) == 2
     assert "不是审核员" in capsys.readouterr().err
+
+
+def test_units_report_only_for_an_open_rounds_year(db, capsys):
+    before = digest(db)
+    assert submit(db, [(INFANT, 2023, 2.0, "")]) == 2  # rounds are open for 2024 and 2025 only
+    assert "2023 年度监测尚未开启,不能提交该年数值" in capsys.readouterr().err and digest(db) == before
+    assert cli.main(["import", str(write_csv(db, "office.csv", [(INFANT, 2023, 2.0, "")])), "--db", str(db)]) == 0
 
 
 def test_a_reviewer_may_not_approve_their_own_submission(db, capsys):
