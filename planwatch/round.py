@@ -160,21 +160,29 @@ def already_accepted(con: duckdb.DuckDBPyConnection, checksum: str) -> int | Non
     return row[0]
 
 
+def _refuse_if_accepted(con: duckdb.DuckDBPyConnection, checksum: str) -> None:
+    earlier = already_accepted(con, checksum)
+    if earlier is not None:
+        raise importer.ImportRefused([f"同一文件(校验和相同)已作为批次 {earlier} 导入;如确需再次提交,请确认重新提交"
+                                      "(命令行加 --resubmit)"])
+
+
 def store(con: duckdb.DuckDBPyConnection, db_path, checked: importer.Checked, account: accounts.Account | None,
           uploader: str = "命令行", resubmit: bool = False) -> int:
     """Store a checked file: as the office's direct import (account None, or an administrator's or importer's:
     approved at once, recorded as such) or as a 填报员's or 审核员's submission (scope-checked whole, 待审核;
-    refused for a closed round's year). A file already accepted needs resubmit=True."""
+    refused for a year whose round is not open). A file already accepted needs resubmit=True."""
     office = account is None or account.role in OFFICE
     if not office:
         refuse_if_closed(con, checked.column("year"), account.role)
-    earlier = already_accepted(con, checked.checksum)
-    if earlier is not None and not resubmit:
-        raise importer.ImportRefused([f"同一文件(校验和相同)已作为批次 {earlier} 导入;如确需再次提交,请确认重新提交"
-                                      "(命令行加 --resubmit)"])
+    def refuse_twice(con_or_writer):  # the very file already pending or approved, unless resubmitted knowingly
+        if not resubmit:
+            _refuse_if_accepted(con_or_writer, checked.checksum)
+    refuse_twice(con)
     if office:
         by = account.name if account else uploader
-        return importer.commit(db_path, checked, uploader=by, status="已通过", reviewed_by=by,
+        # again under the writers' lock: the same file imported at the same moment lands once
+        return importer.commit(db_path, checked, uploader=by, status="已通过", reviewed_by=by, guard=refuse_twice,
                                reviewed_at=datetime.now(), review_note="办公室直接导入,无需审核")
     check_scope(con, checked, account)
     from planwatch import review
@@ -184,8 +192,10 @@ def store(con: duckdb.DuckDBPyConnection, db_path, checked: importer.Checked, ac
     if problems:
         raise importer.ImportRefused(problems + missing_reason_columns(checked))
     years = set(checked.column("year"))
-    # again under the writers' lock: a close that landed since the check above still refuses it
-    guard = lambda writer: refuse_if_closed(writer, years, account.role)  # noqa: E731
+
+    def guard(writer):  # again under the writers' lock: a close, or the same file, landed since the checks above
+        refuse_if_closed(writer, years, account.role)
+        refuse_twice(writer)
     return importer.commit(db_path, checked, uploader=account.name, status="待审核", guard=guard,
                            submitted_by=account.name, unit_id=account.unit if account.role == "filler" else None,
                            round_year=next(iter(years)) if len(years) == 1 else None)

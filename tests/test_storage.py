@@ -178,3 +178,14 @@ def test_imports_land_while_two_app_processes_serve_and_show_within_five_seconds
             page.goto(url + detail)
             expect(page.get_by_text("65.25").first).to_be_visible(timeout=10_000)
         browser.close()
+
+
+def test_the_same_file_imported_by_two_processes_at_once_lands_once(fresh_db, tmp_path):
+    """Both processes find no earlier batch with the file's checksum before the writers' lock; the second one to
+    hold the lock finds the first's batch and is refused, changing nothing."""
+    csv_path = _csv(tmp_path / "same.csv", 62.5)
+    procs = [_planwatch("import", str(csv_path), "--db", str(fresh_db)) for _ in range(2)]
+    results = [(proc.returncode, err) for proc in procs for _, err in [proc.communicate(timeout=120)]]
+    assert sorted(code for code, _ in results) == [0, 2]
+    assert any("同一文件(校验和相同)已作为批次" in err for _, err in results)
+    assert one(fresh_db, "SELECT count(*) FROM import_batch WHERE source_kind = '填报'")[0] == 1
