@@ -537,3 +537,20 @@ def test_a_scope_of_many_plans_counts_them_instead_of_naming_each(demo_db, monke
     assert content.plan_lines() == [f"浙江省2个地区的3部妇女儿童发展规划({n}项指标)"]
     assert content.framing().startswith("根据规划确定的监测指标,浙江省妇女儿童工作委员会组织成员单位对浙江省2个地区的3部"
                                         "妇女儿童发展规划截至2024年的实施情况开展年度统计监测。")
+
+
+def test_reported_values_beside_demonstration_ones_are_told_apart(demo_db, tmp_path):
+    # a unit's real 2024 value among the demonstration series: the 附表 stars the demonstration values only, and
+    # the notes say both kinds are there (not "均为示例数据")
+    path = tmp_path / "mixed.duckdb"
+    shutil.copy(demo_db, path)
+    with db.open_reader(path) as reader:
+        pure = report.content.gather(reader.cursor(), YEAR, "平阳县")
+    assert pure.all_demo and "均为" in pure.demo_text()
+    assert import_rows(path, [("pingyang-women-k03", 2024, 66.6)]) == 0
+    with db.open_reader(path) as reader:
+        mixed = report.content.gather(reader.cursor(), YEAR, "平阳县")
+    assert mixed.has_demo and not mixed.all_demo and "附表中标 * 者" in mixed.demo_text()
+    table = mixed.appendix().set_index("指标")
+    row = table.loc[one(path, "SELECT name FROM indicator WHERE indicator_id = 'pingyang-women-k03'")[0]]
+    assert row["2024年"] == "66.6" and row["2023年"].endswith("*")

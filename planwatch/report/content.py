@@ -119,6 +119,19 @@ class ReportContent:
         return bool(self.headline["n_demo"] > 0) or bool((self.indicators["数据来源"] == "示例").any())
 
     @property
+    def all_demo(self) -> bool:
+        """Every value shown is a demonstration value: none a member unit reported."""
+        return self.has_demo and bool((self.values["source_kind"] == "示例").all())
+
+    def demo_text(self) -> str:
+        """Which of the values are demonstration values, for a report's notes ("" when none is)."""
+        if not self.has_demo:
+            return ""
+        if self.all_demo:
+            return "监测值均为系统生成的示例数据(非真实统计)"
+        return "监测值中既有成员单位填报的数值,也有系统生成的示例数据(非真实统计;附表中标 * 者)"
+
+    @property
     def tolerance(self) -> float:
         return float(self.thresholds.set_index("key").loc["approx_tolerance", "value"])
 
@@ -372,6 +385,8 @@ class ReportContent:
         ind = self.appendix_indicators()
         values = self.values[self.values["indicator_id"].isin(ind["指标编号"])]
         years = sorted({*values["year"].astype(int)} | {self.year})
+        if self.has_demo and not self.all_demo:  # mixed: the demonstration values marked, the reported ones not
+            values = values.assign(shown=values["shown"].where(values["source_kind"] != "示例", values["shown"] + "*"))
         wide = (values.pivot(index="indicator_id", columns="year", values="shown")
                 .reindex(columns=years).reindex(ind["指标编号"]).astype(object))
         baseline = [("—" if pd.isna(v) else f"{v:g}({int(y)})") for v, y in zip(ind["基线值"], ind["基线年份"])]

@@ -296,7 +296,7 @@ class Report:
         self.doc.add_heading("附表  监测指标一览", level=1)
         table = c.appendix()
         self.para(f"共{len(c.indicators)}项指标(截至{c.year}年,{c.scope})。基线为规划文本印出的数值及年份,“—”表示规划"
-                  "未印基线或当年未报送;逐年数值为当前有效的报送值" + (",均为示例数据" if c.has_demo else "") + "。")
+                  "未印基线或当年未报送;逐年数值为当前有效的报送值" + (f";{c.demo_text()}" if c.has_demo else "") + "。")
         if c.appendix_note():  # a large scope: which indicators are listed, and where the others are
             self.para(c.appendix_note(), bold_lead="说明:")
         years = [col for col in table.columns if col.endswith("年") and col[:4].isdigit()]
