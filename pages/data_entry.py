@@ -87,10 +87,10 @@ with tab_upload:
 
 with tab_history:
     batches = importer.batches(con)
-    st.dataframe(batches.rename(columns={"batch_id": "批次", "created_at": "导入时间", "source_kind": "来源",
-                                         "file_name": "文件", "row_count": "行数", "uploader": "填报人",
-                                         "state": "状态", "undone_at": "撤销时间", "undone_by": "撤销人",
-                                         "checksum": "校验和"}),
+    st.dataframe(ui.shown(batches.rename(columns={"batch_id": "批次", "created_at": "导入时间", "source_kind": "来源",
+                                                  "file_name": "文件", "row_count": "行数", "uploader": "填报人",
+                                                  "state": "状态", "undone_at": "撤销时间", "undone_by": "撤销人",
+                                                  "checksum": "校验和"})),
                  hide_index=True, width="stretch")
     undoable = batches[batches["state"].isin(["已通过", "待审核"]) & (batches["source_kind"] != "示例")]
     if len(undoable):

@@ -23,9 +23,8 @@ st.caption(f"报送 {year} 年数值,截止日期 {deadline:%Y-%m-%d}。应报 =
 totals = ui.query("round_board_totals", **scope).iloc[0].fillna(0).drop("逾期单位" if closed else "未报齐单位")
 ui.metrics([(label, f"{int(value):,}") for label, value in totals.items()])
 
-st.dataframe(board.frame, hide_index=True, width="stretch", column_config={
-    "报送及时率": st.column_config.ProgressColumn("报送及时率", format="percent", min_value=0, max_value=1),
-    "最近动态": st.column_config.DatetimeColumn("最近动态", format="YYYY-MM-DD HH:mm")})
+st.dataframe(ui.shown(board.frame, keep=("报送及时率",)), hide_index=True, width="stretch", column_config={
+    "报送及时率": st.column_config.ProgressColumn("报送及时率", format="percent", min_value=0, max_value=1)})
 paging.control(board)
 
 st.subheader("催报清单")
@@ -35,7 +34,7 @@ if not reminders.total:
 else:
     st.caption(f"{reminders.total:,} 个单位仍有未报或被退回的指标。"
                + ("本年度报送已结束,补报由工委办公室直接导入。" if closed else ""))
-    st.dataframe(reminders.frame, hide_index=True, width="stretch")
+    st.dataframe(ui.shown(reminders.frame), hide_index=True, width="stretch")
     paging.control(reminders)
     every = paging.every_row("round_reminders", **scope)  # the files are made when a button is clicked
     left, right = st.columns(2)

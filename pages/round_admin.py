@@ -19,9 +19,9 @@ tab_round, tab_assign = st.tabs(["年度监测", "指标分配"])
 
 with tab_round:
     table = round_mod.rounds(con)
-    st.dataframe(table.rename(columns={
+    st.dataframe(ui.shown(table.rename(columns={
         "year": "监测年份", "deadline": "截止日期", "opened_by": "开启人", "opened_at": "开启时间",
-        "closed_at": "结束时间", "closed_by": "结束人"}), hide_index=True, width="stretch")
+        "closed_at": "结束时间", "closed_by": "结束人"})), hide_index=True, width="stretch")
     with st.form("open_round"):
         left, right = st.columns(2)
         year = left.number_input("监测年份", min_value=2021, max_value=2035, value=dt.date.today().year - 1)
@@ -74,7 +74,7 @@ with tab_assign:
                     st.rerun()
     decisions = ui.query("unit_assignments")
     st.subheader("指定记录")
-    st.dataframe(decisions.drop(columns=["assignment_id", "indicator_id"]), hide_index=True, width="stretch")
+    st.dataframe(ui.shown(decisions.drop(columns=["assignment_id", "indicator_id"])), hide_index=True, width="stretch")
     active = decisions[decisions["状态"] == "有效"]
     if len(active):
         revoke, unchanged = choice.pick("撤销一项指定", list(active["assignment_id"]), "revoke_assignment",

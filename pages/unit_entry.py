@@ -105,4 +105,4 @@ with tab_file:
                     st.rerun()
 
 with tab_history:
-    st.dataframe(ui.query("unit_batches", unit=account.unit), hide_index=True, width="stretch")
+    st.dataframe(ui.shown(ui.query("unit_batches", unit=account.unit)), hide_index=True, width="stretch")

@@ -433,11 +433,19 @@ SERIES_COLUMNS = {"year": "年份", "value": "数值", "value_text": "文字报�
                   "note": "备注"}
 
 
-def shown(frame: pd.DataFrame) -> pd.DataFrame:
-    """A table for display: a missing value reads "—" (Streamlit would show "None")."""
+def shown(frame: pd.DataFrame, keep: tuple[str, ...] = ()) -> pd.DataFrame:
+    """A table for display: a missing value reads "—" (Streamlit would show "None"), a date or time as a reader
+    writes it (2026-03-31, or 2026-03-31 09:05; not 2026-03-31 00:00:00). Columns in `keep` stay as they are (a
+    column a column_config draws)."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].isna().any():
+        if column in keep:
+            continue
+        if pd.api.types.is_datetime64_any_dtype(out[column]):
+            times = out[column]
+            pattern = "%Y-%m-%d" if (times.dropna() == times.dropna().dt.normalize()).all() else "%Y-%m-%d %H:%M"
+            out[column] = times.dt.strftime(pattern).astype(object).where(times.notna(), MISSING)
+        elif out[column].isna().any():
             if pd.api.types.is_numeric_dtype(out[column]):
                 out[column] = out[column].map(number)
             else:
