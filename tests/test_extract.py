@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
 
 from planwatch import cli
-from planwatch.extract import extract_lines, read_lines
+from planwatch.extract import ReadError, extract_lines, read_lines, reading
 from planwatch.extract.recall import catalogue_targets, missed, recall
 from planwatch.extract.suggest import Suggester
 from planwatch.extract.targets import find_targets
@@ -262,6 +265,42 @@ def test_bad_documents_get_a_chinese_message(tmp_path, capsys, name, data, messa
     assert cli.main(["extract", str(path), "--out", str(tmp_path / "o.csv")]) == 2
     assert message in capsys.readouterr().err
     assert not (tmp_path / "o.csv").exists()
+
+
+def _docx_unpacking_to(size: int) -> bytes:
+    """A .docx whose document.xml unpacks to `size` bytes (of spaces: a few hundred KB packed)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("[Content_Types].xml", "<Types/>")
+        with book.open("word/document.xml", "w", force_zip64=True) as part:
+            for _ in range(size // 2**20):
+                part.write(b" " * 2**20)
+    return buffer.getvalue()
+
+
+def _pdf_unpacking_to(size: int) -> bytes:
+    """A one-page PDF whose content stream is one Flate stream of `size` bytes of spaces."""
+    packer, packed = zlib.compressobj(9), []
+    for _ in range(size // 2**20):
+        packed.append(packer.compress(b" " * 2**20))
+    stream = b"".join(packed) + packer.flush()
+    return (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+            b"2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n"
+            b"3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >> endobj\n"
+            + f"4 0 obj << /Length {len(stream)} /Filter /FlateDecode >> stream\n".encode() + stream
+            + b"\nendstream endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+
+
+def test_a_docx_unpacking_past_the_limit_is_refused_unread():
+    with pytest.raises(ReadError, match=re.escape("解压后有 80 MB,超过 64 MB 上限,疑似压缩炸弹")):
+        read_lines(_docx_unpacking_to(80 * 2**20), "bomb.docx")
+
+
+def test_a_pdf_bomb_is_read_by_a_child_that_runs_out_of_memory(monkeypatch):
+    # 300 MB of one stream against a reader limited to 200 MB: refused in Chinese, this process unharmed
+    monkeypatch.setattr(reading, "PDF_MEMORY", 200 * 2**20)
+    with pytest.raises(ReadError, match=re.escape("解压后过大(读取超过 200 MB 内存),疑似压缩炸弹")):
+        read_lines(_pdf_unpacking_to(300 * 2**20), "bomb.pdf")
 
 
 # --- publishing (规划导入) ---------------------------------------------------------------------------------------
