@@ -386,6 +386,28 @@ def test_word_styles_name_chinese_government_fonts(files):
     assert re.search(r'<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>', fonts)  # the fallback
 
 
+def test_word_report_carries_a_chinese_font_under_each_name_it_uses(files):
+    # a computer without those fonts (or any Chinese font) draws the text with the embedded one: every character of
+    # the document is in it, under each of the five names, and Word's embedded-font setting is on
+    from fontTools.ttLib import TTFont
+
+    book = zipfile.ZipFile(io.BytesIO(files["docx"]))
+    table = etree.fromstring(book.read("word/fontTable.xml"))
+    rels = {r.get("Id"): r.get("Target") for r in etree.fromstring(book.read("word/_rels/fontTable.xml.rels"))}
+    embedded = {f.get(qn("w:name")): f.find(qn("w:embedRegular")) for f in table.findall(qn("w:font"))}
+    names = ("仿宋_GB2312", "黑体", "楷体_GB2312", "宋体", "方正小标宋简体")
+    assert all(embedded.get(name) is not None for name in names)
+    printed = {ch for ch in "".join(etree.fromstring(book.read("word/document.xml")).itertext()) if ord(ch) > 0x2E80}
+    for name in names:
+        tag = embedded[name]
+        key = bytes.fromhex(tag.get(qn("w:fontKey")).strip("{}").replace("-", ""))[::-1]
+        data = bytearray(book.read("word/" + rels[tag.get(qn("r:id"))]))
+        data[:32] = bytes(b ^ key[i % 16] for i, b in enumerate(data[:32]))
+        covered = set(map(chr, TTFont(io.BytesIO(bytes(data))).getBestCmap()))
+        assert printed and not printed - covered, name
+    assert b"<w:embedTrueTypeFonts/>" in book.read("word/settings.xml")
+
+
 def test_word_modes_and_no_demo_header_without_demonstration_values(demo_db, base_db, tmp_path):
     mid = word(make(demo_db, tmp_path, "docx", "--mode", "midterm", "--region", "平阳县"))
     assert mid.paragraphs[0].text == "妇女儿童发展规划实施中期评估报告"

@@ -23,7 +23,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
 
-from planwatch.report import render
+from planwatch.report import embedded_font, render
 from planwatch.report.content import DEMO_NOTE, DRAFT, ReportContent
 
 LATIN = "Times New Roman"
@@ -234,6 +234,7 @@ class Report:
         self.problems()
         self.suggestions()
         self.appendix()
+        embedded_font.embed(doc, (BODY, HEADING, HEADING2, TABLE, TITLE))
         out = io.BytesIO()
         doc.save(out)
         return out.getvalue()
