@@ -25,7 +25,7 @@ with tab_round:
     with st.form("open_round"):
         left, right = st.columns(2)
         year = left.number_input("监测年份", min_value=2021, max_value=2035, value=dt.date.today().year - 1)
-        deadline = right.date_input("报送截止日期", value=dt.date(dt.date.today().year, 3, 31))
+        deadline = right.date_input("报送截止日期", value=round_mod.next_deadline(dt.date.today()))
         st.caption("再次开启已有的年度:更新截止日期;已结束的年度重新开放报送。")
         if st.form_submit_button("开启年度监测", type="primary"):
             try:
@@ -33,7 +33,8 @@ with tab_round:
             except round_mod.RoundRefused as refused:
                 st.error(str(refused))
             else:
-                st.session_state["admin_done"] = [f"已开启 {year} 年度监测,截止日期 {deadline:%Y-%m-%d}。"]
+                st.session_state["admin_done"] = [f"已开启 {year} 年度监测,截止日期 {deadline:%Y-%m-%d}。"
+                                                  + round_mod.past_deadline_note(deadline, dt.date.today())]
                 st.rerun()
     open_years = [int(y) for y in table.loc[table["closed_at"].isna(), "year"]]
     if open_years:

@@ -78,7 +78,8 @@ with tab_file:
     database = ui.connection()  # the file is made when the button is clicked (on another thread): thread-safe
     st.download_button("下载本单位填报模板(xlsx)", lambda: template.workbook_bytes(database, int(year), unit=account.unit),
                        file_name=f"填报模板_{year}.xlsx", mime=downloads.XLSX_MIME, on_click="ignore")
-    st.caption("只填写“数值”列(和“备注”);不报送的指标留空即可,上传时跳过。文件中只能有本单位负责的指标。")
+    st.caption("填写“数值”列(和“备注”);数值使指标进度滞后或逆向变化的,还须填写“原因说明”和“整改措施”。"
+               "不报送的指标留空即可,上传时跳过。文件中只能有本单位负责的指标。")
     upload = round_ui.uploader("上传填好的模板", "unit_upload")
     if upload is not None:
         try:

@@ -164,9 +164,9 @@ def _round(args) -> int:
     try:
         deadline = date.fromisoformat(args.deadline)
     except ValueError:
-        raise round_mod.RoundRefused(f"截止日期“{args.deadline}”不是 YYYY-MM-DD 格式的日期") from None
+        raise round_mod.RoundRefused(f"截止日期“{args.deadline}”不是有效的日期(格式 YYYY-MM-DD,如 2026-03-31)") from None
     round_mod.open_round(args.db, args.year, deadline, by=args.by)
-    print(f"已开启 {args.year} 年度监测,截止日期 {deadline}")
+    print(f"已开启 {args.year} 年度监测,截止日期 {deadline}。" + round_mod.past_deadline_note(deadline, date.today()))
     return 0
 
 

@@ -58,6 +58,18 @@ def close_round(db_path, year: int, closer: accounts.Account) -> dict[str, int]:
     return owed
 
 
+def next_deadline(today: date) -> date:
+    """The usual deadline (31 March, when the year's statistics are out) that is still ahead."""
+    this_year = date(today.year, 3, 31)
+    return this_year if this_year >= today else date(today.year + 1, 3, 31)
+
+
+def past_deadline_note(deadline: date, today: date) -> str:
+    """What a deadline already past means ("" when it is ahead)."""
+    return (f"注意:截止日期 {deadline:%Y-%m-%d} 已过,尚未报齐的单位立即显示为逾期;如非有意,"
+            "请再次开启该年度并改正截止日期。" if deadline < today else "")
+
+
 def still_owed(con: duckdb.DuckDBPyConnection, year: int) -> dict[str, int]:
     """The round's indicators still 未报, 退回 and 待审核 across every region and unit."""
     return owed_in(db.run_query(con, "round_board_totals", year=year, region=None))

@@ -308,7 +308,7 @@ def test_assignment_puts_an_indicator_in_a_units_scope_and_survives_a_build(db):
 def test_round_open_refuses_a_bad_deadline(db, capsys):
     before = digest(db)
     assert cli.main(["round", "open", "--year", "2025", "--deadline", "31.3.2026", "--db", str(db)]) == 2
-    assert "不是 YYYY-MM-DD 格式的日期" in capsys.readouterr().err and digest(db) == before
+    assert "不是有效的日期(格式 YYYY-MM-DD" in capsys.readouterr().err and digest(db) == before
 
 
 def test_a_file_without_the_reason_columns_still_needs_reasons_and_says_how_to_add_them(db, capsys):
@@ -328,3 +328,10 @@ def test_a_file_without_the_reason_columns_still_needs_reasons_and_says_how_to_a
     err = capsys.readouterr().err
     assert "请填写整改措施" in err and "列,请加上" not in err and digest(db) == before
     assert submit(db, [(INFANT, 2025, 5.0, "", "统计口径调整", "加强新生儿救治")]) == 0
+
+
+def test_the_default_deadline_is_ahead_and_a_past_one_is_pointed_out():
+    assert round_mod.next_deadline(dt.date(2026, 12, 2)) == dt.date(2027, 3, 31)
+    assert round_mod.next_deadline(dt.date(2026, 2, 1)) == dt.date(2026, 3, 31)
+    assert "已过,尚未报齐的单位立即显示为逾期" in round_mod.past_deadline_note(dt.date(2026, 3, 31), dt.date(2026, 12, 2))
+    assert round_mod.past_deadline_note(dt.date(2027, 3, 31), dt.date(2026, 12, 2)) == ""
