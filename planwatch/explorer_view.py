@@ -19,6 +19,8 @@ ALL = ui.ALL
 XLSX_MAX_ROWS = 20_000  # openpyxl needs seconds per few thousand rows; larger results: CSV or Parquet
 CHART_MAX_BARS = 40
 HTML_ROWS = 100  # a result of at most this many rows is drawn as an HTML table; a longer one in the data grid
+CELL_CHARS = 1000  # characters of a text cell shown on the page (the files keep every one): three cells of
+# repeat('x', 10000000) had made a 30 MB page that took the browser 27 s
 MAX_OPTIONS = 100  # a parameter with more choices (regions at national scale) is typed, not picked
 RESULT_CACHE_BYTES = 128 * 2**20  # all visitors' cached results together
 PLAN_VIEWS = {"v_indicator", "v_reference"}  # views without monitoring values (so without 示例数据)
@@ -211,8 +213,21 @@ def quick_chart(frame: pd.DataFrame, key: str) -> None:
         st.altair_chart(charts.themed(chart, size=13), width="stretch")
 
 
+def _clip(value):
+    if isinstance(value, str) and len(value) > CELL_CHARS:
+        return f"{value[:CELL_CHARS]}…(共 {len(value):,} 字,完整内容见下载文件)"
+    return value
+
+
+def _clipped(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows the page shows, each text cell cut to CELL_CHARS characters with its length said."""
+    shown = frame.head(guard.SHOW_ROWS)
+    return shown.assign(**{c: shown[c].map(_clip) for c in shown.select_dtypes(exclude="number").columns})
+
+
 def show_result(result: guard.Result, name: str, key: str) -> None:
     frame = result.frame
+    shown = _clipped(frame)
     ui.metrics([("行数", f"{result.n_rows:,}", f"最多取 {guard.MAX_ROWS:,} 行;表格显示前 {guard.SHOW_ROWS:,} 行"),
                 ("列数", len(frame.columns)),
                 ("用时", f"{result.elapsed * 1000:,.0f} 毫秒" if result.elapsed < 10 else f"{result.elapsed:.1f} 秒",
@@ -225,11 +240,11 @@ def show_result(result: guard.Result, name: str, key: str) -> None:
     if frame.empty:
         st.info("查询没有返回任何行。")
     if len(frame) <= HTML_ROWS:
-        floats = frame.select_dtypes("float").columns  # every digit an analyst asked for (ui.number keeps six)
-        ui.static_table(frame.assign(**{c: frame[c].map(lambda v: ui.MISSING if pd.isna(v) else f"{v:.15g}")
+        floats = shown.select_dtypes("float").columns  # every digit an analyst asked for (ui.number keeps six)
+        ui.static_table(shown.assign(**{c: shown[c].map(lambda v: ui.MISSING if pd.isna(v) else f"{v:.15g}")
                                         for c in floats}), wide=len(frame.columns) > 6)
     else:
-        st.dataframe(frame.head(guard.SHOW_ROWS), hide_index=True, width="stretch", key=f"{key}_table",
+        st.dataframe(shown, hide_index=True, width="stretch", key=f"{key}_table",
                      height=min(38 + 35 * max(len(frame), 1), 500))
     quick_chart(frame, key)
 
