@@ -45,11 +45,12 @@ def status_table(frame: pd.DataFrame) -> None:
         return "—" if v is None or v != v else (f"{v:g}" if isinstance(v, float) else str(v))
     table = pd.DataFrame({
         "指标": frame.get("name", frame["indicator_id"]), "年份": frame["year"],
+        **({"单位": frame["unit"].fillna("")} if "unit" in frame else {}),  # a value in the wrong unit shows
         **({"原值": frame["old_value"].map(shown), "新值": frame["new_value"].map(shown)} if "new_value" in frame else {}),
         "原状态": frame["old_status"].fillna("—"), "新状态": frame["new_status"].fillna("—"),
         "新状态的原因": frame["new_reason"].fillna(""),
-        **{label: frame[col].fillna("") for col, label in (("reason", "原因说明"), ("measures", "整改措施"))
-           if col in frame}})
+        **{label: frame[col].fillna("") for col, label in (("reason", "原因说明"), ("measures", "整改措施"),
+                                                          ("note", "备注")) if col in frame}})
     st.dataframe(table.style.apply(lambda row: ["background-color: #FFE8B0" if row["原状态"] != row["新状态"] else ""]
                                    * len(row), axis=1), hide_index=True, width="stretch")
 

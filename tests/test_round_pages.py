@@ -89,6 +89,7 @@ def test_reviewer_returns_one_and_approves_another(app_db):
     with db_mod.open_reader(app_db) as reader:
         preview = review.preview_batch(reader.cursor(), returned)
     assert f"通过后:1 项数值计入,其中 {(preview['old_status'] != preview['new_status']).sum()} 项指标状态改变" in texts(at)
+    assert {"单位", "原值", "新值", "备注"} <= set(at.dataframe[0].value.columns)  # a value in the wrong unit shows
     at.text_area[0].input("请附统计年鉴出处")
     [b for b in at.button if b.label == "退回"][0].click().run()
     assert f"批次 {returned} 已退回:请附统计年鉴出处" in texts(at)
