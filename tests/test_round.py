@@ -230,6 +230,8 @@ def test_board_counts(db, capsys):
     got = one(db, "SELECT n_due, n_submitted, n_approved, n_returned, n_missing, overdue, n_pending "
                         "FROM v_reporting_progress WHERE unit_id = ? AND year = 2025", [HEALTH])
     assert got == (len(leads), 2, 1, 1, len(leads) - 3, False, 1)
+    # on time: the two submitted now; the returned one, never corrected, is not (it had counted: 3 > n_submitted)
+    assert one(db, "SELECT n_on_time FROM v_reporting_progress WHERE unit_id = ?", [HEALTH]) == (2,)
     assert one(db, "SELECT region, region_code FROM v_reporting_progress WHERE unit_id = ?", [HEALTH]) == \
         ("张家港市", HEALTH.split(":")[0])
     with db_mod.writing(db) as con:  # once the deadline has passed, the unit is overdue

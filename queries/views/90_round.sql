@@ -56,7 +56,9 @@ SELECT region, unit, year,
        current_date > any_value(deadline) AND count(*) FILTER (WHERE state IN ('已退回', '未报')) > 0 AS overdue,
        any_value(deadline) AS deadline,
        count(*) FILTER (WHERE state = '待审核') AS n_pending,
-       count(*) FILTER (WHERE CAST(first_at AS DATE) <= deadline) AS n_on_time,
+       -- submitted now (pending or approved) and first submitted by the deadline: a value returned and never
+       -- corrected is not on time (it counted, and n_on_time passed n_submitted)
+       count(*) FILTER (WHERE state IN ('已通过', '待审核') AND CAST(first_at AS DATE) <= deadline) AS n_on_time,
        max(last_at) AS last_activity,
        unit_id, region_code,
        any_value(closed_at) AS closed_at
