@@ -340,6 +340,8 @@ def sheets(data: bytes, deadline: float) -> Iterator[Sheet]:
         raise Unreadable("是 xlsb(二进制工作簿)格式,请在 Excel 中另存为 xlsx 后上传")
     if "mimetype" in names and "content.xml" in names:
         raise Unreadable("是 ODS(OpenDocument)格式,请另存为 xlsx 后上传")
+    if "word/document.xml" in names or "ppt/presentation.xml" in names:
+        raise Unreadable("是 Word 文档或 PowerPoint 演示文稿,不是表格;请上传填报模板(xlsx)或 CSV 文件")
     reader = _Reader(book, deadline)
     workbook = next((target for kind, target in reader.relationships("").values()
                      if kind.endswith("/officeDocument")), "xl/workbook.xml")

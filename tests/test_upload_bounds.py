@@ -264,3 +264,11 @@ def test_one_long_shared_string_in_every_cell_is_refused_quickly_in_bounded_memo
 def test_a_cell_naming_a_missing_shared_string_is_refused_in_chinese(fresh_db):
     rows = GOOD_ROWS + '<row r="3"><c r="A3" t="s"><v>99</v></c></row>'
     assert "A3 单元格引用了不存在的共享字符串" in refused(fresh_db, raw_xlsx(rows, shared=["x"]))
+
+
+def test_a_word_document_renamed_xlsx_is_called_what_it_is(fresh_db):
+    import docx
+
+    out = BytesIO()
+    docx.Document().save(out)
+    assert "是 Word 文档或 PowerPoint 演示文稿,不是表格" in refused(fresh_db, out.getvalue())
