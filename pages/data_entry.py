@@ -11,6 +11,11 @@ from planwatch.paths import default_db
 
 CHANGE_COLORS = {"新增": "#009E73", "修改": "#E69F00", "不变": "#BBBBBB"}  # the preview's 变化 chips
 
+BATCH_COLUMNS = {"batch_id": "批次", "created_at": "导入时间", "source_kind": "来源", "file_name": "文件",
+                 "row_count": "行数", "uploader": "导入人", "submitted_by": "提交人", "round_year": "监测年度",
+                 "state": "状态", "reviewed_by": "审核人", "reviewed_at": "审核时间", "review_note": "审核意见",
+                 "undone_at": "撤销时间", "undone_by": "撤销人", "checksum": "校验和"}
+
 f = ui.page_filters()
 st.title("数据填报")
 
@@ -87,10 +92,7 @@ with tab_upload:
 
 with tab_history:
     batches = importer.batches(con)
-    st.dataframe(ui.shown(batches.rename(columns={"batch_id": "批次", "created_at": "导入时间", "source_kind": "来源",
-                                                  "file_name": "文件", "row_count": "行数", "uploader": "填报人",
-                                                  "state": "状态", "undone_at": "撤销时间", "undone_by": "撤销人",
-                                                  "checksum": "校验和"})),
+    st.dataframe(ui.shown(batches.rename(columns=BATCH_COLUMNS)[list(BATCH_COLUMNS.values())]),
                  hide_index=True, width="stretch")
     undoable = batches[batches["state"].isin(["已通过", "待审核"]) & (batches["source_kind"] != "示例")]
     if len(undoable):

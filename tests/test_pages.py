@@ -352,6 +352,7 @@ def test_data_entry_template_history_and_undo(app_db, editor_account):
     assert template_button.proto.deferred_file_id  # the template is made when clicked, not on every run
     history = at.dataframe[0].value
     assert len(history) == one(app_db, "SELECT count(*) FROM import_batch")[0]
+    assert all(not any("a" <= ch.lower() <= "z" for ch in column) for column in history.columns)  # Chinese headers
     undo_box = [s for s in at.selectbox if s.label == "撤销批次"][0]
     assert undo_box.value == batch
     [b for b in at.button if b.label == "撤销该批次"][0].click().run()
