@@ -75,9 +75,9 @@ with tab_add:
 
 names = [a.name for a in listed]
 with tab_reset:
-    chosen, unchanged = choice.pick("账号", names, "reset_name", accounts.shown)
+    chosen, picked = choice.pick("账号", names, "reset_name", accounts.shown)
     password = _passwords("reset_password")
-    if choice.act(st.button("重设密码", type="primary", disabled=password is None or chosen is None), unchanged):
+    if choice.act(st.button("重设密码", type="primary", disabled=password is None or chosen is None), picked):
         try:
             accounts.set_password(db_path, chosen, password)
         except accounts.AccountError as exc:
@@ -87,9 +87,9 @@ with tab_reset:
 
 with tab_remove:
     others = [n for n in names if n != me.name]
-    chosen, unchanged = choice.pick("账号", others, "remove_name", accounts.shown, help="不能删除当前登录的账号。")
+    chosen, picked = choice.pick("账号", others, "remove_name", accounts.shown, help="不能删除当前登录的账号。")
     sure = st.checkbox("确认删除该账号", key="remove_confirm")
-    if choice.act(st.button("删除账号", disabled=not sure or chosen is None), unchanged):
+    if choice.act(st.button("删除账号", disabled=not sure or chosen is None), picked):
         try:
             accounts.remove(db_path, chosen)
         except accounts.AccountError as exc:

@@ -96,10 +96,10 @@ with tab_history:
                  hide_index=True, width="stretch")
     undoable = batches[batches["state"].isin(["已通过", "待审核"]) & (batches["source_kind"] != "示例")]
     if len(undoable):
-        chosen, unchanged = choice.pick(
+        chosen, picked = choice.pick(
             "撤销批次", list(undoable["batch_id"])[::-1], "undo_batch",
             lambda b: f"批次 {b}:{undoable.set_index('batch_id').loc[b, 'file_name']}")
-        if choice.act(st.button("撤销该批次", help="批次记录保留并标为已撤销,被它替换的数值恢复。"), unchanged):
+        if choice.act(st.button("撤销该批次", help="批次记录保留并标为已撤销,被它替换的数值恢复。"), picked):
             try:
                 importer.undo(default_db(), int(chosen), by=editor)
             except importer.UndoRefused as refused:

@@ -18,7 +18,7 @@ if queue.empty:
 st.caption(f"待审核 {len(queue)} 批,最早提交的在前。审核通过的数值计入各页面和报告;退回的提交连同原因返回填报单位。")
 labels = {r.batch_id: f"批次 {r.batch_id} · {r.unit} · {r.submitted_by} · {r.created_at:%Y-%m-%d %H:%M} · {r.row_count} 项"
           for r in queue.itertuples()}
-batch_id, unchanged = choice.pick("选择提交", labels, "review_batch", labels.get)
+batch_id, picked = choice.pick("选择提交", labels, "review_batch", labels.get)
 con = ui.connection().cursor()
 preview = review.preview_batch(con, int(batch_id))
 changed = (preview["old_status"] != preview["new_status"]).sum()
@@ -30,7 +30,7 @@ with st.form("decision"):
     approve, send_back = st.columns(2)
     approved = approve.form_submit_button("审核通过", type="primary", width="stretch")
     returned = send_back.form_submit_button("退回", width="stretch")
-if choice.act(approved or returned, unchanged):
+if choice.act(approved or returned, picked):
     try:
         review.review(default_db(), int(batch_id), account, approve=approved, note=note)
     except review.ReviewRefused as refused:

@@ -39,11 +39,11 @@ with tab_round:
     open_years = [int(y) for y in table.loc[table["closed_at"].isna(), "year"]]
     if open_years:
         st.subheader("结束报送")
-        ending, unchanged = choice.pick("结束哪一年度的报送", open_years, "close_year", lambda y: f"{y}年度监测")
+        ending, picked = choice.pick("结束哪一年度的报送", open_years, "close_year", lambda y: f"{y}年度监测")
         st.warning(round_mod.close_warning(ending, round_mod.owed_in(
             ui.query("round_board_totals", year=ending, region=None))))
         sure = st.checkbox(f"确认结束 {ending} 年度报送")
-        if choice.act(st.button("结束报送", disabled=not sure), unchanged):
+        if choice.act(st.button("结束报送", disabled=not sure), picked):
             try:
                 owed = round_mod.close_round(default_db(), ending, account)
             except round_mod.RoundRefused as refused:
@@ -59,13 +59,13 @@ with tab_assign:
     if len(pending):
         labels = {r.indicator_id: f"{r.region} · {r.plan_group} · {r.name}({r.indicator_id})"
                   for r in pending.itertuples()}
+        chosen, picked = choice.pick("指标", labels, "assign_indicator", labels.get)  # outside the form: it calls back
         with st.form("assign"):
-            chosen, unchanged = choice.pick("指标", labels, "assign_indicator", labels.get)
             left, mid = st.columns(2)
             unit = left.text_input("责任单位(如 市卫健局)", max_chars=60)
             role = mid.selectbox("角色", assignment.ROLES)
             basis = st.text_input("指定依据(会议、文件)", max_chars=200)
-            if choice.act(st.form_submit_button("指定", type="primary"), unchanged):
+            if choice.act(st.form_submit_button("指定", type="primary"), picked):
                 try:
                     assignment.assign(default_db(), chosen, unit, role, by=account.name, basis=basis)
                 except assignment.AssignmentRefused as refused:
@@ -78,10 +78,10 @@ with tab_assign:
     st.dataframe(ui.shown(decisions.drop(columns=["assignment_id", "indicator_id"])), hide_index=True, width="stretch")
     active = decisions[decisions["状态"] == "有效"]
     if len(active):
-        revoke, unchanged = choice.pick("撤销一项指定", list(active["assignment_id"]), "revoke_assignment",
+        revoke, picked = choice.pick("撤销一项指定", list(active["assignment_id"]), "revoke_assignment",
                                         lambda a: "{地区} · {指标} · {责任单位}".format(
                                             **active.set_index("assignment_id").loc[a].to_dict()))
-        if choice.act(st.button("撤销该指定"), unchanged):
+        if choice.act(st.button("撤销该指定"), picked):
             assignment.revoke(default_db(), int(revoke), by=account.name)
             st.session_state["admin_done"] = ["已撤销该指定(记录保留)。"]
             st.rerun()

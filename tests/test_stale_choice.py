@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from apptest import open_page, texts, use_database_with_accounts
-from conftest import import_rows, one
+from conftest import import_rows, one, rows
 
 from planwatch import accounts, choice, importer, review
 from planwatch import db as db_mod
@@ -58,7 +58,8 @@ def test_a_review_of_a_batch_another_reviewer_decided_falls_on_nothing(app_db):
     assert status(app_db, shown) == "已退回"
 
 
-def test_an_undo_after_an_import_added_a_batch_undoes_nothing(app_db):
+def test_an_undo_after_an_import_added_a_batch_undoes_the_chosen_one(app_db):
+    # the chosen batch is still listed: the click acts on it, not on the newer batch now first in the list
     assert import_rows(app_db, [("pingyang-women-k03", 2024, 66.6)], name="chosen.csv") == 0
     chosen = one(app_db, "SELECT max(batch_id) FROM import_batch")[0]
     at = login("data_entry", "admin")
@@ -66,16 +67,20 @@ def test_an_undo_after_an_import_added_a_batch_undoes_nothing(app_db):
     assert import_rows(app_db, [("pingyang-women-k05", 2024, 30.1)], name="later.csv") == 0  # another office import
     later = one(app_db, "SELECT max(batch_id) FROM import_batch")[0]
     [b for b in at.button if b.label == "撤销该批次"][0].click().run()
-    assert choice.STALE in texts(at)
-    assert one(app_db, "SELECT count(*) FROM import_batch WHERE batch_id IN (?, ?) AND undone_at IS NOT NULL",
-               [chosen, later]) == (0,)
+    assert choice.STALE not in texts(at)
+    assert rows(app_db, "SELECT batch_id FROM import_batch WHERE batch_id IN (?, ?) AND undone_at IS NOT NULL",
+                [chosen, later]) == [(chosen,)]
 
 
-def test_removing_an_account_after_the_list_changed_removes_nothing(app_db):
+def test_an_account_removed_by_another_admin_is_not_replaced_by_the_next_one(app_db):
+    # 甲 chosen and 确认 ticked (a rerun); meanwhile another admin removes 甲: the box now shows another account,
+    # says so, and the click is refused; nothing else is removed
+    accounts.add(app_db, "丙", "password1", "reviewer", "张家港市", None)
     at = login("accounts", "admin")
-    at.selectbox(key="remove_name").set_value("甲").run()
+    at.selectbox(key="remove_name").set_value("丙").run()
+    accounts.remove(app_db, "丙")  # another admin, meanwhile
     at.checkbox(key="remove_confirm").check().run()
-    accounts.add(app_db, "乙", "password1", "reviewer", "张家港市", None)  # another admin, meanwhile
+    assert choice.STALE_SHOWN in texts(at)
+    shown = at.selectbox(key="remove_name").value
     [b for b in at.button if b.label == "删除账号"][0].click().run()
-    assert choice.STALE in texts(at)
-    assert accounts.get(app_db, "甲") is not None and accounts.get(app_db, "乙") is not None
+    assert choice.STALE in texts(at) and accounts.get(app_db, shown) is not None
