@@ -5,8 +5,9 @@ them), so the key-table reader handles both. PDF (pdfplumber): lines wrapped by 
 into their paragraph; a short line, a larger gap or an indented start begins a new one.
 
 A small file can unpack to gigabytes (a zip bomb in a .docx, one Flate stream in a PDF): a .docx is refused when
-its parts would unpack past MAX_UNPACKED_BYTES (zipfile reads no part past its declared size), and a PDF is read in
-a child process (``python -m planwatch.extract.reading``) limited to PDF_MEMORY of private memory and PDF_SECONDS.
+its parts would unpack past MAX_UNPACKED_BYTES (zipfile reads no part past its declared size), and both are read in
+a child process (``python -m planwatch.extract.reading``) limited to READER_MEMORY of private memory and
+READER_SECONDS (60 MB of tiny paragraphs had taken 98 CPU-s and 1.1 GB in the app).
 """
 from __future__ import annotations
 
@@ -21,8 +22,8 @@ from pathlib import Path
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PDF_PAGES = 300
 MAX_UNPACKED_BYTES = 64 * 2**20  # a .docx's parts once unpacked (the seed plans' document.xml is under 1 MB)
-PDF_MEMORY = 768 * 2**20  # RLIMIT_DATA of the PDF reader (planwatch/worker.py on why not RLIMIT_AS)
-PDF_SECONDS = 60
+READER_MEMORY = 768 * 2**20  # RLIMIT_DATA of the .docx and PDF reader (planwatch/worker.py: why not RLIMIT_AS)
+READER_SECONDS = 60
 SUFFIXES = (".txt", ".docx", ".pdf")
 
 
@@ -63,22 +64,50 @@ def _text(data: bytes) -> list[str]:
 
 
 def _docx(data: bytes, name: str) -> list[str]:
+    try:
+        unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise ReadError(f"{name} 不是有效的 Word(.docx)文件") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ReadError(f"{name} 解压后有 {unpacked // 2**20:,} MB,超过 {MAX_UNPACKED_BYTES // 2**20} MB 上限,"
+                        "疑似压缩炸弹,不予读取")
+    return _in_child(data, name, "docx")
+
+
+def _pdf(data: bytes, name: str) -> list[str]:
+    lines = _in_child(data, name, "pdf")
+    if not any(line.strip() for line in lines):
+        raise ReadError(f"{name} 中没有可提取的文字(可能是扫描件,请先做文字识别)")
+    return lines
+
+
+def _in_child(data: bytes, name: str, kind: str) -> list[str]:
+    """The document's lines, read by a child process under READER_MEMORY and READER_SECONDS."""
+    try:
+        done = subprocess.run([sys.executable, "-m", "planwatch.extract.reading", kind, str(READER_MEMORY)],
+                              input=data, capture_output=True, timeout=READER_SECONDS)
+    except subprocess.TimeoutExpired:
+        raise ReadError(f"{name} 读取超过 {READER_SECONDS} 秒仍未完成,已停止(文件过大或过于复杂)") from None
+    answer = json.loads(done.stdout or b'{"error": "broken"}') if done.returncode == 0 else {"error": "broken"}
+    if "lines" in answer:
+        return answer["lines"]
+    if answer["error"] == "pages":
+        raise ReadError(f"PDF 超过 {MAX_PDF_PAGES} 页")
+    if b"MemoryError" in done.stderr or b"Memory allocation failed" in done.stderr:
+        raise ReadError(f"{name} 解压后过大(读取超过 {READER_MEMORY // 2**20} MB 内存),疑似压缩炸弹,不予读取")
+    # python-docx and pdfminer raise many kinds for a damaged, encrypted or foreign file
+    raise ReadError(f"{name} 不是有效的 Word(.docx)文件" if kind == "docx"
+                    else f"{name} 不是有效的 PDF 文件(或已加密、已损坏)")
+
+
+def _docx_lines(data: bytes) -> dict:
+    """(in the child) {"lines": [...]}: a paragraph a line, a table's cells one per line; anything wrong raises."""
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    try:
-        unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise ReadError(f"{name} 解压后有 {unpacked // 2**20:,} MB,超过 {MAX_UNPACKED_BYTES // 2**20} MB 上限,"
-                            "疑似压缩炸弹,不予读取")
-        document = docx.Document(io.BytesIO(data))
-    except ReadError:
-        raise
-    except Exception:  # zipfile and python-docx raise several kinds for a damaged or non-Word file
-        raise ReadError(f"{name} 不是有效的 Word(.docx)文件") from None
     lines: list[str] = []
-    for block in document.iter_inner_content():
+    for block in docx.Document(io.BytesIO(data)).iter_inner_content():
         if isinstance(block, Paragraph):
             lines.append(block.text)
         elif isinstance(block, Table):
@@ -89,28 +118,7 @@ def _docx(data: bytes, name: str) -> list[str]:
                         continue
                     seen.append(cell._tc)
                     lines.extend([cell.text.replace("\n", ""), ""])
-    return lines
-
-
-def _pdf(data: bytes, name: str) -> list[str]:
-    """The PDF's lines, read by a child process under PDF_MEMORY and PDF_SECONDS."""
-    try:
-        done = subprocess.run([sys.executable, "-m", "planwatch.extract.reading", str(PDF_MEMORY)], input=data,
-                              capture_output=True, timeout=PDF_SECONDS)
-    except subprocess.TimeoutExpired:
-        raise ReadError(f"{name} 读取超过 {PDF_SECONDS} 秒仍未完成,已停止(文件过大或过于复杂)") from None
-    answer = json.loads(done.stdout or b'{"error": "broken"}') if done.returncode == 0 else {"error": "broken"}
-    if "lines" in answer:
-        lines = answer["lines"]
-    elif answer["error"] == "pages":
-        raise ReadError(f"PDF 超过 {MAX_PDF_PAGES} 页")
-    elif b"MemoryError" in done.stderr:
-        raise ReadError(f"{name} 解压后过大(读取超过 {PDF_MEMORY // 2**20} MB 内存),疑似压缩炸弹,不予读取")
-    else:  # pdfminer raises many kinds for a damaged, encrypted or non-PDF file
-        raise ReadError(f"{name} 不是有效的 PDF 文件(或已加密、已损坏)")
-    if not any(line.strip() for line in lines):
-        raise ReadError(f"{name} 中没有可提取的文字(可能是扫描件,请先做文字识别)")
-    return lines
+    return {"lines": lines}
 
 
 def _pdf_lines(data: bytes) -> dict:
@@ -149,8 +157,9 @@ def _page_paragraphs(text_lines: list[dict]) -> list[str]:
     return paragraphs
 
 
-if __name__ == "__main__":  # the PDF reader's child: limits itself (no preexec_fn: the app has threads), reads the
-    memory = int(sys.argv[1])  # file on stdin, writes its lines as JSON on stdout
+if __name__ == "__main__":  # the reader's child: limits itself (no preexec_fn: the app has threads), reads the
+    kind, memory = sys.argv[1], int(sys.argv[2])  # file on stdin, writes its lines as JSON on stdout
     resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    sys.stdout.write(json.dumps(_pdf_lines(sys.stdin.buffer.read()), ensure_ascii=False))
+    read = _docx_lines if kind == "docx" else _pdf_lines
+    sys.stdout.write(json.dumps(read(sys.stdin.buffer.read()), ensure_ascii=False))
