@@ -40,7 +40,7 @@ MAX_NUMBER = 1e15
 # Percentages that may pass 100%: gross enrolment (毛入学率, 毛入园率: pupils of any age ÷ the age group)
 GROSS_RATE = re.compile(r"毛入(学|园)率")
 # Indicators of a change (近视率年降幅, 死亡率下降幅度, 增长率): a move the other way is a negative number
-CHANGE = re.compile(r"降幅|增幅|幅度|增长|增速|降低|下降|提高|变化")
+CHANGE = re.compile(r"降幅|增幅|幅度|增长|增速")  # not 下降/提高: "死亡率下降到…" names a level
 FORMULA_START = ("=", "+", "-", "@")
 NUMBER = re.compile(r"(-?)((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)([eE][+-]?\d+)? *([%‰])?")
 YEAR = re.compile(r"([12]\d{3})年?")

@@ -573,6 +573,7 @@ def test_reported_values_beside_demonstration_ones_are_told_apart(demo_db, tmp_p
     with db.open_reader(path) as reader:
         mixed = report.content.gather(reader.cursor(), YEAR, "平阳县")
     assert mixed.has_demo and not mixed.all_demo and "附表中标 * 者" in mixed.demo_text()
+    assert "附表" not in mixed.demo_text(starred=False)  # the PDF has no 附表 to point to
     table = mixed.appendix().set_index("指标")
     row = table.loc[one(path, "SELECT name FROM indicator WHERE indicator_id = 'pingyang-women-k03'")[0]]
     assert row["2024年"] == "66.6" and row["2023年"].endswith("*")

@@ -123,13 +123,15 @@ class ReportContent:
         """Every value shown is a demonstration value: none a member unit reported."""
         return self.has_demo and bool((self.values["source_kind"] == "示例").all())
 
-    def demo_text(self) -> str:
-        """Which of the values are demonstration values, for a report's notes ("" when none is)."""
+    def demo_text(self, starred: bool = True) -> str:
+        """Which of the values are demonstration values, for a report's notes ("" when none is); starred: the
+        report has the Word 附表, which stars them."""
         if not self.has_demo:
             return ""
         if self.all_demo:
             return "监测值均为系统生成的示例数据(非真实统计)"
-        return "监测值中既有成员单位填报的数值,也有系统生成的示例数据(非真实统计;附表中标 * 者)"
+        return ("监测值中既有成员单位填报的数值,也有系统生成的示例数据(非真实统计"
+                + (";附表中标 * 者)" if starred else ";Excel 工作簿各表的“数据来源”列注明)"))
 
     @property
     def tolerance(self) -> float:

@@ -10,6 +10,7 @@ with the font key, a GUID).
 from __future__ import annotations
 
 import io
+import logging
 import string
 import uuid
 
@@ -60,6 +61,7 @@ def _characters(doc) -> str:
 
 
 def _subset(characters: str) -> bytes:
+    logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # not "FFTM NOT subset" on a user's console
     font = TTCollection(str(render.FONT_FILE)).fonts[0]
     options = subset.Options()
     options.name_IDs, options.notdef_outline, options.glyph_names = ["*"], True, False

@@ -172,7 +172,7 @@ def pdf_bytes(content: ReportContent, pngs: dict[str, bytes] | None = None) -> b
     story += [P(c.title, st["title"]), P(escape(c.committee), st["subtitle"]),
               P(f"{c.subtitle} · 生成于{c.generated:%Y年%m月%d日}", st["muted"])]
     if c.has_demo:
-        story.append(P(DEMO_NOTE + f";{c.demo_text()},成员单位填报后由真实数据替换;达标率和预警按报告中的全部"
+        story.append(P(DEMO_NOTE + f";{c.demo_text(starred=False)},成员单位填报后由真实数据替换;达标率和预警按报告中的全部"
                        "监测值计算。", st["demo"]))
     story.append(P("一、总体情况", st["h1"]))
     story.append(P(f"截至{c.year}年,{escape(c.scope)}的达标率为", st["body"]))
