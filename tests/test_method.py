@@ -360,3 +360,15 @@ def test_a_shortfall_warning_within_noise_says_level_not_a_negative_progress(fre
     assert kinds(fresh_db, mmr, 2024)["预计未达标"] == (
         "红", "2024年为11.1/10万,按2021年以来趋势2030年约为11.31/10万,高于目标≤10/10万(差1.31/10万)"
               "(与起点基本持平,时间进度33%)。")
+
+
+def test_a_ceiling_exceeded_within_noise_is_not_reversed(fresh_db):
+    # 婴儿死亡率 ≤4‰: 1.75 (2021), then 4.01 (2024): 0.01 over the ceiling, within the tolerance max(1% × 1.75,
+    # 0.01) = 0.0175: Δ of a ceiling is its excess (method.md §2) — 进度滞后, 基本实现, no red; 4.05 is breached.
+    infant = "zhangjiagang-children-k02"
+    import_rows(fresh_db, [(infant, 2021, 1.75), (infant, 2024, 4.01)])
+    c = call(fresh_db, infant, 2024)
+    assert (c["status"], c["assessment"]) == ("进度滞后", "基本实现")
+    assert all(level != "红" for level, _ in kinds(fresh_db, infant, 2024).values())
+    import_rows(fresh_db, [(infant, 2024, 4.05)], name="over.csv")
+    assert call(fresh_db, infant, 2024)["status"] == "逆向变化"

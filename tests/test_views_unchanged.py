@@ -24,30 +24,30 @@ METHOD_VIEWS = ("v_attainment", "v_attainment_by_domain", "v_attainment_by_plan"
                 "v_warning")
 # view: (columns and types, digest of the rows) — main at 162bdd6; rows retaken at 59044be (deliberate: held-out
 # cases of a review — a start at the target kept level is 已达标, 左右/= compare the distance to the target,
-# differences of 1/10万 rates print as /10万)
+# differences of 1/10万 rates print as /10万; a ceiling exceeded within noise is not 逆向变化)
 SEED = {
-    "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "0f08f512b5d35416c64c596a2ef93399"),
-    "v_attainment_by_domain": ("becf2d2b0376797db3939bddcd9559f3", "9f6b04a83e98285565f3ad5ff61bbf36"),
-    "v_attainment_by_plan": ("c1c3bac3c3f64868eeb14a5230751f70", "0522ae21245a7d2deb8cc16385336e15"),
-    "v_attainment_by_region": ("1bf6b31fbbf404023d0ed2e1b418b508", "7a98141ce3a96eb9ae53b01222e46957"),
+    "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "80d32d1614d9ca0b71eb3416df9e6d11"),
+    "v_attainment_by_domain": ("becf2d2b0376797db3939bddcd9559f3", "dede5246689c118e04ef6718a67376f5"),
+    "v_attainment_by_plan": ("c1c3bac3c3f64868eeb14a5230751f70", "e33e325a1d1b9579dc92b5541df1357d"),
+    "v_attainment_by_region": ("1bf6b31fbbf404023d0ed2e1b418b508", "d622416b50738b3b156efc2d99664c3b"),
     "v_attainment_by_unit": ("7e375cdeae268869980b3517e86d04c2", "2e9212ec6b83aa867956c80eef9e2096"),
-    "v_attainment_rollup": ("8b0318955373d90efcdbbafda528d5b5", "7146c2d653703afaadf213610dff0a1d"),
+    "v_attainment_rollup": ("8b0318955373d90efcdbbafda528d5b5", "5837f2660aac93f713da8942859a3f6b"),
     "v_parent_comparison": ("eff2c60f4cfeff3254c909d12284732c", "d41d8cd98f00b204e9800998ecf8427e"),
-    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "327bd8bae947ae6db98a3633a3828f83"),
-    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "70c5be5e80067c13f5aabfd0a7d8280c"),
-    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "a4aa27c0b426e54dfaeaa162849915e8"),
+    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "7423ccf36f3be862a8d817a35a0e5702"),
+    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "521b0dd7fb7ecff03828036a5c15493f"),
+    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "d8e6f82d877c3d2a3c6d09b2e71e0b94"),
 }
 SYNTH_100 = {
-    "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "98768741e24c3f00e140ae04e0535da3"),
-    "v_attainment_by_domain": ("becf2d2b0376797db3939bddcd9559f3", "302879da3c9068082962c774a8ffff71"),
-    "v_attainment_by_plan": ("c1c3bac3c3f64868eeb14a5230751f70", "e50d2879fd87b86e2853adb70cad736b"),
-    "v_attainment_by_region": ("1bf6b31fbbf404023d0ed2e1b418b508", "a7c879bb3700fd23e0661aa81469831a"),
+    "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "433ec756011c9d5cb05aed81d1996749"),
+    "v_attainment_by_domain": ("becf2d2b0376797db3939bddcd9559f3", "b3ef54ab667fa5f4b311aa25fc4fa075"),
+    "v_attainment_by_plan": ("c1c3bac3c3f64868eeb14a5230751f70", "23d6e1198e55cac3661ed224f39ea27e"),
+    "v_attainment_by_region": ("1bf6b31fbbf404023d0ed2e1b418b508", "2a49a718d67bc6d2048a6acb062c53fb"),
     "v_attainment_by_unit": ("7e375cdeae268869980b3517e86d04c2", "cbe142e5cdfae5cedefc885095f975fc"),
-    "v_attainment_rollup": ("8b0318955373d90efcdbbafda528d5b5", "b6aee4dd289f4d0a12d93f3893c30446"),
+    "v_attainment_rollup": ("8b0318955373d90efcdbbafda528d5b5", "630b65b1b1e54fbee590ef0d685a0659"),
     "v_parent_comparison": ("eff2c60f4cfeff3254c909d12284732c", "d5c4d3c6418b1f06b35dea3d46560b2e"),
-    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "404d8ea16c216c67cec87a5d53f32e34"),
-    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "a25f6fd853cb51eded16a834acc1efcc"),
-    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "3d31bc76324b28c5f676436f8a0c77c8"),
+    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "988b84f146d451d5532a307e9da7fe9d"),
+    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "6ca036919e9cceec8714b4e0a629d1bc"),
+    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "3fce37a33dffe91c0518bea6f121d74d"),
 }
 
 

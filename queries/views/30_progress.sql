@@ -216,8 +216,11 @@ judged AS (
         pw_reaches(op, projected_value, goal, ref_value, better, tol, noise_tolerance, reported_precision) AS projected_met,
         progress / nullif(expected_progress, 0) AS ratio,
         NOT met AND NOT level_kept AND (
+            -- a ceiling the start was within turns 逆向变化 only when breached by more than noise (method.md §2:
+            -- its Δ is the excess over the ceiling; ceiling_breached below), not by 4.01 against ≤4
             (op IN ('>=', '>', '<=', '<', 'maintain') AND latest_year > ref_year
-                AND better * (judged_value - ref_value) < 0)
+                AND better * (judged_value - ref_value) < 0
+                AND NOT (op IN ('<=', '<') AND pw_met(op, ref_value, target_value, NULL, better, tol, NULL, NULL)))
             OR (op IN ('=', '~') AND latest_year > ref_year AND abs(judged_value - goal) > abs(ref_value - goal)
                 AND NOT pw_within_noise(abs(judged_value - goal) - abs(ref_value - goal), noise_tolerance,
                                         reported_precision))
