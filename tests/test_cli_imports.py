@@ -75,6 +75,7 @@ def test_review_loads_no_pandas(fresh_db, tmp_path, monkeypatch):
     accounts.add(fresh_db, "wj", "password1", "filler", "张家港市", "市卫健委")
     accounts.add(fresh_db, "tj", "password1", "reviewer", "张家港市", None)
     submitted = write(tmp_path / "unit.csv", [f"{INFANT},2021,2.0,"])
+    assert cli.main(["round", "open", "--year", "2021", "--deadline", "2099-03-31", "--db", str(fresh_db)]) == 0
     assert cli.main(["import", str(submitted), "--db", str(fresh_db), "--as", "wj"]) == 0
     result, _ = commands(["review", "1", "--approve", "--as", "tj", "--db", str(fresh_db)])
     assert result == {"codes": [0], "loaded": []}
