@@ -32,6 +32,7 @@ import functools
 import hashlib
 import hmac
 import json
+import math
 import os
 import secrets as secrets_mod
 import threading
@@ -356,7 +357,8 @@ def issue_token(db_path: Path | str, account: Account) -> str:
     if found is None:
         raise AccountError(f"没有账号“{shown(account.name)}”")
     now = time.time()
-    payload = _b64(json.dumps({"n": account.name, "e": int(now) + TOKEN_HOURS * 3600, "i": round(now, 3),
+    issued = math.floor(now * 1000) / 1000  # to the ms, rounded down: a logout in the same ms still voids it
+    payload = _b64(json.dumps({"n": account.name, "e": int(now) + TOKEN_HOURS * 3600, "i": issued,
                                "f": _fingerprint(found[1])}).encode("utf-8"))
     return payload + "." + _b64(hmac.new(_secret(db_path), payload.encode("ascii"), "sha256").digest())
 
