@@ -105,7 +105,7 @@ def closed_message(year: int, when: datetime, role: str = "filler") -> str:
             f"round open --year {year} --deadline YYYY-MM-DD),或由办公室直接导入")
 
 
-def refuse_if_closed(con: duckdb.DuckDBPyConnection, years, role: str = "filler") -> None:
+def refuse_unless_open(con: duckdb.DuckDBPyConnection, years, role: str = "filler") -> None:
     """A 填报员 or 审核员 submits (and a 填报员 saves) values only for a year whose round is open: not for a closed
     one, nor for a year no round was opened for (the office still may import any year of a plan)."""
     for year in sorted({int(y) for y in years}):
@@ -172,13 +172,6 @@ def already_accepted(con: duckdb.DuckDBPyConnection, checksum: str) -> int | Non
     return row[0]
 
 
-def _refuse_if_accepted(con: duckdb.DuckDBPyConnection, checksum: str) -> None:
-    earlier = already_accepted(con, checksum)
-    if earlier is not None:
-        raise importer.ImportRefused([f"同一文件(校验和相同)已作为批次 {earlier} 导入;如确需再次提交,请确认重新提交"
-                                      "(命令行加 --resubmit)"])
-
-
 def store(con: duckdb.DuckDBPyConnection, db_path, checked: importer.Checked, account: accounts.Account | None,
           uploader: str = "命令行", resubmit: bool = False) -> int:
     """Store a checked file: as the office's direct import (account None, or an administrator's or importer's:
@@ -186,10 +179,12 @@ def store(con: duckdb.DuckDBPyConnection, db_path, checked: importer.Checked, ac
     refused for a year whose round is not open). A file already accepted needs resubmit=True."""
     office = account is None or account.role in OFFICE
     if not office:
-        refuse_if_closed(con, checked.column("year"), account.role)
+        refuse_unless_open(con, checked.column("year"), account.role)
     def refuse_twice(con_or_writer):  # the very file already pending or approved, unless resubmitted knowingly
-        if not resubmit:
-            _refuse_if_accepted(con_or_writer, checked.checksum)
+        earlier = None if resubmit else already_accepted(con_or_writer, checked.checksum)
+        if earlier is not None:
+            raise importer.ImportRefused([f"同一文件(校验和相同)已作为批次 {earlier} 导入;如确需再次提交,"
+                                          "请确认重新提交(命令行加 --resubmit)"])
     refuse_twice(con)
     if office:
         by = account.name if account else uploader
@@ -206,7 +201,7 @@ def store(con: duckdb.DuckDBPyConnection, db_path, checked: importer.Checked, ac
     years = set(checked.column("year"))
 
     def guard(writer):  # again under the writers' lock: a close, or the same file, landed since the checks above
-        refuse_if_closed(writer, years, account.role)
+        refuse_unless_open(writer, years, account.role)
         refuse_twice(writer)
     return importer.commit(db_path, checked, uploader=account.name, status="待审核", guard=guard,
                            submitted_by=account.name, unit_id=account.unit if account.role == "filler" else None,
@@ -228,7 +223,7 @@ def save_draft(db_path, unit_id: str, year: int, grid: pd.DataFrame, by: str) ->
     once the year's round is closed."""
     filled = _filled(grid)  # noqa: F841  (read by DuckDB)
     with db.writing(db_path) as con:
-        refuse_if_closed(con, [year])
+        refuse_unless_open(con, [year])
         con.execute("DELETE FROM draft_value WHERE unit_id = ? AND year = ?", [unit_id, year])
         con.execute("INSERT INTO draft_value BY NAME SELECT ? AS unit_id, indicator_id, CAST(? AS INTEGER) AS year, "
                     "value_input, note, reason, measures, ? AS saved_by, now() AS saved_at FROM filled",

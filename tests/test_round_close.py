@@ -153,7 +153,7 @@ def test_a_close_that_lands_after_the_check_still_refuses_the_submission(db):
         checked = round_mod.grid_checked(con, grid, 2025)
         assert close(db, "--as", "admin") == 0
         before = digest(db)
-        round_mod.refuse_if_closed(con, [2025])  # the check before the write passes on the older file …
+        round_mod.refuse_unless_open(con, [2025])  # the check before the write passes on the older file …
         with pytest.raises(round_mod.RoundRefused, match=CLOSED):  # … the one inside the write refuses
             round_mod.store(con, db, checked, wj)
     assert digest(db) == before
