@@ -25,11 +25,11 @@ class Pick:
     stale: bool  # the choice changed since the user last saw or made it
 
 
-def pick(label: str, options: Sequence, key: str, format_func: Callable = str, where=st, **kwargs):
-    """(the chosen option, Pick): a selectbox under `where` (st or a column; not inside a form, whose widgets take no
-    callbacks) that knows whether its choice is still the one the user made."""
+def pick(label: str, options: Sequence, key: str, format_func: Callable = str, **kwargs):
+    """(the chosen option, Pick): a selectbox (not inside a form, whose widgets take no callbacks) that knows whether
+    its choice is still the one the user made."""
     moved, seen, stale = f"{key}_moved", f"{key}_seen", f"{key}_stale"
-    value = where.selectbox(label, list(options), format_func=format_func, key=key,
+    value = st.selectbox(label, list(options), format_func=format_func, key=key,
                             on_change=lambda: st.session_state.__setitem__(moved, True), **kwargs)
     if st.session_state.pop(moved, False):
         st.session_state[stale] = False
@@ -37,7 +37,7 @@ def pick(label: str, options: Sequence, key: str, format_func: Callable = str, w
         st.session_state[stale] = True
     st.session_state[seen] = value
     if st.session_state.get(stale):
-        where.warning(STALE_SHOWN)
+        st.warning(STALE_SHOWN)
     return value, Pick(key, bool(st.session_state.get(stale)))
 
 
