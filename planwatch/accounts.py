@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING
 import bcrypt
 import tomlkit
 
-from planwatch import db, logouts, throttle
+from planwatch import db, logouts, paths, throttle
 from planwatch.paths import ROOT
 from planwatch.private_file import write_private
 
@@ -88,8 +88,7 @@ def shown(name: str) -> str:
 
 
 def store_path(db_path: Path | str) -> Path:
-    db_path = Path(db_path)
-    return db_path.with_name(db_path.stem + ".accounts.toml")
+    return paths.beside(db_path, ".accounts.toml")
 
 
 def hash_password(password: str) -> str:

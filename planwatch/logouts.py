@@ -15,15 +15,14 @@ import math
 import time
 from pathlib import Path
 
-from planwatch import db
+from planwatch import db, paths
 from planwatch.private_file import write_private
 
 EVERYONE = "*"
 
 
 def path(db_path: Path | str) -> Path:
-    db_path = Path(db_path)
-    return db_path.with_name(db_path.stem + ".logouts.json")
+    return paths.beside(db_path, ".logouts.json")
 
 
 def _key(name: str) -> str:

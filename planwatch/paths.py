@@ -16,3 +16,9 @@ def seeds_dir() -> Path:
 def default_db() -> Path:
     """The embedded database the app builds on first start (never committed)."""
     return Path(os.environ.get("PLANWATCH_DB", ROOT / "var" / "planwatch.duckdb"))
+
+
+def beside(db_path: Path | str, suffix: str) -> Path:
+    """A file kept next to the database and named after it (planwatch.duckdb → planwatch<suffix>)."""
+    db_path = Path(db_path)
+    return db_path.with_name(db_path.stem + suffix)

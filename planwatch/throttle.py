@@ -21,7 +21,7 @@ import math
 import time
 from pathlib import Path
 
-from planwatch import db
+from planwatch import db, paths
 from planwatch.private_file import write_private
 
 FREE_PER_USER = 5  # a name's failures from one client
@@ -39,8 +39,7 @@ class Throttled(Exception):
 
 
 def path(db_path: Path | str) -> Path:
-    db_path = Path(db_path)
-    return db_path.with_name(db_path.stem + ".logins.json")
+    return paths.beside(db_path, ".logins.json")
 
 
 def _client_key(client: str | None) -> str:
