@@ -221,9 +221,8 @@ judged AS (
             (op IN ('>=', '>', '<=', '<', 'maintain') AND latest_year > ref_year
                 AND better * (judged_value - ref_value) < 0
                 AND NOT (op IN ('<=', '<') AND pw_met(op, ref_value, target_value, NULL, better, tol, NULL, NULL)))
-            OR (op IN ('=', '~') AND latest_year > ref_year AND abs(judged_value - goal) > abs(ref_value - goal)
-                AND NOT pw_within_noise(abs(judged_value - goal) - abs(ref_value - goal), noise_tolerance,
-                                        reported_precision))
+            -- (NOT level_kept: for = and 左右 the growth of the distance is more than noise)
+            OR (op IN ('=', '~') AND latest_year > ref_year AND abs(judged_value - goal) > abs(ref_value - goal))
         ) AS moved_away
     FROM measured
 ),
