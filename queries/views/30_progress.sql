@@ -63,6 +63,14 @@ points AS (  -- the 2020 baseline (when printed) and every numeric observation a
     SELECT k, baseline_year, baseline_value, true, NULL, NULL, NULL, op, target_value, better, target_year
     FROM ind WHERE baseline_value IS NOT NULL
 ),
+pooled AS (  -- events and population of the latest three years up to each point that report both (the
+            -- small-number rule): only series with counts have any, so they are added up on those points alone
+    SELECT p.k, p.year, sum(c.numerator) AS events, sum(c.denominator) AS population, min(c.year) AS pooled_from_year
+    FROM points p
+    JOIN points c ON c.k = p.k AND c.year BETWEEN p.year - 2 AND p.year
+    WHERE NOT c.is_baseline AND c.numerator IS NOT NULL AND c.denominator > 0
+    GROUP BY p.k, p.year
+),
 running AS (  -- what the series up to each point says; an as-of year reads the last point up to its cutoff.
               -- Years are unique per indicator, so the window order is total and the result deterministic.
               -- The baseline, when printed, is the first point (the catalogue gives its year with its value),
@@ -99,17 +107,11 @@ running AS (  -- what the series up to each point says; an as-of year reads the 
                -- the last earlier report that met a target fixed in advance (保持: maintained, below)
                max(p.year) FILTER (WHERE NOT p.is_baseline AND p.op <> 'maintain'
                                      AND pw_met(p.op, p.value, p.target_value, NULL, p.better, th.tol, NULL, NULL))
-                   OVER before AS fixed_met_before_year,
-               -- events and population of the latest three years that report both (the small-number rule)
-               sum(p.numerator) FILTER (WHERE counts) OVER last3 AS events,
-               sum(p.denominator) FILTER (WHERE counts) OVER last3 AS population,
-               min(p.year) FILTER (WHERE counts) OVER last3 AS pooled_from_year
-        FROM (SELECT *, NOT is_baseline AND numerator IS NOT NULL AND denominator > 0 AS counts FROM points) p
-        CROSS JOIN th CROSS JOIN last_year
+                   OVER before AS fixed_met_before_year
+        FROM points p CROSS JOIN th CROSS JOIN last_year
         WINDOW upto AS (PARTITION BY p.k ORDER BY p.year ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW),
-               before AS (PARTITION BY p.k ORDER BY p.year ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING),
-               last3 AS (PARTITION BY p.k ORDER BY p.year RANGE BETWEEN 2 PRECEDING AND CURRENT ROW)
-    )
+               before AS (PARTITION BY p.k ORDER BY p.year ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+    ) LEFT JOIN pooled USING (k, year)
 ),
 maintained AS (  -- the same for 保持, whose tolerance depends on the series up to the point
     SELECT s.k, s.cutoff, max(p.year) AS met_before_year
