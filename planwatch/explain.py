@@ -43,15 +43,23 @@ def line(row: Mapping, thresholds: Mapping) -> str:
     if _given(row.get("pooled_rate")):
         span = f"{row['pooled_from_year']:.0f}–{row['latest_year']:.0f}" \
             if row["pooled_from_year"] < row["latest_year"] else f"{row['latest_year']:.0f}"
-        parts.append(f"判定值{num(row['pooled_rate'])}{u}({span}年合计{num(row['events'])}例 ÷ "
+        counted = f"分子{num(row['events'])}" if row.get("unit") == "%" else f"{num(row['events'])}例"
+        parts.append(f"判定值{num(row['pooled_rate'])}{u}({span}年合计{counted} ÷ "
                      f"{num(row['population'])},95%置信区间{num(row['interval_low'])}–{num(row['interval_high'])}{u},"
                      f"{row['interval_method']})")
     else:
         parts.append(f"判定值{row['latest_year']:.0f}年{num(row['judged_value'])}{u}")
     parts.append(f"目标{row['target_label']}({row['target_year']:.0f}年)")
-    if row["latest_year"] > row["ref_year"]:
-        change = row["judged_value"] - row["ref_value"]
-        parts.append(f"变化{'+' if change > 0 else ''}{num(change)}{du},容差{num(row['noise_tolerance'])}{du}"
+    if row["latest_year"] > row["ref_year"] and _given(row.get("pooled_rate")):
+        inside = row["interval_low"] <= row["ref_value"] <= row["interval_high"]
+        parts.append(f"起点{'在' if inside else '不在'}合并率的95%置信区间内→{'基本持平' if inside else '有变化'}")
+    elif row["latest_year"] > row["ref_year"]:
+        # for = and 左右 what counts is the change of the distance to the target (method.md §2)
+        to_target, goal = row.get("target_op") in ("=", "~"), row.get("target_value")
+        change = abs(row["judged_value"] - goal) - abs(row["ref_value"] - goal) if to_target \
+            else row["judged_value"] - row["ref_value"]
+        parts.append(f"{'与目标的距离' if to_target else ''}变化{'+' if change > 0 else ''}{num(change)}{du},"
+                     f"容差{num(row['noise_tolerance'])}{du}"
                      f"(起点×{thresholds['noise_relative']:.0%}与报告精度{num(row['reported_precision'])}取大)"
                      f"→{'基本持平' if row.get('within_noise') else '有变化'}")
     if _given(row.get("progress")) and _given(row.get("ratio")):
@@ -60,9 +68,9 @@ def line(row: Mapping, thresholds: Mapping) -> str:
     if row.get("is_final"):
         parts.append(f"目标年{row['target_year']:.0f}年已到,最终判定,不再外推")
     elif _given(row.get("slope")):
-        parts.append(f"趋势斜率每年{num(row['slope'])}{u},{row['target_year']:.0f}年约{num(row['projected_value'])}{u}")
+        parts.append(f"趋势斜率每年{num(row['slope'])}{du},{row['target_year']:.0f}年约{num(row['projected_value'])}{u}")
     if _given(row.get("gap")) and status != "不能判断":
         within = row["gap"] <= row["basic_tolerance"] + 1e-9
         parts.append(f"距达标{num(row['gap'])}{du}{'≤' if within else '>'}基本实现容差"
-                     f"{num(row['basic_tolerance'])}{du}")
+                     f"{num(row['basic_tolerance'])}{du}" + ("(逆向变化不评基本实现)" if status == "逆向变化" else ""))
     return ";".join(parts) + f" → {status} · {row['assessment']}。"

@@ -32,6 +32,8 @@ REQUIRED = {"indicator_id": "指标编号", "year": "年份", "value": "数值"}
 LABELS = REQUIRED | {"note": "备注", "numerator": "分子", "denominator": "分母", "reason": "原因说明",
                      "measures": "整改措施"}
 INPUTS = ("value", "numerator", "denominator", "note", "reason", "measures")
+# events per how many, by unit: a value reported with 分子/分母 must be their rate (30_progress.sql rate_scale)
+RATE_SCALE = {"%": 100, "‰": 1000, "1/‰": 1000, "1/10万": 100_000}
 TEXTS = ("note", "reason", "measures")
 MAX_TEXT = 2000
 # above any count, rate or amount a plan monitors (a thousand trillion); larger values only overflow the charts and
@@ -181,6 +183,13 @@ def check(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> Checke
         elif numerator is not None and denominator is not None and numerator > denominator:
             problems.append(f"{where('numerator')}: 分子 {get('numerator')} 大于分母 {get('denominator')},"
                             "事件数不能多于人数")
+        elif None not in (value, numerator, denominator) and known and known[1] in RATE_SCALE:
+            counted = numerator / denominator * RATE_SCALE[known[1]]
+            # the value as reported may round the counts' rate to its last digit; a wrong scale (‰ for 1/10万) or
+            # a count of another year is off by far more
+            if abs(value - counted) > max(0.5 * 10 ** -_decimals(value), 0.01 * abs(counted)) + 1e-9:
+                problems.append(f"{where('value')}: 数值 {get('value')} 与分子÷分母不符:{get('numerator')} ÷ "
+                                f"{get('denominator')} 折合 {counted:.4g}{known[1]},请核对数值、分子、分母和单位")
         if iid and year is not None:
             if (iid, year) in seen:
                 problems.append(f"第{row_no}行: 指标“{iid[:60]}”{year}年与第{seen[(iid, year)]}行重复")
@@ -194,6 +203,11 @@ def check(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> Checke
         raise ImportRefused(problems)
     notices = [f"跳过 {blank} 行未填写的空行(数值等填报列均为空)"] if blank else []
     return Checked(clean_name(file_name), hashlib.sha256(data).hexdigest(), accepted, notices, tuple(columns))
+
+
+def _decimals(x: float) -> int:
+    """The decimals a value was written with, at most 4 (as the method's pw_decimals: 93.8 -> 1, 94 -> 0)."""
+    return next((d for d in range(4) if abs(x - round(x, d)) < 1e-7), 4)
 
 
 def _number(text: str, key: str, where, known, problems: list[str]) -> float | None:

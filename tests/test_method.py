@@ -236,13 +236,29 @@ def test_small_numbers_clear_call_on_the_pooled_rate(fresh_db):
 
 
 def test_small_proportion_uses_wilson(fresh_db):
-    # 4 of 10 chairs (40%): min(4, 6) < 10. Wilson 95%: (0.4 + z²/20 ± z √(0.024 + z²/400)) / (1 + z²/10)
-    # = 16.82% – 68.73%, which contains the target 40%: 不能判断.
+    # 3 of 10 chairs (30%) against ≥40%: min(3, 7) < 10. Wilson 95%: (0.3 + z²/20 ± z √(0.021 + z²/400)) / (1 + z²/10)
+    # = (0.49207 ± 0.34287) / 1.38415 = 10.78% – 60.32%, which contains the target 40%: 不能判断.
     import_rows(fresh_db, [(CHAIRS, 2021, 36.9)])
-    import_counts(fresh_db, [(CHAIRS, 2024, 40, 4, 10)])
+    import_counts(fresh_db, [(CHAIRS, 2024, 30, 3, 10)])
     st, low, high = one(fresh_db, "SELECT status, round(interval_low, 2), round(interval_high, 2) FROM v_status "
                                   "WHERE indicator_id = ? AND as_of_year = 2024", [CHAIRS])
-    assert (st, low, high) == ("不能判断", 16.82, 68.73)
+    assert (st, low, high) == ("不能判断", 10.78, 60.32)
+
+
+def test_a_proportion_whose_own_value_meets_the_target_is_met(fresh_db):
+    # A percentage counts whole populations: 2,000 of 2,000 (=100%) and 4 of 10 chairs (≥40%) meet their targets;
+    # n − k < 10 (and k < 10) must not make them 不能判断 (the Wilson interval 99.81–100% contains 100).
+    coverage = "zhangjiagang-children-t20"  # 儿童药品质量抽验生产企业覆盖率 =100%
+    import_counts(fresh_db, [(coverage, 2021, 100, 2000, 2000), (CHAIRS, 2024, 40, 4, 10)])
+    assert (call(fresh_db, coverage, 2021)["status"], call(fresh_db, coverage, 2021)["assessment"]) == ("已达标", "已实现")
+    assert call(fresh_db, CHAIRS, 2024)["status"] == "已达标"
+    # 乡镇建有示范性儿童之家的比例 2020 93% -> =100%: 15 of 16 towns, 15 of 16, then all 16 in 2023. The pooled
+    # 46/48 = 95.83% would say "2023年为100% … 尚未达到目标100%"; the year's own 100% meets it.
+    homes = "pingyang-children-k10"
+    import_counts(fresh_db, [(homes, 2021, 93.75, 15, 16), (homes, 2022, 93.75, 15, 16), (homes, 2023, 100, 16, 16)])
+    c = call(fresh_db, homes, 2023)
+    assert (c["status"], c["assessment"]) == ("已达标", "已实现")
+    assert "事件数少" not in c["reason"] and "例" not in c["reason"]
 
 
 def test_poisson_limits_match_garwood():
@@ -295,7 +311,20 @@ def test_explanation_line_for_small_numbers_and_no_data():
     text = explain.line(row, {"noise_relative": 0.01, "on_track_ratio": 0.95})
     assert "判定值13.3333/10万(2022–2024年合计6例 ÷ 45000,95%置信区间4.8931–29.021/10万,Poisson精确)" in text
     assert text.endswith(" → 不能判断 · 不能判断。") and "距达标" not in text
+    # with few events the start is level when it lies in the interval (0 does not), not by the change and tolerance
+    assert "起点不在合并率的95%置信区间内→有变化" in text and "容差" not in text
     assert explain.line({"status": "无数据", "latest_year": None}, {}) == "无数据:不作数值判定。"
+
+
+def test_explanation_line_speaks_of_points_and_the_distance_to_an_exact_target(fresh_db):
+    # 50%左右: 52 -> 47.5: the distance to 50 grows by 0.5 (method.md §2), the slope is in 个百分点 a year
+    share = "huairou-women-t14"
+    import_rows(fresh_db, [(share, 2021, 52), (share, 2022, 47.5)])
+    with duckdb.connect(str(fresh_db)) as con:
+        row = dbmod.run_query(con, "indicator_detail", id=share, year=2022).iloc[0].to_dict()
+        thresholds = dict(con.execute("SELECT key, value FROM method_threshold").fetchall())
+    text = explain.line(row, thresholds)
+    assert "与目标的距离变化+0.5个百分点,容差0.52个百分点" in text and "趋势斜率每年-4.5个百分点" in text
 
 
 # --- held-out cases of a review (2026-12-02) ------------------------------------------------------------------------
@@ -372,3 +401,40 @@ def test_a_ceiling_exceeded_within_noise_is_not_reversed(fresh_db):
     assert all(level != "红" for level, _ in kinds(fresh_db, infant, 2024).values())
     import_rows(fresh_db, [(infant, 2024, 4.05)], name="over.csv")
     assert call(fresh_db, infant, 2024)["status"] == "逆向变化"
+
+
+def test_a_first_report_at_a_floor_then_below_it_is_not_met(fresh_db):
+    # 新生儿疾病筛查率 ≥95%, no printed baseline: 95 (2021, the start) then 94.1 (2022). Only a printed baseline at the
+    # target is "kept" within noise (method.md §3); here the first report met the floor and the next does not:
+    # 曾于2021年达标,之后回落, not 已达标. Δ 0.9 < max(0.95, 0.1): level, not 逆向; gap 0.9 ≤ max(1.9, 0.95): 基本实现.
+    screening = "zhangjiagang-children-t02"
+    import_rows(fresh_db, [(screening, 2021, 95), (screening, 2022, 94.1)])
+    c = call(fresh_db, screening, 2022)
+    assert (c["status"], c["assessment"]) == ("进度滞后", "基本实现")
+    assert "已达到目标" not in c["reason"] and "曾于2021年达标,之后回落" in c["reason"]
+
+
+def test_a_tiny_shortfall_within_the_tolerance_is_yellow_not_red(fresh_db):
+    # 体质健康标准合格率 ≥95%: 94.9 (2021) -> 94.8 (2022). P = -0.1 / 0.1 = -100%, R < 0.6, and the two-point trend
+    # misses 95; but the gap 0.2 ≤ the 基本实现 tolerance max(95 × 2%, 0.949) = 1.9: 基本实现, so the 预计未达标
+    # warning is yellow, as it would be at the deadline (到期未达标, 基本实现).
+    fitness = "zhangjiagang-children-t04"
+    import_rows(fresh_db, [(fitness, 2021, 94.9), (fitness, 2022, 94.8)])
+    assert call(fresh_db, fitness, 2022)["assessment"] == "基本实现"
+    assert kinds(fresh_db, fitness, 2022)["预计未达标"][0] == "黄"
+    assert kinds(fresh_db, fitness, 2026)["到期未达标"][0] == "黄"
+
+
+def test_no_gap_without_a_value(fresh_db):
+    # 无数据: nothing to measure a gap on (it read 0, as if met, to an analyst filtering gap = 0).
+    gap, = one(fresh_db, "SELECT gap FROM v_status WHERE indicator_id = ? AND as_of_year = 2022", [BEDS])
+    assert gap is None
+
+
+def test_a_swing_must_exceed_the_threshold(fresh_db):
+    # 40 -> 42 (+2: exactly 5% of 40) -> 39.9 (-2.1, 5% of 42): the first change does not exceed 5%: no swing
+    # ("两次变化均超过前值的5%"); 40 -> 42.1 -> 39.9 swings.
+    import_rows(fresh_db, [(CHAIRS, 2021, 40), (CHAIRS, 2022, 42), (CHAIRS, 2023, 39.9)])
+    assert "波动较大" not in kinds(fresh_db, CHAIRS, 2023)
+    import_rows(fresh_db, [(CHAIRS, 2022, 42.1)], name="swing.csv")
+    assert kinds(fresh_db, CHAIRS, 2023)["波动较大"][0] == "黄"

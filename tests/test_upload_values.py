@@ -272,11 +272,28 @@ def test_numerator_denominator_reason_and_measures_are_stored(fresh_db, capsys):
     ("55,5,2", "第2行 分子列: 分子 5 大于分母 2,事件数不能多于人数"),   # a 250% share judged 已达标
     ("55,-5,100", "第2行 分子列: -5 为负数"),
     ("55,五,100", "第2行 分子列: “五”不是数字"),
+    # a value that is not its counts' rate: a count of another year, or a slip of scale
+    ("55,5,100", "第2行 数值列: 数值 55 与分子÷分母不符:5 ÷ 100 折合 5%,请核对数值、分子、分母和单位"),
 ])
 def test_numerator_and_denominator_refusals(fresh_db, capsys, cells, message):
     data = f"indicator_id,year,value,numerator,denominator\n{K03},2023,{cells}\n".encode()
     code, _, err = run_import(fresh_db, data, "nd.csv", capsys)
     assert code == 2 and message in err
+
+
+@pytest.mark.parametrize("indicator,cells,ok", [
+    (K03, "93.8,15,16", True),          # 15/16 = 93.75%, rounded to its reported digit
+    (K03, "94,15,16", True),
+    (K03, "93.7,15,16", True),          # within 1% of the counts' rate (rates of slightly different populations)
+    (K03, "92,15,16", False),           # off by 1.75 points: more than 1% of 93.75 and half a unit
+    ("zhangjiagang-women-k02", "4,2,50000", True),     # 孕产妇死亡率 1/10万: 2 in 50,000 = 4/10万
+    ("zhangjiagang-women-k02", "40,2,50000", False),   # ten times its counts (a review's case)
+])
+def test_a_value_is_checked_against_its_counts(fresh_db, capsys, indicator, cells, ok):
+    data = f"indicator_id,year,value,numerator,denominator\n{indicator},2023,{cells}\n".encode()
+    code, _, err = run_import(fresh_db, data, "nd.csv", capsys)
+    assert (code == 0) == ok, err
+    assert ok or "与分子÷分母不符" in err
 
 
 def test_file_name_and_notes_lose_control_characters(fresh_db, capsys):

@@ -147,7 +147,13 @@ calc AS (
            f.rate_scale IS NOT NULL AND s.latest_population > 0 AND s.latest_events IS NOT NULL
                AND CASE WHEN f.unit = '%' THEN least(s.latest_events, s.latest_population - s.latest_events)
                         ELSE s.latest_events END < th.small_events
-               AND (f.unit = '%' OR pl.k IS NOT NULL) AS small_numbers,
+               AND (f.unit = '%' OR pl.k IS NOT NULL)
+               -- a percentage is a whole count (2,000 of 2,000 children, 48 of 50 villages), not a sample: when its
+               -- own reported value meets the target it is met, and the interval is read only for a shortfall
+               AND NOT (f.unit = '%' AND pw_met(f.op, s.latest_value,
+                                                CASE WHEN f.op = 'maintain' THEN s.ref_value ELSE f.target_value END,
+                                                s.ref_value, f.better, th.tol, s.noise_tolerance, s.reported_precision))
+               AS small_numbers,
            s.events, s.population, s.pooled_from_year,
            s.events / s.population * f.rate_scale AS pooled_rate,
            CASE WHEN f.unit = '%' THEN pw_wilson(s.events, s.population, -1) * 100
@@ -171,9 +177,10 @@ calls AS (  -- the value the call is made on: the latest value, or the pooled ra
 ),
 measured AS (
     SELECT *,
-        -- a start already at the target (100% → 100%) is met while the value stays level with it (method.md §3)
+        -- a printed baseline already at the target (100% → 100%) is met while the value stays level with it
+        -- (method.md §3); a first report at the target is a report like any other ("曾于…年达标,之后回落")
         pw_met(op, judged_value, goal, ref_value, better, tol, noise_tolerance, reported_precision)
-            OR (op IN ('=', '>=', '<=') AND abs(goal - ref_value) < 1e-9 AND latest_year > ref_year
+            OR (op IN ('=', '>=', '<=') AND has_baseline AND abs(goal - ref_value) < 1e-9 AND latest_year > ref_year
                 AND pw_within_noise(judged_value - ref_value, noise_tolerance, reported_precision)) AS met,
         coalesce(small_numbers AND interval_low <= goal + 1e-9 AND goal - 1e-9 <= interval_high, false)
             AS undetermined,
@@ -184,7 +191,7 @@ measured AS (
                                  ELSE judged_value - ref_value END, noise_tolerance, reported_precision)
             OR coalesce(small_numbers AND interval_low <= ref_value AND ref_value <= interval_high, false))
             AS level_kept,
-        pw_gap(op, judged_value, goal, ref_value, better, tol) AS gap,
+        CASE WHEN judged_value IS NOT NULL THEN pw_gap(op, judged_value, goal, ref_value, better, tol) END AS gap,
         greatest(basic_gap_relative * abs(goal), noise_tolerance) AS basic_tolerance,
         CASE
             -- no way to go when the start already meets the target (a ceiling kept, a floor already reached):
@@ -204,12 +211,12 @@ measured AS (
              THEN CASE WHEN unit = '%' THEN least(greatest(intercept + slope * target_year, 0), 100)
                        ELSE greatest(intercept + slope * target_year, 0) END END AS projected_value,
         is_final AS deadline_passed,
-        -- a swing: the last two changes go opposite ways, each at least swing × the level it started from and more
+        -- a swing: the last two changes go opposite ways, each more than swing × the level it started from and more
         -- than one unit of the reported precision; never in a small-number series (chance moves it)
         n_points >= 3 AND NOT coalesce(small_numbers, false)
             AND (value_2 - value_3) * (value_1 - value_2) < 0
-            AND abs(value_2 - value_3) >= swing * abs(value_3) AND abs(value_2 - value_3) > reported_precision + 1e-9
-            AND abs(value_1 - value_2) >= swing * abs(value_2) AND abs(value_1 - value_2) > reported_precision + 1e-9
+            AND abs(value_2 - value_3) > swing * abs(value_3) + 1e-9 AND abs(value_2 - value_3) > reported_precision + 1e-9
+            AND abs(value_1 - value_2) > swing * abs(value_2) + 1e-9 AND abs(value_1 - value_2) > reported_precision + 1e-9
             AS swinging
     FROM calls
 ),

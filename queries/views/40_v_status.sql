@@ -99,7 +99,9 @@ FROM (
         SELECT *,
             CASE WHEN small_numbers THEN
                 CASE WHEN pooled_from_year < latest_year THEN pooled_from_year || '–' ELSE '' END || latest_year
-                || '年合计' || pw_num(events) || '例、分母' || pw_num(population) || ',合并率'
+                -- (a percentage counts people or places, not cases)
+                || '年合计' || CASE WHEN unit = '%' THEN '分子' || pw_num(events) ELSE pw_num(events) || '例' END
+                || '、分母' || pw_num(population) || ',合并率'
                 || pw_val(pooled_rate, unit) || ',95%置信区间' || pw_num(interval_low) || '–'
                 || pw_val(interval_high, unit) || '(' || interval_method || ')' END AS pooled_phrase
         FROM (

@@ -1,6 +1,6 @@
 -- _warning_live: early warnings, possibly several per indicator and as-of year; materialised as _warning.
 -- 红: moving away, a projected shortfall far behind schedule, or the target year come without the target met
--- (到期未达标; 黄 when it is 基本实现); 黄: a projected shortfall, or a large swing; 灰: not reported for the as-of year.
+-- (预计未达标 and 到期未达标 are 黄 when the call is 基本实现, within the tolerance of the target); 黄: a projected shortfall, or a large swing; 灰: not reported for the as-of year.
 -- urgency (higher = more urgent; every warnings list is ordered by it):
 --   200 (红) / 100 (黄) / 0 (灰) + 20 (key-table indicator) + 40 × share of the way still to go
 --   + 30 × share of the time to the target year already passed; the last three add up to < 100, so red comes first.
@@ -35,7 +35,9 @@ FROM (
 
     UNION ALL
     SELECT indicator_id, as_of_year,
-           CASE WHEN is_final AND assessment = '基本实现' THEN '黄'
+           -- within the tolerance of the target (基本实现) a shortfall is yellow, before the deadline as at it: a
+           -- value a hair below its target, or a tiny move from a start at it, is no red alarm
+           CASE WHEN assessment = '基本实现' THEN '黄'
                 WHEN is_final OR ratio < th.lag_red THEN '红' ELSE '黄' END,
            CASE WHEN is_final THEN '到期未达标' ELSE '预计未达标' END,
            latest_phrase
