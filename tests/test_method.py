@@ -438,3 +438,14 @@ def test_a_swing_must_exceed_the_threshold(fresh_db):
     assert "波动较大" not in kinds(fresh_db, CHAIRS, 2023)
     import_rows(fresh_db, [(CHAIRS, 2022, 42.1)], name="swing.csv")
     assert kinds(fresh_db, CHAIRS, 2023)["波动较大"][0] == "黄"
+
+
+def test_the_noise_tolerance_is_at_most_half_the_planned_distance(fresh_db):
+    # 妇女国民体质合格率 2020 94.1% -> ≥95%: the plan asks for 0.9 points, less than 1% of 94.1 (0.941). The tolerance
+    # is min(0.941, 0.9 / 2) = 0.45: 94.8 (+0.7) is progress (78%), not "与基线基本持平", and 93.6 (-0.5) is a fall.
+    import_rows(fresh_db, [(HEALTH_KEY, 2022, 94.8)])
+    c = call(fresh_db, HEALTH_KEY, 2022)
+    assert (c["within_noise"], c["noise_tolerance"]) == (False, 0.45)
+    assert "基本持平" not in c["reason"] and "完成目标进程的78%" in c["reason"]
+    import_rows(fresh_db, [(HEALTH_KEY, 2022, 93.6)], name="fall.csv")
+    assert call(fresh_db, HEALTH_KEY, 2022)["status"] == "逆向变化"

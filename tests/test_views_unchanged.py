@@ -27,7 +27,8 @@ METHOD_VIEWS = ("v_attainment", "v_attainment_by_domain", "v_attainment_by_plan"
 # differences of 1/10万 rates print as /10万; a ceiling exceeded within noise is not 逆向变化), and again (deliberate:
 # a second review — a shortfall within the 基本实现 tolerance is a yellow 预计未达标 (seed: 74 red → yellow), a first
 # report at the target is no printed baseline (synth-100: 3 已达标 → 进度滞后), no gap without a value, a swing must
-# exceed 5%, a percentage whose own value meets the target is met)
+# exceed 5%, a percentage whose own value meets the target is met; the noise tolerance is at most half the planned
+# distance: 13 seed and 408 synth-100 sentences, no status)
 SEED = {
     "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "80d32d1614d9ca0b71eb3416df9e6d11"),
     "v_attainment_by_domain": ("becf2d2b0376797db3939bddcd9559f3", "dede5246689c118e04ef6718a67376f5"),
@@ -36,8 +37,8 @@ SEED = {
     "v_attainment_by_unit": ("7e375cdeae268869980b3517e86d04c2", "2e9212ec6b83aa867956c80eef9e2096"),
     "v_attainment_rollup": ("8b0318955373d90efcdbbafda528d5b5", "5837f2660aac93f713da8942859a3f6b"),
     "v_parent_comparison": ("eff2c60f4cfeff3254c909d12284732c", "d41d8cd98f00b204e9800998ecf8427e"),
-    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "78c89b11daa758fc6d135533fb1c5b07"),
-    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "ec2c49c05904031ae50732a2de5a2cf0"),
+    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "bf60cbd29dfe7a2c15a2687cc71da953"),
+    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "e23f22344c27d086d6f7872199d72d0c"),
     "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "bde82fddb92ac63c966883b9bcfd2f62"),
 }
 SYNTH_100 = {
@@ -48,9 +49,9 @@ SYNTH_100 = {
     "v_attainment_by_unit": ("7e375cdeae268869980b3517e86d04c2", "cbe142e5cdfae5cedefc885095f975fc"),
     "v_attainment_rollup": ("8b0318955373d90efcdbbafda528d5b5", "1ae42177f3427b780203b51a2d633d94"),
     "v_parent_comparison": ("eff2c60f4cfeff3254c909d12284732c", "d5c4d3c6418b1f06b35dea3d46560b2e"),
-    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "34c51e4e5ffc07faf9e84414f100b849"),
-    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "29415dc71007ecf19a9446fa6d66eec9"),
-    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "2517e586855f053143708bdfe91c4a98"),
+    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "5410b3f54149a0978fe4163d7ae0cb1c"),
+    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "d65bd69e459c33a05b291abf6b7f4b9c"),
+    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "ade82cdcb395c26608eee5790650e6f2"),
 }
 
 

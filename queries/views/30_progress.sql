@@ -84,12 +84,15 @@ running AS (  -- what the series up to each point says; an as-of year reads the 
            CASE WHEN NOT is_baseline THEN source_kind END AS latest_source_kind,
            latest_events, latest_population, ref_year, ref_value, has_baseline, decimals,
            power(10, -decimals) AS reported_precision,
-           -- a change smaller than this, or of at most one reported unit, is 基本持平 (pw_within_noise)
-           greatest(noise_relative * abs(ref_value), power(10, -decimals)) AS noise_tolerance,
+           -- a change smaller than this, or of at most one reported unit, is 基本持平 (pw_within_noise); never more
+           -- than half the way the plan asks for (94.1 → ≥95: 0.45, not 0.94, or 94.8 would be level and 78% there)
+           greatest(CASE WHEN op IN ('>=', '>', '<=', '<', '=', '~') AND abs(target_value - ref_value) > 1e-9
+                         THEN least(noise_relative * abs(ref_value), abs(target_value - ref_value) / 2)
+                         ELSE noise_relative * abs(ref_value) END, power(10, -decimals)) AS noise_tolerance,
            slope, intercept, value AS value_1, value_2, value_3, year AS year_1, year_2, year_3,
            fixed_met_before_year, events, population, pooled_from_year
     FROM (
-        SELECT p.k, p.year, p.is_baseline, p.value, p.source_kind, th.noise_relative,
+        SELECT p.k, p.year, p.is_baseline, p.value, p.source_kind, p.op, p.target_value, th.noise_relative,
                lead(p.year, 1, least(p.target_year, last_year.y) + 1) OVER upto AS next_year,
                row_number() OVER upto AS n_points,
                -- the judged year's own counts: a year reported without 分子/分母 is judged on its value (method.md
