@@ -26,7 +26,8 @@ st.write(f"通过后:{len(preview)} 项数值计入,其中 {changed} 项指标�
 round_ui.status_table(preview)
 
 with st.form("decision"):
-    note = st.text_area("审核意见(退回时必填,将告知填报单位)", max_chars=1000)
+    # one box per batch: a reason written for one batch is never carried to the next decision
+    note = st.text_area("审核意见(退回时必填,将告知填报单位)", max_chars=1000, key=f"review_note_{batch_id}")
     approve, send_back = st.columns(2)
     approved = approve.form_submit_button("审核通过", type="primary", width="stretch")
     returned = send_back.form_submit_button("退回", width="stretch")

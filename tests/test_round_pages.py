@@ -96,8 +96,10 @@ def test_reviewer_returns_one_and_approves_another(app_db):
     assert one(app_db, "SELECT status, reviewed_by FROM import_batch WHERE batch_id = ?", [returned]) == ("已退回", "tj")
     first = one(app_db, "SELECT min(batch_id) FROM import_batch WHERE status = '待审核'")[0]
     [s for s in at.selectbox if s.label == "选择提交"][0].set_value(first).run()
+    assert at.text_area[0].value == ""  # the reason written for the returned batch is not carried over
     [b for b in at.button if b.label == "审核通过"][0].click().run()
     assert f"批次 {first} 已通过" in texts(at)
+    assert one(app_db, "SELECT review_note FROM import_batch WHERE batch_id = ?", [first]) in ((None,), ("",))
     assert one(app_db, "SELECT value FROM v_observation WHERE indicator_id = ? AND year = 2025", [INFANT]) == (2.0,)
 
 
