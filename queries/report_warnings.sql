@@ -1,5 +1,5 @@
 -- title: 报告:预警与单位说明
--- description: 截至所选年份(可限定一个地区)的全部预警,按紧迫度从高到低(红色在前);含最新值、目标、牵头单位(规划列名第一位)和成员单位填报的原因说明与整改措施(截至该年最近一次非空的说明);年度报告的“存在的主要问题”“对策建议”和幻灯片预警表用;levels 为所选级别(空列表为全部);most 为只取最紧急的前若干条(NULL 为全部)。末尾列为紧急程度(urgency);同一指标紧急程度相同的几条预警按类型顺序(逆向变化、到期未达标、预计未达标、波动较大、未填报)。
+-- description: 截至所选年份(可限定一个地区)的全部预警,按紧迫度从高到低(红色在前);含最新值、目标、牵头单位(规划列名第一位)和成员单位填报的原因说明与整改措施(截至该年已审核通过的最近一次非空的说明;待审核和退回的提交不计);年度报告的“存在的主要问题”“对策建议”和幻灯片预警表用;levels 为所选级别(空列表为全部);most 为只取最紧急的前若干条(NULL 为全部)。末尾列为紧急程度(urgency);同一指标紧急程度相同的几条预警按类型顺序(逆向变化、到期未达标、预计未达标、波动较大、未填报)。
 -- params: year, region, levels, most
 WITH w AS (  -- v_warning's columns of the year (and the order of kinds), without the view's sort of every year
     SELECT indicator_id, as_of_year, level, kind, reason, urgency, kind_order FROM _warning
@@ -11,10 +11,11 @@ top AS (  -- the $most most urgent (NULL: all), in the list's order: the slides'
     ORDER BY w.urgency DESC, f.region, w.indicator_id, w.kind_order
     LIMIT $most
 ),
-current_rows AS (  -- the observation rows in force: newest batch not undone per (indicator, year)
+current_rows AS (  -- the observation rows in force: newest approved batch not undone per (indicator, year) (a
+                   -- returned or pending submission's words are not the unit's explanation, nor its value)
     SELECT o.indicator_id, o.year, o.reason, o.measures
     FROM observation o JOIN import_batch b USING (batch_id)
-    WHERE b.undone_at IS NULL AND o.year <= $year
+    WHERE b.undone_at IS NULL AND b.status = '已通过' AND o.year <= $year
       AND o.indicator_id IN (SELECT indicator_id FROM top)  -- only the listed indicators' explanations
     QUALIFY row_number() OVER (PARTITION BY o.indicator_id, o.year ORDER BY o.batch_id DESC) = 1
 ),

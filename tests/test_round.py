@@ -337,3 +337,22 @@ def test_the_default_deadline_is_ahead_and_a_past_one_is_pointed_out():
     assert round_mod.next_deadline(dt.date(2026, 2, 1)) == dt.date(2026, 3, 31)
     assert "已过,尚未报齐的单位立即显示为逾期" in round_mod.past_deadline_note(dt.date(2026, 3, 31), dt.date(2026, 12, 2))
     assert round_mod.past_deadline_note(dt.date(2027, 3, 31), dt.date(2026, 12, 2)) == ""
+
+
+def test_reports_quote_only_approved_explanations(db, capsys):
+    # A unit's 原因说明 / 整改措施 reach the report (存在的主要问题, 对策建议, the workbook) only once approved: a
+    # returned or pending submission's words are not the unit's (a review found a returned batch quoted, under
+    # another unit's name).
+    def quoted() -> tuple:
+        with db_mod.open_reader(db) as reader:
+            rows = db_mod.run_query(reader.cursor(), "report_warnings", year=2025, region="320582", levels=[],
+                                    most=None)
+        return tuple(rows.loc[rows["指标"] == "婴儿死亡率", ["原因说明", "整改措施"]].drop_duplicates().iloc[0])
+    assert submit(db, [(INFANT, 2025, 5, "", "口径调整", "加强救治")]) == 0
+    pending = last_batch(db)
+    assert all(v is None or v != v for v in quoted())  # pending: not quoted (None, or NaN from pandas)
+    assert cli.main(["review", str(pending), "--return", "请核实", "--as", "tj", "--db", str(db)]) == 0
+    assert all(v is None or v != v for v in quoted())  # returned: not quoted
+    assert submit(db, [(INFANT, 2025, 5, "", "统计口径调整", "加强新生儿救治")], "wj", "again.csv") == 0
+    assert cli.main(["review", str(last_batch(db)), "--approve", "--as", "tj", "--db", str(db)]) == 0
+    assert quoted() == ("统计口径调整", "加强新生儿救治")
