@@ -6,7 +6,7 @@ import html
 import pandas as pd
 import streamlit as st
 
-from planwatch import importer, ui
+from planwatch import importer, login, ui
 
 GRID_LABELS = {  # in the order shown: what to enter right after what it is compared with
     "indicator": st.column_config.TextColumn("指标", width="medium", disabled=True),
@@ -68,14 +68,18 @@ def clear_uploader(name: str) -> None:
 
 
 def revisions(indicator_id: str) -> None:
-    """修订记录 on the indicator page: every value entered for it, with who, when, review and the value replaced."""
-    frame = ui.query("indicator_revisions", id=indicator_id)
+    """修订记录 on the indicator page: every value entered for it, with who, when, review and the value replaced.
+    Submissions not (yet) approved and the reviewers' notes are shown to the office (审核员, 管理员) only."""
+    account = login.current()
+    office = account is not None and account.role in ("reviewer", "admin")
+    frame = ui.query("indicator_revisions", id=indicator_id, office=office)
     st.subheader("修订记录")
     if frame.empty:
-        st.caption("该指标还没有填报记录(示例数据不计)。")
+        st.caption("该指标还没有审核通过的填报记录(示例数据不计)。")
         return
-    st.caption("每次填报或导入的数值:提交人、时间、批次、审核结果,以及它替换的原值。只有审核通过的数值计入统计。")
-    st.dataframe(frame, hide_index=True, width="stretch")
+    st.caption("每次填报或导入的数值:提交人、时间、批次、审核结果,以及它替换的原值。只有审核通过的数值计入统计"
+               + (";待审核和退回的提交及审核意见仅审核员和管理员可见。" if office else "。"))
+    st.dataframe(ui.shown(frame), hide_index=True, width="stretch")
 
 
 def printable(frame: pd.DataFrame, title: str) -> bytes:

@@ -135,6 +135,20 @@ def test_indicator_page_shows_revisions(app_db):
     assert list(history["审核结果"]) == ["已通过"] and list(history["提交人"]) == ["wj"]
 
 
+def test_revisions_not_approved_are_for_the_office_only(app_db):
+    # 妇女人均预期寿命's only submission was returned with a reason: a visitor sees no value and no reviewer's note,
+    # a 审核员 sees the returned batch and why (a review found both open to anyone).
+    at = open_page("indicator", id=LIFE, year="2025")
+    assert "该指标还没有审核通过的填报记录(示例数据不计)。" in [c.value for c in at.caption]
+    assert "请附统计年鉴出处" not in str([d.value.to_csv() for d in at.dataframe])
+    at = login("review", "tj")
+    at.query_params.update(id=LIFE, year="2025")
+    at.switch_page("pages/indicator.py").run()
+    history = at.dataframe[-1].value
+    assert list(history["审核结果"]) == ["已退回"] and list(history["审核意见"]) == ["请附统计年鉴出处"]
+    assert list(history["数值"]) == ["85"] and list(history["原值"]) == ["—"]  # not "85.0" and "None"
+
+
 def test_units_page_shows_timeliness(app_db):
     at = open_page("units", year="2025", region="张家港市")
     card = html_tables(at)[0]
