@@ -577,3 +577,15 @@ def test_reported_values_beside_demonstration_ones_are_told_apart(demo_db, tmp_p
     table = mixed.appendix().set_index("指标")
     row = table.loc[one(path, "SELECT name FROM indicator WHERE indicator_id = 'pingyang-women-k03'")[0]]
     assert row["2024年"] == "66.6" and row["2023年"].endswith("*")
+
+
+def test_the_outlook_at_the_target_year_counts_final_shortfalls_not_missing_points(demo_db):
+    # As of 2025 张家港市's plans (2025) are judged finally: nothing is projected, and a shortfall is final, not
+    # "数据点不足、暂不外推" (a review found 52 final shortfalls called so).
+    with db.open_reader(demo_db) as con:
+        content = report.gather(con, 2025, "张家港市")
+        final_short = con.cursor().execute(
+            "SELECT count(*) FROM filtered_status(2025, NULL, '320582', NULL, NULL) "
+            "WHERE status IN ('进展顺利', '进度滞后') AND is_final").fetchone()[0]
+    outlook = next(s for s in content.overview_sentences() if s.startswith("按当前趋势"))
+    assert final_short > 0 and f"目标年已到、最终未实现{final_short}项" in outlook and "暂不外推" not in outlook

@@ -233,7 +233,8 @@ class ReportContent:
             out.append(f"按当前趋势外推到规划目标年({years}),已评估的{h['n_assessed']}项指标中预计可实现"
                        f"{o['n_projected_met']}项(占{o['n_projected_met'] / h['n_assessed']:.0%}),预计难以实现"
                        f"{o['n_projected_short']}项(逆向变化或按趋势预计未达标)"
-                       + (f",数据点不足、暂不外推{o['n_unprojected']}项" if o["n_unprojected"] else "") + "。")
+                       + (f",数据点不足、暂不外推{o['n_unprojected']}项" if o["n_unprojected"] else "")
+                       + (f";目标年已到、最终未实现{o['n_final_short']}项" if o["n_final_short"] else "") + "。")
         if o["n_quantitative"]:
             out.append(f"数据报送方面,{o['n_quantitative']}项定量指标中{o['n_reported']}项已报送{self.year}年数据,"
                        f"报送率{o['n_reported'] / o['n_quantitative']:.0%};{o['n_quantitative'] - o['n_reported']}项"
