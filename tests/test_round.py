@@ -356,3 +356,17 @@ def test_reports_quote_only_approved_explanations(db, capsys):
     assert submit(db, [(INFANT, 2025, 5, "", "统计口径调整", "加强新生儿救治")], "wj", "again.csv") == 0
     assert cli.main(["review", str(last_batch(db)), "--approve", "--as", "tj", "--db", str(db)]) == 0
     assert quoted() == ("统计口径调整", "加强新生儿救治")
+
+
+def test_pages_default_to_the_last_year_whose_reporting_is_over(db, capsys):
+    # The office's 2024 value is in; 2025's round is open: a first approved 2025 value (of one unit) must not turn
+    # every page to 截至2025年, with hundreds of 未填报 for units that are not late. Once the round is closed, 2025.
+    def default_year() -> int:
+        with db_mod.open_reader(db) as reader:
+            return int(db_mod.run_query(reader.cursor(), "default_year").iloc[0, 0])
+    assert submit(db, [(INFANT, 2024, 2.0)], "admin", "office.csv") == 0
+    assert submit(db, [(INFANT, 2025, 2.0)]) == 0
+    assert cli.main(["review", str(last_batch(db)), "--approve", "--as", "tj", "--db", str(db)]) == 0
+    assert default_year() == 2024
+    round_mod.close_round(db, 2025, accounts.get(db, "admin"))
+    assert default_year() == 2025
