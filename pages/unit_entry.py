@@ -84,7 +84,9 @@ with tab_file:
     if upload is not None:
         try:
             checked = importer.check(con, upload.getvalue(), upload.name)
-            round_mod.check_scope(con, checked, account)
+            round_mod.check_submission(con, checked, account)  # all that 提交 will check
+        except round_mod.RoundRefused as refused:
+            st.error(f"{refused}。文件未提交,数据库未改动。")
         except importer.ImportRefused as refused:
             round_ui.problems(refused, "文件未提交,数据库未改动。")
         else:

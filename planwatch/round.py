@@ -172,6 +172,20 @@ def already_accepted(con: duckdb.DuckDBPyConnection, checksum: str) -> int | Non
     return row[0]
 
 
+def check_submission(con: duckdb.DuckDBPyConnection, checked: importer.Checked, account: accounts.Account) -> None:
+    """What a unit's (or a 审核员's) submission must pass before it is stored: an open round for its years, the
+    account's scope, and 原因说明 / 整改措施 for values that would lag or reverse. The upload's 检查 runs it too, so
+    a file said to pass is not refused at 提交. Raises RoundRefused or ImportRefused."""
+    refuse_unless_open(con, checked.column("year"), account.role)
+    check_scope(con, checked, account)
+    from planwatch import review
+
+    rows = checked.rows  # a new DataFrame on each access: made once here
+    problems = reason_problems(rows, review.preview_rows(con, rows))  # any submission, whatever columns it has
+    if problems:
+        raise importer.ImportRefused(problems + missing_reason_columns(checked))
+
+
 def store(con: duckdb.DuckDBPyConnection, db_path, checked: importer.Checked, account: accounts.Account | None,
           uploader: str = "命令行", resubmit: bool = False) -> int:
     """Store a checked file: as the office's direct import (account None, or an administrator's or importer's:
@@ -179,7 +193,8 @@ def store(con: duckdb.DuckDBPyConnection, db_path, checked: importer.Checked, ac
     refused for a year whose round is not open). A file already accepted needs resubmit=True."""
     office = account is None or account.role in OFFICE
     if not office:
-        refuse_unless_open(con, checked.column("year"), account.role)
+        check_submission(con, checked, account)
+
     def refuse_twice(con_or_writer):  # the very file already pending or approved, unless resubmitted knowingly
         earlier = None if resubmit else already_accepted(con_or_writer, checked.checksum)
         if earlier is not None:
@@ -191,13 +206,6 @@ def store(con: duckdb.DuckDBPyConnection, db_path, checked: importer.Checked, ac
         # again under the writers' lock: the same file imported at the same moment lands once
         return importer.commit(db_path, checked, uploader=by, status="已通过", reviewed_by=by, guard=refuse_twice,
                                reviewed_at=datetime.now(), review_note="办公室直接导入,无需审核")
-    check_scope(con, checked, account)
-    from planwatch import review
-
-    rows = checked.rows  # a new DataFrame on each access: made once here
-    problems = reason_problems(rows, review.preview_rows(con, rows))  # any submission, whatever columns it has
-    if problems:
-        raise importer.ImportRefused(problems + missing_reason_columns(checked))
     years = set(checked.column("year"))
 
     def guard(writer):  # again under the writers' lock: a close, or the same file, landed since the checks above

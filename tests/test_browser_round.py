@@ -111,6 +111,14 @@ def test_a_whole_round(server, browser, tmp_path):  # noqa: F811
     body.locator("input[type='file']").set_input_files(str(foreign))
     expect(body.get_by_text(f"第3行: 指标“{EDU}”")).to_be_visible()
     shot(page, "04_filler_foreign_indicator_refused")
+    # what 提交 would refuse is refused at the check, before a 检查通过 and a button: a year without an open round,
+    # a value that reverses without 原因说明 and 整改措施
+    for name, line, refusal in (("往年.csv", f"{INFANT},2024,2", "2024 年度监测尚未开启"),
+                                ("无原因.csv", f"{INFANT},2025,5", "请填写原因说明和整改措施")):
+        (tmp_path / name).write_text(f"指标编号,年份,数值\n{line}\n", encoding="utf-8")
+        body.locator("input[type='file']").set_input_files(str(tmp_path / name))
+        expect(body.get_by_text(refusal).first).to_be_visible()
+        expect(body.get_by_text("检查通过")).to_have_count(0)
     with db.open_reader(path) as reader:
         book = load_workbook(io.BytesIO(template.workbook_bytes(reader.cursor(), 2025, unit="320582:市卫健委")))
     sheet = book["填报"]
