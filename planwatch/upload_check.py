@@ -39,10 +39,6 @@ MAX_TEXT = 2000
 # above any count, rate or amount a plan monitors (a thousand trillion); larger values only overflow the charts and
 # the trend (1.7e308 was accepted and broke 指标详情 for every visitor)
 MAX_NUMBER = 1e15
-# Percentages that may pass 100%: gross enrolment (毛入学率, 毛入园率: pupils of any age ÷ the age group)
-GROSS_RATE = re.compile(r"毛入(学|园)率")
-# Indicators of a change (近视率年降幅, 死亡率下降幅度, 增长率): a move the other way is a negative number
-CHANGE = re.compile(r"降幅|增幅|幅度|增长|增速")  # not 下降/提高: "死亡率下降到…" names a level
 FORMULA_START = ("=", "+", "-", "@")
 NUMBER = re.compile(r"(-?)((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)([eE][+-]?\d+)? *([%‰])?")
 YEAR = re.compile(r"([12]\d{3})年?")
@@ -132,7 +128,9 @@ def check(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> Checke
     at = columns["indicator_id"]
     named = sorted({narrow(cells[at]) for _, cells in rows if at < len(cells) and len(cells[at]) <= MAX_TEXT})
     catalogue = {r[0]: r[1:] for r in con.execute(
-        "SELECT i.indicator_id, i.target_op, i.unit, p.period_start, p.period_end, i.name "
+        "SELECT i.indicator_id, i.target_op, i.unit, p.period_start, p.period_end, i.name, "
+        # what values it can take (00_macros.sql): a change may be negative, a gross rate pass 100%
+        "pw_signed(i.name, i.unit), pw_over_100(i.name) "
         "FROM indicator i JOIN plan p USING (plan_id) WHERE i.indicator_id IN (SELECT unnest($ids))",
         {"ids": named}).fetchall()}
     seen: dict[tuple[str, int], int] = {}
@@ -225,14 +223,14 @@ def _number(text: str, key: str, where, known, problems: list[str]) -> float | N
         problems.append(f"{where(key)}: “{text}”带 {sign} 号,但{whose},请去掉 {sign} 号按"
                         f"{'该单位' if key == 'value' and unit else '实际数'}填写")
         return None
-    name = known[4] if known else ""
-    if number < 0 and not (key == "value" and (unit == "个百分点" or CHANGE.search(name))):
+    signed, over_100 = (known[5], known[6]) if known else (False, False)
+    if number < 0 and not (key == "value" and signed):
         problems.append(f"{where(key)}: {text} 为负数,比率和人数不能为负")
         return None
     if abs(number) > MAX_NUMBER:
         problems.append(f"{where(key)}: {text} 过大(超过10的15次方),不是可能的监测值,请核对单位和位数")
         return None
-    if key == "value" and unit == "%" and number > 100 and not (GROSS_RATE.search(name) or CHANGE.search(name)):
+    if key == "value" and unit == "%" and number > 100 and not (over_100 or signed):
         problems.append(f"{where(key)}: {text} 超过100%(单位为%)")
         return None
     return number

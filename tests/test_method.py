@@ -449,3 +449,11 @@ def test_the_noise_tolerance_is_at_most_half_the_planned_distance(fresh_db):
     assert "基本持平" not in c["reason"] and "完成目标进程的78%" in c["reason"]
     import_rows(fresh_db, [(HEALTH_KEY, 2022, 93.6)], name="fall.csv")
     assert call(fresh_db, HEALTH_KEY, 2022)["status"] == "逆向变化"
+
+
+def test_the_trend_of_a_change_may_go_below_zero(fresh_db):
+    # 儿童总体近视率年降幅 (个百分点, ≥0.5): 0.6 (2021), -0.3 (2022; the rate rose): the line falls 0.9 a year and
+    # reads 0.6 + (-0.9) × 4 = -3 in 2025, not a level's floor of 0.
+    myopia = "pingyang-children-t16"
+    import_rows(fresh_db, [(myopia, 2021, 0.6), (myopia, 2022, -0.3)])
+    assert call(fresh_db, myopia, 2022)["projected"] == pytest.approx(-3.0)

@@ -80,3 +80,11 @@ CREATE OR REPLACE MACRO pw_decimals(x) AS
 CREATE OR REPLACE MACRO pw_wilson(k, n, side) AS
     ((k / n + 1.959964 ^ 2 / (2 * n))
      + side * 1.959964 * sqrt(k / n * (1 - k / n) / n + 1.959964 ^ 2 / (4 * n * n))) / (1 + 1.959964 ^ 2 / n);
+
+-- What values an indicator can take, by its name and unit: the upload's checks (planwatch/upload_check.py) and the
+-- trend's bounds (30_progress.sql) read this one rule. pw_signed: a change (近视率年降幅, 死亡率下降幅度, 增长率,
+-- or in 个百分点) may be negative, and as a percentage pass 100 (not 下降/提高: "死亡率下降到…" names a level);
+-- pw_over_100: a gross rate (毛入学率, 毛入园率) may pass 100%.
+CREATE OR REPLACE MACRO pw_signed(name, unit) AS
+    coalesce(unit = '个百分点', false) OR regexp_matches(coalesce(name, ''), '降幅|增幅|幅度|增长|增速');
+CREATE OR REPLACE MACRO pw_over_100(name) AS regexp_matches(coalesce(name, ''), '毛入(学|园)率');

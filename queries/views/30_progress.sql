@@ -29,6 +29,8 @@ ind AS (
     -- k: the indicator as an integer (its row), cheaper to partition and join on than its text id
     SELECT i.rowid AS k, i.indicator_id, i.unit, i.direction, i.target_op AS op, i.target_value, i.target_text,
            i.target_year, i.baseline_year, i.baseline_value, i.is_key,
+           -- the values it can take (the trend's bounds): a change may be negative, a gross rate pass 100%
+           pw_signed(i.name, i.unit) AS signed, pw_over_100(i.name) AS over_100,
            coalesce(i.baseline_year, p.period_start - 1) AS start_year,
            -- the target as the reasons print it: made once per indicator, not per as-of year
            pw_target_label(i.target_op, i.target_value, i.unit, i.target_text) AS target_label,
@@ -209,9 +211,11 @@ measured AS (
         least(1.0, greatest(0.0, (as_of_year - coalesce(ref_year, start_year))
                                  / greatest(target_year - coalesce(ref_year, start_year), 1))) AS time_elapsed,
         -- a straight-line trend through the baseline and every observation, read at the target year; none once
-        -- the target year has come (no measure here can go below 0, and no percentage above 100)
+        -- the target year has come (no level can go below 0, nor a percentage above 100 but a gross rate's; a
+        -- change can: pw_signed)
         CASE WHEN NOT is_final AND n_points >= min_points AND latest_year > ref_year
-             THEN CASE WHEN unit = '%' THEN least(greatest(intercept + slope * target_year, 0), 100)
+             THEN CASE WHEN signed THEN intercept + slope * target_year
+                       WHEN unit = '%' AND NOT over_100 THEN least(greatest(intercept + slope * target_year, 0), 100)
                        ELSE greatest(intercept + slope * target_year, 0) END END AS projected_value,
         is_final AS deadline_passed,
         -- a swing: the last two changes go opposite ways, each more than swing × the level it started from and more
