@@ -118,6 +118,11 @@ def test_progress_board_counts_as_the_view(app_db):
     reminders = at.dataframe[1].value
     owed = reminders[reminders["责任单位"] == "市卫健委"].iloc[0]
     assert "妇女人均预期寿命(已退回:请附统计年鉴出处)" in owed["欠报指标"]
+    # two items of one unit under one name (化妆品抽查合格率: a key-table row and a text target) are told apart
+    for items in reminders["欠报指标"]:
+        labels = items.split(";")
+        assert len(labels) == len(set(labels)), labels
+    assert any("〔zhangjiagang-women-" in items for items in reminders["欠报指标"])
     # a province covers its counties' units (江苏省: 张家港市's)
     at = open_page("progress", region="320000")
     totals = one(app_db, "SELECT sum(n_due), sum(n_submitted), sum(n_approved), sum(n_returned), sum(n_missing) "
