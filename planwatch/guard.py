@@ -38,7 +38,6 @@ The layers, in order:
 """
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections import OrderedDict
@@ -136,11 +135,7 @@ class Result:
 def _frame(table: pa.Table) -> pd.DataFrame:
     """The table in pandas; a column pandas or Python cannot hold (a date in the year 294247) becomes its text."""
     columns = []
-    for name, column in zip(table.column_names, table.columns):
-        if pa.types.is_nested(column.type):  # a list, struct or map as JSON text, not numpy's array(…) repr
-            columns.append(pd.Series([None if v is None else json.dumps(v, ensure_ascii=False, default=str)
-                                      for v in column.to_pylist()], dtype=object))
-            continue
+    for name, column in zip(table.column_names, table.columns):  # (lists, structs, maps come as JSON text: worker)
         try:
             series = column.to_pandas()
             if pd.api.types.is_datetime64_any_dtype(series) and not series.dropna().dt.year.between(1, 9999).all():

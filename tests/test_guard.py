@@ -536,6 +536,19 @@ def test_result_over_the_byte_cap_is_named(work):
         sandbox.close()
 
 
+@pytest.mark.parametrize("sql", ["SELECT list_resize([NULL], 20000) AS x FROM range(3000)",
+                                 "SELECT list_resize([true], 20000, true) AS x, 1 AS x FROM range(5000)"])
+def test_lists_count_at_their_size_as_text(work, sql):
+    # Arrow holds a list of NULLs or booleans in almost nothing (3,000 × 20,000 NULLs: a few KB), and its JSON text
+    # took the app process to 1.7 GB: the worker makes the text, and the byte cap counts it.
+    sandbox = guard.Sandbox(work, size=1)
+    try:
+        with pytest.raises(guard.QueryRefused, match=r"结果过大:超过 32 MB"):
+            sandbox.run(sql)
+    finally:
+        sandbox.close()
+
+
 def test_concurrent_bombs_share_a_bounded_pool(work):
     """Four visitors at once on a pool of two: never more than two workers' memory, the rest wait or are told
     the explorer is busy; nothing runs past its deadline."""
@@ -606,7 +619,8 @@ EXOTIC = {  # types pandas, Excel or Parquet cannot hold as they come (an Arrow 
     "timetz": ("SELECT '12:00:00+08'::TIMETZ AS v", "12:00:00+08"),
     "infinite_date": ("SELECT 'infinity'::DATE AS v", "infinity"),
     "minus_infinite_timestamptz": ("SELECT '-infinity'::TIMESTAMPTZ AS v", "-infinity"),
-    "nested": ("SELECT MAP {[1]: {'a': [MAP {'k': 1}]}} AS v", None),
+    "nested": ("SELECT MAP {[1]: {'a': [MAP {'k': 1}]}} AS v", '{"[1]":{"a":[{"k":1}]}}'),  # JSON, made by the worker
+    "nested_twice_named": ("SELECT [1, NULL] AS v, 2 AS v", "[1,null]"),
     "zoned_now": ("SELECT now() AS v", None),
 }
 
