@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import lzma
 import posixpath
 import re
 import time
@@ -42,6 +43,13 @@ FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')  # quoted text, e
 # or an escaped decimal point among the digits (0!.0000"万" shows 12345 as 1.2345万)
 SCALING_COMMA = re.compile(r"[0#?],+(?![0#?,])")
 INSERTED_POINT = re.compile(r"[0#?][!\\]\.[0#?]")
+
+
+# What zipfile and its decompressors raise on a damaged, truncated or foreign archive (a fuzzer found each: a bad
+# LZMA or bzip2 stream, a version from the future, a negative offset, a name that is not UTF-8)
+DAMAGED = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, NotImplementedError, RuntimeError, OSError,
+           ValueError)
+DAMAGED_TEXT = "压缩数据已损坏、已加密或用了不支持的压缩方式;请用 Excel 或 WPS 打开后另存为 xlsx 再上传"
 
 
 class Unreadable(Exception):
@@ -136,8 +144,8 @@ class _Reader:
                 parser.Parse(b"", True)
         except expat.ExpatError as exc:
             raise Unreadable(f"部件 {name} 的 XML 已损坏(第 {exc.lineno} 行)") from None
-        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
-            raise Unreadable(f"压缩数据已损坏或已加密({type(exc).__name__})") from None
+        except DAMAGED:
+            raise Unreadable(DAMAGED_TEXT) from None
         self.budget -= inflated
 
     def relationships(self, part: str) -> dict[str, tuple[str, str]]:
@@ -327,8 +335,8 @@ def sheets(data: bytes, deadline: float) -> Iterator[Sheet]:
     """The workbook's sheets in tab order, each read only when its rows are asked for."""
     try:
         book = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise Unreadable(f"压缩包已损坏({exc})") from None
+    except DAMAGED:
+        raise Unreadable("不是完整的压缩包(文件已损坏或不完整);请用 Excel 或 WPS 打开后另存为 xlsx 再上传") from None
     infos = book.infolist()
     if len(infos) > MAX_MEMBERS:
         raise Unreadable(f"压缩包内有 {len(infos)} 个部件,超过 {MAX_MEMBERS} 个上限")

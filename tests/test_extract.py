@@ -561,3 +561,51 @@ def test_key_table_cells(cell, expected):
     from planwatch.extract.table import parse_cell
     got = parse_cell(cell, "覆盖率")
     assert (got["target_op"], got["target_value"], got.get("unit")) == expected
+
+
+def test_a_soft_break_or_a_lone_cr_ends_a_line():
+    # A Word paragraph with Shift+Enter, an old Mac text (CR only), a U+2028: each is two lines, so that source.txt
+    # (written with "\n", read back with universal newlines) has the quotes on the lines the rows name. Before,
+    # every target after the break was refused at 发布 ("引用…不在 source.txt 第4行").
+    import docx
+
+    first, second = "到2025年,孕产妇死亡率控制在10/10万以下。", "到2025年,婴儿死亡率控制在4‰以下。"
+    document = docx.Document()
+    document.add_paragraph(first).add_run().add_break()
+    document.paragraphs[0].add_run(second)
+    buf = io.BytesIO()
+    document.save(buf)
+    for data, name in ((buf.getvalue(), "soft.docx"), (f"{first}\r{second}\r".encode(), "mac.txt"),
+                       (f"{first}\u2028{second}\n".encode(), "ls.txt")):
+        lines = read_lines(data, name)
+        assert not any(ch in line for line in lines for ch in "\r\n\u2028"), lines
+        rows = extract_lines(lines)
+        assert len(rows) == 2 and all(r["quote"] in lines[r["source_line"] - 1] for r in rows), (name, rows)
+        assert rows[0]["source_line"] != rows[1]["source_line"]
+
+
+def test_a_line_too_long_or_too_many_targets_is_refused_quickly():
+    # A paragraph of 150,000 characters took 53 s of the server (finding targets is more than linear in a line);
+    # a document of thousands of candidates is no plan, and each costs a match against the catalogue.
+    import time
+
+    target = "到2025年,孕产妇死亡率控制在10/10万以下,"
+    start = time.perf_counter()
+    with pytest.raises(ReadError, match=r"long\.txt 第1行有 150,000 字,超过 10,000 字上限"):
+        read_lines((target * 6000).encode(), "long.txt")
+    with pytest.raises(ReadError, match=r"超过 3,000 条上限"):
+        extract_lines(read_lines("\n".join([target * 200] * 100).encode(), "many.txt"))
+    assert time.perf_counter() - start < 10
+
+
+def test_a_damaged_docx_archive_is_refused_in_chinese():
+    # zipfile raises NotImplementedError for a version from the future, before any reading child is started
+    import docx
+
+    buf = io.BytesIO()
+    docx.Document().save(buf)
+    data = bytearray(buf.getvalue())
+    directory = data.rfind(b"PK\x01\x02")
+    data[directory + 6:directory + 8] = b"\x81\x00"
+    with pytest.raises(ReadError, match="不是有效的 Word"):
+        read_lines(bytes(data), "plan.docx")

@@ -90,6 +90,11 @@ def plan_sections(lines: list[str]) -> list[dict]:
     return out
 
 
+# candidate targets of one document (the seed plans: 42–148): past it, the file is no plan, and each candidate costs
+# a name match against the catalogue
+MAX_TARGETS = 3000
+
+
 def extract_lines(lines: list[str], suggester: Suggester | None = None) -> list[dict]:
     marks = plan_titles(lines)
 
@@ -110,6 +115,9 @@ def extract_lines(lines: list[str], suggester: Suggester | None = None) -> list[
         if REVIEW.search(line):
             reviewed += [hit | {"source_line": no} for hit in find_targets(line, 2020)]
             continue
+        if len(rows) > MAX_TARGETS:
+            raise ReadError(f"到第{no}行已提取 {len(rows):,} 条候选目标,超过 {MAX_TARGETS:,} 条上限(一份规划一般有"
+                            "几十到两三百条);请确认上传的是一份规划文件")
         for hit in find_targets(line, year_at(no)):
             hit.pop("sentence", None)
             rows.append(hit | {"is_key": 0, "key_no": "", "domain_raw": heading, "source_line": no, "name_line": no,
@@ -120,8 +128,12 @@ def extract_lines(lines: list[str], suggester: Suggester | None = None) -> list[
     _attach_baselines(rows, reviewed)
     _mark_restatements(rows)
     suggester = suggester or Suggester.from_catalogue()
+    topics: dict[int, str] = {}  # per line, not per target: a line of thousands of targets was read thousands of times
     for row in rows:
-        row["domain"] = domain_of(row["domain_raw"]) or topic_of(lines[row["source_line"] - 1])
+        line_no = row["source_line"]
+        if line_no not in topics:
+            topics[line_no] = topic_of(lines[line_no - 1])
+        row["domain"] = domain_of(row["domain_raw"]) or topics[line_no]
         row.update(suggester.suggest(row["name"], row["unit"]))
         if not row["unit"] and row["canonical_id"] and row["target_op"] != "qualitative":
             row["unit"] = suggester.canonical[row["canonical_id"]]["unit"]   # 新生儿死亡率( : unit cut off

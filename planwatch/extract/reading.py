@@ -19,8 +19,12 @@ import sys
 import zipfile
 from pathlib import Path
 
+from planwatch.xlsx_read import DAMAGED
+
 MAX_BYTES = 20 * 1024 * 1024
 MAX_PDF_PAGES = 300
+# a paragraph of a plan (the seed plans' longest: 516 characters); finding targets costs more than linear in a line
+MAX_LINE_CHARS = 10_000
 MAX_UNPACKED_BYTES = 64 * 2**20  # a .docx's parts once unpacked (the seed plans' document.xml is under 1 MB)
 READER_MEMORY = 768 * 2**20  # RLIMIT_DATA of the .docx and PDF reader (planwatch/worker.py: why not RLIMIT_AS)
 READER_SECONDS = 60
@@ -37,13 +41,17 @@ def read_lines(data: bytes, name: str) -> list[str]:
         raise ReadError(f"文件 {name} 超过 {MAX_BYTES // 1024 // 1024} MB")
     if not data:
         raise ReadError(f"文件 {name} 是空的")
-    if suffix == ".txt":
-        return _text(data)
-    if suffix == ".docx":
-        return _docx(data, name)
-    if suffix == ".pdf":
-        return _pdf(data, name)
-    raise ReadError(f"不支持的文件类型“{suffix or name}”:请上传 .txt、.docx 或 .pdf")
+    readers = {".txt": _text, ".docx": lambda d: _docx(d, name), ".pdf": lambda d: _pdf(d, name)}
+    if suffix not in readers:
+        raise ReadError(f"不支持的文件类型“{suffix or name}”:请上传 .txt、.docx 或 .pdf")
+    # one line per line whatever ended it: a soft break inside a Word paragraph, a lone CR (old Mac text), U+2028
+    # (source.txt is written with "\n" and read back with universal newlines: a line must hold none)
+    lines = [part for line in readers[suffix](data) for part in (line.splitlines() or [""])]
+    long = next((no for no, line in enumerate(lines, start=1) if len(line) > MAX_LINE_CHARS), None)
+    if long is not None:
+        raise ReadError(f"{name} 第{long}行有 {len(lines[long - 1]):,} 字,超过 {MAX_LINE_CHARS:,} 字上限"
+                        "(规划的一个段落一般不超过千字);请在段落之间换行后再上传")
+    return lines
 
 
 def read_path(path: Path) -> list[str]:
@@ -57,7 +65,7 @@ def read_path(path: Path) -> list[str]:
 def _text(data: bytes) -> list[str]:
     for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return data.decode(encoding).replace("\r\n", "\n").split("\n")
+            return data.decode(encoding).split("\n")  # (read_lines splits what else ends a line)
         except UnicodeDecodeError:
             continue
     raise ReadError("文本文件既不是 UTF-8 也不是 GBK/GB18030 编码")
@@ -66,7 +74,7 @@ def _text(data: bytes) -> list[str]:
 def _docx(data: bytes, name: str) -> list[str]:
     try:
         unpacked = sum(i.file_size for i in zipfile.ZipFile(io.BytesIO(data)).infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except DAMAGED:  # what zipfile raises on a damaged archive
         raise ReadError(f"{name} 不是有效的 Word(.docx)文件") from None
     if unpacked > MAX_UNPACKED_BYTES:
         raise ReadError(f"{name} 解压后有 {unpacked // 2**20:,} MB,超过 {MAX_UNPACKED_BYTES // 2**20} MB 上限,"
