@@ -1,7 +1,7 @@
 """妇女儿童发展规划监测 — the Streamlit entry point: page router and shared sidebar."""
 import streamlit as st
 
-from planwatch import navigation, streamlit_compat, ui
+from planwatch import db, navigation, streamlit_compat, ui
 
 st.set_page_config(page_title="妇女儿童发展规划监测", page_icon=":material/monitoring:", layout="wide")
 
@@ -10,4 +10,7 @@ page = st.navigation(navigation.st_pages(), position="hidden")  # the menu is ou
 ui.page_setup()
 navigation.menu(navigation.current_role(), page.url_path)
 st.session_state["filters"] = ui.filters()
-page.run()
+try:
+    page.run()
+except db.DatabaseBusy as busy:  # any page's write that waited past the lock's limit: said, nothing was written
+    st.error(f"{busy}本次操作未执行,数据库未改动。")

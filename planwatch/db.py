@@ -26,7 +26,8 @@ from planwatch.paths import QUERIES_DIR
 if TYPE_CHECKING:
     import pandas as pd  # run_query's frames: DuckDB imports pandas when a query's result is made one
 
-LOCK_WAIT_SECONDS = 60.0
+# how long a write waits for another to finish before it gives up and says so (DatabaseBusy)
+LOCK_WAIT_SECONDS = float(os.environ.get("PLANWATCH_LOCK_WAIT", 60))
 READER_MEMORY_LIMIT = os.environ.get("PLANWATCH_READER_MEMORY", "1GB")
 # A writer's limit: a full method refresh at 2,850 regions then peaks at about 0.7 GB instead of 1.8 GB (DuckDB
 # spills to <copy>.tmp/), in the same time.

@@ -192,3 +192,19 @@ def test_a_whole_round(server, browser, tmp_path):  # noqa: F811
     expect(body.get_by_text("本年度报送已结束(")).to_be_visible()
     expect(body.locator(".pw-metric-label").nth(6)).to_have_text("未报齐单位")
     shot(page, "12_board_closed")
+
+
+def test_a_write_kept_waiting_by_another_is_said_not_a_traceback(demo_db, browser, tmp_path):  # noqa: F811
+    # Another writer holds the lock past the wait (0.5 s here, 60 s in use): the page's write (here 开启年度监测;
+    # any page's, through app.py) says so in Chinese and writes nothing.
+    path = tmp_path / "busy.duckdb"
+    shutil.copy(demo_db, path)
+    accounts.add(path, "admin", PASSWORD, "admin", None, None)
+    with streamlit_app(path, env={"PLANWATCH_LOCK_WAIT": "0.5"}) as url:
+        page, body = session(browser, url, "/round_admin", "admin")
+        with db.write_lock(path):
+            body.get_by_role("button", name="开启年度监测").click()
+            expect(body.get_by_text("另一项写入(构建、导入或审核)仍在进行").first).to_be_visible()
+        assert "数据库未改动" in body.inner_text() and "Traceback" not in page.inner_text("body")
+        page.context.close()
+    assert one(path, "SELECT count(*) FROM reporting_round") == (0,)
