@@ -609,3 +609,14 @@ def test_a_damaged_docx_archive_is_refused_in_chinese():
     data[directory + 6:directory + 8] = b"\x81\x00"
     with pytest.raises(ReadError, match="不是有效的 Word"):
         read_lines(bytes(data), "plan.docx")
+
+
+def test_one_plan_per_region_group_and_period(data_copy):
+    # The duplicate check was by id (r<code>-<group>): a second 2021–2025 妇女 plan of 平阳县 (whose seed plan has
+    # another id) was published beside it, and 平谷区's next period (2026–2030) was refused.
+    lines, rows = _women_draft()
+    with pytest.raises(publish.PublishRefused, match=re.escape("该地区2021–2025年的妇女规划已发布(编号 pingyang-women)")):
+        publish.publish(lines, rows, publish.PlanInfo("330326", "妇女", "平阳县妇女发展规划", 2021, 2025), data_copy)
+    assert publish.publish(lines, rows, PINGGU, data_copy) == "r110117-women"
+    later = publish.PlanInfo(PINGGU.region_code, "妇女", "平谷区妇女发展规划(2026—2030年)", 2026, 2030)
+    assert publish.publish(lines, [dict(r, target_year="2030") for r in rows], later, data_copy) == "r110117-women-2030"

@@ -156,7 +156,6 @@ def publish(lines: list[str], draft: list[dict], info: PlanInfo, data_dir: Path 
     """Write the plan into data_dir (default data/) and check the whole catalogue; returns the plan id (or raises
     PublishRefused). Every file written is put back as it was when anything fails."""
     data_dir = data_dir or DATA_DIR
-    plan_id = plan_id_for(info)
     problems = []
     if info.group not in GROUP_IDS:
         problems.append(f"规划类别应为 妇女 或 儿童,实为“{info.group}”")
@@ -168,8 +167,15 @@ def publish(lines: list[str], draft: list[dict], info: PlanInfo, data_dir: Path 
         chain = []
         problems.append(f"未知地区代码“{info.region_code}”")
     plans = catalogue.read_csv(data_dir / "plans.csv")
-    if any(p["plan_id"] == plan_id for p in plans):
-        problems.append(f"该地区的{info.group}规划已发布(编号 {plan_id});如需更新,请先删除 data/plans/{plan_id}/")
+    # one plan of a group per region and period (a seed plan too); the next period's is another plan
+    same = next((p for p in plans if p["region_code"] == info.region_code and p["plan_group"] == info.group
+                 and int(p["period_start"]) <= info.period_end and info.period_start <= int(p["period_end"])), None)
+    if same:
+        problems.append(f"该地区{same['period_start']}–{same['period_end']}年的{info.group}规划已发布(编号 "
+                        f"{same['plan_id']}),与所选规划期重叠;如需更新,请先删除 data/plans/{same['plan_id']}/")
+    plan_id = plan_id_for(info)
+    if any(p["plan_id"] == plan_id for p in plans):  # the region's plan of an earlier period holds the plain id
+        plan_id = f"{plan_id}-{info.period_end}"
     if not draft:
         problems.append("草稿中没有指标")
     indicators, units, row_problems = indicator_rows(plan_id, draft, lines, info, data_dir)
