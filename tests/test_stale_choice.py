@@ -54,6 +54,8 @@ def test_a_review_of_a_batch_another_reviewer_decided_falls_on_nothing(app_db):
     assert choice.STALE in texts(at) and not at.exception
     assert (status(app_db, seen), status(app_db, other)) == ("已通过", "待审核")
     shown = at.selectbox(key="review_batch").value  # looked again: the batch now on screen is the one acted on
+    assert at.text_area[0].value == ""  # its own reason box: the reason written for the other batch stays there
+    at.text_area[0].input("请附出处")
     [b for b in at.button if b.label == "退回"][0].click().run()
     assert status(app_db, shown) == "已退回"
 
