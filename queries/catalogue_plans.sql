@@ -1,5 +1,5 @@
 -- title: 规划目录
--- description: 九个规划的名称、地区、期限、印发文号和来源文件,以及筛选条件下各规划的指标数(重点表、文字目标、有基线、定性、列明责任单位)。
+-- description: 各规划的名称、地区、期限、印发文号和来源文件,以及筛选条件下各规划的指标数(重点表、文字目标、有基线、定性、列明责任单位);region_code 为地区代码(同名地区以此区分)。
 -- params: group, region, domain, unit, page_limit, page_offset
 -- One page of plans (page_limit from page_offset; NULL: all) is chosen from the plan table, and n_rows counts the
 -- plans listed in the same pass; the indicators are counted for the page's plans only.
@@ -22,7 +22,7 @@ SELECT p.title AS 规划, r.name AS 地区, p.plan_group AS 类别,
        count(*) FILTER (WHERE ind.baseline_value IS NOT NULL) AS 有基线,
        count(*) FILTER (WHERE ind.target_op = 'qualitative') AS 定性目标,
        count(*) FILTER (WHERE ind.responsible_units IS NOT NULL) AS 列明责任单位,
-       p.plan_id, any_value(page.n_rows) AS n_rows
+       p.plan_id, any_value(page.n_rows) AS n_rows, p.region_code
 FROM page
 JOIN plan p USING (plan_id)
 JOIN region r USING (region_code)

@@ -13,7 +13,8 @@ SELECT f.region AS 地区, f.plan_group AS 类别, p.title AS 规划, count(*) A
        coalesce(g.n_goal_units, 0) AS 仅为目标列明的单位条目, p.source_file AS 来源文件, f.plan_id,
        count(*) OVER () AS n_rows,
        -- how many of the whole list name no unit at all (the page names a few and counts them all)
-       sum(CASE WHEN count(f.responsible_units) = 0 THEN 1 ELSE 0 END) OVER () AS n_none
+       sum(CASE WHEN count(f.responsible_units) = 0 THEN 1 ELSE 0 END) OVER () AS n_none,
+       f.region_code  -- two regions may share a name (江苏省's two 鼓楼区)
 -- the indicators filtered_status would give (the filters mean the same), each once per as-of year it has a status in
 FROM _indicator f
 JOIN (SELECT indicator_id FROM _status WHERE $year IS NULL OR as_of_year = $year) s USING (indicator_id)

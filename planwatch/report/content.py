@@ -80,7 +80,6 @@ class ReportContent:
     regions: list[str]
     plans: pd.DataFrame            # catalogue_plans.sql
     headline: dict                 # headline.sql (counts as int)
-    mix: pd.DataFrame              # status_mix.sql: cut, category, status, n
     attainment: pd.DataFrame       # report_attainment.sql: cut, 类别, counts, 达标率
     warnings: pd.DataFrame         # warnings_list.sql, red first
     units: pd.DataFrame            # unit_scorecard.sql (= v_attainment_by_unit plus red warnings)
@@ -143,6 +142,23 @@ class ReportContent:
         return (self.attainment[self.attainment["cut"] == name].drop(columns=["cut"])
                 .rename(columns={"类别": label}).reset_index(drop=True))
 
+    def chart_rows(self, cut: str) -> pd.DataFrame:
+        """The bars of a status chart (slides, handout, presentation): cut()'s rows, lowest 达标率 first, at most
+        MAX_BARS of plans or regions (the others summed in one bar, as on 总览: a province has hundreds of plans),
+        each with a label carrying its 达标率 and denominator, and its count of each status. The labels and the
+        counts come from the same rows, and a name two regions share carries its parent (report_attainment.sql)."""
+        rows = self.cut(cut)
+        name = rows.columns[0]
+        if cut != "domain" and len(rows) > MAX_BARS:
+            rest = rows.iloc[MAX_BARS - 1:]
+            summed = rest.drop(columns=name).sum(numeric_only=True)
+            summed[name] = f"其余{len(rest)}个{'规划' if cut == 'plan' else '地区'}"
+            rows = pd.concat([rows.iloc[:MAX_BARS - 1], summed.to_frame().T], ignore_index=True)
+        counts = rows.drop(columns=[name, "达标率", "基本实现率"]).astype(int)
+        labels = [f"{label}  {met / assessed:.0%}({met}/{assessed})" if assessed else f"{label}  —"
+                  for label, met, assessed in zip(rows[name], counts["已达标"], counts["已评估"])]
+        return counts.assign(label=labels)
+
     def rate_text(self) -> str:
         return rate_text(self.headline)
 
@@ -181,7 +197,7 @@ class ReportContent:
         """The plans a sentence names: their titles, or above MAX_NAMED_PLANS (a province's hundreds) their number."""
         if len(self.plans) <= MAX_NAMED_PLANS:
             return "、".join(self.plans["规划"])
-        return f"{self.scope}{self.plans['地区'].nunique()}个地区的{len(self.plans)}部妇女儿童发展规划"
+        return f"{self.scope}{self.plans['region_code'].nunique()}个地区的{len(self.plans)}部妇女儿童发展规划"
 
     def plan_lines(self) -> list[str]:
         """The plans as the title slide and screen list them: one line for more than MAX_NAMED_PLANS (a province's
@@ -309,10 +325,19 @@ class ReportContent:
         return self.units.sort_values(["红色预警", "指标数"], ascending=False, kind="stable").reset_index(drop=True)
 
     def unlisted_lines(self) -> list[str]:
-        """One line per region whose plans name no units at all (its scorecard would otherwise be silently empty)."""
+        """One line per region whose plans name no units at all (its scorecard would otherwise be silently empty),
+        by region code (two regions may share a name); past MAX_UNLISTED_LINES regions (a province's dozens) one line
+        counts the rest."""
+        most = MAX_UNLISTED_LINES
         rows = self.unlisted[self.unlisted["说明"] == "规划未列明责任单位"]
-        return [f"{region}:{'、'.join(g['类别'])}规划未列明责任单位({int(g['指标数'].sum())}项指标),不在计分卡中。"
-                for region, g in rows.groupby("地区", sort=False)]
+        groups = list(rows.groupby("region_code", sort=False))
+        lines = [f"{g['地区'].iloc[0]}:{'、'.join(g['类别'])}规划未列明责任单位({int(g['指标数'].sum())}项指标),"
+                 "不在计分卡中。" for _, g in groups[:most]]
+        if len(groups) > most:
+            rest = pd.concat([g for _, g in groups[most:]])
+            lines.append(f"另有{len(groups) - most}个地区的{len(rest)}部规划未列明责任单位"
+                         f"({int(rest['指标数'].sum())}项指标),不在计分卡中。")
+        return lines
 
     def cut_sentences(self, cut: str) -> list[str]:
         """One sentence per plan, domain or region: its counts and 达标率 with the denominator."""
@@ -479,6 +504,8 @@ def _regions(attainment: pd.DataFrame) -> list[str]:
 # attention come first and the table says how many of how many it lists; the workbook lists every row (streamed).
 MAX_LISTED = 1_000
 MAX_NAMED_PLANS = 10   # above it a sentence or the title slide counts the plans instead of naming each
+MAX_BARS = 15          # bars of a plan or region chart: the 14 most lagging and one for the rest
+MAX_UNLISTED_LINES = 5  # regions whose plans name no units, one line each on the scorecard slide
 # The largest scope a report is made for: the workbook lists every indicator, and gather() holds every indicator,
 # warning and value in memory. The largest province of a 2,850-county database (四川省, 16,354 indicators) takes
 # 8-17 CPU-s and at most 0.8 GB a format (docs/scaling.md); the whole country (248,486: a streamed workbook alone
@@ -503,14 +530,13 @@ def gather(con: duckdb.DuckDBPyConnection, year: int | None = None, region: str 
     refused = too_big(headline, name)
     if refused:
         raise ReportError(refused)
-    everything = dict(year=year, group=None, region=region, domain=None, unit=None)
     plans = db.run_query(con, "catalogue_plans", group=None, region=region, domain=None, unit=None, page_limit=None,
                          page_offset=0).drop(columns="n_rows")
     stories = _stories(con, year, region)
     attainment = db.run_query(con, "report_attainment", year=year, region=region)
     return ReportContent(
         year=year, region=name, regions=_regions(attainment), plans=plans,
-        headline=headline, mix=db.run_query(con, "status_mix", **everything, cut=None), attainment=attainment,
+        headline=headline, attainment=attainment,
         warnings=by_urgency(db.run_query(con, "report_warnings", year=year, region=region, levels=[], most=None)),
         units=db.run_query(con, "unit_scorecard", year=year, group=None, region=region, domain=None,
                            page_limit=None, page_offset=0).drop(columns="n_rows"),  # every unit: no page

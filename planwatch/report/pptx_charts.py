@@ -44,17 +44,11 @@ def _legend(chart, position=XL_LEGEND_POSITION.TOP) -> None:
 
 def status_mix(slide, content: ReportContent, cut: str, box: tuple, fonts: tuple) -> object:
     """100% stacked bars: the status mix of each plan (domain, region); labels carry 达标率 (已达标/已评估)."""
-    rows = content.cut(cut)
-    name = rows.columns[0]
-    labels = [f"{r[0]}  {r.达标率:.0%}({r.已达标}/{r.已评估})" if r.已评估 else f"{r[0]}  —"
-              for r in rows.itertuples(index=False)]
-    mix = content.mix[content.mix["cut"] == cut].pivot_table(index="category", columns="status", values="n",
-                                                              aggfunc="sum", fill_value=0)
-    mix = mix.reindex(index=rows[name], columns=charts.STATUS_ORDER, fill_value=0).fillna(0)
+    rows = content.chart_rows(cut)
     data = CategoryChartData(number_format="0")
-    data.categories = labels
+    data.categories = list(rows["label"])
     for status in charts.STATUS_ORDER:
-        data.add_series(status, [int(v) for v in mix[status]])
+        data.add_series(status, [int(v) for v in rows[status]])
     chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_STACKED_100, *box, data).chart
     _text(chart, *fonts)
     plot = chart.plots[0]

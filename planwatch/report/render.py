@@ -61,11 +61,10 @@ def png(chart: alt.TopLevelMixin, scale: float = 1.5) -> bytes:
 
 def status_chart(content: ReportContent, cut: str, width: int | None = WIDTH, max_height: int = 620) -> alt.Chart:
     """Status mix per plan, domain or region; each label carries its 达标率 and denominator."""
-    mix = content.mix[content.mix["cut"] == cut]
-    labels = {r[0]: (f"{r[0]}  {r.达标率:.0%}({r.已达标}/{r.已评估})" if r.已评估 else f"{r[0]}  —")
-              for r in content.cut(cut).itertuples(index=False)}
-    frame = mix.assign(category=mix["category"].map(labels).fillna(mix["category"]))
-    n = max(1, frame["category"].nunique())
+    rows = content.chart_rows(cut)
+    frame = rows.melt(id_vars="label", value_vars=charts.STATUS_ORDER, var_name="status", value_name="n").rename(
+        columns={"label": "category"})
+    n = max(1, len(rows))
     chart = charts.status_bars(frame, "category", height_per_bar=int(min(80, max_height / n)))
     chart = chart.encode(x=alt.X("n:Q", stack="normalize", title="指标占比(标签:达标率 = 已达标/已评估)",
                                  axis=alt.Axis(format="%")))
