@@ -205,6 +205,37 @@ def test_a_province_report_counts_its_counties_and_lists_its_cities(demo_db, reg
     assert set(content.indicators["地区"]) == {"平阳县", "乐清市"}   # the 附表: every county indicator in scope
 
 
+def test_a_province_deck_draws_its_cities_bars(tmp_path):
+    # The 各地区 chart's labels were the cities and its counts by county name: every bar 0 (a review's province deck)
+    from planwatch import synth
+
+    path = tmp_path / "synth.duckdb"
+    synth.synth(path, 100)   # 江苏省: counties of five cities
+    prs = Presentation(io.BytesIO(make(path, tmp_path, "pptx", "--region", "320000")))
+    plot = next(shape.chart for slide in prs.slides for shape in slide.shapes
+                if shape.has_chart and "各地区" in slide.shapes.title.text).plots[0]
+    cities = one(path, "SELECT count(DISTINCT city_code) FROM v_region JOIN plan USING (region_code) "
+                       "WHERE province_code = '320000'")[0]
+    assert len(plot.categories) == cities == 5
+    assert all(sum(series.values[i] for series in plot.series) > 0 for i in range(cities))
+    n_indicators = one(path, "SELECT n_indicators FROM v_attainment_rollup WHERE as_of_year = ? "
+                             "AND region_code = '320000'", [YEAR])[0]
+    assert sum(sum(series.values) for series in plot.series) == n_indicators
+
+
+def test_a_chart_of_many_plans_draws_the_most_lagging_and_one_bar_for_the_rest(demo_db, monkeypatch):
+    from planwatch.report import content as content_mod
+
+    monkeypatch.setattr(content_mod, "MAX_BARS", 4)
+    with db.open_reader(demo_db) as con:
+        content = report.gather(con, YEAR, None)
+    plans, bars = content.cut("plan"), content.chart_rows("plan")
+    assert len(plans) == 9 and len(bars) == 4 and bars["label"].iloc[-1].startswith("其余6个规划")
+    assert bars["指标数"].sum() == plans["指标数"].sum()   # the rest is summed, nothing dropped
+    rest = plans.iloc[3:]
+    assert bars["label"].iloc[-1].endswith(f"({rest['已达标'].sum()}/{rest['已评估'].sum()})")
+
+
 # -- PDF ------------------------------------------------------------------------------------------------------------
 
 def test_pdf_pages_name_regions_and_warnings_and_say_demo(files):

@@ -326,18 +326,16 @@ class ReportContent:
 
     def unlisted_lines(self) -> list[str]:
         """One line per region whose plans name no units at all (its scorecard would otherwise be silently empty),
-        by region code (two regions may share a name); past MAX_UNLISTED_LINES regions (a province's dozens) one line
-        counts the rest."""
-        most = MAX_UNLISTED_LINES
+        by region code (two regions may share a name); past MAX_UNLISTED_LINES regions (a province's dozens) one
+        line naming the first few and counting them all."""
         rows = self.unlisted[self.unlisted["说明"] == "规划未列明责任单位"]
-        groups = list(rows.groupby("region_code", sort=False))
-        lines = [f"{g['地区'].iloc[0]}:{'、'.join(g['类别'])}规划未列明责任单位({int(g['指标数'].sum())}项指标),"
-                 "不在计分卡中。" for _, g in groups[:most]]
-        if len(groups) > most:
-            rest = pd.concat([g for _, g in groups[most:]])
-            lines.append(f"另有{len(groups) - most}个地区的{len(rest)}部规划未列明责任单位"
-                         f"({int(rest['指标数'].sum())}项指标),不在计分卡中。")
-        return lines
+        groups = [g for _, g in rows.groupby("region_code", sort=False)]
+        if len(groups) <= MAX_UNLISTED_LINES:
+            return [f"{g['地区'].iloc[0]}:{'、'.join(g['类别'])}规划未列明责任单位({int(g['指标数'].sum())}项指标),"
+                    "不在计分卡中。" for g in groups]
+        named = "、".join(g["地区"].iloc[0] for g in groups[:MAX_UNLISTED_LINES])
+        return [f"{named}等{len(groups)}个地区的{len(rows)}部规划未列明责任单位({int(rows['指标数'].sum())}项指标),"
+                "不在计分卡中;名单见 Excel 工作簿。"]
 
     def cut_sentences(self, cut: str) -> list[str]:
         """One sentence per plan, domain or region: its counts and 达标率 with the denominator."""
@@ -505,7 +503,7 @@ def _regions(attainment: pd.DataFrame) -> list[str]:
 MAX_LISTED = 1_000
 MAX_NAMED_PLANS = 10   # above it a sentence or the title slide counts the plans instead of naming each
 MAX_BARS = 15          # bars of a plan or region chart: the 14 most lagging and one for the rest
-MAX_UNLISTED_LINES = 5  # regions whose plans name no units, one line each on the scorecard slide
+MAX_UNLISTED_LINES = 3  # regions whose plans name no units, one line each on the scorecard slide
 # The largest scope a report is made for: the workbook lists every indicator, and gather() holds every indicator,
 # warning and value in memory. The largest province of a 2,850-county database (四川省, 16,354 indicators) takes
 # 8-17 CPU-s and at most 0.8 GB a format (docs/scaling.md); the whole country (248,486: a streamed workbook alone

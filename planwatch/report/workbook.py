@@ -21,7 +21,7 @@ from openpyxl.utils import get_column_letter
 from planwatch import downloads
 from planwatch.report.content import DEMO_NOTE, ReportContent, method_points
 
-SHEETS = ("说明", "指标状态", "预警", "按规划", "按领域", "按地区", "按责任单位")
+SHEETS = ("说明", "指标状态", "预警", "按规划", "按领域", "按地区", "按责任单位", "未列明责任单位")
 PERCENT = "0.0%"
 NUMBER_FORMATS = {"目标进程": PERCENT, "时间进度": PERCENT, "达标率": PERCENT, "进度比": "0.00",
                   "基线年份": "0", "目标年": "0", "最新年份": "0"}
@@ -49,6 +49,8 @@ def frames(content: ReportContent) -> dict[str, pd.DataFrame]:
         "按领域": c.cut("domain"),
         "按地区": c.cut("region"),
         "按责任单位": c.units.rename(columns={"unit_id": "单位编号", "n_demo": "示例值指标"}),
+        "未列明责任单位": c.unlisted.drop(columns="plan_id").rename(
+            columns={"region_code": "地区代码"}),
     }
 
 
