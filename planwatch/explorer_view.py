@@ -138,7 +138,7 @@ def param_inputs(names: tuple[str, ...], query: saved.SavedQuery | None, default
         else:
             text = box.text_input(label, value=("" if default is None else str(default)) if fresh[key] else None,
                                   key=key, bind="query-params", help=f"${name}(整数按数字传入)")
-            values[name] = saved.parse_value(text or "")
+            values[name] = saved.parse_value(text or "", name)
     summary.caption(plain("参数:" + ";".join(
         f"{saved.PARAM_LABELS.get(name, '$' + name)} {ALL if values[name] is None else ui.shorten(values[name])}"
         for name in names)) + "".join(plain(" " + note) for note in notes))

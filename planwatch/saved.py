@@ -41,12 +41,14 @@ class SavedQuery:
     def default(self, param: str):
         """The header's default for a parameter (int when it is a number), else None."""
         value = dict(self.defaults).get(param)
-        return parse_value(value) if value is not None else None
+        return parse_value(value, param) if value is not None else None
 
 
-def parse_value(text: str):
+def parse_value(text: str, name: str = ""):
+    """A parameter as typed: a whole number as an int (a year), else the text; empty or 全部 is NULL. A region, plan
+    group or domain stays text (a region's code 330000 is text beside its name)."""
     text = text.strip()
-    number = integers.whole_number(text, negative=True)
+    number = None if name in OPTIONAL_PARAMS else integers.whole_number(text, negative=True)
     if number is not None:
         return number
     return None if text in ("", "全部", "NULL", "null") else text
@@ -134,7 +136,7 @@ def run_command(db_path, sql: str | None, name: str | None, given: list[str], ti
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
             raise guard.QueryRefused(f"参数写法应为 名称=值,例如 --param year=2024(收到“{item}”)。")
-        values[key.strip().lstrip("$")] = parse_value(value)
+        values[key.strip().lstrip("$")] = parse_value(value, key.strip().lstrip("$"))
     seconds = parse_timeout(timeout)
     query = get(name) if name else None
     if name and query is None:

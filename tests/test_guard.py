@@ -363,6 +363,15 @@ def test_command_line_runs_a_saved_query_with_parameters(work, capsys):
     assert float(health.split()[1]) == rate   # printed 25.0 when the rate is whole
 
 
+@pytest.mark.parametrize("region", ["330000", "浙江省"])
+def test_command_line_takes_a_region_by_code_or_name(work, capsys, region):
+    # README: "$region: a name or a 6-digit code"; the code was read as a number and failed on the first region name
+    code, out, err = _cli(capsys, "--saved", "never_reported", "--param", "year=2024", "--param", f"region={region}",
+                          "--db", str(work))
+    assert code == 0, err
+    assert out and not any(name in out for name in ("张家港市", "怀柔区", "咸阳市"))   # 浙江省's counties only
+
+
 def test_command_line_unknown_saved_query_is_named(work, capsys):
     code, _, err = _cli(capsys, "--saved", "no_such_query", "--db", str(work))
     assert code == 2 and "没有名为“no_such_query”的常用查询" in err
@@ -381,8 +390,12 @@ def test_command_line_as_a_process_exits_non_zero_without_traceback(work):
 
 def test_schema_file_is_well_formed():
     with saved.SCHEMA_FILE.open(encoding="utf-8", newline="") as fh:
-        header = next(csv.reader(fh))
-    assert header == ["view", "column", "description"]
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["view", "column", "description"]
+    # a comma in a description is quoted: unquoted, the data dictionary showed "指标方向:higher 越高越好" only
+    assert [r for r in rows if len(r) != 3] == []
+    described = {(r["view"], r["column"]): r["description"] for r in saved.schema_descriptions()}
+    assert described[("v_indicator", "direction")].endswith("qualitative 定性")
 
 
 @pytest.mark.parametrize("value", ["nan", "inf", "-inf", "0", "-1", "61", "abc", "1e400", ""])
