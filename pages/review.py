@@ -33,10 +33,10 @@ with st.form("decision"):
     returned = send_back.form_submit_button("退回", width="stretch")
 if choice.act(approved or returned, picked):
     try:
-        review.review(default_db(), int(batch_id), account, approve=approved, note=note)
+        superseded = review.review(default_db(), int(batch_id), account, approve=approved, note=note)
     except review.ReviewRefused as refused:
         st.error(str(refused))
     else:
-        st.session_state["review_done"] = [f"批次 {batch_id} 已通过,数值已计入。" if approved
+        st.session_state["review_done"] = [review.approved_text(batch_id, superseded) + "。" if approved
                                            else f"批次 {batch_id} 已退回:{note.strip()}"]
         st.rerun()

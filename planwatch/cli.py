@@ -174,8 +174,8 @@ def _review(args) -> int:
     from planwatch import review
 
     _open(args).close()
-    review.review(args.db, args.batch, _account(args), approve=args.approve, note=args.return_)
-    print(f"批次 {args.batch} 已通过审核,数值已计入" if args.approve else f"批次 {args.batch} 已退回:{args.return_}")
+    superseded = review.review(args.db, args.batch, _account(args), approve=args.approve, note=args.return_)
+    print(review.approved_text(args.batch, superseded) if args.approve else f"批次 {args.batch} 已退回:{args.return_}")
     return 0
 
 

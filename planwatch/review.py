@@ -24,8 +24,19 @@ class ReviewRefused(Exception):
     pass
 
 
-def review(db_path, batch_id: int, reviewer: accounts.Account, approve: bool, note: str | None = None) -> None:
-    """Approve (the values count from now on) or return with a reason (required) one pending batch."""
+# values of a batch that a newer approved batch (an office import since) already replaced: approved, they count not
+SUPERSEDED = """
+    SELECT o.indicator_id, o.year, max(n.batch_id) AS superseded_by
+    FROM observation o
+    JOIN observation n ON n.indicator_id = o.indicator_id AND n.year = o.year AND n.batch_id > o.batch_id
+    JOIN import_batch b ON b.batch_id = n.batch_id AND b.status = '已通过' AND b.undone_at IS NULL
+    WHERE o.batch_id = ?
+    GROUP BY ALL"""
+
+
+def review(db_path, batch_id: int, reviewer: accounts.Account, approve: bool, note: str | None = None) -> int:
+    """Approve (the values count from now on) or return with a reason (required) one pending batch. Returns how
+    many of its values a newer approved batch had already replaced (they are kept, and do not count)."""
     note = (note or "").strip() or None
     if not approve and not note:
         raise ReviewRefused("退回时请写明原因")
@@ -50,6 +61,13 @@ def review(db_path, batch_id: int, reviewer: accounts.Account, approve: bool, no
         if approve:
             views.refresh(con, importer.indicators_of(con, batch_id), own_copy=True)
         versions.touched(con, batch_id)
+        return len(con.execute(SUPERSEDED, [batch_id]).fetchall()) if approve else 0
+
+
+def approved_text(batch_id: int, superseded: int) -> str:
+    """What an approval says: its values count, but those a newer batch already replaced."""
+    return f"批次 {batch_id} 已通过,数值已计入" + (
+        f";其中 {superseded} 项此后已有更新批次的数值(如办公室直接导入),以更新的为准,本批次的不计入" if superseded else "")
 
 
 def _outside_region(con, batch_id: int, reviewer: accounts.Account) -> str | None:
@@ -97,11 +115,14 @@ def preview_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> pd.DataFrame
     keys = con.execute("SELECT DISTINCT indicator_id, year FROM observation WHERE batch_id = ?", [batch_id]).df()
     return _compare(con, keys, lambda cur: cur.execute(
         "UPDATE import_batch SET status = '已通过', undone_at = NULL WHERE batch_id = ?", [batch_id]),
-        extra=con.execute("""
-            SELECT h.indicator_id, h.year, i.name, i.unit, h.replaced_value AS old_value, h.value AS new_value,
-                   h.replaced_text AS old_text, h.value_text AS new_text, h.note, h.reason, h.measures
-            FROM v_value_history h JOIN v_indicator i USING (indicator_id) WHERE h.batch_id = ?""",
-                          [batch_id]).df())
+        extra=con.execute(f"""
+            -- 原值: the value counted now (a newer batch may have replaced the one this batch was submitted over)
+            SELECT h.indicator_id, h.year, i.name, i.unit, c.value AS old_value, h.value AS new_value,
+                   c.value_text AS old_text, h.value_text AS new_text, h.note, h.reason, h.measures, s.superseded_by
+            FROM v_value_history h JOIN v_indicator i USING (indicator_id)
+            LEFT JOIN v_observation c USING (indicator_id, year)
+            LEFT JOIN ({SUPERSEDED}) s USING (indicator_id, year)
+            WHERE h.batch_id = ?""", [batch_id, batch_id]).df())
 
 
 def preview_rows(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> pd.DataFrame:

@@ -46,7 +46,10 @@ def status_table(frame: pd.DataFrame) -> None:
     table = pd.DataFrame({
         "指标": frame.get("name", frame["indicator_id"]), "年份": frame["year"],
         **({"单位": frame["unit"].fillna("")} if "unit" in frame else {}),  # a value in the wrong unit shows
-        **({"原值": frame["old_value"].map(shown), "新值": frame["new_value"].map(shown)} if "new_value" in frame else {}),
+        **({"原值": frame["old_value"].map(shown), "新值": frame["new_value"].map(shown)
+            + frame.get("superseded_by", pd.Series(index=frame.index, dtype=object)).map(
+                lambda n: "" if pd.isna(n) else f"(批次 {int(n)} 已更新,本值不计入)")}
+           if "new_value" in frame else {}),
         "原状态": frame["old_status"].fillna("—"), "新状态": frame["new_status"].fillna("—"),
         "新状态的原因": frame["new_reason"].fillna(""),
         **{label: frame[col].fillna("") for col, label in (("reason", "原因说明"), ("measures", "整改措施"),

@@ -370,3 +370,20 @@ def test_pages_default_to_the_last_year_whose_reporting_is_over(db, capsys):
     assert default_year() == 2024
     round_mod.close_round(db, 2025, accounts.get(db, "admin"))
     assert default_year() == 2025
+
+
+def test_approving_a_value_a_newer_office_import_replaced_says_it_does_not_count(db, capsys):
+    # A unit submits 2.0; the office imports 2.5 directly (approved); the reviewer then approves the unit's batch:
+    # the newer 2.5 stays counted, so the approval must not say the 2.0 counts, and the preview shows 原值 2.5.
+    assert submit(db, [(INFANT, 2025, 2.0)]) == 0
+    unit_batch = last_batch(db)
+    assert submit(db, [(INFANT, 2025, 2.5)], "admin", "office.csv") == 0
+    office_batch = last_batch(db)
+    with db_mod.open_reader(db) as reader:
+        preview = review.preview_batch(reader.cursor(), unit_batch)
+    row = preview.iloc[0]
+    assert (row["old_value"], row["new_value"], row["superseded_by"]) == (2.5, 2.0, office_batch)
+    capsys.readouterr()
+    assert cli.main(["review", str(unit_batch), "--approve", "--as", "tj", "--db", str(db)]) == 0
+    assert "其中 1 项此后已有更新批次的数值" in capsys.readouterr().out
+    assert one(db, "SELECT value FROM v_observation WHERE indicator_id = ? AND year = 2025", [INFANT]) == (2.5,)
