@@ -1,5 +1,5 @@
 -- title: 责任单位计分卡
--- description: 截至所选年份,每个责任单位所负责指标的个数(按规划所列角色和列名顺序)、各状态个数、红色预警数、达标率(已达标 ÷ 已评估,附分母)和基本实现率((已实现 + 基本实现)÷ 已评估),以及该年度监测的报送及时率(截止日期前首次提交的应报指标 ÷ 应报;未开启该年度监测时为空);不列指标的单位不在表中。
+-- description: 截至所选年份,每个责任单位所负责指标的个数(按规划所列角色和列名顺序)、各状态个数、红色预警数、达标率(已达标 ÷ 已评估,附分母)和基本实现率((已实现 + 基本实现)÷ 已评估),以及该年度监测的报送及时率(截止日期前首次提交的应报指标 ÷ 应报;未开启该年度监测时为空);不列指标的单位不在表中;红色预警多的单位在前。
 -- params: year, group, region, domain, page_limit, page_offset
 -- Without group/domain filters the tallies equal v_attainment_by_unit; that view cannot be cut by group or domain.
 -- One page (page_limit rows from page_offset; NULL: all) is chosen by the sort keys alone (each unit's indicators
@@ -16,7 +16,8 @@ page AS (  -- the page's units, by what the scorecard is sorted by
     SELECT k.region_code, k.unit_id, count(*) OVER () AS n_rows
     FROM (SELECT region_code, unit_id, sum(n_indicators) AS n_indicators, sum(n_red) AS n_red FROM tally GROUP BY ALL) k
     JOIN unit u USING (unit_id)
-    ORDER BY k.region_code, k.n_indicators DESC, k.n_red DESC, u.name
+    -- most red warnings first: what lags leads (a province's 1,375 units by region code hid them on page 7)
+    ORDER BY k.n_red DESC, k.n_indicators DESC, k.region_code, u.name
     LIMIT $page_limit OFFSET $page_offset
 ),
 links AS MATERIALIZED (  -- one row per (unit, indicator) of the page's units: the role and place the plan prints
@@ -71,4 +72,4 @@ FROM listed f
 JOIN unit u ON u.unit_id = f.unit_id
 LEFT JOIN timely t ON t.unit_id = f.unit_id
 GROUP BY f.region, f.region_code, u.name, u.unit_id
-ORDER BY f.region_code, 指标数 DESC, 红色预警 DESC, u.name;
+ORDER BY 红色预警 DESC, 指标数 DESC, f.region_code, u.name;

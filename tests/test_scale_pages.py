@@ -224,12 +224,12 @@ def test_domain_indicators_lists_the_domains_indicators_most_urgent_first(wide_d
         assert list(whole["indicator_id"]) == [i for (i,) in expected]
 
 
-def test_the_scorecards_first_page_holds_the_first_regions_units(wide_db):
+def test_the_scorecards_first_page_holds_the_units_with_most_red_warnings(wide_db):
     with db.open_reader(wide_db) as reader:
         params = _filters(reader, {}, unit=False)
         whole = db.run_query(reader, "unit_scorecard", page_limit=None, page_offset=0, **params)
         page = db.run_query(reader, "unit_scorecard", page_limit=7, page_offset=0, **params)
-        # ordered by region code, then most indicators, most red warnings, name: counted by hand from the links
+        # ordered by most red warnings, then most indicators, region code, name: counted by hand from the links
         counts = reader.cursor().execute("""
             SELECT f.region_code, u.unit_id, count(DISTINCT f.indicator_id) AS n,
                    (SELECT count(*) FROM v_warning w WHERE w.as_of_year = $year AND w.level = '红'
@@ -238,7 +238,7 @@ def test_the_scorecards_first_page_holds_the_first_regions_units(wide_db):
                                              AND i2.region_code = f.region_code)) AS red, u.name
             FROM filtered_status($year, $group, $region, $domain, NULL) f
             JOIN indicator_unit iu USING (indicator_id) JOIN unit u USING (unit_id)
-            GROUP BY ALL ORDER BY f.region_code, n DESC, red DESC, u.name LIMIT 7""", params).fetchall()
+            GROUP BY ALL ORDER BY red DESC, n DESC, f.region_code, u.name LIMIT 7""", params).fetchall()
         assert list(page["unit_id"]) == [u for _, u, _, _, _ in counts] == list(whole["unit_id"][:7])
         assert list(page["指标数"]) == [n for _, _, n, _, _ in counts]
         assert list(page["红色预警"]) == [red for _, _, _, red, _ in counts]
