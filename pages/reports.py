@@ -45,8 +45,7 @@ st.title(f"年度报告 · 截至{f.year}年")
 if content.has_demo:
     ui.demo_notice()
 st.caption(f"报告范围:{content.scope}(截至年份和地区在侧栏选择;规划类别、领域和责任单位筛选不用于年度报告,"
-           "报告总是包含所选地区的全部规划)。命令行:python -m planwatch report --format docx|pptx|pdf|xlsx "
-           "--out 文件 [--as-of 年份] [--region 地区] [--mode annual|midterm|final]")
+           "报告总是包含所选地区的全部规划)。")  # (the command line is the README's, not the leader's)
 
 h, counts = content.headline, content.warnings
 ui.metrics([("达标率", content.rate_text(), "已达标 ÷ 已评估(有数据的定量指标)"),
