@@ -2,8 +2,9 @@
 -- description: 截至所选年份,按规划列明的责任单位统计红色预警(逆向变化;预计未达标且进度严重滞后;到期未达标且仍有差距):涉及的指标数、预警条数及其占该单位负责指标的比例。一项指标有多个责任单位时,每个单位各计一次;规划未列明责任单位的指标按地区合为“规划未列明”一行。
 -- params: year, region
 -- order: 3
-WITH duty AS (  -- every (region, unit, indicator) the plans name; 规划未列明 when they name none
-    SELECT region, indicator_id, name,
+WITH duty AS (  -- every (region, unit, indicator) the plans name; 规划未列明 when they name none. By region code:
+                -- two regions may share a name (宝山区)
+    SELECT region, region_code, indicator_id, name,
            unnest(string_split(coalesce(responsible_units, '规划未列明'), '、')) AS unit
     FROM v_indicator
     WHERE $region IS NULL OR region_code IN (  -- $region: a code or a name, with every region below it
@@ -12,9 +13,9 @@ WITH duty AS (  -- every (region, unit, indicator) the plans name; 规划未列�
         WHERE $region IN (s.region_code, s.name))
 ),
 load AS (
-    SELECT region, unit, count(DISTINCT indicator_id) AS n_indicators
+    SELECT region_code, unit, count(DISTINCT indicator_id) AS n_indicators
     FROM duty
-    GROUP BY region, unit
+    GROUP BY region_code, unit
 )
 SELECT d.region AS 地区, d.unit AS 责任单位,
        count(DISTINCT d.indicator_id) AS 红色预警指标数,
@@ -27,7 +28,7 @@ SELECT d.region AS 地区, d.unit AS 责任单位,
        count(*) FILTER (WHERE w.kind = '到期未达标') AS 到期未达标
 FROM v_warning w
 JOIN duty d USING (indicator_id)
-JOIN load l ON l.region = d.region AND l.unit = d.unit
+JOIN load l ON l.region_code = d.region_code AND l.unit = d.unit
 WHERE w.as_of_year = $year AND w.level = '红'
-GROUP BY d.region, d.unit, l.n_indicators
+GROUP BY d.region, d.region_code, d.unit, l.n_indicators
 ORDER BY 红色预警指标数 DESC, 红色预警条数 DESC, 地区, 责任单位;

@@ -20,10 +20,10 @@ ranked AS (
     FROM assessed
 ),
 compared AS (
-    SELECT canonical_id, count(DISTINCT region) AS n_regions
+    SELECT canonical_id, count(DISTINCT region_code) AS n_regions
     FROM assessed
     GROUP BY canonical_id
-    HAVING count(DISTINCT region) >= 2
+    HAVING count(DISTINCT region_code) >= 2
 )
 SELECT w.canonical_id AS 通用指标, w.name AS 指标名称, c.n_regions AS 比较地区数,
        w.region AS 最差地区, w.status AS 最差地区状态, w.latest_value AS 最差地区最新值, w.unit AS 单位,

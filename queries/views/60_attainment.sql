@@ -36,7 +36,7 @@ WITH unit_listed AS (  -- each (indicator, unit name) once, however often the pl
     FROM indicator_unit iu JOIN unit u USING (unit_id)
 ),
 by_unit AS (
-    SELECT d.as_of_year, d.region, d.status, d.assessment, l.unit_name
+    SELECT d.as_of_year, d.region_code, d.status, d.assessment, l.unit_name
     FROM v_status_detail d JOIN unit_listed l USING (indicator_id)
 ),
 tallies AS (
@@ -51,7 +51,7 @@ tallies AS (
     FROM v_status_detail
     GROUP BY GROUPING SETS ((as_of_year, plan_id), (as_of_year, domain), (as_of_year, region_code), (as_of_year))
     UNION ALL
-    SELECT as_of_year, 'unit', region || ' ' || unit_name,
+    SELECT as_of_year, 'unit', region_code || ' ' || unit_name,  -- by the region's code: names repeat
            count(*), pw_n(status, '已达标'), pw_n(status, '进展顺利'), pw_n(status, '进度滞后'),
            pw_n(status, '逆向变化'), pw_n(status, '无数据'), pw_n(status, '定性'), pw_n(status, '不能判断'),
            pw_n(assessment, '基本实现')
@@ -81,6 +81,7 @@ SELECT a.* EXCLUDE (cut, cut_value, n_undetermined, n_basic, basic_rate), r.name
 FROM v_attainment a JOIN region r ON a.cut = 'region' AND r.region_code = a.cut_value;
 
 CREATE OR REPLACE VIEW v_attainment_by_unit AS
-SELECT a.* EXCLUDE (cut, cut_value, n_undetermined, n_basic, basic_rate), split_part(a.cut_value, ' ', 1) AS region,
-       split_part(a.cut_value, ' ', 2) AS unit, a.n_undetermined, a.n_basic, a.basic_rate
-FROM v_attainment a WHERE a.cut = 'unit';
+SELECT a.* EXCLUDE (cut, cut_value, n_undetermined, n_basic, basic_rate), r.name AS region,
+       substr(a.cut_value, strpos(a.cut_value, ' ') + 1) AS unit, a.n_undetermined, a.n_basic, a.basic_rate,
+       r.region_code
+FROM v_attainment a JOIN region r ON a.cut = 'unit' AND r.region_code = split_part(a.cut_value, ' ', 1);
