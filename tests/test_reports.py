@@ -246,6 +246,7 @@ def test_pdf_pages_name_regions_and_warnings_and_say_demo(files):
         assert region in text
     assert "三、预警清单" in text and "预警" in text
     assert "达标率" in text
+    assert not re.search(r"\b0\.\d{4}\b", text)  # shares are percentages (基本实现率 printed 0.6772)
     for number, page in enumerate(pages, start=1):
         assert "示例数据" in page, f"PDF page {number} does not say 示例数据"
         assert f"第 {number} 页 / 共 {len(pages)} 页" in page

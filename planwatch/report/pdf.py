@@ -153,8 +153,8 @@ def _table(frame: pd.DataFrame, widths_mm: list[float], st: dict, level_col: int
 
 
 def _attainment_table(frame: pd.DataFrame, st: dict) -> Table:
-    shown = frame.drop(columns=["示例值指标"]).assign(
-        达标率=frame["达标率"].map(lambda v: "—" if pd.isna(v) else f"{v:.1%}"))
+    shown = frame.drop(columns=["示例值指标"]).assign(**{  # shares as percentages (基本实现率 printed 0.6772)
+        rate: frame[rate].map(lambda v: "—" if pd.isna(v) else f"{v:.1%}") for rate in ("达标率", "基本实现率")})
     first = 40 if shown.columns[0] == "规划" else 30
     rest = (TEXT_W / mm - first) / (len(shown.columns) - 1)
     return _table(shown, [first] + [rest] * (len(shown.columns) - 1), st)
