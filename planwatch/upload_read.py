@@ -211,21 +211,35 @@ def _decode(data: bytes, name: str) -> str:
             raise ImportRefused([f"“{name}”标明为 UTF-16 编码,但内容无法按 UTF-16 读取"]) from None
     head = data[:4096]
     if b"\x00" in head:
-        # UTF-16 without a BOM: the zero bytes of ASCII characters all fall on one side of each pair
+        # UTF-16 without a BOM: the zero bytes of ASCII characters (ids, digits, commas) all fall on one side of
+        # each pair, and there are many (a stray NUL in a UTF-8 note is one)
         even, odd = head[0::2].count(0), head[1::2].count(0)
-        encoding = "utf-16-le" if odd and not even else "utf-16-be" if even and not odd else None
+        many = len(head) // 20
+        encoding = "utf-16-le" if odd > many and not even else "utf-16-be" if even > many and not odd else None
         try:
             text = data.decode(encoding) if encoding and len(data) % 2 == 0 else ""
         except UnicodeDecodeError:
             text = ""
         if text and "\x00" not in text:
             return text
-        raise ImportRefused([f"“{name}”不是表格文件(二进制内容),请上传 xlsx 或 CSV"])
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
+        line = head[:head.index(0)].count(b"\n") + 1
+        raise ImportRefused([f"“{name}”第{line}行含有空字符(NUL),不是表格文件的文字内容;请上传 xlsx 或 CSV"
+                             "(若为 CSV,请在 Excel 或 WPS 中打开后另存)"])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # UTF-8 with a stray byte (a character pasted from another encoding) is no GBK file: read as GB18030, its
+        # Chinese would be stored garbled (来源 as 鏉ユ簮). Mostly valid UTF-8 text is said so, naming the line.
+        lenient = data.decode("utf-8-sig", errors="replace")
+        bad = lenient.count("\ufffd")
+        if sum(1 for ch in lenient if "\u0080" <= ch != "\ufffd") >= 10 * bad:
+            line = lenient[:lenient.index("\ufffd")].count("\n") + 1
+            raise ImportRefused([f"“{name}”是 UTF-8 编码,但有 {bad} 处无法识别的字节(第一处在第{line}行,可能是从别处"
+                                 "粘贴的字符);请改正,或在 Excel 或 WPS 中另存为 UTF-8 CSV 或 xlsx 后上传"]) from None
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
     raise ImportRefused([f"“{name}”无法按 UTF-8、GBK 或 UTF-16 编码读取,不是可识别的表格文件(请上传 xlsx 或 CSV)"])
 
 

@@ -94,6 +94,18 @@ def test_three_encodings_land(fresh_db, capsys, encoding):
                [K03]) == (55.5, "填报", "县教育局报送")
 
 
+@pytest.mark.parametrize("data,message", [
+    # UTF-8 with one byte pasted from another encoding: read as GB18030 its notes were stored garbled (鏉ユ簮)
+    ("指标编号,年份,数值,备注\npingyang-women-k03,2023,55.5,来源县统计局\n".encode() + b"pingyang-women-k05,2023,30,caf\xe9\n",
+     "是 UTF-8 编码,但有 1 处无法识别的字节(第一处在第3行"),
+    ("指标编号,年份,数值,备注\npingyang-women-k03,2023,55.5,来源\x00县\n".encode(), "第2行含有空字符(NUL)"),
+])
+def test_a_damaged_text_file_is_refused_naming_its_line(fresh_db, capsys, data, message):
+    code, err = run_import(fresh_db, data, "damaged.csv", capsys)
+    assert code == 2 and message in err
+    assert one(fresh_db, "SELECT count(*) FROM observation")[0] == 0
+
+
 def test_percent_sign_and_thousands_separator_are_accepted(fresh_db, capsys):
     data = 'indicator_id,year,value\npingyang-women-k03,2023,55.5%\npingyang-women-k10,2023,"已援助1,210人"\n'.encode()
     assert run_import(fresh_db, data, "friendly.csv", capsys)[0] == 0
