@@ -38,6 +38,7 @@ import secrets as secrets_mod
 import threading
 import time
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,6 +58,8 @@ SECRETS = ROOT / ".streamlit" / "secrets.toml"
 MIN_PASSWORD = 8
 MAX_PASSWORD_BYTES = 72  # bcrypt reads no further
 MAX_NAME = 64
+# Cyrillic and Greek letters drawn like Latin ones (аdmin with a Cyrillic а reads as admin), folded for comparison
+LOOKALIKES = str.maketrans("асеіјорсухԁһӏοαν", "aceijopcyxdhloav")
 TOKEN_HOURS = 12
 ROUNDS = 12  # bcrypt's cost (its default): about 0.3 s per check on one core
 
@@ -185,6 +188,15 @@ def _check_name(name: str) -> None:
         raise AccountError(f"用户名“{shown(name)}”首尾不能有空格")
     if len(name) > MAX_NAME:
         raise AccountError(f"用户名不能超过 {MAX_NAME} 个字符")
+    # a newline, ESC or an invisible format character makes a name no one can type at the login form
+    if any(unicodedata.category(ch)[0] == "C" or unicodedata.category(ch) in ("Zl", "Zp") for ch in name):
+        raise AccountError(f"用户名“{shown(name)}”含有控制字符或不可见字符,请只用文字、字母、数字和常用符号")
+
+
+def _folded(name: str) -> str:
+    """A name as a reader sees it: case, full-width forms and look-alike Cyrillic or Greek letters set aside."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return folded.translate(LOOKALIKES)
 
 
 def _check_password(password: str) -> None:
@@ -252,6 +264,9 @@ def add(db_path: Path | str, name: str, password: str, role: str, region: str | 
     def insert(records):
         if name in records:
             raise AccountError(f"账号“{shown(name)}”已存在;重设密码请用 users passwd,或先删除")
+        twin = next((other for other in records if _folded(other) == _folded(name)), None)
+        if twin is not None:  # ADMIN, ａｄｍｉｎ or аdmin (Cyrillic а) beside admin: one could pass for the other
+            raise AccountError(f"用户名“{shown(name)}”与已有账号“{shown(twin)}”看起来相同,请换一个用户名")
         records[name] = record
     _change(db_path, insert)
     return _account(record)

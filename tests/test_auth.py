@@ -13,7 +13,7 @@ import pytest
 from planwatch import accounts, cli, login, throttle
 
 PASSWORD = "correct horse"
-HOSTILE = ['a"b', "x]\n[connections.db]\nurl = 'evil'", "张三 = 李四", "[editors]", "'single' \\ back", "e\x1b[31m"]
+HOSTILE = ['a"b', "x] [connections.db] url = 'evil'", "张三 = 李四", "[editors]", "'single' \\ back", "e[31m"]
 
 
 @pytest.fixture
@@ -75,6 +75,15 @@ def test_scope_is_checked_against_the_catalogue(db):
         accounts.add(db, "  ", PASSWORD, "admin")
     with pytest.raises(accounts.AccountError, match="首尾不能有空格"):
         accounts.add(db, "张三 ", PASSWORD, "admin")
+    # no one could type these at the login form, or tell them from another account
+    for name in ("x\ny", "e\x1b[31m", "ad\u200bmin", "a\u2028b"):
+        with pytest.raises(accounts.AccountError, match="含有控制字符或不可见字符"):
+            accounts.add(db, name, PASSWORD, "admin")
+    accounts.add(db, "admin", PASSWORD, "admin")
+    for twin in ("ADMIN", "ａｄｍｉｎ", "\u0430dmin"):   # upper case, full-width, a Cyrillic а
+        with pytest.raises(accounts.AccountError, match="与已有账号“admin”看起来相同"):
+            accounts.add(db, twin, PASSWORD, "admin")
+    accounts.remove(db, "admin")
     assert [a.name for a in accounts.list(db)] == ["卫健局填报", "审核"]
 
 
@@ -325,12 +334,14 @@ def test_users_commands(db, capsys):
                 "市卫健委", *d, stdin=PASSWORD)[0] == 0
     assert _cli(capsys, "users", "add", "审核员甲", "--role", "reviewer", "--region", "张家港市", *d,
                 stdin=PASSWORD)[0] == 0
-    assert _cli(capsys, "users", "add", "a\nb", "--role", "admin", *d, stdin=PASSWORD)[0] == 0
+    code, _, err = _cli(capsys, "users", "add", "a\nb", "--role", "admin", *d, stdin=PASSWORD)
+    assert code == 2 and "含有控制字符或不可见字符" in err   # no one could type it at the login form
+    assert _cli(capsys, "users", "add", "管理员 乙", "--role", "admin", *d, stdin=PASSWORD)[0] == 0
     code, out, _ = _cli(capsys, "users", "list", *d)
-    assert out.splitlines() == ["张家港卫健\t填报员\t张家港市\t市卫健委", "审核员甲\t审核员\t张家港市\t", "a\\nb\t管理员\t\t"]
+    assert out.splitlines() == ["张家港卫健\t填报员\t张家港市\t市卫健委", "审核员甲\t审核员\t张家港市\t", "管理员 乙\t管理员\t\t"]
     assert _cli(capsys, "users", "passwd", "审核员甲", *d, stdin="new password")[0] == 0
     assert accounts.verify(db, "审核员甲", "new password", "c") is not None
-    assert _cli(capsys, "users", "remove", "a\nb", *d)[0] == 0
+    assert _cli(capsys, "users", "remove", "管理员 乙", *d)[0] == 0
     assert [a.name for a in accounts.list(db)] == ["张家港卫健", "审核员甲"]
 
 
