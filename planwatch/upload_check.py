@@ -40,8 +40,9 @@ MAX_TEXT = 2000
 # the trend (1.7e308 was accepted and broke 指标详情 for every visitor)
 MAX_NUMBER = 1e15
 FORMULA_START = ("=", "+", "-", "@")
-NUMBER = re.compile(r"(-?)((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)([eE][+-]?\d+)? *([%‰])?")
-YEAR = re.compile(r"([12]\d{3})年?")
+# ASCII digits only (full-width ones are narrowed first): Python's \d also takes ٣ or ९५, which no clerk means
+NUMBER = re.compile(r"(-?)((?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)([eE][+-]?\d+)? *([%‰])?", re.ASCII)
+YEAR = re.compile(r"([12]\d{3})年?", re.ASCII)
 
 
 class NotANumber(ValueError):
@@ -85,10 +86,10 @@ def parse_number(text: str) -> tuple[float, str | None]:
     match = NUMBER.fullmatch(text)
     shown = text if len(text) <= 60 else text[:60] + "…"
     if match is None:
-        if re.fullmatch(r"-?[\d,]+(\.\d+)?[%‰]?", text.replace(" ", "")) and "," in text:
+        if re.fullmatch(r"-?[\d,]+(\.\d+)?[%‰]?", text.replace(" ", ""), re.ASCII) and "," in text:
             raise NotANumber(f"“{shown}”中的逗号不是有效的千位分隔(应每三位一组,如 1,234,567);"
                              f"如果是小数,请写小数点,如 {text.replace(',', '.', 1) if text.count(',') == 1 else '12.5'}")
-        if re.match(r"-?\d", text):
+        if re.match(r"-?\d", text, re.ASCII):
             raise NotANumber(f"“{shown}”不是数字(只填数值,不带单位或文字)")
         raise NotANumber(f"“{shown}”不是数字")
     number = float(match[1] + match[2].replace(",", "") + (match[3] or ""))
