@@ -300,11 +300,14 @@ class Report:
                   "未印基线或当年未报送;逐年数值为当前有效的报送值" + (f";{c.demo_text()}" if c.has_demo else "") + "。")
         if c.appendix_note():  # a large scope: which indicators are listed, and where the others are
             self.para(c.appendix_note(), bold_lead="说明:")
+        if table["地区"].nunique() == 1:  # one region's report: its name on every row only narrowed the figures
+            table = table.drop(columns="地区")
         years = [col for col in table.columns if col.endswith("年") and col[:4].isdigit()]
         fixed = {"地区": 1.6, "规划": 1.2, "领域": 1.3, "指标": 5.0, "单位": 1.3, "基线(年)": 1.9, "目标": 2.2,
-                 "状态": 1.5, "评估": 1.5, "责任单位": 2.6}
-        year_w = max(1.1, (25.7 - sum(fixed.values())) / max(1, len(years)))
-        self.table(table, [fixed.get(col, year_w) for col in table.columns])
+                 "状态": 2.0, "评估": 2.0, "责任单位": 2.6}
+        year_w = max(1.1, (25.7 - sum(fixed.get(col, 0) for col in table.columns)) / max(1, len(years)))
+        widths = [fixed.get(col, year_w) for col in table.columns]
+        self.table(table.rename(columns={y: y.removesuffix("年") for y in years}), widths)  # "2021" fits, "2021年" wrapped
 
 
 def docx_bytes(content: ReportContent, pngs: dict[str, bytes] | None = None) -> bytes:
