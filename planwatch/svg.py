@@ -283,19 +283,28 @@ def metrics(items: Sequence[tuple], widths: Sequence[float] | None = None) -> st
         f"<div class='pw-metric'><div class='pw-metric-label'><span>{esc(label)}</span>"
         + (f"<span class='pw-metric-help' title='{esc(note[0])}' aria-label='{esc(note[0])}'>ⓘ</span>"
            if note and note[0] else "")
-        + f"</div><div class='pw-metric-value'>{esc(value)}</div></div>" for label, value, *note in items)
+        + f"</div><div class='pw-metric-value' style='{_fitted(value)}'>{esc(value)}</div></div>"
+        for label, value, *note in items)
     return f"<style>{METRICS_CSS}</style><div class='pw-metrics'{columns}>{cells}</div>"
+
+
+def _fitted(value: str) -> str:
+    """A figure's font size: the usual size, or smaller when the figure would not fit its column on one line (27,804
+    broke into "27,8" and "04"; 318 毫秒 into two lines): 95% of the column's width (cqi) over the text's width in em
+    (a Chinese character 1, a digit or Latin letter about 0.55, a space 0.3)."""
+    width = sum(1.0 if ord(ch) > 0x2E7F else 0.3 if ch == " " else 0.6 for ch in value) or 1
+    return f"font-size:min(var(--pw-metric-size),{95 / width:.1f}cqi)"
 
 
 METRICS_CSS = """
 .pw-metrics { display: grid; grid-template-columns: repeat(auto-fit, minmax(8rem, 1fr)); gap: 1rem; }
-.pw-metric { min-width: 0; }
+.pw-metric { min-width: 0; container-type: inline-size; }
 .pw-metric-label { font-size: 0.875rem; color: rgb(49, 51, 63); }
 .pw-metric-help { margin-left: 0.3rem; color: rgba(49, 51, 63, 0.6); cursor: help; }
-.pw-metric-value { font-size: 2.25rem; line-height: 1.5; overflow-wrap: anywhere; }
+.pw-metric-value { --pw-metric-size: 2.25rem; line-height: 1.5; white-space: nowrap; }
 @media (max-width: 640px) {
   .pw-metrics { grid-template-columns: repeat(3, minmax(0, 1fr)) !important; gap: 0.75rem; }
-  .pw-metric-value { font-size: 1.5rem; }
+  .pw-metric-value { --pw-metric-size: 1.5rem; }
   .pw-metric-label { font-size: 0.8rem; }
 }
 """

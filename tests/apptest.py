@@ -146,6 +146,6 @@ def metrics(at: AppTest) -> dict[str, str]:
     found = {m.label: m.value for m in at.metric}
     for body in _bodies(at):
         for label, value in re.findall(r"<div class='pw-metric-label'><span>(.*?)</span>(?:<span[^>]*>ⓘ</span>)?</div>"
-                                       r"<div class='pw-metric-value'>(.*?)</div>", body):
+                                       r"<div class='pw-metric-value'[^>]*>(.*?)</div>", body):
             found[html.unescape(label)] = html.unescape(value)
     return found

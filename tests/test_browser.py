@@ -617,3 +617,19 @@ def test_regions_svg_map_draws_a_linked_shape_per_region_and_drills_down(server,
     link = main(small).locator(".pw-table a").first
     expect(small.locator("table.pw-table").first).to_be_visible()
     assert link.count() == 0 or "year=2024" in link.get_attribute("href")
+
+
+def test_a_figure_stays_on_one_line_in_its_column(page):
+    # 27,804 broke into "27,8" and "04" (read as 27.8), and 318 毫秒 or 4823 / 7761 into two lines, in narrow
+    # columns: a figure shrinks to fit its column instead (svg.metrics, drawn in a 520 px row of four)
+    from planwatch import svg
+
+    figures = [("行数", "27,804"), ("用时", "318 毫秒"), ("已达标 / 已评估", "4823 / 7761"), ("达标率", "62%")]
+    page.set_content(f"<div style='width:520px;font-family:sans-serif'>{svg.metrics(figures)}</div>")
+    sizes = []
+    for value in page.locator(".pw-metric-value").all():
+        fits = value.evaluate("e => e.scrollWidth <= e.clientWidth + 1 && "
+                              "e.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(e).fontSize)")
+        assert fits, value.inner_text()
+        sizes.append(value.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+    assert sizes[-1] == 36  # a short figure keeps the full size (2.25rem)

@@ -95,7 +95,7 @@ def test_metrics_escape_every_text_keep_order_and_explain_on_hover():
                             widths=[1, 1.5, 1])
     labels = re.findall(r"<div class='pw-metric-label'><span>(.*?)</span>", html_text)
     assert labels == ["达标率", "&lt;b&gt;红色&lt;/b&gt;预警", "空"]  # in order, escaped
-    assert re.findall(r"<div class='pw-metric-value'>(.*?)</div>", html_text) == ["35%", "9&#x27;6", ""]
+    assert re.findall(r"<div class='pw-metric-value'[^>]*>(.*?)</div>", html_text) == ["35%", "9&#x27;6", ""]
     assert html_text.count("ⓘ") == 1 and "title='已达标 ÷ 已评估'" in html_text  # only where there is a note
     assert "grid-template-columns:1fr 1.5fr 1fr" in html_text and "<b>" not in html_text
 
