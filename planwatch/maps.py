@@ -69,7 +69,8 @@ def rgb(hex_colour: str, alpha: int = 255) -> list[int]:
 
 
 def ramp_colour(rate: float | None) -> str:
-    return NO_DATA if pd.isna(rate) else next(colour for upper, colour in RAMP if rate < upper)
+    """The bin of a 达标率 as its label prints it, a whole percent (59.6% reads 60% and is coloured 60–80%)."""
+    return NO_DATA if pd.isna(rate) else next(colour for upper, colour in RAMP if round(rate, 2) < upper)
 
 
 def view_of(table: pd.DataFrame, width: int = 450, height: int = 560) -> pdk.ViewState:

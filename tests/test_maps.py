@@ -141,3 +141,11 @@ def test_places_without_coordinates_never_put_nan_into_the_map():
     alone = maps.region_svg(table.iloc[:1], None, links)
     assert "没有坐标和边界" in alone and not re.search(r"\bnan\b", alone, re.I)
     assert "NaN" not in maps.region_map(table.iloc[:1], None).to_json()
+
+
+def test_a_rate_is_coloured_in_the_bin_its_label_reads():
+    # 常州市 read "60%" and was coloured 40–60% beside 徐州市, also "60%", in 60–80%
+    from planwatch import maps
+
+    assert maps.ramp_colour(0.596) == maps.ramp_colour(0.6045) == maps.ramp_colour(0.6)
+    assert maps.ramp_colour(0.594) == maps.ramp_colour(0.5)
