@@ -58,9 +58,13 @@ def line(row: Mapping, thresholds: Mapping) -> str:
         to_target, goal = row.get("target_op") in ("=", "~"), row.get("target_value")
         change = abs(row["judged_value"] - goal) - abs(row["ref_value"] - goal) if to_target \
             else row["judged_value"] - row["ref_value"]
+        # the tolerance is capped at half the way to go for a start short of its target (method.md §2)
+        uncapped = max(thresholds["noise_relative"] * abs(row["ref_value"]), row["reported_precision"])
+        rule = (f"起点×{thresholds['noise_relative']:.0%}与起点到目标距离的一半取小,再与报告精度"
+                if row["noise_tolerance"] < uncapped - 1e-4 else f"起点×{thresholds['noise_relative']:.0%}与报告精度")
         parts.append(f"{'与目标的距离' if to_target else ''}变化{'+' if change > 0 else ''}{num(change)}{du},"
                      f"容差{num(row['noise_tolerance'])}{du}"
-                     f"(起点×{thresholds['noise_relative']:.0%}与报告精度{num(row['reported_precision'])}取大)"
+                     f"({rule}{num(row['reported_precision'])}取大)"
                      f"→{'基本持平' if row.get('within_noise') else '有变化'}")
     if _given(row.get("progress")) and _given(row.get("ratio")):
         parts.append(f"目标进程{row['progress']:.0%} ÷ 时间进度{row['expected_progress']:.0%} = 进度比"

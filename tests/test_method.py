@@ -457,3 +457,30 @@ def test_the_trend_of_a_change_may_go_below_zero(fresh_db):
     myopia = "pingyang-children-t16"
     import_rows(fresh_db, [(myopia, 2021, 0.6), (myopia, 2022, -0.3)])
     assert call(fresh_db, myopia, 2022)["projected"] == pytest.approx(-3.0)
+
+
+def test_a_start_that_meets_its_target_keeps_the_whole_tolerance(fresh_db):
+    # ≥90%: 90.2 (2021), 89.9 (2022). The start meets the floor: no way to go, so the tolerance is not capped at half
+    # of it (0.1, which made a 0.3 dip a red 逆向变化): max(1% × 90.2, 0.1) = 0.902, the dip is level.
+    share = "zhangjiagang-women-t04"
+    import_rows(fresh_db, [(share, 2021, 90.2), (share, 2022, 89.9)])
+    c = call(fresh_db, share, 2022)
+    assert (c["status"], c["within_noise"], c["noise_tolerance"]) == ("进度滞后", True, 0.902)
+
+
+def test_a_met_percentage_of_few_counts_is_not_a_swing(fresh_db):
+    # ≥90%: 50/50, 44/50, 48/50. 96% meets the floor (a whole count), but the series has few events (n − k < 10):
+    # no 波动较大 (method.md §5: 事件数少的指标不提示).
+    share = "zhangjiagang-women-t03"
+    import_counts(fresh_db, [(share, 2021, 100, 50, 50), (share, 2022, 88, 44, 50), (share, 2023, 96, 48, 50)])
+    assert call(fresh_db, share, 2023)["status"] == "已达标"
+    assert "波动较大" not in kinds(fresh_db, share, 2023)
+
+
+def test_the_explanation_says_when_the_tolerance_is_capped(fresh_db):
+    # 94.1 → ≥95: the tolerance 0.45 is half the way to go, not 1% of 94.1 (a reader recomputing got 0.941)
+    import_rows(fresh_db, [(HEALTH_KEY, 2022, 94.8)])
+    with duckdb.connect(str(fresh_db)) as con:
+        row = dbmod.run_query(con, "indicator_detail", id=HEALTH_KEY, year=2022).iloc[0].to_dict()
+        thresholds = dict(con.execute("SELECT key, value FROM method_threshold").fetchall())
+    assert "容差0.45个百分点(起点×1%与起点到目标距离的一半取小,再与报告精度0.1取大)" in explain.line(row, thresholds)

@@ -86,15 +86,18 @@ running AS (  -- what the series up to each point says; an as-of year reads the 
            CASE WHEN NOT is_baseline THEN source_kind END AS latest_source_kind,
            latest_events, latest_population, ref_year, ref_value, has_baseline, decimals,
            power(10, -decimals) AS reported_precision,
-           -- a change smaller than this, or of at most one reported unit, is 基本持平 (pw_within_noise); never more
-           -- than half the way the plan asks for (94.1 → ≥95: 0.45, not 0.94, or 94.8 would be level and 78% there)
+           -- a change smaller than this, or of at most one reported unit, is 基本持平 (pw_within_noise); for a start
+           -- short of its target never more than half the way the plan asks for (94.1 → ≥95: 0.45, not 0.94, or 94.8
+           -- would be level and 78% there); a start that meets it has no way to go (90.2 against ≥90 keeps 0.902)
            greatest(CASE WHEN op IN ('>=', '>', '<=', '<', '=', '~') AND abs(target_value - ref_value) > 1e-9
+                              AND NOT pw_met(op, ref_value, target_value, NULL, NULL, approx_tol, NULL, NULL)
                          THEN least(noise_relative * abs(ref_value), abs(target_value - ref_value) / 2)
                          ELSE noise_relative * abs(ref_value) END, power(10, -decimals)) AS noise_tolerance,
            slope, intercept, value AS value_1, value_2, value_3, year AS year_1, year_2, year_3,
            fixed_met_before_year, events, population, pooled_from_year
     FROM (
         SELECT p.k, p.year, p.is_baseline, p.value, p.source_kind, p.op, p.target_value, th.noise_relative,
+               th.tol AS approx_tol,
                lead(p.year, 1, least(p.target_year, last_year.y) + 1) OVER upto AS next_year,
                row_number() OVER upto AS n_points,
                -- the judged year's own counts: a year reported without 分子/分母 is judged on its value (method.md
@@ -152,10 +155,11 @@ calc AS (
            f.rate_scale IS NOT NULL AND s.latest_population > 0 AND s.latest_events IS NOT NULL
                AND CASE WHEN f.unit = '%' THEN least(s.latest_events, s.latest_population - s.latest_events)
                         ELSE s.latest_events END < th.small_events
-               AND (f.unit = '%' OR pl.k IS NOT NULL)
-               -- a percentage is a whole count (2,000 of 2,000 children, 48 of 50 villages), not a sample: when its
-               -- own reported value meets the target it is met, and the interval is read only for a shortfall
-               AND NOT (f.unit = '%' AND pw_met(f.op, s.latest_value,
+               AND (f.unit = '%' OR pl.k IS NOT NULL) AS few_events,
+           -- a percentage is a whole count (2,000 of 2,000 children, 48 of 50 villages), not a sample: when its own
+           -- reported value meets the target it is met, and the interval is read only for a shortfall (the series
+           -- still has few events: no swing warning, below)
+           few_events AND NOT (f.unit = '%' AND pw_met(f.op, s.latest_value,
                                                 CASE WHEN f.op = 'maintain' THEN s.ref_value ELSE f.target_value END,
                                                 s.ref_value, f.better, th.tol, s.noise_tolerance, s.reported_precision))
                AS small_numbers,
@@ -220,7 +224,7 @@ measured AS (
         is_final AS deadline_passed,
         -- a swing: the last two changes go opposite ways, each more than swing × the level it started from and more
         -- than one unit of the reported precision; never in a small-number series (chance moves it)
-        n_points >= 3 AND NOT coalesce(small_numbers, false)
+        n_points >= 3 AND NOT coalesce(few_events, false)
             AND (value_2 - value_3) * (value_1 - value_2) < 0
             AND abs(value_2 - value_3) > swing * abs(value_3) + 1e-9 AND abs(value_2 - value_3) > reported_precision + 1e-9
             AND abs(value_1 - value_2) > swing * abs(value_2) + 1e-9 AND abs(value_1 - value_2) > reported_precision + 1e-9
