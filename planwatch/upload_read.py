@@ -228,19 +228,32 @@ def _decode(data: bytes, name: str) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        # UTF-8 with a stray byte (a character pasted from another encoding) is no GBK file: read as GB18030, its
-        # Chinese would be stored garbled (来源 as 鏉ユ簮). Mostly valid UTF-8 text is said so, naming the line.
-        lenient = data.decode("utf-8-sig", errors="replace")
-        bad = lenient.count("\ufffd")
-        if sum(1 for ch in lenient if "\u0080" <= ch != "\ufffd") >= 10 * bad:
-            line = lenient[:lenient.index("\ufffd")].count("\n") + 1
-            raise ImportRefused([f"“{name}”是 UTF-8 编码,但有 {bad} 处无法识别的字节(第一处在第{line}行,可能是从别处"
-                                 "粘贴的字符);请改正,或在 Excel 或 WPS 中另存为 UTF-8 CSV 或 xlsx 后上传"]) from None
+        _refuse_mixed(data, name)
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError:
         pass
     raise ImportRefused([f"“{name}”无法按 UTF-8、GBK 或 UTF-16 编码读取,不是可识别的表格文件(请上传 xlsx 或 CSV)"])
+
+
+def _refuse_mixed(data: bytes, name: str) -> None:
+    """A file that is not all UTF-8 but has a line of UTF-8 Chinese mixes encodings (a note pasted from another
+    file): read as GB18030, its UTF-8 Chinese would be stored garbled (来源 as 鏉ユ簮), so it is refused, naming the
+    first line that is not UTF-8. Three Chinese characters make a line UTF-8: a GBK line of one or two can pass for
+    UTF-8 by chance (位 reads λ), one of three almost never."""
+    lines = data.split(b"\n")
+    texts = [_utf8_or_none(line) for line in lines]
+    if any(t is not None and sum("\u4e00" <= ch <= "\u9fff" for ch in t) >= 3 for t in texts):
+        first = next(n for n, t in enumerate(texts, start=1) if t is None)
+        raise ImportRefused([f"“{name}”是 UTF-8 编码,但第{first}行不是(可能是从别处粘贴的文字);请改正该行,"
+                             "或在 Excel 或 WPS 中另存为 UTF-8 CSV 或 xlsx 后上传"])
+
+
+def _utf8_or_none(line: bytes) -> str | None:
+    try:
+        return line.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return None
 
 
 def _read_csv(data: bytes, name: str) -> Rows:
