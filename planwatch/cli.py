@@ -391,7 +391,7 @@ def parser() -> argparse.ArgumentParser:
     r = sub.add_parser("report", help="生成年度报告:Word 报告(docx)、演示文稿(pptx)、PDF 报告或 Excel 工作簿")
     r.add_argument("--format", choices=["docx", "pptx", "pdf", "xlsx"], help="报告格式(默认按 --out 的扩展名)")
     r.add_argument("--out", required=True, help="输出文件")
-    r.add_argument("--as-of", type=int, help="截至年份(默认为有监测数据的最近年份)")
+    r.add_argument("--as-of", type=int, help="截至年份(默认为有监测数据的最近年份,正在报送的年度除外)")
     r.add_argument("--region", help="只含一个地区及其下级地区(名称或地区代码;默认全部地区)")
     r.add_argument("--mode", choices=["annual", "midterm", "final"], default="annual",
                    help="报告类型:annual 年度监测(默认)、midterm 中期评估、final 终期评估")

@@ -24,8 +24,11 @@ SAVED_DIR = QUERIES_DIR / "saved"
 SCHEMA_FILE = SAVED_DIR / "_schema.csv"
 OPTIONAL_PARAMS = ("group", "region", "domain")  # NULL means all, as in the dashboard's filters
 PARAM_LABELS = {"year": "截至年份", "group": "规划类别", "region": "地区", "domain": "领域"}
+# the pages' default 截至年份 (queries/default_year.sql), from the public views the sandbox may read: the latest year
+# with a value, but a year still being reported (its round open)
 DEFAULT_YEAR_SQL = ("SELECT coalesce(max(year), year(current_date) - 1) AS year FROM v_observation "
-                    "WHERE year <= year(current_date)")
+                    "WHERE year <= year(current_date) "
+                    "AND year NOT IN (SELECT year FROM v_reporting_progress WHERE closed_at IS NULL)")
 
 
 @dataclass(frozen=True)

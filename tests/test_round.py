@@ -387,3 +387,19 @@ def test_approving_a_value_a_newer_office_import_replaced_says_it_does_not_count
     assert cli.main(["review", str(unit_batch), "--approve", "--as", "tj", "--db", str(db)]) == 0
     assert "其中 1 项此后已有更新批次的数值" in capsys.readouterr().out
     assert one(db, "SELECT value FROM v_observation WHERE indicator_id = ? AND year = 2025", [INFANT]) == (2.5,)
+
+
+def test_a_saved_query_defaults_to_the_pages_year(db, capsys):
+    # the command line's saved queries took the round's year while the pages showed the year before
+    from planwatch import guard, saved
+
+    assert submit(db, [(INFANT, 2024, 2.0)], "admin", "office.csv") == 0
+    assert submit(db, [(INFANT, 2025, 2.0)]) == 0
+    assert cli.main(["review", str(last_batch(db)), "--approve", "--as", "tj", "--db", str(db)]) == 0
+    sandbox = guard.Sandbox(db, size=1)
+    try:
+        assert int(sandbox.run(saved.DEFAULT_YEAR_SQL).frame.iloc[0, 0]) == 2024
+    finally:
+        sandbox.close()
+    with db_mod.open_reader(db) as reader:
+        assert int(db_mod.run_query(reader.cursor(), "default_year").iloc[0, 0]) == 2024
