@@ -58,8 +58,9 @@ SECRETS = ROOT / ".streamlit" / "secrets.toml"
 MIN_PASSWORD = 8
 MAX_PASSWORD_BYTES = 72  # bcrypt reads no further
 MAX_NAME = 64
-# Cyrillic and Greek letters drawn like Latin ones (аdmin with a Cyrillic а reads as admin), folded for comparison
-LOOKALIKES = str.maketrans("асеіјорсухԁһӏοαν", "aceijopcyxdhloav")
+# letters drawn like Latin ones (аdmin with a Cyrillic а, ɑdmin with a Latin alpha, admın with a dotless ı read as
+# admin), folded for comparison: Cyrillic, Greek and IPA look-alikes of the letters names use
+LOOKALIKES = str.maketrans("асеіјорсухԁһӏѕԛԝοαινɑɡɩıʟ", "aceijopcyxdhlsqwoaivagiil")
 TOKEN_HOURS = 12
 ROUNDS = 12  # bcrypt's cost (its default): about 0.3 s per check on one core
 

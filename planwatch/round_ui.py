@@ -74,7 +74,8 @@ def revisions(indicator_id: str) -> None:
     """修订记录 on the indicator page: every value entered for it, with who, when, review and the value replaced.
     Submissions not (yet) approved and the reviewers' notes are shown to the office (审核员, 管理员) only."""
     account = login.current()
-    office = account is not None and account.role in ("reviewer", "admin")
+    office = account is not None and (account.role == "admin" or account.role == "reviewer" and bool(
+        ui.query("indicator_in_region", id=indicator_id, region=account.region).iloc[0, 0]))  # its region's only
     frame = ui.query("indicator_revisions", id=indicator_id, office=office)
     st.subheader("修订记录")
     if frame.empty:

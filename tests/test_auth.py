@@ -80,7 +80,7 @@ def test_scope_is_checked_against_the_catalogue(db):
         with pytest.raises(accounts.AccountError, match="含有控制字符或不可见字符"):
             accounts.add(db, name, PASSWORD, "admin")
     accounts.add(db, "admin", PASSWORD, "admin")
-    for twin in ("ADMIN", "ａｄｍｉｎ", "\u0430dmin"):   # upper case, full-width, a Cyrillic а
+    for twin in ("ADMIN", "ａｄｍｉｎ", "\u0430dmin", "\u0251dmin", "adm\u0131n"):  # case, full-width, Cyrillic а, ɑ, ı
         with pytest.raises(accounts.AccountError, match="与已有账号“admin”看起来相同"):
             accounts.add(db, twin, PASSWORD, "admin")
     accounts.remove(db, "admin")

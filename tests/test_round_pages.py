@@ -152,6 +152,13 @@ def test_revisions_not_approved_are_for_the_office_only(app_db):
     history = at.dataframe[-1].value
     assert list(history["审核结果"]) == ["已退回"] and list(history["审核意见"]) == ["请附统计年鉴出处"]
     assert list(history["数值"]) == ["85"] and list(history["原值"]) == ["—"]  # not "85.0" and "None"
+    # a reviewer of another region is a visitor here; values print as entered, to four decimals
+    accounts.add(app_db, "py", "password1", "reviewer", "平阳县")
+    at = login("review", "py")
+    at.query_params.update(id=LIFE, year="2025")
+    at.switch_page("pages/indicator.py").run()
+    assert "该指标还没有审核通过的填报记录(示例数据不计)。" in [c.value for c in at.caption]
+    assert one(app_db, "SELECT pw_as_entered(2.341), pw_as_entered(30.0), pw_as_entered(NULL)") == ("2.341", "30", None)
 
 
 def test_units_page_shows_timeliness(app_db):

@@ -88,3 +88,8 @@ CREATE OR REPLACE MACRO pw_wilson(k, n, side) AS
 CREATE OR REPLACE MACRO pw_signed(name, unit) AS
     coalesce(unit = '个百分点', false) OR regexp_matches(coalesce(name, ''), '降幅|增幅|幅度|增长|增速');
 CREATE OR REPLACE MACRO pw_over_100(name) AS regexp_matches(coalesce(name, ''), '毛入(学|园)率');
+
+-- A value as entered, to the four decimals the method reads (2.345, 30; pw_num rounds to two): an audit trail must
+-- tell 2.341 from 2.344.
+CREATE OR REPLACE MACRO pw_as_entered(x) AS
+    CASE WHEN x IS NOT NULL THEN rtrim(rtrim(printf('%.4f', x), '0'), '.') END;
