@@ -612,15 +612,21 @@ def test_reported_values_beside_demonstration_ones_are_told_apart(demo_db, tmp_p
 
 
 def test_the_outlook_at_the_target_year_counts_final_shortfalls_not_missing_points(demo_db):
-    # As of 2025 张家港市's plans (2025) are judged finally: nothing is projected, and a shortfall is final, not
-    # "数据点不足、暂不外推" (a review found 52 final shortfalls called so).
+    # As of 2025 张家港市's plans (2025) are judged finally: the report says what was met and what was not, not
+    # "预计" or "数据点不足、暂不外推" (a review found 52 final shortfalls called so). With 咸阳市's 2030 plans in
+    # scope, the outlook projects and counts the final shortfalls apart.
     with db.open_reader(demo_db) as con:
-        content = report.gather(con, 2025, "张家港市")
+        local = report.gather(con, 2025, "张家港市")
+        country = report.gather(con, 2025, None)
         final_short = con.cursor().execute(
-            "SELECT count(*) FROM filtered_status(2025, NULL, '320582', NULL, NULL) "
+            "SELECT count(*) FROM filtered_status(2025, NULL, NULL, NULL, NULL) "
             "WHERE status IN ('进展顺利', '进度滞后') AND is_final").fetchone()[0]
-    outlook = next(s for s in content.overview_sentences() if s.startswith("按当前趋势"))
-    assert final_short > 0 and f"目标年已到、最终未实现{final_short}项" in outlook and "暂不外推" not in outlook
+    h = local.headline
+    assert (f"各规划目标年已到,已评估的{h['n_assessed']}项指标均为最终判定:实现规划目标{h['n_met']}项,"
+            f"未实现{h['n_assessed'] - h['n_met']}项(其中逆向变化{h['n_reversed']}项)。") in local.overview_sentences()
+    assert not any("暂不外推" in s or "按当前趋势" in s for s in local.overview_sentences())
+    outlook = next(s for s in country.overview_sentences() if s.startswith("按当前趋势"))
+    assert final_short > 0 and f"目标年已到、最终未实现{final_short}项" in outlook
 
 
 def test_a_one_region_word_appendix_leaves_out_the_region_column(demo_db, tmp_path):

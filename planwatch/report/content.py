@@ -244,7 +244,10 @@ class ReportContent:
             rate = f"提高{d_rate:g}个百分点" if d_rate > 0 else f"下降{-d_rate:g}个百分点" if d_rate < 0 else "持平"
             out.append(f"与{self.year - 1}年相比,已实现目标的指标{met}(由{p['n_met']}项到{h['n_met']}项),"
                        f"达标率{rate}(由{p['attainment_rate']:.1%}到{h['attainment_rate']:.1%})。")
-        if h["n_assessed"]:
+        if h["n_assessed"] and o["n_final"] == h["n_assessed"]:  # every call final: nothing left to project
+            out.append(f"各规划目标年已到,已评估的{h['n_assessed']}项指标均为最终判定:实现规划目标{h['n_met']}项,"
+                       f"未实现{h['n_assessed'] - h['n_met']}项(其中逆向变化{h['n_reversed']}项)。")
+        elif h["n_assessed"]:
             years = "、".join(f"{y}年" for y in sorted(self.indicators["目标年"].dropna().astype(int).unique()))
             out.append(f"按当前趋势外推到规划目标年({years}),已评估的{h['n_assessed']}项指标中预计可实现"
                        f"{o['n_projected_met']}项(占{o['n_projected_met'] / h['n_assessed']:.0%}),预计难以实现"
