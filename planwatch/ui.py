@@ -380,11 +380,12 @@ def rate(value, digits: int = 0) -> str:
 
 
 def count(n) -> str:
-    """A count as a headline figure: as it is below 10,000, then in 万 with one decimal below 10万 (86,952 → 8.7万,
-    224,310 → 22万), so that national figures fit their column at 1280 px (the exact count goes in its help)."""
+    """A count as a headline figure: with a thousands separator below 10,000 (4,823, as every list prints counts),
+    then in 万 with one decimal below 10万 (86,952 → 8.7万, 224,310 → 22万), so that national figures fit their
+    column at 1280 px (the exact count goes in its help)."""
     n = float(n)
     if n < 1e4:
-        return f"{n:.0f}"
+        return f"{n:,.0f}"
     wan = f"{n / 1e4:.1f}" if round(n / 1e4, 1) < 10 else f"{n / 1e4:.0f}"
     return wan.removesuffix(".0") + "万"
 

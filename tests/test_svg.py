@@ -104,7 +104,7 @@ def test_counts_in_wan_from_ten_thousand():
     from planwatch import ui
 
     assert [ui.count(n) for n in (0, 86, 9_999, 10_000, 86_952, 99_400, 99_950, 224_310, 1_234_567)] == [
-        "0", "86", "9999", "1万", "8.7万", "9.9万", "10万", "22万", "123万"]
+        "0", "86", "9,999", "1万", "8.7万", "9.9万", "10万", "22万", "123万"]
 
 
 def test_a_region_name_several_regions_bear_is_named_with_their_cities():
