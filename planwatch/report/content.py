@@ -151,9 +151,9 @@ class ReportContent:
         name = rows.columns[0]
         if cut != "domain" and len(rows) > MAX_BARS:
             rest = rows.iloc[MAX_BARS - 1:]
-            summed = rest.drop(columns=name).sum(numeric_only=True)
-            summed[name] = f"其余{len(rest)}个{'规划' if cut == 'plan' else '地区'}"
-            rows = pd.concat([rows.iloc[:MAX_BARS - 1], summed.to_frame().T], ignore_index=True)
+            summed = {name: f"其余{len(rest)}个{'规划' if cut == 'plan' else '地区'}",
+                      **rest.drop(columns=name).sum(numeric_only=True).to_dict()}
+            rows = pd.concat([rows.iloc[:MAX_BARS - 1], pd.DataFrame([summed])], ignore_index=True)
         counts = rows.drop(columns=[name, "达标率", "基本实现率"]).astype(int)
         labels = [f"{label}  {met / assessed:.0%}({met}/{assessed})" if assessed else f"{label}  —"
                   for label, met, assessed in zip(rows[name], counts["已达标"], counts["已评估"])]
