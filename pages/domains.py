@@ -54,3 +54,6 @@ st.caption(f"达标率 {rate}(已达标 {tally['已达标']} / 已评估 {assess
 ui.static_table(ui.as_links(ui.with_detail_links(indicators.frame, f))[
     ["地区", "规划", "指标", "状态", "最新值", "目标", ui.DETAIL, "原因"]])
 paging.control(indicators)
+ui.download_menu(paging.every_row("domain_indicators", {"indicator_id": "指标编号", "latest_source_kind": "数据来源"},
+                                  **{**scope, "domain": domain}), f"{domain}领域指标_截至{f.year}年", f"{domain}领域指标",
+                 f"下载{domain}领域全部 {indicators.total:,} 项指标")

@@ -60,3 +60,5 @@ if st.toggle("显示状态变化明细", key="show_changes"):
                  column_order=["地区", "规划", "指标", "上一年状态", "本年状态", "原因", ui.DETAIL],
                  column_config={ui.DETAIL: ui.detail_column()})
     paging.control(changes)
+    ui.download_menu(paging.every_row("status_changes", {"indicator_id": "指标编号"}, ("change_rank",), **f.params()),
+                     f"状态变化_截至{f.year}年", "状态变化", f"下载全部 {changes.total:,} 项状态变化")

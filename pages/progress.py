@@ -26,6 +26,8 @@ ui.metrics([(label, f"{int(value):,}") for label, value in totals.items()])
 st.dataframe(ui.shown(board.frame, keep=("报送及时率",)), hide_index=True, width="stretch", column_config={
     "报送及时率": st.column_config.ProgressColumn("报送及时率", format="percent", min_value=0, max_value=1)})
 paging.control(board)
+ui.download_menu(paging.every_row("round_board", **scope), f"报送进度_{year}年", "报送进度",
+                 f"下载报送进度(全部 {board.total:,} 个单位)")
 
 st.subheader("催报清单")
 reminders = paging.fetch("round_reminders", "reminder_page", **scope)

@@ -1003,3 +1003,17 @@ def test_streamlit_internals_the_app_relies_on():
     assert manager.intended_page_name == "overview" and not manager.intended_page_script_hash
     manager.set_script_intent("", "")
     assert manager.intended_page_name == ""
+
+
+@pytest.mark.parametrize("page,query,toggle,label", [
+    ("domains", {"year": "2024"}, None, "下载健康领域全部"),
+    ("overview", {"year": "2024"}, "show_changes", "项状态变化"),
+])
+def test_long_lists_offer_every_row_for_download(app_db, page, query, toggle, label):
+    # the paged lists said "downloads hold every row" (README) but had no download
+    at = open_page(page, **query)
+    if toggle:
+        at.toggle(key=toggle).set_value(True).run()
+    labels = [p.proto.popover.label for p in at.main.get("popover")]
+    assert any(label in text for text in labels), labels
+    assert all(b.proto.deferred_file_id for b in at.get("download_button"))  # made when clicked

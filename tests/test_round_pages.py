@@ -114,7 +114,10 @@ def test_progress_board_counts_as_the_view(app_db):
     board = at.dataframe[0].value
     health = board[board["责任单位"] == "市卫健委"].iloc[0]
     assert (health["已通过"], health["退回"]) == (1, 1)
-    assert [d.label for d in at.get("download_button")] == ["下载催报清单(xlsx)", "打印版(网页,浏览器中打印)"]
+    # the whole board in the popover (CSV, Excel), then the 催报清单's two
+    assert [d.label for d in at.get("download_button")] == ["下载 CSV", "下载 Excel", "下载催报清单(xlsx)",
+                                                             "打印版(网页,浏览器中打印)"]
+    assert [p.proto.popover.label for p in at.main.get("popover")] == [f"下载报送进度(全部 {len(board):,} 个单位)"]
     reminders = at.dataframe[1].value
     owed = reminders[reminders["责任单位"] == "市卫健委"].iloc[0]
     assert "妇女人均预期寿命(已退回:请附统计年鉴出处)" in owed["欠报指标"]
