@@ -484,3 +484,11 @@ def test_the_explanation_says_when_the_tolerance_is_capped(fresh_db):
         row = dbmod.run_query(con, "indicator_detail", id=HEALTH_KEY, year=2022).iloc[0].to_dict()
         thresholds = dict(con.execute("SELECT key, value FROM method_threshold").fetchall())
     assert "容差0.45个百分点(起点×1%与起点到目标距离的一半取小,再与报告精度0.1取大)" in explain.line(row, thresholds)
+
+
+def test_a_met_target_has_no_gap(fresh_db):
+    # 保持 85.76岁: 85.5 is within noise (max(0.8576, 0.01)), so met, and its gap is 0 (it read 0.26: v_status.gap is
+    # documented 已达标为0)
+    import_rows(fresh_db, [(LIFE, 2022, 85.5)])
+    c = call(fresh_db, LIFE, 2022)
+    assert (c["status"], c["gap"]) == ("已达标", 0)

@@ -200,7 +200,9 @@ measured AS (
                                  ELSE judged_value - ref_value END, noise_tolerance, reported_precision)
             OR coalesce(small_numbers AND interval_low <= ref_value AND ref_value <= interval_high, false))
             AS level_kept,
-        CASE WHEN judged_value IS NOT NULL THEN pw_gap(op, judged_value, goal, ref_value, better, tol) END AS gap,
+        -- 0 once met (a 保持 kept within noise is met a hair below its baseline), none without a value
+        CASE WHEN met THEN 0 WHEN judged_value IS NOT NULL THEN pw_gap(op, judged_value, goal, ref_value, better, tol)
+        END AS gap,
         greatest(basic_gap_relative * abs(goal), noise_tolerance) AS basic_tolerance,
         CASE
             -- no way to go when the start already meets the target (a ceiling kept, a floor already reached):
