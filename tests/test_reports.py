@@ -623,10 +623,19 @@ def test_the_outlook_at_the_target_year_counts_final_shortfalls_not_missing_poin
             "WHERE status IN ('进展顺利', '进度滞后') AND is_final").fetchone()[0]
     h = local.headline
     assert (f"各规划目标年已到,已评估的{h['n_assessed']}项指标均为最终判定:实现规划目标{h['n_met']}项,"
-            f"未实现{h['n_assessed'] - h['n_met']}项(其中逆向变化{h['n_reversed']}项)。") in local.overview_sentences()
+            f"未实现{h['n_assessed'] - h['n_met']}项(其中基本实现{h['n_basic']}项、逆向变化{h['n_reversed']}项)"
+            ";2025年数据尚未报送,判定依据各指标此前最近一年的数值,报送后将更新。") in local.overview_sentences()
     assert not any("暂不外推" in s or "按当前趋势" in s for s in local.overview_sentences())
-    outlook = next(s for s in country.overview_sentences() if s.startswith("按当前趋势"))
-    assert final_short > 0 and f"目标年已到、最终未实现{final_short}项" in outlook
+    # the whole database: the final calls counted as such (逆向变化 among them), the 2030 plans projected
+    final, final_met, final_reversed = one(demo_db, """
+        SELECT count(*), count(*) FILTER (WHERE status = '已达标'), count(*) FILTER (WHERE status = '逆向变化')
+        FROM v_status WHERE as_of_year = 2025 AND is_final AND status IN ('已达标', '进展顺利', '进度滞后', '逆向变化')""")
+    sentences = country.overview_sentences()
+    assert any(s.startswith(f"目标年已到的{final}项指标为最终判定:实现规划目标{final_met}项,未实现{final - final_met}项")
+               and f"逆向变化{final_reversed}项" in s for s in sentences), sentences
+    outlook = next(s for s in sentences if s.startswith("按当前趋势"))
+    assert outlook.startswith(f"按当前趋势外推到规划目标年(2030年),其余{country.headline['n_assessed'] - final}项指标中")
+    assert final_short > 0
 
 
 def test_a_one_region_word_appendix_leaves_out_the_region_column(demo_db, tmp_path):

@@ -170,7 +170,7 @@ class ReportContent:
 
     def excluded_text(self) -> str:
         h = self.headline
-        return (f"基本实现率 {self.basic_rate_text()}(已实现 + 基本实现 ÷ 已评估);无数据 {h['n_no_data']} 项、"
+        return (f"基本实现率 {self.basic_rate_text()}((已实现 + 基本实现)÷ 已评估);无数据 {h['n_no_data']} 项、"
                 f"定性目标 {h['n_qualitative']} 项不计入分母;共 {h['n_indicators']} 项指标。")
 
     def basic_rate_text(self) -> str:
@@ -244,16 +244,22 @@ class ReportContent:
             rate = f"提高{d_rate:g}个百分点" if d_rate > 0 else f"下降{-d_rate:g}个百分点" if d_rate < 0 else "持平"
             out.append(f"与{self.year - 1}年相比,已实现目标的指标{met}(由{p['n_met']}项到{h['n_met']}项),"
                        f"达标率{rate}(由{p['attainment_rate']:.1%}到{h['attainment_rate']:.1%})。")
-        if h["n_assessed"] and o["n_final"] == h["n_assessed"]:  # every call final: nothing left to project
-            out.append(f"各规划目标年已到,已评估的{h['n_assessed']}项指标均为最终判定:实现规划目标{h['n_met']}项,"
-                       f"未实现{h['n_assessed'] - h['n_met']}项(其中逆向变化{h['n_reversed']}项)。")
-        elif h["n_assessed"]:
-            years = "、".join(f"{y}年" for y in sorted(self.indicators["目标年"].dropna().astype(int).unique()))
-            out.append(f"按当前趋势外推到规划目标年({years}),已评估的{h['n_assessed']}项指标中预计可实现"
-                       f"{o['n_projected_met']}项(占{o['n_projected_met'] / h['n_assessed']:.0%}),预计难以实现"
+        if o["n_final"]:  # from the target year on the calls are final: met or not, never "预计"
+            short = o["n_final"] - o["n_final_met"]
+            every = o["n_final"] == h["n_assessed"]
+            out.append(("各规划目标年已到,已评估的" if every else "目标年已到的")
+                       + f"{o['n_final']}项指标{'均为最终判定' if every else '为最终判定'}:实现规划目标{o['n_final_met']}项,"
+                       f"未实现{short}项(其中基本实现{o['n_final_basic']}项、逆向变化{o['n_final_reversed']}项)"
+                       + ("" if o["n_reported"] else f";{self.year}年数据尚未报送,判定依据各指标此前最近一年的数值,"
+                          "报送后将更新") + "。")
+        rest = h["n_assessed"] - o["n_final"]
+        if rest:
+            years = "、".join(f"{y}年" for y in sorted(self.indicators.loc[self.indicators["目标年"] > self.year, "目标年"]
+                                                       .dropna().astype(int).unique()))
+            out.append(f"按当前趋势外推到规划目标年({years}),{'其余' if o['n_final'] else '已评估的'}{rest}项指标中"
+                       f"预计可实现{o['n_projected_met']}项(占{o['n_projected_met'] / rest:.0%}),预计难以实现"
                        f"{o['n_projected_short']}项(逆向变化或按趋势预计未达标)"
-                       + (f",数据点不足、暂不外推{o['n_unprojected']}项" if o["n_unprojected"] else "")
-                       + (f";目标年已到、最终未实现{o['n_final_short']}项" if o["n_final_short"] else "") + "。")
+                       + (f",数据点不足、暂不外推{o['n_unprojected']}项" if o["n_unprojected"] else "") + "。")
         if o["n_quantitative"]:
             out.append(f"数据报送方面,{o['n_quantitative']}项定量指标中{o['n_reported']}项已报送{self.year}年数据,"
                        f"报送率{o['n_reported'] / o['n_quantitative']:.0%};{o['n_quantitative'] - o['n_reported']}项"
