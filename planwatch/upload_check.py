@@ -32,8 +32,6 @@ REQUIRED = {"indicator_id": "指标编号", "year": "年份", "value": "数值"}
 LABELS = REQUIRED | {"note": "备注", "numerator": "分子", "denominator": "分母", "reason": "原因说明",
                      "measures": "整改措施"}
 INPUTS = ("value", "numerator", "denominator", "note", "reason", "measures")
-# events per how many, by unit: a value reported with 分子/分母 must be their rate (30_progress.sql rate_scale)
-RATE_SCALE = {"%": 100, "‰": 1000, "1/‰": 1000, "1/10万": 100_000}
 TEXTS = ("note", "reason", "measures")
 MAX_TEXT = 2000
 # above any count, rate or amount a plan monitors (a thousand trillion); larger values only overflow the charts and
@@ -130,8 +128,9 @@ def check(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> Checke
     named = sorted({narrow(cells[at]) for _, cells in rows if at < len(cells) and len(cells[at]) <= MAX_TEXT})
     catalogue = {r[0]: r[1:] for r in con.execute(
         "SELECT i.indicator_id, i.target_op, i.unit, p.period_start, p.period_end, i.name, "
-        # what values it can take (00_macros.sql): a change may be negative, a gross rate pass 100%
-        "pw_signed(i.name, i.unit), pw_over_100(i.name) "
+        # what values it can take (00_macros.sql): a change may be negative, a gross rate pass 100%; and, for a rate,
+        # events per how many (a value given with 分子/分母 must be their rate)
+        "pw_signed(i.name, i.unit), pw_over_100(i.name), pw_rate_scale(i.unit) "
         "FROM indicator i JOIN plan p USING (plan_id) WHERE i.indicator_id IN (SELECT unnest($ids))",
         {"ids": named}).fetchall()}
     seen: dict[tuple[str, int], int] = {}
@@ -182,8 +181,8 @@ def check(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> Checke
         elif numerator is not None and denominator is not None and numerator > denominator:
             problems.append(f"{where('numerator')}: 分子 {get('numerator')} 大于分母 {get('denominator')},"
                             "事件数不能多于人数")
-        elif None not in (value, numerator, denominator) and known and known[1] in RATE_SCALE:
-            counted = numerator / denominator * RATE_SCALE[known[1]]
+        elif None not in (value, numerator, denominator) and known and known[7] is not None:
+            counted = numerator / denominator * known[7]
             # the value as reported may round the counts' rate to its last digit; a wrong scale (‰ for 1/10万) or
             # a count of another year is off by far more
             if abs(value - counted) > max(0.5 * 10 ** -_decimals(value), 0.01 * abs(counted)) + 1e-9:

@@ -81,6 +81,11 @@ CREATE OR REPLACE MACRO pw_wilson(k, n, side) AS
     ((k / n + 1.959964 ^ 2 / (2 * n))
      + side * 1.959964 * sqrt(k / n * (1 - k / n) / n + 1.959964 ^ 2 / (4 * n * n))) / (1 + 1.959964 ^ 2 / n);
 
+-- Events per how many a value of this unit counts (‰ 1000, 1/10万 100000, % 100; NULL: not a rate): the small-number
+-- rule (30_progress.sql) and the upload's check of a value against its 分子 ÷ 分母 (planwatch/upload_check.py).
+CREATE OR REPLACE MACRO pw_rate_scale(unit) AS
+    CASE unit WHEN '‰' THEN 1000 WHEN '1/‰' THEN 1000 WHEN '1/10万' THEN 100000 WHEN '%' THEN 100 END;
+
 -- What values an indicator can take, by its name and unit: the upload's checks (planwatch/upload_check.py) and the
 -- trend's bounds (30_progress.sql) read this one rule. pw_signed: a change (近视率年降幅, 死亡率下降幅度, 增长率,
 -- or in 个百分点) may be negative, and as a percentage pass 100 (not 下降/提高: "死亡率下降到…" names a level);

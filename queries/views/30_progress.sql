@@ -38,8 +38,7 @@ ind AS (
            CASE WHEN i.target_op IN ('>=', '>') THEN 1 WHEN i.target_op IN ('<=', '<') THEN -1
                 WHEN i.direction = 'lower' THEN -1 ELSE 1 END AS better,
            -- events per how many: rates (‰, 1/10万) are Poisson counts, percentages are proportions (Wilson)
-           CASE i.unit WHEN '‰' THEN 1000 WHEN '1/‰' THEN 1000 WHEN '1/10万' THEN 100000 WHEN '%' THEN 100 END
-               AS rate_scale
+           pw_rate_scale(i.unit) AS rate_scale
     FROM indicator i JOIN plan p USING (plan_id)
     WHERE ids IS NULL OR list_contains(ids, i.indicator_id)
 ),
