@@ -158,10 +158,8 @@ calc AS (
            -- a percentage is a whole count (2,000 of 2,000 children, 48 of 50 villages), not a sample: when its own
            -- reported value meets the target it is met, and the interval is read only for a shortfall (the series
            -- still has few events: no swing warning, below)
-           few_events AND NOT (f.unit = '%' AND pw_met(f.op, s.latest_value,
-                                                CASE WHEN f.op = 'maintain' THEN s.ref_value ELSE f.target_value END,
-                                                s.ref_value, f.better, th.tol, s.noise_tolerance, s.reported_precision))
-               AS small_numbers,
+           few_events AND NOT (f.unit = '%' AND pw_met(f.op, s.latest_value, goal, s.ref_value, f.better, th.tol,
+                                                       s.noise_tolerance, s.reported_precision)) AS small_numbers,
            s.events, s.population, s.pooled_from_year,
            s.events / s.population * f.rate_scale AS pooled_rate,
            CASE WHEN f.unit = '%' THEN pw_wilson(s.events, s.population, -1) * 100

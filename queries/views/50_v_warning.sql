@@ -1,6 +1,7 @@
 -- _warning_live: early warnings, possibly several per indicator and as-of year; materialised as _warning.
 -- 红: moving away, a projected shortfall far behind schedule, or the target year come without the target met
--- (预计未达标 and 到期未达标 are 黄 when the call is 基本实现, within the tolerance of the target); 黄: a projected shortfall, or a large swing; 灰: not reported for the as-of year.
+-- (预计未达标 and 到期未达标 are 黄 when the call is 基本实现, within the tolerance of the target); 黄: a projected
+-- shortfall, or a large swing; 灰: not reported for the as-of year.
 -- urgency (higher = more urgent; every warnings list is ordered by it):
 --   200 (红) / 100 (黄) / 0 (灰) + 20 (key-table indicator) + 40 × share of the way still to go
 --   + 30 × share of the time to the target year already passed; the last three add up to < 100, so red comes first.
