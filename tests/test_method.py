@@ -327,6 +327,18 @@ def test_explanation_line_speaks_of_points_and_the_distance_to_an_exact_target(f
     assert "与目标的距离变化+0.5个百分点,容差0.52个百分点" in text and "趋势斜率每年-4.5个百分点" in text
 
 
+def test_explanation_line_of_a_one_sided_approximate_target(fresh_db):
+    # 98左右 of 适龄残疾儿童义务教育毛入学率 (direction higher) is a floor with slack: the change counted is the
+    # value's own, 93.1 -> 93.8 = +0.7, not the change of the distance to 98 (-0.7)
+    rate = "zhangjiagang-children-k08"
+    import_rows(fresh_db, [(rate, 2021, 93.1), (rate, 2022, 93.8)])
+    with duckdb.connect(str(fresh_db)) as con:
+        row = dbmod.run_query(con, "indicator_detail", id=rate, year=2022).iloc[0].to_dict()
+        thresholds = dict(con.execute("SELECT key, value FROM method_threshold").fetchall())
+    text = explain.line(row, thresholds)
+    assert "变化+0.7个百分点" in text and "与目标的距离" not in text
+
+
 # --- held-out cases of a review (2026-12-02) ------------------------------------------------------------------------
 
 def test_a_year_without_counts_is_judged_on_its_value_not_on_older_counts(fresh_db):

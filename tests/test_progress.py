@@ -147,13 +147,44 @@ def test_baseline_equal_to_target_must_stay_met(fresh_db):
     assert "低于2020年基线100%" in reason
 
 
-def test_approximate_target_band(fresh_db):
-    # 45左右 with a 2% tolerance: |v - 45| <= 0.9 is met.
-    import_rows(fresh_db, [(EMPLOYED, 2021, 45.8), (EMPLOYED, 2022, 47.2)])
+def test_approximate_target_band_of_a_higher_is_better_indicator(fresh_db):
+    # 45%左右 of 就业人员中的女性比例 (direction higher): a floor with the band's slack, 45 × (1 - 2%) = 44.1.
+    # 45.8 and 47.2 are met (above the target is no shortfall); 43.5 is 0.6 short of 44.1, and 1.6 below the
+    # 2020 baseline 45.1 (tolerance max(45.1 × 1%, 0.1) = 0.451, not capped: the start met the target): 逆向变化.
+    import_rows(fresh_db, [(EMPLOYED, 2021, 45.8), (EMPLOYED, 2022, 47.2), (EMPLOYED, 2023, 43.5)])
     assert status(fresh_db, EMPLOYED, 2021)[0] == "已达标"
     st, reason, *_ = status(fresh_db, EMPLOYED, 2022)
-    assert st == "逆向变化"  # 2.2 away from 45, the 2020 value was 0.1 away
-    assert reason == "2022年为47.2%,比2020年基线45.1%更偏离目标45%左右(曾于2021年达标,之后回落)。"
+    assert st == "已达标"
+    assert reason == "2022年为47.2%,已达到目标45%左右(2020年基线45.1%)。"
+    st, reason, *_ = status(fresh_db, EMPLOYED, 2023)
+    assert st == "逆向变化"
+    assert reason == "2023年为43.5%,低于2020年基线45.1%,与目标45%左右方向相反(曾于2022年达标,之后回落)。"
+    assert one(fresh_db, "SELECT gap FROM v_status WHERE indicator_id = ? AND as_of_year = 2023", [EMPLOYED]) == (0.6,)
+
+
+def test_approximate_target_band_two_sided(fresh_db):
+    # 保持在50%左右 of 社区居委会成员中女性比例 (direction keep): both sides count, the band is 50 ± 1.
+    # 2020 63.36 -> 2021 60 -> 2022 55: the distance to 50 goes 13.36 -> 5, progress (13.36 - 5) / 13.36 = 0.6257
+    # against time 2 / 5 = 0.4: 进展顺利. 2023 66: 16 away, farther than the baseline's 13.36: 逆向变化.
+    ward = "zhangjiagang-women-t22"
+    import_rows(fresh_db, [(ward, 2021, 60), (ward, 2022, 55), (ward, 2023, 66)])
+    st, _, progress, expected, _ = status(fresh_db, ward, 2022)
+    assert (st, progress, expected) == ("进展顺利", 0.6257, 0.4)
+    st, reason, *_ = status(fresh_db, ward, 2023)
+    assert st == "逆向变化"
+    assert reason.startswith("2023年为66%,比2020年基线63.36%更偏离目标50%左右")
+
+
+@pytest.mark.parametrize("value, better, met, gap", [
+    # 7左右 (band 0.14) of a lower-is-better indicator: a ceiling of 7.14; of one without a direction: 6.86–7.14
+    (6.0, -1, True, 0), (7.14, -1, True, 0), (7.2, -1, False, 0.06),
+    (6.0, 0, False, 0.86), (7.2, 0, False, 0.06), (6.9, 0, True, 0),
+    # of a higher-is-better one: a floor of 6.86
+    (9.0, 1, True, 0), (6.8, 1, False, 0.06)])
+def test_approximate_target_sides(fresh_db, value, better, met, gap):
+    got = one(fresh_db, "SELECT pw_met('~', ?, 7, NULL, ?, 0.02, NULL, NULL), round(pw_gap('~', ?, 7, NULL, ?, 0.02), 4)",
+              [value, better, value, better])
+    assert got == (met, gap)
 
 
 def test_strict_floor(fresh_db):

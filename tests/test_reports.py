@@ -544,9 +544,9 @@ def test_pdf_of_a_large_scope_lists_the_most_urgent_warnings_and_units_and_says_
     text = re.sub(r"\s+", "", "".join(pdf_pages(make(demo_db, tmp_path, "pdf"))))
     n_warnings = one(demo_db, "SELECT count(*) FROM v_warning WHERE as_of_year = ?", [YEAR])[0]
     n_units = one(demo_db, "SELECT count(*) FROM v_attainment_by_unit WHERE as_of_year = ?", [YEAR])[0]
-    assert (n_warnings, n_units) == (194, 33)
-    assert f"截至{YEAR}年共194条预警" in text
-    assert ("预警较多,本表只列出按紧急程度排在前面的20条(共194条,红色在前);全部194条预警见Excel工作簿(数据表xlsx)"
+    assert (n_warnings, n_units) == (193, 33)
+    assert f"截至{YEAR}年共193条预警" in text
+    assert ("预警较多,本表只列出按紧急程度排在前面的20条(共193条,红色在前);全部193条预警见Excel工作簿(数据表xlsx)"
             "的“预警”表。") in text
     assert ("责任单位较多,本表只列出红色预警最多的20个(共33个;红色预警一样多的,负责指标多的在前);全部33个责任单位见"
             "Excel工作簿(数据表xlsx)的“按责任单位”表。") in text
@@ -554,14 +554,14 @@ def test_pdf_of_a_large_scope_lists_the_most_urgent_warnings_and_units_and_says_
     grey = rows(demo_db, "SELECT DISTINCT i.name FROM v_warning w JOIN v_indicator i USING (indicator_id) "
                          "WHERE as_of_year = ? AND level = '灰'", [YEAR])
     listed = text[text.index("三、预警清单"):text.index("四、责任单位计分卡")]
-    assert "未填报" not in listed.split("全部194条预警")[1]  # the 20 most urgent are red: no grey row is listed
+    assert "未填报" not in listed.split("全部193条预警")[1]  # the 20 most urgent are red: no grey row is listed
     assert grey  # (there are grey warnings to leave out)
 
 
 def test_workbook_of_a_large_scope_still_lists_every_row(demo_db, tmp_path, monkeypatch):
     monkeypatch.setattr(report.content, "MAX_LISTED", 20)
     book = openpyxl.load_workbook(io.BytesIO(make(demo_db, tmp_path, "xlsx")))
-    assert book["指标状态"].max_row - 1 == 375 and book["预警"].max_row - 1 == 194
+    assert book["指标状态"].max_row - 1 == 375 and book["预警"].max_row - 1 == 193
     assert book["按责任单位"].max_row - 1 == 33
 
 

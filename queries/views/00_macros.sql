@@ -39,6 +39,14 @@ CREATE OR REPLACE MACRO pw_target_label(op, t, unit, text) AS
 -- difference that rounding alone can make).
 CREATE OR REPLACE MACRO pw_within_noise(d, noise, prec) AS abs(d) < noise - 1e-9 OR abs(d) <= prec + 1e-9;
 
+-- Is a target two-sided, so that what counts is the distance to it? = always; 左右 (~) when the indicator has no
+-- better direction (better = 0: 出生人口性别比108左右). A 左右 target of an indicator where more (less) is better
+-- (儿科医师数0.85人左右, better = 1) is a floor (ceiling) with the band's slack: above it is not a shortfall.
+CREATE OR REPLACE MACRO pw_two_sided(op, better) AS op = '=' OR (op = '~' AND better = 0);
+
+-- How far v falls short of t on the side that counts: both sides for a two-sided 左右, else the better side.
+CREATE OR REPLACE MACRO pw_approx_short(v, t, better) AS CASE WHEN better = 0 THEN abs(v - t) ELSE better * (t - v) END;
+
 -- Is value v within target (op, t)? For 保持 the reference is the baseline b, in the indicator's better direction;
 -- a fall that is noise (基本持平) keeps the level.
 CREATE OR REPLACE MACRO pw_met(op, v, t, b, better, tol, noise, prec) AS
@@ -48,7 +56,7 @@ CREATE OR REPLACE MACRO pw_met(op, v, t, b, better, tol, noise, prec) AS
         WHEN '<=' THEN v <= t + 1e-9
         WHEN '<' THEN v < t
         WHEN '=' THEN abs(v - t) <= 1e-9
-        WHEN '~' THEN abs(v - t) <= abs(t) * tol + 1e-9
+        WHEN '~' THEN pw_approx_short(v, t, better) <= abs(t) * tol + 1e-9
         WHEN 'maintain' THEN better * (v - b) >= -1e-9 OR pw_within_noise(v - b, noise, prec)
     END;
 
@@ -67,7 +75,7 @@ CREATE OR REPLACE MACRO pw_gap(op, v, t, b, better, tol) AS
         WHEN '<=' THEN greatest(v - t, 0)
         WHEN '<' THEN greatest(v - t, 0)
         WHEN '=' THEN abs(v - t)
-        WHEN '~' THEN greatest(abs(v - t) - abs(t) * tol, 0)
+        WHEN '~' THEN greatest(pw_approx_short(v, t, better) - abs(t) * tol, 0)
         WHEN 'maintain' THEN greatest(better * (b - v), 0)
     END;
 

@@ -34,9 +34,11 @@ ind AS (
            coalesce(i.baseline_year, p.period_start - 1) AS start_year,
            -- the target as the reasons print it: made once per indicator, not per as-of year
            pw_target_label(i.target_op, i.target_value, i.unit, i.target_text) AS target_label,
-           -- +1: more is better, -1: less is better (a floor or ceiling says so itself)
+           -- +1: more is better, -1: less is better (a floor or ceiling says so itself); 0: a 左右 target of an
+           -- indicator with no better direction, two-sided (pw_two_sided)
            CASE WHEN i.target_op IN ('>=', '>') THEN 1 WHEN i.target_op IN ('<=', '<') THEN -1
-                WHEN i.direction = 'lower' THEN -1 ELSE 1 END AS better,
+                WHEN i.direction = 'lower' THEN -1 WHEN i.direction = 'higher' THEN 1
+                WHEN i.target_op = '~' THEN 0 ELSE 1 END AS better,
            -- events per how many: rates (‰, 1/10万) are Poisson counts, percentages are proportions (Wilson)
            pw_rate_scale(i.unit) AS rate_scale
     FROM indicator i JOIN plan p USING (plan_id)
@@ -89,13 +91,13 @@ running AS (  -- what the series up to each point says; an as-of year reads the 
            -- short of its target never more than half the way the plan asks for (94.1 → ≥95: 0.45, not 0.94, or 94.8
            -- would be level and 78% there); a start that meets it has no way to go (90.2 against ≥90 keeps 0.902)
            greatest(CASE WHEN op IN ('>=', '>', '<=', '<', '=', '~') AND abs(target_value - ref_value) > 1e-9
-                              AND NOT pw_met(op, ref_value, target_value, NULL, NULL, approx_tol, NULL, NULL)
+                              AND NOT pw_met(op, ref_value, target_value, NULL, better, approx_tol, NULL, NULL)
                          THEN least(noise_relative * abs(ref_value), abs(target_value - ref_value) / 2)
                          ELSE noise_relative * abs(ref_value) END, power(10, -decimals)) AS noise_tolerance,
            slope, intercept, value AS value_1, value_2, value_3, year AS year_1, year_2, year_3,
            fixed_met_before_year, events, population, pooled_from_year
     FROM (
-        SELECT p.k, p.year, p.is_baseline, p.value, p.source_kind, p.op, p.target_value, th.noise_relative,
+        SELECT p.k, p.year, p.is_baseline, p.value, p.source_kind, p.op, p.target_value, p.better, th.noise_relative,
                th.tol AS approx_tol,
                lead(p.year, 1, least(p.target_year, last_year.y) + 1) OVER upto AS next_year,
                row_number() OVER upto AS n_points,
@@ -190,10 +192,10 @@ measured AS (
                 AND pw_within_noise(judged_value - ref_value, noise_tolerance, reported_precision)) AS met,
         coalesce(small_numbers AND interval_low <= goal + 1e-9 AND goal - 1e-9 <= interval_high, false)
             AS undetermined,
-        -- 基本持平: the change from the start (for = and 左右: of the distance to the target) is noise
+        -- 基本持平: the change from the start (for = and a two-sided 左右: of the distance to the target) is noise
         -- (pw_within_noise), or, with few events, the start lies inside the pooled rate's interval
         latest_year > ref_year AND (
-            pw_within_noise(CASE WHEN op IN ('=', '~') THEN abs(judged_value - goal) - abs(ref_value - goal)
+            pw_within_noise(CASE WHEN pw_two_sided(op, better) THEN abs(judged_value - goal) - abs(ref_value - goal)
                                  ELSE judged_value - ref_value END, noise_tolerance, reported_precision)
             OR coalesce(small_numbers AND interval_low <= ref_value AND ref_value <= interval_high, false))
             AS level_kept,
@@ -206,8 +208,9 @@ measured AS (
             -- the question is then only whether it stays met
             WHEN latest_year <= ref_year OR abs(goal - ref_value) < 1e-9
                  OR pw_met(op, ref_value, goal, ref_value, better, tol, noise_tolerance, reported_precision) THEN NULL
-            WHEN op IN ('>=', '>', '<=', '<') THEN (judged_value - ref_value) / (goal - ref_value)
-            WHEN op IN ('=', '~') THEN (abs(ref_value - goal) - abs(judged_value - goal)) / abs(ref_value - goal)
+            WHEN pw_two_sided(op, better)
+                THEN (abs(ref_value - goal) - abs(judged_value - goal)) / abs(ref_value - goal)
+            WHEN op IN ('>=', '>', '<=', '<', '~') THEN (judged_value - ref_value) / (goal - ref_value)
         END AS progress,
         CASE WHEN latest_year > ref_year THEN least(1.0, (latest_year - ref_year) / span) END AS expected_progress,
         -- share of the time from the start to the target year that has passed at the as-of year (urgency)
@@ -237,11 +240,11 @@ judged AS (
         NOT met AND NOT level_kept AND (
             -- a ceiling the start was within turns 逆向变化 only when breached by more than noise (method.md §2:
             -- its Δ is the excess over the ceiling; ceiling_breached below), not by 4.01 against ≤4
-            (op IN ('>=', '>', '<=', '<', 'maintain') AND latest_year > ref_year
+            (op IN ('>=', '>', '<=', '<', 'maintain', '~') AND NOT pw_two_sided(op, better) AND latest_year > ref_year
                 AND better * (judged_value - ref_value) < 0
                 AND NOT (op IN ('<=', '<') AND pw_met(op, ref_value, target_value, NULL, better, tol, NULL, NULL)))
-            -- (NOT level_kept: for = and 左右 the growth of the distance is more than noise)
-            OR (op IN ('=', '~') AND latest_year > ref_year AND abs(judged_value - goal) > abs(ref_value - goal))
+            -- (NOT level_kept: for = and a two-sided 左右 the growth of the distance is more than noise)
+            OR (pw_two_sided(op, better) AND latest_year > ref_year AND abs(judged_value - goal) > abs(ref_value - goal))
         ) AS moved_away
     FROM measured
 ),

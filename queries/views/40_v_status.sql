@@ -44,7 +44,7 @@ SELECT *,
         WHEN '逆向变化' THEN latest_phrase
             || CASE
                    WHEN ceiling_breached THEN ',超出上限' || target_label
-                   WHEN op = '~' OR (op = '=' AND better * (latest_value - ref_value) >= 0)
+                   WHEN (op = '~' AND better = 0) OR (op = '=' AND better * (latest_value - ref_value) >= 0)
                        THEN ',比' || ref_phrase || '更偏离目标' || target_label
                    ELSE ',' || CASE WHEN better > 0 THEN '低于' ELSE '高于' END || ref_phrase
                         || ',与目标' || target_label || '方向相反'
@@ -65,13 +65,13 @@ FROM (
         ref_year || '年' || CASE WHEN has_baseline THEN '基线' ELSE '' END || pw_val(ref_value, unit) AS ref_phrase,
         CASE WHEN met_before_year IS NOT NULL AND NOT met
              THEN '(曾于' || met_before_year || '年达标,之后回落)' ELSE '' END AS lost_phrase,
-        -- for = and 左右 what stayed level is the distance to the target (method.md §2)
+        -- for = and a two-sided 左右 what stayed level is the distance to the target (method.md §2)
         CASE WHEN within_noise THEN
-            ',' || CASE WHEN op IN ('=', '~') THEN '与目标的差距' ELSE '' END
+            ',' || CASE WHEN two_sided THEN '与目标的差距' ELSE '' END
                 || '与' || ref_year || '年' || CASE WHEN has_baseline THEN '基线' ELSE '' END || pw_val(ref_value, unit)
-                || CASE WHEN op IN ('=', '~') THEN '时' ELSE '' END
+                || CASE WHEN two_sided THEN '时' ELSE '' END
                 || '基本持平(' || CASE WHEN small_numbers THEN '在合并率的95%置信区间内'
-                                      ELSE '相差' || pw_num(CASE WHEN op IN ('=', '~')
+                                      ELSE '相差' || pw_num(CASE WHEN two_sided
                                                                 THEN abs(abs(judged_value - goal) - abs(ref_value - goal))
                                                                 ELSE abs(judged_value - ref_value) END)
                                            || pw_diff_unit(unit)
@@ -91,7 +91,7 @@ FROM (
                 THEN ';按' || ref_year || '年以来趋势' || target_year || '年约为' || pw_val(projected_value, unit)
                      || ',可达到目标'
             ELSE ';按' || ref_year || '年以来趋势' || target_year || '年约为' || pw_val(projected_value, unit)
-                 || ',' || CASE WHEN op IN ('=', '~') THEN '偏离' WHEN better > 0 THEN '低于' ELSE '高于' END
+                 || ',' || CASE WHEN two_sided THEN '偏离' WHEN better > 0 THEN '低于' ELSE '高于' END
                  || '目标' || target_label
                  || '(差' || pw_num(abs(projected_value - goal)) || pw_diff_unit(unit) || ')'
         END AS projection_phrase
@@ -108,6 +108,7 @@ FROM (
             SELECT *,
                    pw_target_label(op, target_value, unit, target_text) AS target_label,
                    CASE WHEN op = 'maintain' THEN ref_value ELSE target_value END AS goal,
+                   pw_two_sided(op, better) AS two_sided,
                    -- the small-number rule was applied (_progress_of: interval_method is set then)
                    interval_method IS NOT NULL AS small_numbers
             FROM query_table(status_table)
