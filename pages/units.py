@@ -34,8 +34,10 @@ else:
     if not roles_printed:
         st.caption("这些规划的原文只列出责任单位,未区分牵头与配合;“首位列名”为该单位排在责任单位列表第一位的指标数,"
                    "不等于牵头。")
-    # (示例值指标: how many of the unit's values are demonstration ones, as in the report's workbook)
-    ui.download_menu(paging.every_row("unit_scorecard", {"unit_id": "单位编号", "n_demo": "示例值指标"}, **scope),
+    # (示例值指标: how many of the unit's values are demonstration ones, as in the report's workbook; no
+    # "已达标/已评估": its "2/3" opens in Excel as a date, and the two counts are columns of their own)
+    ui.download_menu(paging.every_row("unit_scorecard", {"unit_id": "单位编号", "n_demo": "示例值指标"},
+                                      drop=("已达标/已评估",), **scope),
                      f"责任单位计分卡_截至{f.year}年", "责任单位计分卡", f"下载计分卡(全部 {rows.total:,} 个单位)")
 
     labels = {row.unit_id: f"{row.地区} · {row.责任单位}({row.指标数} 项指标)" for row in card.itertuples()}
