@@ -42,7 +42,7 @@ TEXT_TYPES = ("UNION", "INTERVAL", "BIT", "BIGNUM", "VARINT", "UHUGEINT", "TIME 
 SEALED_VIEWS = ("v_indicator", "v_observation", "v_status", "v_warning", "v_attainment_by_plan",
                 "v_attainment_by_domain", "v_attainment_by_region", "v_attainment_by_unit", "v_status_detail",
                 "v_reference", "v_reporting_progress", "v_value_history", "v_region", "v_attainment_rollup",
-                "v_parent_comparison")
+                "v_parent_comparison", "v_indicator_unit")
 
 
 class WorkerFailed(Exception):

@@ -178,6 +178,18 @@ def test_units_red_warnings_count_each_units_red_indicators(sandbox, demo_db):
                      "AND list_contains(string_split(i.responsible_units, '、'), '市卫健委')", [YEAR])[0]
     assert frame.loc["市卫健委", "红色预警指标数"] == n
     assert frame["红色预警指标数"].is_monotonic_decreasing
+    # a unit whose name holds a 、 is one unit, as the plan lists it (split at 、 it was 各区镇 and 街道)
+    listed = set(_saved(sandbox, "units_most_red_warnings", region="张家港市", year=2023)["责任单位"])
+    assert "各区镇、街道" in listed and not {"各区镇", "街道"} & listed  # (t55 is red in 2023)
+
+
+def test_units_are_linked_to_indicators_one_row_each(demo_db):
+    # v_indicator_unit: the link v_indicator prints as responsible_units (in its order), one row per unit
+    joined = rows(demo_db, "SELECT indicator_id, string_agg(unit, '、' ORDER BY position, unit) FROM v_indicator_unit "
+                           "GROUP BY ALL EXCEPT SELECT indicator_id, responsible_units FROM v_indicator "
+                           "WHERE responsible_units IS NOT NULL")
+    assert joined == []
+    assert one(demo_db, "SELECT count(*) FROM v_indicator_unit WHERE unit = '各区镇、街道'")[0] == 4
 
 
 def test_saved_region_covers_the_regions_below_it_by_code_or_name(sandbox, demo_db):

@@ -2,12 +2,11 @@
 -- description: 截至所选年份,按规划列明的责任单位统计红色预警(逆向变化;预计未达标且进度严重滞后;到期未达标且仍有差距):涉及的指标数、预警条数及其占该单位负责指标的比例。一项指标有多个责任单位时,每个单位各计一次;规划未列明责任单位的指标按地区合为“规划未列明”一行。
 -- params: year, region
 -- order: 3
-WITH duty AS (  -- every (region, unit, indicator) the plans name; 规划未列明 when they name none. By region code:
-                -- two regions may share a name (宝山区)
-    SELECT region, region_code, indicator_id, name,
-           unnest(string_split(coalesce(responsible_units, '规划未列明'), '、')) AS unit
-    FROM v_indicator
-    WHERE $region IS NULL OR region_code IN (  -- $region: a code or a name, with every region below it
+WITH duty AS (  -- every (region, unit, indicator) the plans name (v_indicator_unit: a unit's name may hold a 、,
+                -- 各区镇、街道); 规划未列明 when they name none. By region code: two regions may share a name (宝山区)
+    SELECT i.region, i.region_code, i.indicator_id, i.name, coalesce(iu.unit, '规划未列明') AS unit
+    FROM v_indicator i LEFT JOIN v_indicator_unit iu USING (indicator_id)
+    WHERE $region IS NULL OR i.region_code IN (  -- $region: a code or a name, with every region below it
         SELECT r.region_code FROM v_region r
         JOIN v_region s ON s.region_code IN (r.region_code, r.city_code, r.province_code)
         WHERE $region IN (s.region_code, s.name))
