@@ -187,7 +187,8 @@ def test_slides_for_one_region(demo_db, tmp_path):
     titles = [s.shapes.title.text_frame.text for s in prs.slides]
     assert "各地区指标状态与达标率" not in titles  # one bar: the headline says it already
     plan_slide = prs.slides[titles.index("各规划指标状态")]
-    assert any(sh.has_table for sh in plan_slide.shapes)  # the two plans' numbers under their bars
+    [numbers] = [sh.table for sh in plan_slide.shapes if sh.has_table]  # the two plans' numbers under their bars
+    assert [cell.text for cell in numbers.rows[0].cells][4:6] == ["达标率", "基本实现率"]
     assert "平阳县:妇女、儿童规划未列明责任单位" in text  # a line per region whose plans name no units
 
 
@@ -368,6 +369,12 @@ def test_word_report_has_the_bureaus_sections_and_a_heading_per_domain(files, de
     assert "PAGE" in doc.sections[0].footer._element.xml
     assert all("示例数据" in s.header.paragraphs[0].text for s in doc.sections)
     assert doc.paragraphs[0].style.name == "Title" and doc.paragraphs[0].text == "妇女儿童发展规划实施监测年度报告"
+    # 表1 gives each plan's 基本实现率 beside its 达标率, as the PDF and the workbook do
+    basic = one(demo_db, "SELECT basic_rate FROM v_attainment_by_plan WHERE as_of_year = ? AND plan_id = "
+                         "'pingyang-women'", [YEAR])[0]
+    table1 = table_rows(doc.tables[0])
+    assert table1[0][-2:] == ["达标率", "基本实现率"]
+    assert [row[-1] for row in table1 if row[0] == "平阳县 妇女"] == [f"{basic:.1%}"]
 
 
 def test_word_appendix_lists_every_indicator_with_the_views_status(files, demo_db):

@@ -230,10 +230,13 @@ class Deck:
         pptx_charts.status_mix(slide, self.content, section.kind,
                                (MARGIN, CONTENT_TOP + Inches(0.05), CONTENT_W, height), FONTS)
         if len(rows) <= 3:  # a few bars (one region's plans): their numbers fill the rest of the slide
-            shown = rows.assign(达标率=rows["达标率"].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}"))
-            shown = shown[[rows.columns[0], "指标数", "已评估", "已达标", "达标率", "进展顺利", "进度滞后", "逆向变化",
-                           "无数据"]]
-            table(slide, shown, MARGIN, CONTENT_TOP + height + Inches(0.3), [2.5] + [1.225] * 8, MIN_PT)
+            shown = rows.assign(**{rate: rows[rate].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}")
+                                   for rate in ("达标率", "基本实现率")})
+            shown = shown[[rows.columns[0], "指标数", "已评估", "已达标", "达标率", "基本实现率", "进展顺利", "进度滞后",
+                           "逆向变化", "无数据"]]
+            # (a column is as wide as its header at 18 pt, 0.25 in a character, plus the cell's margins)
+            table(slide, shown, MARGIN, CONTENT_TOP + height + Inches(0.3),
+                  [2.0, 1.0, 1.0, 1.0, 1.0, 1.5, 1.25, 1.25, 1.25, 1.0], MIN_PT)
 
     _plan = _domain = _region = _chart
 
