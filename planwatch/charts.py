@@ -93,6 +93,18 @@ def value_scale(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, tolerance: 
     return alt.Scale(zero=False) if domain is None else alt.Scale(domain=list(domain), zero=False, nice=False)
 
 
+def met_band(ind: dict, target: float, tolerance: float, domain) -> tuple[float, float]:
+    """The values that meet a 左右 target within the drawn range `domain`: the band around it; for an indicator
+    where more (less) is better, everything from the band's lower edge up (upper edge down): 0.89 meets 0.85人左右
+    (pw_two_sided in queries/views/00_macros.sql)."""
+    lo, hi = target - abs(target) * tolerance, target + abs(target) * tolerance
+    if ind.get("direction") == "higher":
+        hi = max(hi, domain[1])
+    elif ind.get("direction") == "lower":
+        lo = min(lo, domain[0])
+    return lo, hi
+
+
 def _target(ind: dict):
     """The value the target line is drawn at (a 保持 target: the baseline), or None."""
     target = ind["target_value"] if ind["target_op"] != "maintain" else ind["baseline_value"]
@@ -121,7 +133,8 @@ def indicator_chart(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, toleran
     if target is not None:
         label = f"目标 {ind['target_label']}"
         if ind["target_op"] == "~":
-            band = pd.DataFrame({"lo": [target * (1 - tolerance)], "hi": [target * (1 + tolerance)]})
+            lo, hi = met_band(ind, target, tolerance, value_domain(ind, series, refs, tolerance) or (target, target))
+            band = pd.DataFrame({"lo": [lo], "hi": [hi]})
             layers.append(alt.Chart(band).mark_rect(opacity=0.15, color=STATUS_COLORS["已达标"]).encode(
                 y=y("lo:Q"), y2="hi:Q"))
         layers.append(alt.Chart(pd.DataFrame({"v": [target], "label": [label]})).mark_rule(
@@ -173,7 +186,7 @@ def indicator_chart_svg(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, tol
     if target is not None:
         label = f"目标 {ind['target_label']}"
         if ind["target_op"] == "~":
-            plot.band(target * (1 - tolerance), target * (1 + tolerance), STATUS_COLORS["已达标"])
+            plot.band(*met_band(ind, target, tolerance, domain), STATUS_COLORS["已达标"])
         plot.hline(target, STATUS_COLORS["已达标"], label=label)
         if len(measured):
             first = measured.iloc[0]
