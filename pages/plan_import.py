@@ -8,6 +8,7 @@ from planwatch.db import DatabaseBusy
 from planwatch.extract import ReadError, plan_sections, publish, regions, review
 from planwatch.extract.reading import MAX_BYTES
 
+DIRECTION_WORDS = {d: ui.NOTE_WORDS[d] for d in ("higher", "lower", "keep")} | {"qualitative": "定性"}
 MAX_MB = MAX_BYTES // 2**20  # the reader's limit, above the server's 6 MB for 填报 files
 
 ui.page_filters()
@@ -32,12 +33,14 @@ period_end = sections[0]["target_year"]
 
 st.subheader(f"① 核对草稿(共 {len(doc['draft'])} 条候选,按原文顺序)")
 st.caption("每行对应原文一处目标;置信度低的请重点核对。删除行:选中行后按删除键。目标类型:`>=` 以上 · `<=` 以下 · "
-           "`~` 左右 · `maintain` 保持 · `qualitative` 定性。通用指标为系统建议(名称相似度与单位),请确认或清空。")
+           "`~` 左右 · `maintain` 保持 · `qualitative` 定性。方向:“左右”目标按方向判定,越高越好的(如儿科医师数"
+           "0.85人左右)高出目标也算达到,保持在某水平的(如出生人口性别比108左右)高出、低于都算偏离。"
+           "通用指标为系统建议(名称相似度与单位),请确认或清空。")
 left, right = st.columns([3, 2])
 with left:
     draft = st.data_editor(
         doc["draft"], key=f"draft_{doc['key']}_{doc['version']}", num_rows="dynamic", hide_index=True, height=460,
-        column_order=["source_line", "is_key", "name", "unit", "target_op", "target_value", "target_year",
+        column_order=["source_line", "is_key", "name", "unit", "target_op", "target_value", "direction", "target_year",
                       "baseline_value", "domain", "responsible_units", "canonical_id", "canonical_score",
                       "confidence", "quote", "note"],
         column_config={
@@ -47,6 +50,8 @@ with left:
             "unit": st.column_config.TextColumn("单位", width="small"),
             "target_op": st.column_config.SelectboxColumn("目标类型", options=sorted(TARGET_OPS)),
             "target_value": st.column_config.TextColumn("目标值", width="small"),
+            "direction": st.column_config.SelectboxColumn("方向", options=list(DIRECTION_WORDS),
+                                                          format_func=DIRECTION_WORDS.get),
             "target_year": st.column_config.NumberColumn("目标年", step=1, format="%d"),
             "baseline_value": st.column_config.TextColumn("2020年基线", width="small"),
             "domain": st.column_config.SelectboxColumn("领域", options=review.domains()),

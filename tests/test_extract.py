@@ -364,6 +364,19 @@ def _women_draft() -> tuple[list[str], list[dict]]:
     return lines, rows
 
 
+def test_publish_keeps_the_direction_the_reviewer_chose(data_copy):
+    # the direction decides a 左右 target's sides (method.md §2): the reviewer's choice is published; a numeric
+    # target left with the direction qualitative gets its operator's
+    lines, rows = _women_draft()
+    approx = next(r for r in rows if r["target_op"] == "~")
+    floor = next(r for r in rows if r["target_op"] == ">=" and not r["canonical_id"])
+    approx["canonical_id"], approx["direction"], floor["direction"] = "", "higher", "qualitative"
+    plan_id = publish.publish(lines, rows, PINGGU, data_copy)
+    written = {(r["target_quote"], r["target_op"]): r["direction"]
+               for r in catalogue.read_csv(data_copy / "plans" / plan_id / "indicators.csv")}
+    assert written[(approx["quote"], "~")] == "higher" and written[(floor["quote"], ">=")] == "higher"
+
+
 def test_publish_writes_a_checked_plan_that_a_rebuild_keeps(data_copy, tmp_path, monkeypatch):
     lines, rows = _women_draft()
     plan_id = publish.publish(lines, rows, PINGGU, data_copy)

@@ -91,7 +91,9 @@ def indicator_rows(plan_id: str, draft: list[dict], lines: list[str], info: Plan
         else:
             text_no += 1
             iid = f"{plan_id}-t{text_no:02d}"
-        direction = "qualitative" if op == "qualitative" else row.get("direction") or DIRECTIONS[op]
+        # (a numeric target has a numeric direction: one left at qualitative after the target changed is the op's)
+        direction = "qualitative" if op == "qualitative" else (
+            row.get("direction") if row.get("direction") in ("higher", "lower", "keep") else DIRECTIONS[op])
         baseline = row.get("baseline_value", "")
         indicators.append({
             "indicator_id": iid, "is_key": "1" if key else "0", "domain_raw": row.get("domain_raw", ""),
