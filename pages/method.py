@@ -9,7 +9,8 @@ from planwatch.paths import ROOT
 ui.page_filters()
 thresholds = ui.query("method_thresholds")
 values = dict(zip(thresholds["key"], thresholds["value"]))
-SHARES = ("approx_tolerance", "swing_relative", "noise_relative", "basic_gap_relative")  # shown as percentages
+SHARES = ("approx_tolerance", "swing_relative", "noise_relative", "basic_gap_relative",  # shown as percentages
+          "precision_cap_relative")
 values |= {f"{k}_pct": f"{v:.0%}" for k, v in values.items() if k in SHARES}
 values |= {k: f"{v:g}" for k, v in values.items() if not isinstance(v, str)}
 

@@ -61,13 +61,20 @@ def line(row: Mapping, thresholds: Mapping) -> str:
         goal = row.get("target_value")
         change = abs(row["judged_value"] - goal) - abs(row["ref_value"] - goal) if to_target \
             else row["judged_value"] - row["ref_value"]
-        # the tolerance is capped at half the way to go for a start short of its target (method.md §2)
-        uncapped = max(thresholds["noise_relative"] * abs(row["ref_value"]), row["reported_precision"])
-        rule = (f"起点×{thresholds['noise_relative']:.0%}与起点到目标距离的一半取小,再与报告精度"
-                if row["noise_tolerance"] < uncapped - 1e-4 else f"起点×{thresholds['noise_relative']:.0%}与报告精度")
+        # the reported unit counts at most precision_cap_relative of the scale (start or target), and the tolerance
+        # is capped at half the way to go for a start short of its target (method.md §2)
+        precision, cap = row["reported_precision"], thresholds.get("precision_cap_relative")
+        scale = max(abs(row["ref_value"]), abs(goal) if _given(goal) else 0)
+        precision_text = f"报告精度{num(precision)}"
+        if cap is not None and precision > cap * scale + 1e-9:
+            precision = cap * scale
+            precision_text += f"(计入不超过量级的{cap:.0%},即{num(precision)})"
+        uncapped = max(thresholds["noise_relative"] * abs(row["ref_value"]), precision)
+        rule = (f"起点×{thresholds['noise_relative']:.0%}与起点到目标距离的一半取小,再与"
+                if row["noise_tolerance"] < uncapped - 1e-4 else f"起点×{thresholds['noise_relative']:.0%}与")
         parts.append(f"{'与目标的距离' if to_target else ''}变化{'+' if change > 0 else ''}{num(change)}{du},"
                      f"容差{num(row['noise_tolerance'])}{du}"
-                     f"({rule}{num(row['reported_precision'])}取大)"
+                     f"({rule}{precision_text}取大)"
                      f"→{'基本持平' if row.get('within_noise') else '有变化'}")
     if _given(row.get("progress")) and _given(row.get("ratio")):
         parts.append(f"目标进程{row['progress']:.0%} ÷ 时间进度{row['expected_progress']:.0%} = 进度比"
@@ -79,5 +86,5 @@ def line(row: Mapping, thresholds: Mapping) -> str:
     if _given(row.get("gap")) and status != "不能判断":
         within = row["gap"] <= row["basic_tolerance"] + 1e-9
         parts.append(f"距达标{num(row['gap'])}{du}{'≤' if within else '>'}基本实现容差"
-                     f"{num(row['basic_tolerance'])}{du}" + ("(逆向变化不评基本实现)" if status == "逆向变化" else ""))
+                     f"{num(row['basic_tolerance'])}{du}" + ("(保持目标逆向变化不评基本实现)" if status == "逆向变化" and row.get("target_op") == "maintain" else ""))
     return ";".join(parts) + f" → {status} · {row['assessment']}。"

@@ -327,6 +327,18 @@ def test_explanation_line_speaks_of_points_and_the_distance_to_an_exact_target(f
     assert "与目标的距离变化+0.5个百分点,容差0.52个百分点" in text and "趋势斜率每年-4.5个百分点" in text
 
 
+def test_explanation_line_counts_the_reported_unit_of_a_small_count_as_at_most_a_tenth_of_it(fresh_db):
+    # 市级妇幼保健院 =1所: 1 -> 0; the reported unit 1 counts as 1 × 10% = 0.1 (method.md §2)
+    hospital = "zhangjiagang-women-t01"
+    import_rows(fresh_db, [(hospital, 2021, 1), (hospital, 2022, 0)])
+    with duckdb.connect(str(fresh_db)) as con:
+        row = dbmod.run_query(con, "indicator_detail", id=hospital, year=2022).iloc[0].to_dict()
+        thresholds = dict(con.execute("SELECT key, value FROM method_threshold").fetchall())
+    text = explain.line(row, thresholds)
+    assert "与目标的距离变化+1所,容差0.1所(起点×1%与报告精度1(计入不超过量级的10%,即0.1)取大)→有变化" in text
+    assert text.endswith("→ 逆向变化 · 仍有差距。")
+
+
 def test_explanation_line_of_a_one_sided_approximate_target(fresh_db):
     # 98左右 of 适龄残疾儿童义务教育毛入学率 (direction higher) is a floor with slack: the change counted is the
     # value's own, 93.1 -> 93.8 = +0.7, not the change of the distance to 98 (-0.7)

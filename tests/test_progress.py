@@ -187,6 +187,38 @@ def test_approximate_target_sides(fresh_db, value, better, met, gap):
     assert got == (met, gap)
 
 
+def test_one_of_a_small_count_is_a_change_not_rounding(fresh_db):
+    # 市级妇幼保健院 =1所: 1 (2021) then 0. Reported in whole 所, the reported unit (1) would be the whole target;
+    # as noise it counts at most 10% of the scale, max(1, 1) × 10% = 0.1: tolerance max(1 × 1%, 0.1) = 0.1, so
+    # the distance to the target growing 0 -> 1 is 逆向变化; gap 1 > the 基本实现 tolerance max(1 × 2%, 0.1):
+    # 仍有差距 and red. (It read "与2021年1所时基本持平(相差1所,在容差1所以内)", 进度滞后 · 基本实现, yellow.)
+    hospital = "zhangjiagang-women-t01"
+    import_rows(fresh_db, [(hospital, 2021, 1), (hospital, 2022, 0)])
+    assert one(fresh_db, "SELECT status, assessment, noise_tolerance FROM v_status WHERE indicator_id = ? "
+                         "AND as_of_year = 2022", [hospital]) == ("逆向变化", "仍有差距", 0.1)
+    assert warnings(fresh_db, hospital, 2022)["逆向变化"][0] == "红"
+    # 托位数 4.5个左右 (one-sided): 6 -> 5 falls by 1, against a tolerance of max(6 × 1%, min(1, 6 × 10%)) = 0.6:
+    # no longer "基本持平", and still met
+    places = "zhangjiagang-children-k09"
+    import_rows(fresh_db, [(places, 2021, 6), (places, 2022, 5)])
+    assert status(fresh_db, places, 2022)[:2] == ("已达标", "2022年为5个,已达到目标4.5个左右(2021年6个)。")
+
+
+def test_a_move_away_that_ends_within_the_tolerance_of_a_printed_target_is_yellow(fresh_db):
+    # 45%左右 (floor 44.1): 45.1 -> 44.0 moves away by 1.1 (tolerance 0.451) and is 0.1 short of 44.1, within the
+    # 基本实现 tolerance max(45 × 2%, 0.451) = 0.9: 逆向变化 · 基本实现, a yellow warning (as a shortfall is)
+    import_rows(fresh_db, [(EMPLOYED, 2021, 44.0)])
+    assert one(fresh_db, "SELECT status, assessment, gap FROM v_status WHERE indicator_id = ? AND as_of_year = 2021",
+               [EMPLOYED]) == ("逆向变化", "基本实现", 0.1)
+    assert warnings(fresh_db, EMPLOYED, 2021)["逆向变化"][0] == "黄"
+    # a 保持 target's fall beyond noise is the shortfall itself: 妇女人均预期寿命 85.76 -> 84.84 (gap 0.92, under
+    # 2% of 85.76 = 1.72) stays 仍有差距 and red
+    import_rows(fresh_db, [(LIFE, 2021, 84.84)])
+    assert one(fresh_db, "SELECT status, assessment FROM v_status WHERE indicator_id = ? AND as_of_year = 2021",
+               [LIFE]) == ("逆向变化", "仍有差距")
+    assert warnings(fresh_db, LIFE, 2021)["逆向变化"][0] == "红"
+
+
 def test_strict_floor(fresh_db):
     import_rows(fresh_db, [(KINDERGARTEN, 2021, 90)])  # 90 is not > 90, and below the 2020 value 91.85
     assert status(fresh_db, KINDERGARTEN, 2021)[0] == "逆向变化"

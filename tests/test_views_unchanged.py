@@ -33,30 +33,32 @@ METHOD_VIEWS = ("v_attainment", "v_attainment_by_domain", "v_attainment_by_plan"
 # noise cap only for a start short of its target: 6 seed and 162 synth-100 sentences, no status; gap 0 once met:
 # 6 and 110 gaps of 保持 targets kept within noise; a 左右 target of a higher-is-better indicator is a floor with the
 # band's slack, two-sided only without a direction: seed 3 进度滞后 → 已达标 and 13 sentences, synth-100 17 → 已达标
-# and 327 sentences)
+# and 327 sentences; the reported unit counts as noise at most 10% of the scale (1所 → 0所 is 逆向变化), and a move
+# away within the 基本实现 tolerance of a printed target is 基本实现 and yellow: seed 2 基本实现 → 仍有差距, synth-100
+# 78 逆向变化 → 基本实现 and 18 基本实现 → 仍有差距)
 SEED = {
-    "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "85690f0c17903f0460254ddd81116df6"),
-    "v_attainment_by_domain": ("becf2d2b0376797db3939bddcd9559f3", "4c1d1e3a2a37fc36369e4c54302a7456"),
-    "v_attainment_by_plan": ("c1c3bac3c3f64868eeb14a5230751f70", "589d48a56499f2d2fba0045dd8d39404"),
-    "v_attainment_by_region": ("1bf6b31fbbf404023d0ed2e1b418b508", "05d486e104a9609eb73055589200f046"),
+    "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "568885e98a722f7f8762372271ece3f0"),
+    "v_attainment_by_domain": ("becf2d2b0376797db3939bddcd9559f3", "ec69c7922ef68582760d1d0e5d0db189"),
+    "v_attainment_by_plan": ("c1c3bac3c3f64868eeb14a5230751f70", "162290cca8ca1aefa948655726b3b5e3"),
+    "v_attainment_by_region": ("1bf6b31fbbf404023d0ed2e1b418b508", "6f87bbdeb2dacf3d0d91c7a80436b270"),
     "v_attainment_by_unit": ("38eb3640a335183e1e3acb6cadcaa2f6", "520e60d59c0c68b9cf0645921ce5ee56"),
-    "v_attainment_rollup": ("8b0318955373d90efcdbbafda528d5b5", "fc7543568c7be2fb5f3e2a70eb1fe382"),
+    "v_attainment_rollup": ("8b0318955373d90efcdbbafda528d5b5", "9ed0571af438a303b885447064f9a5ba"),
     "v_parent_comparison": ("eff2c60f4cfeff3254c909d12284732c", "d41d8cd98f00b204e9800998ecf8427e"),
-    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "224e49b3f3bbee7b50ab95dbf91d21cf"),
-    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "2b131c18471dd60b477dc74bba5a12e9"),
+    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "174e996d7b1ec4020376d9b8ee7edb28"),
+    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "6f2ea2fa7629cd48668975bf3f0750a6"),
     "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "000ffbf16d9dc27d31a49cbcb1577148"),
 }
 SYNTH_100 = {
-    "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "1efc873afe5badfa403c6a85270e33c2"),
-    "v_attainment_by_domain": ("becf2d2b0376797db3939bddcd9559f3", "22ac141a588e836ea83ed75c7100874e"),
-    "v_attainment_by_plan": ("c1c3bac3c3f64868eeb14a5230751f70", "52cc122fb8bb7bfa7fc9e32e432f05c1"),
-    "v_attainment_by_region": ("1bf6b31fbbf404023d0ed2e1b418b508", "0d318fe9fc9992de5d5c645585b5ab30"),
-    "v_attainment_by_unit": ("38eb3640a335183e1e3acb6cadcaa2f6", "a2da160b30d76ca06763eda1f922fe00"),
-    "v_attainment_rollup": ("8b0318955373d90efcdbbafda528d5b5", "cf59e765ca84f6cb605e703b5e162206"),
+    "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "5d302c6b7ec7784e68ff0f4355eddb33"),
+    "v_attainment_by_domain": ("becf2d2b0376797db3939bddcd9559f3", "3af18b3b1fc1c4d3b93361b5a4305b48"),
+    "v_attainment_by_plan": ("c1c3bac3c3f64868eeb14a5230751f70", "22b4a8976945f465b6ec22bcc334a771"),
+    "v_attainment_by_region": ("1bf6b31fbbf404023d0ed2e1b418b508", "aff59bd5f2b756378d7e959597428265"),
+    "v_attainment_by_unit": ("38eb3640a335183e1e3acb6cadcaa2f6", "31b37087163385ac25601269cf28d257"),
+    "v_attainment_rollup": ("8b0318955373d90efcdbbafda528d5b5", "9a4eebd606400240f2cf17545abeacc8"),
     "v_parent_comparison": ("eff2c60f4cfeff3254c909d12284732c", "d5c4d3c6418b1f06b35dea3d46560b2e"),
-    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "ea1c0b453e0100fb2eb2ee23143503b4"),
-    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "71cb7e04ac55dcfa705f4ef69628fe75"),
-    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "38be908fc357dbc188814438c9215003"),
+    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "c71c423c505f6595ea869c0210ffc075"),
+    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "a09d7ce95552a9a50f60e0a45a8ea60f"),
+    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "63b847fd144e73e82d1beea625a472d7"),
 }
 
 

@@ -21,6 +21,7 @@ WITH th AS (
         max(value) FILTER (WHERE key = 'swing_relative') AS swing,
         max(value) FILTER (WHERE key = 'min_points_projection') AS min_points,
         max(value) FILTER (WHERE key = 'noise_relative') AS noise_relative,
+        max(value) FILTER (WHERE key = 'precision_cap_relative') AS precision_cap,
         max(value) FILTER (WHERE key = 'basic_gap_relative') AS basic_gap_relative,
         max(value) FILTER (WHERE key = 'small_events') AS small_events
     FROM method_threshold
@@ -87,17 +88,21 @@ running AS (  -- what the series up to each point says; an as-of year reads the 
            CASE WHEN NOT is_baseline THEN source_kind END AS latest_source_kind,
            latest_events, latest_population, ref_year, ref_value, has_baseline, decimals,
            power(10, -decimals) AS reported_precision,
+           -- the reported unit that counts as noise (a difference rounding alone can make), never more than
+           -- precision_cap of the indicator's scale (its start or target): 1所 → 0所, or 6个 → 5个托位, is no rounding
+           least(power(10, -decimals), precision_cap * greatest(abs(ref_value), abs(target_value))) AS noise_precision,
            -- a change smaller than this, or of at most one reported unit, is 基本持平 (pw_within_noise); for a start
            -- short of its target never more than half the way the plan asks for (94.1 → ≥95: 0.45, not 0.94, or 94.8
            -- would be level and 78% there); a start that meets it has no way to go (90.2 against ≥90 keeps 0.902)
            greatest(CASE WHEN op IN ('>=', '>', '<=', '<', '=', '~') AND abs(target_value - ref_value) > 1e-9
                               AND NOT pw_met(op, ref_value, target_value, NULL, better, approx_tol, NULL, NULL)
                          THEN least(noise_relative * abs(ref_value), abs(target_value - ref_value) / 2)
-                         ELSE noise_relative * abs(ref_value) END, power(10, -decimals)) AS noise_tolerance,
+                         ELSE noise_relative * abs(ref_value) END, noise_precision) AS noise_tolerance,
            slope, intercept, value AS value_1, value_2, value_3, year AS year_1, year_2, year_3,
            fixed_met_before_year, events, population, pooled_from_year
     FROM (
         SELECT p.k, p.year, p.is_baseline, p.value, p.source_kind, p.op, p.target_value, p.better, th.noise_relative,
+               th.precision_cap,
                th.tol AS approx_tol,
                lead(p.year, 1, least(p.target_year, last_year.y) + 1) OVER upto AS next_year,
                row_number() OVER upto AS n_points,
@@ -128,7 +133,7 @@ maintained AS (  -- the same for 保持, whose tolerance depends on the series u
     JOIN points p ON p.k = s.k AND NOT p.is_baseline AND p.year < s.latest_year
     CROSS JOIN th
     WHERE p.op = 'maintain'
-      AND pw_met(p.op, p.value, s.ref_value, s.ref_value, p.better, th.tol, s.noise_tolerance, s.reported_precision)
+      AND pw_met(p.op, p.value, s.ref_value, s.ref_value, p.better, th.tol, s.noise_tolerance, s.noise_precision)
     GROUP BY ALL
 ),
 texts AS (  -- reported texts (qualitative targets): each is the newest for the as-of years up to the next one
@@ -151,7 +156,7 @@ calc AS (
                AS reported,
            CASE WHEN f.op = 'maintain' THEN s.ref_value ELSE f.target_value END AS goal,
            greatest(f.target_year - s.ref_year, 1) AS span,
-           s.reported_precision, s.noise_tolerance,
+           s.reported_precision, s.noise_precision, s.noise_tolerance,
            -- few events in the latest year: judge on the pooled three-year rate and its 95% interval
            f.rate_scale IS NOT NULL AND s.latest_population > 0 AND s.latest_events IS NOT NULL
                AND CASE WHEN f.unit = '%' THEN least(s.latest_events, s.latest_population - s.latest_events)
@@ -161,7 +166,7 @@ calc AS (
            -- reported value meets the target it is met, and the interval is read only for a shortfall (the series
            -- still has few events: no swing warning, below)
            few_events AND NOT (f.unit = '%' AND pw_met(f.op, s.latest_value, goal, s.ref_value, f.better, th.tol,
-                                                       s.noise_tolerance, s.reported_precision)) AS small_numbers,
+                                                       s.noise_tolerance, s.noise_precision)) AS small_numbers,
            s.events, s.population, s.pooled_from_year,
            s.events / s.population * f.rate_scale AS pooled_rate,
            CASE WHEN f.unit = '%' THEN pw_wilson(s.events, s.population, -1) * 100
@@ -187,16 +192,16 @@ measured AS (
     SELECT *,
         -- a printed baseline already at the target (100% → 100%) is met while the value stays level with it
         -- (method.md §3); a first report at the target is a report like any other ("曾于…年达标,之后回落")
-        pw_met(op, judged_value, goal, ref_value, better, tol, noise_tolerance, reported_precision)
+        pw_met(op, judged_value, goal, ref_value, better, tol, noise_tolerance, noise_precision)
             OR (op IN ('=', '>=', '<=') AND has_baseline AND abs(goal - ref_value) < 1e-9 AND latest_year > ref_year
-                AND pw_within_noise(judged_value - ref_value, noise_tolerance, reported_precision)) AS met,
+                AND pw_within_noise(judged_value - ref_value, noise_tolerance, noise_precision)) AS met,
         coalesce(small_numbers AND interval_low <= goal + 1e-9 AND goal - 1e-9 <= interval_high, false)
             AS undetermined,
         -- 基本持平: the change from the start (for = and a two-sided 左右: of the distance to the target) is noise
         -- (pw_within_noise), or, with few events, the start lies inside the pooled rate's interval
         latest_year > ref_year AND (
             pw_within_noise(CASE WHEN pw_two_sided(op, better) THEN abs(judged_value - goal) - abs(ref_value - goal)
-                                 ELSE judged_value - ref_value END, noise_tolerance, reported_precision)
+                                 ELSE judged_value - ref_value END, noise_tolerance, noise_precision)
             OR coalesce(small_numbers AND interval_low <= ref_value AND ref_value <= interval_high, false))
             AS level_kept,
         -- 0 once met (a 保持 kept within noise is met a hair below its baseline), none without a value
@@ -207,7 +212,7 @@ measured AS (
             -- no way to go when the start already meets the target (a ceiling kept, a floor already reached):
             -- the question is then only whether it stays met
             WHEN latest_year <= ref_year OR abs(goal - ref_value) < 1e-9
-                 OR pw_met(op, ref_value, goal, ref_value, better, tol, noise_tolerance, reported_precision) THEN NULL
+                 OR pw_met(op, ref_value, goal, ref_value, better, tol, noise_tolerance, noise_precision) THEN NULL
             WHEN pw_two_sided(op, better)
                 THEN (abs(ref_value - goal) - abs(judged_value - goal)) / abs(ref_value - goal)
             WHEN op IN ('>=', '>', '<=', '<', '~') THEN (judged_value - ref_value) / (goal - ref_value)
@@ -235,7 +240,7 @@ measured AS (
 ),
 judged AS (
     SELECT *,
-        pw_reaches(op, projected_value, goal, ref_value, better, tol, noise_tolerance, reported_precision) AS projected_met,
+        pw_reaches(op, projected_value, goal, ref_value, better, tol, noise_tolerance, noise_precision) AS projected_met,
         progress / nullif(expected_progress, 0) AS ratio,
         NOT met AND NOT level_kept AND (
             -- a ceiling the start was within turns 逆向变化 only when breached by more than noise (method.md §2:
@@ -254,7 +259,7 @@ breaches AS (
     SELECT *,
         NOT met AND op IN ('<=', '<')
             AND (pw_met(op, ref_value, target_value, NULL, better, tol, NULL, NULL) OR met_before_year IS NOT NULL)
-            AND NOT pw_within_noise(judged_value - target_value, noise_tolerance, reported_precision)
+            AND NOT pw_within_noise(judged_value - target_value, noise_tolerance, noise_precision)
             AS ceiling_breached
     FROM judged
 ),
@@ -272,14 +277,15 @@ statuses AS (
     FROM breaches
 )
 SELECT * EXCLUDE (k),
-    -- the statistics bureaus' terms: 已实现 = met; 基本实现 = not met and not moving away, but within the
-    -- tolerance of the target, or (before the target year) projected to reach it; otherwise 仍有差距
+    -- the statistics bureaus' terms: 已实现 = met; 基本实现 = not met, but within the tolerance of a printed target
+    -- (even after moving away: 45.1 → 44.0 against 45左右, 0.1 short of its band; not a 保持 target, whose
+    -- reference is the baseline: a fall from it by more than noise is the shortfall itself), or (before the target
+    -- year and not moving away) projected to reach it; otherwise 仍有差距
     CASE
         WHEN status IN ('定性', '无数据', '不能判断') THEN status
         WHEN status = '已达标' THEN '已实现'
-        WHEN status = '逆向变化' THEN '仍有差距'
-        WHEN gap <= basic_tolerance + 1e-9 THEN '基本实现'
-        WHEN NOT is_final AND projected_met THEN '基本实现'
+        WHEN gap <= basic_tolerance + 1e-9 AND NOT (status = '逆向变化' AND op = 'maintain') THEN '基本实现'
+        WHEN NOT is_final AND projected_met AND status <> '逆向变化' THEN '基本实现'
         ELSE '仍有差距'
     END AS assessment
 FROM statuses;

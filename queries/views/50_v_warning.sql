@@ -1,7 +1,7 @@
 -- _warning_live: early warnings, possibly several per indicator and as-of year; materialised as _warning.
 -- 红: moving away, a projected shortfall far behind schedule, or the target year come without the target met
--- (预计未达标 and 到期未达标 are 黄 when the call is 基本实现, within the tolerance of the target); 黄: a projected
--- shortfall, or a large swing; 灰: not reported for the as-of year.
+-- (each is 黄 when the call is 基本实现, within the tolerance of the target); 黄: a projected shortfall, or a large
+-- swing; 灰: not reported for the as-of year.
 -- urgency (higher = more urgent; every warnings list is ordered by it):
 --   200 (红) / 100 (黄) / 0 (灰) + 20 (key-table indicator) + 40 × share of the way still to go
 --   + 30 × share of the time to the target year already passed; the last three add up to < 100, so red comes first.
@@ -29,7 +29,9 @@ SELECT w.indicator_id, w.as_of_year, w.level, w.kind, w.reason, w.kind_order,
                          ELSE least(greatest(1 - w.progress, 0), 1) END
              + 30 * w.time_elapsed, 1) AS urgency
 FROM (
-    SELECT indicator_id, as_of_year, '红' AS level, '逆向变化' AS kind, reason, 1 AS kind_order,
+    -- (a move away that ends within the tolerance of the target, 基本实现, is yellow, as a shortfall is)
+    SELECT indicator_id, as_of_year, CASE WHEN assessment = '基本实现' THEN '黄' ELSE '红' END AS level,
+           '逆向变化' AS kind, reason, 1 AS kind_order,
            is_key, met, progress, time_elapsed
     FROM _status_reason_of(status_table)
     WHERE status = '逆向变化'
