@@ -629,9 +629,18 @@ def test_the_outlook_at_the_target_year_counts_final_shortfalls_not_missing_poin
             "SELECT count(*) FROM filtered_status(2025, NULL, NULL, NULL, NULL) "
             "WHERE status IN ('进展顺利', '进度滞后') AND is_final").fetchone()[0]
     h = local.headline
+    short = h['n_assessed'] - h['n_met']
     assert (f"各规划目标年已到,已评估的{h['n_assessed']}项指标均为最终判定:实现规划目标{h['n_met']}项,"
-            f"未实现{h['n_assessed'] - h['n_met']}项(其中基本实现{h['n_basic']}项、逆向变化{h['n_reversed']}项)"
-            ";2025年数据尚未报送,判定依据各指标此前最近一年的数值,报送后将更新。") in local.overview_sentences()
+            f"未实现{short}项(基本实现{h['n_basic']}项、仍有差距{short - h['n_basic']}项),其中逆向变化{h['n_reversed']}项"
+            f";{h['n_assessed']}项指标目标年数据尚未报送,依据此前最近一年的数值判定,报送后将更新。"
+            ) in local.overview_sentences()
+    # a year after the target year: the period has ended, nothing is due for it, and a value reported for the
+    # target year would still change the call (a later one would not)
+    with db.open_reader(demo_db) as con:
+        later = report.gather(con, 2026, "张家港市", mode="final")
+    assert later.framing().startswith("规划期已经结束。") and "即将结束" not in later.framing()
+    assert "各规划目标年均已过,2026年不再报送监测数据。" in later.overview_sentences()
+    assert not any("报送率" in s for s in later.overview_sentences())
     assert not any("暂不外推" in s or "按当前趋势" in s for s in local.overview_sentences())
     # the whole database: the final calls counted as such (逆向变化 among them), the 2030 plans projected
     final, final_met, final_reversed = one(demo_db, """

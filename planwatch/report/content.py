@@ -217,9 +217,14 @@ class ReportContent:
                       "开展年度统计监测。现将监测结果报告如下。",
             "midterm": f"规划实施已过半程。{self.committee}对照规划目标,对{plans}截至{self.year}年的实施情况"
                        "开展中期评估,重点评估各项指标能否按期实现。现将评估结果报告如下。",
-            "final": f"规划期即将结束。{self.committee}对{plans}截至{self.year}年的实施情况开展终期评估,"
+            "final": f"{'规划期已经结束' if self.period_ended() else '规划期即将结束'}。{self.committee}对{plans}"
+                     f"截至{self.year}年的实施情况开展终期评估,"
                      "逐项核对规划目标的实现情况。现将评估结果报告如下。",
         }[self.mode]
+
+    def period_ended(self) -> bool:
+        """Has the target year of every plan in the report passed?"""
+        return bool(len(self.indicators)) and self.year > self.indicators["目标年"].max()
 
     def overview_sentences(self) -> list[str]:
         """一、总体情况: 达标率 with its denominator, the change on last year, the outlook, reporting coverage."""
@@ -249,9 +254,11 @@ class ReportContent:
             every = o["n_final"] == h["n_assessed"]
             out.append(("各规划目标年已到,已评估的" if every else "目标年已到的")
                        + f"{o['n_final']}项指标{'均为最终判定' if every else '为最终判定'}:实现规划目标{o['n_final_met']}项,"
-                       f"未实现{short}项(其中基本实现{o['n_final_basic']}项、逆向变化{o['n_final_reversed']}项)"
-                       + ("" if o["n_reported"] else f";{self.year}年数据尚未报送,判定依据各指标此前最近一年的数值,"
-                          "报送后将更新") + "。")
+                       f"未实现{short}项(基本实现{o['n_final_basic']}项、仍有差距{short - o['n_final_basic']}项),"
+                       f"其中逆向变化{o['n_final_reversed']}项"
+                       # (a value after the target year changes no final call; a missing target-year value would)
+                       + (f";{o['n_final_early']}项指标目标年数据尚未报送,依据此前最近一年的数值判定,报送后将更新"
+                          if o["n_final_early"] else "") + "。")
         rest = h["n_assessed"] - o["n_final"]
         if rest:
             years = "、".join(f"{y}年" for y in sorted(self.indicators.loc[self.indicators["目标年"] > self.year, "目标年"]
@@ -260,10 +267,14 @@ class ReportContent:
                        f"预计可实现{o['n_projected_met']}项(占{o['n_projected_met'] / rest:.0%}),预计难以实现"
                        f"{o['n_projected_short']}项(逆向变化或按趋势预计未达标)"
                        + (f",数据点不足、暂不外推{o['n_unprojected']}项" if o["n_unprojected"] else "") + "。")
-        if o["n_quantitative"]:
-            out.append(f"数据报送方面,{o['n_quantitative']}项定量指标中{o['n_reported']}项已报送{self.year}年数据,"
-                       f"报送率{o['n_reported'] / o['n_quantitative']:.0%};{o['n_quantitative'] - o['n_reported']}项"
+        if o["n_due"]:  # the indicators due for the year: none after its target year
+            due = (f"{o['n_due']}项定量指标" if o["n_due"] == o["n_quantitative"]
+                   else f"目标年未过的{o['n_due']}项定量指标")
+            out.append(f"数据报送方面,{due}中{o['n_reported']}项已报送{self.year}年数据,"
+                       f"报送率{o['n_reported'] / o['n_due']:.0%};{o['n_due'] - o['n_reported']}项"
                        f"未报送{self.year}年数据。")
+        elif o["n_quantitative"]:
+            out.append(f"各规划目标年均已过,{self.year}年不再报送监测数据。")
         out.append(f"共有预警{len(self.warnings)}条:红色{counts['红']}条、黄色{counts['黄']}条、未填报(灰色)"
                    f"{counts['灰']}条。")
         return out
