@@ -219,6 +219,18 @@ def test_a_move_away_that_ends_within_the_tolerance_of_a_printed_target_is_yello
     assert warnings(fresh_db, LIFE, 2021)["逆向变化"][0] == "红"
 
 
+def test_an_exact_target_of_a_gross_rate_is_a_floor(fresh_db):
+    # 学前教育毛入园率 保持在100% (=100, 2020 100%): a gross rate may pass 100%, so 101.2% meets it (it was a red
+    # 逆向变化, "更偏离目标100%"); 98% falls 2 below the baseline (tolerance 100 × 1% = 1): 逆向变化, gap 2 within the
+    # 基本实现 tolerance 100 × 2%: 基本实现, yellow
+    rate = "zhangjiagang-children-t27"
+    import_rows(fresh_db, [(rate, 2021, 101.2), (rate, 2022, 98)])
+    assert status(fresh_db, rate, 2021)[:2] == ("已达标", "2021年为101.2%,已达到目标100%(2020年基线100%)。")
+    assert status(fresh_db, rate, 2022)[:2] == (
+        "逆向变化", "2022年为98%,低于2020年基线100%,与目标100%方向相反(曾于2021年达标,之后回落)。")
+    assert warnings(fresh_db, rate, 2022)["逆向变化"][0] == "黄"
+
+
 def test_strict_floor(fresh_db):
     import_rows(fresh_db, [(KINDERGARTEN, 2021, 90)])  # 90 is not > 90, and below the 2020 value 91.85
     assert status(fresh_db, KINDERGARTEN, 2021)[0] == "逆向变化"

@@ -28,7 +28,12 @@ WITH th AS (
 ),
 ind AS (
     -- k: the indicator as an integer (its row), cheaper to partition and join on than its text id
-    SELECT i.rowid AS k, i.indicator_id, i.unit, i.direction, i.target_op AS op, i.target_value, i.target_text,
+    -- op: the target as the method judges it; an exact target of a gross rate (学前教育毛入园率 保持在100%) is a
+    -- floor, since the rate may pass 100% (pw_over_100: 101.2% is no deviation); printed_op: as the plan prints it
+    -- (stored, for the sentences)
+    SELECT i.rowid AS k, i.indicator_id, i.unit, i.direction, i.target_op AS printed_op,
+           CASE WHEN i.target_op = '=' AND pw_over_100(i.name) THEN '>=' ELSE i.target_op END AS op,
+           i.target_value, i.target_text,
            i.target_year, i.baseline_year, i.baseline_value, i.is_key,
            -- the values it can take (the trend's bounds): a change may be negative, a gross rate pass 100%
            pw_signed(i.name, i.unit) AS signed, pw_over_100(i.name) AS over_100,

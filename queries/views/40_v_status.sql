@@ -16,7 +16,7 @@ SELECT
     met, met_before_year, projected_met, ceiling_breached, latest_text_year, reported, swinging,
     CASE WHEN swinging THEN year_2 END AS year_2, CASE WHEN swinging THEN year_3 END AS year_3,
     CASE WHEN swinging THEN value_2 END AS value_2, CASE WHEN swinging THEN value_3 END AS value_3,
-    unit, op, target_value, target_text, target_year, baseline_year, baseline_value, better, is_key
+    unit, printed_op AS op, target_value, target_text, target_year, baseline_year, baseline_value, better, is_key
 FROM _progress_of(ids);
 
 CREATE OR REPLACE VIEW _status_live AS FROM _status_of(NULL);
