@@ -35,7 +35,8 @@ SPILL_LIMIT = "1GB"  # disk a worker's engine may spill to, in a private tempora
 POOL_SIZE = 2  # workers at once: with the app itself (~350 MB) the server stays under about 1.5 GB
 BUSY_WAIT = 3.0  # seconds a query waits for a free worker before "busy"
 START_TIMEOUT = 60.0  # seconds a new worker may take to load its copy (not counted against the query's limit)
-MAX_RESULT_BYTES = 32 * 2**20  # Arrow bytes a result may hold
+MAX_RESULT_BYTES = 32 * 2**20  # bytes a result may hold: its Arrow bytes, and never less than CELL_BYTES a cell
+CELL_BYTES = 8  # what the app holds for a cell in pandas at least, whatever Arrow spent on it (a NULL column: 0)
 BATCH_ROWS = 256
 NESTED = ("list", "struct", "map", "array")  # sent as JSON text (DuckDBPyType.id)
 TEXT_TYPES = ("UNION", "INTERVAL", "BIT", "BIGNUM", "VARINT", "UHUGEINT", "TIME WITH TIME ZONE")  # sent as text
@@ -112,7 +113,8 @@ def _answer(con, request: dict) -> tuple[dict, bytes]:
 
 
 def _fetch(relation, max_rows: int, max_bytes: int):
-    """At most max_rows rows, batch by batch (the rest is never computed); None when they pass max_bytes."""
+    """At most max_rows rows, batch by batch (the rest is never computed); None when they pass max_bytes, counted
+    as the app will hold them (700 columns of NULL are no Arrow bytes and 1.1 GB of pandas at 200,000 rows)."""
     import pyarrow as pa
 
     if relation is None:  # a statement without a result (only reachable through Sandbox.execute)
@@ -122,7 +124,7 @@ def _fetch(relation, max_rows: int, max_bytes: int):
     for batch in reader:
         batches.append(batch)
         rows += batch.num_rows
-        size += batch.nbytes
+        size += max(batch.nbytes, batch.num_rows * batch.num_columns * CELL_BYTES)
         if size > max_bytes:
             reader.close()
             return None

@@ -756,6 +756,16 @@ def test_explorer_shows_a_long_result_in_the_data_grid(app_db):
     assert n > 100 and not html_tables(at) and len(at.dataframe[0].value) == n
 
 
+@pytest.mark.parametrize("n", [3, 300])  # an HTML table, the data grid
+def test_explorer_shows_a_result_with_two_columns_of_one_name(app_db, n):
+    # the natural join of v_indicator and v_indicator_unit repeats plan_id, region_code and unit: the data grid
+    # raised "Duplicate column names found" with a traceback
+    at = open_page("explorer", sql=f"SELECT 1 AS a, 2 AS a, 3 AS \"a (2)\" FROM range({n})")
+    assert not at.exception, at.exception
+    columns = (list(html_tables(at)[0].columns) if n <= 100 else list(at.dataframe[0].value.columns))
+    assert columns == ["a", "a (2)", "a (2) (2)"]  # (a name taken by another column is not reused)
+
+
 def test_explorer_cuts_long_cells_and_prints_nested_values_as_json(app_db):
     at = open_page("explorer", sql="SELECT repeat('长', 5000) AS s, [1, 2] AS l, {'k': '中'} AS st")
     [row] = _result(at).to_dict("records")
