@@ -367,6 +367,21 @@ def _fingerprint(hashed: str) -> str:
     return hashlib.sha256(hashed.encode("utf-8")).hexdigest()[:16]
 
 
+def credential(db_path: Path | str, name: str) -> str | None:
+    """A short digest of the name's stored password hash (None: no such account). It changes with a new password,
+    and with an account removed and added again (a new salt), so a session that kept it ends then."""
+    found = _lookup(db_path, name)
+    return _fingerprint(found[1]) if found else None
+
+
+def with_credential(db_path: Path | str, name: str, credential_: str | None) -> Account | None:
+    """The account of this name, if its password hash is still the one the credential was taken from."""
+    found = _lookup(db_path, name)
+    if found is None or credential_ is None or not hmac.compare_digest(credential_, _fingerprint(found[1])):
+        return None
+    return found[0]
+
+
 def issue_token(db_path: Path | str, account: Account) -> str:
     found = _lookup(db_path, account.name)
     if found is None:

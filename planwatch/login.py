@@ -1,8 +1,9 @@
 """The login for pages that need an account: `account = login.require(roles={"admin"})` at the top of a page.
 
 require() returns the logged-in Account, or shows the login form (or says the role may not use the page) and
-stops the page. The account is looked up again on every run, so a removed account or a changed role takes effect
-at once. A successful login sets a signed cookie (accounts.issue_token, TOKEN_HOURS) so that a reload or a new
+stops the page. The account is looked up again on every run, so a removed account takes effect at once, and so
+does a new password or a name removed and added again (perhaps with another role): the session ends and asks for
+the password. A successful login sets a signed cookie (accounts.issue_token, TOKEN_HOURS) so that a reload or a new
 tab logs in again without the password; 退出登录 clears it and ends every cookie issued to that name so far
 (planwatch.logouts). The cookie is read with st.context.cookies and written by a tiny script component
 (st.components.v2: script in the app page, no library internals); it is SameSite=Strict, Secure over HTTPS.
@@ -24,6 +25,7 @@ _SESSION = "login_account"  # the name of the logged-in account
 _PENDING = "login_cookie"  # cookie text for the script to set in the browser on the next run
 _LOGGED_OUT = "login_logged_out"
 _SINCE = "login_since"  # when this session logged in: a 退出登录 of the name after it, on any device, ends it
+_CREDENTIAL = "login_credential"  # the account's password fingerprint at login: a reset or a re-added name ends it
 
 _set_cookie = st.components.v2.component("planwatch_login_cookie", js="""
 export default function ({ data }) {
@@ -64,9 +66,11 @@ def current() -> accounts.Account | None:
             _logged_in(account)
     if _SESSION not in st.session_state:
         return None
-    account = accounts.get(db_path, st.session_state[_SESSION])
+    account = accounts.with_credential(db_path, st.session_state[_SESSION], st.session_state.get(_CREDENTIAL))
     if account is None or accounts.logged_out_since(db_path, account.name, st.session_state.get(_SINCE, 0)):
-        del st.session_state[_SESSION]   # removed, or logged out on some device since this session logged in
+        # removed, given a new password, removed and added again (perhaps with another role), or logged out on
+        # some device since this session logged in
+        del st.session_state[_SESSION]
         return None
     return account
 
@@ -74,6 +78,7 @@ def current() -> accounts.Account | None:
 def _logged_in(account: accounts.Account) -> None:
     st.session_state[_SESSION] = account.name
     st.session_state[_SINCE] = time.time()
+    st.session_state[_CREDENTIAL] = accounts.credential(default_db(), account.name)
 
 
 def _write_cookie() -> None:

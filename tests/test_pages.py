@@ -335,6 +335,27 @@ def test_a_logout_elsewhere_ends_this_session_at_its_next_run(app_db, editor_acc
     assert at.tabs
 
 
+@pytest.mark.parametrize("change", ["password", "re-added"])
+def test_a_new_password_or_a_re_added_name_ends_a_session_left_open(app_db, change):
+    # a page left open on a shared PC: a reset password ends it; a name removed and added again (the only way to
+    # change a role) asks for the new holder's password instead of handing the open page the new role
+    from planwatch import accounts
+    name = f"office_{change}"
+    accounts.add(app_db, name, "first-pass-123", "importer")
+    at = _login("first-pass-123", name=name)
+    assert at.tabs
+    if change == "password":
+        accounts.set_password(app_db, name, "second-pass-456")
+    else:
+        accounts.remove(app_db, name)
+        accounts.add(app_db, name, "second-pass-456", "admin")
+    at.run()
+    assert not at.tabs and "登录" in [b.label for b in at.button]
+    at = _login("second-pass-456", name=name)
+    assert at.tabs
+    accounts.remove(app_db, name)
+
+
 def test_data_entry_needs_a_login(app_db, editor_account):
     at = _login("wrong-password")
     assert "用户名或密码不正确" in texts(at)
