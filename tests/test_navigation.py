@@ -10,7 +10,7 @@ from apptest import open_page, texts, unescape, use_database_with_accounts
 from streamlit.testing.v1 import AppTest
 
 from planwatch import accounts, login
-from planwatch.paths import ROOT
+from planwatch.paths import ROOT, default_db
 
 READING = ["overview", "warnings", "domains", "regions", "units", "indicator",  # 监测
            "explorer", "reports", "catalogue", "method"]  # 分析与说明
@@ -58,7 +58,9 @@ def _current(at) -> list[str]:
 def _home(account: str | None = None):
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
     if account:
-        at.session_state[login._SESSION] = account  # as after a login (the login form is tested below)
+        # as after a login (the login form is tested below): the name, and its password's fingerprint
+        at.session_state[login._SESSION] = account
+        at.session_state[login._CREDENTIAL] = accounts.credential(default_db(), account)
     at.run()
     assert not at.exception, at.exception
     return at
