@@ -164,6 +164,23 @@ def test_canonical_suggestion_uses_name_and_unit():
     assert s.suggest("街角小游园数", "个")["canonical_id"] == ""
 
 
+def test_canonical_suggestion_compares_at_most_the_first_characters_of_a_name(monkeypatch):
+    # a 9,990-character line of target phrases made 499 candidates with names thousands of characters long, and
+    # comparing each with every known name took 207 s of the server's CPU
+    from planwatch.extract import suggest
+    compared = []
+
+    class Recording(suggest.SequenceMatcher):
+        def __init__(self, isjunk, a, b, autojunk):
+            compared.append(len(a))
+            super().__init__(isjunk, a, b, autojunk)
+
+    monkeypatch.setattr(suggest, "SequenceMatcher", Recording)
+    s = Suggester.from_catalogue()
+    assert s.suggest("孕产妇死亡率" + "提高到95%以上" * 1000, "1/10万")["canonical_id"] == ""  # no name is like it
+    assert max(compared) == suggest.MAX_NAME_CHARS
+
+
 def test_seeds_are_present():
     assert len(SEEDS) == 5, f"seed documents expected in {seeds_dir()}"
 

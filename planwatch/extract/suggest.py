@@ -14,6 +14,8 @@ from pathlib import Path
 from planwatch.paths import DATA_DIR
 
 MIN_SCORE = 0.6
+MAX_NAME_CHARS = 50  # of a candidate's name compared: an indicator's name is shorter; a 10,000-character "name"
+                     # (a line of repeated target phrases) took minutes of the server's CPU
 UNIT_EQUIV = {"名": "人", "1/‰": "‰", "家": "个"}
 
 
@@ -44,13 +46,16 @@ class Suggester:
 
     def suggest(self, name: str, unit: str) -> dict:
         """{canonical_id, canonical_name, canonical_score, canonical_direction} (empty strings when none fits)."""
-        target = _norm_name(name)
+        target = _norm_name(name)[:MAX_NAME_CHARS]
         best_id, best = "", 0.0
         for known, cid in self.names:
             c_unit = _norm_unit(self.canonical[cid]["unit"])
-            if unit and c_unit and _norm_unit(unit) != c_unit:
+            if unit and c_unit and _norm_unit(unit) != c_unit or not target:
                 continue
-            score = SequenceMatcher(None, target, known, autojunk=False).ratio() if target else 0.0
+            matcher = SequenceMatcher(None, target, known, autojunk=False)
+            if matcher.real_quick_ratio() <= best or matcher.quick_ratio() <= best:  # upper bounds: cannot win
+                continue
+            score = matcher.ratio()
             if score > best:
                 best_id, best = cid, score
         if best < MIN_SCORE:
