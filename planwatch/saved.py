@@ -50,8 +50,12 @@ class SavedQuery:
 def parse_value(text: str, name: str = ""):
     """A parameter as typed: a whole number as an int (a year), else the text; empty or 全部 is NULL. A region, plan
     group or domain stays text (a region's code 330000 is text beside its name)."""
+    from planwatch import guard
+
     text = text.strip()
     number = None if name in OPTIONAL_PARAMS else integers.whole_number(text, negative=True)
+    if name == "year" and text not in ("", "全部", "NULL", "null") and not (number and 2000 <= number <= 2100):
+        raise guard.QueryRefused(f"参数 year 应为 2000–2100 之间的年份,例如 --param year=2024(收到“{text[:40]}”)。")
     if number is not None:
         return number
     return None if text in ("", "全部", "NULL", "null") else text
@@ -158,5 +162,7 @@ def as_text(frame, max_rows: int) -> str:
     """A result as a plain-text table (CJK-aware column widths), at most max_rows rows."""
     import pandas as pd
 
+    if frame.empty:  # (pandas would print "Empty DataFrame / Columns: […] / Index: []")
+        return "  ".join(map(str, frame.columns)) + "\n(没有返回任何行)"
     with pd.option_context("display.unicode.east_asian_width", True, "display.width", 10_000):
         return frame.head(max_rows).to_string(index=False, max_colwidth=60, na_rep="NULL")

@@ -384,6 +384,18 @@ def test_command_line_takes_a_region_by_code_or_name(work, capsys, region):
     assert out and not any(name in out for name in ("张家港市", "怀柔区", "咸阳市"))   # 浙江省's counties only
 
 
+@pytest.mark.parametrize("year", ["abc", "999999999", "2024.5"])
+def test_command_line_names_a_year_that_is_no_year(work, capsys, year):
+    # "abc" was answered about SQL the user never wrote (运算“-”不能用于文本和整数), 999999999 by no rows at all
+    code, out, err = _cli(capsys, "--saved", "attainment_by_domain", "--param", f"year={year}", "--db", str(work))
+    assert code == 2 and f"参数 year 应为 2000–2100 之间的年份,例如 --param year=2024(收到“{year}”)" in err
+
+
+def test_command_line_says_when_a_query_returns_no_rows(work, capsys):
+    code, out, err = _cli(capsys, "SELECT indicator_id, name FROM v_indicator WHERE false", "--db", str(work))
+    assert code == 0 and out == "indicator_id  name\n(没有返回任何行)\n" and "Empty DataFrame" not in out
+
+
 def test_command_line_unknown_saved_query_is_named(work, capsys):
     code, _, err = _cli(capsys, "--saved", "no_such_query", "--db", str(work))
     assert code == 2 and "没有名为“no_such_query”的常用查询" in err
