@@ -231,6 +231,15 @@ def test_an_exact_target_of_a_gross_rate_is_a_floor(fresh_db):
     assert warnings(fresh_db, rate, 2022)["逆向变化"][0] == "黄"
 
 
+def test_a_strict_target_hit_exactly_is_said_so(fresh_db):
+    # >85%: 80 (2021) then 85 (2022) is the whole way in progress, (85 - 80) / (85 - 80) = 100%, yet not above 85: the
+    # sentence said "完成目标进程的100%" beside 仍未达标
+    share = "zhangjiagang-children-t35"
+    import_rows(fresh_db, [(share, 2021, 80), (share, 2022, 85)])
+    st, reason, *_ = status(fresh_db, share, 2022)
+    assert (st, reason) == ("进展顺利", "2022年为85%,恰等于目标值,尚未达到目标>85%;按2021年以来趋势2025年约为100%,可达到目标。")
+
+
 def test_strict_floor(fresh_db):
     import_rows(fresh_db, [(KINDERGARTEN, 2021, 90)])  # 90 is not > 90, and below the 2020 value 91.85
     assert status(fresh_db, KINDERGARTEN, 2021)[0] == "逆向变化"

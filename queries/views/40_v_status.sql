@@ -52,6 +52,9 @@ SELECT *,
         ELSE latest_phrase
             || CASE WHEN within_noise THEN kept_phrase || ',尚未达到目标' || target_label
                     WHEN progress IS NULL THEN ',尚未达到目标' || target_label
+                    -- a strict target hit exactly: not "完成目标进程的100%" beside "仍未达标"
+                    WHEN op IN ('>', '<') AND abs(judged_value - target_value) < 1e-9
+                        THEN ',恰等于目标值,尚未达到目标' || target_label
                     ELSE ',较' || ref_phrase || '完成目标进程的' || pw_num(round(progress * 100)) || '%,时间进度'
                          || pw_num(round(expected_progress * 100)) || '%'
                END
