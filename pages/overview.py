@@ -28,7 +28,7 @@ ui.metrics([
      f"无数据 {head.n_no_data:,.0f} 项、定性 {head.n_qualitative:,.0f} 项不计入分母"),
     ("进度滞后", ui.count(head.n_lagging), f"{head.n_lagging:,.0f} 项指标"),
     ("逆向变化", ui.count(head.n_reversed), f"{head.n_reversed:,.0f} 项指标"),
-    ("红色预警", ui.count(n_red), f"{n_red:,} 条:逆向变化,或按趋势预计未达标且进度严重滞后,或到期仍有差距")],
+    ("红色预警", ui.count(n_red), f"{n_red:,} 条:逆向变化、按趋势预计未达标且进度严重滞后、或到期未达标,且仍有差距")],
            widths=[1, 1, 1.5, 1, 1, 1])
 
 left, right = st.columns([1, 1.35], gap="medium")

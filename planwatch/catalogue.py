@@ -43,8 +43,14 @@ class Catalogue:
 
 
 def read_csv(path: Path) -> list[dict]:
+    """The rows of a catalogue file; a row with more fields than its header is refused (CatalogueError): text with
+    an ASCII comma must be quoted, or csv would drop what follows it (data/thresholds.csv lost half its sentences)."""
     with path.open(encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+        rows = list(csv.DictReader(fh))
+    extra = [n for n, row in enumerate(rows, start=2) if None in row]
+    if extra:
+        raise CatalogueError([f"{path.name} 第{extra[0]}行:字段比表头多(含英文逗号的文字请加英文双引号)"])
+    return rows
 
 
 class _Checker:

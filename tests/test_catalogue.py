@@ -280,3 +280,15 @@ def test_committee_assignment_is_marked_as_such(tmp_path):
         build.build(db, with_demo=False, data_dir=data)
     assert "unit_assignments.csv 第2行 role列: 未知角色“主管”" in str(err.value)
     assert "第2行 decided_by列: 须写明单位名称和指定依据" in str(err.value)
+
+
+def test_a_row_with_more_fields_than_its_header_is_refused_and_thresholds_keep_their_sentences(tmp_path, demo_db):
+    # data/thresholds.csv was unquoted: csv dropped every description after its first ASCII comma, so 方法说明 and
+    # the PDF's 现行阈值 said "预计未达标且进度比低于此值(或目标年已过仍未达标)为红色预警" and no more
+    from planwatch import catalogue
+    bad = tmp_path / "t.csv"
+    bad.write_text("key,value\na,1,extra, words\n", encoding="utf-8")
+    with pytest.raises(catalogue.CatalogueError, match="t.csv 第2行:字段比表头多"):
+        catalogue.read_csv(bad)
+    description = one(demo_db, "SELECT description FROM method_threshold WHERE key = 'lag_red_ratio'")[0]
+    assert description.endswith("评估为基本实现(差距在基本实现容差内)的均为黄色")
