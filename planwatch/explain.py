@@ -54,11 +54,9 @@ def line(row: Mapping, thresholds: Mapping) -> str:
         inside = row["interval_low"] <= row["ref_value"] <= row["interval_high"]
         parts.append(f"起点{'在' if inside else '不在'}合并率的95%置信区间内→{'基本持平' if inside else '有变化'}")
     elif row["latest_year"] > row["ref_year"]:
-        # for = and a two-sided 左右 (no better direction: pw_two_sided in 00_macros.sql) what counts is the change
-        # of the distance to the target (method.md §2)
-        op = row.get("target_op")
-        to_target = op == "=" or (op == "~" and row.get("direction") not in ("higher", "lower"))
-        goal = row.get("target_value")
+        # for = and a two-sided 左右 what counts is the change of the distance to the target (method.md §2; the
+        # query's two_sided, from pw_two_sided in 00_macros.sql)
+        to_target, goal = bool(row.get("two_sided")), row.get("target_value")
         change = abs(row["judged_value"] - goal) - abs(row["ref_value"] - goal) if to_target \
             else row["judged_value"] - row["ref_value"]
         # the reported unit counts at most precision_cap_relative of the scale (start or target), and the tolerance

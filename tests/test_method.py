@@ -339,6 +339,18 @@ def test_explanation_line_counts_the_reported_unit_of_a_small_count_as_at_most_a
     assert text.endswith("→ 逆向变化 · 仍有差距。")
 
 
+def test_explanation_line_of_a_gross_rate_reads_its_exact_target_as_a_floor(fresh_db):
+    # 学前教育毛入园率 保持在100% is judged as ≥100% (a gross rate may pass it): 100 -> 101.2 is a change of +1.2,
+    # not "与目标的距离变化+1.2"
+    rate = "zhangjiagang-children-t27"
+    import_rows(fresh_db, [(rate, 2022, 101.2)])
+    with duckdb.connect(str(fresh_db)) as con:
+        row = dbmod.run_query(con, "indicator_detail", id=rate, year=2022).iloc[0].to_dict()
+        thresholds = dict(con.execute("SELECT key, value FROM method_threshold").fetchall())
+    text = explain.line(row, thresholds)
+    assert "变化+1.2个百分点" in text and "与目标的距离" not in text and text.endswith("→ 已达标 · 已实现。")
+
+
 def test_explanation_line_of_a_one_sided_approximate_target(fresh_db):
     # 98左右 of 适龄残疾儿童义务教育毛入学率 (direction higher) is a floor with slack: the change counted is the
     # value's own, 93.1 -> 93.8 = +0.7, not the change of the distance to 98 (-0.7)

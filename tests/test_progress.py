@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 
+import duckdb
 import pytest
 from conftest import import_rows, one, rows
 
@@ -173,6 +174,18 @@ def test_approximate_target_band_two_sided(fresh_db):
     st, reason, *_ = status(fresh_db, ward, 2023)
     assert st == "逆向变化"
     assert reason.startswith("2023年为66%,比2020年基线63.36%更偏离目标50%左右")
+
+
+def test_a_one_sided_approximate_ceiling_is_breached_only_beyond_noise(fresh_db):
+    # 0.85人左右 of an indicator where less is better is a ceiling of 0.867 (method.md §2: as ≤). From 0.70, within
+    # it, 0.87 is 0.003 over, within the tolerance max(0.70 × 1%, 0.01): no 逆向变化 (as 4.01 against ≤4 is none)
+    doctors = "zhangjiagang-children-k05"
+    with duckdb.connect(str(fresh_db)) as con:
+        con.execute("UPDATE indicator SET direction = 'lower' WHERE indicator_id = ?", [doctors])
+    import_rows(fresh_db, [(doctors, 2021, 0.70), (doctors, 2022, 0.87)])
+    assert one(fresh_db, "SELECT status, assessment FROM v_status WHERE indicator_id = ? AND as_of_year = 2022",
+               [doctors]) == ("进度滞后", "基本实现")
+    assert "逆向变化" not in warnings(fresh_db, doctors, 2022)
 
 
 @pytest.mark.parametrize("value, better, met, gap", [

@@ -44,6 +44,15 @@ CREATE OR REPLACE MACRO pw_within_noise(d, noise, prec) AS abs(d) < noise - 1e-9
 -- (儿科医师数0.85人左右, better = 1) is a floor (ceiling) with the band's slack: above it is not a shortfall.
 CREATE OR REPLACE MACRO pw_two_sided(op, better) AS op = '=' OR (op = '~' AND better = 0);
 
+-- +1: more is better, -1: less is better (a floor or ceiling says so itself); 0: a 左右 target of an indicator with
+-- no better direction, two-sided (pw_two_sided).
+CREATE OR REPLACE MACRO pw_better(op, direction) AS
+    CASE WHEN op IN ('>=', '>') THEN 1 WHEN op IN ('<=', '<') THEN -1
+         WHEN direction = 'lower' THEN -1 WHEN direction = 'higher' THEN 1 WHEN op = '~' THEN 0 ELSE 1 END;
+
+-- Is the target a ceiling: ≤, <, or a one-sided 左右 of an indicator where less is better (better = -1)?
+CREATE OR REPLACE MACRO pw_ceiling(op, better) AS op IN ('<=', '<') OR (op = '~' AND better = -1);
+
 -- How far v falls short of t on the side that counts: both sides for a two-sided 左右, else the better side.
 CREATE OR REPLACE MACRO pw_approx_short(v, t, better) AS CASE WHEN better = 0 THEN abs(v - t) ELSE better * (t - v) END;
 
@@ -101,6 +110,10 @@ CREATE OR REPLACE MACRO pw_rate_scale(unit) AS
 CREATE OR REPLACE MACRO pw_signed(name, unit) AS
     coalesce(unit = '个百分点', false) OR regexp_matches(coalesce(name, ''), '降幅|增幅|幅度|增长|增速');
 CREATE OR REPLACE MACRO pw_over_100(name) AS regexp_matches(coalesce(name, ''), '毛入(学|园)率');
+
+-- The target as the method judges it: an exact target of a gross rate (学前教育毛入园率 保持在100%) is a floor,
+-- since the rate may pass 100% (101.2% is no deviation).
+CREATE OR REPLACE MACRO pw_judged_op(op, name) AS CASE WHEN op = '=' AND pw_over_100(name) THEN '>=' ELSE op END;
 
 -- A value as entered, to the four decimals the method reads (2.345, 30; pw_num rounds to two): an audit trail must
 -- tell 2.341 from 2.344.

@@ -28,11 +28,10 @@ WITH th AS (
 ),
 ind AS (
     -- k: the indicator as an integer (its row), cheaper to partition and join on than its text id
-    -- op: the target as the method judges it; an exact target of a gross rate (学前教育毛入园率 保持在100%) is a
-    -- floor, since the rate may pass 100% (pw_over_100: 101.2% is no deviation); printed_op: as the plan prints it
-    -- (stored, for the sentences)
+    -- op: the target as the method judges it (pw_judged_op); printed_op: as the plan prints it (stored, for the
+    -- sentences)
     SELECT i.rowid AS k, i.indicator_id, i.unit, i.direction, i.target_op AS printed_op,
-           CASE WHEN i.target_op = '=' AND pw_over_100(i.name) THEN '>=' ELSE i.target_op END AS op,
+           pw_judged_op(i.target_op, i.name) AS op,
            i.target_value, i.target_text,
            i.target_year, i.baseline_year, i.baseline_value, i.is_key,
            -- the values it can take (the trend's bounds): a change may be negative, a gross rate pass 100%
@@ -40,11 +39,7 @@ ind AS (
            coalesce(i.baseline_year, p.period_start - 1) AS start_year,
            -- the target as the reasons print it: made once per indicator, not per as-of year
            pw_target_label(i.target_op, i.target_value, i.unit, i.target_text) AS target_label,
-           -- +1: more is better, -1: less is better (a floor or ceiling says so itself); 0: a 左右 target of an
-           -- indicator with no better direction, two-sided (pw_two_sided)
-           CASE WHEN i.target_op IN ('>=', '>') THEN 1 WHEN i.target_op IN ('<=', '<') THEN -1
-                WHEN i.direction = 'lower' THEN -1 WHEN i.direction = 'higher' THEN 1
-                WHEN i.target_op = '~' THEN 0 ELSE 1 END AS better,
+           pw_better(i.target_op, i.direction) AS better,
            -- events per how many: rates (‰, 1/10万) are Poisson counts, percentages are proportions (Wilson)
            pw_rate_scale(i.unit) AS rate_scale
     FROM indicator i JOIN plan p USING (plan_id)
@@ -252,7 +247,7 @@ judged AS (
             -- its Δ is the excess over the ceiling; ceiling_breached below), not by 4.01 against ≤4
             (op IN ('>=', '>', '<=', '<', 'maintain', '~') AND NOT pw_two_sided(op, better) AND latest_year > ref_year
                 AND better * (judged_value - ref_value) < 0
-                AND NOT (op IN ('<=', '<') AND pw_met(op, ref_value, target_value, NULL, better, tol, NULL, NULL)))
+                AND NOT (pw_ceiling(op, better) AND pw_met(op, ref_value, target_value, NULL, better, tol, NULL, NULL)))
             -- (NOT level_kept: for = and a two-sided 左右 the growth of the distance is more than noise)
             OR (pw_two_sided(op, better) AND latest_year > ref_year AND abs(judged_value - goal) > abs(ref_value - goal))
         ) AS moved_away
@@ -262,9 +257,10 @@ breaches AS (
     -- a ceiling the indicator was within (at the start, or in any report since) and is now above, by more than
     -- noise, is breached; one that has always been above it is still being reached (progress is measured)
     SELECT *,
-        NOT met AND op IN ('<=', '<')
+        NOT met AND pw_ceiling(op, better)
             AND (pw_met(op, ref_value, target_value, NULL, better, tol, NULL, NULL) OR met_before_year IS NOT NULL)
-            AND NOT pw_within_noise(judged_value - target_value, noise_tolerance, noise_precision)
+            AND NOT pw_within_noise(pw_gap(op, judged_value, target_value, NULL, better, tol), noise_tolerance,
+                                    noise_precision)
             AS ceiling_breached
     FROM judged
 ),
