@@ -225,23 +225,21 @@ def _clipped(frame: pd.DataFrame) -> pd.DataFrame:
     return shown.assign(**{c: shown[c].map(_clip) for c in shown.select_dtypes(exclude="number").columns})
 
 
-def _unique_columns(frame: pd.DataFrame) -> pd.DataFrame:
+def unique_names(columns) -> list[str]:
     """Two columns of one name (a join's plan_id, unit) as "plan_id" and "plan_id (2)": the data grid, the charts
-    and Parquet refuse repeated names."""
-    if not frame.columns.duplicated().any():
-        return frame
+    and Parquet readers refuse repeated names."""
     names: list[str] = []
-    for column in map(str, frame.columns):
+    for column in map(str, columns):
         name, n = column, 1
         while name in names:
             n += 1
             name = f"{column} ({n})"
         names.append(name)
-    return frame.set_axis(names, axis=1)
+    return names
 
 
 def show_result(result: guard.Result, name: str, key: str) -> None:
-    frame = _unique_columns(result.frame)
+    frame = result.frame.set_axis(unique_names(result.frame.columns), axis=1)
     shown = _clipped(frame)
     ui.metrics([("行数", f"{result.n_rows:,}", f"最多取 {guard.MAX_ROWS:,} 行;表格显示前 {guard.SHOW_ROWS:,} 行"),
                 ("列数", len(frame.columns)),
@@ -282,7 +280,7 @@ def show_result(result: guard.Result, name: str, key: str) -> None:
 
 def _parquet(result: guard.Result) -> bytes:
     buffer = io.BytesIO()
-    pq.write_table(result.table, buffer)
+    pq.write_table(result.table.rename_columns(unique_names(result.table.column_names)), buffer)
     return buffer.getvalue()
 
 

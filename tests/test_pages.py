@@ -787,6 +787,19 @@ def test_explorer_shows_a_result_with_two_columns_of_one_name(app_db, n):
     assert columns == ["a", "a (2)", "a (2) (2)"]  # (a name taken by another column is not reused)
 
 
+def test_explorer_parquet_names_repeated_columns_apart():
+    # pyarrow and pandas could not read a Parquet file of a join repeating plan_id ("Multiple matches for FieldRef")
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from planwatch import explorer_view, guard
+    table = pa.table([[1], [2]], names=["a", "a"])
+    result = guard.Result(table=table, elapsed=0.0, truncated=False)
+    assert pq.read_table(io.BytesIO(explorer_view._parquet(result))).column_names == ["a", "a (2)"]
+
+
 def test_explorer_cuts_long_cells_and_prints_nested_values_as_json(app_db):
     at = open_page("explorer", sql="SELECT repeat('长', 5000) AS s, [1, 2] AS l, {'k': '中'} AS st")
     [row] = _result(at).to_dict("records")
