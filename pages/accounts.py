@@ -83,6 +83,8 @@ with tab_reset:
         except accounts.AccountError as exc:
             st.error(_plain(str(exc)))
         else:
+            if chosen == me.name:  # one's own: this page stays logged in, the others end
+                login.renew(me)
             _done(f"已重设账号“{accounts.shown(chosen)}”的密码;该账号在其他浏览器的登录随之失效。")
 
 with tab_remove:

@@ -101,11 +101,17 @@ def _form(note: str) -> None:
             if account is None:
                 st.error("用户名或密码不正确。")
                 return
-            _logged_in(account)
-            st.session_state[_PENDING] = f"{COOKIE}={accounts.issue_token(default_db(), account)}; " \
-                                         f"Max-Age={accounts.TOKEN_HOURS * 3600}"
+            renew(account)
             st.session_state.pop(_LOGGED_OUT, None)
             st.rerun()
+
+
+def renew(account: accounts.Account) -> None:
+    """Log this session in as account, with a new cookie: after the login form, or after the account set a new
+    password for itself on 账号管理 (the old password's session and cookie end; this one goes on)."""
+    _logged_in(account)
+    st.session_state[_PENDING] = f"{COOKIE}={accounts.issue_token(default_db(), account)}; " \
+                                 f"Max-Age={accounts.TOKEN_HOURS * 3600}"
 
 
 def logout_button(account: accounts.Account, where=st) -> None:

@@ -465,6 +465,16 @@ def test_accounts_page_adds_resets_and_removes(app_db):
     assert accounts.get(app_db, "卫健委[填报]") is None
     assert "卫健委[填报]" not in list(at.dataframe[0].value["用户名"])
 
+    # one's own password: this page stays logged in (with a new cookie) and says so; it was logged out at once
+    at = _login("admin-pass-1", name="管理员甲", page="accounts")
+    at.selectbox(key="reset_name").set_value("管理员甲").run()
+    at.text_input(key="reset_password").input("admin-pass-2")
+    at.text_input(key="reset_password2").input("admin-pass-2").run()
+    [b for b in at.button if b.label == "重设密码"][0].click().run()
+    assert "已重设账号“管理员甲”的密码;该账号在其他浏览器的登录随之失效。" in [e.value for e in at.success]
+    assert at.tabs and accounts.verify(app_db, "管理员甲", "admin-pass-2", "test") is not None
+    accounts.set_password(app_db, "管理员甲", "admin-pass-1")  # as the test found it
+
 
 # --- 领域 ----------------------------------------------------------------------------------------------------------
 
