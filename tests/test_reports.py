@@ -630,24 +630,30 @@ def test_the_outlook_at_the_target_year_counts_final_shortfalls_not_missing_poin
             "WHERE status IN ('进展顺利', '进度滞后') AND is_final").fetchone()[0]
     h = local.headline
     short = h['n_assessed'] - h['n_met']
-    assert (f"各规划目标年已到,已评估的{h['n_assessed']}项指标均为最终判定:实现规划目标{h['n_met']}项,"
+    assert (f"各规划目标年已到,已评估的{h['n_assessed']}项指标均按目标年数值作最终判定:实现规划目标{h['n_met']}项,"
             f"未实现{short}项(基本实现{h['n_basic']}项、仍有差距{short - h['n_basic']}项),其中逆向变化{h['n_reversed']}项"
-            f";{h['n_assessed']}项指标目标年数据尚未报送,依据此前最近一年的数值判定,报送后将更新。"
+            f";{h['n_assessed']}项指标目标年数据尚未报送,暂依据此前最近一年的数值,报送后将更新。"
             ) in local.overview_sentences()
+    # no value reported for 2025: no year-on-year change to speak of (it compared 2024's values with themselves)
+    assert f"2025年尚无报送数据,暂不作年度比较(已实现目标的指标仍为{h['n_met']}项)。" in local.overview_sentences()
     # a year after the target year: the period has ended, nothing is due for it, and a value reported for the
     # target year would still change the call (a later one would not)
     with db.open_reader(demo_db) as con:
         later = report.gather(con, 2026, "张家港市", mode="final")
     assert later.framing().startswith("规划期已经结束。") and "即将结束" not in later.framing()
-    assert "各规划目标年均已过,2026年不再报送监测数据。" in later.overview_sentences()
+    assert (f"各规划目标年均已过,2026年不再报送监测数据;{h['n_assessed']}项指标的目标年数据仍未报送,请督促补报。"
+            in later.overview_sentences())  # the values still owed are not lost with the year
     assert not any("报送率" in s for s in later.overview_sentences())
+    with db.open_reader(demo_db) as con:  # 咸阳市's plans run to 2030: no "规划期即将结束" in 2026
+        xianyang = report.gather(con, 2026, "咸阳市", mode="final")
+    assert xianyang.framing().startswith("部分规划目标年已到,其余规划的目标年为2030年。")
     assert not any("暂不外推" in s or "按当前趋势" in s for s in local.overview_sentences())
     # the whole database: the final calls counted as such (逆向变化 among them), the 2030 plans projected
     final, final_met, final_reversed = one(demo_db, """
         SELECT count(*), count(*) FILTER (WHERE status = '已达标'), count(*) FILTER (WHERE status = '逆向变化')
         FROM v_status WHERE as_of_year = 2025 AND is_final AND status IN ('已达标', '进展顺利', '进度滞后', '逆向变化')""")
     sentences = country.overview_sentences()
-    assert any(s.startswith(f"目标年已到的{final}项指标为最终判定:实现规划目标{final_met}项,未实现{final - final_met}项")
+    assert any(s.startswith(f"目标年已到的{final}项指标按目标年数值作最终判定:实现规划目标{final_met}项,未实现{final - final_met}项")
                and f"逆向变化{final_reversed}项" in s for s in sentences), sentences
     outlook = next(s for s in sentences if s.startswith("按当前趋势"))
     assert outlook.startswith(f"按当前趋势外推到规划目标年(2030年),其余{country.headline['n_assessed'] - final}项指标中")

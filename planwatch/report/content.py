@@ -215,16 +215,29 @@ class ReportContent:
         return {
             "annual": f"根据规划确定的监测指标,{self.committee}组织成员单位对{plans}截至{self.year}年的实施情况"
                       "开展年度统计监测。现将监测结果报告如下。",
-            "midterm": f"规划实施已过半程。{self.committee}对照规划目标,对{plans}截至{self.year}年的实施情况"
-                       "开展中期评估,重点评估各项指标能否按期实现。现将评估结果报告如下。",
-            "final": f"{'规划期已经结束' if self.period_ended() else '规划期即将结束'}。{self.committee}对{plans}"
-                     f"截至{self.year}年的实施情况开展终期评估,"
+            "midterm": f"{self.period_text('规划实施已过半程。')}{self.committee}对照规划目标,对{plans}截至{self.year}年"
+                       "的实施情况开展中期评估,重点评估各项指标能否按期实现。现将评估结果报告如下。",
+            "final": f"{self.period_text('')}{self.committee}对{plans}截至{self.year}年的实施情况开展终期评估,"
                      "逐项核对规划目标的实现情况。现将评估结果报告如下。",
         }[self.mode]
 
-    def period_ended(self) -> bool:
-        """Has the target year of every plan in the report passed?"""
-        return bool(len(self.indicators)) and self.year > self.indicators["目标年"].max()
+    def period_text(self, before: str) -> str:
+        """Where the plans' period stands at the as-of year (`before`: what to say while no target year has come)."""
+        last = self.indicators["目标年"].max() if len(self.indicators) else None
+        if last is None or pd.isna(last):
+            return before
+        if self.year > last:
+            return "规划期已经结束。"
+        if self.year == last:
+            return "规划期即将结束。"
+        first = self.indicators["目标年"].min()
+        if self.year >= first:
+            return f"部分规划目标年已到,其余规划的目标年为{int(last)}年。"
+        return before or f"规划目标年为{int(last)}年,尚未到期。"
+
+    def target_missing_text(self) -> str:
+        """The final calls resting on a year before a target year that has passed: that year's value is owed."""
+        return f"{self.overview['n_target_missing']}项指标的目标年数据仍未报送"
 
     def overview_sentences(self) -> list[str]:
         """一、总体情况: 达标率 with its denominator, the change on last year, the outlook, reporting coverage."""
@@ -242,6 +255,8 @@ class ReportContent:
         p = self.previous
         if p is None or p["n_assessed"] == 0 or h["n_assessed"] == 0:
             out.append(f"{self.year - 1}年没有可比的监测数据,暂不作年度比较。")
+        elif not o["n_reported"]:  # the same values as a year before: no change to speak of
+            out.append(f"{self.year}年尚无报送数据,暂不作年度比较(已实现目标的指标仍为{h['n_met']}项)。")
         else:
             d_met = h["n_met"] - p["n_met"]
             d_rate = round((h["attainment_rate"] - p["attainment_rate"]) * 100, 1)
@@ -253,11 +268,11 @@ class ReportContent:
             short = o["n_final"] - o["n_final_met"]
             every = o["n_final"] == h["n_assessed"]
             out.append(("各规划目标年已到,已评估的" if every else "目标年已到的")
-                       + f"{o['n_final']}项指标{'均为最终判定' if every else '为最终判定'}:实现规划目标{o['n_final_met']}项,"
+                       + f"{o['n_final']}项指标{'均' if every else ''}按目标年数值作最终判定:实现规划目标{o['n_final_met']}项,"
                        f"未实现{short}项(基本实现{o['n_final_basic']}项、仍有差距{short - o['n_final_basic']}项),"
                        f"其中逆向变化{o['n_final_reversed']}项"
                        # (a value after the target year changes no final call; a missing target-year value would)
-                       + (f";{o['n_final_early']}项指标目标年数据尚未报送,依据此前最近一年的数值判定,报送后将更新"
+                       + (f";{o['n_final_early']}项指标目标年数据尚未报送,暂依据此前最近一年的数值,报送后将更新"
                           if o["n_final_early"] else "") + "。")
         rest = h["n_assessed"] - o["n_final"]
         if rest:
@@ -274,7 +289,10 @@ class ReportContent:
                        f"报送率{o['n_reported'] / o['n_due']:.0%};{o['n_due'] - o['n_reported']}项"
                        f"未报送{self.year}年数据。")
         elif o["n_quantitative"]:
-            out.append(f"各规划目标年均已过,{self.year}年不再报送监测数据。")
+            out.append(f"各规划目标年均已过,{self.year}年不再报送监测数据"
+                       + (f";{self.target_missing_text()},请督促补报" if o["n_target_missing"] else "") + "。")
+        if o["n_due"] and o["n_target_missing"]:
+            out[-1] = out[-1].removesuffix("。") + f";另有{self.target_missing_text()}。"
         out.append(f"共有预警{len(self.warnings)}条:红色{counts['红']}条、黄色{counts['黄']}条、未填报(灰色)"
                    f"{counts['灰']}条。")
         return out
@@ -334,10 +352,11 @@ class ReportContent:
             items = items[:per_unit] + ([f"另有{more}项指标的预警,见{self.listed_in}。"] if more > 0 else [])
             name = "规划未列明责任单位的指标" if unit == "规划未列明" else unit
             out.append((name, items))
-        grey = self.warning_counts()["灰"]
-        if grey:
-            out.append(("数据报送", [f"{DRAFT}{grey}项指标未报送{self.year}年数据,建议督促相关单位按时报送,"
-                                     "确保监测数据完整。"]))
+        grey, missing = self.warning_counts()["灰"], self.overview["n_target_missing"]
+        if grey or missing:
+            owed = "、".join(([f"{grey}项指标未报送{self.year}年数据"] if grey else [])
+                            + ([self.target_missing_text()] if missing else []))
+            out.append(("数据报送", [f"{DRAFT}{owed},建议督促相关单位按时报送,确保监测数据完整。"]))
         return out
 
     def deck_units(self) -> pd.DataFrame:

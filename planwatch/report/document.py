@@ -275,7 +275,9 @@ class Report:
         kinds = listed["类型"].value_counts()
         self.para(f"截至{c.year}年共有红色预警{counts['红']}条、黄色预警{counts['黄']}条,其中"
                   + "、".join(f"{k}{int(n)}条" for k, n in kinds.items())
-                  + f";另有{counts['灰']}项指标未报送{c.year}年数据。按紧急程度,主要问题如下(预警全表见年度报告工作簿)。"
+                  + (f";另有{counts['灰']}项指标未报送{c.year}年数据" if counts["灰"] else "")
+                  + (f";{c.target_missing_text()}" if c.overview["n_target_missing"] else "")
+                  + "。按紧急程度,主要问题如下(预警全表见年度报告工作簿)。"
                   if len(listed) else f"截至{c.year}年,{c.scope}没有红色或黄色预警。")
         for i, text in enumerate(c.problems(), start=1):
             self.para(text, bold_lead=f"{i}. ")
