@@ -664,3 +664,14 @@ def test_a_one_region_word_appendix_leaves_out_the_region_column(demo_db, tmp_pa
     # its name on every row narrowed the figures so that years and statuses wrapped (2021 / 年, 进度滞 / 后)
     table = table_rows(word(make(demo_db, tmp_path, "docx", "--region", "平阳县")).tables[-1])
     assert table[0][:3] == ["规划", "领域", "指标"] and str(YEAR) in table[0]
+
+
+def test_a_met_indicator_that_fell_since_its_baseline_is_not_reported_as_progress(demo_db):
+    # 主要进展 read "村委会成员中女性比例由2020年的41.9%降至2023年的34.35%,已实现规划目标“≥30%”"
+    with db.open_reader(demo_db) as con:
+        sentences = db.run_query(con, "report_sentences", year=2024, region="320582")
+    [said] = [s for s in sentences["句子"] if s.startswith("村委会成员中女性比例")]
+    assert said == "村委会成员中女性比例由2020年的41.9%降至2023年的34.35%,仍达到规划目标“≥30%”,但较基线有所退步。"
+    # a fall within noise is none: 45.1% → 45.02% against 45%左右 is met, as before
+    [level] = [s for s in sentences["句子"] if s.startswith("就业人员中的女性比例")]
+    assert level.endswith(",已实现规划目标“45%左右”。")
