@@ -179,6 +179,16 @@ def test_a_lagging_story_appears_when_indicators_lag(demo_db):
         assert ("需要加力:进度滞后" in story_ids(demo_db, region)) == (n_lagging > 0), region
 
 
+def test_a_lagging_story_at_the_target_year_says_the_time_has_run_out(demo_db):
+    # as of 2025 张家港市's calls are final: the story said "需要加力:进度滞后" with "84% / 75%" (the time share of
+    # the last report's year), for an indicator ahead of schedule that missed its target
+    with db.open_reader(demo_db) as con:
+        stories = {s.label: s for s in report.gather(con, 2025, "张家港市").stories}
+    assert "需要加力:进度滞后" not in stories
+    facts = dict(stories["需要加力:到期未达标"].facts())
+    assert facts["目标进程 / 时间进度"].endswith(" / 目标年已到")
+
+
 def test_slides_for_one_region(demo_db, tmp_path):
     prs = Presentation(io.BytesIO(make(demo_db, tmp_path, "pptx", "--region", "平阳县")))
     text = "\n".join(slide_text(s) for s in prs.slides)

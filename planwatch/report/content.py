@@ -61,8 +61,11 @@ class Story:
         baseline = "—" if pd.isna(ind["baseline_value"]) else \
             f"{val(ind['baseline_value'])}({int(ind['baseline_year'])}年)"
         latest = "—" if pd.isna(ind["latest_year"]) else f"{val(ind['latest_value'])}({int(ind['latest_year'])}年)"
-        progress = "—" if pd.isna(ind["progress"]) else \
-            f"{ind['progress']:.0%} / {ind['expected_progress']:.0%}"
+        # at the target year the time has run out (the time share stops at the last report's year); a value far
+        # behind its start reads so, not "-2200%"
+        done = "—" if pd.isna(ind["progress"]) else "低于起点" if ind["progress"] < -1 else f"{ind['progress']:.0%}"
+        progress = done if done == "—" else \
+            f"{done} / {'目标年已到' if ind.get('is_final') else format(ind['expected_progress'], '.0%')}"
         return [("基线", baseline), (f"目标({int(ind['target_year'])}年)", ind["target_label"]), ("最新值", latest),
                 (f"按趋势{int(ind['target_year'])}年约为", val(ind["projected_value"])),
                 ("目标进程 / 时间进度", progress), ("状态", ind["status"])]
