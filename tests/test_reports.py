@@ -644,6 +644,8 @@ def test_the_outlook_at_the_target_year_counts_final_shortfalls_not_missing_poin
             f"未实现{short}项(基本实现{h['n_basic']}项、仍有差距{short - h['n_basic']}项),其中逆向变化{h['n_reversed']}项"
             f";{h['n_assessed']}项指标目标年数据尚未报送,暂依据此前最近一年的数值,报送后将更新。"
             ) in local.overview_sentences()
+    # the slides and the handout show the rate on their first page: they say it rests on 2024's values
+    assert local.basis_note() == "2025年数据未报,按此前最近一年的数值判定。"
     # no value reported for 2025: no year-on-year change to speak of (it compared 2024's values with themselves)
     assert f"2025年尚无报送数据,暂不作年度比较(已实现目标的指标仍为{h['n_met']}项)。" in local.overview_sentences()
     # a year after the target year: the period has ended, nothing is due for it, and a value reported for the
@@ -654,6 +656,7 @@ def test_the_outlook_at_the_target_year_counts_final_shortfalls_not_missing_poin
     assert (f"各规划目标年均已过,2026年不再报送监测数据;{h['n_assessed']}项指标的目标年数据仍未报送,请督促补报。"
             in later.overview_sentences())  # the values still owed are not lost with the year
     assert not any("报送率" in s for s in later.overview_sentences())
+    assert later.basis_note() == f"{h['n_assessed']}项目标年数据未报,按此前最近一年判定。"
     with db.open_reader(demo_db) as con:  # 咸阳市's plans run to 2030: no "规划期即将结束" in 2026
         xianyang = report.gather(con, 2026, "咸阳市", mode="final")
     assert xianyang.framing().startswith("部分规划目标年已到,其余规划的目标年为2030年。")

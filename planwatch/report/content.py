@@ -176,6 +176,16 @@ class ReportContent:
         return (f"基本实现率 {self.basic_rate_text()}((已实现 + 基本实现)÷ 已评估);无数据 {h['n_no_data']} 项、"
                 f"定性目标 {h['n_qualitative']} 项不计入分母;共 {h['n_indicators']} 项指标。")
 
+    def basis_note(self) -> str:
+        """What the headline rests on when the year's values are missing ("" when they are in): the slides and the
+        handout show the rate on their first page, and a 终期评估 with nothing reported for the target year must say so."""
+        o = self.overview
+        if o["n_due"] and not o["n_reported"]:
+            return f"{self.year}年数据未报,按此前最近一年的数值判定。"
+        if o["n_target_missing"]:
+            return f"{self.overview['n_target_missing']}项目标年数据未报,按此前最近一年判定。"
+        return ""
+
     def basic_rate_text(self) -> str:
         h = self.headline
         return "—" if h["n_assessed"] == 0 else f"{h['basic_rate']:.0%}"

@@ -177,7 +177,7 @@ def pdf_bytes(content: ReportContent, pngs: dict[str, bytes] | None = None) -> b
     story.append(P("一、总体情况", st["h1"]))
     story.append(P(f"截至{c.year}年,{escape(c.scope)}的达标率为", st["body"]))
     story.append(P(c.rate_text(), st["big"]))
-    story.append(P(escape(c.denominator_text()) + "。", st["body"]))
+    story.append(P(escape(c.denominator_text()) + "。" + c.basis_note(), st["body"]))
     counts = c.warning_counts()
     story.append(P(f"预警共 {len(c.warnings)} 条:红色 {counts['红']} 条、黄色 {counts['黄']} 条、"
                    f"未填报(灰色){counts['灰']} 条,清单见第三部分。", st["body"]))
