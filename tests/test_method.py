@@ -316,25 +316,26 @@ def test_explanation_line_for_small_numbers_and_no_data():
     assert explain.line({"status": "无数据", "latest_year": None}, {}) == "无数据:不作数值判定。"
 
 
+def _explained(db, indicator: str, values: list) -> str:
+    """The 判定依据 line of an indicator as of 2022, after importing values."""
+    import_rows(db, values)
+    with duckdb.connect(str(db)) as con:
+        row = dbmod.run_query(con, "indicator_detail", id=indicator, year=2022).iloc[0].to_dict()
+        thresholds = dict(con.execute("SELECT key, value FROM method_threshold").fetchall())
+    return explain.line(row, thresholds)
+
+
 def test_explanation_line_speaks_of_points_and_the_distance_to_an_exact_target(fresh_db):
     # 50%左右: 52 -> 47.5: the distance to 50 grows by 0.5 (method.md §2), the slope is in 个百分点 a year
     share = "huairou-women-t14"
-    import_rows(fresh_db, [(share, 2021, 52), (share, 2022, 47.5)])
-    with duckdb.connect(str(fresh_db)) as con:
-        row = dbmod.run_query(con, "indicator_detail", id=share, year=2022).iloc[0].to_dict()
-        thresholds = dict(con.execute("SELECT key, value FROM method_threshold").fetchall())
-    text = explain.line(row, thresholds)
+    text = _explained(fresh_db, share, [(share, 2021, 52), (share, 2022, 47.5)])
     assert "与目标的距离变化+0.5个百分点,容差0.52个百分点" in text and "趋势斜率每年-4.5个百分点" in text
 
 
 def test_explanation_line_counts_the_reported_unit_of_a_small_count_as_at_most_a_tenth_of_it(fresh_db):
     # 市级妇幼保健院 =1所: 1 -> 0; the reported unit 1 counts as 1 × 10% = 0.1 (method.md §2)
     hospital = "zhangjiagang-women-t01"
-    import_rows(fresh_db, [(hospital, 2021, 1), (hospital, 2022, 0)])
-    with duckdb.connect(str(fresh_db)) as con:
-        row = dbmod.run_query(con, "indicator_detail", id=hospital, year=2022).iloc[0].to_dict()
-        thresholds = dict(con.execute("SELECT key, value FROM method_threshold").fetchall())
-    text = explain.line(row, thresholds)
+    text = _explained(fresh_db, hospital, [(hospital, 2021, 1), (hospital, 2022, 0)])
     assert "与目标的距离变化+1所,容差0.1所(起点×1%与报告精度1(计入不超过量级的10%,即0.1)取大)→有变化" in text
     assert text.endswith("→ 逆向变化 · 仍有差距。")
 
@@ -343,11 +344,7 @@ def test_explanation_line_of_a_gross_rate_reads_its_exact_target_as_a_floor(fres
     # 学前教育毛入园率 保持在100% is judged as ≥100% (a gross rate may pass it): 100 -> 101.2 is a change of +1.2,
     # not "与目标的距离变化+1.2"
     rate = "zhangjiagang-children-t27"
-    import_rows(fresh_db, [(rate, 2022, 101.2)])
-    with duckdb.connect(str(fresh_db)) as con:
-        row = dbmod.run_query(con, "indicator_detail", id=rate, year=2022).iloc[0].to_dict()
-        thresholds = dict(con.execute("SELECT key, value FROM method_threshold").fetchall())
-    text = explain.line(row, thresholds)
+    text = _explained(fresh_db, rate, [(rate, 2022, 101.2)])
     assert "变化+1.2个百分点" in text and "与目标的距离" not in text and text.endswith("→ 已达标 · 已实现。")
 
 
@@ -355,11 +352,7 @@ def test_explanation_line_of_a_one_sided_approximate_target(fresh_db):
     # 98左右 of 适龄残疾儿童义务教育毛入学率 (direction higher) is a floor with slack: the change counted is the
     # value's own, 93.1 -> 93.8 = +0.7, not the change of the distance to 98 (-0.7)
     rate = "zhangjiagang-children-k08"
-    import_rows(fresh_db, [(rate, 2021, 93.1), (rate, 2022, 93.8)])
-    with duckdb.connect(str(fresh_db)) as con:
-        row = dbmod.run_query(con, "indicator_detail", id=rate, year=2022).iloc[0].to_dict()
-        thresholds = dict(con.execute("SELECT key, value FROM method_threshold").fetchall())
-    text = explain.line(row, thresholds)
+    text = _explained(fresh_db, rate, [(rate, 2021, 93.1), (rate, 2022, 93.8)])
     assert "变化+0.7个百分点" in text and "与目标的距离" not in text
 
 
