@@ -688,3 +688,21 @@ def test_a_met_indicator_that_fell_since_its_baseline_is_not_reported_as_progres
     # a fall within noise is none: 45.1% → 45.02% against 45%左右 is met, as before
     [level] = [s for s in sentences["句子"] if s.startswith("就业人员中的女性比例")]
     assert level.endswith(",已实现规划目标“45%左右”。")
+
+
+def test_the_lead_unit_is_the_first_unit_the_plan_names_whole(demo_db, tmp_path):
+    # 牵头单位 was the text before the first 、 of responsible_units: a unit named 各区镇、街道 listed first became 各区镇
+    from planwatch import views
+    path = tmp_path / "lead.duckdb"
+    shutil.copy(demo_db, path)
+    t55 = "zhangjiagang-children-t55"
+    with duckdb.connect(str(path)) as con:
+        con.execute("UPDATE indicator_unit SET position = 0 WHERE indicator_id = ? AND unit_id LIKE '%各区镇、街道'", [t55])
+        views.refresh_indicators(con, [t55])
+    with db.open_reader(path) as con:
+        listed = db.run_query(con, "report_warnings", year=2023, region="320582", levels=[], most=None)
+    name = one(path, "SELECT name FROM v_indicator WHERE indicator_id = ?", [t55])[0]
+    [row] = listed[(listed["指标"] == name) & (listed["级别"] == "红")].to_dict("records")
+    units = one(path, "SELECT count(*) FROM v_indicator_unit WHERE indicator_id = ?", [t55])[0]
+    assert (row["牵头单位"], row["责任单位数"]) == ("各区镇、街道", units) and units > 1
+    assert report.content.lead_units(row) == "各区镇、街道等"

@@ -699,16 +699,15 @@ def row_height(texts: dict, widths: dict, pt: float) -> float:
     return n * pt * 1.2 / 72 + 0.1
 
 
-def lead_units(units: str) -> str:
-    """The first unit the plan names, with 等 when there are more."""
-    first, *rest = str(units).split("、")
-    return first + ("等" if rest else "")
+def lead_units(row) -> str:
+    """The first unit the plan names, with 等 when there are more (report_warnings.sql)."""
+    return row["牵头单位"] + ("等" if row["责任单位数"] > 1 else "")
 
 
 def warning_cells(row) -> dict:
     """The texts of one warning on a slide (short: the full reason is in the notes and the report)."""
     return {"级别": row["级别"], "地区": f"{row['地区']} {row['规划']}", "指标": row["指标"],
-            "问题": f"{row['类型']}:{row['最新值']},目标{row['目标']}", "责任单位": lead_units(row["责任单位"])}
+            "问题": f"{row['类型']}:{row['最新值']},目标{row['目标']}", "责任单位": lead_units(row)}
 
 
 def paginate(frame: pd.DataFrame, height, budget: float, max_rows: int | None = None) -> list[pd.DataFrame]:
