@@ -3,7 +3,8 @@
 -- params: year, region
 SELECT f.domain AS 领域, CASE WHEN f.status IN ('已达标', '进展顺利') THEN '进展' ELSE '差距' END AS 类别,
        f.status AS 状态, f.is_key AS 重点表指标, f.ratio AS 进度比, coalesce(f.progress > 0, false) AS 向目标前进,
-       CASE WHEN $region IS NULL OR f.region_code <> $region THEN f.region ELSE '' END || f.name
+       CASE WHEN $region IS NULL OR f.region_code <> $region THEN f.region ELSE '' END
+       || pw_shown_name(f.name, f.target_label, t.name IS NOT NULL)
        || CASE WHEN f.status NOT IN ('已达标', '进展顺利') THEN f.reason
                ELSE CASE WHEN i.baseline_value IS NOT NULL AND f.latest_year > i.baseline_year
                          THEN '由' || i.baseline_year || '年的' || pw_val(i.baseline_value, f.unit)
@@ -27,5 +28,6 @@ SELECT f.domain AS 领域, CASE WHEN f.status IN ('已达标', '进展顺利') T
        f.indicator_id
 FROM filtered_status($year, NULL, $region, NULL, NULL) f
 JOIN v_indicator i USING (indicator_id)
+LEFT JOIN _twin_names() t ON t.plan_id = f.plan_id AND t.name = f.name
 WHERE f.status IN ('已达标', '进展顺利', '进度滞后', '逆向变化')
 ORDER BY f.region_code, f.plan_group DESC, f.indicator_id;

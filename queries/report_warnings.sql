@@ -32,7 +32,7 @@ explained AS (
     GROUP BY indicator_id
 )
 SELECT w.level AS 级别, w.kind AS 类型, f.region AS 地区, f.plan_group AS 规划, f.domain AS 领域,
-       f.name AS 指标, w.reason AS 原因, coalesce(f.responsible_units, '规划未列明') AS 责任单位,
+       pw_shown_name(f.name, f.target_label, t.name IS NOT NULL) AS 指标, w.reason AS 原因, coalesce(f.responsible_units, '规划未列明') AS 责任单位,
        f.status AS 状态, f.latest_source_kind AS 数据来源,
        coalesce(l.unit, '规划未列明') AS 牵头单位, coalesce(l.n_units, 0) AS 责任单位数,
        CASE WHEN f.latest_year IS NULL THEN '—' ELSE f.latest_year || '年 ' || pw_val(f.latest_value, f.unit) END
@@ -43,5 +43,6 @@ FROM w
 JOIN filtered_status($year, NULL, $region, NULL, NULL) f USING (indicator_id, as_of_year)
 LEFT JOIN explained e USING (indicator_id)
 LEFT JOIN lead l USING (indicator_id)
+LEFT JOIN _twin_names() t ON t.plan_id = f.plan_id AND t.name = f.name
 WHERE (w.indicator_id, w.kind) IN (SELECT (indicator_id, kind) FROM top)
 ORDER BY w.urgency DESC, f.region, w.indicator_id, w.kind_order;

@@ -517,11 +517,15 @@ def test_the_largest_province_of_a_national_database_is_not_refused():
 
 # v_warning's indicators of the year, each once, as report_warnings and content.by_urgency order them: most urgent
 # first, then region (name) and indicator id
-WARNED = """SELECT i.region, i.plan_group, i.name FROM v_warning w JOIN v_indicator i USING (indicator_id)
-WHERE w.as_of_year = ? GROUP BY w.indicator_id, i.region, i.plan_group, i.name
+# (a name its plan prints for two indicators carries the target: pw_shown_name)
+SHOWN = ("pw_shown_name(i.name, pw_target_label(i.target_op, i.target_value, i.unit, i.target_text), "
+         "t.name IS NOT NULL)")
+TWINS = "LEFT JOIN _twin_names() t ON t.plan_id = i.plan_id AND t.name = i.name"
+WARNED = f"""SELECT i.region, i.plan_group, {SHOWN} FROM v_warning w JOIN v_indicator i USING (indicator_id) {TWINS}
+WHERE w.as_of_year = ? GROUP BY w.indicator_id, i.region, i.plan_group, 3
 ORDER BY max(w.urgency) DESC, i.region, w.indicator_id"""
 # the others, in report_indicators' order (region, 妇女 before 儿童, domain, id)
-UNWARNED = """SELECT i.region, i.plan_group, i.name FROM v_indicator i JOIN domain d USING (domain)
+UNWARNED = f"""SELECT i.region, i.plan_group, {SHOWN} FROM v_indicator i JOIN domain d USING (domain) {TWINS}
 WHERE i.indicator_id NOT IN (SELECT indicator_id FROM v_warning WHERE as_of_year = ?)
 ORDER BY i.region_code, i.plan_group DESC, d.sort_order, i.indicator_id"""
 
@@ -706,3 +710,16 @@ def test_the_lead_unit_is_the_first_unit_the_plan_names_whole(demo_db, tmp_path)
     units = one(path, "SELECT count(*) FROM v_indicator_unit WHERE indicator_id = ?", [t55])[0]
     assert (row["牵头单位"], row["责任单位数"]) == ("各区镇、街道", units) and units > 1
     assert report.content.lead_units(row) == "各区镇、街道等"
+
+
+def test_two_indicators_of_one_name_in_a_plan_are_told_apart_by_their_targets(demo_db):
+    # 张家港市妇女规划 prints 化妆品抽查合格率 twice (≥95% in its key table, ≥90% in its text): the report's prose named
+    # both alike, with different values and calls
+    with db.open_reader(demo_db) as con:
+        table = db.run_query(con, "report_indicators", year=2024, region="320582")
+        sentences = db.run_query(con, "report_sentences", year=2024, region="320582")
+    twins = sorted(n for n in table["指标"] if n.startswith("妇女用化妆品"))
+    assert twins == ["妇女用化妆品、卫生用品、保健食品、内衣等抽查合格率(目标≥90%)",
+                     "妇女用化妆品、卫生用品、保健食品、内衣等抽查合格率(目标≥95%)"]
+    assert sum(s.startswith(tuple(twins)) for s in sentences["句子"]) == 2
+    assert "(目标" not in "".join(n for n in table["指标"] if not n.startswith("妇女用化妆品"))  # others as printed

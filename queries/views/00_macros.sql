@@ -35,6 +35,11 @@ CREATE OR REPLACE MACRO pw_target_label(op, t, unit, text) AS
          ELSE text
     END;
 
+-- An indicator's name as a report prints it: with its target when its plan prints the name for another indicator
+-- too (twin: the pair is in _twin_names()).
+CREATE OR REPLACE MACRO pw_shown_name(name, target_label, twin) AS
+    name || CASE WHEN twin THEN '(目标' || target_label || ')' ELSE '' END;
+
 -- Is a change d noise (基本持平)? Smaller than the tolerance, or at most one unit of the reported precision (a
 -- difference that rounding alone can make).
 CREATE OR REPLACE MACRO pw_within_noise(d, noise, prec) AS abs(d) < noise - 1e-9 OR abs(d) <= prec + 1e-9;

@@ -13,3 +13,8 @@ SELECT iu.indicator_id, any_value(iu.plan_id) AS plan_id, any_value(u.region_cod
 FROM indicator_unit iu JOIN unit u USING (unit_id)
 WHERE iu.indicator_id IS NOT NULL
 GROUP BY iu.indicator_id, iu.unit_id;
+
+-- _twin_names(): the (plan_id, name) a plan prints for more than one indicator (张家港市妇女规划's 化妆品抽查合格率,
+-- ≥95% in its key table and ≥90% in its text): the reports tell them apart by their targets (pw_shown_name).
+CREATE OR REPLACE MACRO _twin_names() AS TABLE
+SELECT plan_id, name FROM _indicator GROUP BY plan_id, name HAVING count(*) > 1;
