@@ -14,8 +14,8 @@ SELECT i.*, pw_target_label(i.target_op, i.target_value, i.unit, i.target_text) 
            || CASE WHEN i.baseline_line IS NOT NULL AND i.baseline_line <> i.source_line
                    THEN '(基线见第' || i.baseline_line || '行)' ELSE '' END AS source_label,
        -- every input of the call, for the one-line explanation (planwatch/explain.py); two_sided: what counts is
-       -- the distance to the target (=, and 左右 without a better direction; a gross rate's = is a floor)
-       pw_two_sided(pw_judged_op(i.target_op, i.name), pw_better(i.target_op, i.direction)) AS two_sided,
+       -- the distance to the target (= and 左右 without a better direction)
+       pw_two_sided(pw_judged_op(i.target_op, i.name, i.direction), pw_better(i.target_op, i.direction)) AS two_sided,
        s.ratio, s.assessment, s.is_final, s.ref_year, s.ref_value, s.has_baseline, s.judged_value, s.slope,
        s.reported_precision, s.noise_tolerance, s.within_noise, s.gap, s.basic_tolerance, s.events, s.population,
        s.pooled_from_year, s.pooled_rate, s.interval_low, s.interval_high, s.interval_method

@@ -333,10 +333,10 @@ def test_explanation_line_speaks_of_points_and_the_distance_to_an_exact_target(f
 
 
 def test_explanation_line_counts_the_reported_unit_of_a_small_count_as_at_most_a_tenth_of_it(fresh_db):
-    # 市级妇幼保健院 =1所: 1 -> 0; the reported unit 1 counts as 1 × 10% = 0.1 (method.md §2)
+    # 市级妇幼保健院 =1所 (more is better: judged as ≥1): 1 -> 0; the reported unit 1 counts as 1 × 10% = 0.1
     hospital = "zhangjiagang-women-t01"
     text = _explained(fresh_db, hospital, [(hospital, 2021, 1), (hospital, 2022, 0)])
-    assert "与目标的距离变化+1所,容差0.1所(起点×1%与报告精度1(计入不超过量级的10%,即0.1)取大)→有变化" in text
+    assert "变化-1所,容差0.1所(起点×1%与报告精度1(计入不超过量级的10%,即0.1)取大)→有变化" in text
     assert text.endswith("→ 逆向变化 · 仍有差距。")
 
 

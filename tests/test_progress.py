@@ -253,6 +253,32 @@ def test_a_strict_target_hit_exactly_is_said_so(fresh_db):
     assert (st, reason) == ("进展顺利", "2022年为85%,恰等于目标值,尚未达到目标>85%;按2021年以来趋势2025年约为100%,可达到目标。")
 
 
+def test_an_exact_count_target_is_met_by_more(fresh_db):
+    # 危重新生儿救治中心 规范化设置1个 (=1, more is better): 2 centres meet it (it was a red 到期未达标 "仍未达到目标1个")
+    centre = "huairou-children-t23"
+    import_rows(fresh_db, [(centre, 2022, 2)])
+    assert one(fresh_db, "SELECT status, assessment FROM v_status WHERE indicator_id = ? AND as_of_year = 2025",
+               [centre]) == ("已达标", "已实现")
+    assert set(warnings(fresh_db, centre, 2025)) == {"未填报"}  # (only that 2025 was not reported)
+
+
+def test_a_first_report_in_the_target_year_has_used_all_its_time(fresh_db):
+    # 听力筛查率 ≥97: its only value, 90 in 2025, is a red 到期未达标; urgency 200 + 40 × 1 (no progress measured)
+    # + 30 × 1 (the target year has come) = 270 (it read 240: the time share was 0 for a start in the target year)
+    screening = "huairou-children-t25"
+    import_rows(fresh_db, [(screening, 2025, 90)])
+    assert one(fresh_db, "SELECT level, kind, urgency FROM v_warning WHERE indicator_id = ? AND as_of_year = 2025",
+               [screening]) == ("红", "到期未达标", 270.0)
+
+
+def test_changes_within_noise_are_no_swing(fresh_db):
+    # 孕产妇死亡率 ≤10/10万 from a first report of 50: tolerance 50 × 1% = 0.5. 8 -> 8.45 -> 8 changes by 0.45 each
+    # way, more than 5% of 8 but within the tolerance: 基本持平, no 波动较大 (method.md §2)
+    maternal = "xianyang-women-t01"
+    import_rows(fresh_db, [(maternal, 2021, 50), (maternal, 2022, 8), (maternal, 2023, 8.45), (maternal, 2024, 8)])
+    assert "波动较大" not in warnings(fresh_db, maternal, 2024)
+
+
 def test_strict_floor(fresh_db):
     import_rows(fresh_db, [(KINDERGARTEN, 2021, 90)])  # 90 is not > 90, and below the 2020 value 91.85
     assert status(fresh_db, KINDERGARTEN, 2021)[0] == "逆向变化"

@@ -36,7 +36,8 @@ METHOD_VIEWS = ("v_attainment", "v_attainment_by_domain", "v_attainment_by_plan"
 # and 327 sentences; the reported unit counts as noise at most 10% of the scale (1所 → 0所 is 逆向变化), and a move
 # away within the 基本实现 tolerance of a printed target is 基本实现 and yellow: seed 2 基本实现 → 仍有差距, synth-100
 # 78 逆向变化 → 基本实现 and 18 基本实现 → 仍有差距; a strict target hit exactly is said so: 130 synth-100
-# sentences)
+# sentences; an exact target of an indicator where more is better is a floor: one synth-100 ratio differs in its
+# fourth decimal, 0.3463 → 0.3462, the same progress computed as a change instead of a distance)
 SEED = {
     "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "568885e98a722f7f8762372271ece3f0"),
     "v_attainment_by_domain": ("becf2d2b0376797db3939bddcd9559f3", "ec69c7922ef68582760d1d0e5d0db189"),
@@ -57,8 +58,8 @@ SYNTH_100 = {
     "v_attainment_by_unit": ("38eb3640a335183e1e3acb6cadcaa2f6", "31b37087163385ac25601269cf28d257"),
     "v_attainment_rollup": ("8b0318955373d90efcdbbafda528d5b5", "9a4eebd606400240f2cf17545abeacc8"),
     "v_parent_comparison": ("eff2c60f4cfeff3254c909d12284732c", "d5c4d3c6418b1f06b35dea3d46560b2e"),
-    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "ed6c89305f48346fc9b068388cff045c"),
-    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "2b75a7c86d217532aea682183c9ad714"),
+    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "72961dd8f52edf94793d73e894e1e798"),
+    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "bc88af341eaaafc1fb1dde95aba21c35"),
     "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "63b847fd144e73e82d1beea625a472d7"),
 }
 

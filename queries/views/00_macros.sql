@@ -116,9 +116,12 @@ CREATE OR REPLACE MACRO pw_signed(name, unit) AS
     coalesce(unit = '个百分点', false) OR regexp_matches(coalesce(name, ''), '降幅|增幅|幅度|增长|增速');
 CREATE OR REPLACE MACRO pw_over_100(name) AS regexp_matches(coalesce(name, ''), '毛入(学|园)率');
 
--- The target as the method judges it: an exact target of a gross rate (学前教育毛入园率 保持在100%) is a floor,
--- since the rate may pass 100% (101.2% is no deviation).
-CREATE OR REPLACE MACRO pw_judged_op(op, name) AS CASE WHEN op = '=' AND pw_over_100(name) THEN '>=' ELSE op END;
+-- The target as the method judges it: an exact target of an indicator where more (less) is better is a floor
+-- (ceiling): 2个 meets 规范化设置1个, and a gross rate may pass 100% (学前教育毛入园率 保持在100% at 101.2%); only an
+-- exact target without a better direction is two-sided.
+CREATE OR REPLACE MACRO pw_judged_op(op, name, direction) AS
+    CASE WHEN op = '=' AND (direction = 'higher' OR pw_over_100(name)) THEN '>='
+         WHEN op = '=' AND direction = 'lower' THEN '<=' ELSE op END;
 
 -- A value as entered, to the four decimals the method reads (2.345, 30; pw_num rounds to two): an audit trail must
 -- tell 2.341 from 2.344.

@@ -31,7 +31,7 @@ ind AS (
     -- op: the target as the method judges it (pw_judged_op); printed_op: as the plan prints it (stored, for the
     -- sentences)
     SELECT i.rowid AS k, i.indicator_id, i.unit, i.direction, i.target_op AS printed_op,
-           pw_judged_op(i.target_op, i.name) AS op,
+           pw_judged_op(i.target_op, i.name, i.direction) AS op,
            i.target_value, i.target_text,
            i.target_year, i.baseline_year, i.baseline_value, i.is_key,
            -- the values it can take (the trend's bounds): a change may be negative, a gross rate pass 100%
@@ -218,9 +218,12 @@ measured AS (
             WHEN op IN ('>=', '>', '<=', '<', '~') THEN (judged_value - ref_value) / (goal - ref_value)
         END AS progress,
         CASE WHEN latest_year > ref_year THEN least(1.0, (latest_year - ref_year) / span) END AS expected_progress,
-        -- share of the time from the start to the target year that has passed at the as-of year (urgency)
-        least(1.0, greatest(0.0, (as_of_year - coalesce(ref_year, start_year))
-                                 / greatest(target_year - coalesce(ref_year, start_year), 1))) AS time_elapsed,
+        -- share of the time from the start to the target year that has passed at the as-of year (urgency); all of
+        -- it once the target year has come (a first report in the target year is its own start)
+        CASE WHEN is_final THEN 1.0
+             ELSE least(1.0, greatest(0.0, (as_of_year - coalesce(ref_year, start_year))
+                                           / greatest(target_year - coalesce(ref_year, start_year), 1))) END
+            AS time_elapsed,
         -- a straight-line trend through the baseline and every observation, read at the target year; none once
         -- the target year has come (no level can go below 0, nor a percentage above 100 but a gross rate's; a
         -- change can: pw_signed)
@@ -229,12 +232,15 @@ measured AS (
                        WHEN unit = '%' AND NOT over_100 THEN least(greatest(intercept + slope * target_year, 0), 100)
                        ELSE greatest(intercept + slope * target_year, 0) END END AS projected_value,
         is_final AS deadline_passed,
-        -- a swing: the last two changes go opposite ways, each more than swing × the level it started from and more
-        -- than one unit of the reported precision; never in a small-number series (chance moves it)
+        -- a swing: the last two changes go opposite ways, each more than swing × the level it started from, more
+        -- than one unit of the reported precision and not within the noise tolerance (基本持平 is no swing, method.md
+        -- §2); never in a small-number series (chance moves it)
         n_points >= 3 AND NOT coalesce(few_events, false)
             AND (value_2 - value_3) * (value_1 - value_2) < 0
-            AND abs(value_2 - value_3) > swing * abs(value_3) + 1e-9 AND abs(value_2 - value_3) > reported_precision + 1e-9
-            AND abs(value_1 - value_2) > swing * abs(value_2) + 1e-9 AND abs(value_1 - value_2) > reported_precision + 1e-9
+            AND abs(value_2 - value_3) > greatest(swing * abs(value_3), reported_precision) + 1e-9
+            AND abs(value_2 - value_3) >= noise_tolerance - 1e-9
+            AND abs(value_1 - value_2) > greatest(swing * abs(value_2), reported_precision) + 1e-9
+            AND abs(value_1 - value_2) >= noise_tolerance - 1e-9
             AS swinging
     FROM calls
 ),
