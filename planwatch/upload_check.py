@@ -13,6 +13,7 @@ Rows whose input columns (数值, 分子, 分母, 备注, 原因说明, 整改�
 """
 from __future__ import annotations
 
+import datetime
 import hashlib
 import math
 import re
@@ -200,6 +201,12 @@ def check(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> Checke
     if problems:
         raise ImportRefused(problems)
     notices = [f"跳过 {blank} 行未填写的空行(数值等填报列均为空)"] if blank else []
+    # a year still to come is allowed (the method then runs to it) but most likely a typo (2029 for 2022): said
+    this_year = datetime.date.today().year
+    future = sorted({(row_no, year) for row_no, _, year, *_ in accepted if year > this_year})
+    if future:
+        notices.append(f"请核对年份:第{'、'.join(str(r) for r, _ in future[:5])}{'等' if len(future) > 5 else ''}行的年份"
+                       f"({'、'.join(sorted({str(y) for _, y in future}))}年)晚于今年({this_year}年)")
     return Checked(clean_name(file_name), hashlib.sha256(data).hexdigest(), accepted, notices, tuple(columns))
 
 

@@ -371,3 +371,15 @@ def test_minus_zero_is_read_as_zero(text):
     """A clerk's "-0" is 0: stored with a minus sign it would show as "-0" on pages and in reports."""
     value, _ = parse_number(text)
     assert value == 0 and math.copysign(1, value) == 1
+
+
+def test_a_year_still_to_come_is_accepted_with_a_notice(fresh_db):
+    # 2029 typed for 2022 in December 2026 went in silently and gave every indicator as-of years 2027–2029
+    import datetime
+
+    from planwatch import importer
+    later = datetime.date.today().year + 3
+    data = f"指标编号,年份,数值\n{K03},2023,55\nxianyang-women-t17,{later},45\n".encode()
+    with duckdb.connect(str(fresh_db)) as con:
+        checked = importer.check(con, data, "v.csv")
+    assert checked.notices == [f"请核对年份:第3行的年份({later}年)晚于今年({later - 3}年)"]
