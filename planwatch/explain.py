@@ -70,10 +70,14 @@ def line(row: Mapping, thresholds: Mapping) -> str:
         uncapped = max(thresholds["noise_relative"] * abs(row["ref_value"]), precision)
         rule = (f"起点×{thresholds['noise_relative']:.0%}与起点到目标距离的一半取小,再与"
                 if row["noise_tolerance"] < uncapped - 1e-4 else f"起点×{thresholds['noise_relative']:.0%}与")
-        parts.append(f"{'与目标的距离' if to_target else ''}变化{'+' if change > 0 else ''}{num(change)}{du},"
-                     f"容差{num(row['noise_tolerance'])}{du}"
-                     f"({rule}{precision_text}取大)"
-                     f"→{'基本持平' if row.get('within_noise') else '有变化'}")
+        tolerance = f"容差{num(row['noise_tolerance'])}{du}({rule}{precision_text}取大)"
+        if row.get("from_within_ceiling") and _given(row.get("gap")) and row["gap"] > 0:
+            # a ceiling the start was within: what counts is the excess over it (4.01 against ≤4 is no 逆向变化)
+            within = row["gap"] < row["noise_tolerance"] - 1e-9 or row["gap"] <= precision + 1e-9
+            parts.append(f"超出上限{num(row['gap'])}{du},{tolerance}→{'在容差内' if within else '超出容差'}")
+        else:
+            parts.append(f"{'与目标的距离' if to_target else ''}变化{'+' if change > 0 else ''}{num(change)}{du},"
+                         f"{tolerance}→{'基本持平' if row.get('within_noise') else '有变化'}")
     if _given(row.get("progress")) and _given(row.get("ratio")):
         parts.append(f"目标进程{row['progress']:.0%} ÷ 时间进度{row['expected_progress']:.0%} = 进度比"
                      f"{num(row['ratio'])}(进展顺利需 ≥ {num(thresholds['on_track_ratio'])})")

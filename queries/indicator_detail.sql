@@ -13,9 +13,15 @@ SELECT i.*, pw_target_label(i.target_op, i.target_value, i.unit, i.target_text) 
        '《' || i.plan_title || '》第' || i.source_line || '行'
            || CASE WHEN i.baseline_line IS NOT NULL AND i.baseline_line <> i.source_line
                    THEN '(基线见第' || i.baseline_line || '行)' ELSE '' END AS source_label,
-       -- every input of the call, for the one-line explanation (planwatch/explain.py); two_sided: what counts is
-       -- the distance to the target (= and 左右 without a better direction)
-       pw_two_sided(pw_judged_op(i.target_op, i.name, i.direction), pw_better(i.target_op, i.direction)) AS two_sided,
+       -- every input of the call, for the one-line explanation (planwatch/explain.py): the target as judged;
+       -- two_sided: what counts is the distance to it (= and 左右 without a better direction); from_within_ceiling:
+       -- a ceiling the start was within, so that what counts is the excess over it (method.md §2)
+       pw_judged_op(i.target_op, i.name, i.direction) AS judged_op, pw_better(i.target_op, i.direction) AS better,
+       pw_two_sided(judged_op, better) AS two_sided,
+       pw_ceiling(judged_op, better)
+           AND pw_met(judged_op, s.ref_value, i.target_value, NULL, better,
+                      (SELECT value FROM method_threshold WHERE key = 'approx_tolerance'), NULL, NULL)
+           AS from_within_ceiling,
        s.ratio, s.assessment, s.is_final, s.ref_year, s.ref_value, s.has_baseline, s.judged_value, s.slope,
        s.reported_precision, s.noise_tolerance, s.within_noise, s.gap, s.basic_tolerance, s.events, s.population,
        s.pooled_from_year, s.pooled_rate, s.interval_low, s.interval_high, s.interval_method

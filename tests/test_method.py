@@ -340,6 +340,16 @@ def test_explanation_line_counts_the_reported_unit_of_a_small_count_as_at_most_a
     assert text.endswith("→ 逆向变化 · 仍有差距。")
 
 
+def test_explanation_line_of_a_ceiling_its_start_was_within_gives_the_excess(fresh_db):
+    # 出生缺陷发生率 <9‰ from 8.7: 9.05 is 0.05 over the ceiling, within the tolerance 8.7 × 1% = 0.087: no 逆向变化
+    # (method.md §2: for a ceiling Δ is the excess over it). The line gave the change from the start, +0.35 "→有变化",
+    # which did not explain the call
+    defects = "pingyang-children-k01"
+    text = _explained(fresh_db, defects, [(defects, 2021, 8.9), (defects, 2022, 9.05)])
+    assert "超出上限0.05个千分点,容差0.087个千分点(起点×1%与报告精度0.01取大)→在容差内" in text
+    assert "变化+0.35" not in text and text.endswith("→ 进度滞后 · 基本实现。")
+
+
 def test_explanation_line_of_a_gross_rate_reads_its_exact_target_as_a_floor(fresh_db):
     # 学前教育毛入园率 保持在100% is judged as ≥100% (a gross rate may pass it): 100 -> 101.2 is a change of +1.2,
     # not "与目标的距离变化+1.2"
