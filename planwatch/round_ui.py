@@ -14,6 +14,8 @@ GRID_LABELS = {  # in the order shown: what to enter right after what it is comp
     "baseline": st.column_config.TextColumn("基线(2020)", width=80, disabled=True),
     "last_values": st.column_config.TextColumn("往年数值", width=120, disabled=True),
     "target": st.column_config.TextColumn("目标", width=80, disabled=True),
+    "reported": st.column_config.TextColumn("本年已报", width=70, disabled=True,
+                                            help="最近一次提交的数值(状态见“本年状态”);改报请在“本年数值”填写新值"),
     "value_input": st.column_config.TextColumn("本年数值", width=80, max_chars=40),
     "reason": st.column_config.TextColumn("原因说明", max_chars=2000),
     "measures": st.column_config.TextColumn("整改措施", max_chars=2000),
@@ -21,7 +23,7 @@ GRID_LABELS = {  # in the order shown: what to enter right after what it is comp
     "state": st.column_config.TextColumn("本年状态", width="small", disabled=True),
     "kind": st.column_config.TextColumn("填写", width="small", disabled=True),
 }
-GRID_HIDDEN = ("indicator_id", "role", "review_note", "approved_value")
+GRID_HIDDEN = ("indicator_id", "role", "review_note")
 
 
 def grid_editor(grid: pd.DataFrame, key: str) -> pd.DataFrame:

@@ -1,5 +1,5 @@
 -- title: 在线填报表
--- description: 一个责任单位在报告年份应填报的指标(规划列明或工委指定):基线、往年数值、目标、单位、本年已通过的值、最近一次提交的状态,以及保存的草稿。
+-- description: 一个责任单位在报告年份应填报的指标(规划列明或工委指定):基线、往年数值、目标、单位、本年已报的值(最近一次未撤销的提交,待审核、已通过或已退回;没有提交时为办公室导入并计入的值)、最近一次提交的状态,以及保存的草稿。
 -- params: unit, year
 WITH history AS (
     SELECT indicator_id, string_agg(year || '年:' || CASE WHEN value IS NULL THEN value_text ELSE pw_num(value) END
@@ -8,7 +8,8 @@ WITH history AS (
     FROM v_observation WHERE year < $year GROUP BY ALL
 ),
 latest AS (  -- the newest submission of this year's value that is not undone
-    SELECT o.indicator_id, arg_max(b.state, b.batch_id) AS state, arg_max(b.review_note, b.batch_id) AS review_note
+    SELECT o.indicator_id, arg_max(b.state, b.batch_id) AS state, arg_max(b.review_note, b.batch_id) AS review_note,
+           arg_max(CASE WHEN o.value IS NULL THEN o.value_text ELSE pw_num(o.value) END, b.batch_id) AS submitted
     FROM observation o JOIN _batch b USING (batch_id)
     WHERE o.year = $year AND b.source_kind <> '示例' AND b.state <> '已撤销'
     GROUP BY ALL
@@ -20,7 +21,8 @@ SELECT i.indicator_id, i.name AS indicator, coalesce(i.unit, '') AS unit,
        CASE WHEN i.target_op = 'qualitative' THEN '文字' ELSE '数字' END AS kind,
        CASE WHEN s.leads THEN '牵头' ELSE '配合' END AS role,
        coalesce(l.state, '未报') AS state, l.review_note,
-       CASE WHEN o.value IS NULL THEN o.value_text ELSE pw_num(o.value) END AS approved_value,
+       -- what was sent for the year, so the clerk sees it beside the box (the counted value when none was sent)
+       coalesce(l.submitted, CASE WHEN o.value IS NULL THEN o.value_text ELSE pw_num(o.value) END, '') AS reported,
        d.value_input, d.note, d.reason, d.measures
 FROM _unit_scope s
 JOIN v_indicator i USING (indicator_id)

@@ -79,6 +79,9 @@ def test_filler_sees_the_units_indicators_and_submissions(app_db):
     assert [t.label for t in at.tabs] == ["① 在线填报", "② 模板上传", "③ 本单位提交记录"]
     history = at.dataframe[-1].value
     assert list(history["批次"])[0] == batch and list(history["状态"])[0] == "待审核"
+    # the grid shows what was sent beside the box (a review found it blank for every submitted or approved value)
+    grid = at.dataframe[0].value.set_index("indicator_id")
+    assert (grid.loc[INFANT, "reported"], grid.loc[INFANT, "state"]) == ("2", "待审核")
 
 
 def test_reviewer_returns_one_and_approves_another(app_db):
