@@ -52,8 +52,7 @@ with tab_grid:
             statuses = review.preview_rows(con, rows)
             reasons = round_mod.reason_problems(rows, statuses)
             st.write(f"按所填数值计算的状态({len(rows)} 项):")
-            round_ui.status_table(statuses.merge(rows, on=["indicator_id", "year"]).assign(
-                name=lambda t: t["indicator_id"].map(dict(zip(grid["indicator_id"], grid["indicator"])))))
+            round_ui.status_table(statuses.merge(rows, on=["indicator_id", "year"]))
             if reasons:
                 st.warning("提交前请补充:\n\n" + "\n".join(f"- {p}" for p in reasons))
     left, right = st.columns(2)

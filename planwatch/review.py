@@ -126,17 +126,24 @@ def preview_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> pd.DataFrame
 
 
 def preview_rows(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame) -> pd.DataFrame:
-    """The status each (indicator_id, year) in `rows` (with value, value_text) would have if they counted."""
+    """The status each (indicator_id, year) in `rows` (with value, value_text) would have if they counted, with the
+    indicator's name and unit and the value counted now (old_value) beside the new one, as a batch's preview has."""
     keys = rows[["indicator_id", "year"]].drop_duplicates()
+    incoming = rows[["indicator_id", "year", "value", "value_text"]]  # (read by DuckDB here and in add)
+    named = con.cursor().execute("""
+        SELECT k.indicator_id, k.year, i.name, i.unit, coalesce(pw_as_entered(c.value), c.value_text) AS old_value,
+               coalesce(pw_as_entered(CAST(n.value AS DOUBLE)), n.value_text) AS new_value
+        FROM keys k JOIN v_indicator i USING (indicator_id)
+        LEFT JOIN v_observation c USING (indicator_id, year)
+        LEFT JOIN incoming n USING (indicator_id, year)""").df()
 
-    def add(cur):
-        incoming = rows[["indicator_id", "year", "value", "value_text"]]  # noqa: F841  (read by DuckDB)
+    def add(cur, incoming=incoming):  # noqa: ARG001  (read by DuckDB, which looks in this frame)
         cur.execute("INSERT INTO import_batch (batch_id, source_kind, created_at, status) "
                     "SELECT coalesce(max(batch_id), 0) + 1, '填报', now(), '已通过' FROM import_batch")
         cur.execute("INSERT INTO observation BY NAME SELECT (SELECT max(batch_id) FROM import_batch) AS batch_id, "
                     "indicator_id, CAST(year AS INTEGER) AS year, CAST(value AS DOUBLE) AS value, "
                     "CAST(value_text AS VARCHAR) AS value_text FROM incoming")
-    return _compare(con, keys, add)
+    return _compare(con, keys, add, named)
 
 
 def _compare(con, keys: pd.DataFrame, change, extra: pd.DataFrame | None = None) -> pd.DataFrame:

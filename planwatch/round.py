@@ -272,14 +272,14 @@ def grid_checked(con: duckdb.DuckDBPyConnection, grid: pd.DataFrame, year: int) 
 
 def reason_problems(rows: pd.DataFrame, statuses: pd.DataFrame) -> list[str]:
     """Values that would make their indicator lag or reverse, without the unit's 原因说明 and 整改措施."""
-    merged = rows.merge(statuses[["indicator_id", "year", "new_status"]], on=["indicator_id", "year"])
+    merged = rows.merge(statuses[["indicator_id", "year", "name", "new_status"]], on=["indicator_id", "year"])
     problems = []
     for r in merged.itertuples():
         if r.new_status in REASON_NEEDED:
             lacking = [label for label, col in (("原因说明", "reason"), ("整改措施", "measures"))
                        if not isinstance(getattr(r, col, None), str) or not getattr(r, col).strip()]
             if lacking:
-                problems.append(f"第{r.row_no}行 指标“{r.indicator_id}”: 按新数值将为{r.new_status},"
+                problems.append(f"第{r.row_no}行 指标“{r.name}”({r.indicator_id}): 按新数值将为{r.new_status},"
                                 f"请填写{'和'.join(lacking)}")
     return problems
 

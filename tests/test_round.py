@@ -275,7 +275,7 @@ def test_grid_requires_reasons_for_lagging_or_reversed_values(db):
     grid.loc[at, "value_input"] = "5"  # over the 4‰ ceiling: 逆向变化
     with pytest.raises(importer.ImportRefused) as refused:
         grid_store(grid)
-    assert f"第{at + 1}行 指标“{INFANT}”: 按新数值将为逆向变化,请填写原因说明和整改措施" in str(refused.value)
+    assert f"第{at + 1}行 指标“婴儿死亡率”({INFANT}): 按新数值将为逆向变化,请填写原因说明和整改措施" in str(refused.value)
     grid.loc[at, "reason"] = "统计口径调整"
     with pytest.raises(importer.ImportRefused, match="请填写整改措施"):
         grid_store(grid)
@@ -322,7 +322,7 @@ def test_a_file_without_the_reason_columns_still_needs_reasons_and_says_how_to_a
     capsys.readouterr()
     assert cli.main(["import", str(bare), "--db", str(db), "--as", "wj"]) == 2
     err = capsys.readouterr().err
-    assert f"第2行 指标“{INFANT}”: 按新数值将为逆向变化,请填写原因说明和整改措施" in err
+    assert f"第2行 指标“婴儿死亡率”({INFANT}): 按新数值将为逆向变化,请填写原因说明和整改措施" in err
     assert "文件中没有“原因说明”“整改措施”列,请加上这两列(或下载本单位填报模板)后填写" in err
     assert digest(db) == before
     # with the columns present but one left empty: only what is missing is named, no hint about columns

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from apptest import html_tables, metrics, open_page, texts, use_database_with_accounts
 from conftest import one
@@ -82,6 +83,11 @@ def test_filler_sees_the_units_indicators_and_submissions(app_db):
     # the grid shows what was sent beside the box (a review found it blank for every submitted or approved value)
     grid = at.dataframe[0].value.set_index("indicator_id")
     assert (grid.loc[INFANT, "reported"], grid.loc[INFANT, "state"]) == ("2", "待审核")
+    # a check's preview names the indicator and gives the value counted now beside the new one (it listed ids)
+    with db_mod.open_reader(app_db) as reader:
+        preview = review.preview_rows(reader.cursor(), pd.DataFrame(
+            {"indicator_id": [INFANT], "year": [2025], "value": [2.5], "value_text": [None]}))
+    assert preview[["name", "old_value", "new_value"]].values.tolist() == [["婴儿死亡率", None, "2.5"]]
 
 
 def test_reviewer_returns_one_and_approves_another(app_db):
