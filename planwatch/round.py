@@ -87,7 +87,7 @@ def owed_text(owed: dict[str, int]) -> str:
 def close_warning(year: int, owed: dict[str, int]) -> str:
     """What closing the round means, with what is still owed: the confirmation the 年度监测 page asks for."""
     return (f"结束后,各单位不能再提交 {year} 年数值,也不能保存草稿(办公室仍可直接导入,待审核的提交仍可审核;"
-            f"再次开启该年度即重新开放)。按报送进度,目前仍有:{owed_text(owed)}。")
+            f"再次开启该年度即重新开放)。按报送进度,全部地区目前仍有:{owed_text(owed)}。")
 
 
 def closed_at(con: duckdb.DuckDBPyConnection, year: int) -> datetime | None:

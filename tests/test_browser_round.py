@@ -175,7 +175,7 @@ def test_a_whole_round(server, browser, tmp_path):  # noqa: F811
 
     # 6. the admin closes the round after its confirmation; the filler can no longer submit
     page, body = session(browser, url, "/round_admin", "admin")
-    expect(body.get_by_text("按报送进度,目前仍有:")).to_be_visible()
+    expect(body.get_by_text("按报送进度,全部地区目前仍有:")).to_be_visible()
     body.get_by_text("确认结束 2025 年度报送").click()
     idle(page)
     body.get_by_role("button", name="结束报送").scroll_into_view_if_needed()

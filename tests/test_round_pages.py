@@ -185,7 +185,7 @@ def test_admin_closes_the_round_after_a_confirmation(app_db):
     missing, returned, pending = one(app_db, "SELECT sum(n_missing), sum(n_returned), sum(n_pending) "
                                              "FROM v_reporting_progress WHERE year = 2025")
     assert returned == 1  # 妇女人均预期寿命, returned above
-    assert f"按报送进度,目前仍有:未报 {missing:,} 项、退回 1 项、待审核 {pending:,} 项。" in texts(at)
+    assert f"按报送进度,全部地区目前仍有:未报 {missing:,} 项、退回 1 项、待审核 {pending:,} 项。" in texts(at)
     close = [b for b in at.button if b.label == "结束报送"][0]
     assert close.disabled  # until confirmed
     [c for c in at.checkbox if c.label == "确认结束 2025 年度报送"][0].check().run()
