@@ -403,3 +403,12 @@ def test_a_saved_query_defaults_to_the_pages_year(db, capsys):
         sandbox.close()
     with db_mod.open_reader(db) as reader:
         assert int(db_mod.run_query(reader.cursor(), "default_year").iloc[0, 0]) == 2024
+
+
+def test_the_board_says_where_each_unit_stands_before_the_deadline(db):
+    # 报送情况 was empty for every unit until the deadline: now 报送中 (something sent) or 未开始 (nothing)
+    submit(db, [(INFANT, 2025, 2.0)])
+    with db_mod.open_reader(db) as reader:
+        board = db_mod.run_query(reader.cursor(), "round_board", year=2025, region=None)
+    state = dict(zip(board["责任单位"], board["报送情况"]))
+    assert state["市卫健委"] == "报送中" and state["市教育局"] == "未开始" and "" not in state.values()
