@@ -118,7 +118,8 @@ def preview_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> pd.DataFrame
         extra=con.execute(f"""
             -- 原值: the value counted now (a newer batch may have replaced the one this batch was submitted over)
             SELECT h.indicator_id, h.year, i.name, i.unit, c.value AS old_value, h.value AS new_value,
-                   c.value_text AS old_text, h.value_text AS new_text, h.note, h.reason, h.measures, s.superseded_by
+                   c.value_text AS old_text, h.value_text AS new_text, h.note, h.reason, h.measures, s.superseded_by,
+                   h.numerator, h.denominator
             FROM v_value_history h JOIN v_indicator i USING (indicator_id)
             LEFT JOIN v_observation c USING (indicator_id, year)
             LEFT JOIN ({SUPERSEDED}) s USING (indicator_id, year)

@@ -52,6 +52,9 @@ def status_table(frame: pd.DataFrame) -> None:
             + frame.get("superseded_by", pd.Series(index=frame.index, dtype=object)).map(
                 lambda n: "" if pd.isna(n) else f"(批次 {int(n)} 已更新,本值不计入)")}
            if "new_value" in frame else {}),
+        # the counts a rate was reported with, for the reviewer to check against the value
+        **({"分子": frame["numerator"].map(shown), "分母": frame["denominator"].map(shown)}
+           if "numerator" in frame and frame["numerator"].notna().any() else {}),
         "原状态": frame["old_status"].fillna("—"), "新状态": frame["new_status"].fillna("—"),
         "新状态的原因": frame["new_reason"].fillna(""),
         **{label: frame[col].fillna("") for col, label in (("reason", "原因说明"), ("measures", "整改措施"),

@@ -412,3 +412,15 @@ def test_the_board_says_where_each_unit_stands_before_the_deadline(db):
         board = db_mod.run_query(reader.cursor(), "round_board", year=2025, region=None)
     state = dict(zip(board["责任单位"], board["报送情况"]))
     assert state["市卫健委"] == "报送中" and state["市教育局"] == "未开始" and "" not in state.values()
+
+
+def test_the_reviewer_sees_the_counts_a_rate_was_reported_with(db):
+    # 分子/分母 were stored but shown neither on 审核 nor in v_value_history: 2‰ from 30 deaths in 15,000 births
+    path = db.parent / "counts.csv"
+    path.write_text(f"indicator_id,year,value,分子,分母\n{INFANT},2025,2,30,15000\n", encoding="utf-8")
+    assert cli.main(["import", str(path), "--db", str(db), "--as", "wj"]) == 0
+    batch = last_batch(db)
+    assert one(db, "SELECT numerator, denominator FROM v_value_history WHERE batch_id = ?", [batch]) == (30.0, 15000.0)
+    with db_mod.open_reader(db) as reader:
+        preview = review.preview_batch(reader.cursor(), batch)
+    assert preview[["numerator", "denominator"]].values.tolist() == [[30.0, 15000.0]]
