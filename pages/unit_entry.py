@@ -59,7 +59,8 @@ with tab_grid:
     try:
         if left.button("保存草稿", width="stretch", disabled=bool(closed)):
             n = round_mod.save_draft(default_db(), account.unit, int(year), edited, by=account.name)
-            st.session_state["unit_entry_done"] = [f"草稿已保存({n} 行),下次登录可继续填写;草稿不计入统计。"]
+            st.session_state["unit_entry_done"] = [f"草稿已保存({n} 行),下次登录可继续填写;草稿不计入统计。" if n
+                                                   else "表中没有填写任何内容,草稿已清空(原有草稿不再保留)。"]
             st.rerun()
         if right.button("提交审核", type="primary", width="stretch",
                         disabled=checked is None or bool(reasons) or bool(closed)):
