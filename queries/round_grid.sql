@@ -1,5 +1,5 @@
 -- title: 在线填报表
--- description: 一个责任单位在报告年份应填报的指标(规划列明或工委指定):基线、往年数值、目标、单位、本年已报的值(最近一次未撤销的提交,待审核、已通过或已退回;没有提交时为办公室导入并计入的值)、最近一次提交的状态,以及保存的草稿。
+-- description: 一个责任单位在报告年份应填报的指标(规划列明或工委指定):基线、往年数值、目标、单位、本年已报的值(最近一次未撤销的提交及其状态,待审核、已通过或已退回;没有提交时为办公室导入并计入的值)、最近一次提交的状态,以及保存的草稿。
 -- params: unit, year
 WITH history AS (
     SELECT indicator_id, string_agg(year || '年:' || CASE WHEN value IS NULL THEN value_text ELSE pw_num(value) END
@@ -22,7 +22,9 @@ SELECT i.indicator_id, i.name AS indicator, coalesce(i.unit, '') AS unit,
        CASE WHEN s.leads THEN '牵头' ELSE '配合' END AS role,
        coalesce(l.state, '未报') AS state, l.review_note,
        -- what was sent for the year, so the clerk sees it beside the box (the counted value when none was sent)
-       coalesce(l.submitted, CASE WHEN o.value IS NULL THEN o.value_text ELSE pw_num(o.value) END, '') AS reported,
+       -- with its state, which the grid's 本年状态 column shows off the first screen at the far right
+       coalesce(l.submitted || '(' || l.state || ')', CASE WHEN o.value IS NULL THEN o.value_text ELSE pw_num(o.value) END,
+                '') AS reported,
        d.value_input, d.note, d.reason, d.measures
 FROM _unit_scope s
 JOIN v_indicator i USING (indicator_id)

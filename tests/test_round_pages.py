@@ -82,7 +82,7 @@ def test_filler_sees_the_units_indicators_and_submissions(app_db):
     assert list(history["批次"])[0] == batch and list(history["状态"])[0] == "待审核"
     # the grid shows what was sent beside the box (a review found it blank for every submitted or approved value)
     grid = at.dataframe[0].value.set_index("indicator_id")
-    assert (grid.loc[INFANT, "reported"], grid.loc[INFANT, "state"]) == ("2", "待审核")
+    assert (grid.loc[INFANT, "reported"], grid.loc[INFANT, "state"]) == ("2(待审核)", "待审核")
     # a check's preview names the indicator and gives the value counted now beside the new one (it listed ids)
     with db_mod.open_reader(app_db) as reader:
         preview = review.preview_rows(reader.cursor(), pd.DataFrame(
