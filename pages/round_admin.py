@@ -2,6 +2,7 @@
 indicators whose plan names none — each decision recorded with who decided, when and on what basis."""
 import datetime as dt
 
+import pandas as pd
 import streamlit as st
 
 from planwatch import assignment, choice, login, ui
@@ -19,6 +20,9 @@ tab_round, tab_assign = st.tabs(["年度监测", "指标分配"])
 
 with tab_round:
     table = round_mod.rounds(con)
+    # a reopened round keeps its last closer (round.open_round): said so, beside an empty 结束时间
+    table["closed_by"] = [by if pd.isna(by) or pd.notna(at) else f"(已重新开启;上次结束:{by})"
+                          for by, at in zip(table["closed_by"], table["closed_at"])]
     st.dataframe(ui.shown(table.rename(columns={
         "year": "监测年份", "deadline": "截止日期", "opened_by": "开启人", "opened_at": "开启时间",
         "closed_at": "结束时间", "closed_by": "结束人"})), hide_index=True, width="stretch")

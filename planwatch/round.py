@@ -37,9 +37,11 @@ def open_round(db_path, year: int, deadline: date, by: str) -> None:
         raise RoundRefused(f"年份 {year} 不是有效的监测年份")
     if deadline.year < year:
         raise RoundRefused(f"截止日期 {deadline} 早于监测年份 {year} 年结束")
-    with db.writing(db_path) as con:  # INSERT OR REPLACE keeps the columns it does not name: clear the close
-        con.execute("INSERT OR REPLACE INTO reporting_round (year, deadline, opened_by, opened_at, closed_at, "
-                    "closed_by) VALUES (?, ?, ?, now(), NULL, NULL)", [year, deadline, by])
+    # INSERT OR REPLACE keeps the columns it does not name: the close is cleared, its closer kept (a reopened round,
+    # closed before, stays the pages' default year: v_reporting_progress.reopened, queries/default_year.sql)
+    with db.writing(db_path) as con:
+        con.execute("INSERT OR REPLACE INTO reporting_round (year, deadline, opened_by, opened_at, closed_at) "
+                    "VALUES (?, ?, ?, now(), NULL)", [year, deadline, by])
 
 
 def close_round(db_path, year: int, closer: accounts.Account) -> dict[str, int]:

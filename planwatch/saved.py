@@ -28,7 +28,7 @@ PARAM_LABELS = {"year": "截至年份", "group": "规划类别", "region": "地�
 # with a value, but a year still being reported (its round open)
 DEFAULT_YEAR_SQL = ("SELECT coalesce(max(year), year(current_date) - 1) AS year FROM v_observation "
                     "WHERE year <= year(current_date) "
-                    "AND year NOT IN (SELECT year FROM v_reporting_progress WHERE closed_at IS NULL)")
+                    "AND year NOT IN (SELECT year FROM v_reporting_progress WHERE closed_at IS NULL AND NOT reopened)")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from conftest import one, rows
 from openpyxl import load_workbook
 from test_round import HEALTH, INFANT, LIFE, add_accounts, cheap_hashes, digest, last_batch, submit, write_csv  # noqa: F401
 
-from planwatch import accounts, cli, template
+from planwatch import accounts, cli, saved, template
 from planwatch import db as db_mod
 from planwatch import round as round_mod
 
@@ -53,10 +53,30 @@ def test_close_records_who_and_when_refusals_change_nothing_and_open_reopens(db,
     assert close(db, "--as", "admin") == 2
     assert f"2025 年度监测已于 {closed_at:%Y-%m-%d %H:%M} 结束" in capsys.readouterr().err and digest(db) == before
 
-    # reopening: open again clears who closed it and when (INSERT OR REPLACE alone would keep them)
+    # reopening: open again clears the close and keeps who made it (v_reporting_progress.reopened)
     assert cli.main(["round", "open", "--year", "2025", "--deadline", "2099-04-30", "--db", str(db)]) == 0
-    assert one(db, "SELECT deadline::VARCHAR, closed_at, closed_by FROM reporting_round") == ("2099-04-30", None, None)
+    assert one(db, "SELECT deadline::VARCHAR, closed_at, closed_by FROM reporting_round") == ("2099-04-30", None, "admin")
+    assert one(db, "SELECT bool_and(reopened), count(closed_at) FROM v_reporting_progress WHERE year = 2025") == (True, 0)
     assert submit(db, [(LIFE, 2025, 86.0, "")], name="after_reopen.csv") == 0
+
+
+def test_a_year_reopened_for_a_late_unit_stays_the_default_year(db):
+    # while a round is open the pages default to the year before (a few approved values are not the year); once
+    # closed, the year is the default, and opening it again for a late unit no longer sent everyone back a year
+    office = write_csv(db, "office.csv", [(INFANT, 2024, 2.1), (INFANT, 2025, 2.0)])
+    assert cli.main(["import", str(office), "--db", str(db)]) == 0  # the office's own import: approved at once
+    with db_mod.open_reader(db) as reader:
+        def defaults():
+            con = reader.cursor()
+            return (int(db_mod.run_query(con, "default_year").iloc[0, 0]),
+                    int(con.execute(saved.DEFAULT_YEAR_SQL).fetchone()[0]))
+        assert defaults() == (2024, 2024)  # the 2025 round is open
+    assert close(db, "--as", "admin") == 0
+    with db_mod.open_reader(db) as reader:
+        assert defaults() == (2025, 2025)
+    assert cli.main(["round", "open", "--year", "2025", "--deadline", "2099-04-30", "--db", str(db)]) == 0
+    with db_mod.open_reader(db) as reader:
+        assert defaults() == (2025, 2025)
 
 
 def test_open_needs_a_deadline(db, capsys):
@@ -122,7 +142,7 @@ def test_board_and_view_after_the_close(db, capsys):
         con.execute("UPDATE reporting_round SET deadline = DATE '2020-01-01'")
     columns = rows(db, "SELECT column_name FROM duckdb_columns() WHERE table_name = 'v_reporting_progress' "
                        "ORDER BY column_index")
-    assert [c for (c,) in columns][-3:] == ["unit_id", "region_code", "closed_at"]  # the new column is the last
+    assert [c for (c,) in columns][-4:] == ["unit_id", "region_code", "closed_at", "reopened"]  # new columns last
     health = "SELECT n_due, n_approved, n_missing, overdue, closed_at FROM v_reporting_progress WHERE unit_id = ?"
     n_due, n_approved, n_missing, overdue, closed_at = one(db, health, [HEALTH])
     assert (n_approved, n_missing, overdue, closed_at) == (1, n_due - 1, True, None)

@@ -15,7 +15,7 @@ GROUP BY ALL;
 -- _round_item: one row per round year and (lead unit, indicator) the unit owes, with the indicator's state:
 -- 已通过 (an approved value counts), 待审核, 已退回 (the newest submission was returned, nothing else pending or
 -- approved), 未报. Any listed unit's submission (or the office's direct import) settles what the lead owes.
--- closed_at: when the office ended the round (NULL while open).
+-- closed_at: when the office ended the round (NULL while open); closed_by: who did, kept when the year is opened again.
 CREATE OR REPLACE VIEW _round_item AS
 WITH entered AS (
     SELECT o.indicator_id, o.year, b.batch_id, b.state, b.created_at, b.reviewed_at, b.review_note
@@ -34,7 +34,7 @@ SELECT r.year, reg.name AS region, reg.region_code, u.unit_id, u.name AS unit, s
        CASE WHEN p.approved THEN '已通过' WHEN p.pending THEN '待审核'
             WHEN p.newest_state = '已退回' THEN '已退回' ELSE '未报' END AS state,
        CASE WHEN p.newest_state = '已退回' AND NOT p.approved AND NOT p.pending THEN p.newest_note END AS return_note,
-       p.first_at, p.last_at, r.closed_at
+       p.first_at, p.last_at, r.closed_at, r.closed_by
 FROM reporting_round r
 JOIN _unit_scope s ON s.leads
 JOIN indicator i ON i.indicator_id = s.indicator_id
@@ -61,7 +61,9 @@ SELECT region, unit, year,
        count(*) FILTER (WHERE state IN ('已通过', '待审核') AND CAST(first_at AS DATE) <= deadline) AS n_on_time,
        max(last_at) AS last_activity,
        unit_id, region_code,
-       any_value(closed_at) AS closed_at
+       any_value(closed_at) AS closed_at,
+       -- open again after a close (for a late unit): the year's figures were complete once, so pages keep it
+       any_value(closed_at IS NULL AND closed_by IS NOT NULL) AS reopened
 FROM _round_item
 GROUP BY region, region_code, unit, unit_id, year
 ORDER BY year, region_code, unit;
