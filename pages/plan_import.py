@@ -9,7 +9,7 @@ from planwatch.extract import ReadError, plan_sections, publish, regions, review
 from planwatch.extract.reading import MAX_BYTES
 
 DIRECTION_WORDS = {d: ui.NOTE_WORDS[d] for d in ("higher", "lower", "keep")} | {"qualitative": "定性"}
-MAX_MB = MAX_BYTES // 2**20  # the reader's limit, above the server's 6 MB for 填报 files
+MAX_MB = MAX_BYTES // 2**20  # the reader's limit (20 MB, as the server's .streamlit/config.toml maxUploadSize)
 
 ui.page_filters()
 st.title("规划导入")
