@@ -59,14 +59,13 @@ def line(row: Mapping, thresholds: Mapping) -> str:
         to_target, goal = bool(row.get("two_sided")), row.get("target_value")
         change = abs(row["judged_value"] - goal) - abs(row["ref_value"] - goal) if to_target \
             else row["judged_value"] - row["ref_value"]
-        # the reported unit counts at most precision_cap_relative of the scale (start or target), and the tolerance
-        # is capped at half the way to go for a start short of its target (method.md §2)
-        precision, cap = row["reported_precision"], thresholds.get("precision_cap_relative")
-        scale = max(abs(row["ref_value"]), abs(goal) if _given(goal) else 0)
-        precision_text = f"报告精度{num(precision)}"
-        if cap is not None and precision > cap * scale + 1e-9:
-            precision = cap * scale
-            precision_text += f"(计入不超过量级的{cap:.0%},即{num(precision)})"
+        # the reported unit counts at most precision_cap_relative of the scale (the query's noise_precision:
+        # pw_noise_precision), and the tolerance is capped at half the way to go for a start short of its target
+        # (method.md §2)
+        precision = row["noise_precision"]
+        precision_text = f"报告精度{num(row['reported_precision'])}"
+        if precision < row["reported_precision"] - 1e-9:
+            precision_text += f"(计入不超过量级的{thresholds['precision_cap_relative']:.0%},即{num(precision)})"
         uncapped = max(thresholds["noise_relative"] * abs(row["ref_value"]), precision)
         rule = (f"起点×{thresholds['noise_relative']:.0%}与起点到目标距离的一半取小,再与"
                 if row["noise_tolerance"] < uncapped - 1e-4 else f"起点×{thresholds['noise_relative']:.0%}与")
@@ -87,6 +86,7 @@ def line(row: Mapping, thresholds: Mapping) -> str:
         parts.append(f"趋势斜率每年{num(row['slope'])}{du},{row['target_year']:.0f}年约{num(row['projected_value'])}{u}")
     if _given(row.get("gap")) and status != "不能判断":
         within = row["gap"] <= row["basic_tolerance"] + 1e-9
+        kept_baseline = status == "逆向变化" and row.get("target_op") == "maintain"
         parts.append(f"距达标{num(row['gap'])}{du}{'≤' if within else '>'}基本实现容差"
-                     f"{num(row['basic_tolerance'])}{du}" + ("(保持目标逆向变化不评基本实现)" if status == "逆向变化" and row.get("target_op") == "maintain" else ""))
+                     f"{num(row['basic_tolerance'])}{du}" + ("(保持目标逆向变化不评基本实现)" if kept_baseline else ""))
     return ";".join(parts) + f" → {status} · {row['assessment']}。"

@@ -22,6 +22,8 @@ SELECT i.*, pw_target_label(i.target_op, i.target_value, i.unit, i.target_text) 
            AND pw_met(judged_op, s.ref_value, i.target_value, NULL, better,
                       (SELECT value FROM method_threshold WHERE key = 'approx_tolerance'), NULL, NULL)
            AS from_within_ceiling,
+       pw_noise_precision(s.reported_precision, (SELECT value FROM method_threshold WHERE key = 'precision_cap_relative'),
+                          s.ref_value, i.target_value) AS noise_precision,
        s.ratio, s.assessment, s.is_final, s.ref_year, s.ref_value, s.has_baseline, s.judged_value, s.slope,
        s.reported_precision, s.noise_tolerance, s.within_noise, s.gap, s.basic_tolerance, s.events, s.population,
        s.pooled_from_year, s.pooled_rate, s.interval_low, s.interval_high, s.interval_method

@@ -40,6 +40,11 @@ CREATE OR REPLACE MACRO pw_target_label(op, t, unit, text) AS
 CREATE OR REPLACE MACRO pw_shown_name(name, target_label, twin) AS
     name || CASE WHEN twin THEN '(目标' || target_label || ')' ELSE '' END;
 
+-- The reported unit (precision) that counts as noise: never more than cap of the indicator's scale, its start or
+-- target (1所 → 0所 is no rounding). The method (30_progress.sql) and the 判定依据 line (indicator_detail.sql).
+CREATE OR REPLACE MACRO pw_noise_precision(precision, cap, ref, target) AS
+    least(precision, cap * greatest(abs(ref), abs(target)));
+
 -- Is a change d noise (基本持平)? Smaller than the tolerance, or at most one unit of the reported precision (a
 -- difference that rounding alone can make).
 CREATE OR REPLACE MACRO pw_within_noise(d, noise, prec) AS abs(d) < noise - 1e-9 OR abs(d) <= prec + 1e-9;

@@ -88,9 +88,9 @@ running AS (  -- what the series up to each point says; an as-of year reads the 
            CASE WHEN NOT is_baseline THEN source_kind END AS latest_source_kind,
            latest_events, latest_population, ref_year, ref_value, has_baseline, decimals,
            power(10, -decimals) AS reported_precision,
-           -- the reported unit that counts as noise (a difference rounding alone can make), never more than
-           -- precision_cap of the indicator's scale (its start or target): 1所 → 0所, or 6个 → 5个托位, is no rounding
-           least(power(10, -decimals), precision_cap * greatest(abs(ref_value), abs(target_value))) AS noise_precision,
+           -- the reported unit that counts as noise (a difference rounding alone can make): 1所 → 0所, or 6个 → 5个
+           -- 托位, is no rounding
+           pw_noise_precision(power(10, -decimals), precision_cap, ref_value, target_value) AS noise_precision,
            -- a change smaller than this, or of at most one reported unit, is 基本持平 (pw_within_noise); for a start
            -- short of its target never more than half the way the plan asks for (94.1 → ≥95: 0.45, not 0.94, or 94.8
            -- would be level and 78% there); a start that meets it has no way to go (90.2 against ≥90 keeps 0.902)
