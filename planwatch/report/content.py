@@ -71,6 +71,13 @@ class Story:
                 ("目标进程 / 时间进度", progress), ("状态", ind["status"])]
 
 
+def as_percent(frame: pd.DataFrame, decimals: int = 0) -> pd.DataFrame:
+    """frame with its rates (达标率, 基本实现率, where present) printed as percentages, "—" where none (the tables
+    of the slides, handout, Word report and presentation; 基本实现率 had printed 0.6772)."""
+    return frame.assign(**{rate: frame[rate].map(lambda v: "—" if pd.isna(v) else f"{v:.{decimals}%}")
+                           for rate in ("达标率", "基本实现率") if rate in frame})
+
+
 def rate_text(headline: dict) -> str:
     """达标率 of a headline.sql row, "—" when nothing was assessed."""
     return "—" if headline["n_assessed"] == 0 else f"{headline['attainment_rate']:.0%}"

@@ -24,7 +24,7 @@ from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
 
 from planwatch.report import embedded_font, render
-from planwatch.report.content import DEMO_NOTE, DRAFT, ReportContent
+from planwatch.report.content import DEMO_NOTE, DRAFT, ReportContent, as_percent
 
 LATIN = "Times New Roman"
 BODY, HEADING, HEADING2, TABLE, TITLE = "仿宋_GB2312", "黑体", "楷体_GB2312", "宋体", "方正小标宋简体"
@@ -246,10 +246,8 @@ class Report:
             self.para(sentence)
         self.figure("headline", f"截至{c.year}年各状态指标数")
         plans = c.cut("plan")
-        self.table(plans.assign(**{rate: plans[rate].map(lambda v: "—" if pd.isna(v) else f"{v:.1%}")
-                                   for rate in ("达标率", "基本实现率")})
-                   [["规划", "指标数", "已评估", "已达标", "进展顺利", "进度滞后", "逆向变化", "无数据", "定性", "达标率",
-                     "基本实现率"]],
+        self.table(as_percent(plans, 1)[["规划", "指标数", "已评估", "已达标", "进展顺利", "进度滞后", "逆向变化", "无数据",
+                                         "定性", "达标率", "基本实现率"]],
                    [2.9] + [1.2] * 8 + [1.35, 1.65], caption=f"表1 各规划指标状态与达标率(截至{c.year}年)")
 
     def domains(self) -> None:

@@ -23,7 +23,7 @@ from xml.sax.saxutils import escape
 
 from planwatch import charts
 from planwatch.report import render
-from planwatch.report.content import DEMO_NOTE, ReportContent, method_points, text_width
+from planwatch.report.content import DEMO_NOTE, ReportContent, as_percent, method_points, text_width
 
 FONT = "WQYMicroHei"
 PAGE_W, PAGE_H = A4
@@ -153,8 +153,7 @@ def _table(frame: pd.DataFrame, widths_mm: list[float], st: dict, level_col: int
 
 
 def _attainment_table(frame: pd.DataFrame, st: dict) -> Table:
-    shown = frame.drop(columns=["示例值指标"]).assign(**{  # shares as percentages (基本实现率 printed 0.6772)
-        rate: frame[rate].map(lambda v: "—" if pd.isna(v) else f"{v:.1%}") for rate in ("达标率", "基本实现率")})
+    shown = as_percent(frame.drop(columns=["示例值指标"]), 1)
     first = 40 if shown.columns[0] == "规划" else 30
     rest = (TEXT_W / mm - first) / (len(shown.columns) - 1)
     return _table(shown, [first] + [rest] * (len(shown.columns) - 1), st)
@@ -218,7 +217,7 @@ def pdf_bytes(content: ReportContent, pngs: dict[str, bytes] | None = None) -> b
         u, left_out = c.printed_units()
         if left_out:
             story.append(P(escape(left_out), st["body"]))
-        u = u.assign(达标率=u["达标率"].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}"))
+        u = as_percent(u)
         cols = ["地区", "责任单位", "指标数", "达标率", "已达标/已评估", "进展顺利", "进度滞后", "逆向变化", "无数据", "定性",
                 "红色预警"]
         story.append(_table(u[cols], [17, 33, 12, 13, 19, 14, 14, 14, 13, 11, 14], st))

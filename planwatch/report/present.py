@@ -10,7 +10,8 @@ import streamlit as st
 
 from planwatch import charts, integers
 from planwatch.report import render
-from planwatch.report.content import DEMO_NOTE, UNIT_COLUMNS, ReportContent, Section, method_points, warning_cells
+from planwatch.report.content import (DEMO_NOTE, UNIT_COLUMNS, ReportContent, Section, as_percent, method_points,
+                                      warning_cells)
 
 CSS = """<style>
     section[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
@@ -106,8 +107,7 @@ def _warnings(c: ReportContent, section: Section) -> None:
 def _units(c: ReportContent, section: Section) -> None:
     lines = c.unlisted_lines() if section.first == 1 else []
     if section.rows is not None and not section.rows.empty:
-        rows = section.rows.assign(达标率=section.rows["达标率"].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}"))
-        st.table(rows[list(UNIT_COLUMNS)], hide_index=True)
+        st.table(as_percent(section.rows)[list(UNIT_COLUMNS)], hide_index=True)
     else:
         lines = lines or [f"{c.scope}的规划未列明指标的责任单位,没有计分卡。"]
     if section.not_shown:

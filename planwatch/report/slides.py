@@ -26,7 +26,7 @@ from pptx.util import Inches, Pt
 from planwatch import charts
 from planwatch.report import pptx_charts
 from planwatch.report.content import (DEMO_NOTE, UNIT_COLUMNS, WARNING_COLUMNS, WARNING_PT, ReportContent, Section,
-                                      method_points, outline, warning_cells)
+                                      as_percent, method_points, outline, warning_cells)
 
 LATIN_FONT = "Arial"
 EA_FONT = "黑体"
@@ -231,10 +231,8 @@ class Deck:
         pptx_charts.status_mix(slide, self.content, section.kind,
                                (MARGIN, CONTENT_TOP + Inches(0.05), CONTENT_W, height), FONTS)
         if len(rows) <= 3:  # a few bars (one region's plans): their numbers fill the rest of the slide
-            shown = rows.assign(**{rate: rows[rate].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}")
-                                   for rate in ("达标率", "基本实现率")})
-            shown = shown[[rows.columns[0], "指标数", "已评估", "已达标", "达标率", "基本实现率", "进展顺利", "进度滞后",
-                           "逆向变化", "无数据"]]
+            shown = as_percent(rows)[[rows.columns[0], "指标数", "已评估", "已达标", "达标率", "基本实现率", "进展顺利",
+                                      "进度滞后", "逆向变化", "无数据"]]
             # (a column is as wide as its header at 18 pt, 0.25 in a character, plus the cell's margins)
             table(slide, shown, MARGIN, CONTENT_TOP + height + Inches(0.3),
                   [2.0, 1.0, 1.0, 1.0, 1.0, 1.5, 1.25, 1.25, 1.25, 1.0], MIN_PT)
@@ -267,8 +265,7 @@ class Deck:
             lines = lines or [f"{c.scope}的规划未列明指标的责任单位,没有计分卡。"]
         else:
             self.note(slide, top, "按红色预警数排列;一项指标列有多个单位时计入每个单位;达标率 = 已达标 ÷ 已评估。")
-            rows = section.rows.assign(达标率=section.rows["达标率"].map(lambda v: "—" if pd.isna(v) else f"{v:.0%}"))
-            rows = rows[list(UNIT_COLUMNS)]
+            rows = as_percent(section.rows)[list(UNIT_COLUMNS)]
             colors = {(i, len(UNIT_COLUMNS) - 1): "C00000" for i, v in enumerate(rows["红色预警"]) if v > 0}
             shape = table(slide, rows, MARGIN, Inches(1.8), list(UNIT_COLUMNS.values()), MIN_PT, colors=colors)
             top = shape.top + shape.height + Inches(0.1)
