@@ -307,12 +307,11 @@ class ReportContent:
                    else f"目标年未过的{o['n_due']}项定量指标")
             out.append(f"数据报送方面,{due}中{o['n_reported']}项已报送{self.year}年数据,"
                        f"报送率{o['n_reported'] / o['n_due']:.0%};{o['n_due'] - o['n_reported']}项"
-                       f"未报送{self.year}年数据。")
+                       f"未报送{self.year}年数据"
+                       + (f";另有{self.target_missing_text()}" if o["n_target_missing"] else "") + "。")
         elif o["n_quantitative"]:
             out.append(f"各规划目标年均已过,{self.year}年不再报送监测数据"
                        + (f";{self.target_missing_text()},请督促补报" if o["n_target_missing"] else "") + "。")
-        if o["n_due"] and o["n_target_missing"]:
-            out[-1] = out[-1].removesuffix("。") + f";另有{self.target_missing_text()}。"
         out.append(f"共有预警{len(self.warnings)}条:红色{counts['红']}条、黄色{counts['黄']}条、未填报(灰色)"
                    f"{counts['灰']}条。")
         return out

@@ -214,14 +214,14 @@ class Deck:
 
     def _headline(self, slide, section):
         c, h = self.content, self.content.headline
-        counts = c.warning_counts()
+        counts, basis = c.warning_counts(), c.basis_note()
         textbox(slide, MARGIN, CONTENT_TOP + Inches(0.1), Inches(4.7), Inches(1.6), [c.rate_text()], 96, bold=True,
                 color=charts.STATUS_COLORS["已达标"].lstrip("#"))
         textbox(slide, MARGIN, CONTENT_TOP + Inches(1.85), Inches(4.7), Inches(3.8), [
             [(f"达标率:已达标 {h['n_met']} ÷ 已评估 {h['n_assessed']}", 20, True, INK)],  # (22 pt wrapped "110")
             c.excluded_text(),
             f"预警:红色 {counts['红']} 条、黄色 {counts['黄']} 条、未填报 {counts['灰']} 条。",
-            *([[(c.basis_note(), 20, True, DEMO)]] if c.basis_note() else [])], 20, space_after=12)
+            *([[(basis, 20, True, DEMO)]] if basis else [])], 20, space_after=12)
         pptx_charts.status_counts(slide, c, (Inches(5.4), CONTENT_TOP + Inches(0.1), Inches(7.4), Inches(5.5)),
                                   FONTS)
 
