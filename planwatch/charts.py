@@ -95,12 +95,12 @@ def value_scale(ind: dict, series: pd.DataFrame, refs: pd.DataFrame, tolerance: 
 
 def met_band(ind: dict, target: float, tolerance: float, domain) -> tuple[float, float]:
     """The values that meet a 左右 target within the drawn range `domain`: the band around it; for an indicator
-    where more (less) is better, everything from the band's lower edge up (upper edge down): 0.89 meets 0.85人左右
-    (pw_two_sided in queries/views/00_macros.sql)."""
+    where more (less) is better (indicator_detail's better: pw_better in queries/views/00_macros.sql), everything
+    from the band's lower edge up (upper edge down): 0.89 meets 0.85人左右."""
     lo, hi = target - abs(target) * tolerance, target + abs(target) * tolerance
-    if ind.get("direction") == "higher":
+    if ind.get("better") == 1:
         hi = max(hi, domain[1])
-    elif ind.get("direction") == "lower":
+    elif ind.get("better") == -1:
         lo = min(lo, domain[0])
     return lo, hi
 

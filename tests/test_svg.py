@@ -120,8 +120,8 @@ def test_a_region_name_several_regions_bear_is_named_with_their_cities():
     assert ui.resolve_region("鼓楼区", tree) is None
 
 
-@pytest.mark.parametrize("direction, band", [("keep", (83.3, 86.7)), ("higher", (83.3, 95.0)), ("lower", (60.0, 86.7))])
-def test_the_band_of_a_left_right_target_shows_every_value_that_meets_it(direction, band):
+@pytest.mark.parametrize("better, band", [(0, (83.3, 86.7)), (1, (83.3, 95.0)), (-1, (60.0, 86.7))])
+def test_the_band_of_a_left_right_target_shows_every_value_that_meets_it(better, band):
     # 85左右 with 2%: 83.3–86.7; where more is better, everything from 83.3 up meets it (0.89 meets 0.85人左右)
-    ind = {"direction": direction}
+    ind = {"better": better}  # (indicator_detail's: keep, higher, lower)
     assert tuple(round(v, 1) for v in charts.met_band(ind, 85.0, 0.02, (60.0, 95.0))) == band
