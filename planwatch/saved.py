@@ -53,12 +53,12 @@ def parse_value(text: str, name: str = ""):
     from planwatch import guard
 
     text = text.strip()
+    if text in ("", "全部", "NULL", "null"):
+        return None
     number = None if name in OPTIONAL_PARAMS else integers.whole_number(text, negative=True)
-    if name == "year" and text not in ("", "全部", "NULL", "null") and not (number and 2000 <= number <= 2100):
+    if name == "year" and not (number and 2000 <= number <= 2100):
         raise guard.QueryRefused(f"参数 year 应为 2000–2100 之间的年份,例如 --param year=2024(收到“{text[:40]}”)。")
-    if number is not None:
-        return number
-    return None if text in ("", "全部", "NULL", "null") else text
+    return text if number is None else number
 
 
 def _split(text: str | None) -> list[str]:
