@@ -244,6 +244,19 @@ def test_an_exact_target_of_a_gross_rate_is_a_floor(fresh_db):
     assert warnings(fresh_db, rate, 2022)["逆向变化"][0] == "黄"
 
 
+def test_the_sentences_of_an_exact_target_judged_as_a_floor_speak_of_a_floor(fresh_db):
+    # 百白破疫苗接种率 =100% (more is better): judged as ≥100, so what stays level is the value, not "与目标的差距",
+    # and a trend short of it is "低于目标", not "偏离目标". 86.2 -> 86.0 -> 85.9 (tolerance 1% of 86.2 = 0.862:
+    # 0.3 is level); least squares through 2021–2023: mean 86.033 at 2022, slope -0.15, 86.033 - 3 × 0.15 = 85.58 in
+    # 2025, 14.42 short
+    vaccine = "huairou-children-t08"
+    import_rows(fresh_db, [(vaccine, 2021, 86.2), (vaccine, 2022, 86.0), (vaccine, 2023, 85.9)])
+    st, reason, *_ = status(fresh_db, vaccine, 2023)
+    assert st == "进度滞后"
+    assert reason.startswith("2023年为85.9%,与2021年86.2%基本持平(相差0.3个百分点,")
+    assert "与目标的差距" not in reason and "偏离" not in reason
+    assert reason.endswith("2025年约为85.58%,低于目标100%(差14.42个百分点)。")
+
 def test_a_strict_target_hit_exactly_is_said_so(fresh_db):
     # >85%: 80 (2021) then 85 (2022) is the whole way in progress, (85 - 80) / (85 - 80) = 100%, yet not above 85: the
     # sentence said "完成目标进程的100%" beside 仍未达标

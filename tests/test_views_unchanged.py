@@ -37,7 +37,9 @@ METHOD_VIEWS = ("v_attainment", "v_attainment_by_domain", "v_attainment_by_plan"
 # away within the 基本实现 tolerance of a printed target is 基本实现 and yellow: seed 2 基本实现 → 仍有差距, synth-100
 # 78 逆向变化 → 基本实现 and 18 基本实现 → 仍有差距; a strict target hit exactly is said so: 130 synth-100
 # sentences; an exact target of an indicator where more is better is a floor: one synth-100 ratio differs in its
-# fourth decimal, 0.3463 → 0.3462, the same progress computed as a change instead of a distance)
+# fourth decimal, 0.3463 → 0.3462, the same progress computed as a change instead of a distance; the sentences of
+# such a target speak of a floor (the value level, "低于目标"), not of a distance: seed 55 and synth-100 1,580
+# sentences, 51 and 1,445 warning reasons, no other column)
 SEED = {
     "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "568885e98a722f7f8762372271ece3f0"),
     "v_attainment_by_domain": ("becf2d2b0376797db3939bddcd9559f3", "ec69c7922ef68582760d1d0e5d0db189"),
@@ -46,9 +48,9 @@ SEED = {
     "v_attainment_by_unit": ("38eb3640a335183e1e3acb6cadcaa2f6", "520e60d59c0c68b9cf0645921ce5ee56"),
     "v_attainment_rollup": ("8b0318955373d90efcdbbafda528d5b5", "9ed0571af438a303b885447064f9a5ba"),
     "v_parent_comparison": ("eff2c60f4cfeff3254c909d12284732c", "d41d8cd98f00b204e9800998ecf8427e"),
-    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "174e996d7b1ec4020376d9b8ee7edb28"),
-    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "6f2ea2fa7629cd48668975bf3f0750a6"),
-    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "000ffbf16d9dc27d31a49cbcb1577148"),
+    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "82bfadeb93c55b8f655d0f2a4404d912"),
+    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "046423b4f022a5f26fec01716d84caf2"),
+    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "c600738b4e33ae802fdd89a1cd150518"),
 }
 SYNTH_100 = {
     "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "5d302c6b7ec7784e68ff0f4355eddb33"),
@@ -58,9 +60,9 @@ SYNTH_100 = {
     "v_attainment_by_unit": ("38eb3640a335183e1e3acb6cadcaa2f6", "31b37087163385ac25601269cf28d257"),
     "v_attainment_rollup": ("8b0318955373d90efcdbbafda528d5b5", "9a4eebd606400240f2cf17545abeacc8"),
     "v_parent_comparison": ("eff2c60f4cfeff3254c909d12284732c", "d5c4d3c6418b1f06b35dea3d46560b2e"),
-    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "72961dd8f52edf94793d73e894e1e798"),
-    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "bc88af341eaaafc1fb1dde95aba21c35"),
-    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "63b847fd144e73e82d1beea625a472d7"),
+    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "15ed8fc2a0b1597ca208201a4179bcf9"),
+    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "a55683a5ab62c3eb513cb6a651b01afc"),
+    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "6718bcaf0e306baa486f95574b817bbe"),
 }
 
 

@@ -16,8 +16,11 @@ SELECT
     met, met_before_year, projected_met, ceiling_breached, latest_text_year, reported, swinging,
     CASE WHEN swinging THEN year_2 END AS year_2, CASE WHEN swinging THEN year_3 END AS year_3,
     CASE WHEN swinging THEN value_2 END AS value_2, CASE WHEN swinging THEN value_3 END AS value_3,
-    unit, printed_op AS op, target_value, target_text, target_year, baseline_year, baseline_value, better, is_key
-FROM _progress_of(ids);
+    unit, printed_op AS op, target_value, target_text, target_year, baseline_year, baseline_value, better, is_key,
+    -- the target as judged is two-sided (the stored op is the printed one: an = of an indicator where more is
+    -- better is judged as ≥, pw_judged_op)
+    pw_two_sided(p.op, better) AS two_sided
+FROM _progress_of(ids) p;
 
 CREATE OR REPLACE VIEW _status_live AS FROM _status_of(NULL);
 
@@ -44,7 +47,7 @@ SELECT *,
         WHEN '逆向变化' THEN latest_phrase
             || CASE
                    WHEN ceiling_breached THEN ',超出上限' || target_label
-                   WHEN (op = '~' AND better = 0) OR (op = '=' AND better * (latest_value - ref_value) >= 0)
+                   WHEN two_sided AND (op = '~' OR better * (latest_value - ref_value) >= 0)
                        THEN ',比' || ref_phrase || '更偏离目标' || target_label
                    ELSE ',' || CASE WHEN better > 0 THEN '低于' ELSE '高于' END || ref_phrase
                         || ',与目标' || target_label || '方向相反'
@@ -111,7 +114,6 @@ FROM (
             SELECT *,
                    pw_target_label(op, target_value, unit, target_text) AS target_label,
                    CASE WHEN op = 'maintain' THEN ref_value ELSE target_value END AS goal,
-                   pw_two_sided(op, better) AS two_sided,
                    -- the small-number rule was applied (_progress_of: interval_method is set then)
                    interval_method IS NOT NULL AS small_numbers
             FROM query_table(status_table)
