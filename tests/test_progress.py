@@ -257,6 +257,24 @@ def test_the_sentences_of_an_exact_target_judged_as_a_floor_speak_of_a_floor(fre
     assert "与目标的差距" not in reason and "偏离" not in reason
     assert reason.endswith("2025年约为85.58%,低于目标100%(差14.42个百分点)。")
 
+def test_a_trend_that_passes_through_a_two_sided_band_reaches_it(fresh_db):
+    # 50%左右 (no better direction: two-sided, band 50 ± 2% × 50 = 49–51), 2030. 44.2 (2021) -> 45 (2022): the line
+    # gains 0.8 a year, 45 + 8 × 0.8 = 51.4 in 2030, above the band, but it passes through the band on its way: it
+    # reaches the target (it read "偏离目标", a 预计未达标). Progress (5.8 - 5) / 5.8 = 14%, time 1/9 = 11%.
+    share = "xianyang-women-t16"
+    import_rows(fresh_db, [(share, 2021, 44.2), (share, 2022, 45)])
+    st, reason, *_ = status(fresh_db, share, 2022)
+    assert (st, reason) == ("进展顺利", "2022年为45%,较2021年44.2%完成目标进程的14%,时间进度11%;按2021年以来趋势,"
+                                      "2030年前可达到目标50%左右(趋势延续则2030年约为51.4%,将越过目标范围)。")
+    assert "预计未达标" not in warnings(fresh_db, share, 2022)
+    assert one(fresh_db, "SELECT assessment FROM v_status WHERE indicator_id = ? AND as_of_year = 2022",
+               [share]) == ("基本实现",)
+    # a value already past the band moving further away does not reach it: 53 (2023), the line through 44.2, 45, 53
+    # gives 47.4 + 8 × 4.4 = 82.6 in 2030 (least squares: mean 47.4 at 2022, slope 4.4), above the band and leaving it
+    import_rows(fresh_db, [(share, 2023, 53)])
+    assert "预计未达标" in warnings(fresh_db, share, 2023)
+    assert status(fresh_db, share, 2023)[4] == 82.6
+
 def test_a_strict_target_hit_exactly_is_said_so(fresh_db):
     # >85%: 80 (2021) then 85 (2022) is the whole way in progress, (85 - 80) / (85 - 80) = 100%, yet not above 85: the
     # sentence said "完成目标进程的100%" beside 仍未达标

@@ -79,11 +79,13 @@ CREATE OR REPLACE MACRO pw_met(op, v, t, b, better, tol, noise, prec) AS
         WHEN 'maintain' THEN better * (v - b) >= -1e-9 OR pw_within_noise(v - b, noise, prec)
     END;
 
--- Will a projected value reach the target? As pw_met, except that an exact target (=, e.g. 100%) counts as
--- reached once the projection gets to it from the baseline's side: overshooting 100% means reaching it. (A
--- baseline already at the target has no side: the projection must stay at it.)
-CREATE OR REPLACE MACRO pw_reaches(op, v, t, b, better, tol, noise, prec) AS
-    CASE WHEN op = '=' AND abs(t - b) > 1e-9 THEN (t - b) * (v - t) >= -1e-9
+-- Will a projected value v reach the target, from the current value now? As pw_met, except that a two-sided
+-- target (=, e.g. 100%, or 出生人口性别比108左右) counts as reached once the trend gets to it from now's side:
+-- a straight line that passes through the target (or the band) on its way reaches it. (A value already at the
+-- target has no side: the projection must stay at it.)
+CREATE OR REPLACE MACRO pw_reaches(op, v, t, b, now, better, tol, noise, prec) AS
+    CASE WHEN pw_two_sided(op, better) AND NOT pw_met(op, now, t, b, better, tol, noise, prec)
+         THEN sign(t - now) * (v - t) >= -(CASE WHEN op = '~' THEN abs(t) * tol ELSE 0 END) - 1e-9
          ELSE pw_met(op, v, t, b, better, tol, noise, prec) END;
 
 -- How far v still is from meeting the target (0 when met): the distance to the nearest value that meets it.

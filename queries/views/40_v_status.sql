@@ -13,7 +13,7 @@ SELECT
     pooled_rate, interval_low, interval_high, interval_method, time_elapsed,
     -- read only by the sentences and the warnings: the call's, and the indicator's target (a copy of the catalogue's,
     -- a few bytes a row once compressed: joining the catalogue would cost every query of v_status)
-    met, met_before_year, projected_met, ceiling_breached, latest_text_year, reported, swinging,
+    met, met_before_year, projected_met, projected_through, ceiling_breached, latest_text_year, reported, swinging,
     CASE WHEN swinging THEN year_2 END AS year_2, CASE WHEN swinging THEN year_3 END AS year_3,
     CASE WHEN swinging THEN value_2 END AS value_2, CASE WHEN swinging THEN value_3 END AS value_3,
     unit, printed_op AS op, target_value, target_text, target_year, baseline_year, baseline_value, better, is_key,
@@ -93,6 +93,11 @@ FROM (
                 || CASE WHEN latest_year < target_year THEN '(依据' || latest_year || '年数值)' ELSE '' END
             WHEN projected_value IS NULL
                 THEN ';仅有' || coalesce(n_points, 0) || '个数据点,证据较弱,不作趋势外推'
+            -- a two-sided target the trend passes through on its way (pw_reaches): reached before the target year
+            WHEN projected_met AND projected_through
+                THEN ';按' || ref_year || '年以来趋势,' || target_year || '年前可达到目标' || target_label
+                     || '(趋势延续则' || target_year || '年约为' || pw_val(projected_value, unit) || ',将越过目标'
+                     || CASE WHEN op = '~' THEN '范围)' ELSE '值)' END
             WHEN projected_met
                 THEN ';按' || ref_year || '年以来趋势' || target_year || '年约为' || pw_val(projected_value, unit)
                      || ',可达到目标'
