@@ -202,6 +202,13 @@ def test_slides_for_one_region(demo_db, tmp_path):
     assert "平阳县:妇女、儿童规划未列明责任单位" in text  # a line per region whose plans name no units
 
 
+def test_a_report_on_several_places_is_their_committees_together(demo_db):
+    with db.open_reader(demo_db) as con:
+        content = report.gather(con, YEAR)
+    assert len(content.regions) > 1 and content.committee == "各地妇女儿童工作委员会"
+    assert content.framing().startswith("根据规划确定的监测指标,各地妇女儿童工作委员会组织成员单位对")
+
+
 @pytest.mark.parametrize("region", ["浙江省", "330000"])
 def test_a_province_report_counts_its_counties_and_lists_its_cities(demo_db, region):
     with db.open_reader(demo_db) as con:

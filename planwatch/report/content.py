@@ -110,9 +110,11 @@ class ReportContent:
 
     @property
     def committee(self) -> str:
-        if self.region:
-            return f"{self.region}妇女儿童工作委员会"
-        return "、".join(self.regions) + "妇女儿童工作委员会"
+        """Who reports: the scope's committee, or of a report on several places their committees together, not
+        one invented body named after all of them ("咸阳市、平阳县、…妇女儿童工作委员会")."""
+        if self.region or len(self.regions) == 1:
+            return f"{self.region or self.regions[0]}妇女儿童工作委员会"
+        return "各地妇女儿童工作委员会"
 
     @property
     def title(self) -> str:
