@@ -1,5 +1,5 @@
 -- title: 报告:填报覆盖与目标年展望
--- description: 截至所选年份(可限定一个地区):定量指标数,其中当年应报(目标年未过)的个数与已填报的个数(填报覆盖);已评估指标中按当前趋势到目标年预计可实现的(已达标,或趋势外推可达到目标且无“预计未达标”预警)、预计难以实现的(逆向变化,或有“预计未达标”预警)和数据点不足无法外推的个数(均只计目标年未到的指标);目标年已到(最终判定)的已评估指标数,及其中已实现、基本实现和逆向变化的个数,以及依据目标年之前数值判定(目标年数值未报)的个数和其中目标年已过的个数。
+-- description: 截至所选年份(可限定一个地区):定量指标数,其中当年应报(目标年未过)的个数与已填报的个数(填报覆盖);已评估指标中按当前趋势到目标年预计可实现的(已达标,或趋势外推可达到目标且无“预计未达标”预警)、预计难以实现的(逆向变化,或有“预计未达标”预警;及其中评估为基本实现、差距已在容差内的)和数据点不足无法外推的个数(均只计目标年未到的指标);目标年已到(最终判定)的已评估指标数,及其中已实现、基本实现和逆向变化的个数,以及依据目标年之前数值判定(目标年数值未报)的个数和其中目标年已过的个数。
 -- params: year, region
 WITH f AS (SELECT * FROM filtered_status($year, NULL, $region, NULL, NULL)),
 short AS (SELECT DISTINCT indicator_id FROM v_warning WHERE as_of_year = $year AND kind = '预计未达标')
@@ -14,6 +14,11 @@ SELECT count(*) FILTER (WHERE f.status <> '定性') AS n_quantitative,
        count(*) FILTER (WHERE NOT f.is_final AND (f.status = '逆向变化'
                            OR (f.status IN ('进展顺利', '进度滞后') AND s.indicator_id IS NOT NULL)))
            AS n_projected_short,
+       -- of those, the ones already within the 基本实现 tolerance (assessment 基本实现): near the target, yet not
+       -- heading to it
+       count(*) FILTER (WHERE NOT f.is_final AND f.assessment = '基本实现' AND (f.status = '逆向变化'
+                           OR (f.status IN ('进展顺利', '进度滞后') AND s.indicator_id IS NOT NULL)))
+           AS n_projected_short_basic,
        count(*) FILTER (WHERE NOT f.is_final AND f.status IN ('进展顺利', '进度滞后') AND f.projected_value IS NULL
                           AND s.indicator_id IS NULL) AS n_unprojected,
        -- from the target year on: met or not, and of those not met how many are within the tolerance (基本实现) and

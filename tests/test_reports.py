@@ -209,6 +209,19 @@ def test_a_report_on_several_places_is_their_committees_together(demo_db):
     assert content.framing().startswith("根据规划确定的监测指标,各地妇女儿童工作委员会组织成员单位对")
 
 
+def test_the_outlook_says_which_projected_shortfalls_are_basically_met(demo_db):
+    # 预计难以实现 and 基本实现 overlap (a gap within the tolerance, not heading to the target): the sentence says
+    # how many of the one are the other, counted here from the public views
+    with db.open_reader(demo_db) as con:
+        content = report.gather(con, 2023)
+    [n] = one(demo_db, """SELECT count(*) FROM v_status s WHERE as_of_year = 2023 AND NOT is_final
+                           AND assessment = '基本实现' AND (status = '逆向变化' OR (status IN ('进展顺利', '进度滞后')
+                           AND indicator_id IN (SELECT indicator_id FROM v_warning
+                                                WHERE as_of_year = 2023 AND kind = '预计未达标')))""")
+    [outlook] = [s for s in content.overview_sentences() if "预计难以实现" in s]
+    assert n > 0 and f"其中{n}项与目标的差距已在基本实现容差内" in outlook
+
+
 @pytest.mark.parametrize("region", ["浙江省", "330000"])
 def test_a_province_report_counts_its_counties_and_lists_its_cities(demo_db, region):
     with db.open_reader(demo_db) as con:

@@ -302,7 +302,10 @@ class ReportContent:
                                                        .dropna().astype(int).unique()))
             out.append(f"按当前趋势外推到规划目标年({years}),{'其余' if o['n_final'] else '已评估的'}{rest}项指标中"
                        f"预计可实现{o['n_projected_met']}项(占{o['n_projected_met'] / rest:.0%}),预计难以实现"
-                       f"{o['n_projected_short']}项(逆向变化或按趋势预计未达标)"
+                       f"{o['n_projected_short']}项(逆向变化或按趋势预计未达标"
+                       # (基本实现 counts them too: say which, or the two counts seem to contradict)
+                       + (f",其中{o['n_projected_short_basic']}项与目标的差距已在基本实现容差内"
+                          if o["n_projected_short_basic"] else "") + ")"
                        + (f",数据点不足、暂不外推{o['n_unprojected']}项" if o["n_unprojected"] else "") + "。")
         if o["n_due"]:  # the indicators due for the year: none after its target year
             due = (f"{o['n_due']}项定量指标" if o["n_due"] == o["n_quantitative"]
