@@ -63,17 +63,14 @@ def status_table(frame: pd.DataFrame) -> None:
                                    * len(row), axis=1), hide_index=True, width="stretch")
 
 
-# The box takes files up to this size and the importer refuses those over its 5 MB in Chinese, naming the size:
-# at the box's own limit the browser says "File must be 5.0MB or smaller", in English and not to be reworded.
-UPLOAD_BOX_MB = 20
-
-
 def uploader(label: str, name: str):
     """A file box that can be emptied after a confirmed import (a new key each time), so a rerun cannot import
-    the same file twice."""
+    the same file twice. It takes what the server takes (.streamlit/config.toml maxUploadSize, 20 MB) and the
+    importer refuses files over its 5 MB in Chinese, naming the size: at the box's own limit the browser says "File
+    must be 5.0MB or smaller", in English and not to be reworded."""
     generation = st.session_state.get(f"{name}_generation", 0)
     return st.file_uploader(f"{label}(xlsx、csv 或 txt,不超过 5 MB)", type=["xlsx", "csv", "txt"],
-                            key=f"{name}_{generation}", max_upload_size=UPLOAD_BOX_MB)
+                            key=f"{name}_{generation}")
 
 
 def clear_uploader(name: str) -> None:

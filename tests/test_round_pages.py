@@ -220,8 +220,11 @@ def test_upload_boxes_leave_the_size_refusal_to_the_importer(app_db):
     # at its own limit the browser's file box refuses in English ("File must be 5.0MB or smaller"): it takes more,
     # and the importer's own Chinese refusal names the size
     from planwatch import upload_read
+    from planwatch.extract import reading
     at = login("unit_entry", "wj")
     [box] = at.get("file_uploader")
     assert box.proto.max_upload_size_mb * 2**20 > upload_read.MAX_BYTES
+    # …and the server takes a plan document of the reader's largest size (规划导入 says it in Chinese too)
+    assert box.proto.max_upload_size_mb * 2**20 == reading.MAX_BYTES
     with pytest.raises(importer.ImportRefused, match=r"文件大小 6.0MB,超过 5MB 上限"):
         upload_read.read(b"x" * (6 * 2**20), "big.csv")
