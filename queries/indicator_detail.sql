@@ -16,7 +16,8 @@ SELECT i.*, pw_target_label(i.target_op, i.target_value, i.unit, i.target_text) 
        -- every input of the call, for the one-line explanation (planwatch/explain.py): the target as judged;
        -- two_sided: what counts is the distance to it (= and 左右 without a better direction); from_within_ceiling:
        -- a ceiling the start was within, so that what counts is the excess over it (method.md §2)
-       pw_judged_op(i.target_op, i.name, i.direction) AS judged_op, pw_better(i.target_op, i.direction) AS better,
+       pw_judged_op(i.target_op, i.name, i.direction, i.target_text) AS judged_op,
+       pw_better(i.target_op, i.direction) AS better,
        pw_two_sided(judged_op, better) AS two_sided,
        pw_ceiling(judged_op, better)
            AND pw_met(judged_op, s.ref_value, i.target_value, NULL, better,

@@ -140,6 +140,22 @@ def test_maintain_not_kept(fresh_db):
     assert reason.startswith("2022年为84.5岁,低于2020年基线85.76岁")
 
 
+def test_a_target_asking_for_a_rise_is_not_met_by_staying_level(fresh_db):
+    # 张家港市 妇女人均预期寿命 持续提升 (catalogued as 保持, judged as a rise beyond noise): 2020 85.7岁, tolerance
+    # max(1% × 85.7, 0.01) = 0.857. 85.75 (2021) is level with it: not met (a 保持 target would be), gap 0 within the
+    # 基本实现 tolerance: 基本实现; the trend 85.7 -> 85.75 reaches 85.95 in 2025, still level: 预计未达标, yellow
+    # (基本实现). 86.8 (2022) is 1.1 above it: 已达标.
+    rise = "zhangjiagang-women-k01"
+    import_rows(fresh_db, [(rise, 2021, 85.75)])
+    assert one(fresh_db, "SELECT status, assessment FROM v_status WHERE indicator_id = ? AND as_of_year = 2021",
+               [rise]) == ("进度滞后", "基本实现")
+    assert status(fresh_db, rise, 2021)[1].startswith(
+        "2021年为85.75岁,与2020年基线85.7岁基本持平(相差0.05岁,在容差0.86岁以内),尚未达到目标优于基线水平(持续提升)")
+    assert warnings(fresh_db, rise, 2021)["预计未达标"][0] == "黄"
+    import_rows(fresh_db, [(rise, 2022, 86.8)])
+    assert status(fresh_db, rise, 2022)[:2] == (
+        "已达标", "2022年为86.8岁,已达到目标优于基线水平(持续提升)(2020年基线85.7岁)。")
+
 def test_baseline_equal_to_target_must_stay_met(fresh_db):
     import_rows(fresh_db, [(CADRES, 2021, 100), (CADRES, 2022, 96.5)])
     assert status(fresh_db, CADRES, 2021)[0] == "已达标"

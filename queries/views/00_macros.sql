@@ -25,13 +25,19 @@ CREATE OR REPLACE MACRO pw_diff_unit(unit) AS
     CASE WHEN unit = '%' THEN '个百分点' WHEN unit IN ('‰', '1/‰') THEN '个千分点'
          WHEN unit LIKE '1/%' THEN substr(unit, 2) ELSE coalesce(unit, '') END;
 
+-- A target without a number that asks for a change, not a level (持续提升, 逐步提高, 稳中有升, 持续下降): the
+-- catalogue's maintain (保持) with such words, judged as improve (pw_judged_op).
+CREATE OR REPLACE MACRO pw_improves(text) AS
+    regexp_matches(coalesce(text, ''), '提升|提高|增加|增长|上升|有升|下降|降低|减少');
+
 -- The target as a short label: ≥95%, ≤7/10万, 108左右, 不低于2020年水平. (pw_val named once, not once per
 -- operator: see pw_num.)
 CREATE OR REPLACE MACRO pw_target_label(op, t, unit, text) AS
     CASE WHEN op IN ('>=', '>', '<=', '<', '=', '~')
              THEN CASE op WHEN '>=' THEN '≥' WHEN '>' THEN '>' WHEN '<=' THEN '≤' WHEN '<' THEN '<' ELSE '' END
                   || pw_val(t, unit) || CASE WHEN op = '~' THEN '左右' ELSE '' END
-         WHEN op = 'maintain' THEN '不低于基线水平(' || text || ')'
+         WHEN op = 'maintain'
+             THEN CASE WHEN pw_improves(text) THEN '优于' ELSE '不低于' END || '基线水平(' || text || ')'
          ELSE text
     END;
 
@@ -77,6 +83,7 @@ CREATE OR REPLACE MACRO pw_met(op, v, t, b, better, tol, noise, prec) AS
         WHEN '=' THEN abs(v - t) <= 1e-9
         WHEN '~' THEN pw_approx_short(v, t, better) <= abs(t) * tol + 1e-9
         WHEN 'maintain' THEN better * (v - b) >= -1e-9 OR pw_within_noise(v - b, noise, prec)
+        WHEN 'improve' THEN better * (v - b) > 1e-9 AND NOT pw_within_noise(v - b, noise, prec)
     END;
 
 -- Will a projected value v reach the target, from the current value now? As pw_met, except that a two-sided
@@ -98,6 +105,7 @@ CREATE OR REPLACE MACRO pw_gap(op, v, t, b, better, tol) AS
         WHEN '=' THEN abs(v - t)
         WHEN '~' THEN greatest(pw_approx_short(v, t, better) - abs(t) * tol, 0)
         WHEN 'maintain' THEN greatest(better * (b - v), 0)
+        WHEN 'improve' THEN greatest(better * (b - v), 0)  -- (level with its start: 0, not met; 基本实现)
     END;
 
 -- The decimals a value was reported with (2.07 -> 2, 36.9 -> 1, 45 -> 0; at most 4).
@@ -125,10 +133,12 @@ CREATE OR REPLACE MACRO pw_over_100(name) AS regexp_matches(coalesce(name, ''), 
 
 -- The target as the method judges it: an exact target of an indicator where more (less) is better is a floor
 -- (ceiling): 2个 meets 规范化设置1个, and a gross rate may pass 100% (学前教育毛入园率 保持在100% at 101.2%); only an
--- exact target without a better direction is two-sided.
-CREATE OR REPLACE MACRO pw_judged_op(op, name, direction) AS
+-- exact target without a better direction is two-sided. A maintain target whose words ask for a change (pw_improves:
+-- 妇女人均预期寿命 持续提升) is improve: met by a change for the better beyond noise, not by staying level.
+CREATE OR REPLACE MACRO pw_judged_op(op, name, direction, text) AS
     CASE WHEN op = '=' AND (direction = 'higher' OR pw_over_100(name)) THEN '>='
-         WHEN op = '=' AND direction = 'lower' THEN '<=' ELSE op END;
+         WHEN op = '=' AND direction = 'lower' THEN '<='
+         WHEN op = 'maintain' AND pw_improves(text) THEN 'improve' ELSE op END;
 
 -- A value as entered, to the four decimals the method reads (2.345, 30; pw_num rounds to two): an audit trail must
 -- tell 2.341 from 2.344.

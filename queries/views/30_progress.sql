@@ -31,7 +31,7 @@ ind AS (
     -- op: the target as the method judges it (pw_judged_op); printed_op: as the plan prints it (stored, for the
     -- sentences)
     SELECT i.rowid AS k, i.indicator_id, i.unit, i.direction, i.target_op AS printed_op,
-           pw_judged_op(i.target_op, i.name, i.direction) AS op,
+           pw_judged_op(i.target_op, i.name, i.direction, i.target_text) AS op,
            i.target_value, i.target_text,
            i.target_year, i.baseline_year, i.baseline_value, i.is_key,
            -- the values it can take (the trend's bounds): a change may be negative, a gross rate pass 100%
@@ -119,7 +119,7 @@ running AS (  -- what the series up to each point says; an as-of year reads the 
                lag(p.value, 1) OVER upto AS value_2, lag(p.value, 2) OVER upto AS value_3,
                lag(p.year, 1) OVER upto AS year_2, lag(p.year, 2) OVER upto AS year_3,
                -- the last earlier report that met a target fixed in advance (保持: maintained, below)
-               max(p.year) FILTER (WHERE NOT p.is_baseline AND p.op <> 'maintain'
+               max(p.year) FILTER (WHERE NOT p.is_baseline AND p.op NOT IN ('maintain', 'improve')
                                      AND pw_met(p.op, p.value, p.target_value, NULL, p.better, th.tol, NULL, NULL))
                    OVER before AS fixed_met_before_year
         FROM points p CROSS JOIN th CROSS JOIN last_year
@@ -127,12 +127,13 @@ running AS (  -- what the series up to each point says; an as-of year reads the 
                before AS (PARTITION BY p.k ORDER BY p.year ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
     ) LEFT JOIN pooled USING (k, year)
 ),
-maintained AS (  -- the same for 保持, whose tolerance depends on the series up to the point
+maintained AS (  -- the same for 保持 (and 持续提升, improve), whose tolerance depends on the series up to the
+                 -- point
     SELECT s.k, s.cutoff, max(p.year) AS met_before_year
     FROM running s
     JOIN points p ON p.k = s.k AND NOT p.is_baseline AND p.year < s.latest_year
     CROSS JOIN th
-    WHERE p.op = 'maintain'
+    WHERE p.op IN ('maintain', 'improve')
       AND pw_met(p.op, p.value, s.ref_value, s.ref_value, p.better, th.tol, s.noise_tolerance, s.noise_precision)
     GROUP BY ALL
 ),
@@ -149,12 +150,13 @@ calc AS (
            s.ref_year, s.ref_value, s.has_baseline, s.decimals, s.slope, s.intercept,
            s.value_1, s.value_2, s.value_3, s.year_1, s.year_2, s.year_3,
            -- the last year, before the latest, in which the target was met: "met earlier and lost again" is not 已达标
-           CASE WHEN f.op = 'maintain' THEN mb.met_before_year ELSE s.fixed_met_before_year END AS met_before_year,
+           CASE WHEN f.op IN ('maintain', 'improve') THEN mb.met_before_year ELSE s.fixed_met_before_year END
+               AS met_before_year,
            NOT s.is_baseline AND s.year = f.as_of_year AS reported_this_year,
            t.value_text AS latest_text, t.year AS latest_text_year,
            coalesce(NOT s.is_baseline AND s.year = f.as_of_year, false) OR coalesce(t.year = f.as_of_year, false)
                AS reported,
-           CASE WHEN f.op = 'maintain' THEN s.ref_value ELSE f.target_value END AS goal,
+           CASE WHEN f.op IN ('maintain', 'improve') THEN s.ref_value ELSE f.target_value END AS goal,
            greatest(f.target_year - s.ref_year, 1) AS span,
            s.reported_precision, s.noise_precision, s.noise_tolerance,
            -- few events in the latest year: judge on the pooled three-year rate and its 95% interval
@@ -255,7 +257,8 @@ judged AS (
         NOT met AND NOT level_kept AND (
             -- a ceiling the start was within turns 逆向变化 only when breached by more than noise (method.md §2:
             -- its Δ is the excess over the ceiling; ceiling_breached below), not by 4.01 against ≤4
-            (op IN ('>=', '>', '<=', '<', 'maintain', '~') AND NOT pw_two_sided(op, better) AND latest_year > ref_year
+            (op IN ('>=', '>', '<=', '<', 'maintain', 'improve', '~') AND NOT pw_two_sided(op, better)
+                AND latest_year > ref_year
                 AND better * (judged_value - ref_value) < 0
                 AND NOT (pw_ceiling(op, better) AND pw_met(op, ref_value, target_value, NULL, better, tol, NULL, NULL)))
             -- (NOT level_kept: for = and a two-sided 左右 the growth of the distance is more than noise)
@@ -295,7 +298,8 @@ SELECT * EXCLUDE (k),
     CASE
         WHEN status IN ('定性', '无数据', '不能判断') THEN status
         WHEN status = '已达标' THEN '已实现'
-        WHEN gap <= basic_tolerance + 1e-9 AND NOT (status = '逆向变化' AND op = 'maintain') THEN '基本实现'
+        WHEN gap <= basic_tolerance + 1e-9 AND NOT (status = '逆向变化' AND op IN ('maintain', 'improve'))
+            THEN '基本实现'
         WHEN NOT is_final AND projected_met AND status <> '逆向变化' THEN '基本实现'
         ELSE '仍有差距'
     END AS assessment
