@@ -32,7 +32,8 @@ The layers, in order:
 7. Limits, enforced from outside the engine: each worker's private memory is bounded by the operating system
    (RLIMIT_DATA, worker.WORKER_MEMORY = 640 MB; beyond it ``查询所需内存超过上限``); the worker is killed when
    the time limit passes (``查询超时(5秒)``; DEFAULT_TIMEOUT, the command line allows up to 60 s) and replaced;
-   at most MAX_ROWS rows and worker.MAX_RESULT_BYTES (32 MB, counted as Arrow bytes and at least 8 a cell) come back (``结果过大``); at most
+   at most MAX_ROWS rows and worker.MAX_RESULT_BYTES (32 MB, counted as Arrow bytes and at least what pandas
+   holds a cell: worker.cell_bytes) come back (``结果过大``); at most
    worker.POOL_SIZE (2) queries run at once, a third waits up to 3 s and is then told ``查询繁忙``. Pages show
    SHOW_ROWS rows and keep recent results in a ResultCache bounded in bytes.
 """

@@ -35,8 +35,11 @@ SPILL_LIMIT = "1GB"  # disk a worker's engine may spill to, in a private tempora
 POOL_SIZE = 2  # workers at once: with the app itself (~350 MB) the server stays under about 1.5 GB
 BUSY_WAIT = 3.0  # seconds a query waits for a free worker before "busy"
 START_TIMEOUT = 60.0  # seconds a new worker may take to load its copy (not counted against the query's limit)
-MAX_RESULT_BYTES = 32 * 2**20  # bytes a result may hold: its Arrow bytes, and never less than CELL_BYTES a cell
+MAX_RESULT_BYTES = 32 * 2**20  # bytes a result may hold: its Arrow bytes, and never less than cell_bytes a cell
 CELL_BYTES = 8  # what the app holds for a cell in pandas at least, whatever Arrow spent on it (a NULL column: 0)
+# …and for the types pandas holds as Python objects, measured (pandas 3, pyarrow): a date 40 bytes a cell (4 in
+# Arrow), a decimal 112 (16), a time of day 48 (8), a blob 47 and its bytes
+OBJECT_CELL_BYTES = {"date": 40, "decimal": 112, "time": 48, "binary": 48}
 BATCH_ROWS = 256
 NESTED = ("list", "struct", "map", "array")  # sent as JSON text (DuckDBPyType.id)
 TEXT_TYPES = ("UNION", "INTERVAL", "BIT", "BIGNUM", "VARINT", "UHUGEINT", "TIME WITH TIME ZONE")  # sent as text
@@ -124,7 +127,7 @@ def _fetch(relation, max_rows: int, max_bytes: int):
     for batch in reader:
         batches.append(batch)
         rows += batch.num_rows
-        size += max(batch.nbytes, batch.num_rows * batch.num_columns * CELL_BYTES)
+        size += sum(max(column.nbytes, batch.num_rows * cell_bytes(column.type)) for column in batch.columns)
         if size > max_bytes:
             reader.close()
             return None
@@ -132,6 +135,17 @@ def _fetch(relation, max_rows: int, max_bytes: int):
             break
     reader.close()
     return pa.Table.from_batches(batches, reader.schema).slice(0, max_rows)
+
+
+def cell_bytes(kind) -> int:
+    """What the app holds for a cell of this Arrow type in pandas at least (OBJECT_CELL_BYTES, else CELL_BYTES)."""
+    import pyarrow.types as t
+
+    for name, test in (("date", t.is_date), ("decimal", t.is_decimal), ("time", t.is_time),
+                       ("binary", lambda k: t.is_binary(k) or t.is_large_binary(k) or t.is_fixed_size_binary(k))):
+        if test(kind):
+            return OBJECT_CELL_BYTES[name]
+    return CELL_BYTES
 
 
 def _portable(relation):

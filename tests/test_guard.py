@@ -577,7 +577,12 @@ def test_result_over_the_byte_cap_is_named(work):
                                  "SELECT list_resize([true], 20000, true) AS x, 1 AS x FROM range(5000)",
                                  # 700 columns of type NULL: no Arrow bytes at all, 1.1 GB of pandas in the app
                                  "SELECT " + ", ".join(f"c AS c{i}" for i in range(700))
-                                 + " FROM (SELECT NULL AS c FROM range(200000))"])
+                                 + " FROM (SELECT NULL AS c FROM range(200000))",
+                                 # dates and decimals are Python objects in pandas: 5 × 200,000 dates are 4 MB of
+                                 # Arrow and 40 MB of pandas; 2 × 200,000 decimals 6.4 MB and 45 MB
+                                 "SELECT " + ", ".join(f"DATE '2020-01-01' + (i % 999)::INT AS d{i}" for i in range(5))
+                                 + " FROM range(200000) r(i)",
+                                 "SELECT (i / 7)::DECIMAL(18, 3) AS a, (i / 3)::DECIMAL(18, 3) AS b FROM range(200000) r(i)"])
 def test_lists_count_at_their_size_as_text(work, sql):
     # Arrow holds a list of NULLs or booleans in almost nothing (3,000 × 20,000 NULLs: a few KB), and its JSON text
     # took the app process to 1.7 GB: the worker makes the text, and the byte cap counts it.
