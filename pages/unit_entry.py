@@ -83,8 +83,7 @@ with tab_file:
     upload = round_ui.uploader("上传填好的模板", "unit_upload")
     if upload is not None:
         try:
-            checked = importer.check(con, upload.getvalue(), upload.name)
-            round_mod.check_submission(con, checked, account)  # all that 提交 will check
+            checked = round_mod.check_file(con, upload.getvalue(), upload.name, account)  # all that 提交 will check
         except round_mod.RoundRefused as refused:
             st.error(f"{refused}。文件未提交,数据库未改动。")
         except importer.ImportRefused as refused:

@@ -188,6 +188,30 @@ def check_submission(con: duckdb.DuckDBPyConnection, checked: importer.Checked, 
         raise importer.ImportRefused(problems + missing_reason_columns(checked))
 
 
+def check_file(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, account: accounts.Account
+               ) -> importer.Checked:
+    """A unit's file checked as 提交 will check it (importer.check, then check_submission), all in one round: a
+    file refused for some values also names the other rows that lack 原因说明 / 整改措施."""
+    try:
+        checked = importer.check(con, data, file_name)
+    except importer.ImportRefused as refused:
+        raise with_reason_problems(con, refused) from None
+    check_submission(con, checked, account)
+    return checked
+
+
+def with_reason_problems(con: duckdb.DuckDBPyConnection, refused: importer.ImportRefused) -> importer.ImportRefused:
+    """The refusal, with the missing 原因说明 / 整改措施 of the rows that passed (refused.passed) added."""
+    if refused.passed is None:
+        return refused
+    from planwatch import review
+
+    rows = refused.passed.rows
+    more = reason_problems(rows, review.preview_rows(con, rows))
+    return importer.ImportRefused(refused.problems + more + missing_reason_columns(refused.passed)) if more \
+        else refused
+
+
 def store(con: duckdb.DuckDBPyConnection, db_path, checked: importer.Checked, account: accounts.Account | None,
           uploader: str = "命令行", resubmit: bool = False) -> int:
     """Store a checked file: as the office's direct import (account None, or an administrator's or importer's:
@@ -266,8 +290,12 @@ def grid_checked(con: duckdb.DuckDBPyConnection, grid: pd.DataFrame, year: int) 
         def grid_row(match: re.Match) -> str:  # file row n is grid row n - 1 (the file has a header)
             row = int(match[1]) - 1
             return f"第{row}行({names.get(frame.loc[row - 1, 'indicator_id'], '')})" if row <= len(frame) else match[0]
-        raise importer.ImportRefused([re.sub(r"第(\d+)行", grid_row, p, count=1).replace("数值列", "本年数值")
-                                      for p in refused.problems]) from None
+        passed = refused.passed
+        if passed is not None:
+            passed.records = [(row_no - 1, *rest) for row_no, *rest in passed.records]
+        raise with_reason_problems(con, importer.ImportRefused(
+            [re.sub(r"第(\d+)行", grid_row, p, count=1).replace("数值列", "本年数值") for p in refused.problems],
+            passed)) from None
     checked.records = [(row_no - 1, *rest) for row_no, *rest in checked.records]
     return checked
 

@@ -135,8 +135,9 @@ def check(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> Checke
         "FROM indicator i JOIN plan p USING (plan_id) WHERE i.indicator_id IN (SELECT unnest($ids))",
         {"ids": named}).fetchall()}
     seen: dict[tuple[str, int], int] = {}
-    accepted, blank = [], 0
+    accepted, blank, faulty = [], 0, set()  # faulty: the rows with a problem of their own
     for count, (row_no, cells) in enumerate(rows):
+        before = len(problems)
         if count % 1000 == 0 and time.monotonic() > deadline:
             raise _deadline_passed()
         raw = lambda key: cells[columns[key]] if key in columns and columns[key] < len(cells) else ""  # noqa: E731
@@ -196,10 +197,13 @@ def check(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> Checke
                 seen[(iid, year)] = row_no
         accepted.append((row_no, iid, year, value, text_value, get("note") or None, numerator, denominator,
                          get("reason") or None, get("measures") or None))
+        if len(problems) > before:
+            faulty.add(row_no)
     if not accepted and not problems:
         problems.append(f"没有可导入的数值:{blank} 行均未填写数值")
     if problems:
-        raise ImportRefused(problems)
+        passed = [r for r in accepted if r[0] not in faulty]
+        raise ImportRefused(problems, Checked(clean_name(file_name), "", passed, [], tuple(columns)) if passed else None)
     notices = [f"跳过 {blank} 行未填写的空行(数值等填报列均为空)"] if blank else []
     # a year still to come is allowed (the method then runs to it) but most likely a typo (2029 for 2022): said
     this_year = datetime.date.today().year

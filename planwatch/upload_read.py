@@ -41,10 +41,13 @@ csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES + 1))  # over-long no
 
 
 class ImportRefused(Exception):
-    """The file was refused; .problems lists every reason (row and column named)."""
+    """The file was refused; .problems lists every reason (row and column named). .passed: the rows that had no
+    problem of their own (a upload_check.Checked, or None), so a submission's further rules can be checked on them
+    in the same round (round.check_submission: a clerk should not fix a value to be told of a missing 原因说明)."""
 
-    def __init__(self, problems: list[str]):
+    def __init__(self, problems: list[str], passed=None):
         self.problems = problems
+        self.passed = passed
         shown = problems[:MAX_PROBLEMS]
         more = f"\n……另有 {len(problems) - MAX_PROBLEMS} 处问题" if len(problems) > MAX_PROBLEMS else ""
         super().__init__("文件未导入,数据库未改动。请修改以下问题后重新上传:\n" + "\n".join(shown) + more)

@@ -124,7 +124,7 @@ def test_a_whole_round(server, browser, tmp_path):  # noqa: F811
     sheet = book["填报"]
     header = [c.value for c in sheet[1]]
     row = next(r for r in range(2, sheet.max_row + 1) if sheet.cell(r, 1).value == LIFE)
-    sheet.cell(row, header.index("数值") + 1, 86.2)
+    sheet.cell(row, header.index("数值") + 1, 86.8)
     filled = tmp_path / "市卫健委_2025.xlsx"
     book.save(filled)
     body.locator("input[type='file']").set_input_files(str(filled))

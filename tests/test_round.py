@@ -23,7 +23,7 @@ from planwatch.paths import DATA_DIR
 from planwatch.report import content as report_content
 
 INFANT = "zhangjiagang-children-k02"
-LIFE = "zhangjiagang-women-k01"
+LIFE = "zhangjiagang-women-k01"  # 妇女人均预期寿命 持续提升 from 85.7: met above 86.557
 EDU = "zhangjiagang-women-k03"
 HEALTH = "320582:市卫健委"
 # what pending values must not change (the reasons' projected figures are left out: a recomputation of the trend
@@ -130,7 +130,7 @@ def test_pending_values_count_nowhere_until_approved(demo_db, tmp_path, capsys):
     db.write_bytes(demo_db.read_bytes())
     add_accounts(db, rounds=(2024, 2025))
     before, report_before = public_views(db), report_tables(db)
-    assert submit(db, [(INFANT, 2024, 5.0, "", "口径调整", "加强救治"), (LIFE, 2024, 86.0, "")]) == 0
+    assert submit(db, [(INFANT, 2024, 5.0, "", "口径调整", "加强救治"), (LIFE, 2024, 86.8, "")]) == 0
     assert public_views(db) == before  # pending: every public view and the report as they were
     assert report_tables(db) == report_before
     assert cli.main(["review", str(last_batch(db)), "--approve", "--as", "tj", "--db", str(db)]) == 0
@@ -202,7 +202,7 @@ def test_same_file_again_needs_a_confirmed_resubmission(db, capsys):
 
 def test_batches_show_status_oldest_first_with_control_characters_escaped(db, capsys):
     assert submit(db, [(INFANT, 2025, 2.0, "")], name="a\tb.csv") == 0
-    assert submit(db, [(LIFE, 2025, 86, "")], name="second.csv") == 0
+    assert submit(db, [(LIFE, 2025, 86.8, "")], name="second.csv") == 0
     assert cli.main(["review", "2", "--return", "请核实", "--as", "tj", "--db", str(db)]) == 0
     capsys.readouterr()
     assert cli.main(["batches", "--db", str(db)]) == 0
@@ -222,7 +222,7 @@ def test_board_counts(db, capsys):
     assert cli.main(["round", "open", "--year", "2025", "--deadline", "2099-03-31", "--db", str(db)]) == 0
     assert submit(db, [(INFANT, 2025, 2.0, "")], name="one.csv") == 0
     assert cli.main(["review", str(last_batch(db)), "--approve", "--as", "tj", "--db", str(db)]) == 0
-    assert submit(db, [(LIFE, 2025, 86, "")], name="two.csv") == 0
+    assert submit(db, [(LIFE, 2025, 86.8, "")], name="two.csv") == 0
     assert cli.main(["review", str(last_batch(db)), "--return", "请附来源", "--as", "tj", "--db", str(db)]) == 0
     other = next(i for i in sorted(leads) if i not in (INFANT, LIFE) and "-k" in i)
     unit = one(db, "SELECT unit FROM v_indicator WHERE indicator_id = ?", [other])[0]
@@ -331,6 +331,31 @@ def test_a_file_without_the_reason_columns_still_needs_reasons_and_says_how_to_a
     assert "请填写整改措施" in err and "列,请加上" not in err and digest(db) == before
     assert submit(db, [(INFANT, 2025, 5.0, "", "统计口径调整", "加强新生儿救治")]) == 0
 
+
+def test_a_file_with_a_bad_value_also_names_the_missing_reasons_of_its_other_rows(db, capsys):
+    # one round, not two: the clerk fixed "五" and only then learned that 婴儿死亡率 5 (over the 4‰ ceiling) needs
+    # 原因说明 and 整改措施. The row with the problem of its own is not judged (its value is unknown).
+    other = "zhangjiagang-children-k01"
+    bad = db.parent / "bad.csv"
+    bad.write_text(f"indicator_id,year,value\n{INFANT},2025,5\n{other},2025,五\n", encoding="utf-8")
+    before = digest(db)
+    capsys.readouterr()
+    assert cli.main(["import", str(bad), "--db", str(db), "--as", "wj"]) == 2
+    err = capsys.readouterr().err
+    assert "第3行 数值列: “五”不是数字" in err
+    assert f"第2行 指标“婴儿死亡率”({INFANT}): 按新数值将为逆向变化,请填写原因说明和整改措施" in err
+    assert "文件中没有“原因说明”“整改措施”列" in err and digest(db) == before
+    # the online grid says both at once too
+    with db_mod.open_reader(db) as reader:
+        con = reader.cursor()
+        grid = round_mod.unit_grid(con, HEALTH, 2025)
+        at = grid.index[grid["indicator_id"] == INFANT][0]
+        grid.loc[at, "value_input"] = "5"
+        grid.loc[grid.index[grid["indicator_id"] != INFANT][0], "value_input"] = "五"
+        with pytest.raises(importer.ImportRefused) as refused:
+            round_mod.grid_checked(con, grid, 2025)
+    assert "不是数字" in str(refused.value)
+    assert f"第{at + 1}行 指标“婴儿死亡率”({INFANT}): 按新数值将为逆向变化,请填写原因说明和整改措施" in str(refused.value)
 
 def test_the_default_deadline_is_ahead_and_a_past_one_is_pointed_out():
     assert round_mod.next_deadline(dt.date(2026, 12, 2)) == dt.date(2027, 3, 31)

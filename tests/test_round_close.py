@@ -57,7 +57,7 @@ def test_close_records_who_and_when_refusals_change_nothing_and_open_reopens(db,
     assert cli.main(["round", "open", "--year", "2025", "--deadline", "2099-04-30", "--db", str(db)]) == 0
     assert one(db, "SELECT deadline::VARCHAR, closed_at, closed_by FROM reporting_round") == ("2099-04-30", None, "admin")
     assert one(db, "SELECT bool_and(reopened), count(closed_at) FROM v_reporting_progress WHERE year = 2025") == (True, 0)
-    assert submit(db, [(LIFE, 2025, 86.0, "")], name="after_reopen.csv") == 0
+    assert submit(db, [(LIFE, 2025, 86.8, "")], name="after_reopen.csv") == 0
 
 
 def test_a_year_reopened_for_a_late_unit_stays_the_default_year(db):
@@ -120,7 +120,7 @@ def test_a_closed_round_refuses_the_units_submissions_and_drafts(db, capsys):
 def test_pending_submissions_are_reviewed_after_the_close(db, capsys):
     assert submit(db, [(INFANT, 2025, 2.0, "")], name="one.csv") == 0
     first = last_batch(db)
-    assert submit(db, [(LIFE, 2025, 86.0, "")], name="two.csv") == 0
+    assert submit(db, [(LIFE, 2025, 86.8, "")], name="two.csv") == 0
     second = last_batch(db)
     assert close(db, "--as", "admin") == 0
     assert cli.main(["review", str(first), "--approve", "--as", "tj", "--db", str(db)]) == 0
@@ -185,7 +185,7 @@ def test_after_the_close_the_offices_import_with_as_counts_and_a_reviewers_is_re
     open round or closed); a 审核员's submission lands as 待审核 while the round is open and is refused once closed."""
     accounts.add(db, "office", "password1", "importer")
     capsys.readouterr()
-    assert submit(db, [(LIFE, 2025, 86.0, "")], "tj", name="tj_open.csv") == 0
+    assert submit(db, [(LIFE, 2025, 86.8, "")], "tj", name="tj_open.csv") == 0
     assert f"已提交批次 {last_batch(db)},待审核" in capsys.readouterr().out
     assert close(db, "--as", "admin") == 0
     before = digest(db)

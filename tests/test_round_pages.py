@@ -91,7 +91,7 @@ def test_filler_sees_the_units_indicators_and_submissions(app_db):
 
 
 def test_reviewer_returns_one_and_approves_another(app_db):
-    returned = submit(app_db, [(LIFE, 2025, 85.0)])
+    returned = submit(app_db, [(LIFE, 2025, 87.0)])
     at = login("review", "tj")
     box = [s for s in at.selectbox if s.label == "选择提交"][0]
     box.set_value(returned).run()
@@ -163,7 +163,7 @@ def test_revisions_not_approved_are_for_the_office_only(app_db):
     at.switch_page("pages/indicator.py").run()
     history = at.dataframe[-1].value
     assert list(history["审核结果"]) == ["已退回"] and list(history["审核意见"]) == ["请附统计年鉴出处"]
-    assert list(history["数值"]) == ["85"] and list(history["原值"]) == ["—"]  # not "85.0" and "None"
+    assert list(history["数值"]) == ["87"] and list(history["原值"]) == ["—"]  # not "87.0" and "None"
     # a reviewer of another region is a visitor here; values print as entered, to four decimals
     accounts.add(app_db, "py", "password1", "reviewer", "平阳县")
     at = login("review", "py")
