@@ -155,6 +155,10 @@ def test_a_target_asking_for_a_rise_is_not_met_by_staying_level(fresh_db):
     import_rows(fresh_db, [(rise, 2022, 86.8)])
     assert status(fresh_db, rise, 2022)[:2] == (
         "已达标", "2022年为86.8岁,已达到目标优于基线水平(持续提升)(2020年基线85.7岁)。")
+    # a trend that rises, but within the tolerance, says so (it read "低于目标…(差0.35岁)" of a value above the start)
+    import_rows(fresh_db, [(rise, 2022, 85.8), (rise, 2023, 85.9), (rise, 2024, 86.0)])
+    assert status(fresh_db, rise, 2024)[1].endswith(
+        "岁,较2020年基线85.7岁的改善未超出容差,达不到目标优于基线水平(持续提升)。")
 
 def test_baseline_equal_to_target_must_stay_met(fresh_db):
     import_rows(fresh_db, [(CADRES, 2021, 100), (CADRES, 2022, 96.5)])
@@ -290,6 +294,21 @@ def test_a_trend_that_passes_through_a_two_sided_band_reaches_it(fresh_db):
     import_rows(fresh_db, [(share, 2023, 53)])
     assert "预计未达标" in warnings(fresh_db, share, 2023)
     assert status(fresh_db, share, 2023)[4] == 82.6
+    # nor does a line that passes through the band and ends far beyond it (more than the 基本实现 tolerance, 2% ×
+    # 50 = 1): 张家港 50%左右, 2020 63.36 -> 58, 54, 52 (2021–2023): least squares mean 56.84 at 2021.5, slope
+    # -19.04 / 5 = -3.808, 56.84 - 3.5 × 3.808 = 43.51 in 2025, 49 - 43.51 = 5.49 short of the band's edge
+    far = "zhangjiagang-women-t22"
+    import_rows(fresh_db, [(far, 2021, 58), (far, 2022, 54), (far, 2023, 52)])
+    assert status(fresh_db, far, 2023)[1].endswith("按2020年以来趋势2025年约为43.51%,偏离目标50%左右(差5.49个百分点)。")
+    assert "预计未达标" in warnings(fresh_db, far, 2023)
+
+def test_a_projected_shortfall_of_an_approximate_target_is_measured_to_its_band(fresh_db):
+    # 每千人口拥有3岁以下婴幼儿托位数 4.5个左右 (more is better: met from 4.5 × 98% = 4.41). 2.0, 2.5, 3.0, 3.2
+    # (2021–2024): mean 2.675 at 2022.5, slope 2.05 / 5 = 0.41, 2.675 + 2.5 × 0.41 = 3.7 in 2025, 4.41 - 3.7 = 0.71
+    # short, as 距达标 measures it (the sentence said 0.8, the distance to 4.5)
+    places = "zhangjiagang-children-k09"
+    import_rows(fresh_db, [(places, 2021, 2.0), (places, 2022, 2.5), (places, 2023, 3.0), (places, 2024, 3.2)])
+    assert status(fresh_db, places, 2024)[1].endswith("2025年约为3.7个,低于目标4.5个左右(差0.71个)。")
 
 def test_a_strict_target_hit_exactly_is_said_so(fresh_db):
     # >85%: 80 (2021) then 85 (2022) is the whole way in progress, (85 - 80) / (85 - 80) = 100%, yet not above 85: the

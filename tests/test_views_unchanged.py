@@ -42,7 +42,10 @@ METHOD_VIEWS = ("v_attainment", "v_attainment_by_domain", "v_attainment_by_plan"
 # sentences, 51 and 1,445 warning reasons, no other column; a trend that passes through a two-sided target on its way
 # reaches it: seed 1 and synth-100 50 sentences, 1 and 37 仍有差距 → 基本实现, 1 and 50 预计未达标 warnings gone;
 # a 保持 target asking for a rise (持续提升) is met only by a rise beyond noise: the seed's one such target says
-# "优于基线水平(持续提升)" in 6 sentences, synth-100 38 已达标 → 进度滞后 · 基本实现 and 186 sentences)
+# "优于基线水平(持续提升)" in 6 sentences, synth-100 38 已达标 → 进度滞后 · 基本实现 and 186 sentences; a trend
+# that passes a two-sided band reaches it only if it ends within the 基本实现 tolerance beyond it, and a projected
+# shortfall is measured to the band's edge: seed 13 sentences, synth-100 221 sentences, 15 基本实现 → 仍有差距 and
+# 19 预计未达标 warnings back)
 SEED = {
     "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "2e2f3d0ff3042a39a51e1ac2c558e54e"),
     "v_attainment_by_domain": ("becf2d2b0376797db3939bddcd9559f3", "ec23a47b1b43fcb03660416e6a3d00fe"),
@@ -51,21 +54,21 @@ SEED = {
     "v_attainment_by_unit": ("38eb3640a335183e1e3acb6cadcaa2f6", "520e60d59c0c68b9cf0645921ce5ee56"),
     "v_attainment_rollup": ("8b0318955373d90efcdbbafda528d5b5", "e5ec807065c796f0a2b42a0828d4f512"),
     "v_parent_comparison": ("eff2c60f4cfeff3254c909d12284732c", "d41d8cd98f00b204e9800998ecf8427e"),
-    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "6a9f8b304d3abd7f878b8a5a66294334"),
-    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "5a7e4d9671136dc4a0767844cff8fc01"),
-    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "5cf5f2a59fd2aadb0064be0ea2276854"),
+    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "0b4b665f94d10fe69b1e5c05f3370cd6"),
+    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "7dd8e9cae8577a8502a954e3c6c8f229"),
+    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "00a31055f834ff32e3d60bc6baafce68"),
 }
 SYNTH_100 = {
-    "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "c1c398b82a964956a66b1c69950a939e"),
-    "v_attainment_by_domain": ("becf2d2b0376797db3939bddcd9559f3", "5c6cfa52dff7a8af85aee19f2ef6cc2b"),
-    "v_attainment_by_plan": ("c1c3bac3c3f64868eeb14a5230751f70", "398de362affba36f25ad62c703470c38"),
-    "v_attainment_by_region": ("1bf6b31fbbf404023d0ed2e1b418b508", "6d78788357d252e5effb707caf10cb82"),
-    "v_attainment_by_unit": ("38eb3640a335183e1e3acb6cadcaa2f6", "277e353dd772d445680ffb5e80561790"),
-    "v_attainment_rollup": ("8b0318955373d90efcdbbafda528d5b5", "e2207ce610ba7e0b97d16e5194859939"),
+    "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "e489e93e8ff27d72c7430e966ab50e86"),
+    "v_attainment_by_domain": ("becf2d2b0376797db3939bddcd9559f3", "285cb38facdc5a7b3fcce3dd72bed4b1"),
+    "v_attainment_by_plan": ("c1c3bac3c3f64868eeb14a5230751f70", "f6006f4c9350ab6206cf04ddff40ec6f"),
+    "v_attainment_by_region": ("1bf6b31fbbf404023d0ed2e1b418b508", "b882d6f3616bd4a0ff6d81310e0cd102"),
+    "v_attainment_by_unit": ("38eb3640a335183e1e3acb6cadcaa2f6", "12bfd80dd77f7d6f1e5ab977013a27d3"),
+    "v_attainment_rollup": ("8b0318955373d90efcdbbafda528d5b5", "08bc0284c602b437425167ca7fb3b481"),
     "v_parent_comparison": ("eff2c60f4cfeff3254c909d12284732c", "d5c4d3c6418b1f06b35dea3d46560b2e"),
-    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "4c26a990e6841f34e2d9e83c8ee44f5f"),
-    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "3188b415fa77304dec45522d87b82299"),
-    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "02a7f24dfaf626f2f19ea8335c7f77c3"),
+    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "0f6a1172c0261dc891a1b137d15a768d"),
+    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "9a3648f9d5f4fd5b29e1814502b6027b"),
+    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "3d7b32f88b489c095464b50cca290438"),
 }
 
 

@@ -248,8 +248,8 @@ measured AS (
 ),
 judged AS (
     SELECT *,
-        pw_reaches(op, projected_value, goal, ref_value, judged_value, better, tol, noise_tolerance, noise_precision)
-            AS projected_met,
+        pw_reaches(op, projected_value, goal, ref_value, judged_value, better, tol, noise_tolerance, noise_precision,
+                   basic_tolerance) AS projected_met,
         -- …by passing through it (overshooting 100% or the band of 50%左右 on the way): said so in the reason
         pw_two_sided(op, better) AND NOT pw_met(op, projected_value, goal, ref_value, better, tol, noise_tolerance,
                                                 noise_precision) AS projected_through,

@@ -101,10 +101,21 @@ FROM (
             WHEN projected_met
                 THEN ';按' || ref_year || '年以来趋势' || target_year || '年约为' || pw_val(projected_value, unit)
                      || ',可达到目标'
+            -- a target asking for a change (持续提升): the trend stays level with, or falls below, the start
+            WHEN op = 'maintain' AND pw_improves(target_text)
+                THEN ';按' || ref_year || '年以来趋势' || target_year || '年约为' || pw_val(projected_value, unit)
+                     || ',' || CASE WHEN better * (projected_value - goal) > 0 THEN '较' || ref_phrase || '的改善未超出容差'
+                                    ELSE CASE WHEN better > 0 THEN '低于' ELSE '高于' END || ref_phrase END
+                     || ',达不到目标' || target_label
+            -- the shortfall as 距达标 measures it (pw_gap): to the nearest value that meets the target, a 左右
+            -- target's band edge included
             ELSE ';按' || ref_year || '年以来趋势' || target_year || '年约为' || pw_val(projected_value, unit)
                  || ',' || CASE WHEN two_sided THEN '偏离' WHEN better > 0 THEN '低于' ELSE '高于' END
                  || '目标' || target_label
-                 || '(差' || pw_num(abs(projected_value - goal)) || pw_diff_unit(unit) || ')'
+                 || '(差' || pw_shortfall(CASE WHEN op = '~'
+                                              THEN greatest(pw_approx_short(projected_value, goal, better)
+                                                            - abs(goal) * approx_tol, 0)
+                                              ELSE abs(projected_value - goal) END) || pw_diff_unit(unit) || ')'
         END AS projection_phrase
     FROM (
         SELECT *,
@@ -119,6 +130,7 @@ FROM (
             SELECT *,
                    pw_target_label(op, target_value, unit, target_text) AS target_label,
                    CASE WHEN op = 'maintain' THEN ref_value ELSE target_value END AS goal,
+                   (SELECT value FROM method_threshold WHERE key = 'approx_tolerance') AS approx_tol,
                    -- the small-number rule was applied (_progress_of: interval_method is set then)
                    interval_method IS NOT NULL AS small_numbers
             FROM query_table(status_table)
