@@ -709,9 +709,17 @@ def test_a_met_indicator_that_fell_since_its_baseline_is_not_reported_as_progres
         sentences = db.run_query(con, "report_sentences", year=2024, region="320582")
     [said] = [s for s in sentences["句子"] if s.startswith("村委会成员中女性比例")]
     assert said == "村委会成员中女性比例由2020年的41.9%降至2023年的34.35%,仍达到规划目标“≥30%”,但较基线有所退步。"
-    # a fall within noise is none: 45.1% → 45.02% against 45%左右 is met, as before
+    # a fall within noise is none, and is said so (not "由45.1%降至45.02%,已实现"): met, level with its baseline
     [level] = [s for s in sentences["句子"] if s.startswith("就业人员中的女性比例")]
-    assert level.endswith(",已实现规划目标“45%左右”。")
+    assert level == "就业人员中的女性比例与2020年的45.1%基本持平(2024年为45.02%),已实现规划目标“45%左右”。"
+    # a strict target hit exactly is not "完成目标进程的100%…进展顺利"
+    [exact] = [s for s in sentences["句子"] if s.startswith("艾滋病母婴传播率")]
+    assert exact == "艾滋病母婴传播率2024年为2%,恰等于目标值,尚未达到目标“<2%”。"
+    # on time but projected short (a 预计未达标 warning): 主要进展 says what the outlook counts
+    with db.open_reader(demo_db) as con:
+        pingyang = db.run_query(con, "report_sentences", year=2024, region="330326")
+    [beds] = [s for s in pingyang["句子"] if s.startswith("县妇幼保健院及公共卫生大楼病床数")]
+    assert beds.endswith("但按趋势2025年约为618.1张,预计难以实现目标“≥620张”。")
 
 
 def test_the_lead_unit_is_the_first_unit_the_plan_names_whole(demo_db, tmp_path):
