@@ -51,7 +51,7 @@ PAGE_ROWS = {"warnings_list": 50, "domain_indicators": 50, "catalogue_indicators
              "unit_scorecard": 100}
 # the pages' own settings (pages/overview.py BARS, pages/domains.py SPREAD and its cut, pages/indicator.py MATCHES,
 # ui.MAX_UNIT_OPTIONS) and the default of every filter (全部: None)
-PAGE_PARAMS = {"top": 8, "per_domain": 200, "n": 51, "words": "", "levels": [], "kinds": [], "search": None,
+PAGE_PARAMS = {"top": 6, "per_domain": 200, "n": 51, "words": "", "levels": [], "kinds": [], "search": None,
                "cut": "domain", "most": 100}
 # lists whose page takes its length from counts it has already (paging.fetch's total): their page alone is timed
 TOTAL_KNOWN = {"warnings_list"}

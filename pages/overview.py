@@ -4,8 +4,9 @@ import streamlit as st
 
 from planwatch import charts, paging, ui
 
-URGENT = 4  # red warnings listed above the fold
-BARS = 8  # plans and regions with their own bar, the most lagging; the rest share one ("其余 2,842 个地区")
+URGENT = 3  # red warnings listed above the fold, with the link to all of them
+BARS = 6  # plans and regions with their own bar, the most lagging; the rest share one ("其余 2,842 个地区"): with
+# the label beside each bar, both charts fit the first screen at 1280×720
 
 f = ui.page_filters()
 head = ui.query("headline", **f.params()).astype("float").iloc[0].fillna(0)
@@ -22,7 +23,8 @@ ui.metrics([
     ("达标率", ui.rate(head.attainment_rate) if head.n_assessed else ui.MISSING,
      "已达标指标 ÷ 已评估指标(有数据的定量指标)"),
     ("基本实现率", ui.rate(head.basic_rate) if head.n_assessed else ui.MISSING,
-     "(已实现 + 基本实现)÷ 已评估;基本实现:未达标,但在目标的容差内或按趋势可如期达到"),
+     f"(已实现 {head.n_met:,.0f} + 基本实现 {head.n_basic:,.0f})÷ 已评估 {head.n_assessed:,.0f};"
+     "基本实现:未达标,但在目标的容差内或按趋势可如期达到"),
     ("已达标 / 已评估", ui.count(head.n_met) + sep + ui.count(head.n_assessed),
      f"已达标 {head.n_met:,.0f} 项,已评估 {head.n_assessed:,.0f} 项;共 {head.n_indicators:,.0f} 项指标:"
      f"无数据 {head.n_no_data:,.0f} 项、定性 {head.n_qualitative:,.0f} 项不计入分母"),
@@ -43,12 +45,13 @@ with left:
     st.page_link("pages/warnings.py", label=f"查看全部 {n_warnings:,} 条预警 →", query_params=f.url())
 with right:
     bars = ui.query("attainment_bars", **f.params(), top=BARS)
-    st.html(charts.status_legend_html())
     # drawn on the server as HTML (no chart library to fetch: Vega cost a new visitor about a quarter of a blank
-    # page's load); each bar links to 预警清单 for its region (and plan group), keeping the other filters
-    for cut, title in (("plan", "各规划达标率(点击看预警)"), ("region", "各地区达标率(点击看预警)")):
-        st.html(charts.attainment_bars_html(bars[bars.cut == cut], title, lambda region, group: ui.page_url(
-            "warnings", f, region=region, group=group or f.group)))
+    # page's load), legend and both charts in one element (no gaps between them); each bar links to 预警清单 for
+    # its region (and plan group), keeping the other filters
+    st.html(charts.status_legend_html() + "".join(
+        charts.attainment_bars_html(bars[bars.cut == cut], title, lambda region, group: ui.page_url(
+            "warnings", f, region=region, group=group or f.group), compact=True)
+        for cut, title in (("plan", "各规划达标率(点击看预警)"), ("region", "各地区达标率(点击看预警)"))))
 
 changed = ui.query("status_change_counts", **f.params()).iloc[0]
 st.subheader(f"与{f.year - 1}年相比:{changed.n_changed:,} 项指标状态变化")

@@ -47,12 +47,18 @@ def status_bars(counts: pd.DataFrame, category: str, title: str = "", height_per
     return base.mark_bar().properties(height=max(80, height_per_bar * len(order)))
 
 
+# what the bars of all statuses measure, said beside their legend: a label's 达标率 counts the assessed only, the
+# bar every indicator (无数据 and 定性 too), so 决策管理 67%(2/3) has a green third
+BARS_NOTE = "条长为各状态指标占全部指标的比例,标签为达标率(已达标/已评估):"
+
+
 def status_legend_html() -> str:
-    """The status colours as HTML swatches that wrap on a phone (a Vega legend is cut off at 390 px)."""
-    return svg.legend(STATUS_COLORS)
+    """The status colours as HTML swatches that wrap on a phone (a Vega legend is cut off at 390 px), after what
+    the bars measure (BARS_NOTE)."""
+    return svg.legend(STATUS_COLORS, BARS_NOTE)
 
 
-def attainment_bars_html(bars: pd.DataFrame, title: str, href) -> str:
+def attainment_bars_html(bars: pd.DataFrame, title: str, href, compact: bool = False) -> str:
     """Status mix per plan or region (rows of queries/attainment_bars.sql for one cut) as server-drawn HTML bars
     (svg.stacked_bars: no chart library for the browser to fetch), the most lagging first, each labelled with its
     达标率 and denominator. `href(region_code, plan_group)` gives a bar's link (to 预警清单 for it); the bar of the
@@ -63,7 +69,7 @@ def attainment_bars_html(bars: pd.DataFrame, title: str, href) -> str:
         rows.append({"label": label, "href": href(code, group if pd.notna(group) else None) if pd.notna(code) else None,
                      **bar.groupby("status")["n"].sum().to_dict()})
     return svg.stacked_bars(pd.DataFrame(rows, columns=["label", "href", *STATUS_ORDER]), STATUS_ORDER, STATUS_COLORS,
-                            title)
+                            title, compact=compact)
 
 
 LOCAL = "#0072B2"  # the place's own values, on every indicator chart

@@ -92,11 +92,13 @@ def _share(n: float, total: float) -> str:
 
 
 def stacked_bars(rows: pd.DataFrame, segments: Sequence[str], colours: dict[str, str], title: str = "",
-                 ticks: Sequence[float] = (0, 0.25, 0.5, 0.75, 1)) -> str:
+                 ticks: Sequence[float] = (0, 0.25, 0.5, 0.75, 1), compact: bool = False) -> str:
     """Horizontal 100% bars as HTML: per row its `label` above a bar of its `segments` (counts), in the given
-    order. A row's `href` (optional column) makes the row a link; its `title` (optional) is the tooltip of the
-    row, otherwise each segment's tooltip names the label, segment and count. Axis ticks as percentages below."""
-    parts = [f"<style>{BARS_CSS}</style><div class='pw-bars' style='font-family:{esc(FONT)}'>"]
+    order (compact: the label beside the bar, one line a row, so that two charts fit a screen). A row's `href`
+    (optional column) makes the row a link; its `title` (optional) is the tooltip of the row, otherwise each
+    segment's tooltip names the label, segment and count. Axis ticks as percentages below."""
+    kind = "pw-bars pw-compact" if compact else "pw-bars"
+    parts = [f"<style>{BARS_CSS}</style><div class='{kind}' style='font-family:{esc(FONT)}'>"]
     if title:
         parts.append(f"<div class='pw-bars-title'>{esc(title)}</div>")
     for row in rows.to_dict("records"):
@@ -134,6 +136,10 @@ a.pw-bar-row:hover .pw-bar-label { text-decoration: underline; }
 .pw-bar-axis > span { position: absolute; transform: translateX(-50%); white-space: nowrap; }
 .pw-bar-axis > span:first-child { transform: none; }
 .pw-bar-axis > span:last-child { transform: translateX(-100%); }
+.pw-compact .pw-bar-row { display: grid; grid-template-columns: 46% 1fr; column-gap: 0.5rem; align-items: center;
+                          padding: 0.1rem 0.25rem; }
+.pw-compact .pw-bar-label { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.pw-compact .pw-bar-axis { margin-left: calc(46% + 0.75rem); }
 """
 
 

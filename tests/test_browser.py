@@ -338,6 +338,10 @@ def test_overview_shows_attainment_and_a_red_warning_above_the_fold(server, smal
     bar = main(small).locator("a.pw-bar-row").first  # the most lagging plan, drawn on the server as HTML
     expect(bar).to_be_visible()
     assert _in_view(small, rate) and _in_view(small, red) and _in_view(small, bar)  # no scrolling needed
+    # …and the regions' chart to its last bar, and the link to every warning (they were a scroll away)
+    last = main(small).locator(".pw-bars").last.locator(".pw-bar-row").last
+    every = main(small).get_by_text("查看全部", exact=False)
+    assert main(small).locator(".pw-bars").count() == 2 and _in_view(small, last) and _in_view(small, every.first)
     assert "year=2024" in red.get_attribute("href")
 
 

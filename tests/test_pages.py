@@ -5,7 +5,7 @@ import html
 import re
 
 import pytest
-from apptest import html_bars, html_tables, metrics, open_page, texts, use_database
+from apptest import _bodies, html_bars, html_tables, metrics, open_page, texts, use_database
 from conftest import one, rows
 
 from planwatch import ui
@@ -29,6 +29,9 @@ def test_overview_headline_matches_the_views(app_db):
     assert figures["已达标 / 已评估"] == f"{n_met} / {n_assessed}"
     assert "示例数据" in texts(at)
     assert "截至2024年" in at.title[0].value
+    # 基本实现率's numerator and denominator, in its tooltip
+    [n_basic] = one(app_db, "SELECT sum(n_basic) FROM v_attainment_by_plan WHERE as_of_year = 2024")
+    assert f"(已实现 {n_met} + 基本实现 {n_basic})÷ 已评估 {n_assessed}" in html.unescape(" ".join(_bodies(at)))
 
 
 def test_overview_status_changes_list_every_change_with_its_reason(app_db):
@@ -965,16 +968,18 @@ def test_overview_lists_red_warnings_and_sorted_labelled_bars(app_db):
     assert metrics(at)["红色预警"] == str(red)
     assert at.subheader[0].value == "最紧急的红色预警"
     first = [link.proto for link in at.main.get("page_link") if link.proto.page == "indicator"]
-    assert len(first) == 4 and all(":red[●]" in link.label for link in first)
+    assert len(first) == 3 and all(":red[●]" in link.label for link in first)
     assert not at.get("vega_lite_chart")  # bars drawn on the server as HTML: no chart library to fetch
     plan_bars, region_bars = html_bars(at)
     # labelled "咸阳市 妇女 15%(3/20)", the lowest 达标率 first; each bar links to 预警清单 for its region and group
     expected = rows(app_db, "SELECT region || ' ' || plan_group, n_met, n_assessed, region_code, plan_group "
                             "FROM v_attainment_by_plan JOIN (SELECT DISTINCT region, region_code FROM v_status_detail) "
                             "USING (region) WHERE as_of_year = 2024 ORDER BY n_met / n_assessed, 1")
-    assert [bar["label"] for bar in plan_bars] == [
-        f"{name} {int(n_met * 100 / n + 0.5)}%({n_met}/{n})" for name, n_met, n, _, _ in expected][:len(plan_bars)]
-    for bar, (_, _, _, code, group) in zip(plan_bars, expected):
+    named = [bar for bar in plan_bars if bar["href"]]  # the most lagging; the rest share the last bar
+    assert [bar["label"] for bar in named] == [
+        f"{name} {int(n_met * 100 / n + 0.5)}%({n_met}/{n})" for name, n_met, n, _, _ in expected][:len(named)]
+    assert plan_bars[-1]["label"].startswith(f"其余 {len(expected) - len(named)} 个规划 ") and not plan_bars[-1]["href"]
+    for bar, (_, _, _, code, group) in zip(named, expected):
         assert parse_qs(urlparse(bar["href"]).query) == {"year": ["2024"], "region": [code], "group": [group]}
         assert urlparse(bar["href"]).path == "./warnings"
     rates = [int(bar["label"].split("%")[0].split()[-1]) for bar in region_bars if bar["href"]]

@@ -93,8 +93,8 @@ def test_overview_bars_show_the_most_lagging_and_sum_up_the_rest(wide_db):
     at = open_page(year="2024")
     n_regions = one(wide_db, "SELECT count(DISTINCT region) FROM v_indicator")[0]
     plans, regions = ({bar["label"] for bar in bars} for bars in html_bars(at))
-    assert len(plans) == len(regions) == 8 + 1  # the eight most lagging and one bar for the rest
-    assert any(label.startswith(f"其余 {n_regions - 8} 个地区 ") for label in regions)
+    assert len(plans) == len(regions) == 6 + 1  # the six most lagging and one bar for the rest
+    assert any(label.startswith(f"其余 {n_regions - 6} 个地区 ") for label in regions)
 
 
 # --- the summaries the pages count from (queries/views/83_tally.sql) ----------------------------------------------
