@@ -32,6 +32,12 @@ def diff_unit(unit) -> str:
     return {"%": "个百分点", "‰": "个千分点", "1/‰": "个千分点"}.get(unit, unit_text(unit))
 
 
+def share(x: float) -> str:
+    """A share as a whole percentage, never "-0%" (a progress of -0.001 reads 0%)."""
+    shown = f"{x:.0%}"
+    return "0%" if shown == "-0%" else shown
+
+
 def line(row: Mapping, thresholds: Mapping) -> str:
     """The call of one indicator and as-of year, with every input, in one sentence."""
     status = row["status"]
@@ -78,7 +84,7 @@ def line(row: Mapping, thresholds: Mapping) -> str:
             parts.append(f"{'与目标的距离' if to_target else ''}变化{'+' if change > 0 else ''}{num(change)}{du},"
                          f"{tolerance}→{'基本持平' if row.get('within_noise') else '有变化'}")
     if _given(row.get("progress")) and _given(row.get("ratio")):
-        parts.append(f"目标进程{row['progress']:.0%} ÷ 时间进度{row['expected_progress']:.0%} = 进度比"
+        parts.append(f"目标进程{share(row['progress'])} ÷ 时间进度{share(row['expected_progress'])} = 进度比"
                      f"{num(row['ratio'])}(进展顺利需 ≥ {num(thresholds['on_track_ratio'])})")
     if row.get("is_final"):
         parts.append(f"目标年{row['target_year']:.0f}年已到,最终判定,不再外推")

@@ -531,3 +531,9 @@ def test_a_met_target_has_no_gap(fresh_db):
     import_rows(fresh_db, [(LIFE, 2022, 85.5)])
     c = call(fresh_db, LIFE, 2022)
     assert (c["status"], c["gap"]) == ("已达标", 0)
+
+
+def test_a_share_never_reads_minus_zero():
+    # 判定依据 printed "目标进程-0% ÷ 时间进度75%" for a progress of -0.001
+    assert [explain.share(x) for x in (-0.001, -0.004, 0.0, -0.006, 0.494, 1.0)] == ["0%", "0%", "0%", "-1%", "49%",
+                                                                                   "100%"]

@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from planwatch import db
+from planwatch.explain import share
 
 
 class ReportError(Exception):
@@ -63,7 +64,7 @@ class Story:
         latest = "—" if pd.isna(ind["latest_year"]) else f"{val(ind['latest_value'])}({int(ind['latest_year'])}年)"
         # at the target year the time has run out (the time share stops at the last report's year); a value far
         # behind its start reads so, not "-2200%"
-        done = "—" if pd.isna(ind["progress"]) else "低于起点" if ind["progress"] < -1 else f"{ind['progress']:.0%}"
+        done = "—" if pd.isna(ind["progress"]) else "低于起点" if ind["progress"] < -1 else share(ind["progress"])
         progress = done if done == "—" else \
             f"{done} / {'目标年已到' if ind.get('is_final') else format(ind['expected_progress'], '.0%')}"
         return [("基线", baseline), (f"目标({int(ind['target_year'])}年)", ind["target_label"]), ("最新值", latest),
