@@ -71,12 +71,13 @@ else:
 
 unlisted = paging.fetch("units_unlisted", "unlisted_page", **scope)  # at national scale, thousands of plans
 if unlisted.total:
-    st.subheader(f"未列明责任单位的规划(共 {unlisted.total:,} 个)")
+    st.subheader(f"有指标未列明责任单位的规划(共 {unlisted.total:,} 个)")
     none = unlisted.frame.loc[unlisted.frame["说明"] == "规划未列明责任单位", "规划"].tolist()  # listed first
     n_none = int(unlisted.frame["n_none"].iloc[0])  # on every page, not only this one
     if none:
-        named = "、".join(none[:NAMED]) + (f"等 {n_none:,} 个规划" if n_none > NAMED else "")
-        st.warning(ui.plain(f"{named}未列明责任单位,其指标不计入上方计分卡。"), icon=":material/info:")
+        named = "、".join(none[:NAMED]) + ("等" if n_none > NAMED else "")
+        st.warning(ui.plain(f"其中 {n_none:,} 个规划完全未列明责任单位({named}),其指标不计入上方计分卡。"),
+                   icon=":material/info:")
     ui.static_table(unlisted.frame[["地区", "类别", "规划", "说明", "指标数", "未列明单位的指标", "仅为目标列明的单位条目"]])
     st.caption("仅为目标列明的单位条目:规划为某项目标或工程列出了单位,但该目标没有对应的量化指标。")
     paging.control(unlisted)

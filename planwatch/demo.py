@@ -22,8 +22,9 @@ DEMO_BATCH = 0
 TRAJECTORIES = ("on_track", "on_track", "lagging", "met_early", "reversed", "volatile", "missing_years",
                 "on_track", "lagging", "met_early", "on_track", "unreported")
 # the trajectory as the value's note (备注) names it on the pages
-KIND_NOTES = {"on_track": "按期推进", "lagging": "进展偏慢", "met_early": "提前达标", "reversed": "逆向变化",
-              "volatile": "上下波动", "missing_years": "部分年份未报"}
+# the trajectory a series was drawn from, in its note: no status word (a drawn "逆向变化" may be judged 进度滞后)
+KIND_NOTES = {"on_track": "模拟轨迹:按期推进", "lagging": "模拟轨迹:推进偏慢", "met_early": "模拟轨迹:提前接近目标",
+              "reversed": "模拟轨迹:背离目标", "volatile": "模拟轨迹:上下波动", "missing_years": "模拟轨迹:部分年份未报"}
 SKIPPED = (2022, 2024)  # the years a missing_years series leaves unreported
 DRAWING = ("on_track", "lagging", "reversed", "missing_years")  # kinds that draw a random factor per reported year
 INDICATOR_COLUMNS = ["indicator_id", "direction", "target_op", "target_value", "baseline_value", "unit", "target_year"]

@@ -237,7 +237,11 @@ def test_units_page_shows_unit_indicators_and_plans_without_units(app_db):
     assert "规划未列明责任单位" in shown
     for plan in ("咸阳市妇女发展规划", "怀柔区", "平阳县妇女发展"):
         assert plan in shown
+    # one count in the heading, the plans naming none counted apart within it (it read "共 7 个" above "等 6 个")
     unlisted = html_tables(at)[2].set_index("规划")
+    n_none = int((unlisted["说明"] == "规划未列明责任单位").sum())
+    assert f"有指标未列明责任单位的规划(共 {len(unlisted)} 个)" in shown
+    assert f"其中 {n_none} 个规划完全未列明责任单位(" in shown and 0 < n_none < len(unlisted)
     title = {plan: one(app_db, "SELECT title FROM plan WHERE plan_id = ?", [plan])[0]
              for plan in ("yueqing-children", "zhangjiagang-women")}
     assert unlisted.loc[title["yueqing-children"], "说明"] == "部分指标未列明责任单位"

@@ -127,7 +127,7 @@ def test_slides_list_the_most_urgent_warnings_with_units(files, demo_db):
     n_listed = one(demo_db, "SELECT count(*) FROM v_warning WHERE as_of_year = ? AND level IN ('红', '黄')", [YEAR])[0]
     n_slides = sum(slide.shapes.title.text_frame.text.startswith("预警清单") for slide in prs.slides)
     assert 0 < len(rows) < n_listed and n_slides <= 4  # a meeting deck; the report and workbook list them all
-    assert f"另有 {n_listed - len(rows)} 条,见报告附表" in "".join(slide_text(s) for s in prs.slides)
+    assert f"另有 {n_listed - len(rows)} 条未在幻灯片上列出,见报告附表" in "".join(slide_text(s) for s in prs.slides)
     levels = [r[0] for r in rows]
     assert levels == sorted(levels, key=["红", "黄"].index)
     first = one(demo_db, MOST_URGENT, [YEAR])

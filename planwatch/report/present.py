@@ -94,7 +94,7 @@ def _warnings(c: ReportContent, section: Section) -> None:
     last = section.first + len(section.rows) - 1
     st.markdown(f"红色 **{counts['红']}** 条、黄色 **{counts['黄']}** 条,按紧急程度排列"
                 + (f";本页为第 {section.first}–{last} 条" if len(section.rows) else "")
-                + (f";另有 {section.not_shown} 条" if section.not_shown else "")
+                + (f";另有 {section.not_shown} 条未在演示中列出" if section.not_shown else "")
                 + f";未填报 {counts['灰']} 条。完整清单见报告与 Excel 工作簿。")
     if section.rows.empty:
         st.markdown(f"截至{c.year}年,{c.scope}没有红色或黄色预警。")

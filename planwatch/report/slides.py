@@ -254,7 +254,8 @@ class Deck:
             colors = {(i, 0): "FFFFFF" for i in range(len(rows))}
             table(slide, rows, MARGIN, Inches(1.8), list(WARNING_COLUMNS.values()), WARNING_PT, fills=fills,
                   colors=colors)
-        rest = (f"另有 {section.not_shown} 条,见报告附表与 Excel 工作簿;" if section.not_shown else "")
+        rest = (f"另有 {section.not_shown} 条未在幻灯片上列出,见报告附表与 Excel 工作簿;"
+                if section.not_shown else "")
         self.note(slide, Inches(6.5), rest + f"未填报(灰色){counts['灰']} 条。完整原因见备注。")
 
     def _units(self, slide, section):
