@@ -7,6 +7,7 @@ from planwatch.catalogue import TARGET_OPS
 from planwatch.db import DatabaseBusy
 from planwatch.extract import ReadError, plan_sections, publish, regions, review
 from planwatch.extract.reading import MAX_BYTES
+from planwatch.paths import default_db
 
 DIRECTION_WORDS = {d: ui.NOTE_WORDS[d] for d in ("higher", "lower", "keep")} | {"qualitative": "定性"}
 MAX_MB = MAX_BYTES // 2**20  # the reader's limit (20 MB, as the server's .streamlit/config.toml maxUploadSize)
@@ -97,13 +98,12 @@ rows = review.rows_in_range(draft, first, last)
 if st.button(f"发布规划({len(rows)} 条指标)", type="primary", disabled=region is None or not title):
     info = publish.PlanInfo(choices[region][1], group, title.strip(), int(start), int(end), issuing.strip())
     try:
-        plan_id = publish.publish(lines, rows, info)
+        plan_id = publish.publish(lines, rows, info, db_path=default_db())  # and rebuilds the database
     except publish.PublishRefused as refused:
         st.error(f"未发布,数据目录未改动。共 {len(refused.problems)} 处问题:")
         st.text("\n".join(refused.problems[:50]))
     except DatabaseBusy as busy:
         st.error(str(busy))
     else:
-        review.refresh_app()
         st.success(f"已发布 {title}({plan_id}),共 {len(rows)} 条指标。各页面已包含该规划。")
         st.page_link("pages/catalogue.py", label="在规划指标目录中查看 →")

@@ -112,6 +112,15 @@ def _fresh(db_path: Path) -> tuple[bool, bool | None]:
     return fresh, meta.get("demo", "1") == "1"
 
 
+def rebuild_locked(db_path: Path, data_dir: Path) -> None:
+    """Rebuild db_path from data_dir, keeping its imports and its choice of demo values, by a caller holding the
+    writers' lock (a plan's publication: when this fails, it puts data/ back; the database is replaced only by a
+    whole new file)."""
+    _, had_demo = _fresh(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    _build(db_path, True if had_demo is None else had_demo, data_dir)
+
+
 def ensure(db_path: Path, with_demo: bool = True) -> bool:
     """Build when the database is missing or older than data/; returns True when it built. Several app processes
     starting at once build it once: the check is repeated under the writers' lock."""

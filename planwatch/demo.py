@@ -9,8 +9,10 @@ planwatch.synth has some 360,000 indicators).
 """
 from __future__ import annotations
 
+import math
 import random
 import zlib
+from decimal import Decimal
 
 import duckdb
 import numpy as np
@@ -31,8 +33,9 @@ INDICATOR_COLUMNS = ["indicator_id", "direction", "target_op", "target_value", "
 
 
 def _decimals(*printed: float | None) -> int:
-    """Round like the plan prints its figures, one digit finer."""
-    places = [len(repr(v).split(".")[1]) if v is not None and v == v and v != int(v) else 0 for v in printed]
+    """Round like the plan prints its figures, one digit finer (at most 3: 0.00001% rounds to 0.000)."""
+    places = [max(0, -Decimal(repr(v)).normalize().as_tuple().exponent) if v is not None and math.isfinite(v) else 0
+              for v in printed]
     return min(max(places, default=0) + 1, 3)
 
 

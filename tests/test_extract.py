@@ -444,6 +444,30 @@ def test_publish_refusals_name_the_row_and_leave_data_unchanged(data_copy):
                                          if p.name not in ("plans.csv", "regions.csv"))
 
 
+def test_publish_rebuilds_the_database_or_puts_everything_back(data_copy, tmp_path, monkeypatch):
+    # a value printed 0.00001% broke the demonstration values (repr 1e-05 has no "."): the rebuild after publishing
+    # failed with a traceback, data/ kept the plan and every later build and page failed. Now the rebuild is part of
+    # publishing: it succeeds, or the files go back and the database stays as it was.
+    lines = ["平谷区妇女发展规划(2021—2025年)", "一、妇女与健康",
+             "2.孕产妇艾滋病检测率达到99.99999%以上,孕产妇梅毒感染率控制在0.00001%以下。"]
+    db = tmp_path / "pw.duckdb"
+    build.build(db, with_demo=True, data_dir=data_copy)
+    before = {p: p.read_bytes() for p in data_copy.rglob("*") if p.is_file()}
+
+    def broken(*args):
+        raise RuntimeError("磁盘已满")
+    monkeypatch.setattr(build, "_build", broken)
+    with pytest.raises(publish.PublishRefused, match=re.escape("发布后重建数据库失败(RuntimeError),已撤销发布:磁盘已满")):
+        publish.publish(lines, extract_lines(lines), PINGGU, data_copy, db_path=db)
+    assert {p: p.read_bytes() for p in data_copy.rglob("*") if p.is_file()} == before
+    assert not (data_copy / "plans" / "r110117-women").exists()
+    monkeypatch.undo()
+    publish.publish(lines, extract_lines(lines), PINGGU, data_copy, db_path=db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT target_value FROM v_indicator WHERE region = '平谷区' ORDER BY 1").fetchall() == [
+            (1e-05,), (99.99999,)]
+        assert con.execute("SELECT count(*) FROM v_observation WHERE indicator_id LIKE 'r110117-%'").fetchone()[0] > 0
+
 def test_a_changed_stored_document_fails_the_build(data_copy, tmp_path):
     lines, rows = _women_draft()
     plan_id = publish.publish(lines, rows, PINGGU, data_copy)

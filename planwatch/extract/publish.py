@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from planwatch import catalogue, db
+from planwatch import build, catalogue, db
 from planwatch.catalogue import IMPORTED_PREFIX, INDICATOR_COLUMNS, NUMBER, RATIO, TARGET_OPS, UNIT_COLUMNS
 from planwatch.extract import DIRECTIONS
 from planwatch.extract import regions as region_table
@@ -154,9 +154,11 @@ def _restore_on_error(paths: list[Path], folder: Path):
         raise
 
 
-def publish(lines: list[str], draft: list[dict], info: PlanInfo, data_dir: Path | None = None) -> str:
-    """Write the plan into data_dir (default data/) and check the whole catalogue; returns the plan id (or raises
-    PublishRefused). Every file written is put back as it was when anything fails."""
+def publish(lines: list[str], draft: list[dict], info: PlanInfo, data_dir: Path | None = None,
+            db_path: Path | None = None) -> str:
+    """Write the plan into data_dir (default data/), check the whole catalogue and, given db_path, rebuild that
+    database from it; returns the plan id (or raises PublishRefused). Every file written is put back as it was,
+    and the database left as it was, when anything fails (a value the build cannot take included)."""
     data_dir = data_dir or DATA_DIR
     problems = []
     if info.group not in GROUP_IDS:
@@ -199,7 +201,7 @@ def publish(lines: list[str], draft: list[dict], info: PlanInfo, data_dir: Path 
     known[info.region_code]["is_seed"] = "1"
     files = [folder / "indicators.csv", folder / "units.csv", folder / "source.txt",
              data_dir / "plans.csv", data_dir / "regions.csv"]
-    with db.write_lock(default_db()), _restore_on_error(files, folder):   # one writer at a time
+    with db.write_lock(db_path or default_db()), _restore_on_error(files, folder):   # one writer at a time
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "source.txt").write_text("\n".join(lines), encoding="utf-8")
         (folder / "indicators.csv").write_text(_csv_text(indicators, INDICATOR_COLUMNS), encoding="utf-8")
@@ -210,4 +212,10 @@ def publish(lines: list[str], draft: list[dict], info: PlanInfo, data_dir: Path 
             catalogue.load(data_dir)
         except catalogue.CatalogueError as exc:
             raise PublishRefused(exc.problems) from None
+        if db_path is not None:
+            try:
+                build.rebuild_locked(Path(db_path), data_dir)
+            except Exception as exc:  # noqa: BLE001 (any failure: the files go back, the database was not replaced)
+                raise PublishRefused([f"发布后重建数据库失败({type(exc).__name__}),已撤销发布:{str(exc)[:200]}"]) \
+                    from exc
     return plan_id

@@ -8,10 +8,10 @@ import html
 import pandas as pd
 import streamlit as st
 
-from planwatch import build, catalogue, login
+from planwatch import catalogue, login
 from planwatch.extract import COLUMNS, extract_lines, read_lines
 from planwatch.extract.targets import find_targets
-from planwatch.paths import DATA_DIR, default_db
+from planwatch.paths import DATA_DIR
 
 CONTEXT = 3   # lines shown before and after the highlighted one
 
@@ -92,8 +92,3 @@ def domains() -> list[str]:
 def canonical_ids() -> list[str]:
     return [""] + [c["canonical_id"] for c in catalogue.read_csv(DATA_DIR / "canonical_indicators.csv")]
 
-
-def refresh_app() -> None:
-    """After publishing: rebuild the database from data/ (keeping imported values, under the writers' lock); every
-    app process reopens the new file at its next page run and its cached results are keyed on the file."""
-    build.ensure(default_db())
