@@ -19,6 +19,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+from planwatch.paths import ROOT
 from planwatch.xlsx_read import DAMAGED
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -92,8 +93,9 @@ def _pdf(data: bytes, name: str) -> list[str]:
 def _in_child(data: bytes, name: str, kind: str) -> list[str]:
     """The document's lines, read by a child process under READER_MEMORY and READER_SECONDS."""
     try:
+        # (from the repository's folder, as the query worker: the package is found there, not installed)
         done = subprocess.run([sys.executable, "-m", "planwatch.extract.reading", kind, str(READER_MEMORY)],
-                              input=data, capture_output=True, timeout=READER_SECONDS)
+                              input=data, capture_output=True, timeout=READER_SECONDS, cwd=ROOT)
     except subprocess.TimeoutExpired:
         raise ReadError(f"{name} 读取超过 {READER_SECONDS} 秒仍未完成,已停止(文件过大或过于复杂)") from None
     answer = json.loads(done.stdout or b'{"error": "broken"}') if done.returncode == 0 else {"error": "broken"}
