@@ -676,3 +676,14 @@ def test_one_plan_per_region_group_and_period(data_copy):
     assert publish.publish(lines, rows, PINGGU, data_copy) == "r110117-women"
     later = publish.PlanInfo(PINGGU.region_code, "妇女", "平谷区妇女发展规划(2026—2030年)", 2026, 2030)
     assert publish.publish(lines, [dict(r, target_year="2030") for r in rows], later, data_copy) == "r110117-women-2030"
+
+
+def test_a_suggestion_going_against_the_printed_target_is_not_taken():
+    # 城镇调查失业人员中女性的比例 ≤46% had direction higher and the employment share's common indicator (similarity
+    # 0.74): a falling unemployment share would have read 逆向变化
+    lines = ["张家港市妇女发展规划", "二、妇女与经济", "5.城镇调查失业人员中女性的比例控制在46%以下。",
+             "6.城镇单位就业人员中女性比例达到45%以上。"]
+    unemployed, employed = extract_lines(lines)
+    assert (unemployed["direction"], unemployed["canonical_id"]) == ("lower", "")
+    assert "与原文目标方向相反,未采用" in unemployed["note"]
+    assert (employed["direction"], employed["canonical_id"]) == ("higher", "urban_unit_employment_women")

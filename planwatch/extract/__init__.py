@@ -46,6 +46,7 @@ TOPIC_WORDS = {
 }
 DIRECTIONS = {">=": "higher", ">": "higher", "<=": "lower", "<": "lower", "~": "keep", "=": "higher",
               "maintain": "higher", "qualitative": "qualitative"}
+BOUNDS = (">=", ">", "<=", "<")  # targets that say themselves which way is better
 __all__ = ["COLUMNS", "ReadError", "extract_file", "extract_lines", "read_lines", "write_csv"]
 
 
@@ -135,10 +136,17 @@ def extract_lines(lines: list[str], suggester: Suggester | None = None) -> list[
             topics[line_no] = topic_of(lines[line_no - 1])
         row["domain"] = domain_of(row["domain_raw"]) or topics[line_no]
         row.update(suggester.suggest(row["name"], row["unit"]))
+        printed = DIRECTIONS[row["target_op"]] if row["target_op"] in BOUNDS else ""
+        if printed and row["canonical_direction"] in ("higher", "lower") and row["canonical_direction"] != printed:
+            # a floor or ceiling says which way is better: a suggestion going the other way is another measure
+            # (城镇调查失业人员中女性的比例 ≤46% is no 城镇单位就业人员中女性比例), not to be taken
+            row["note"] = (row.get("note") or "") + f"通用指标建议“{row['canonical_name']}”与原文目标方向相反,未采用"
+            row.update(canonical_id="", canonical_name="", canonical_score="", canonical_direction="")
         if not row["unit"] and row["canonical_id"] and row["target_op"] != "qualitative":
             row["unit"] = suggester.canonical[row["canonical_id"]]["unit"]   # 新生儿死亡率( : unit cut off
             row["note"] = (row.get("note") or "") + "单位未印出,取自建议的通用指标"
-        row["direction"] = row.pop("canonical_direction", "") or DIRECTIONS[row["target_op"]]
+        row["direction"] = printed or row.pop("canonical_direction", "") or DIRECTIONS[row["target_op"]]
+        row.pop("canonical_direction", None)
         if row["target_op"] == "qualitative":
             row["direction"] = "qualitative"
     return [{c: row.get(c, "") for c in COLUMNS} for row in rows]
