@@ -24,9 +24,9 @@ DIRECTIONS = {"higher", "lower", "keep", "qualitative"}
 NUMERIC_OPS = {">=", "<=", ">", "<", "=", "~"}
 TARGET_OPS = NUMERIC_OPS | {"maintain", "qualitative"}
 ROLES = {"牵头", "配合", "未区分"}
-NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")  # ASCII digits only (\d would take ٩٥ or １２)
 IMPORTED_PREFIX = "plans/"  # source_file of a plan published by 规划导入: its stored document under data/
-RATIO = re.compile(r"^(\d+(?:\.\d+)?):(\d+(?:\.\d+)?)$")  # a printed ratio target such as 3:2 (女:男厕位)
+RATIO = re.compile(r"^([0-9]+(?:\.[0-9]+)?):([0-9]+(?:\.[0-9]+)?)$")  # a printed ratio target such as 3:2 (女:男厕位)
 
 
 class CatalogueError(Exception):

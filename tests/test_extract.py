@@ -687,3 +687,13 @@ def test_a_suggestion_going_against_the_printed_target_is_not_taken():
     assert (unemployed["direction"], unemployed["canonical_id"]) == ("lower", "")
     assert "与原文目标方向相反,未采用" in unemployed["note"]
     assert (employed["direction"], employed["canonical_id"]) == ("higher", "urban_unit_employment_women")
+
+
+def test_full_width_figures_are_read_as_printed_and_other_scripts_digits_not_at_all():
+    # "达到１２．５％以上" was extracted as 12 (\d matched １２, not ．５) and "٩٥%" as 95
+    lines = read_lines("平谷区妇女发展规划\n一、妇女与健康\n2.孕产妇艾滋病检测率达到１２．５％以上,筛查率达到٩٥%以上。"
+                       .encode(), "plan.txt")
+    assert lines[2] == "2.孕产妇艾滋病检测率达到12.5%以上,筛查率达到٩٥%以上。"  # the document as stored and quoted
+    [row] = extract_lines(lines)
+    assert (row["target_value"], row["unit"], row["quote"]) == ("12.5", "%", "2.孕产妇艾滋病检测率达到12.5%以上")
+    assert catalogue.NUMBER.match("٩٥") is None and catalogue.NUMBER.match("12.5")

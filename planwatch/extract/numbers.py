@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import cn2an
 
 CN_DIGITS = "零一二两三四五六七八九十百千"
-ARABIC = r"\d+(?:\.\d+)?"
+ARABIC = r"[0-9]+(?:\.[0-9]+)?"  # ASCII digits only: \d is any script's (٩٥, １２)
 CN = f"[{CN_DIGITS}]+"
 # Units a target figure may carry, longest first so that 万人 wins over 万 and 个百分点 over 个.
 UNITS = [
@@ -24,7 +24,7 @@ UNIT_RE = "|".join(re.escape(u) for u in UNITS)
 FIGURE = re.compile(
     rf"(?P<frac>(?P<den>{CN})分之(?P<num>{CN}))"
     rf"|(?P<half>[一]半)"
-    rf"|(?P<ratio>\d+(?:\.\d+)?[::]\d+(?:\.\d+)?)"
+    rf"|(?P<ratio>{ARABIC}[::]{ARABIC})"
     rf"|(?P<arabic>{ARABIC})(?:\s*[-—~～至]\s*(?P<upper>{ARABIC}))?"
     rf"|(?P<cn>{CN})"
 )
