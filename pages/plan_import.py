@@ -91,7 +91,9 @@ region = c1.selectbox("地区(县级、市级单位,含行政区划代码)", ran
 group = c2.radio("规划类别", ["妇女", "儿童"], index=["妇女", "儿童"].index(sec["group"]), horizontal=True, key=f"g{k}")
 start = c3.number_input("起始年", 2000, 2050, 2021, step=1)
 end = c4.number_input("目标年", 2000, 2050, sec["target_year"], step=1, key=f"end{k}")
-first, last = st.slider("本规划在文件中的行范围", 1, len(lines), (sec["first"], sec["last"]), key=f"range{k}")
+# (a slider needs two ends: a document of one line is that line)
+first, last = st.slider("本规划在文件中的行范围", 1, len(lines), (sec["first"], sec["last"]), key=f"range{k}") \
+    if len(lines) > 1 else (1, 1)
 title = st.text_input("规划名称", value=sec["title"], key=f"title{k}")
 issuing = st.text_input("印发文号(可空)")
 rows = review.rows_in_range(draft, first, last)

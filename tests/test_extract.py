@@ -541,6 +541,17 @@ def test_plan_import_page_review_and_publish(demo_db, app_on, monkeypatch, data_
     assert len(written) == len([r for r in draft.to_dict("records") if r["source_line"] <= 165])
 
 
+def test_a_document_of_one_line_is_reviewed_without_a_traceback(demo_db, app_on, monkeypatch):
+    # the line-range slider raised StreamlitInvalidMinMaxError (min = max = 1)
+    app_on(demo_db)
+    at = _logged_in(monkeypatch)
+    lines = ["2.孕产妇艾滋病检测率达到99%以上。"]
+    at.session_state["import_doc"] = {"key": "one", "name": "one.txt", "lines": lines, "version": 0,
+                                      "draft": pd.DataFrame(extract_lines(lines), columns=COLUMNS)}
+    at.run()
+    assert not at.exception, at.exception
+    assert any(b.label == "发布规划(1 条指标)" for b in at.button)
+
 def test_published_plan_is_on_every_page(data_copy, tmp_path, app_on, monkeypatch):
     lines, rows = _women_draft()
     plan_id = publish.publish(lines, rows, PINGGU, data_copy)
