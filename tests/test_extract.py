@@ -662,6 +662,12 @@ def test_a_line_too_long_or_too_many_targets_is_refused_quickly():
         read_lines((target * 6000).encode(), "long.txt")
     with pytest.raises(ReadError, match=r"超过 3,000 条上限"):
         extract_lines(read_lines("\n".join([target * 200] * 100).encode(), "many.txt"))
+    # a key table counts too (a Word table's cells are lines): 3,001 rows
+    table = ["主要指标", "序号", "", "主要统计指标", "", "2020年", "", "2025年", ""]
+    for i in range(3001):
+        table += [str(i + 1), "", f"第{i}项指标覆盖率(%)", "", "50", "", "60", ""]
+    with pytest.raises(ReadError, match=r"重点指标表有 3,001 行指标,超过 3,000 条上限"):
+        extract_lines(table)
     assert time.perf_counter() - start < 10
 
 
