@@ -18,7 +18,8 @@ user = review.require_admin()
 st.caption(f"当前用户:**{user}**。上传本地规划文件(txt、Word、PDF),系统提取重点指标表和正文中的量化目标,"
            "逐条核对(可修改、删除、补充)后选择地区和规划期发布;发布后各页面立即包含该规划。")
 
-upload = st.file_uploader(f"规划文件(txt、docx 或 pdf,不超过 {MAX_MB} MB)", type=["txt", "docx", "pdf"],
+# (.doc too: the reader says in Chinese to save it as .docx, where the box would refuse it in English)
+upload = st.file_uploader(f"规划文件(txt、docx 或 pdf,不超过 {MAX_MB} MB)", type=["txt", "docx", "pdf", "doc"],
                           key="plan_file", max_upload_size=MAX_MB)
 if upload is not None:
     try:

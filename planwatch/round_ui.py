@@ -69,7 +69,8 @@ def uploader(label: str, name: str):
     importer refuses files over its 5 MB in Chinese, naming the size: at the box's own limit the browser says "File
     must be 5.0MB or smaller", in English and not to be reworded."""
     generation = st.session_state.get(f"{name}_generation", 0)
-    return st.file_uploader(f"{label}(xlsx、csv 或 txt,不超过 5 MB)", type=["xlsx", "csv", "txt"],
+    # (.xls too: the importer says in Chinese to save it as .xlsx, where the box would refuse it in English)
+    return st.file_uploader(f"{label}(xlsx、csv 或 txt,不超过 5 MB)", type=["xlsx", "csv", "txt", "xls"],
                             key=f"{name}_{generation}")
 
 

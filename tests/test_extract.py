@@ -714,3 +714,10 @@ def test_full_width_figures_are_read_as_printed_and_other_scripts_digits_not_at_
     [row] = extract_lines(lines)
     assert (row["target_value"], row["unit"], row["quote"]) == ("12.5", "%", "2.孕产妇艾滋病检测率达到12.5%以上")
     assert catalogue.NUMBER.match("٩٥") is None and catalogue.NUMBER.match("12.5")
+
+
+def test_an_old_word_file_is_refused_in_chinese_with_what_to_do():
+    # the upload box refused .doc in English ("application/msword files are not allowed"): it takes it, the reader
+    # says what to do
+    with pytest.raises(ReadError, match=r"plan\.doc 是旧版 Word\(\.doc\)文件:请在 Word 或 WPS 中另存为 \.docx 后上传"):
+        read_lines(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, "plan.doc")

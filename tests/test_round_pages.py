@@ -226,5 +226,6 @@ def test_upload_boxes_leave_the_size_refusal_to_the_importer(app_db):
     assert box.proto.max_upload_size_mb * 2**20 > upload_read.MAX_BYTES
     # …and the server takes a plan document of the reader's largest size (规划导入 says it in Chinese too)
     assert box.proto.max_upload_size_mb * 2**20 == reading.MAX_BYTES
+    assert ".xls" in box.proto.type  # an old workbook reaches the importer's Chinese "另存为 xlsx", not the box's English
     with pytest.raises(importer.ImportRefused, match=r"文件大小 6.0MB,超过 5MB 上限"):
         upload_read.read(b"x" * (6 * 2**20), "big.csv")

@@ -44,6 +44,8 @@ def read_lines(data: bytes, name: str) -> list[str]:
     if not data:
         raise ReadError(f"文件 {name} 是空的")
     readers = {".txt": _text, ".docx": lambda d: _docx(d, name), ".pdf": lambda d: _pdf(d, name)}
+    if suffix == ".doc":
+        raise ReadError(f"{name} 是旧版 Word(.doc)文件:请在 Word 或 WPS 中另存为 .docx 后上传")
     if suffix not in readers:
         raise ReadError(f"不支持的文件类型“{suffix or name}”:请上传 .txt、.docx 或 .pdf")
     # one line per line whatever ended it: a soft break inside a Word paragraph, a lone CR (old Mac text), U+2028
