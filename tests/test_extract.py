@@ -470,6 +470,15 @@ def test_publish_rebuilds_the_database_or_puts_everything_back(data_copy, tmp_pa
             (1e-05,), (99.99999,)]
         assert con.execute("SELECT count(*) FROM v_observation WHERE indicator_id LIKE 'r110117-%'").fetchone()[0] > 0
 
+def test_a_catalogue_problem_of_a_published_draft_names_its_draft_row(data_copy):
+    # it quoted the server's path and a CSV row ("/…/plans/r110117-women/indicators.csv 第3行 canonical_id列")
+    lines, rows = _women_draft()
+    bad = [rows[0], dict(rows[1], canonical_id="no_such_indicator")] + rows[2:]
+    with pytest.raises(publish.PublishRefused) as err:
+        publish.publish(lines, bad, PINGGU, data_copy)
+    assert any(p.startswith("第2条 canonical_id列") for p in err.value.problems), err.value.problems
+    assert not any("indicators.csv" in p for p in err.value.problems)
+
 def test_a_changed_stored_document_fails_the_build(data_copy, tmp_path):
     lines, rows = _women_draft()
     plan_id = publish.publish(lines, rows, PINGGU, data_copy)

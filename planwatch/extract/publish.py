@@ -137,6 +137,13 @@ def _csv_text(rows: list[dict], columns: list[str], newline: str = "\n") -> str:
     return buf.getvalue()
 
 
+def _as_draft_row(problem: str, plan_id: str) -> str:
+    """A catalogue problem of the plan's own indicators.csv as the reviewer sees it: its draft row (第n条; the
+    file's row n + 1, below its header), not a path on the server."""
+    return re.sub(rf"\S*plans/{re.escape(plan_id)}/indicators\.csv 第(\d+)行",
+                  lambda m: f"第{int(m[1]) - 1}条", problem)
+
+
 @contextmanager
 def _restore_on_error(paths: list[Path], folder: Path):
     """Put every file back as it was (or remove it, and the plan's folder if it is left empty) when the block fails."""
@@ -211,7 +218,7 @@ def publish(lines: list[str], draft: list[dict], info: PlanInfo, data_dir: Path 
         try:
             catalogue.load(data_dir)
         except catalogue.CatalogueError as exc:
-            raise PublishRefused(exc.problems) from None
+            raise PublishRefused([_as_draft_row(p, plan_id) for p in exc.problems]) from None
         if db_path is not None:
             try:
                 build.rebuild_locked(Path(db_path), data_dir)
