@@ -274,7 +274,8 @@ def test_cli_extract_writes_the_csv(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("name, data, message", [
-    ("plan.doc", b"x", "不支持的文件类型"),
+    ("plan.doc", b"x", "是旧版 Word(.doc)文件"),
+    ("plan.rtf", b"x", "不支持的文件类型"),
     ("plan.pdf", b"not a pdf", "不是有效的 PDF"),
     ("plan.docx", b"not a zip", "不是有效的 Word"),
     ("plan.txt", b"", "是空的"),
