@@ -23,6 +23,19 @@ ASSIGNMENT_COLUMNS = ["indicator_id", "unit_name", "role", "decided_by", "note"]
 DIRECTIONS = {"higher", "lower", "keep", "qualitative"}
 NUMERIC_OPS = {">=", "<=", ">", "<", "=", "~"}
 TARGET_OPS = NUMERIC_OPS | {"maintain", "qualitative"}
+MAX_FIGURE = 1e12  # no plan prints a larger figure: a 400-digit one became ∞ ("≥inf人")
+# A 保持 target whose words ask for a change (持续提升, 持续下降; not 不下降): the method judges it as improve
+# (pw_improves in queries/views/00_macros.sql holds the same words), and its direction must be the change's.
+RISE_WORDS, FALL_WORDS = ("提升", "提高", "增加", "增长", "上升", "有升"), ("下降", "降低", "减少")
+NEGATED = re.compile("不(?:" + "|".join(RISE_WORDS + FALL_WORDS) + ")")
+
+
+def change_asked(text: str) -> str | None:
+    """higher or lower when a 保持 target's words ask for a rise or a fall, else None."""
+    text = NEGATED.sub("", text or "")
+    if any(w in text for w in FALL_WORDS):
+        return "lower"
+    return "higher" if any(w in text for w in RISE_WORDS) else None
 ROLES = {"牵头", "配合", "未区分"}
 NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")  # ASCII digits only (\d would take ٩٥ or １２)
 IMPORTED_PREFIX = "plans/"  # source_file of a plan published by 规划导入: its stored document under data/
@@ -122,6 +135,14 @@ def _int(value: str | None) -> int | None:
     return int(value) if value not in (None, "") else None
 
 
+def _usable(value: str) -> bool:
+    """A printed figure the method can compute with: below MAX_FIGURE, a ratio's second term not 0."""
+    try:
+        return abs(_float(value)) < MAX_FIGURE
+    except ZeroDivisionError:
+        return False
+
+
 def _float(value: str | None) -> float | None:
     """A printed figure as a number; a ratio a:b becomes a/b (the printed form stays in target_text)."""
     if value in (None, ""):
@@ -157,6 +178,12 @@ def _check_indicator(chk: _Checker, path: Path, row_no: int, r: dict, plan: dict
         fail("target_value", f"目标类型 {op} 需要数值目标,实为“{tv}”")
     elif op not in NUMERIC_OPS and tv:
         fail("target_value", f"目标类型 {op} 不应有数值目标“{tv}”")
+    elif op in NUMERIC_OPS and not _usable(tv):
+        fail("target_value", f"目标值“{tv[:30]}”过大或无效(应小于 {MAX_FIGURE:,.0f},比例的后项不为0)")
+    asked = change_asked(r["target_text"]) if op == "maintain" else None
+    if asked and r["direction"] != asked:
+        fail("direction", f"目标“{r['target_text']}”要求{'下降' if asked == 'lower' else '上升'},方向应为 {asked},"
+                          f"实为 {r['direction']}")
     if (op == "qualitative") != (r["direction"] == "qualitative"):
         fail("direction", "定性目标与方向 qualitative 必须同时出现")
     ty = r["target_year"]

@@ -76,7 +76,12 @@ def line(row: Mapping, thresholds: Mapping) -> str:
         rule = (f"起点×{thresholds['noise_relative']:.0%}与起点到目标距离的一半取小,再与"
                 if row["noise_tolerance"] < uncapped - 1e-4 else f"起点×{thresholds['noise_relative']:.0%}与")
         tolerance = f"容差{num(row['noise_tolerance'])}{du}({rule}{precision_text}取大)"
-        if row.get("from_within_ceiling") and _given(row.get("gap")) and row["gap"] > 0:
+        if row.get("judged_op") == "improve":
+            # 持续提升: met by a change for the better of more than one reported unit (method.md §3), not by noise
+            improved = (row.get("better") or 1) * change > precision + 1e-9
+            parts.append(f"变化{'+' if change > 0 else ''}{num(change)}{du},{'超过' if improved else '未超过'}"
+                         f"一个报告单位{num(precision)}{du}→{'有改善' if improved else '改善不明显'}")
+        elif row.get("from_within_ceiling") and _given(row.get("gap")) and row["gap"] > 0:
             # a ceiling the start was within: what counts is the excess over it (4.01 against ≤4 is no 逆向变化)
             within = row["gap"] < row["noise_tolerance"] - 1e-9 or row["gap"] <= precision + 1e-9
             parts.append(f"超出上限{num(row['gap'])}{du},{tolerance}→{'在容差内' if within else '超出容差'}")

@@ -195,6 +195,17 @@ def check_file(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, acco
     try:
         checked = importer.check(con, data, file_name)
     except importer.ImportRefused as refused:
+        if refused.passed is None:
+            raise
+        # the rows that passed are checked as 提交 would check them: an open round and the account's scope first
+        # (a row outside it is not to be judged, nor asked for reasons), then their 原因说明
+        try:
+            refuse_unless_open(con, refused.passed.column("year"), account.role)
+            check_scope(con, refused.passed, account)
+        except RoundRefused as closed:
+            raise importer.ImportRefused(refused.problems + [str(closed)]) from None
+        except importer.ImportRefused as outside:
+            raise importer.ImportRefused(refused.problems + outside.problems) from None
         raise with_reason_problems(con, refused) from None
     check_submission(con, checked, account)
     return checked

@@ -492,6 +492,19 @@ def test_a_catalogue_problem_of_a_published_draft_names_its_draft_row(data_copy)
     assert any(p.startswith("第2条 canonical_id列") for p in err.value.problems), err.value.problems
     assert not any("indicators.csv" in p for p in err.value.problems)
 
+def test_a_maintain_target_asking_for_a_fall_is_published_as_lower_and_a_higher_one_refused(data_copy):
+    # 孕产妇死亡率持续下降 made 保持 by the reviewer got direction higher (the default of 保持): 10 → 14/10万 was
+    # 已达标. Its words give the direction; a reviewer's contrary one is refused, with the row.
+    lines, rows = _women_draft()
+    line = next(i for i, text in enumerate(lines, start=1) if "孕产妇死亡率" in text)
+    fall = dict(rows[0], target_op="maintain", target_value="", target_text="孕产妇死亡率持续下降", direction="qualitative",
+                source_line=line, canonical_id="")
+    with pytest.raises(publish.PublishRefused, match="要求下降,方向应为 lower,实为 higher"):
+        publish.publish(lines, [dict(fall, direction="higher")] + rows[1:], PINGGU, data_copy)
+    plan_id = publish.publish(lines, [fall] + rows[1:], PINGGU, data_copy)
+    [first] = catalogue.read_csv(data_copy / "plans" / plan_id / "indicators.csv")[:1]
+    assert (first["target_op"], first["direction"]) == ("maintain", "lower")
+
 def test_a_changed_stored_document_fails_the_build(data_copy, tmp_path):
     lines, rows = _women_draft()
     plan_id = publish.publish(lines, rows, PINGGU, data_copy)
@@ -736,6 +749,13 @@ def test_full_width_figures_are_read_as_printed_and_other_scripts_digits_not_at_
     [row] = extract_lines(lines)
     assert (row["target_value"], row["unit"], row["quote"]) == ("12.5", "%", "2.孕产妇艾滋病检测率达到12.5%以上")
     assert catalogue.NUMBER.match("٩٥") is None and catalogue.NUMBER.match("12.5")
+    # an office's document in full-width punctuation reads as the seed texts' ASCII form: the units in （责任单位：…）
+    # and the ratio 3：2 were missed
+    wide = "（一）妇女与健康\n1．孕产妇死亡率控制在7/10万以下（责任单位：市卫健委）。\n2．男女厕位比例达到3：2。"
+    narrow = "(一)妇女与健康\n1.孕产妇死亡率控制在7/10万以下(责任单位:市卫健委)。\n2.男女厕位比例达到3:2。"
+    rows = extract_lines(read_lines(wide.encode(), "wide.txt"))
+    assert rows == extract_lines(read_lines(narrow.encode(), "narrow.txt"))
+    assert [(r["responsible_units"], r["target_value"]) for r in rows] == [("市卫健委", "7"), ("", "3:2")]
 
 
 def test_an_old_word_file_is_refused_in_chinese_with_what_to_do():

@@ -332,6 +332,14 @@ def test_explanation_line_speaks_of_points_and_the_distance_to_an_exact_target(f
     assert "与目标的距离变化+0.5个百分点,容差0.52个百分点" in text and "趋势斜率每年-4.5个百分点" in text
 
 
+def test_explanation_line_of_a_target_asking_for_a_rise_speaks_of_the_reported_unit(fresh_db):
+    # 持续提升 (improve): met by more than one reported unit, not judged on the noise tolerance; it said "容差0.86岁
+    # →基本持平" beside 已达标
+    rise = "zhangjiagang-women-k01"
+    text = _explained(fresh_db, rise, [(rise, 2022, 86.0)])
+    assert "变化+0.3岁,超过一个报告单位0.1岁→有改善" in text and "容差" not in text.split("→有改善")[0]
+    assert text.endswith("→ 已达标 · 已实现。")
+
 def test_explanation_line_counts_the_reported_unit_of_a_small_count_as_at_most_a_tenth_of_it(fresh_db):
     # 市级妇幼保健院 =1所 (more is better: judged as ≥1): 1 -> 0; the reported unit 1 counts as 1 × 10% = 0.1
     hospital = "zhangjiagang-women-t01"

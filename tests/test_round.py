@@ -23,7 +23,7 @@ from planwatch.paths import DATA_DIR
 from planwatch.report import content as report_content
 
 INFANT = "zhangjiagang-children-k02"
-LIFE = "zhangjiagang-women-k01"  # 妇女人均预期寿命 持续提升 from 85.7: met above 86.557
+LIFE = "zhangjiagang-women-k01"  # 妇女人均预期寿命 持续提升 from 85.7: met by a rise of more than 0.1岁
 EDU = "zhangjiagang-women-k03"
 HEALTH = "320582:市卫健委"
 # what pending values must not change (the reasons' projected figures are left out: a recomputation of the trend
@@ -356,6 +356,18 @@ def test_a_file_with_a_bad_value_also_names_the_missing_reasons_of_its_other_row
             round_mod.grid_checked(con, grid, 2025)
     assert "不是数字" in str(refused.value)
     assert f"第{at + 1}行 指标“婴儿死亡率”({INFANT}): 按新数值将为逆向变化,请填写原因说明和整改措施" in str(refused.value)
+
+def test_a_refused_files_other_rows_are_checked_for_scope_before_reasons(db, capsys):
+    # a row of another unit beside a bad value was asked for 原因说明 (previewed as if it were the unit's); it is
+    # named as outside the scope, as 提交 would name it, and nothing is judged
+    other = "pingyang-women-k03"  # 平阳县: not 市卫健委 of 张家港市's
+    bad = db.parent / "outside.csv"
+    bad.write_text(f"indicator_id,year,value\n{other},2025,40\n{INFANT},2025,五\n", encoding="utf-8")
+    capsys.readouterr()
+    assert cli.main(["import", str(bad), "--db", str(db), "--as", "wj"]) == 2
+    err = capsys.readouterr().err
+    assert "第3行 数值列: “五”不是数字" in err and f"第2行: 指标“{other}”" in err and "不属于" in err
+    assert "请填写原因说明" not in err
 
 def test_the_default_deadline_is_ahead_and_a_past_one_is_pointed_out():
     assert round_mod.next_deadline(dt.date(2026, 12, 2)) == dt.date(2027, 3, 31)

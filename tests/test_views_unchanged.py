@@ -45,7 +45,8 @@ METHOD_VIEWS = ("v_attainment", "v_attainment_by_domain", "v_attainment_by_plan"
 # "优于基线水平(持续提升)" in 6 sentences, synth-100 38 已达标 → 进度滞后 · 基本实现 and 186 sentences; a trend
 # that passes a two-sided band reaches it only if it ends within the 基本实现 tolerance beyond it, and a projected
 # shortfall is measured to the band's edge: seed 13 sentences, synth-100 221 sentences, 15 基本实现 → 仍有差距 and
-# 19 预计未达标 warnings back)
+# 19 预计未达标 warnings back; a 持续提升 target is met by a rise of more than one reported unit, not only beyond
+# the noise tolerance: synth-100 26 进度滞后 → 已达标)
 SEED = {
     "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "2e2f3d0ff3042a39a51e1ac2c558e54e"),
     "v_attainment_by_domain": ("becf2d2b0376797db3939bddcd9559f3", "ec23a47b1b43fcb03660416e6a3d00fe"),
@@ -59,16 +60,16 @@ SEED = {
     "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "00a31055f834ff32e3d60bc6baafce68"),
 }
 SYNTH_100 = {
-    "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "e489e93e8ff27d72c7430e966ab50e86"),
-    "v_attainment_by_domain": ("becf2d2b0376797db3939bddcd9559f3", "285cb38facdc5a7b3fcce3dd72bed4b1"),
-    "v_attainment_by_plan": ("c1c3bac3c3f64868eeb14a5230751f70", "f6006f4c9350ab6206cf04ddff40ec6f"),
-    "v_attainment_by_region": ("1bf6b31fbbf404023d0ed2e1b418b508", "b882d6f3616bd4a0ff6d81310e0cd102"),
-    "v_attainment_by_unit": ("38eb3640a335183e1e3acb6cadcaa2f6", "12bfd80dd77f7d6f1e5ab977013a27d3"),
-    "v_attainment_rollup": ("8b0318955373d90efcdbbafda528d5b5", "08bc0284c602b437425167ca7fb3b481"),
+    "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "c13f7efd1030c1c587d7c7b52b3a1a84"),
+    "v_attainment_by_domain": ("becf2d2b0376797db3939bddcd9559f3", "e92a1a3ceea16b3d24057cfba241a98d"),
+    "v_attainment_by_plan": ("c1c3bac3c3f64868eeb14a5230751f70", "45055ff6f9f590fabf76e92ae0ba9dc6"),
+    "v_attainment_by_region": ("1bf6b31fbbf404023d0ed2e1b418b508", "f7d60c4d792f2106a6abd36dd885fe91"),
+    "v_attainment_by_unit": ("38eb3640a335183e1e3acb6cadcaa2f6", "402cd1f08f51103659e5bf1de09c2aaf"),
+    "v_attainment_rollup": ("8b0318955373d90efcdbbafda528d5b5", "b5711f4847a1c889016d8571c116ddc9"),
     "v_parent_comparison": ("eff2c60f4cfeff3254c909d12284732c", "d5c4d3c6418b1f06b35dea3d46560b2e"),
-    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "0f6a1172c0261dc891a1b137d15a768d"),
-    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "9a3648f9d5f4fd5b29e1814502b6027b"),
-    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "3d7b32f88b489c095464b50cca290438"),
+    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "c6072f4a3b183c114bfa490e02306f3a"),
+    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "96a8d811f2caa6e3ca3cdbbdd60b9bcf"),
+    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "249e8a6098f8449060ca0cbc79df3a75"),
 }
 
 

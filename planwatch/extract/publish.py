@@ -91,9 +91,12 @@ def indicator_rows(plan_id: str, draft: list[dict], lines: list[str], info: Plan
         else:
             text_no += 1
             iid = f"{plan_id}-t{text_no:02d}"
-        # (a numeric target has a numeric direction: one left at qualitative after the target changed is the op's)
+        # (a numeric target has a numeric direction: one left at qualitative after the target changed is the op's;
+        # a 保持 target asking for a change, the change's: 孕产妇死亡率持续下降 is lower)
+        text = row.get("target_text", "") or row.get("quote", "")
         direction = "qualitative" if op == "qualitative" else (
-            row.get("direction") if row.get("direction") in ("higher", "lower", "keep") else DIRECTIONS[op])
+            row.get("direction") if row.get("direction") in ("higher", "lower", "keep")
+            else (catalogue.change_asked(text) if op == "maintain" else None) or DIRECTIONS[op])
         baseline = row.get("baseline_value", "")
         indicators.append({
             "indicator_id": iid, "is_key": "1" if key else "0", "domain_raw": row.get("domain_raw", ""),
@@ -102,7 +105,7 @@ def indicator_rows(plan_id: str, draft: list[dict], lines: list[str], info: Plan
             "baseline_line": row.get("baseline_line", "") if baseline else "",
             "baseline_quote": row.get("baseline_quote", "") if baseline else "",
             "target_op": op, "target_value": value if op not in ("maintain", "qualitative") else "",
-            "target_text": row.get("target_text", "") or row.get("quote", ""),
+            "target_text": text,
             "target_year": row.get("target_year", "") or str(info.period_end),
             "target_line": str(line), "target_quote": row.get("quote", ""),
             "name_line": row.get("name_line", "") or str(line), "canonical_id": row.get("canonical_id", ""),

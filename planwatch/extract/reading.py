@@ -29,7 +29,9 @@ MAX_LINE_CHARS = 10_000
 MAX_UNPACKED_BYTES = 64 * 2**20  # a .docx's parts once unpacked (the seed plans' document.xml is under 1 MB)
 READER_MEMORY = 768 * 2**20  # RLIMIT_DATA of the .docx and PDF reader (planwatch/worker.py: why not RLIMIT_AS)
 READER_SECONDS = 60
-FULL_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
+# the full-width forms of ASCII (U+FF01–FF5E: ０–９ ． ％ ， ： （ ） …) as ASCII, the form of the seed texts the
+# extraction rules read (their figures' patterns take ASCII digits only); 。、“” and the other Chinese marks stay
+FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 SUFFIXES = (".txt", ".docx", ".pdf")
 
 
@@ -50,8 +52,8 @@ def read_lines(data: bytes, name: str) -> list[str]:
         raise ReadError(f"不支持的文件类型“{suffix or name}”:请上传 .txt、.docx 或 .pdf")
     # one line per line whatever ended it: a soft break inside a Word paragraph, a lone CR (old Mac text), U+2028
     # (source.txt is written with "\n" and read back with universal newlines: a line must hold none)
-    # full-width figures (１２．５％) as ASCII: the figures' patterns read ASCII digits only (\d also matched １２,
-    # and dropped the ．５); the document stored (source.txt) and its quotes are this text
+    # full-width ASCII forms as ASCII (FULL_WIDTH): １２．５％ was read as 12 (\d matched １２, not ．５), and
+    # （责任单位：…） or 3：2 not at all; the document stored (source.txt) and its quotes are this text
     lines = [part.translate(FULL_WIDTH) for line in readers[suffix](data) for part in (line.splitlines() or [""])]
     long = next((no for no, line in enumerate(lines, start=1) if len(line) > MAX_LINE_CHARS), None)
     if long is not None:

@@ -25,10 +25,12 @@ CREATE OR REPLACE MACRO pw_diff_unit(unit) AS
     CASE WHEN unit = '%' THEN '个百分点' WHEN unit IN ('‰', '1/‰') THEN '个千分点'
          WHEN unit LIKE '1/%' THEN substr(unit, 2) ELSE coalesce(unit, '') END;
 
--- A target without a number that asks for a change, not a level (持续提升, 逐步提高, 稳中有升, 持续下降): the
--- catalogue's maintain (保持) with such words, judged as improve (pw_judged_op).
+-- A target without a number that asks for a change, not a level (持续提升, 逐步提高, 稳中有升, 持续下降; not 不下降):
+-- the catalogue's maintain (保持) with such words, judged as improve (pw_judged_op); the catalogue's check makes its
+-- direction the change's (planwatch/catalogue.py change_asked, with the same words).
 CREATE OR REPLACE MACRO pw_improves(text) AS
-    regexp_matches(coalesce(text, ''), '提升|提高|增加|增长|上升|有升|下降|降低|减少');
+    regexp_matches(regexp_replace(coalesce(text, ''), '不(提升|提高|增加|增长|上升|有升|下降|降低|减少)', '', 'g'),
+                   '提升|提高|增加|增长|上升|有升|下降|降低|减少');
 
 -- The target as a short label: ≥95%, ≤7/10万, 108左右, 不低于2020年水平. (pw_val named once, not once per
 -- operator: see pw_num.)
@@ -83,7 +85,9 @@ CREATE OR REPLACE MACRO pw_met(op, v, t, b, better, tol, noise, prec) AS
         WHEN '=' THEN abs(v - t) <= 1e-9
         WHEN '~' THEN pw_approx_short(v, t, better) <= abs(t) * tol + 1e-9
         WHEN 'maintain' THEN better * (v - b) >= -1e-9 OR pw_within_noise(v - b, noise, prec)
-        WHEN 'improve' THEN better * (v - b) > 1e-9 AND NOT pw_within_noise(v - b, noise, prec)
+        -- (a change of more than one reported unit: +0.6岁 of life expectancy in a year is an improvement, though
+        -- within the 1% that makes a change noise)
+        WHEN 'improve' THEN better * (v - b) > coalesce(prec, 0) + 1e-9
     END;
 
 -- Will a projected value v reach the target, from the current value now? As pw_met, except that a two-sided

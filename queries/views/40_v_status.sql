@@ -104,7 +104,8 @@ FROM (
             -- a target asking for a change (持续提升): the trend stays level with, or falls below, the start
             WHEN op = 'maintain' AND pw_improves(target_text)
                 THEN ';按' || ref_year || '年以来趋势' || target_year || '年约为' || pw_val(projected_value, unit)
-                     || ',' || CASE WHEN better * (projected_value - goal) > 0 THEN '较' || ref_phrase || '的改善未超出容差'
+                     || ',' || CASE WHEN better * (projected_value - goal) >= -1e-9
+                                    THEN '较' || ref_phrase || '改善不明显'
                                     ELSE CASE WHEN better > 0 THEN '低于' ELSE '高于' END || ref_phrase END
                      || ',达不到目标' || target_label
             -- the shortfall as 距达标 measures it (pw_gap): to the nearest value that meets the target, a 左右
