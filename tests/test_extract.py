@@ -472,7 +472,7 @@ def test_publish_rebuilds_the_database_or_puts_everything_back(data_copy, tmp_pa
     def broken(*args):
         raise RuntimeError("磁盘已满")
     monkeypatch.setattr(build, "_build", broken)
-    with pytest.raises(publish.PublishRefused, match=re.escape("发布后重建数据库失败(RuntimeError),已撤销发布:磁盘已满")):
+    with pytest.raises(publish.PublishRefused, match=re.escape("发布后重建数据库失败(内部错误,详情已记入服务器日志),已撤销发布")):
         publish.publish(lines, extract_lines(lines), PINGGU, data_copy, db_path=db)
     assert {p: p.read_bytes() for p in data_copy.rglob("*") if p.is_file()} == before
     assert not (data_copy / "plans" / "r110117-women").exists()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from planwatch.extract import regions as region_table
 from planwatch.paths import DATA_DIR, default_db
 
 GROUP_IDS = {"妇女": "women", "儿童": "children"}
+LOG = logging.getLogger(__name__)
 PLAN_COLUMNS = ["plan_id", "region_code", "plan_group", "title", "period_start", "period_end", "target_year",
                 "issuing_document", "source_file", "title_line", "title_quote"]
 REGION_COLUMNS = ["region_code", "name", "level", "parent_code", "province", "longitude", "latitude", "is_seed"]
@@ -225,7 +227,10 @@ def publish(lines: list[str], draft: list[dict], info: PlanInfo, data_dir: Path 
         if db_path is not None:
             try:
                 build.rebuild_locked(Path(db_path), data_dir)
+            except (build.BuildError, catalogue.CatalogueError) as exc:  # (their messages are Chinese)
+                raise PublishRefused([f"发布后重建数据库失败,已撤销发布:{str(exc)[:200]}"]) from exc
             except Exception as exc:  # noqa: BLE001 (any failure: the files go back, the database was not replaced)
-                raise PublishRefused([f"发布后重建数据库失败({type(exc).__name__}),已撤销发布:{str(exc)[:200]}"]) \
-                    from exc
+                LOG.exception("rebuild after publishing %s failed", plan_id)  # (the details, in English, in the log)
+                raise PublishRefused(["发布后重建数据库失败(内部错误,详情已记入服务器日志),已撤销发布;数据目录和数据库"
+                                      "均未改动"]) from exc
     return plan_id
