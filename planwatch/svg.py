@@ -138,7 +138,7 @@ a.pw-bar-row:hover .pw-bar-label { text-decoration: underline; }
 .pw-bar-axis > span:last-child { transform: translateX(-100%); }
 .pw-compact .pw-bar-row { display: grid; grid-template-columns: 46% 1fr; column-gap: 0.5rem; align-items: center;
                           padding: 0.1rem 0.25rem; }
-.pw-compact .pw-bar-label { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+.pw-compact .pw-bar-label { overflow-wrap: anywhere; }  /* a long name wraps: its rate is never cut off */
 .pw-compact .pw-bar-axis { margin-left: calc(46% + 0.75rem); }
 """
 
