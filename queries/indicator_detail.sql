@@ -1,7 +1,8 @@
 -- title: 指标详情
 -- description: 一个指标的规划原文、基线、目标、责任单位,以及截至所选年份的状态、评估、原因和判定的全部输入。plan_sentence:规划原文(重点指标表的行写成“指标名、基线、目标”一句,正文目标为原句);source_label:出处(规划标题与行号)。
 -- params: id, year
-SELECT i.*, pw_target_label(i.target_op, i.target_value, i.unit, i.target_text) AS target_label,
+SELECT i.* EXCLUDE (judged_op, better),
+       pw_target_label(i.target_op, i.target_value, i.unit, i.target_text) AS target_label,
        s.status, s.reason, s.latest_year, s.latest_value, s.progress, s.expected_progress, s.projected_value,
        s.latest_source_kind, p.period_start, p.period_end, p.issuing_document,
        CASE WHEN i.is_key
@@ -16,11 +17,9 @@ SELECT i.*, pw_target_label(i.target_op, i.target_value, i.unit, i.target_text) 
        -- every input of the call, for the one-line explanation (planwatch/explain.py): the target as judged;
        -- two_sided: what counts is the distance to it (= and 左右 without a better direction); from_within_ceiling:
        -- a ceiling the start was within, so that what counts is the excess over it (method.md §2)
-       pw_judged_op(i.target_op, i.name, i.direction, i.target_text) AS judged_op,
-       pw_better(i.target_op, i.direction) AS better,
-       pw_two_sided(judged_op, better) AS two_sided,
-       pw_ceiling(judged_op, better)
-           AND pw_met(judged_op, s.ref_value, i.target_value, NULL, better,
+       i.judged_op, i.better, pw_two_sided(i.judged_op, i.better) AS two_sided,
+       pw_ceiling(i.judged_op, i.better)
+           AND pw_met(i.judged_op, s.ref_value, i.target_value, NULL, i.better,
                       (SELECT value FROM method_threshold WHERE key = 'approx_tolerance'), NULL, NULL)
            AS from_within_ceiling,
        pw_noise_precision(s.reported_precision, (SELECT value FROM method_threshold WHERE key = 'precision_cap_relative'),
@@ -28,7 +27,10 @@ SELECT i.*, pw_target_label(i.target_op, i.target_value, i.unit, i.target_text) 
        s.ratio, s.assessment, s.is_final, s.ref_year, s.ref_value, s.has_baseline, s.judged_value, s.slope,
        s.reported_precision, s.noise_tolerance, s.within_noise, s.gap, s.basic_tolerance, s.events, s.population,
        s.pooled_from_year, s.pooled_rate, s.interval_low, s.interval_high, s.interval_method
-FROM v_indicator i
+-- (judged once, below: inlined into each macro that reads it, its regular expressions took most of the planning)
+FROM (SELECT *, pw_judged_op(target_op, name, direction, target_text) AS judged_op,
+             pw_better(target_op, direction) AS better
+      FROM v_indicator) i
 JOIN plan p USING (plan_id)
 LEFT JOIN v_status s ON s.indicator_id = i.indicator_id AND s.as_of_year = $year
 WHERE i.indicator_id = $id;
