@@ -11,6 +11,7 @@ still import directly. Opening the year again reopens it.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 from datetime import date, datetime
@@ -154,17 +155,17 @@ def scope_label(con: duckdb.DuckDBPyConnection, account: accounts.Account) -> st
     return " · ".join(p for p in (row or ()) if p) or "全部地区"
 
 
-def check_scope(con: duckdb.DuckDBPyConnection, checked: importer.Checked, account: accounts.Account) -> None:
-    """Refuse the whole file when any row is outside the account's scope, naming each such row and indicator."""
+def scope_problems(con: duckdb.DuckDBPyConnection, checked: importer.Checked, account: accounts.Account
+                   ) -> tuple[list[str], importer.Checked]:
+    """The rows outside the account's scope, each named with its indicator, and the file's rows inside it."""
     allowed = scope(con, account)
     if allowed is None:
-        return
+        return [], checked
     names = dict(con.execute("SELECT indicator_id, name FROM indicator").fetchall())
     whose = scope_label(con, account).split(" · ")[-1]
-    problems = [f"第{r.row_no}行: 指标“{r.indicator_id}”({names.get(r.indicator_id, '')})不属于{whose}的填报范围"
-                for r in checked.rows.itertuples() if r.indicator_id not in allowed]
-    if problems:
-        raise importer.ImportRefused(problems)
+    problems = [f"第{row_no}行: 指标“{iid}”({names.get(iid, '')})不属于{whose}的填报范围"
+                for row_no, iid, *_ in checked.records if iid not in allowed]
+    return problems, dataclasses.replace(checked, records=[r for r in checked.records if r[1] in allowed])
 
 
 def already_accepted(con: duckdb.DuckDBPyConnection, checksum: str) -> int | None:
@@ -178,49 +179,49 @@ def check_submission(con: duckdb.DuckDBPyConnection, checked: importer.Checked, 
     """What a unit's (or a 审核员's) submission must pass before it is stored: an open round for its years, the
     account's scope, and 原因说明 / 整改措施 for values that would lag or reverse. The upload's 检查 runs it too, so
     a file said to pass is not refused at 提交. Raises RoundRefused or ImportRefused."""
-    refuse_unless_open(con, checked.column("year"), account.role)
-    check_scope(con, checked, account)
+    problems = submission_problems(con, checked, account)
+    if problems:
+        raise importer.ImportRefused(problems)
+
+
+def submission_problems(con: duckdb.DuckDBPyConnection, checked: importer.Checked, account: accounts.Account | None
+                        ) -> list[str]:
+    """Every row outside the account's scope, and the missing 原因说明 / 整改措施 of the rows inside it, in one list
+    (one round for the clerk, not one per kind of problem); a closed round raises RoundRefused first. account None:
+    the reasons only (the online grid holds the unit's own indicators of an open round)."""
+    outside, inside = [], checked
+    if account is not None:
+        refuse_unless_open(con, checked.column("year"), account.role)
+        outside, inside = scope_problems(con, checked, account)
     from planwatch import review
 
-    rows = checked.rows  # a new DataFrame on each access: made once here
-    problems = reason_problems(rows, review.preview_rows(con, rows))  # any submission, whatever columns it has
-    if problems:
-        raise importer.ImportRefused(problems + missing_reason_columns(checked))
+    rows = inside.rows  # a new DataFrame on each access: made once here
+    lacking = reason_problems(rows, review.preview_rows(con, rows)) if len(rows) else []
+    return outside + lacking + (missing_reason_columns(checked) if lacking else [])
 
 
 def check_file(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str, account: accounts.Account
                ) -> importer.Checked:
     """A unit's file checked as 提交 will check it (importer.check, then check_submission), all in one round: a
-    file refused for some values also names the other rows that lack 原因说明 / 整改措施."""
+    file refused for some values also names its other rows outside the scope or lacking 原因说明 / 整改措施."""
     try:
         checked = importer.check(con, data, file_name)
     except importer.ImportRefused as refused:
-        if refused.passed is None:
-            raise
-        # the rows that passed are checked as 提交 would check them: an open round and the account's scope first
-        # (a row outside it is not to be judged, nor asked for reasons), then their 原因说明
-        try:
-            refuse_unless_open(con, refused.passed.column("year"), account.role)
-            check_scope(con, refused.passed, account)
-        except RoundRefused as closed:
-            raise importer.ImportRefused(refused.problems + [str(closed)]) from None
-        except importer.ImportRefused as outside:
-            raise importer.ImportRefused(refused.problems + outside.problems) from None
-        raise with_reason_problems(con, refused) from None
+        raise with_submission_problems(con, refused, account) from None
     check_submission(con, checked, account)
     return checked
 
 
-def with_reason_problems(con: duckdb.DuckDBPyConnection, refused: importer.ImportRefused) -> importer.ImportRefused:
-    """The refusal, with the missing 原因说明 / 整改措施 of the rows that passed (refused.passed) added."""
+def with_submission_problems(con: duckdb.DuckDBPyConnection, refused: importer.ImportRefused,
+                             account: accounts.Account | None) -> importer.ImportRefused:
+    """The refusal, with what 提交 would also refuse in the rows that passed (refused.passed) added."""
     if refused.passed is None:
         return refused
-    from planwatch import review
-
-    rows = refused.passed.rows
-    more = reason_problems(rows, review.preview_rows(con, rows))
-    return importer.ImportRefused(refused.problems + more + missing_reason_columns(refused.passed)) if more \
-        else refused
+    try:
+        more = submission_problems(con, refused.passed, account)
+    except RoundRefused as closed:
+        more = [str(closed)]
+    return importer.ImportRefused(refused.problems + more) if more else refused
 
 
 def store(con: duckdb.DuckDBPyConnection, db_path, checked: importer.Checked, account: accounts.Account | None,
@@ -304,9 +305,9 @@ def grid_checked(con: duckdb.DuckDBPyConnection, grid: pd.DataFrame, year: int) 
         passed = refused.passed
         if passed is not None:
             passed.records = [(row_no - 1, *rest) for row_no, *rest in passed.records]
-        raise with_reason_problems(con, importer.ImportRefused(
+        raise with_submission_problems(con, importer.ImportRefused(
             [re.sub(r"第(\d+)行", grid_row, p, count=1).replace("数值列", "本年数值") for p in refused.problems],
-            passed)) from None
+            passed), None) from None
     checked.records = [(row_no - 1, *rest) for row_no, *rest in checked.records]
     return checked
 

@@ -489,7 +489,7 @@ def test_a_catalogue_problem_of_a_published_draft_names_its_draft_row(data_copy)
     bad = [rows[0], dict(rows[1], canonical_id="no_such_indicator")] + rows[2:]
     with pytest.raises(publish.PublishRefused) as err:
         publish.publish(lines, bad, PINGGU, data_copy)
-    assert any(p.startswith("第2条 canonical_id列") for p in err.value.problems), err.value.problems
+    assert any(p.startswith("第2条 通用指标(建议)列") for p in err.value.problems), err.value.problems
     assert not any("indicators.csv" in p for p in err.value.problems)
 
 def test_a_maintain_target_asking_for_a_fall_is_published_as_lower_and_a_higher_one_refused(data_copy):

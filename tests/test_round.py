@@ -369,6 +369,18 @@ def test_a_refused_files_other_rows_are_checked_for_scope_before_reasons(db, cap
     assert "第3行 数值列: “五”不是数字" in err and f"第2行: 指标“{other}”" in err and "不属于" in err
     assert "请填写原因说明" not in err
 
+def test_a_file_with_another_units_row_also_names_its_own_rows_missing_reasons(db, capsys):
+    # the scope refusal came alone; the missing 原因说明 of 婴儿死亡率 5 (over the 4‰ ceiling) only after the clerk
+    # had removed the other unit's row: both at once now
+    other = "pingyang-women-k03"
+    mixed = db.parent / "mixed.csv"
+    mixed.write_text(f"indicator_id,year,value\n{other},2025,40\n{INFANT},2025,5\n", encoding="utf-8")
+    capsys.readouterr()
+    assert cli.main(["import", str(mixed), "--db", str(db), "--as", "wj"]) == 2
+    err = capsys.readouterr().err
+    assert f"第2行: 指标“{other}”" in err and "不属于" in err
+    assert f"第3行 指标“婴儿死亡率”({INFANT}): 按新数值将为逆向变化,请填写原因说明和整改措施" in err
+
 def test_the_default_deadline_is_ahead_and_a_past_one_is_pointed_out():
     assert round_mod.next_deadline(dt.date(2026, 12, 2)) == dt.date(2027, 3, 31)
     assert round_mod.next_deadline(dt.date(2026, 2, 1)) == dt.date(2026, 3, 31)

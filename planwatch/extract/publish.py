@@ -142,11 +142,19 @@ def _csv_text(rows: list[dict], columns: list[str], newline: str = "\n") -> str:
     return buf.getvalue()
 
 
+# the catalogue's columns as the 规划导入 grid heads them (pages/plan_import.py)
+GRID_LABELS = {"name": "指标名称", "unit": "单位", "target_op": "目标类型", "target_value": "目标值", "direction": "方向",
+               "target_year": "目标年", "baseline_value": "2020年基线", "baseline_quote": "2020年基线", "domain": "领域",
+               "canonical_id": "通用指标(建议)", "target_quote": "原文引用", "target_text": "原文引用",
+               "responsible_units": "责任单位"}
+
+
 def _as_draft_row(problem: str, plan_id: str) -> str:
     """A catalogue problem of the plan's own indicators.csv as the reviewer sees it: its draft row (第n条; the
-    file's row n + 1, below its header), not a path on the server."""
-    return re.sub(rf"\S*plans/{re.escape(plan_id)}/indicators\.csv 第(\d+)行",
-                  lambda m: f"第{int(m[1]) - 1}条", problem)
+    file's row n + 1, below its header) and the grid's column, not a path on the server and a file's column."""
+    problem = re.sub(rf"\S*plans/{re.escape(plan_id)}/indicators\.csv 第(\d+)行",
+                     lambda m: f"第{int(m[1]) - 1}条", problem)
+    return re.sub(r"(第\d+条) (\w+)列", lambda m: f"{m[1]} {GRID_LABELS.get(m[2], m[2])}列", problem)
 
 
 @contextmanager
