@@ -24,6 +24,7 @@ DIRECTIONS = {"higher", "lower", "keep", "qualitative"}
 NUMERIC_OPS = {">=", "<=", ">", "<", "=", "~"}
 TARGET_OPS = NUMERIC_OPS | {"maintain", "qualitative"}
 MAX_FIGURE = 1e12  # no plan prints a larger figure: a 400-digit one became ∞ ("≥inf人")
+MIN_FIGURE = 0.005  # nor a smaller one but 0: pages print two decimals (pw_num)
 # A 保持 target whose words ask for a change (持续提升, 持续下降; not 不下降): the method judges it as improve
 # (pw_improves in queries/views/00_macros.sql holds the same words), and its direction must be the change's.
 RISE_WORDS, FALL_WORDS = ("提升", "提高", "增加", "增长", "上升", "有升"), ("下降", "降低", "减少")
@@ -180,6 +181,9 @@ def _check_indicator(chk: _Checker, path: Path, row_no: int, r: dict, plan: dict
         fail("target_value", f"目标类型 {op} 不应有数值目标“{tv}”")
     elif op in NUMERIC_OPS and not _usable(tv):
         fail("target_value", f"目标值“{tv[:30]}”过大或无效(应小于 {MAX_FIGURE:,.0f},比例的后项不为0)")
+    elif op in NUMERIC_OPS and 0 < abs(_float(tv)) < MIN_FIGURE:
+        # every page prints two decimals: 0.00001毫克/升 would read "≤0", and its values 0
+        fail("target_value", f"目标值“{tv}”小于 0.005,页面按两位小数显示为0;请改用更小的单位(如微克/升)后重新填写")
     asked = change_asked(r["target_text"]) if op == "maintain" else None
     if asked and r["direction"] != asked:
         fail("direction", f"目标“{r['target_text']}”要求{'下降' if asked == 'lower' else '上升'},方向应为 {asked},"

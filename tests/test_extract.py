@@ -364,7 +364,7 @@ import shutil  # noqa: E402
 
 import duckdb  # noqa: E402
 
-from planwatch import build, catalogue, fingerprint  # noqa: E402
+from planwatch import build, catalogue, demo, fingerprint  # noqa: E402
 from planwatch.fingerprint import catalogue_hash  # noqa: E402
 from planwatch.extract import publish, regions  # noqa: E402
 from planwatch.paths import DATA_DIR  # noqa: E402
@@ -462,7 +462,7 @@ def test_publish_refusals_name_the_row_and_leave_data_unchanged(data_copy):
 def test_publish_rebuilds_the_database_or_puts_everything_back(data_copy, tmp_path, monkeypatch):
     # a value printed 0.00001% broke the demonstration values (repr 1e-05 has no "."): the rebuild after publishing
     # failed with a traceback, data/ kept the plan and every later build and page failed. Now the rebuild is part of
-    # publishing: it succeeds, or the files go back and the database stays as it was.
+    # publishing: it succeeds, or the files go back and the database stays as it was; and such a figure is refused.
     lines = ["平谷区妇女发展规划(2021—2025年)", "一、妇女与健康",
              "2.孕产妇艾滋病检测率达到99.99999%以上,孕产妇梅毒感染率控制在0.00001%以下。"]
     db = tmp_path / "pw.duckdb"
@@ -473,15 +473,20 @@ def test_publish_rebuilds_the_database_or_puts_everything_back(data_copy, tmp_pa
         raise RuntimeError("磁盘已满")
     monkeypatch.setattr(build, "_build", broken)
     with pytest.raises(publish.PublishRefused, match=re.escape("发布后重建数据库失败(内部错误,详情已记入服务器日志),已撤销发布")):
-        publish.publish(lines, extract_lines(lines), PINGGU, data_copy, db_path=db)
+        publish.publish(lines, extract_lines(lines)[:1], PINGGU, data_copy, db_path=db)
     assert {p: p.read_bytes() for p in data_copy.rglob("*") if p.is_file()} == before
     assert not (data_copy / "plans" / "r110117-women").exists()
     monkeypatch.undo()
-    publish.publish(lines, extract_lines(lines), PINGGU, data_copy, db_path=db)
+    # a figure two decimals print as 0 is refused, naming what to do (pages printed "≤0" for 0.00001%)
+    with pytest.raises(publish.PublishRefused, match="小于 0.005,页面按两位小数显示为0;请改用更小的单位"):
+        publish.publish(lines, extract_lines(lines), PINGGU, data_copy, db_path=db)
+    assert {p: p.read_bytes() for p in data_copy.rglob("*") if p.is_file()} == before
+    # the demonstration values' rounding takes such a figure (repr 1e-05): the first mend, kept
+    publish.publish(lines, extract_lines(lines)[:1], PINGGU, data_copy, db_path=db)
     with duckdb.connect(str(db), read_only=True) as con:
-        assert con.execute("SELECT target_value FROM v_indicator WHERE region = '平谷区' ORDER BY 1").fetchall() == [
-            (1e-05,), (99.99999,)]
+        assert con.execute("SELECT target_value FROM v_indicator WHERE region = '平谷区'").fetchall() == [(99.99999,)]
         assert con.execute("SELECT count(*) FROM v_observation WHERE indicator_id LIKE 'r110117-%'").fetchone()[0] > 0
+    assert demo._decimals(1e-05) == 3
 
 def test_a_catalogue_problem_of_a_published_draft_names_its_draft_row(data_copy):
     # it quoted the server's path and a CSV row ("/…/plans/r110117-women/indicators.csv 第3行 canonical_id列")
