@@ -10,6 +10,7 @@ import re
 from difflib import SequenceMatcher
 from pathlib import Path
 
+from planwatch.catalogue import change_asked
 from planwatch.extract.reading import ReadError, read_lines, read_path
 from planwatch.extract.suggest import Suggester
 from planwatch.extract.table import find_tables
@@ -139,7 +140,9 @@ def extract_lines(lines: list[str], suggester: Suggester | None = None) -> list[
             topics[line_no] = topic_of(lines[line_no - 1])
         row["domain"] = domain_of(row["domain_raw"]) or topics[line_no]
         row.update(suggester.suggest(row["name"], row["unit"]))
-        printed = DIRECTIONS[row["target_op"]] if row["target_op"] in BOUNDS else ""
+        # the way the target itself says is better: a floor or ceiling, or the change a 保持 target asks for
+        printed = DIRECTIONS[row["target_op"]] if row["target_op"] in BOUNDS else \
+            (change_asked(row["target_text"]) or "") if row["target_op"] == "maintain" else ""
         if printed and row["canonical_direction"] in ("higher", "lower") and row["canonical_direction"] != printed:
             # a floor or ceiling says which way is better: a suggestion going the other way is another measure
             # (城镇调查失业人员中女性的比例 ≤46% is no 城镇单位就业人员中女性比例), not to be taken

@@ -46,6 +46,9 @@ ONE_PER_UNIT = re.compile(
     r"一(?P<unit>区县|县区|区镇|乡镇|镇街|镇|街道|村|社区|校|园)(?:[((][^))]{1,6}[))])?一(?P<what>[\u4e00-\u9fff]{1,4}?)(?=[”\"的,,。;])"
 )
 QUALITATIVE = re.compile(r"全覆盖|应([\u4e00-\u9fff])尽\1")
+# a change asked for without a number, ending its clause (妇女人均预期寿命持续提升。): a 保持 target judged as improve
+CHANGE = re.compile(r"(?:持续|逐步|稳步|不断|进一步)(?:提升|提高|增加|增长|上升|下降|降低|减少)|稳中有升")
+MEASURE = re.compile(r"(?:率|比例|比重|人数|数量|寿命|年限)$")  # what names a measure, not an aim
 UNITS_RE = re.compile(r"[((]\s*责任单位\s*[::]\s*(?P<units>[^))]+)[))]")
 
 
@@ -168,7 +171,27 @@ def find_targets(line: str, default_year: int) -> list[dict]:
         _flush(group, out, line, default_year, s0)
         out += _qualitative(line, s0, s1, default_year)
         out += _one_per_unit(line, s0, s1, default_year)
+        if not any(h.get("sentence") == s0 for h in out):  # (not beside a figure: 比例逐步提高,2030年达到40%)
+            out += _changes(line, s0, s1, default_year)
     return out
+
+
+def _changes(line: str, s0: int, s1: int, default_year: int) -> list[dict]:
+    """Targets asking for a change without a number, each ending its clause: 妇女人均预期寿命持续提升 (保持,
+    judged as improve: planwatch/catalogue.py change_asked gives the direction)."""
+    hits = []
+    for m in CHANGE.finditer(line, s0, s1):
+        if m.end() < len(line) and line[m.end()] not in CLAUSE_END and line[m.end()] not in "((":
+            continue   # 逐步提高…的水平: the change of something named after it, not a target
+        clause0 = _clause_start(line, m.start(), s0)
+        name = re.sub(r"^(?:\d+[.、.])?(?:到20\d\d年)?", "", line[clause0:m.start()].strip()).strip()
+        if not MEASURE.search(name):
+            continue   # 健康水平持续提升, 获得感进一步提升: an aim, not a measure
+        years = [int(y) for y in YEAR.findall(line[s0:m.start()]) if 2021 <= int(y) <= 2035]
+        hits.append({"name": name, "unit": "", "target_op": "maintain", "target_value": "", "target_text": m.group(0),
+                     "target_year": years[-1] if years else default_year, "quote": line[clause0:m.end()].strip(),
+                     "responsible_units": _responsible(line, m.end()), "confidence": 0.4})
+    return hits
 
 
 def _one_per_unit(line: str, s0: int, s1: int, default_year: int) -> list[dict]:
