@@ -512,6 +512,15 @@ def test_a_maintain_target_asking_for_a_fall_is_published_as_lower_and_a_higher_
     [first] = catalogue.read_csv(data_copy / "plans" / plan_id / "indicators.csv")[:1]
     assert (first["target_op"], first["direction"]) == ("maintain", "lower")
 
+def test_a_baseline_typed_without_a_source_is_refused_saying_why(data_copy):
+    # a baseline typed into the grid for a text target was refused as "基线年份与基线值须同时为数字(“”,“80.5”)":
+    # the grid has no year column; what it lacks is a line of the document
+    lines, rows = _women_draft()
+    text_row = next(i for i, r in enumerate(rows) if not r.get("baseline_value"))
+    typed = [dict(r, baseline_value="80.5") if i == text_row else r for i, r in enumerate(rows)]
+    with pytest.raises(publish.PublishRefused, match=f"第{text_row + 1}条.*2020年基线“80.5”没有原文出处"):
+        publish.publish(lines, typed, PINGGU, data_copy)
+
 def test_a_changed_stored_document_fails_the_build(data_copy, tmp_path):
     lines, rows = _women_draft()
     plan_id = publish.publish(lines, rows, PINGGU, data_copy)

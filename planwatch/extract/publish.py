@@ -86,6 +86,12 @@ def indicator_rows(plan_id: str, draft: list[dict], lines: list[str], info: Plan
         if row.get("domain") not in domains:
             problems.append(f"{where}:请选择领域(可用:{'、'.join(domains)})")
             continue
+        if row.get("baseline_value") and not (row.get("baseline_quote") and NUMBER.match(row.get("baseline_line", ""))
+                                              and NUMBER.match(row.get("baseline_year", ""))):
+            # (every figure is traced to a line of the document: a baseline typed into the grid has none)
+            problems.append(f"{where}:2020年基线“{row['baseline_value'][:20]}”没有原文出处(基线须摘自原文某一行,"
+                            "系统只为原文印有基线的指标提取);请清空该格")
+            continue
         key = row.get("is_key") in ("1", "True", "true") and re.fullmatch(r"\d{2}[a-z]?", row.get("key_no", ""))
         if key and row["key_no"] not in seen_keys:
             seen_keys.add(row["key_no"])
