@@ -234,17 +234,23 @@ def publish(lines: list[str], draft: list[dict], info: PlanInfo, data_dir: Path 
         (folder / "units.csv").write_text(_csv_text(units, UNIT_COLUMNS), encoding="utf-8")
         (data_dir / "plans.csv").write_text(_csv_text(plans + [plan_row], PLAN_COLUMNS), encoding="utf-8")
         (data_dir / "regions.csv").write_text(_csv_text(regions, REGION_COLUMNS), encoding="utf-8")
-        try:
-            catalogue.load(data_dir)
+        try:  # the whole catalogue checked once: by itself, or as the rebuild's first step
+            catalogue.load(data_dir) if db_path is None else _rebuild(Path(db_path), data_dir, plan_id)
         except catalogue.CatalogueError as exc:
             raise PublishRefused([_as_draft_row(p, plan_id) for p in exc.problems]) from None
-        if db_path is not None:
-            try:
-                build.rebuild_locked(Path(db_path), data_dir)
-            except (build.BuildError, catalogue.CatalogueError) as exc:  # (their messages are Chinese)
-                raise PublishRefused([f"发布后重建数据库失败,已撤销发布:{str(exc)[:200]}"]) from exc
-            except Exception as exc:  # noqa: BLE001 (any failure: the files go back, the database was not replaced)
-                LOG.exception("rebuild after publishing %s failed", plan_id)  # (the details, in English, in the log)
-                raise PublishRefused(["发布后重建数据库失败(内部错误,详情已记入服务器日志),已撤销发布;数据目录和数据库"
-                                      "均未改动"]) from exc
     return plan_id
+
+
+def _rebuild(db_path: Path, data_dir: Path, plan_id: str) -> None:
+    """Rebuild the database from data_dir (the caller holds the writers' lock and puts data/ back on failure);
+    CatalogueError passes through, any other failure is a PublishRefused."""
+    try:
+        build.rebuild_locked(db_path, data_dir)
+    except build.BuildError as exc:  # (its message is Chinese)
+        raise PublishRefused([f"发布后重建数据库失败,已撤销发布:{str(exc)[:200]}"]) from exc
+    except catalogue.CatalogueError:
+        raise
+    except Exception as exc:  # noqa: BLE001 (any failure: the files go back, the database was not replaced)
+        LOG.exception("rebuild after publishing %s failed", plan_id)  # (the details, in English, in the log)
+        raise PublishRefused(["发布后重建数据库失败(内部错误,详情已记入服务器日志),已撤销发布;数据目录和数据库"
+                              "均未改动"]) from exc
