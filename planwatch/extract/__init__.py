@@ -97,6 +97,10 @@ def plan_sections(lines: list[str]) -> list[dict]:
 MAX_TARGETS = 3000
 
 
+def _too_many(found: str) -> ReadError:
+    return ReadError(f"{found},超过 {MAX_TARGETS:,} 条上限(一份规划一般有几十到两三百条);请确认上传的是一份规划文件")
+
+
 def extract_lines(lines: list[str], suggester: Suggester | None = None) -> list[dict]:
     marks = plan_titles(lines)
 
@@ -106,8 +110,7 @@ def extract_lines(lines: list[str], suggester: Suggester | None = None) -> list[
 
     table_rows, table_lines = find_tables(lines, year_at)
     if len(table_rows) > MAX_TARGETS:  # (a key table counts too: a Word table of 10,000 rows took 16 s and 420 MB)
-        raise ReadError(f"重点指标表有 {len(table_rows):,} 行指标,超过 {MAX_TARGETS:,} 条上限(一份规划一般有"
-                        "几十到两三百条);请确认上传的是一份规划文件")
+        raise _too_many(f"重点指标表有 {len(table_rows):,} 行指标")
     sections, heading, rows, reviewed = [], "", [], []
     for no, line in enumerate(lines, start=1):
         m = HEADING.match(line) if no not in table_lines else None
@@ -121,8 +124,7 @@ def extract_lines(lines: list[str], suggester: Suggester | None = None) -> list[
             reviewed += [hit | {"source_line": no} for hit in find_targets(line, 2020)]
             continue
         if len(rows) + len(table_rows) > MAX_TARGETS:
-            raise ReadError(f"到第{no}行已提取 {len(rows) + len(table_rows):,} 条候选目标,超过 {MAX_TARGETS:,} 条上限(一份规划一般有"
-                            "几十到两三百条);请确认上传的是一份规划文件")
+            raise _too_many(f"到第{no}行已提取 {len(rows) + len(table_rows):,} 条候选目标")
         for hit in find_targets(line, year_at(no)):
             hit.pop("sentence", None)
             rows.append(hit | {"is_key": 0, "key_no": "", "domain_raw": heading, "source_line": no, "name_line": no,
@@ -143,16 +145,17 @@ def extract_lines(lines: list[str], suggester: Suggester | None = None) -> list[
         # the way the target itself says is better: a floor or ceiling, or the change a 保持 target asks for
         printed = DIRECTIONS[row["target_op"]] if row["target_op"] in BOUNDS else \
             (change_asked(row["target_text"]) or "") if row["target_op"] == "maintain" else ""
-        if printed and row["canonical_direction"] in ("higher", "lower") and row["canonical_direction"] != printed:
+        suggested = row.pop("canonical_direction")
+        if printed and suggested in ("higher", "lower") and suggested != printed:
             # a floor or ceiling says which way is better: a suggestion going the other way is another measure
             # (城镇调查失业人员中女性的比例 ≤46% is no 城镇单位就业人员中女性比例), not to be taken
             row["note"] = (row.get("note") or "") + f"通用指标建议“{row['canonical_name']}”与原文目标方向相反,未采用"
-            row.update(canonical_id="", canonical_name="", canonical_score="", canonical_direction="")
+            row.update(canonical_id="", canonical_name="", canonical_score="")
+            suggested = ""
         if not row["unit"] and row["canonical_id"] and row["target_op"] != "qualitative":
             row["unit"] = suggester.canonical[row["canonical_id"]]["unit"]   # 新生儿死亡率( : unit cut off
             row["note"] = (row.get("note") or "") + "单位未印出,取自建议的通用指标"
-        row["direction"] = printed or row.pop("canonical_direction", "") or DIRECTIONS[row["target_op"]]
-        row.pop("canonical_direction", None)
+        row["direction"] = printed or suggested or DIRECTIONS[row["target_op"]]
         if row["target_op"] == "qualitative":
             row["direction"] = "qualitative"
     return [{c: row.get(c, "") for c in COLUMNS} for row in rows]
