@@ -29,6 +29,10 @@ MIN_FIGURE = 0.005  # nor a smaller one but 0: pages print two decimals (pw_num)
 # (pw_improves in queries/views/00_macros.sql holds the same words), and its direction must be the change's.
 RISE_WORDS, FALL_WORDS = ("提升", "提高", "增加", "增长", "上升", "有升"), ("下降", "降低", "减少")
 NEGATED = re.compile("不(?:" + "|".join(RISE_WORDS + FALL_WORDS) + ")")
+ROLES = {"牵头", "配合", "未区分"}
+NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")  # ASCII digits only (\d would take ٩٥ or １２)
+IMPORTED_PREFIX = "plans/"  # source_file of a plan published by 规划导入: its stored document under data/
+RATIO = re.compile(r"^([0-9]+(?:\.[0-9]+)?):([0-9]+(?:\.[0-9]+)?)$")  # a printed ratio target such as 3:2 (女:男厕位)
 
 
 def change_asked(text: str) -> str | None:
@@ -37,10 +41,6 @@ def change_asked(text: str) -> str | None:
     if any(w in text for w in FALL_WORDS):
         return "lower"
     return "higher" if any(w in text for w in RISE_WORDS) else None
-ROLES = {"牵头", "配合", "未区分"}
-NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")  # ASCII digits only (\d would take ٩٥ or １２)
-IMPORTED_PREFIX = "plans/"  # source_file of a plan published by 规划导入: its stored document under data/
-RATIO = re.compile(r"^([0-9]+(?:\.[0-9]+)?):([0-9]+(?:\.[0-9]+)?)$")  # a printed ratio target such as 3:2 (女:男厕位)
 
 
 class CatalogueError(Exception):

@@ -102,10 +102,13 @@ def _import(args) -> int:
 
     with _open(args) as reader:
         account = _account(args) if args.as_user else None
-        data, name = importer.load_file(Path(args.file)), Path(args.file).name
-        # a unit's submission: every problem at once, the missing 原因说明 too (round.check_file)
-        checked = importer.check(reader.cursor(), data, name) if account is None or account.role in round_mod.OFFICE \
-            else round_mod.check_file(reader.cursor(), data, name, account)
+        try:
+            checked = importer.check(reader.cursor(), importer.load_file(Path(args.file)), Path(args.file).name)
+        except importer.ImportRefused as refused:
+            if account is None or account.role in round_mod.OFFICE:
+                raise
+            # a unit's refused file also names what 提交 would refuse (store checks a file that passes: once)
+            raise round_mod.with_submission_problems(reader.cursor(), refused, account) from None
         changes = importer.change_counts(reader.cursor(), checked)
         batch_id = round_mod.store(reader.cursor(), args.db, checked, account, uploader=args.uploader,
                                    resubmit=args.resubmit)
