@@ -140,7 +140,8 @@ CREATE OR REPLACE MACRO pw_over_100(name) AS regexp_matches(coalesce(name, ''), 
 -- The target as the method judges it: an exact target of an indicator where more (less) is better is a floor
 -- (ceiling): 2个 meets 规范化设置1个, and a gross rate may pass 100% (学前教育毛入园率 保持在100% at 101.2%); only an
 -- exact target without a better direction is two-sided. A maintain target whose words ask for a change (pw_improves:
--- 妇女人均预期寿命 持续提升) is improve: met by a change for the better beyond noise, not by staying level.
+-- 妇女人均预期寿命 持续提升) is improve: met by a change for the better of more than one reported unit (pw_met), not by
+-- staying level.
 CREATE OR REPLACE MACRO pw_judged_op(op, name, direction, text) AS
     CASE WHEN op = '=' AND (direction = 'higher' OR pw_over_100(name)) THEN '>='
          WHEN op = '=' AND direction = 'lower' THEN '<='

@@ -113,10 +113,8 @@ FROM (
             ELSE ';按' || ref_year || '年以来趋势' || target_year || '年约为' || pw_val(projected_value, unit)
                  || ',' || CASE WHEN two_sided THEN '偏离' WHEN better > 0 THEN '低于' ELSE '高于' END
                  || '目标' || target_label
-                 || '(差' || pw_shortfall(CASE WHEN op = '~'
-                                              THEN greatest(pw_approx_short(projected_value, goal, better)
-                                                            - abs(goal) * approx_tol, 0)
-                                              ELSE abs(projected_value - goal) END) || pw_diff_unit(unit) || ')'
+                 || '(差' || pw_shortfall(pw_gap(op, projected_value, goal, ref_value, better, approx_tol))
+                 || pw_diff_unit(unit) || ')'
         END AS projection_phrase
     FROM (
         SELECT *,
