@@ -66,7 +66,7 @@ class Story:
         # behind its start reads so, not "-2200%"
         done = "—" if pd.isna(ind["progress"]) else "低于起点" if ind["progress"] < -1 else share(ind["progress"])
         progress = done if done == "—" else \
-            f"{done} / {'目标年已到' if ind.get('is_final') else format(ind['expected_progress'], '.0%')}"
+            f"{done} / {'目标年已到' if ind.get('is_final') else share(ind['expected_progress'])}"
         return [("基线", baseline), (f"目标({int(ind['target_year'])}年)", ind["target_label"]), ("最新值", latest),
                 (f"按趋势{int(ind['target_year'])}年约为", val(ind["projected_value"])),
                 ("目标进程 / 时间进度", progress), ("状态", ind["status"])]
