@@ -187,20 +187,25 @@ def _changes(line: str, s0: int, s1: int, default_year: int) -> list[dict]:
         name = re.sub(r"^(?:\d+[.、.])?(?:到20\d\d年)?", "", line[clause0:m.start()].strip()).strip()
         if not MEASURE.search(name):
             continue   # 健康水平持续提升, 获得感进一步提升: an aim, not a measure
-        years = [int(y) for y in YEAR.findall(line[s0:m.start()]) if 2021 <= int(y) <= 2035]
         hits.append({"name": name, "unit": "", "target_op": "maintain", "target_value": "", "target_text": m.group(0),
-                     "target_year": years[-1] if years else default_year, "quote": line[clause0:m.end()].strip(),
+                     "target_year": _year_before(line, s0, m.start(), default_year),
+                     "quote": line[clause0:m.end()].strip(),
                      "responsible_units": _responsible(line, m.end()), "confidence": 0.4})
     return hits
+
+
+def _year_before(line: str, s0: int, pos: int, default_year: int) -> int:
+    """A target's year: the last plan year (2021–2035) its sentence names before it, else the plan's."""
+    years = [int(y) for y in YEAR.findall(line[s0:pos]) if 2021 <= int(y) <= 2035]
+    return years[-1] if years else default_year
 
 
 def _one_per_unit(line: str, s0: int, s1: int, default_year: int) -> list[dict]:
     """一区镇(街道)一普惠, 一村一站: one facility in every unit, a count target of 1 per unit."""
     hits = []
     for m in ONE_PER_UNIT.finditer(line, s0, s1):
-        years = [int(y) for y in YEAR.findall(line[s0:m.start()]) if 2021 <= int(y) <= 2035]
         hits.append({"name": f"每个{m['unit']}{m['what']}数", "unit": "个", "target_op": ">=", "target_value": "1",
-                     "target_text": m.group(0), "target_year": years[-1] if years else default_year,
+                     "target_text": m.group(0), "target_year": _year_before(line, s0, m.start(), default_year),
                      "quote": line[_clause_start(line, m.start(), s0):m.end()].strip()[-60:],
                      "responsible_units": _responsible(line, m.end()), "confidence": 0.5})
     return hits
@@ -215,9 +220,9 @@ def _qualitative(line: str, s0: int, s1: int, default_year: int) -> list[dict]:
                       line[clause0:m.start()]).strip()
         name = re.sub(r"(?:基本|全面|逐步)?(?:实现|达到|做到)$", "", name)
         quote = line[clause0:m.end()].strip()[-60:]
-        years = [int(y) for y in YEAR.findall(line[s0:m.start()]) if 2021 <= int(y) <= 2035]
         hits.append({"name": name or m.group(0), "unit": "", "target_op": "qualitative", "target_value": "",
-                     "target_text": m.group(0), "target_year": years[-1] if years else default_year, "quote": quote,
+                     "target_text": m.group(0), "target_year": _year_before(line, s0, m.start(), default_year),
+                     "quote": quote,
                      "responsible_units": _responsible(line, m.end()), "confidence": 0.4})
     return hits
 
@@ -238,7 +243,6 @@ def _flush(group, out, line, default_year, s0) -> None:
     q0, q1 = group[0][1]["quote_start"], group[-1][1]["quote_end"]
     for (fig, hit), name in zip(group, names):
         op = _op_for(hit["cue"] or cue, hit["modifier"] or modifier, fig)
-        years = [int(y) for y in YEAR.findall(line[s0:fig.start]) if 2021 <= int(y) <= 2035]
         quote = line[q0:q1].strip()
         if len(quote) > 60:
             quote = line[max(q0, fig.start - 30):q1].strip()[:60]
@@ -248,7 +252,7 @@ def _flush(group, out, line, default_year, s0) -> None:
         out.append({
             "name": name or "", "unit": unit, "target_op": op, "target_value": fig.value,
             "target_text": line[group[0][1]["cue_start"]:q1].strip(),
-            "target_year": years[-1] if years else default_year, "quote": quote,
+            "target_year": _year_before(line, s0, fig.start, default_year), "quote": quote,
             "responsible_units": _responsible(line, fig.end), "confidence": round(hit["confidence"], 2),
             "sentence": s0,
         })
