@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from decimal import ROUND_HALF_UP, Decimal
 
 
 def _given(x) -> bool:
@@ -32,10 +33,13 @@ def diff_unit(unit) -> str:
     return {"%": "个百分点", "‰": "个千分点", "1/‰": "个千分点"}.get(unit, unit_text(unit))
 
 
-def share(x: float) -> str:
-    """A share as a whole percentage, never "-0%" (a progress of -0.001 reads 0%)."""
-    shown = f"{x:.0%}"
-    return "0%" if shown == "-0%" else shown
+def share(x: float, digits: int = 0) -> str:
+    """A share as a percentage ("37%"), rounded half up as the SQL and the statistics bureaus round (12.5% → 13%),
+    never "-0%" (a progress of -0.001 reads 0%)."""
+    if not abs(float(x)) < 1e12:  # no share is that large (or infinite): shown as a number, never a traceback
+        return f"{float(x) * 100:.3g}%"
+    shown = Decimal(str(float(x) * 100)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return f"{abs(shown) if shown == 0 else shown}%"
 
 
 def line(row: Mapping, thresholds: Mapping) -> str:

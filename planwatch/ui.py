@@ -6,13 +6,12 @@ import html
 import importlib
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
-from planwatch import build, charts, db, downloads, integers, streamlit_compat, svg
+from planwatch import build, charts, db, downloads, explain, integers, streamlit_compat, svg
 from planwatch.paths import default_db
 
 GROUPS = ("妇女", "儿童")
@@ -370,13 +369,7 @@ def is_missing(value) -> bool:
 
 def rate(value, digits: int = 0) -> str:
     """A share as a percentage ("37%"); "—" when there is none; never "-0%"."""
-    if is_missing(value):
-        return MISSING
-    if not abs(float(value)) < 1e12:  # no share is that large (or infinite): shown as a number, never a traceback
-        return f"{float(value) * 100:.3g}%"
-    # half up, as the SQL (and the statistics bureaus) round: 12.5% → 13%
-    shown = Decimal(str(float(value) * 100)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
-    return f"{abs(shown) if shown == 0 else shown}%"
+    return MISSING if is_missing(value) else explain.share(value, digits)
 
 
 def count(n) -> str:

@@ -545,3 +545,11 @@ def test_a_share_never_reads_minus_zero():
     # 判定依据 printed "目标进程-0% ÷ 时间进度75%" for a progress of -0.001
     assert [explain.share(x) for x in (-0.001, -0.004, 0.0, -0.006, 0.494, 1.0)] == ["0%", "0%", "0%", "-1%", "49%",
                                                                                    "100%"]
+
+
+def test_a_share_rounds_half_up_in_the_explanation_and_on_the_pages_alike():
+    # 判定依据 (and the report) printed 12% for a progress the pages print as 13% (Python's half-to-even)
+    shares = (0.125, 0.005, 0.345, 0.675)
+    assert [explain.share(x) for x in shares] == ["13%", "1%", "35%", "68%"]
+    from planwatch import ui
+    assert [ui.rate(x) for x in shares] == [explain.share(x) for x in shares]
