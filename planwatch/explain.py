@@ -60,10 +60,12 @@ def line(row: Mapping, thresholds: Mapping) -> str:
     else:
         parts.append(f"判定值{row['latest_year']:.0f}年{num(row['judged_value'])}{u}")
     parts.append(f"目标{row['target_label']}({row['target_year']:.0f}年)")
-    if row["latest_year"] > row["ref_year"] and _given(row.get("pooled_rate")):
-        inside = row["interval_low"] <= row["ref_value"] <= row["interval_high"]
-        parts.append(f"起点{'在' if inside else '不在'}合并率的95%置信区间内→{'基本持平' if inside else '有变化'}")
+    pooled = _given(row.get("pooled_rate"))
+    if row["latest_year"] > row["ref_year"] and pooled and row["interval_low"] <= row["ref_value"] <= row["interval_high"]:
+        parts.append("起点在合并率的95%置信区间内→基本持平")
     elif row["latest_year"] > row["ref_year"]:
+        if pooled:  # level all the same when the change is within the tolerance (method.md §2)
+            parts.append("起点不在合并率的95%置信区间内")
         # for = and a two-sided 左右 what counts is the change of the distance to the target (method.md §2; the
         # query's two_sided, from pw_two_sided in 00_macros.sql)
         to_target, goal = bool(row.get("two_sided")), row.get("target_value")
@@ -96,7 +98,10 @@ def line(row: Mapping, thresholds: Mapping) -> str:
         parts.append(f"目标进程{share(row['progress'])} ÷ 时间进度{share(row['expected_progress'])} = 进度比"
                      f"{num(row['ratio'])}(进展顺利需 ≥ {num(thresholds['on_track_ratio'])})")
     if row.get("is_final"):
-        parts.append(f"目标年{row['target_year']:.0f}年已到,最终判定,不再外推")
+        early = _given(row.get("latest_year")) and row["latest_year"] < row["target_year"]
+        parts.append(f"目标年{row['target_year']:.0f}年已到,"
+                     + (f"{row['target_year']:.0f}年数值尚未报送,暂依据{row['latest_year']:.0f}年数值判定"
+                        if early else "最终判定") + ",不再外推")
     elif _given(row.get("slope")):
         parts.append(f"趋势斜率每年{num(row['slope'])}{du},{row['target_year']:.0f}年约{num(row['projected_value'])}{u}")
     if _given(row.get("gap")) and status != "不能判断":

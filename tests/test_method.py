@@ -147,7 +147,7 @@ def test_floor_on_track_before_the_deadline_is_final_after_it(fresh_db):
     for year in (2025, 2026):
         c = call(fresh_db, HIGHER_ED, year)
         assert (c["status"], c["assessment"], c["is_final"], c["projected"]) == ("进度滞后", "仍有差距", True, None)
-        assert c["reason"].endswith(";目标年2025年已到,仍未达标,为最终判定(依据2024年数值)。")
+        assert c["reason"].endswith(";目标年2025年已到,仍未达标,暂依据2024年数值判定(2025年数值尚未报送)。")
         assert kinds(fresh_db, HIGHER_ED, year)["到期未达标"][0] == "红"
 
 
@@ -306,13 +306,16 @@ def test_explanation_line_for_small_numbers_and_no_data():
            "ref_value": 0.0, "has_baseline": False, "pooled_rate": 13.3333, "pooled_from_year": 2022, "events": 6.0,
            "population": 45000.0, "interval_low": 4.8931, "interval_high": 29.021, "interval_method": "Poisson精确",
            "judged_value": 13.3333, "target_label": "≤7/10万", "target_year": 2025, "noise_tolerance": 0.1,
-           "reported_precision": 0.1, "within_noise": False, "progress": None, "ratio": None, "is_final": False,
+           "reported_precision": 0.1, "noise_precision": 0.1, "within_noise": False, "progress": None, "ratio": None, "is_final": False,
            "slope": 5.5, "projected_value": 25.0, "gap": 6.3333, "basic_tolerance": 0.14}
     text = explain.line(row, {"noise_relative": 0.01, "on_track_ratio": 0.95})
     assert "判定值13.3333/10万(2022–2024年合计6例 ÷ 45000,95%置信区间4.8931–29.021/10万,Poisson精确)" in text
     assert text.endswith(" → 不能判断 · 不能判断。") and "距达标" not in text
-    # with few events the start is level when it lies in the interval (0 does not), not by the change and tolerance
-    assert "起点不在合并率的95%置信区间内→有变化" in text and "容差" not in text
+    # with few events the start is level when it lies in the interval (0 does not), or when the change is within the
+    # tolerance (method.md §5: both; the line said "→有变化" of a change the status counted as level)
+    assert "起点不在合并率的95%置信区间内;变化+13.3333/10万,容差" in text and text.count("→有变化") == 1
+    inside = explain.line(row | {"ref_value": 10.0}, {"noise_relative": 0.01, "on_track_ratio": 0.95})
+    assert "起点在合并率的95%置信区间内→基本持平" in inside and "容差" not in inside
     assert explain.line({"status": "无数据", "latest_year": None}, {}) == "无数据:不作数值判定。"
 
 
@@ -553,3 +556,14 @@ def test_a_share_rounds_half_up_in_the_explanation_and_on_the_pages_alike():
     assert [explain.share(x) for x in shares] == ["13%", "1%", "35%", "68%"]
     from planwatch import ui
     assert [ui.rate(x) for x in shares] == [explain.share(x) for x in shares]
+
+
+def test_few_events_level_by_the_tolerance_does_not_claim_the_interval(fresh_db):
+    # 卡介苗接种率 =100%: 2000/2000, then 1995/2000 (99.75%). Few events (5 unvaccinated < small_events): pooled
+    # 3995/4000 = 99.875%, Wilson 95% interval about 99.71–99.95%, which leaves out the start 100; the change −0.125
+    # is within the tolerance (1% of 100 = 1): level, by the tolerance. The reason said "在合并率的95%置信区间内".
+    bcg = "huairou-children-t06"
+    import_counts(fresh_db, [(bcg, 2021, 100.0, 2000, 2000), (bcg, 2022, 99.75, 1995, 2000)])
+    c = call(fresh_db, bcg, 2022)
+    assert c["within_noise"] is True
+    assert "基本持平(相差0.13个百分点,在容差1个百分点以内)" in c["reason"] and "置信区间内" not in c["reason"]

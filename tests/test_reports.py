@@ -3,6 +3,7 @@ the views; without demonstration values no file says 示例数据."""
 from __future__ import annotations
 
 import collections
+import dataclasses
 import io
 import re
 import shutil
@@ -664,10 +665,20 @@ def test_the_outlook_at_the_target_year_counts_final_shortfalls_not_missing_poin
             "WHERE status IN ('进展顺利', '进度滞后') AND is_final").fetchone()[0]
     h = local.headline
     short = h['n_assessed'] - h['n_met']
-    assert (f"各规划目标年已到,已评估的{h['n_assessed']}项指标均按目标年数值作最终判定:实现规划目标{h['n_met']}项,"
-            f"未实现{short}项(基本实现{h['n_basic']}项、仍有差距{short - h['n_basic']}项),其中逆向变化{h['n_reversed']}项"
-            f";{h['n_assessed']}项指标目标年数据尚未报送,暂依据此前最近一年的数值,报送后将更新。"
-            ) in local.overview_sentences()
+    # no 2025 value yet: the calls are provisional (初步判定), not "均按目标年数值作最终判定…尚未报送" (a review)
+    assert (f"各规划目标年已到,已评估的{h['n_assessed']}项指标目标年数据均尚未报送,暂依据此前最近一年的数值作初步判定"
+            f"(报送后更新):实现规划目标{h['n_met']}项,未实现{short}项(基本实现{h['n_basic']}项、仍有差距"
+            f"{short - h['n_basic']}项),其中逆向变化{h['n_reversed']}项。") in local.overview_sentences()
+    # some reported, some not; and all reported, with no reversal (not "其中逆向变化0项")
+    o = local.overview
+    mixed = dataclasses.replace(local, overview=o | {"n_final_early": 10})
+    assert mixed.final_text().startswith(f"各规划目标年已到,已评估的{h['n_assessed']}项指标中,{h['n_assessed'] - 10}项"
+                                         "按目标年数值作最终判定,10项目标年数据尚未报送、暂依据此前最近一年的数值作初步判定"
+                                         "(报送后更新):")
+    done = dataclasses.replace(local, overview=o | {"n_final_early": 0, "n_final_reversed": 0})
+    assert done.final_text() == (f"各规划目标年已到,已评估的{h['n_assessed']}项指标均按目标年数值作最终判定:实现规划目标"
+                                 f"{h['n_met']}项,未实现{short}项(基本实现{h['n_basic']}项、仍有差距"
+                                 f"{short - h['n_basic']}项)。")
     # the slides and the handout show the rate on their first page: they say it rests on 2024's values
     assert local.basis_note() == "2025年数据未报,按此前最近一年的数值判定。"
     # no value reported for 2025: no year-on-year change to speak of (it compared 2024's values with themselves)
@@ -690,7 +701,8 @@ def test_the_outlook_at_the_target_year_counts_final_shortfalls_not_missing_poin
         SELECT count(*), count(*) FILTER (WHERE status = '已达标'), count(*) FILTER (WHERE status = '逆向变化')
         FROM v_status WHERE as_of_year = 2025 AND is_final AND status IN ('已达标', '进展顺利', '进度滞后', '逆向变化')""")
     sentences = country.overview_sentences()
-    assert any(s.startswith(f"目标年已到的{final}项指标按目标年数值作最终判定:实现规划目标{final_met}项,未实现{final - final_met}项")
+    assert any(s.startswith(f"目标年已到的{final}项指标目标年数据均尚未报送,暂依据此前最近一年的数值作初步判定(报送后更新):"
+                            f"实现规划目标{final_met}项,未实现{final - final_met}项")
                and f"逆向变化{final_reversed}项" in s for s in sentences), sentences
     outlook = next(s for s in sentences if s.startswith("按当前趋势"))
     assert outlook.startswith(f"按当前趋势外推到规划目标年(2030年),其余{country.headline['n_assessed'] - final}项指标中")

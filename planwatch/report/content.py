@@ -258,6 +258,25 @@ class ReportContent:
             return f"部分规划目标年已到,其余规划的目标年为{int(last)}年。"
         return before or f"规划目标年为{int(last)}年,尚未到期。"
 
+    def final_text(self) -> str:
+        """From the target year on the calls are met or not, never "预计": final on the target year's value, provisional
+        (初步) while that value is not reported and the call stands on an earlier year's."""
+        o, h = self.overview, self.headline
+        short, early = o["n_final"] - o["n_final_met"], o["n_final_early"]
+        on_time = o["n_final"] - early
+        scope = "各规划目标年已到,已评估的" if o["n_final"] == h["n_assessed"] else "目标年已到的"
+        if not early:
+            basis = f"{scope}{o['n_final']}项指标均按目标年数值作最终判定"
+        elif not on_time:
+            basis = (f"{scope}{o['n_final']}项指标目标年数据均尚未报送,暂依据此前最近一年的数值作初步判定"
+                     "(报送后更新)")
+        else:
+            basis = (f"{scope}{o['n_final']}项指标中,{on_time}项按目标年数值作最终判定,{early}项目标年数据尚未报送、"
+                     "暂依据此前最近一年的数值作初步判定(报送后更新)")
+        return (f"{basis}:实现规划目标{o['n_final_met']}项,未实现{short}项(基本实现{o['n_final_basic']}项、仍有差距"
+                f"{short - o['n_final_basic']}项)"
+                + (f",其中逆向变化{o['n_final_reversed']}项" if o["n_final_reversed"] else "") + "。")
+
     def target_missing_text(self) -> str:
         """The final calls resting on a year before a target year that has passed: that year's value is owed."""
         return f"{self.overview['n_target_missing']}项指标的目标年数据仍未报送"
@@ -287,16 +306,8 @@ class ReportContent:
             rate = f"提高{d_rate:g}个百分点" if d_rate > 0 else f"下降{-d_rate:g}个百分点" if d_rate < 0 else "持平"
             out.append(f"与{self.year - 1}年相比,已实现目标的指标{met}(由{p['n_met']}项到{h['n_met']}项),"
                        f"达标率{rate}(由{p['attainment_rate']:.1%}到{h['attainment_rate']:.1%})。")
-        if o["n_final"]:  # from the target year on the calls are final: met or not, never "预计"
-            short = o["n_final"] - o["n_final_met"]
-            every = o["n_final"] == h["n_assessed"]
-            out.append(("各规划目标年已到,已评估的" if every else "目标年已到的")
-                       + f"{o['n_final']}项指标{'均' if every else ''}按目标年数值作最终判定:实现规划目标{o['n_final_met']}项,"
-                       f"未实现{short}项(基本实现{o['n_final_basic']}项、仍有差距{short - o['n_final_basic']}项),"
-                       f"其中逆向变化{o['n_final_reversed']}项"
-                       # (a value after the target year changes no final call; a missing target-year value would)
-                       + (f";{o['n_final_early']}项指标目标年数据尚未报送,暂依据此前最近一年的数值,报送后将更新"
-                          if o["n_final_early"] else "") + "。")
+        if o["n_final"]:
+            out.append(self.final_text())
         rest = h["n_assessed"] - o["n_final"]
         if rest:
             years = "、".join(f"{y}年" for y in sorted(self.indicators.loc[self.indicators["目标年"] > self.year, "目标年"]
@@ -794,7 +805,7 @@ def method_points(content: ReportContent) -> list[str]:
         f"(不超过量级的 {t['precision_cap_relative']:.0%})。"
         f"评估:已实现;基本实现(差距 ≤ 目标值的 {t['basic_gap_relative']:.0%},或按趋势可如期达到);仍有差距。"
         "基本实现率 =(已实现 + 基本实现)÷ 已评估。",
-        "目标年已到:按目标年(或之前最近一年)的数值作最终判定,不再外推。",
+        "目标年已到:按目标年的数值作最终判定,不再外推;目标年数值尚未报送的,暂依据之前最近一年的数值判定,报送后更新。",
         f"事件数少(率类一年少于 {t['small_events']:g} 例):按三年合并率及其95%置信区间判断,区间含目标为“不能判断”;"
         "比例的当年值已达标即为达标。",
         f"红色预警:逆向变化;预计未达标且进度比 < {t['lag_red_ratio']:g};到期未达标。其中评估为基本实现的为黄色;"

@@ -76,7 +76,10 @@ FROM (
             ',' || CASE WHEN two_sided THEN '与目标的差距' ELSE '' END
                 || '与' || ref_year || '年' || CASE WHEN has_baseline THEN '基线' ELSE '' END || pw_val(ref_value, unit)
                 || CASE WHEN two_sided THEN '时' ELSE '' END
-                || '基本持平(' || CASE WHEN small_numbers THEN '在合并率的95%置信区间内'
+                -- (the interval is named only when the start lies in it: a change within the tolerance is level
+                -- whatever the interval says)
+                || '基本持平(' || CASE WHEN small_numbers AND interval_low <= ref_value AND ref_value <= interval_high
+                                      THEN '在合并率的95%置信区间内'
                                       ELSE '相差' || pw_num(CASE WHEN two_sided
                                                                 THEN abs(abs(judged_value - goal) - abs(ref_value - goal))
                                                                 ELSE abs(judged_value - ref_value) END)
@@ -84,13 +87,19 @@ FROM (
                                            || ',在容差' || pw_num(noise_tolerance) || pw_diff_unit(unit) || '以内' END
                 || ')'
         END AS kept_phrase,
-        CASE WHEN is_final THEN '(目标年' || target_year || '年已到,为最终判定'
-                                || CASE WHEN latest_year < target_year THEN ',依据' || latest_year || '年数值' ELSE '' END
+        -- without the target year's own value the call stands on an earlier year's until that value is reported:
+        -- provisional, not final (a statistician's 初步判定)
+        CASE WHEN is_final THEN '(目标年' || target_year || '年已到,'
+                                || CASE WHEN latest_year < target_year
+                                        THEN target_year || '年数值尚未报送,暂依据' || latest_year || '年数值判定'
+                                        ELSE '为最终判定' END
                                 || ')' ELSE '' END AS final_phrase,
         CASE
             WHEN status NOT IN ('进展顺利', '进度滞后') THEN NULL  -- read only for these (here and in v_warning)
-            WHEN is_final THEN ';目标年' || target_year || '年已到,仍未达标,为最终判定'
-                || CASE WHEN latest_year < target_year THEN '(依据' || latest_year || '年数值)' ELSE '' END
+            WHEN is_final THEN ';目标年' || target_year || '年已到,仍未达标,'
+                || CASE WHEN latest_year < target_year
+                        THEN '暂依据' || latest_year || '年数值判定(' || target_year || '年数值尚未报送)'
+                        ELSE '为最终判定' END
             WHEN projected_value IS NULL
                 THEN ';仅有' || coalesce(n_points, 0) || '个数据点,证据较弱,不作趋势外推'
             -- a two-sided target the trend passes through on its way (pw_reaches): reached before the target year
