@@ -29,7 +29,8 @@ if closed:  # submitting and saving drafts are refused (round.py); the buttons s
 grid = round_mod.unit_grid(con, account.unit, int(year))
 returned = grid[grid["state"] == "已退回"]
 if len(returned) and not closed:
-    by_note = returned.groupby(returned["review_note"].fillna(""), sort=False)["indicator"].agg("、".join)
+    named = returned["indicator"] + returned["submitted_by"].map(lambda by: f"({by}报送)" if isinstance(by, str) else "")
+    by_note = named.groupby(returned["review_note"].fillna(""), sort=False).agg("、".join)
     st.warning("以下指标被退回,请修改后重新提交:\n\n" + "\n".join(  # the reviewer's words, not Markdown
         f"- {ui.plain(names)}" + (f":{ui.plain(note)}" if note else "") for note, names in by_note.items()))
 tab_grid, tab_file, tab_history = st.tabs(["① 在线填报", "② 模板上传", "③ 本单位提交记录"], key="unit_entry_tab",

@@ -23,7 +23,7 @@ GRID_LABELS = {  # in the order shown: what to enter right after what it is comp
     "state": st.column_config.TextColumn("本年状态", width="small", disabled=True),
     "kind": st.column_config.TextColumn("填写", width="small", disabled=True),
 }
-GRID_HIDDEN = ("indicator_id", "role", "review_note")
+GRID_HIDDEN = ("indicator_id", "role", "review_note", "submitted_by")
 
 
 def grid_editor(grid: pd.DataFrame, key: str) -> pd.DataFrame:

@@ -473,3 +473,25 @@ def test_the_reviewer_sees_the_counts_a_rate_was_reported_with(db):
     with db_mod.open_reader(db) as reader:
         preview = review.preview_batch(reader.cursor(), batch)
     assert preview[["numerator", "denominator"]].values.tolist() == [[30.0, 15000.0]]
+
+
+def test_a_units_grid_names_who_sent_a_value_another_unit_submitted(db, capsys):
+    # 0-6岁儿童眼保健和视力检查覆盖率 (≥98%) lists 市卫健委 and 市教育局: 教育局 sends 96 (returned), then 卫健委
+    # sends 98.5 (approved).
+    # 教育局's grid showed "98.5(已通过)" as if it were its own; it names the sender, and a return of another unit's
+    # value says whose it was
+    shared = "zhangjiagang-children-k04"
+    education = "320582:市教育局"
+    assert submit(db, [(shared, 2025, 96, "", "筛查未全覆盖", "扩大筛查")], user="jy") == 0
+    returned = last_batch(db)
+    assert cli.main(["review", str(returned), "--return", "口径有误", "--as", "tj", "--db", str(db)]) == 0
+    with db_mod.open_reader(db) as reader:
+        own = round_mod.unit_grid(reader.cursor(), education, 2025).set_index("indicator_id").loc[shared]
+        theirs = round_mod.unit_grid(reader.cursor(), HEALTH, 2025).set_index("indicator_id").loc[shared]
+    assert (own["reported"], own["submitted_by"]) == ("96(已退回)", None)
+    assert (theirs["reported"], theirs["submitted_by"]) == ("96(已退回,市教育局报送)", "市教育局")
+    assert submit(db, [(shared, 2025, 98.5, "")], name="health.csv") == 0
+    assert cli.main(["review", str(last_batch(db)), "--approve", "--as", "tj", "--db", str(db)]) == 0
+    with db_mod.open_reader(db) as reader:
+        own = round_mod.unit_grid(reader.cursor(), education, 2025).set_index("indicator_id").loc[shared]
+    assert (own["state"], own["reported"]) == ("已通过", "98.5(已通过,市卫健委报送)")
