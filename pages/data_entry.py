@@ -107,5 +107,7 @@ with tab_history:
             else:
                 st.session_state["undone"] = int(chosen)
                 st.rerun()
+    else:
+        choice.none_left("undo_batch")
     if "undone" in st.session_state:
         st.success(f"已撤销批次 {st.session_state.pop('undone')},被替换的数值已恢复。")

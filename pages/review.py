@@ -13,6 +13,7 @@ for message in st.session_state.pop("review_done", []):
     st.success(message)
 queue = ui.query("review_queue", region_code=account.region if account.role == "reviewer" else None)
 if queue.empty:
+    choice.none_left("review_batch")  # another reviewer took the last batch on screen
     st.info("没有待审核的提交。")
     st.stop()
 st.caption(f"待审核 {len(queue)} 批,最早提交的在前。审核通过的数值计入各页面和报告;退回的提交连同原因返回填报单位。")

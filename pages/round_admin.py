@@ -55,6 +55,8 @@ with tab_round:
             else:
                 st.session_state["admin_done"] = [f"已结束 {ending} 年度报送(结束时:{round_mod.owed_text(owed)})。"]
                 st.rerun()
+    else:
+        choice.none_left("close_year")
 
 with tab_assign:
     pending = ui.query("unassigned_indicators", region=f.region)
@@ -89,3 +91,5 @@ with tab_assign:
             assignment.revoke(default_db(), int(revoke), by=account.name)
             st.session_state["admin_done"] = ["已撤销该指定(记录保留)。"]
             st.rerun()
+    else:
+        choice.none_left("revoke_assignment")

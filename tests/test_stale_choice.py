@@ -86,3 +86,20 @@ def test_an_account_removed_by_another_admin_is_not_replaced_by_the_next_one(app
     shown = at.selectbox(key="remove_name").value
     [b for b in at.button if b.label == "删除账号"][0].click().run()
     assert choice.STALE in texts(at) and accounts.get(app_db, shown) is not None
+
+
+def test_a_review_of_the_last_batch_another_reviewer_decided_says_it_went(app_db):
+    # the only batch in the queue, approved by another while on screen: the click fell on an empty queue and the
+    # page said only "没有待审核的提交", not that the return was not made
+    for (pending,) in rows(app_db, "SELECT batch_id FROM import_batch WHERE status = '待审核' AND undone_at IS NULL"):
+        review.review(app_db, pending, accounts.get(app_db, "admin"), approve=True, note="")
+    only = submit(app_db, LIFE, 86.2)
+    at = login("review", "tj")
+    assert at.selectbox(key="review_batch").value == only
+    review.review(app_db, only, accounts.get(app_db, "admin"), approve=True, note="")
+    at.text_area[0].input("请附出处")
+    [b for b in at.button if b.label == "退回"][0].click().run()
+    assert choice.GONE in texts(at) and "没有待审核的提交。" in texts(at) and not at.exception
+    assert status(app_db, only) == "已通过"
+    at.run()  # said once: a later look at the empty queue is just that
+    assert choice.GONE not in texts(at)
