@@ -11,7 +11,8 @@ WITH owed AS (
     WHERE r.year = $year AND r.state IN ('未报', '已退回')
       AND ($region IS NULL OR r.region_code IN (SELECT region_code FROM pw_region_scope($region)))
 )
-SELECT region AS 地区, unit AS 责任单位, deadline AS 截止日期,
+-- the deadline as a day (2026-12-31): a date column printed "2026-12-31 00:00:00" on the print page and in Excel
+SELECT region AS 地区, unit AS 责任单位, CAST(deadline AS VARCHAR) AS 截止日期,
        count(*) FILTER (WHERE state = '未报') AS 未报,
        count(*) FILTER (WHERE state = '已退回') AS 退回,
        string_agg(label || CASE WHEN state = '已退回' THEN '(已退回:' || coalesce(return_note, '') || ')' ELSE '' END,
