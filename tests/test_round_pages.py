@@ -11,7 +11,7 @@ import pytest
 from apptest import html_tables, metrics, open_page, texts, use_database_with_accounts
 from conftest import one
 
-from planwatch import accounts, importer, review
+from planwatch import accounts, importer, review, round_ui
 from planwatch import db as db_mod
 from planwatch import round as round_mod
 
@@ -130,7 +130,9 @@ def test_progress_board_counts_as_the_view(app_db):
     reminders = at.dataframe[1].value
     owed = reminders[reminders["责任单位"] == "市卫健委"].iloc[0]
     assert "妇女人均预期寿命(已退回:请附统计年鉴出处)" in owed["欠报指标"]
-    assert owed["截止日期"] == "2026-03-31"  # a day, not "2026-03-31 00:00:00" (the print page, Excel)
+    # a day, not "2026-03-31 00:00:00" (the print page, Excel)
+    assert owed["截止日期"] == "2026-03-31" and isinstance(owed["截止日期"], str)
+    assert "00:00:00" not in round_ui.printable(reminders, "催报清单").decode()
     # two items of one unit under one name (化妆品抽查合格率: a key-table row and a text target) are told apart
     for items in reminders["欠报指标"]:
         labels = items.split(";")
