@@ -342,6 +342,15 @@ def test_workbook_says_demo_and_has_no_formulas(files):
                 assert cell.data_type != "f"
 
 
+def test_every_workbook_column_is_named_in_chinese(files):
+    # the 预警 sheet's last column was headed "urgency"
+    book = openpyxl.load_workbook(io.BytesIO(files["xlsx"]))
+    for sheet in book.worksheets[1:]:  # (说明 is two columns of text: 项目, 内容)
+        headers = [c.value for c in next(sheet.iter_rows(max_row=1))]
+        english = [h for h in headers if not re.search(r"[\u4e00-\u9fff]", str(h))]
+        assert not english, (sheet.title, english)
+
+
 def test_workbook_for_one_region(demo_db, tmp_path):
     book = openpyxl.load_workbook(io.BytesIO(make(demo_db, tmp_path, "xlsx", "--region", "平阳县")))
     n = one(demo_db, "SELECT count(*) FROM v_warning w JOIN v_indicator i USING (indicator_id) "

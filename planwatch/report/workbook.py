@@ -44,7 +44,7 @@ def frames(content: ReportContent) -> dict[str, pd.DataFrame]:
     return {
         "说明": pd.DataFrame(about, columns=["项目", "内容"]),
         "指标状态": c.indicators,
-        "预警": c.warnings.rename(columns={"indicator_id": "指标编号"}),
+        "预警": c.warnings.rename(columns={"indicator_id": "指标编号", "urgency": "紧迫度"}),
         "按规划": c.cut("plan"),
         "按领域": c.cut("domain"),
         "按地区": c.cut("region"),
