@@ -121,6 +121,26 @@ def test_basic_projected_to_meet(fresh_db):
     assert (c["status"], c["assessment"], c["gap"], c["projected"]) == ("进展顺利", "基本实现", 8.0, 70.0)
 
 
+def test_a_projection_short_by_less_than_noise_reaches_the_target(fresh_db):
+    # 示范性儿童之家比例 =100% (more is better: a floor), 2020 93 -> 94, 96, 97 in whole numbers: the line through
+    # (2020, 93) … (2023, 97) has slope 1.4 and reads 99.9 in 2025, 0.1 short: within the tolerance max(93 × 1%, one
+    # reported unit 1) = 1, so it reaches (基本实现), not a yellow 预计未达标 of a rounding difference (a review)
+    homes = "pingyang-children-k10"
+    import_rows(fresh_db, [(homes, 2021, 94), (homes, 2022, 96), (homes, 2023, 97)])
+    c = call(fresh_db, homes, 2023)
+    assert (c["status"], c["assessment"], c["projected"]) == ("进展顺利", "基本实现", 99.9)
+    assert c["reason"].endswith(";按2020年以来趋势2025年约为99.9%,与目标100%仅差0.1个百分点(在容差1个百分点以内),"
+                                "可基本达到目标。")
+    assert "预计未达标" not in kinds(fresh_db, homes, 2023)
+    # far short is no rounding difference: 30, 30, 30, 31 against ≥40% by 2030 is still 预计未达标
+    import_rows(fresh_db, [(CHAIRS, 2021, 30), (CHAIRS, 2022, 30), (CHAIRS, 2023, 30), (CHAIRS, 2024, 31)],
+                name="chairs.csv")
+    assert "预计未达标" in kinds(fresh_db, CHAIRS, 2024)
+    # and no projection (one point) reaches nothing: 63% against ≥70% stays 仍有差距
+    import_rows(fresh_db, [("pingyang-children-t05", 2021, 63)], name="one.csv")
+    assert call(fresh_db, "pingyang-children-t05", 2021)["assessment"] == "仍有差距"
+
+
 def test_basic_after_the_deadline_only_by_tolerance(fresh_db):
     # 2025 = 69: gap 1 <= max(1.4, 0.5, 1) = 1.4: 基本实现 in the final call; the warning is 到期未达标, yellow.
     import_rows(fresh_db, [(HIGHER_ED, 2023, 62), (HIGHER_ED, 2025, 69)])

@@ -564,20 +564,20 @@ ORDER BY i.region_code, i.plan_group DESC, d.sort_order, i.indicator_id"""
 def test_word_appendix_of_a_large_scope_lists_the_most_urgent_indicators_first(demo_db, tmp_path, monkeypatch, cap):
     """Above content.MAX_LISTED the 附表 lists the indicators with warnings first, most urgent first, then the
     others in the report's order, MAX_LISTED in all, and says how many of how many and where the rest are. The demo
-    has 375 indicators, 178 of them with warnings in 2024: a cap of 50 lists warned ones only, 200 all 178 and 22
+    has 375 indicators, 162 of them with warnings in 2024: a cap of 50 lists warned ones only, 200 all 162 and 38
     more."""
     monkeypatch.setattr(report.content, "MAX_LISTED", cap)
     n = one(demo_db, "SELECT count(*) FROM v_indicator")[0]
     warned = rows(demo_db, WARNED, [YEAR])
-    assert (n, len(warned)) == (375, 178)
+    assert (n, len(warned)) == (375, 162)
     doc = word(make(demo_db, tmp_path, "docx"))
     table = table_rows(doc.tables[-1])
     header, body = table[0], table[1:]
     listed = [(r[header.index("地区")], r[header.index("规划")], r[header.index("指标")]) for r in body]
     assert listed == (warned + rows(demo_db, UNWARNED, [YEAR]))[:cap]
     text = "\n".join(p.text for p in doc.paragraphs)
-    which = ("有预警的178项指标中按紧急程度排在前面的50项(红色预警在前)" if cap == 50
-             else "先按紧急程度列出有预警的全部178项指标(红色预警在前),再按地区、规划顺序列出其余指标中的22项")
+    which = ("有预警的162项指标中按紧急程度排在前面的50项(红色预警在前)" if cap == 50
+             else "先按紧急程度列出有预警的全部162项指标(红色预警在前),再按地区、规划顺序列出其余指标中的38项")
     assert (f"说明:指标较多,本表只列出{cap}项(共375项):{which};全部375项指标见 Excel 工作簿(数据表 xlsx)的“指标状态”表。"
             in text)
     assert f"共375项指标(截至{YEAR}年,全部监测地区)。" in text
@@ -595,9 +595,9 @@ def test_pdf_of_a_large_scope_lists_the_most_urgent_warnings_and_units_and_says_
     text = re.sub(r"\s+", "", "".join(pdf_pages(make(demo_db, tmp_path, "pdf"))))
     n_warnings = one(demo_db, "SELECT count(*) FROM v_warning WHERE as_of_year = ?", [YEAR])[0]
     n_units = one(demo_db, "SELECT count(*) FROM v_attainment_by_unit WHERE as_of_year = ?", [YEAR])[0]
-    assert (n_warnings, n_units) == (193, 33)
-    assert f"截至{YEAR}年共193条预警" in text
-    assert ("预警较多,本表只列出按紧急程度排在前面的20条(共193条,红色在前);全部193条预警见Excel工作簿(数据表xlsx)"
+    assert (n_warnings, n_units) == (169, 33)
+    assert f"截至{YEAR}年共169条预警" in text
+    assert ("预警较多,本表只列出按紧急程度排在前面的20条(共169条,红色在前);全部169条预警见Excel工作簿(数据表xlsx)"
             "的“预警”表。") in text
     assert ("责任单位较多,本表只列出红色预警最多的20个(共33个;红色预警一样多的,负责指标多的在前);全部33个责任单位见"
             "Excel工作簿(数据表xlsx)的“按责任单位”表。") in text
@@ -605,14 +605,14 @@ def test_pdf_of_a_large_scope_lists_the_most_urgent_warnings_and_units_and_says_
     grey = rows(demo_db, "SELECT DISTINCT i.name FROM v_warning w JOIN v_indicator i USING (indicator_id) "
                          "WHERE as_of_year = ? AND level = '灰'", [YEAR])
     listed = text[text.index("三、预警清单"):text.index("四、责任单位计分卡")]
-    assert "未填报" not in listed.split("全部193条预警")[1]  # the 20 most urgent are red: no grey row is listed
+    assert "未填报" not in listed.split("全部169条预警")[1]  # the 20 most urgent are red: no grey row is listed
     assert grey  # (there are grey warnings to leave out)
 
 
 def test_workbook_of_a_large_scope_still_lists_every_row(demo_db, tmp_path, monkeypatch):
     monkeypatch.setattr(report.content, "MAX_LISTED", 20)
     book = openpyxl.load_workbook(io.BytesIO(make(demo_db, tmp_path, "xlsx")))
-    assert book["指标状态"].max_row - 1 == 375 and book["预警"].max_row - 1 == 193
+    assert book["指标状态"].max_row - 1 == 375 and book["预警"].max_row - 1 == 169
     assert book["按责任单位"].max_row - 1 == 33
 
 
@@ -724,7 +724,7 @@ def test_a_one_region_word_appendix_leaves_out_the_region_column(demo_db, tmp_pa
     assert table[0][:3] == ["规划", "领域", "指标"] and str(YEAR) in table[0]
 
 
-def test_a_met_indicator_that_fell_since_its_baseline_is_not_reported_as_progress(demo_db):
+def test_a_met_indicator_that_fell_since_its_baseline_is_not_reported_as_progress(demo_db, tmp_path):
     # 主要进展 read "村委会成员中女性比例由2020年的41.9%降至2023年的34.35%,已实现规划目标“≥30%”"
     with db.open_reader(demo_db) as con:
         sentences = db.run_query(con, "report_sentences", year=2024, region="320582")
@@ -736,11 +736,18 @@ def test_a_met_indicator_that_fell_since_its_baseline_is_not_reported_as_progres
     # a strict target hit exactly is not "完成目标进程的100%…进展顺利"
     [exact] = [s for s in sentences["句子"] if s.startswith("艾滋病母婴传播率")]
     assert exact == "艾滋病母婴传播率2024年为2%,恰等于目标值,尚未达到目标“<2%”。"
-    # on time but projected short (a 预计未达标 warning): 主要进展 says what the outlook counts
-    with db.open_reader(demo_db) as con:
+    # on time but projected short (a 预计未达标 warning): 主要进展 says what the outlook counts. 中医药健康管理服务
+    # 覆盖率 ≥70%: 50, 50, 50, 65 (2021–2024): progress 75% = time 75%, 进展顺利; the line through them reads 65% in
+    # 2025, 5 points short, beyond the 0.5 tolerance
+    path = tmp_path / "projected.duckdb"
+    shutil.copy(demo_db, path)
+    tcm = "pingyang-children-t05"
+    assert import_rows(path, [(tcm, 2021, 50), (tcm, 2022, 50), (tcm, 2023, 50), (tcm, 2024, 65)]) == 0
+    with db.open_reader(path) as con:
         pingyang = db.run_query(con, "report_sentences", year=2024, region="330326")
-    [beds] = [s for s in pingyang["句子"] if s.startswith("县妇幼保健院及公共卫生大楼病床数")]
-    assert beds.endswith("但按趋势2025年约为618.1张,预计难以实现目标“≥620张”。")
+    [said] = [s for s in pingyang["句子"] if s.startswith("0-3岁儿童中医药健康管理服务覆盖率")]
+    assert said == ("0-3岁儿童中医药健康管理服务覆盖率2024年为65%,完成目标进程的75%(时间进度75%),但按趋势2025年约为65%,"
+                    "预计难以实现目标“≥70%”。")
 
 
 def test_the_lead_unit_is_the_first_unit_the_plan_names_whole(demo_db, tmp_path):

@@ -48,30 +48,32 @@ METHOD_VIEWS = ("v_attainment", "v_attainment_by_domain", "v_attainment_by_plan"
 # 19 预计未达标 warnings back; a 持续提升 target is met by a rise of more than one reported unit, not only beyond
 # the noise tolerance: synth-100 26 进度滞后 → 已达标; a call from the target year on that rests on an earlier
 # year's value says it is provisional (暂依据…年数值判定, 目标年数值尚未报送), not 最终判定: seed 580 sentences and
-# 352 warning reasons, synth-100 none (its values reach 2025))
+# 352 warning reasons, synth-100 none (its values reach 2025); a projection short of a one-sided target by no more
+# than noise reaches it (可基本达到目标): seed 119 and synth-100 2,224 sentences and 预计未达标 warnings gone, 41 and
+# 929 仍有差距 → 基本实现, no status)
 SEED = {
-    "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "2e2f3d0ff3042a39a51e1ac2c558e54e"),
-    "v_attainment_by_domain": ("becf2d2b0376797db3939bddcd9559f3", "ec23a47b1b43fcb03660416e6a3d00fe"),
-    "v_attainment_by_plan": ("c1c3bac3c3f64868eeb14a5230751f70", "7a37812c7776931ad56064ea79ad18f7"),
-    "v_attainment_by_region": ("1bf6b31fbbf404023d0ed2e1b418b508", "f3b2eea0f46c5e6bbd497770d095adf8"),
-    "v_attainment_by_unit": ("38eb3640a335183e1e3acb6cadcaa2f6", "520e60d59c0c68b9cf0645921ce5ee56"),
-    "v_attainment_rollup": ("8b0318955373d90efcdbbafda528d5b5", "e5ec807065c796f0a2b42a0828d4f512"),
+    "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "38d1b3f2386c913a6eb37872c2798baf"),
+    "v_attainment_by_domain": ("becf2d2b0376797db3939bddcd9559f3", "5ee020144e99d7b5ca27249c5356885b"),
+    "v_attainment_by_plan": ("c1c3bac3c3f64868eeb14a5230751f70", "65fdcd5af3f90d258abe35f4e02b9fdf"),
+    "v_attainment_by_region": ("1bf6b31fbbf404023d0ed2e1b418b508", "cd65108406e1e670539e361d773088f6"),
+    "v_attainment_by_unit": ("38eb3640a335183e1e3acb6cadcaa2f6", "b9004c9be2efcb47ad61c7c3ec92ba0e"),
+    "v_attainment_rollup": ("8b0318955373d90efcdbbafda528d5b5", "019ef2870043c3ef45102c2313234534"),
     "v_parent_comparison": ("eff2c60f4cfeff3254c909d12284732c", "d41d8cd98f00b204e9800998ecf8427e"),
-    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "b5dc3bb2ac6837c8143caa3a3ac34d73"),
-    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "b117dfef9161b41805677d95716023c0"),
-    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "62febc854d5f0dd4e8b131181955441a"),
+    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "3f8642ce3da4ad56d06901b4eafaf354"),
+    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "9e552dc4b591bb07e72d48889c06e9ce"),
+    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "0bf12f4f9a77e6eedfc2c58462409e08"),
 }
 SYNTH_100 = {
-    "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "c13f7efd1030c1c587d7c7b52b3a1a84"),
-    "v_attainment_by_domain": ("becf2d2b0376797db3939bddcd9559f3", "e92a1a3ceea16b3d24057cfba241a98d"),
-    "v_attainment_by_plan": ("c1c3bac3c3f64868eeb14a5230751f70", "45055ff6f9f590fabf76e92ae0ba9dc6"),
-    "v_attainment_by_region": ("1bf6b31fbbf404023d0ed2e1b418b508", "f7d60c4d792f2106a6abd36dd885fe91"),
-    "v_attainment_by_unit": ("38eb3640a335183e1e3acb6cadcaa2f6", "402cd1f08f51103659e5bf1de09c2aaf"),
-    "v_attainment_rollup": ("8b0318955373d90efcdbbafda528d5b5", "b5711f4847a1c889016d8571c116ddc9"),
+    "v_attainment": ("42b9191652d20710c28e3dc0a0240c0d", "9844d3f3d84a91c38b3e079f669570dd"),
+    "v_attainment_by_domain": ("becf2d2b0376797db3939bddcd9559f3", "0d6f6f03dfd31dd5a65a27be54ed237c"),
+    "v_attainment_by_plan": ("c1c3bac3c3f64868eeb14a5230751f70", "e46594dadde6093defaddbfaaf4f73b7"),
+    "v_attainment_by_region": ("1bf6b31fbbf404023d0ed2e1b418b508", "3c3b03b13cb3bbdb09278ffa13a7b0f3"),
+    "v_attainment_by_unit": ("38eb3640a335183e1e3acb6cadcaa2f6", "dfcfa80eef63d3b161eb8fe999636691"),
+    "v_attainment_rollup": ("8b0318955373d90efcdbbafda528d5b5", "a1d30f1c28570d497b339cfa73fca9b4"),
     "v_parent_comparison": ("eff2c60f4cfeff3254c909d12284732c", "d5c4d3c6418b1f06b35dea3d46560b2e"),
-    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "c6072f4a3b183c114bfa490e02306f3a"),
-    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "96a8d811f2caa6e3ca3cdbbdd60b9bcf"),
-    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "249e8a6098f8449060ca0cbc79df3a75"),
+    "v_status": ("d6e593ce3a53a9d1ad902f9516d1be9e", "ae90cdd727135cff2364311e9d135e72"),
+    "v_status_detail": ("0c9dd26ba53572786c2e3d8c4e0ed20b", "c086a6e4dae24b2ebcfc1090b382e604"),
+    "v_warning": ("c2ca95653fd26279a56c4c4da0c79228", "151ee257e11e28dd47d498b3c1e5ab1f"),
 }
 
 

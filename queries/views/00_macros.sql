@@ -90,17 +90,6 @@ CREATE OR REPLACE MACRO pw_met(op, v, t, b, better, tol, noise, prec) AS
         WHEN 'improve' THEN better * (v - b) > coalesce(prec, 0) + 1e-9
     END;
 
--- Will a projected value v reach the target, from the current value now? As pw_met, except that a two-sided
--- target (=, e.g. 100%, or 出生人口性别比108左右) counts as reached once the trend gets to it from now's side:
--- a straight line that passes through the target (or the band) on its way reaches it, if it ends beyond it by no
--- more than basic (the 基本实现 tolerance: 51.4% against 50%左右 passes, 43.5% does not). (A value already at the
--- target has no side: the projection must stay at it.)
-CREATE OR REPLACE MACRO pw_reaches(op, v, t, b, now, better, tol, noise, prec, basic) AS
-    CASE WHEN pw_two_sided(op, better) AND NOT pw_met(op, now, t, b, better, tol, noise, prec)
-         THEN sign(t - now) * (v - t) BETWEEN -(CASE WHEN op = '~' THEN abs(t) * tol ELSE 0 END) - 1e-9
-                                          AND (CASE WHEN op = '~' THEN abs(t) * tol ELSE 0 END) + basic + 1e-9
-         ELSE pw_met(op, v, t, b, better, tol, noise, prec) END;
-
 -- How far v still is from meeting the target (0 when met): the distance to the nearest value that meets it.
 CREATE OR REPLACE MACRO pw_gap(op, v, t, b, better, tol) AS
     CASE op
@@ -112,6 +101,24 @@ CREATE OR REPLACE MACRO pw_gap(op, v, t, b, better, tol) AS
         WHEN '~' THEN greatest(pw_approx_short(v, t, better) - abs(t) * tol, 0)
         WHEN 'maintain' THEN greatest(better * (b - v), 0)
         WHEN 'improve' THEN greatest(better * (b - v), 0)  -- (level with its start: 0, not met; 基本实现)
+    END;
+
+-- Will a projected value v reach the target, from the current value now? As pw_met, except that a two-sided
+-- target (=, e.g. 100%, or 出生人口性别比108左右) counts as reached once the trend gets to it from now's side:
+-- a straight line that passes through the target (or the band) on its way reaches it, if it ends beyond it by no
+-- more than basic (the 基本实现 tolerance: 51.4% against 50%左右 passes, 43.5% does not). (A value already at the
+-- target has no side: the projection must stay at it.) A one-sided target is reached by a projection short of it
+-- by no more than noise (pw_within_noise: 99.9 against =100 reported in whole numbers, 69.6% against ≥70% from 50%):
+-- an extrapolation is no finer than the 基本持平 tolerance, and "预计未达标" of such a shortfall calls a rounding
+-- difference a problem.
+CREATE OR REPLACE MACRO pw_reaches(op, v, t, b, now, better, tol, noise, prec, basic) AS
+    CASE WHEN pw_two_sided(op, better) AND NOT pw_met(op, now, t, b, better, tol, noise, prec)
+         THEN sign(t - now) * (v - t) BETWEEN -(CASE WHEN op = '~' THEN abs(t) * tol ELSE 0 END) - 1e-9
+                                          AND (CASE WHEN op = '~' THEN abs(t) * tol ELSE 0 END) + basic + 1e-9
+         ELSE pw_met(op, v, t, b, better, tol, noise, prec)
+              -- (no projection, no reaching: pw_gap of none is 0, greatest() skipping NULLs)
+              OR (v IS NOT NULL AND op IN ('>=', '>', '<=', '<', '~')
+                  AND pw_within_noise(pw_gap(op, v, t, b, better, tol), noise, prec))
     END;
 
 -- The decimals a value was reported with (2.07 -> 2, 36.9 -> 1, 45 -> 0; at most 4).

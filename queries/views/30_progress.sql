@@ -253,6 +253,9 @@ judged AS (
         -- …by passing through it (overshooting 100% or the band of 50%左右 on the way): said so in the reason
         pw_two_sided(op, better) AND NOT pw_met(op, projected_value, goal, ref_value, better, tol, noise_tolerance,
                                                 noise_precision) AS projected_through,
+        -- …or by ending short of a one-sided target by no more than noise (pw_reaches): said so too
+        NOT pw_two_sided(op, better) AND NOT pw_met(op, projected_value, goal, ref_value, better, tol, noise_tolerance,
+                                                    noise_precision) AS projected_near,
         progress / nullif(expected_progress, 0) AS ratio,
         NOT met AND NOT level_kept AND (
             -- a ceiling the start was within turns 逆向变化 only when breached by more than noise (method.md §2:

@@ -13,7 +13,7 @@ SELECT
     pooled_rate, interval_low, interval_high, interval_method, time_elapsed,
     -- read only by the sentences and the warnings: the call's, and the indicator's target (a copy of the catalogue's,
     -- a few bytes a row once compressed: joining the catalogue would cost every query of v_status)
-    met, met_before_year, projected_met, projected_through, ceiling_breached, latest_text_year, reported, swinging,
+    met, met_before_year, projected_met, projected_through, projected_near, ceiling_breached, latest_text_year, reported, swinging,
     CASE WHEN swinging THEN year_2 END AS year_2, CASE WHEN swinging THEN year_3 END AS year_3,
     CASE WHEN swinging THEN value_2 END AS value_2, CASE WHEN swinging THEN value_3 END AS value_3,
     unit, printed_op AS op, target_value, target_text, target_year, baseline_year, baseline_value, better, is_key,
@@ -107,6 +107,12 @@ FROM (
                 THEN ';按' || ref_year || '年以来趋势,' || target_year || '年前可达到目标' || target_label
                      || '(趋势延续则' || target_year || '年约为' || pw_val(projected_value, unit) || ',将越过目标'
                      || CASE WHEN op = '~' THEN '范围)' ELSE '值)' END
+            -- short of a one-sided target by no more than noise: as good as reached, and said so with the figures
+            WHEN projected_met AND projected_near
+                THEN ';按' || ref_year || '年以来趋势' || target_year || '年约为' || pw_val(projected_value, unit)
+                     || ',与目标' || target_label || '仅差'
+                     || pw_shortfall(pw_gap(op, projected_value, goal, ref_value, better, approx_tol)) || pw_diff_unit(unit)
+                     || '(在容差' || pw_num(noise_tolerance) || pw_diff_unit(unit) || '以内),可基本达到目标'
             WHEN projected_met
                 THEN ';按' || ref_year || '年以来趋势' || target_year || '年约为' || pw_val(projected_value, unit)
                      || ',可达到目标'
