@@ -14,6 +14,8 @@ import io
 import numbers
 
 import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -70,26 +72,56 @@ def display_width(value) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)  # CJK characters are about two columns wide
 
 
-def write_sheet(writer: pd.ExcelWriter, frame: pd.DataFrame, sheet_name: str):
-    """Add one sheet to an openpyxl ExcelWriter: header row frozen, autofilter on the header, readable column
-    widths, formula-safe text. Returns the openpyxl worksheet (for number formats and the like)."""
-    frame = excel_ready(frame)
-    frame.to_excel(writer, sheet_name=sheet_name, index=False, freeze_panes=(1, 0), autofilter=True)
-    sheet = writer.sheets[sheet_name]
-    for row in sheet.iter_rows(min_row=1):  # the header too
-        for cell in row:
-            if risky(cell.value):
-                cell.data_type = "s"  # openpyxl marks text starting with "=" as a formula
-                cell.quotePrefix = True  # and Excel keeps it text when the cell is edited
+WIDTH_SAMPLE = 500  # rows whose text sets a column's width
+
+
+def new_sheet(book: Workbook, frame: pd.DataFrame, sheet_name: str):
+    """A write-only sheet for the frame (downloads.excel_ready's): readable column widths, header row frozen,
+    autofilter on the header. Anything else a write-only sheet needs before its rows is for the caller to set; then
+    append_rows()."""
+    sheet = book.create_sheet(sheet_name)
+    sample = frame.head(WIDTH_SAMPLE)
     for index, column in enumerate(frame.columns, start=1):
-        widest = max([display_width(column), *(display_width(v) for v in frame[column].head(500))])
+        widest = max([display_width(column), *(display_width(v) for v in sample[column])])
         sheet.column_dimensions[get_column_letter(index)].width = min(max(widest + 2, 6), 60)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(frame.columns)))}{len(frame) + 1}"
     return sheet
 
 
+def cell(sheet, value, number_format: str | None = None):
+    """A value as written: text that Excel would read as a formula is stored as text with the quote-prefix flag;
+    a number format makes a styled cell."""
+    if risky(value):
+        made = WriteOnlyCell(sheet, value)
+        made.data_type, made.quotePrefix = "s", True
+        return made
+    if number_format is None or value is None:
+        return value
+    made = WriteOnlyCell(sheet, value)
+    made.number_format = number_format
+    return made
+
+
+def rows(frame: pd.DataFrame, sheet, formats=()):
+    """The header and the frame's rows as lists of cells for sheet.append (missing values as empty cells), with
+    number formats by column (formats: one per column, None for none)."""
+    formats = list(formats) or [None] * len(frame.columns)
+    yield [cell(sheet, column) for column in frame.columns]
+    values = frame.astype(object).where(frame.notna(), None)
+    for row in values.itertuples(index=False, name=None):
+        yield [cell(sheet, value, fmt) for value, fmt in zip(row, formats)]
+
+
 def xlsx_bytes(frame: pd.DataFrame, sheet_name: str = "数据") -> bytes:
-    """One sheet: header row frozen, autofilter on the header, readable column widths, formula-safe text."""
+    """One sheet: header row frozen, autofilter on the header, readable column widths, formula-safe text. Streamed
+    (openpyxl's write-only mode): a workbook held in memory took about 0.5 KB a cell, 2 GB for 20,000 rows of 200
+    columns."""
+    frame = excel_ready(frame)
+    book = Workbook(write_only=True)
+    sheet = new_sheet(book, frame, sheet_name)
+    for row in rows(frame, sheet):
+        sheet.append(row)
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        write_sheet(writer, frame, sheet_name)
+    book.save(buffer)
     return buffer.getvalue()

@@ -16,7 +16,9 @@ from planwatch import charts, downloads, guard, saved, ui
 from planwatch.paths import default_db
 
 ALL = ui.ALL
-XLSX_MAX_ROWS = 20_000  # openpyxl needs seconds per few thousand rows; larger results: CSV or Parquet
+# openpyxl needs about a second per 100,000 cells, in the app's own process; larger results: CSV or Parquet (20,000
+# rows of 200 columns took 38 s of the server's CPU)
+XLSX_MAX_ROWS, XLSX_MAX_CELLS = 20_000, 400_000
 CHART_MAX_BARS = 40
 HTML_ROWS = 100  # a result of at most this many rows is drawn as an HTML table; a longer one in the data grid
 CELL_CHARS = 1000  # characters of a text cell shown on the page (the files keep every one): three cells of
@@ -266,13 +268,14 @@ def show_result(result: guard.Result, name: str, key: str) -> None:
     buttons.download_button("下载 CSV", lambda: downloads.csv_bytes(frame), file_name=f"{name}.csv",
                             mime=downloads.CSV_MIME, on_click="ignore", icon=":material/download:",
                             key=f"{key}_csv", help="UTF-8(带 BOM),Excel 可直接打开")
-    too_big = result.n_rows > XLSX_MAX_ROWS
+    too_big = (f"超过 {XLSX_MAX_ROWS:,} 行" if result.n_rows > XLSX_MAX_ROWS else
+               f"超过 {XLSX_MAX_CELLS // 10_000} 万个单元格" if result.n_rows * len(frame.columns) > XLSX_MAX_CELLS else "")
     # disabled, the button shows no help: its label says why
-    buttons.download_button("下载 Excel" + (f"(超过 {XLSX_MAX_ROWS:,} 行,请用 CSV 或 Parquet)" if too_big else ""),
+    buttons.download_button("下载 Excel" + (f"({too_big},请用 CSV 或 Parquet)" if too_big else ""),
                             lambda: downloads.xlsx_bytes(frame, sheet_name="查询结果"),
                             file_name=f"{name}.xlsx", mime=downloads.XLSX_MIME, on_click="ignore",
-                            icon=":material/download:", key=f"{key}_xlsx", disabled=too_big,
-                            help=f"超过 {XLSX_MAX_ROWS:,} 行请下载 CSV 或 Parquet" if too_big else "首行冻结并带筛选")
+                            icon=":material/download:", key=f"{key}_xlsx", disabled=bool(too_big),
+                            help=None if too_big else "首行冻结并带筛选")
     buttons.download_button("下载 Parquet", lambda: _parquet(result), file_name=f"{name}.parquet",
                             mime="application/vnd.apache.parquet", on_click="ignore", icon=":material/download:",
                             key=f"{key}_parquet", help="保留列类型,R(arrow::read_parquet)、Python、DuckDB 可直接读取")

@@ -790,6 +790,13 @@ def test_explorer_says_on_the_excel_button_why_it_is_disabled(app_db, monkeypatc
     at = open_page("explorer", sql="SELECT region, count(*) AS n FROM v_indicator GROUP BY region")
     excel = [b for b in at.get("download_button") if b.label.startswith("下载 Excel")]
     assert [b.label for b in excel] == ["下载 Excel(超过 3 行,请用 CSV 或 Parquet)"] and excel[0].proto.disabled
+    # and by cells: 1,000 rows of 200 columns is few rows but as heavy as 20,000 of 10 (a review: 20,000 × 200 took
+    # the app past 2 GB)
+    monkeypatch.setattr(explorer_view, "XLSX_MAX_ROWS", 20_000)
+    wide = ", ".join(f"range AS c{i}" for i in range(200))
+    at = open_page("explorer", sql=f"SELECT {wide} FROM range(2001)")
+    excel = [b for b in at.get("download_button") if b.label.startswith("下载 Excel")]
+    assert [b.label for b in excel] == ["下载 Excel(超过 40 万个单元格,请用 CSV 或 Parquet)"] and excel[0].proto.disabled
 
 
 def test_explorer_shows_a_long_result_in_the_data_grid(app_db):

@@ -1,6 +1,6 @@
 """The annual review as an Excel workbook (openpyxl): one sheet per cut, every sheet a filterable table.
 
-Header frozen, autofilter, formula-safe text (as planwatch.downloads.write_sheet does), shares as percentages. With
+Header frozen, autofilter, formula-safe text (planwatch.downloads.new_sheet and rows), shares as percentages. With
 demonstration values the 说明 sheet says so first, and every sheet prints 示例数据 in its page header.
 
 The sheets are streamed (openpyxl's write-only mode: each row goes to a temporary file as it is written), so a
@@ -16,7 +16,6 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from planwatch import downloads
 from planwatch.report.content import DEMO_NOTE, ReportContent, method_points
@@ -25,7 +24,6 @@ SHEETS = ("说明", "指标状态", "预警", "按规划", "按领域", "按地�
 PERCENT = "0.0%"
 NUMBER_FORMATS = {"目标进程": PERCENT, "时间进度": PERCENT, "达标率": PERCENT, "进度比": "0.00",
                   "基线年份": "0", "目标年": "0", "最新年份": "0"}
-WIDTH_SAMPLE = 500    # rows whose text sets a column's width (as downloads.write_sheet)
 DEMO_FONT, DEMO_FILL = Font(bold=True, color="C65A00"), PatternFill("solid", fgColor="FDEBD9")
 WRAPPED = Alignment(wrap_text=True, vertical="top")
 
@@ -54,20 +52,6 @@ def frames(content: ReportContent) -> dict[str, pd.DataFrame]:
     }
 
 
-def _cell(sheet, value, number_format: str | None = None):
-    """A value as written: text that Excel would read as a formula is stored as text with the quote-prefix flag;
-    a number format makes a styled cell."""
-    if downloads.risky(value):
-        cell = WriteOnlyCell(sheet, value)
-        cell.data_type, cell.quotePrefix = "s", True
-        return cell
-    if number_format is None or value is None:
-        return value
-    cell = WriteOnlyCell(sheet, value)
-    cell.number_format = number_format
-    return cell
-
-
 def _styled(sheet, value, **style):
     """A cell (value may be one already) with the given style attributes (font, fill, alignment)."""
     cell = value if isinstance(value, Cell) else WriteOnlyCell(sheet, value)
@@ -76,24 +60,12 @@ def _styled(sheet, value, **style):
     return cell
 
 
-def _rows(frame: pd.DataFrame):
-    """The frame's rows as lists of Python values, missing values as None (an empty cell)."""
-    values = frame.astype(object).where(frame.notna(), None)
-    return values.itertuples(index=False, name=None)
-
-
 def _write_sheet(book: Workbook, frame: pd.DataFrame, name: str, content: ReportContent) -> None:
     """One sheet: widths, frozen header, autofilter, print setup, then the rows streamed with their formats."""
     frame = downloads.excel_ready(frame)
-    sheet = book.create_sheet(name)
-    sample = frame.head(WIDTH_SAMPLE)
-    for index, column in enumerate(frame.columns, start=1):
-        widest = max([downloads.display_width(column), *(downloads.display_width(v) for v in sample[column])])
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(widest + 2, 6), 60)
+    sheet = downloads.new_sheet(book, frame, name)
     if name == "说明":
         sheet.column_dimensions["B"].width = 100
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(max(1, len(frame.columns)))}{len(frame) + 1}"
     sheet.oddHeader.left.text = f"{content.title} · {content.subtitle}"
     if content.has_demo:
         sheet.oddHeader.right.text = "示例数据"
@@ -105,11 +77,9 @@ def _write_sheet(book: Workbook, frame: pd.DataFrame, name: str, content: Report
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = "1:1"
 
-    sheet.append([_cell(sheet, column) for column in frame.columns])
     formats = [NUMBER_FORMATS.get(column) for column in frame.columns]
-    for number, row in enumerate(_rows(frame), start=2):
-        cells = [_cell(sheet, value, fmt) for value, fmt in zip(row, formats)]
-        if name == "说明":  # the explanations wrap; the demonstration notice (first row) stands out
+    for number, cells in enumerate(downloads.rows(frame, sheet, formats), start=1):
+        if name == "说明" and number > 1:  # the explanations wrap; the demonstration notice (first row) stands out
             cells[1] = _styled(sheet, cells[1], alignment=WRAPPED)
             if number == 2 and content.has_demo:
                 cells = [_styled(sheet, cell, font=DEMO_FONT, fill=DEMO_FILL) for cell in cells]
