@@ -231,12 +231,16 @@ def unique_names(columns) -> list[str]:
     """Two columns of one name (a join's plan_id, unit) as "plan_id" and "plan_id (2)": the data grid, the charts
     and Parquet readers refuse repeated names."""
     names: list[str] = []
+    taken: set[str] = set()
+    tried: dict[str, int] = {}  # the last suffix tried per name: 5,000 columns of one name are linear, not cubic
     for column in map(str, columns):
-        name, n = column, 1
-        while name in names:
+        name, n = column, tried.get(column, 1)
+        while name in taken:
             n += 1
             name = f"{column} ({n})"
+        tried[column] = n
         names.append(name)
+        taken.add(name)
     return names
 
 
