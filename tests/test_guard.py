@@ -714,3 +714,13 @@ def test_a_worker_spills_only_into_its_own_folder_which_goes_with_it(work):
         sandbox.run("SELECT count(*) FROM range(10000000000) t(x) WHERE x % 7 = 3", timeout=1)
     assert not any(Path(s).exists() for s in spills)
     sandbox.close()
+
+
+def test_a_long_chain_of_casts_is_checked_in_linear_time():
+    # ::INT casts nest without parentheses (no "nesting too deep"); each was rendered whole to read its name:
+    # 13 chains of 300 took 10 s of the app's CPU per check, three checks per page run
+    import time
+    sql = "SELECT " + ", ".join(["1" + "::INT" * 300] * 13)
+    start = time.process_time()
+    guard.check(sql)
+    assert time.process_time() - start < 5  # a complexity bound, not a speed target
