@@ -351,6 +351,25 @@ def test_a_docx_of_millions_of_tiny_paragraphs_is_read_by_a_bounded_child(monkey
     assert time.monotonic() - start < 20
 
 
+def test_finding_the_targets_of_an_upload_is_bounded_and_finds_what_the_app_would(monkeypatch):
+    # 十三五 review lines full of figures: each figure compared with every candidate (128 CPU-s and 2.1 GB in the
+    # app for 1 MB); the search runs in a child under the reader's limits and stops with a Chinese message
+    from planwatch.extract import bounded
+
+    seed = sorted(seeds_dir().glob("*.txt"))[4]
+    lines = read_lines(seed.read_bytes(), seed.name)
+    assert bounded.extract_bounded(lines, seed.name) == extract_lines(lines)  # the same rows, JSON and back
+    review = ["某县妇女发展规划(2021—2025年)", "一、妇女与健康"]
+    review += ["统计监测显示," + ",".join(f"孕产妇系统管理率{i % 97}达到{j % 90 + 1}%以上" for j in range(300)) + "。"
+               for i in range(80)]
+    review += [f"{k + 1}.孕产妇系统管理率{k}达到{k % 90 + 1}%以上。" for k in range(600)]
+    monkeypatch.setattr(bounded, "EXTRACT_SECONDS", 2)
+    start = time.monotonic()
+    with pytest.raises(ReadError, match=re.escape("bomb.txt 的指标识别超过 2 秒仍未完成,已停止")):
+        bounded.extract_bounded(review, "bomb.txt")
+    assert time.monotonic() - start < 10
+
+
 def test_a_pdf_bomb_is_read_by_a_child_that_runs_out_of_memory(monkeypatch):
     # 300 MB of one stream against a reader limited to 200 MB: refused in Chinese, this process unharmed
     monkeypatch.setattr(reading, "READER_MEMORY", 200 * 2**20)

@@ -174,9 +174,15 @@ def _page_paragraphs(text_lines: list[dict]) -> list[str]:
     return paragraphs
 
 
-if __name__ == "__main__":  # the reader's child: limits itself (no preexec_fn: the app has threads), reads the
-    kind, memory = sys.argv[1], int(sys.argv[2])  # file on stdin, writes its lines as JSON on stdout
+def limit_self(memory: int) -> None:
+    """(in a child) At most `memory` bytes of private memory, no core file. A child limits itself: no preexec_fn,
+    the app has threads."""
     resource.setrlimit(resource.RLIMIT_DATA, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+if __name__ == "__main__":  # the reader's child: reads the file on stdin, writes its lines as JSON on stdout
+    kind, memory = sys.argv[1], int(sys.argv[2])
+    limit_self(memory)
     read = _docx_lines if kind == "docx" else _pdf_lines
     sys.stdout.write(json.dumps(read(sys.stdin.buffer.read()), ensure_ascii=False))

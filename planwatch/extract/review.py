@@ -9,7 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from planwatch import catalogue, login
-from planwatch.extract import COLUMNS, extract_lines, read_lines
+from planwatch.extract import COLUMNS, read_lines
+from planwatch.extract.bounded import extract_bounded
 from planwatch.extract.targets import find_targets
 from planwatch.paths import DATA_DIR
 
@@ -29,7 +30,7 @@ def load_document(data: bytes, name: str) -> dict:
     if doc is None or doc["key"] != key:
         lines = read_lines(data, name)
         doc = {"key": key, "name": name, "lines": lines, "version": 0,
-               "draft": pd.DataFrame(extract_lines(lines), columns=COLUMNS)}
+               "draft": pd.DataFrame(extract_bounded(lines, name), columns=COLUMNS)}
         st.session_state["import_doc"] = doc
     return doc
 
