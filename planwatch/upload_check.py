@@ -134,6 +134,9 @@ def check(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> Checke
         "pw_signed(i.name, i.unit), pw_over_100(i.name), pw_rate_scale(i.unit) "
         "FROM indicator i JOIN plan p USING (plan_id) WHERE i.indicator_id IN (SELECT unnest($ids))",
         {"ids": named}).fetchall()}
+    # the columns the header names: a cell to the right of them has no column (a comma inside a CSV value, 1,234
+    # or 95,5, splits it into two cells and shifts what follows; its first part was stored as the value)
+    width = max((index + 1 for index, name in enumerate(header) if str(name).strip()), default=0)
     seen: dict[tuple[str, int], int] = {}
     accepted, blank, faulty = [], 0, set()  # faulty: the rows with a problem of their own
     for count, (row_no, cells) in enumerate(rows):
@@ -149,6 +152,10 @@ def check(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> Checke
         if too_long:
             problems.extend(f"{where(key)}: 共 {len(raw(key))} 字,超过 {MAX_TEXT} 字上限,请精简" for key in too_long)
             continue
+        extra = next((index for index in range(width, len(cells)) if str(cells[index]).strip()), None)
+        if extra is not None:
+            problems.append(f"第{row_no}行 {column_letter(extra)}列: “{str(cells[extra])[:20]}”在表头之外(表头只有 {width} 列);"
+                            "若是数值中的逗号(1,234 或 95,5)把一格拆成了两格,请去掉逗号或整格加引号")
         if not any(get(key) for key in INPUTS):
             blank += 1
             continue

@@ -383,3 +383,19 @@ def test_a_year_still_to_come_is_accepted_with_a_notice(fresh_db):
     with duckdb.connect(str(fresh_db)) as con:
         checked = importer.check(con, data, "v.csv")
     assert checked.notices == [f"请核对年份:第3行的年份({later}年)晚于今年({later - 3}年)"]
+
+
+def test_a_cell_beyond_the_header_is_refused_not_dropped(fresh_db, capsys):
+    # "K03,2023,1,234" under a three-column header: the comma split the value, 1 was stored and 234 dropped
+    data = f"indicator_id,year,value\n{K03},2023,1,234\n{K03},2022,95,5\n".encode()
+    code, _, err = run_import(fresh_db, data, "split.csv", capsys)
+    assert code == 2 and stored(fresh_db) is None
+    assert "第2行 D列: “234”在表头之外(表头只有 3 列)" in err and "第3行 D列: “5”在表头之外" in err
+    # quoted, the comma is a thousands separator inside one cell; empty cells past the header are nothing
+    data = f"indicator_id,year,value\n{PEOPLE},2023,\"1,234\"\n{K03},2022,95.5,,\n".encode()
+    assert run_import(fresh_db, data, "quoted.csv", capsys)[0] == 0
+    assert (stored(fresh_db, PEOPLE), stored(fresh_db, year=2022)) == ((1234.0,), (95.5,))
+    # in a workbook too: a note typed in a column without a header
+    data = xlsx([HEADER, [K03, 2021, 60.5, "", "", "见附件"]])
+    code, _, err = run_import(fresh_db, data, "note.xlsx", capsys)
+    assert code == 2 and "第2行 F列: “见附件”在表头之外(表头只有 4 列)" in err
