@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import io
 import re
+import weakref
+from collections.abc import Callable
 
 import altair as alt
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import streamlit as st
 
@@ -20,6 +23,7 @@ ALL = ui.ALL
 # rows of 200 columns took 38 s of the server's CPU)
 XLSX_MAX_ROWS, XLSX_MAX_CELLS = 20_000, 400_000
 CHART_MAX_BARS = 40
+EXPIRED = "该查询结果已不在缓存中(其他查询占用了结果缓存),请重新运行查询后再下载。"
 HTML_ROWS = 100  # a result of at most this many rows is drawn as an HTML table; a longer one in the data grid
 CELL_CHARS = 1000  # characters of a text cell shown on the page (the files keep every one): three cells of
 # repeat('x', 10000000) had made a 30 MB page that took the browser 27 s
@@ -269,25 +273,43 @@ def show_result(result: guard.Result, name: str, key: str) -> None:
 
     # in a popover: the browser fetches the download button's code only when it is opened (as ui.download_menu)
     buttons = st.popover(f"下载结果({result.n_rows:,} 行)", icon=":material/download:")
-    buttons.download_button("下载 CSV", lambda: downloads.csv_bytes(frame), file_name=f"{name}.csv",
+    made = files(result)
+    buttons.download_button("下载 CSV", made["csv"], file_name=f"{name}.csv",
                             mime=downloads.CSV_MIME, on_click="ignore", icon=":material/download:",
                             key=f"{key}_csv", help="UTF-8(带 BOM),Excel 可直接打开")
     too_big = (f"超过 {XLSX_MAX_ROWS:,} 行" if result.n_rows > XLSX_MAX_ROWS else
                f"超过 {XLSX_MAX_CELLS // 10_000} 万个单元格" if result.n_rows * len(frame.columns) > XLSX_MAX_CELLS else "")
     # disabled, the button shows no help: its label says why
     buttons.download_button("下载 Excel" + (f"({too_big},请用 CSV 或 Parquet)" if too_big else ""),
-                            lambda: downloads.xlsx_bytes(frame, sheet_name="查询结果"),
+                            made["xlsx"],
                             file_name=f"{name}.xlsx", mime=downloads.XLSX_MIME, on_click="ignore",
                             icon=":material/download:", key=f"{key}_xlsx", disabled=bool(too_big),
                             help=None if too_big else "首行冻结并带筛选")
-    buttons.download_button("下载 Parquet", lambda: _parquet(result), file_name=f"{name}.parquet",
+    buttons.download_button("下载 Parquet", made["parquet"], file_name=f"{name}.parquet",
                             mime="application/vnd.apache.parquet", on_click="ignore", icon=":material/download:",
                             key=f"{key}_parquet", help="保留列类型,R(arrow::read_parquet)、Python、DuckDB 可直接读取")
 
 
-def _parquet(result: guard.Result) -> bytes:
+def files(result: guard.Result) -> dict[str, Callable[[], bytes]]:
+    """The result's CSV, Excel and Parquet files, each made when its button is clicked, from the result while the
+    shared cache (RESULT_CACHE_BYTES) holds it: a button holding the result kept every session's results alive past
+    the cache (+90 MB a tab, kept after the tab closed). Once the cache has let it go, a file says so (EXPIRED)."""
+    held = weakref.ref(result)
+
+    def named() -> pd.DataFrame:
+        kept = held()
+        return (pd.DataFrame({"提示": [EXPIRED]}) if kept is None
+                else kept.frame.set_axis(unique_names(kept.frame.columns), axis=1))
+
+    return {"csv": lambda: downloads.csv_bytes(named()),
+            "xlsx": lambda: downloads.xlsx_bytes(named(), sheet_name="查询结果"),
+            "parquet": lambda: _parquet(held())}
+
+
+def _parquet(result: guard.Result | None) -> bytes:
     buffer = io.BytesIO()
-    pq.write_table(result.table.rename_columns(unique_names(result.table.column_names)), buffer)
+    table = pa.table({"提示": [EXPIRED]}) if result is None else result.table
+    pq.write_table(table.rename_columns(unique_names(table.column_names)), buffer)
     return buffer.getvalue()
 
 

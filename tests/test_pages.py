@@ -1103,3 +1103,22 @@ def test_many_columns_of_one_name_are_renamed_in_linear_time():
     names = unique_names(["x"] * 5000)
     assert len(set(names)) == 5000 and names[-1] == "x (5000)"
     assert time.process_time() - start < 5  # a complexity bound, not a speed target: the cubic search took minutes
+
+
+def test_explorer_files_do_not_keep_a_result_the_cache_let_go():
+    # each session's download buttons held its result: +90 MB a tab, kept after the tab closed
+    import gc
+    import io
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from planwatch import explorer_view, guard
+    result = guard.Result(pa.table({"a": [1, 2], "b": ["x", "y"]}), 0.01, False)
+    made = explorer_view.files(result)
+    assert made["csv"]().decode("utf-8-sig").splitlines() == ["a,b", "1,x", "2,y"]
+    del result
+    gc.collect()
+    assert explorer_view.EXPIRED in made["csv"]().decode("utf-8-sig")
+    assert pq.read_table(io.BytesIO(made["parquet"]())).column("提示").to_pylist() == [explorer_view.EXPIRED]
+    assert made["xlsx"]()[:2] == b"PK"
