@@ -44,11 +44,14 @@ def path(db_path: Path | str) -> Path:
 
 def _client_key(client: str | None) -> str:
     """The client as throttling counts it: an IPv6 address by its /64 (one household's or server's share: a guesser
-    there has 2^64 addresses to rotate through), anything else as it is."""
+    there has 2^64 addresses to rotate through), anything else as it is. An IPv4 address a dual-stack proxy passes
+    as IPv6 (::ffff:3.3.3.3) is that IPv4 address: as a /64, every IPv4 client shared one counter."""
     try:
         address = ipaddress.ip_address((client or "").split("%")[0])
     except ValueError:
         return client or "?"
+    if address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
     return str(ipaddress.ip_network(f"{address}/64", strict=False)) if address.version == 6 else str(address)
 
 

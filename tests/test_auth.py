@@ -309,6 +309,8 @@ def test_an_ipv6_client_counts_by_its_64_prefix(db, now):
         accounts.verify(db, "clerk", "wrong password", "2001:db8:1:2:ffff::9")
     assert accounts.verify(db, "clerk", PASSWORD, "2001:db8:1:3::1").name == "clerk"   # another /64
     assert throttle._client_key("10.0.0.7") == "10.0.0.7" and throttle._client_key("not an address") == "not an address"
+    # IPv4 clients passed by a dual-stack proxy as ::ffff:a.b.c.d are each their own client, not one ::/64
+    assert (throttle._client_key("::ffff:3.3.3.3"), throttle._client_key("::ffff:9.9.9.9")) == ("3.3.3.3", "9.9.9.9")
 
 
 # --- the command line ----------------------------------------------------------------------------------------------
