@@ -248,7 +248,9 @@ def check(sql: str) -> Checked:
 def _check_tree(sql: str, tokens) -> tuple[list[str], list[str]]:
     """Layers 3-4 on sqlglot's tree: (named parameters, public views read)."""
     try:
-        tree = sqlglot.parse_one(sql, dialect="duckdb")
+        # the one statement (check() counted them): a trailing ";;" or a comment after the ";" parses as an empty
+        # second one, which parse_one took for the query ("不允许 SELECT")
+        tree = next(e for e in sqlglot.parse(sql, dialect="duckdb") if e is not None and not isinstance(e, exp.Semicolon))
     except ParseError as exc:
         raise QueryRefused(_syntax_message(exc)) from None
     root = tree

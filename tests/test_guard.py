@@ -724,3 +724,11 @@ def test_a_long_chain_of_casts_is_checked_in_linear_time():
     start = time.process_time()
     guard.check(sql)
     assert time.process_time() - start < 5  # a complexity bound, not a speed target
+
+
+@pytest.mark.parametrize("sql", ["SELECT 1 AS a;\n-- 注释", "SELECT 1 AS a;;", "WITH t AS (SELECT 1 AS a) SELECT a FROM t;;"])
+def test_a_trailing_empty_statement_or_comment_is_no_second_query(sql):
+    # refused with "只允许查询语句…:不允许 SELECT": the empty statement after the ";" was taken for the query
+    assert guard.check(sql).sql == sql
+    with pytest.raises(guard.QueryRefused, match="不允许读取文件"):
+        guard.check("SELECT * FROM read_csv('x');;")  # the one statement is the one checked
