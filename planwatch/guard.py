@@ -152,12 +152,17 @@ def _frame(table: pa.Table) -> pd.DataFrame:
     return pd.concat(columns, axis=1, ignore_index=True).set_axis(table.column_names, axis=1)
 
 
+OUT_OF_RANGE = "(超出可显示范围的日期或时间)"
+
+
 def _as_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """A column as text; DuckDB's infinite dates and timestamps (the extreme integers) read 'infinity'."""
+    """A column as text; DuckDB's infinite dates and timestamps (the extreme integers) read 'infinity', others
+    beyond what Arrow prints (Arrow's English "<value out of range: …>") OUT_OF_RANGE."""
     pc = pa.compute
     text = pc.cast(column, pa.string())
     if not (pa.types.is_timestamp(column.type) or pa.types.is_date32(column.type)):
         return text
+    text = pc.if_else(pc.starts_with(text, "<value out of range"), OUT_OF_RANGE, text)
     width = pa.int64() if pa.types.is_timestamp(column.type) else pa.int32()
     ints, top = pc.cast(column, width), (2**63 - 1 if width == pa.int64() else 2**31 - 1)
     return pc.if_else(pc.greater_equal(ints, top), "infinity", pc.if_else(pc.less_equal(ints, -top), "-infinity", text))

@@ -664,6 +664,9 @@ EXOTIC = {  # types pandas, Excel or Parquet cannot hold as they come (an Arrow 
     "timetz": ("SELECT '12:00:00+08'::TIMETZ AS v", "12:00:00+08"),
     "infinite_date": ("SELECT 'infinity'::DATE AS v", "infinity"),
     "minus_infinite_timestamptz": ("SELECT '-infinity'::TIMESTAMPTZ AS v", "-infinity"),
+    # beyond what Arrow prints: said in Chinese, not "<value out of range: 999999999999999999>"
+    "far_timestamp": ("SELECT make_timestamp(999999999999999999) AS v", guard.OUT_OF_RANGE),
+    "far_date": ("SELECT DATE '9999-12-31' + 100000000 AS v", guard.OUT_OF_RANGE),
     "nested": ("SELECT MAP {[1]: {'a': [MAP {'k': 1}]}} AS v", '{"[1]":{"a":[{"k":1}]}}'),  # JSON, made by the worker
     "nested_twice_named": ("SELECT [1, NULL] AS v, 2 AS v", "[1,null]"),
     "zoned_now": ("SELECT now() AS v", None),
