@@ -27,6 +27,7 @@ EXPIRED = "该查询结果已不在缓存中(其他查询占用了结果缓存),
 HTML_ROWS = 100  # a result of at most this many rows is drawn as an HTML table; a longer one in the data grid
 CELL_CHARS = 1000  # characters of a text cell shown on the page (the files keep every one): three cells of
 # repeat('x', 10000000) had made a 30 MB page that took the browser 27 s
+PAGE_CHARS, MIN_CELL_CHARS = 2_000_000, 20  # all text cells shown together; a cell keeps at least MIN_CELL_CHARS
 MAX_OPTIONS = 100  # a parameter with more choices (regions at national scale) is typed, not picked
 RESULT_CACHE_BYTES = 128 * 2**20  # all visitors' cached results together
 PLAN_VIEWS = {"v_indicator", "v_reference"}  # views without monitoring values (so without 示例数据)
@@ -219,16 +220,20 @@ def quick_chart(frame: pd.DataFrame, key: str) -> None:
         st.altair_chart(charts.themed(chart, size=13), width="stretch")
 
 
-def _clip(value):
-    if isinstance(value, str) and len(value) > CELL_CHARS:
-        return f"{value[:CELL_CHARS]}…(共 {len(value):,} 字,完整内容见下载文件)"
+def _clip(value, limit: int):
+    if isinstance(value, str) and len(value) > limit:
+        return f"{value[:limit]}…(共 {len(value):,} 字,完整内容见下载文件)"
     return value
 
 
 def _clipped(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows the page shows, each text cell cut to CELL_CHARS characters with its length said."""
+    """The rows the page shows, each text cell cut to CELL_CHARS characters, or fewer so that all of them hold at
+    most PAGE_CHARS (a cell's cap alone let 320 columns of 1,000 characters make a 32 MB page), with its length
+    said."""
     shown = frame.head(guard.SHOW_ROWS)
-    return shown.assign(**{c: shown[c].map(_clip) for c in shown.select_dtypes(exclude="number").columns})
+    texts = shown.select_dtypes(exclude="number").columns
+    limit = max(MIN_CELL_CHARS, min(CELL_CHARS, PAGE_CHARS // max(1, len(shown) * len(texts))))
+    return shown.assign(**{c: shown[c].map(lambda v: _clip(v, limit)) for c in texts})
 
 
 def unique_names(columns) -> list[str]:

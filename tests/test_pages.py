@@ -835,6 +835,18 @@ def test_explorer_cuts_long_cells_and_prints_nested_values_as_json(app_db):
     assert (row["l"], row["st"]) == ("[1,2]", '{"k":"中"}')
 
 
+def test_explorer_bounds_the_text_of_a_wide_result_as_a_whole(app_db):
+    # 100 rows × 320 columns of 1,000 characters, each cell under its cap, made a 32 MB page; all text cells together
+    # hold at most PAGE_CHARS (2,000,000 ÷ 32,000 cells: 62 characters each)
+    from planwatch import explorer_view
+    wide = ", ".join(f"repeat('x', 1000) AS c{i}" for i in range(320))
+    at = open_page("explorer", sql=f"SELECT {wide} FROM range(100)")
+    shown = _result(at)
+    assert shown.shape == (100, 320) and not at.exception
+    assert shown.iloc[0, 0] == "x" * 62 + "…(共 1,000 字,完整内容见下载文件)"
+    assert sum(len(v) for v in shown.to_numpy().ravel()) < explorer_view.PAGE_CHARS * 1.5
+
+
 @pytest.mark.parametrize("sql,message", [
     ("DROP TABLE indicator", "只允许查询语句"),
     ("SELECT * FROM read_csv('/etc/passwd')", "不允许读取文件"),
