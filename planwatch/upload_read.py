@@ -242,11 +242,12 @@ def _decode(data: bytes, name: str) -> str:
 def _refuse_mixed(data: bytes, name: str) -> None:
     """A file that is not all UTF-8 but has a line of UTF-8 Chinese mixes encodings (a note pasted from another
     file): read as GB18030, its UTF-8 Chinese would be stored garbled (来源 as 鏉ユ簮), so it is refused, naming the
-    first line that is not UTF-8. Three Chinese characters make a line UTF-8: a GBK line of one or two can pass for
-    UTF-8 by chance (位 reads λ), one of three almost never."""
+    first line that is not UTF-8. Two Chinese characters in the lines that read as UTF-8 (in one line or several:
+    a note 暂无) make the file UTF-8: GBK bytes pass for UTF-8 by chance mostly as other scripts (位 reads λ), and
+    for two Chinese characters need three GBK characters of rare byte patterns in a row."""
     lines = data.split(b"\n")
     texts = [_utf8_or_none(line) for line in lines]
-    if any(t is not None and sum("\u4e00" <= ch <= "\u9fff" for ch in t) >= 3 for t in texts):
+    if sum(sum("\u4e00" <= ch <= "\u9fff" for ch in t) for t in texts if t is not None) >= 2:
         first = next(n for n, t in enumerate(texts, start=1) if t is None)
         raise ImportRefused([f"“{name}”是 UTF-8 编码,但第{first}行不是(可能是从别处粘贴的文字);请改正该行,"
                              "或在 Excel 或 WPS 中另存为 UTF-8 CSV 或 xlsx 后上传"])

@@ -101,6 +101,9 @@ def test_three_encodings_land(fresh_db, capsys, encoding):
     # a note pasted from a GBK file among UTF-8 ones: read as GB18030 the UTF-8 notes were stored garbled
     ("indicator_id,year,value,note\npingyang-women-k03,2023,55,数据来源\npingyang-women-k05,2023,30,卫健报表\n".encode()
      + "pingyang-women-k02,2023,95,统计局年报\n".encode("gbk"), "是 UTF-8 编码,但第4行不是"),
+    # …even when the UTF-8 Chinese is one note of two characters (暂无 was stored as 鏆傛棤)
+    ("indicator_id,year,value,note\npingyang-women-k03,2023,55,暂无\n".encode()
+     + "pingyang-women-k05,2023,30,估计\n".encode("gbk"), "是 UTF-8 编码,但第3行不是"),
     ("指标编号,年份,数值,备注\npingyang-women-k03,2023,55.5,来源\x00县\n".encode(), "第2行含有空字符(NUL)"),
 ])
 def test_a_damaged_text_file_is_refused_naming_its_line(fresh_db, capsys, data, message):
