@@ -41,8 +41,30 @@ def open_round(db_path, year: int, deadline: date, by: str) -> None:
     # INSERT OR REPLACE keeps the columns it does not name: the close is cleared, its closer kept (a reopened round,
     # closed before, stays the pages' default year: v_reporting_progress.reopened, queries/default_year.sql)
     with db.writing(db_path) as con:
+        timely = timely_deadline(con, year, deadline, date.today())
         con.execute("INSERT OR REPLACE INTO reporting_round (year, deadline, opened_by, opened_at, closed_at) "
                     "VALUES (?, ?, ?, now(), NULL)", [year, deadline, by])
+        con.execute("INSERT INTO round_deadline VALUES (?, ?, ?, now(), ?)", [year, deadline, timely, by])
+
+
+def timely_deadline(con, year: int, deadline: date, today: date) -> date:
+    """The deadline timeliness (报送及时率, 逾期) is judged by once the round is given `deadline` today: the new one for
+    a new round, an extension while the round is open and in time, or a correction of a deadline that was already
+    past when it was set; otherwise (a reopening after the close or after the deadline, for a late unit) the one in
+    force, or reopening would make every late unit on time."""
+    row = con.execute("""
+        WITH latest AS (SELECT arg_max(timely_deadline, set_at) AS timely FROM round_deadline WHERE year = $year)
+        SELECT r.closed_at, coalesce(l.timely, r.deadline),
+               -- the day that deadline was given (a row setting it as the deadline; before the table: the opening)
+               coalesce((SELECT CAST(min(set_at) AS DATE) FROM round_deadline
+                         WHERE year = $year AND deadline = l.timely AND timely_deadline = l.timely),
+                        CAST(r.opened_at AS DATE))
+        FROM reporting_round r, latest l WHERE r.year = $year""", {"year": year}).fetchone()
+    if row is None:
+        return deadline
+    closed_at, timely, set_on = row
+    in_time = closed_at is None and (today <= timely or (set_on is not None and set_on > timely))
+    return deadline if in_time else timely
 
 
 def close_round(db_path, year: int, closer: accounts.Account) -> dict[str, int]:

@@ -18,6 +18,13 @@ CREATE TABLE IF NOT EXISTS reporting_round (
     year INTEGER PRIMARY KEY, deadline DATE NOT NULL, opened_by VARCHAR, opened_at TIMESTAMP,
     closed_at TIMESTAMP, closed_by VARCHAR
 );
+-- Every deadline a round was given, with the deadline timeliness is judged by (round.open_round): an extension
+-- granted while the round was still in time moves it; a reopening after the close or the deadline (for a late unit)
+-- does not, so it cannot make every late unit "on time".
+CREATE TABLE IF NOT EXISTS round_deadline (
+    year INTEGER NOT NULL, deadline DATE NOT NULL, timely_deadline DATE NOT NULL, set_at TIMESTAMP NOT NULL,
+    set_by VARCHAR
+);
 -- Units the office assigns on the 指标分配 page to indicators whose plan names none (工委指定), with who decided
 -- and when; revoked decisions stay recorded. The curated counterpart is data/unit_assignments.csv.
 CREATE TABLE IF NOT EXISTS unit_assignment (

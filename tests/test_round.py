@@ -236,6 +236,7 @@ def test_board_counts(db, capsys):
         ("张家港市", HEALTH.split(":")[0])
     with db_mod.writing(db) as con:  # once the deadline has passed, the unit is overdue
         con.execute("UPDATE reporting_round SET deadline = DATE '2020-01-01'")
+        con.execute("UPDATE round_deadline SET deadline = DATE '2020-01-01', timely_deadline = DATE '2020-01-01'")
     assert one(db, "SELECT overdue, n_on_time FROM v_reporting_progress WHERE unit_id = ?", [HEALTH]) == (True, 0)
 
 

@@ -140,9 +140,10 @@ def test_board_and_view_after_the_close(db, capsys):
     assert cli.main(["review", str(last_batch(db)), "--approve", "--as", "tj", "--db", str(db)]) == 0
     with db_mod.writing(db) as con:  # the deadline has passed
         con.execute("UPDATE reporting_round SET deadline = DATE '2020-01-01'")
+        con.execute("UPDATE round_deadline SET deadline = DATE '2020-01-01', timely_deadline = DATE '2020-01-01'")
     columns = rows(db, "SELECT column_name FROM duckdb_columns() WHERE table_name = 'v_reporting_progress' "
                        "ORDER BY column_index")
-    assert [c for (c,) in columns][-4:] == ["unit_id", "region_code", "closed_at", "reopened"]  # new columns last
+    assert [c for (c,) in columns][-5:] == ["unit_id", "region_code", "closed_at", "reopened", "timely_deadline"]  # new last
     health = "SELECT n_due, n_approved, n_missing, overdue, closed_at FROM v_reporting_progress WHERE unit_id = ?"
     n_due, n_approved, n_missing, overdue, closed_at = one(db, health, [HEALTH])
     assert (n_approved, n_missing, overdue, closed_at) == (1, n_due - 1, True, None)
@@ -205,3 +206,35 @@ def test_after_the_close_the_offices_import_with_as_counts_and_a_reviewers_is_re
         assert one(db, "SELECT status, uploader, reviewed_by, review_note, submitted_by, unit_id FROM import_batch "
                        "WHERE batch_id = ?", [batch]) == ("已通过", user, user, "办公室直接导入,无需审核", None, None)
         assert one(db, "SELECT value FROM v_observation WHERE indicator_id = ? AND year = 2025", [INFANT]) == (value,)
+
+
+def test_reopening_for_a_late_unit_does_not_make_everyone_on_time(db):
+    # the deadline passed with nothing reported (everyone overdue, none on time); the office reopens the year with
+    # a new deadline for a late unit, which then reports: it is not on time, nor is anyone else made so, and the
+    # units still owing stay overdue. An extension given while the round is in time does move the deadline.
+    from datetime import date
+    with db_mod.writing(db) as con:  # (the round opened with a deadline that has now passed)
+        con.execute("UPDATE reporting_round SET deadline = DATE '2024-03-31', opened_at = TIMESTAMP '2024-01-02'")
+        con.execute("UPDATE round_deadline SET deadline = DATE '2024-03-31', timely_deadline = DATE '2024-03-31', "
+                    "set_at = TIMESTAMP '2024-01-02'")
+    before = one(db, "SELECT sum(n_on_time), bool_and(overdue) FROM v_reporting_progress WHERE year = 2025")
+    assert before == (0, True)
+    assert close(db, "--as", "admin") == 0
+    assert cli.main(["round", "open", "--year", "2025", "--deadline", "2099-04-30", "--db", str(db)]) == 0
+    assert submit(db, [(LIFE, 2025, 86.8, "")], name="late.csv") == 0
+    assert one(db, "SELECT sum(n_on_time), bool_and(overdue), any_value(timely_deadline)::VARCHAR, "
+                   "any_value(deadline)::VARCHAR FROM v_reporting_progress WHERE year = 2025") == (
+        0, True, "2024-03-31", "2099-04-30")
+    with db_mod.open_reader(db) as reader:  # the rule itself
+        con = reader.cursor()
+        assert round_mod.timely_deadline(con, 2030, date(2031, 3, 31), date(2026, 1, 1)) == date(2031, 3, 31)  # new
+        assert round_mod.timely_deadline(con, 2025, date(2099, 5, 31), date(2026, 1, 1)) == date(2024, 3, 31)  # late
+    # a deadline already past when given (a slip, which the page warns of) is corrected by the next one
+    assert cli.main(["round", "open", "--year", "2026", "--deadline", "2026-01-31", "--db", str(db)]) == 0
+    assert cli.main(["round", "open", "--year", "2026", "--deadline", "2099-03-31", "--db", str(db)]) == 0
+    assert one(db, "SELECT arg_max(timely_deadline, set_at)::VARCHAR FROM round_deadline WHERE year = 2026") == (
+        "2099-03-31",)
+    with db_mod.writing(db) as con:  # an open round still in time: an extension moves it
+        con.execute("UPDATE round_deadline SET timely_deadline = DATE '2099-04-30', set_at = now()")
+    with db_mod.open_reader(db) as reader:
+        assert round_mod.timely_deadline(reader.cursor(), 2025, date(2099, 5, 31), date(2026, 1, 1)) == date(2099, 5, 31)

@@ -29,13 +29,19 @@ per_item AS (
            min(created_at) AS first_at, max(greatest(created_at, coalesce(reviewed_at, created_at))) AS last_at
     FROM entered
     GROUP BY ALL
+),
+timely AS (  -- the deadline timeliness is judged by (round_deadline, planwatch/round.py timely_deadline); a round
+             -- opened before that table existed: its deadline
+    SELECT year, arg_max(timely_deadline, set_at) AS timely_deadline FROM round_deadline GROUP BY year
 )
 SELECT r.year, reg.name AS region, reg.region_code, u.unit_id, u.name AS unit, s.indicator_id, r.deadline,
+       coalesce(t.timely_deadline, r.deadline) AS timely_deadline,
        CASE WHEN p.approved THEN '已通过' WHEN p.pending THEN '待审核'
             WHEN p.newest_state = '已退回' THEN '已退回' ELSE '未报' END AS state,
        CASE WHEN p.newest_state = '已退回' AND NOT p.approved AND NOT p.pending THEN p.newest_note END AS return_note,
        p.first_at, p.last_at, r.closed_at, r.closed_by
 FROM reporting_round r
+LEFT JOIN timely t USING (year)
 JOIN _unit_scope s ON s.leads
 JOIN indicator i ON i.indicator_id = s.indicator_id
 JOIN plan pl ON pl.plan_id = i.plan_id AND r.year BETWEEN pl.period_start AND pl.period_end
@@ -53,17 +59,19 @@ SELECT region, unit, year,
        count(*) FILTER (WHERE state = '已通过') AS n_approved,
        count(*) FILTER (WHERE state = '已退回') AS n_returned,
        count(*) FILTER (WHERE state = '未报') AS n_missing,
-       current_date > any_value(deadline) AND count(*) FILTER (WHERE state IN ('已退回', '未报')) > 0 AS overdue,
+       -- past the deadline timeliness is judged by (a reopening for a late unit moves the deadline, not this)
+       current_date > any_value(timely_deadline) AND count(*) FILTER (WHERE state IN ('已退回', '未报')) > 0 AS overdue,
        any_value(deadline) AS deadline,
        count(*) FILTER (WHERE state = '待审核') AS n_pending,
        -- submitted now (pending or approved) and first submitted by the deadline: a value returned and never
        -- corrected is not on time (it counted, and n_on_time passed n_submitted)
-       count(*) FILTER (WHERE state IN ('已通过', '待审核') AND CAST(first_at AS DATE) <= deadline) AS n_on_time,
+       count(*) FILTER (WHERE state IN ('已通过', '待审核') AND CAST(first_at AS DATE) <= timely_deadline) AS n_on_time,
        max(last_at) AS last_activity,
        unit_id, region_code,
        any_value(closed_at) AS closed_at,
        -- open again after a close (for a late unit): the year's figures were complete once, so pages keep it
-       any_value(closed_at IS NULL AND closed_by IS NOT NULL) AS reopened
+       any_value(closed_at IS NULL AND closed_by IS NOT NULL) AS reopened,
+       any_value(timely_deadline) AS timely_deadline
 FROM _round_item
 GROUP BY region, region_code, unit, unit_id, year
 ORDER BY year, region_code, unit;
