@@ -779,3 +779,13 @@ def test_two_indicators_of_one_name_in_a_plan_are_told_apart_by_their_targets(de
                      "妇女用化妆品、卫生用品、保健食品、内衣等抽查合格率(目标≥95%)"]
     assert sum(s.startswith(tuple(twins)) for s in sentences["句子"]) == 2
     assert "(目标" not in "".join(n for n in table["指标"] if not n.startswith("妇女用化妆品"))  # others as printed
+
+
+def test_a_name_both_plans_of_a_region_print_says_whose_it_is(demo_db):
+    # 咸阳市's 农村自来水普及率 is in both plans: "已实现" and "存在差距" of one name in one section, a contradiction
+    with db.open_reader(demo_db) as con:
+        sentences = db.run_query(con, "report_sentences", year=2026, region="610400")["句子"].tolist()
+    water = [s for s in sentences if s.startswith("农村自来水普及率")]
+    assert sorted(s[:len("农村自来水普及率(妇女规划)")] for s in water) == ["农村自来水普及率(儿童规划)",
+                                                                           "农村自来水普及率(妇女规划)"]
+    assert not any("规划)" in s for s in sentences if not s.startswith("农村自来水普及率"))
