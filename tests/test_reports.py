@@ -421,7 +421,7 @@ def test_word_appendix_lists_every_indicator_with_the_views_status(files, demo_d
     table = table_rows(word(files["docx"]).tables[-1])
     header, body = table[0], table[1:]
     assert header[:6] == ["地区", "规划", "领域", "指标", "单位", "基线(年)"]
-    assert header[-4:] == ["目标", "状态", "评估", "责任单位"] and str(YEAR) in header
+    assert header[-5:] == ["目标", "状态", "评估", "预警", "责任单位"] and str(YEAR) in header
     assert len(body) == one(demo_db, "SELECT count(*) FROM v_indicator")[0]
     got = collections.Counter(r[header.index("状态")] for r in body)
     assert got == dict(rows(demo_db, "SELECT status, count(*) FROM v_status WHERE as_of_year = ? GROUP BY ALL", [YEAR]))
@@ -722,6 +722,13 @@ def test_a_one_region_word_appendix_leaves_out_the_region_column(demo_db, tmp_pa
     # its name on every row narrowed the figures so that years and statuses wrapped (2021 / 年, 进度滞 / 后)
     table = table_rows(word(make(demo_db, tmp_path, "docx", "--region", "平阳县")).tables[-1])
     assert table[0][:3] == ["规划", "领域", "指标"] and str(YEAR) in table[0]
+    # each indicator's warnings: "另有N项指标的预警,见附表" sent readers to a table that did not show them
+    warned = dict(rows(demo_db, "SELECT i.name, string_agg(w.level || '·' || w.kind, ';' ORDER BY w.urgency DESC, "
+                                "w.kind) FROM v_warning w JOIN v_indicator i USING (indicator_id) WHERE w.as_of_year = ? "
+                                "AND i.region = '平阳县' AND w.level <> '灰' GROUP BY i.indicator_id, i.name", [YEAR]))
+    at = table[0].index("预警")
+    shown = {r[2]: r[at] for r in table[1:] if r[at] != "—"}
+    assert len(shown) > 10 and all(shown[name] == warned[name] for name in shown if name in warned)
 
 
 def test_a_met_indicator_that_fell_since_its_baseline_is_not_reported_as_progress(demo_db, tmp_path):

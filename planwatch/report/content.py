@@ -495,8 +495,12 @@ class ReportContent:
                               "单位": ind["单位"], "基线(年)": baseline})
         for y in years:
             table[f"{y}年"] = wide[y].fillna("—").tolist()
+        # each indicator's red and yellow warnings, most urgent first ("红·逆向变化"): the sections send readers here
+        # for the rest (未填报, grey, is the year's "—")
+        shown = self.warnings[self.warnings["级别"].isin(["红", "黄"])]
+        warned = shown.assign(w=shown["级别"] + "·" + shown["类型"]).groupby("indicator_id", sort=False)["w"].agg(";".join)
         return table.assign(目标=ind["目标"].tolist(), 状态=ind["状态"].tolist(), 评估=ind["评估"].fillna("—").tolist(),
-                            责任单位=ind["责任单位"].tolist())
+                            预警=[warned.get(i, "—") for i in ind["指标编号"]], 责任单位=ind["责任单位"].tolist())
 
     def printed_warnings(self) -> tuple[pd.DataFrame, str]:
         """The warnings a printed list shows (most urgent first, at most MAX_LISTED) and what it leaves out ("" when

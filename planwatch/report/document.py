@@ -305,8 +305,8 @@ class Report:
         if table["地区"].nunique() == 1:  # one region's report: its name on every row only narrowed the figures
             table = table.drop(columns="地区")
         years = [col for col in table.columns if col.endswith("年") and col[:4].isdigit()]
-        fixed = {"地区": 1.6, "规划": 1.2, "领域": 1.3, "指标": 5.0, "单位": 1.3, "基线(年)": 1.9, "目标": 2.2,
-                 "状态": 2.0, "评估": 2.0, "责任单位": 2.6}
+        fixed = {"地区": 1.6, "规划": 1.2, "领域": 1.2, "指标": 3.5, "单位": 1.4, "基线(年)": 2.5, "目标": 2.0,
+                 "状态": 2.0, "评估": 2.0, "预警": 1.8, "责任单位": 1.7}
         year_w = max(1.1, (25.7 - sum(fixed.get(col, 0) for col in table.columns)) / max(1, len(years)))
         widths = [fixed.get(col, year_w) for col in table.columns]
         self.table(table.rename(columns={y: y.removesuffix("年") for y in years}), widths)  # "2021" fits, "2021年" wrapped
