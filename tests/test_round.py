@@ -187,8 +187,14 @@ def test_history_records_the_value_replaced_and_undo(db, capsys):
     history = "SELECT value, status, replaced_value, replaced_batch_id FROM v_value_history WHERE batch_id = ?"
     assert one(db, history, [unit_batch]) == (2.5, "待审核", 3.0, office_batch)
     assert cli.main(["review", str(unit_batch), "--approve", "--as", "tj", "--db", str(db)]) == 0
-    assert cli.main(["undo", str(unit_batch), "--db", str(db)]) == 0
+    assert cli.main(["undo", str(unit_batch), "--by", "办公室张三", "--db", str(db)]) == 0
     assert one(db, history, [unit_batch]) == (2.5, "已撤销", 3.0, office_batch)
+    # who took it out, and when (修订记录 showed 已撤销 beside the reviewer's name only)
+    assert one(db, "SELECT undone_by, undone_at IS NOT NULL FROM v_value_history WHERE batch_id = ?", [unit_batch]) == (
+        "办公室张三", True)
+    with db_mod.open_reader(db) as reader:
+        revisions = db_mod.run_query(reader.cursor(), "indicator_revisions", id=INFANT, office=True)
+    assert revisions.loc[revisions["批次"] == unit_batch, "撤销"].iloc[0].startswith("办公室张三 20")
     assert one(db, "SELECT value FROM v_observation WHERE indicator_id = ? AND year = 2025", [INFANT])[0] == 3.0
 
 

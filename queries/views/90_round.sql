@@ -88,7 +88,8 @@ SELECT o.indicator_id, o.year, o.value, o.value_text, o.batch_id, b.source_kind,
        coalesce(b.submitted_by, b.uploader) AS entered_by, b.created_at AS entered_at, u.name AS unit,
        b.state AS status, b.reviewed_by, b.reviewed_at, b.review_note,
        c.value AS replaced_value, c.value_text AS replaced_text, c.batch_id AS replaced_batch_id,
-       o.note, o.reason, o.measures, b.file_name, o.numerator, o.denominator
+       o.note, o.reason, o.measures, b.file_name, o.numerator, o.denominator,
+       b.undone_by, b.undone_at  -- (who took the batch out, and when: status 已撤销)
 FROM observation o
 JOIN _batch b USING (batch_id)
 LEFT JOIN unit u ON u.unit_id = b.unit_id
