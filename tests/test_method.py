@@ -190,7 +190,8 @@ def test_ceiling_final_call(fresh_db):
     import_rows(fresh_db, [(DEFECTS, 2025, 8.9)], name="later.csv")
     c = call(fresh_db, DEFECTS, 2026)
     assert (c["status"], c["assessment"]) == ("已达标", "已实现")
-    assert c["reason"].endswith("(目标年2025年已到,为最终判定)。")
+    # (its notes in one bracket, not "(2020年基线10.84‰)(目标年…)")
+    assert c["reason"] == "2025年为8.9‰,已达到目标<9‰(2020年基线10.84‰;目标年2025年已到,为最终判定)。"
 
 
 def test_maintain_final_call(fresh_db):
@@ -457,8 +458,8 @@ def test_a_shortfall_warning_within_noise_says_level_not_a_negative_progress(fre
     mmr = "xianyang-women-t01"
     import_rows(fresh_db, [(mmr, 2021, 11), (mmr, 2022, 11), (mmr, 2024, 11.1)])
     assert kinds(fresh_db, mmr, 2024)["预计未达标"] == (
-        "红", "2024年为11.1/10万,按2021年以来趋势2030年约为11.31/10万,高于目标≤10/10万(差1.31/10万)"
-              "(与起点基本持平,时间进度33%)。")
+        "红", "2024年为11.1/10万,按2021年以来趋势2030年约为11.31/10万,高于目标≤10/10万(差1.31/10万;"
+              "与起点基本持平,时间进度33%)。")
 
 
 def test_a_ceiling_exceeded_within_noise_is_not_reversed(fresh_db):

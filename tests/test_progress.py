@@ -55,7 +55,7 @@ def test_lagging_with_projected_shortfall(fresh_db):
     assert (st, progress, projected) == ("进度滞后", 0.15, 55.0)
     level, why = warnings(fresh_db, HIGHER_ED, 2023)["预计未达标"]
     assert level == "红"
-    assert why.startswith("2023年为53%,按2020年以来趋势2025年约为55%,低于目标≥70%(差15个百分点)")
+    assert why.startswith("2023年为53%,按2020年以来趋势2025年约为55%,低于目标≥70%(差15个百分点;")
 
 
 def test_mild_shortfall_is_yellow(fresh_db):
@@ -70,7 +70,7 @@ def test_mild_shortfall_is_yellow(fresh_db):
     assert (st, progress, expected, projected) == ("进度滞后", 0.45, 0.6, 66.0)
     level, why = warnings(fresh_db, HIGHER_ED, 2023)["预计未达标"]
     assert level == "黄"
-    assert why == "2023年为59%,按2020年以来趋势2025年约为66%,低于目标≥70%(差4个百分点)(目标进程45%,时间进度60%)。"
+    assert why == "2023年为59%,按2020年以来趋势2025年约为66%,低于目标≥70%(差4个百分点;目标进程45%,时间进度60%)。"
 
 
 def test_falling_below_baseline(fresh_db):

@@ -45,6 +45,12 @@ CREATE OR REPLACE MACRO pw_target_label(op, t, unit, text) AS
 
 -- An indicator's name as a report prints it: with its target when its plan prints the name for another indicator
 -- too (twin: the pair is in _twin_names()).
+-- Text a ending in a bracketed note followed by text b that is one: a single bracket, "(曾于2023年达标,之后回落;
+-- 目标年2025年已到,…)", not two in a row (the reasons, 40_v_status.sql).
+CREATE OR REPLACE MACRO pw_notes(a, b) AS
+    CASE WHEN ends_with(a, ')') AND starts_with(b, '(') THEN left(a, length(a) - 1) || ';' || substr(b, 2)
+         ELSE a || b END;
+
 CREATE OR REPLACE MACRO pw_shown_name(name, target_label, twin) AS
     name || CASE WHEN twin THEN '(目标' || target_label || ')' ELSE '' END;
 

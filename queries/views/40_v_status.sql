@@ -43,7 +43,7 @@ SELECT *,
         WHEN '已达标' THEN latest_phrase
             || CASE WHEN within_noise AND better * (judged_value - ref_value) < 0 THEN kept_phrase ELSE '' END
             || ',已达到目标' || target_label
-            || CASE WHEN latest_year > ref_year THEN '(' || ref_phrase || ')' ELSE '' END || final_phrase || '。'
+            || pw_notes(CASE WHEN latest_year > ref_year THEN '(' || ref_phrase || ')' ELSE '' END, final_phrase) || '。'
         WHEN '逆向变化' THEN latest_phrase
             || CASE
                    WHEN ceiling_breached THEN ',超出上限' || target_label
@@ -51,7 +51,8 @@ SELECT *,
                        THEN ',比' || ref_phrase || '更偏离目标' || target_label
                    ELSE ',' || CASE WHEN better > 0 THEN '低于' ELSE '高于' END || ref_phrase
                         || ',与目标' || target_label || '方向相反'
-               END || lost_phrase || final_phrase || '。'
+               END
+            || pw_notes(lost_phrase, final_phrase) || '。'
         ELSE latest_phrase
             || CASE WHEN within_noise THEN kept_phrase || ',尚未达到目标' || target_label
                     WHEN progress IS NULL THEN ',尚未达到目标' || target_label
@@ -61,7 +62,7 @@ SELECT *,
                     ELSE ',较' || ref_phrase || '完成目标进程的' || pw_num(round(progress * 100)) || '%,时间进度'
                          || pw_num(round(expected_progress * 100)) || '%'
                END
-            || projection_phrase || lost_phrase || '。'
+            || pw_notes(projection_phrase, lost_phrase) || '。'
     END AS reason
 FROM (
     SELECT *,

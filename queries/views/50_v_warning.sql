@@ -44,16 +44,17 @@ FROM (
                 WHEN is_final OR ratio < th.lag_red THEN '红' ELSE '黄' END,
            CASE WHEN is_final THEN '到期未达标' ELSE '预计未达标' END,
            latest_phrase
-           || CASE WHEN is_final THEN ',目标年' || target_year || '年已到,仍未达到目标' || target_label
-                   || CASE WHEN latest_year < target_year
-                           THEN '(' || target_year || '年数值尚未报送,暂依据' || latest_year || '年数值),评估为'
-                           ELSE ',最终评估为' END || assessment
-                   ELSE replace(projection_phrase, ';', ',') END
-           || CASE WHEN ratio IS NOT NULL AND NOT is_final
-                   -- a change within noise is no progress either way (not "目标进程-10%")
-                   THEN '(' || CASE WHEN within_noise THEN '与起点基本持平'
-                                    ELSE '目标进程' || pw_num(round(progress * 100)) || '%' END || ',时间进度'
-                        || pw_num(round(expected_progress * 100)) || '%)' ELSE '' END || '。',
+           || pw_notes(
+                CASE WHEN is_final THEN ',目标年' || target_year || '年已到,仍未达到目标' || target_label
+                     || CASE WHEN latest_year < target_year
+                             THEN '(' || target_year || '年数值尚未报送,暂依据' || latest_year || '年数值),评估为'
+                             ELSE ',最终评估为' END || assessment
+                     ELSE replace(projection_phrase, ';', ',') END,
+                CASE WHEN ratio IS NOT NULL AND NOT is_final
+                     -- a change within noise is no progress either way (not "目标进程-10%")
+                     THEN '(' || CASE WHEN within_noise THEN '与起点基本持平'
+                                      ELSE '目标进程' || pw_num(round(progress * 100)) || '%' END || ',时间进度'
+                          || pw_num(round(expected_progress * 100)) || '%)' ELSE '' END) || '。',
            2, is_key, met, progress, time_elapsed
     FROM s CROSS JOIN th
 
