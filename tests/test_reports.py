@@ -403,6 +403,11 @@ def test_word_report_has_the_bureaus_sections_and_a_heading_per_domain(files, de
     domains = {r[0] for r in rows(demo_db, "SELECT domain FROM v_attainment_by_domain WHERE as_of_year = ?", [YEAR])}
     assert {re.sub(r"^\uff08[一二三四五六七八九十]+\uff09", "", h) for h in headings(doc, 2)} == domains
     assert len(headings(doc, 2)) == len(domains)
+    # the table of contents shows the headings until Word fills in the page numbers (a PDF made by LibreOffice
+    # showed "(在 Word 中右键点击此处选择“更新域”…)")
+    toc = next(p for p in doc.paragraphs if "TOC \\o" in p._p.xml)
+    assert [line.strip("\u3000") for line in toc.text.strip().split("\n")] == [
+        h for h in (p.text for p in doc.paragraphs if p.style.name in ("Heading 1", "Heading 2"))]
     xml = doc.element.xml
     assert 'TOC \\o "1-2"' in xml and "SEQ 图" in xml  # a table of contents field and numbered figure captions
     assert len(doc.inline_shapes) >= 2

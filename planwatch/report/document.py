@@ -89,8 +89,9 @@ def _font_table(doc) -> None:
     part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def _field(paragraph, instruction: str, placeholder: str = "") -> None:
-    """A Word field (PAGE, TOC, SEQ …): begin, instruction, separate, the shown text, end."""
+def _field(paragraph, instruction: str, placeholder: str = ""):
+    """A Word field (PAGE, TOC, SEQ …): begin, instruction, separate, the shown text, end; returns the run of the
+    shown text."""
     def char(kind: str):
         run = paragraph.add_run()
         fld = OxmlElement("w:fldChar")
@@ -105,8 +106,9 @@ def _field(paragraph, instruction: str, placeholder: str = "") -> None:
     instr.text = f" {instruction} "
     paragraph.add_run()._r.append(instr)
     char("separate")
-    paragraph.add_run(placeholder)
+    shown = paragraph.add_run(placeholder)
     char("end")
+    return shown
 
 
 class Report:
@@ -226,18 +228,32 @@ class Report:
                 run.bold, run.font.color.rgb = True, DEMO_COLOR
         doc.add_paragraph("目  录", style="TOC Heading")
         toc = doc.add_paragraph()
-        _field(toc, 'TOC \\o "1-2" \\h \\z \\u', "(在 Word 中右键点击此处选择“更新域”,或按 F9,生成目录)")
-        toc.runs[-2].add_break(WD_BREAK.PAGE)
+        toc.alignment = WD_ALIGN_PARAGRAPH.LEFT  # (the body is justified: lines ending in a break were stretched)
+        toc.paragraph_format.first_line_indent = 0
+        contents = _field(toc, 'TOC \\o "1-2" \\h \\z \\u')
+        toc.add_run().add_break(WD_BREAK.PAGE)  # after the field: an update in Word replaces what is inside
         self.para(c.framing())
         self.overview()
         self.domains()
         self.problems()
         self.suggestions()
         self.appendix()
+        self.contents(contents)
         embedded_font.embed(doc, (BODY, HEADING, HEADING2, TABLE, TITLE))
         out = io.BytesIO()
         doc.save(out)
         return out.getvalue()
+
+    def contents(self, run) -> None:
+        """The TOC field's shown text: the headings, without page numbers, until Word updates the field with them
+        (it asks when the file opens: settings' updateFields); a PDF made by LibreOffice showed the instruction "(在
+        Word 中右键点击此处选择“更新域”…)" instead of a table of contents."""
+        levels = {"Heading 1": "", "Heading 2": "\u3000\u3000"}
+        headings = [levels[p.style.name] + p.text for p in self.doc.paragraphs if p.style.name in levels]
+        for number, text in enumerate(headings):
+            if number:
+                run.add_break()
+            run.add_text(text)
 
     def overview(self) -> None:
         c = self.c
