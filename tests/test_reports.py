@@ -397,6 +397,11 @@ def table_rows(table) -> list[list[str]]:
             for tr in table._tbl.iterchildren(qn("w:tr"))]
 
 
+def body_text(doc) -> str:
+    """The Word report's paragraphs as text, without the table of contents (which repeats the headings)."""
+    return "\n".join(p.text for p in doc.paragraphs if "TOC \\o" not in p._p.xml)
+
+
 def test_word_report_has_the_bureaus_sections_and_a_heading_per_domain(files, demo_db):
     doc = word(files["docx"])
     assert headings(doc, 1) == ["一、总体情况", "二、分领域情况", "三、存在的主要问题", "四、对策建议", "附表  监测指标一览"]
@@ -439,7 +444,7 @@ def test_word_appendix_lists_every_indicator_with_the_views_status(files, demo_d
 
 def test_word_sentences_carry_the_views_figures(files, demo_db):
     doc = word(files["docx"])
-    text = "\n".join(p.text for p in doc.paragraphs)
+    text = body_text(doc)
     counts = "SELECT count(*) FILTER (WHERE status = '已达标'), count(*) FILTER (WHERE status IN ('已达标', '进展顺利', " \
              "'进度滞后', '逆向变化')) FROM v_status WHERE as_of_year = ?"
     n_met, n_assessed = one(demo_db, counts, [YEAR])
@@ -512,7 +517,7 @@ def test_word_report_uses_the_units_explanations(fresh_db, tmp_path):
     with duckdb.connect(str(fresh_db)) as con:
         con.execute("UPDATE observation SET reason = '统计口径调整', measures = '下半年开展专项行动' "
                     "WHERE indicator_id = ? AND year = ?", [ind, YEAR])
-    text = "\n".join(p.text for p in word(make(fresh_db, tmp_path, "docx")).paragraphs)
+    text = body_text(word(make(fresh_db, tmp_path, "docx")))
     problems = text[text.index("三、存在的主要问题"):text.index("四、对策建议")]
     assert "责任单位说明:统计口径调整" in problems
     assert "下半年开展专项行动" in text[text.index("四、对策建议"):text.index("附表")]
@@ -528,7 +533,7 @@ def test_the_target_years_report_suggests_for_targets_missed_at_the_deadline(dem
     assert cli.main(["report", "--format", fmt, "--out", str(path), "--db", str(demo_db), "--as-of", "2025",
                      "--mode", "final"]) == 0
     if fmt == "docx":
-        text = "\n".join(p.text for p in word(path.read_bytes()).paragraphs)
+        text = body_text(word(path.read_bytes()))
         assert "目标年已到仍未实现目标" in text[text.index("四、对策建议"):]
 
 
@@ -580,7 +585,7 @@ def test_word_appendix_of_a_large_scope_lists_the_most_urgent_indicators_first(d
     header, body = table[0], table[1:]
     listed = [(r[header.index("地区")], r[header.index("规划")], r[header.index("指标")]) for r in body]
     assert listed == (warned + rows(demo_db, UNWARNED, [YEAR]))[:cap]
-    text = "\n".join(p.text for p in doc.paragraphs)
+    text = body_text(doc)
     which = ("有预警的162项指标中按紧急程度排在前面的50项(红色预警在前)" if cap == 50
              else "先按紧急程度列出有预警的全部162项指标(红色预警在前),再按地区、规划顺序列出其余指标中的38项")
     assert (f"说明:指标较多,本表只列出{cap}项(共375项):{which};全部375项指标见 Excel 工作簿(数据表 xlsx)的“指标状态”表。"
@@ -591,7 +596,7 @@ def test_word_appendix_of_a_large_scope_lists_the_most_urgent_indicators_first(d
 
 
 def test_word_appendix_within_the_cap_lists_every_indicator_without_a_note(files):
-    text = "\n".join(p.text for p in word(files["docx"]).paragraphs)
+    text = body_text(word(files["docx"]))
     assert "本表只列出" not in text and "见附表" in text
 
 
