@@ -107,6 +107,9 @@ def line(row: Mapping, thresholds: Mapping) -> str:
     if _given(row.get("gap")) and status != "不能判断":
         within = row["gap"] <= row["basic_tolerance"] + 1e-9
         kept_baseline = status == "逆向变化" and row.get("target_op") == "maintain"
+        # beyond the tolerance yet 基本实现: the trend reaches the target (method.md §3 ②)
+        by_trend = not within and row["assessment"] == "基本实现"
         parts.append(f"距达标{num(row['gap'])}{du}{'≤' if within else '>'}基本实现容差"
-                     f"{num(row['basic_tolerance'])}{du}" + ("(保持目标逆向变化不评基本实现)" if kept_baseline else ""))
+                     f"{num(row['basic_tolerance'])}{du}" + ("(保持目标逆向变化不评基本实现)" if kept_baseline else "")
+                     + (",但按趋势可达到目标" if by_trend else ""))
     return ";".join(parts) + f" → {status} · {row['assessment']}。"

@@ -132,6 +132,11 @@ def test_a_projection_short_by_less_than_noise_reaches_the_target(fresh_db):
     assert c["reason"].endswith(";按2020年以来趋势2025年约为99.9%,与目标100%仅差0.1个百分点(在容差1个百分点以内),"
                                 "可基本达到目标。")
     assert "预计未达标" not in kinds(fresh_db, homes, 2023)
+    with duckdb.connect(str(fresh_db)) as con:  # 判定依据 says why 基本实现 beside a gap beyond its tolerance
+        row = dbmod.run_query(con, "indicator_detail", id=homes, year=2023).iloc[0].to_dict()
+        thresholds = dict(con.execute("SELECT key, value FROM method_threshold").fetchall())
+    assert explain.line(row, thresholds).endswith(
+        "距达标3个百分点>基本实现容差2个百分点,但按趋势可达到目标 → 进展顺利 · 基本实现。")
     # far short is no rounding difference: 30, 30, 30, 31 against ≥40% by 2030 is still 预计未达标
     import_rows(fresh_db, [(CHAIRS, 2021, 30), (CHAIRS, 2022, 30), (CHAIRS, 2023, 30), (CHAIRS, 2024, 31)],
                 name="chairs.csv")
