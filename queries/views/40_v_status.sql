@@ -8,8 +8,11 @@ SELECT
     indicator_id, as_of_year, latest_year, latest_value, progress, expected_progress, projected_value, status,
     ratio, n_points, latest_source_kind, latest_text, assessment, is_final, ref_year, ref_value, has_baseline,
     judged_value, CASE WHEN projected_value IS NOT NULL THEN round(slope, 4) END AS slope,
-    round(reported_precision, 4) AS reported_precision, noise_tolerance, level_kept AS within_noise,
-    round(gap, 4) AS gap, round(basic_tolerance, 4) AS basic_tolerance, events, population, pooled_from_year,
+    -- (a text target has no numbers to tolerate: its figures were a reported text's stray ones)
+    CASE WHEN op <> 'qualitative' THEN round(reported_precision, 4) END AS reported_precision,
+    CASE WHEN op <> 'qualitative' THEN noise_tolerance END AS noise_tolerance, level_kept AS within_noise,
+    round(gap, 4) AS gap, CASE WHEN op <> 'qualitative' THEN round(basic_tolerance, 4) END AS basic_tolerance,
+    events, population, pooled_from_year,
     pooled_rate, interval_low, interval_high, interval_method, time_elapsed,
     -- read only by the sentences and the warnings: the call's, and the indicator's target (a copy of the catalogue's,
     -- a few bytes a row once compressed: joining the catalogue would cost every query of v_status)
