@@ -16,11 +16,13 @@ SELECT i.* EXCLUDE (judged_op, better),
                    THEN '(基线见第' || i.baseline_line || '行)' ELSE '' END AS source_label,
        -- every input of the call, for the one-line explanation (planwatch/explain.py): the target as judged;
        -- two_sided: what counts is the distance to it (= and 左右 without a better direction); from_within_ceiling:
-       -- a ceiling the start was within, so that what counts is the excess over it (method.md §2)
+       -- a ceiling the start was within, or that was met since, so that what counts is the excess over it
+       -- (method.md §2, 30_progress.sql ceiling_breached)
        i.judged_op, i.better, pw_two_sided(i.judged_op, i.better) AS two_sided,
        pw_ceiling(i.judged_op, i.better)
-           AND pw_met(i.judged_op, s.ref_value, i.target_value, NULL, i.better,
-                      (SELECT value FROM method_threshold WHERE key = 'approx_tolerance'), NULL, NULL)
+           AND (pw_met(i.judged_op, s.ref_value, i.target_value, NULL, i.better,
+                       (SELECT value FROM method_threshold WHERE key = 'approx_tolerance'), NULL, NULL)
+                OR s.met_before_year IS NOT NULL)
            AS from_within_ceiling,
        pw_noise_precision(s.reported_precision, (SELECT value FROM method_threshold WHERE key = 'precision_cap_relative'),
                           s.ref_value, i.target_value) AS noise_precision,
@@ -32,5 +34,6 @@ FROM (SELECT *, pw_judged_op(target_op, name, direction, target_text) AS judged_
              pw_better(target_op, direction) AS better
       FROM v_indicator) i
 JOIN plan p USING (plan_id)
-LEFT JOIN v_status s ON s.indicator_id = i.indicator_id AND s.as_of_year = $year
+-- (v_status's row with the stored columns it leaves out: met_before_year)
+LEFT JOIN _status_public_of('_status') s ON s.indicator_id = i.indicator_id AND s.as_of_year = $year
 WHERE i.indicator_id = $id;

@@ -593,3 +593,15 @@ def test_few_events_level_by_the_tolerance_does_not_claim_the_interval(fresh_db)
     c = call(fresh_db, bcg, 2022)
     assert c["within_noise"] is True
     assert "基本持平(相差0.13个百分点,在容差1个百分点以内)" in c["reason"] and "置信区间内" not in c["reason"]
+
+
+def test_explanation_of_a_ceiling_met_since_the_start_shows_the_excess(fresh_db):
+    # ≤38%: 40 (above at the start), 30, 20, 30 (met), 39.5 in 2025: breached, 逆向变化 by the excess 1.5 over the
+    # ceiling; the 判定依据 line showed the change from the start (-0.5, "有变化"), an improvement, as the cause
+    t07 = "xianyang-children-t07"
+    import_rows(fresh_db, [(t07, 2021, 40), (t07, 2022, 30), (t07, 2023, 20), (t07, 2024, 30), (t07, 2025, 39.5)])
+    with duckdb.connect(str(fresh_db)) as con:
+        row = dbmod.run_query(con, "indicator_detail", id=t07, year=2025).iloc[0].to_dict()
+        thresholds = dict(con.execute("SELECT key, value FROM method_threshold").fetchall())
+    assert row["status"] == "逆向变化"
+    assert "超出上限1.5个百分点,容差0.4个百分点(起点×1%与报告精度0.1取大)→超出容差" in explain.line(row, thresholds)
