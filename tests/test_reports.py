@@ -499,12 +499,15 @@ def test_word_report_carries_a_chinese_font_under_each_name_it_uses(files):
 
 def test_word_modes_and_no_demo_header_without_demonstration_values(demo_db, base_db, tmp_path):
     mid = word(make(demo_db, tmp_path, "docx", "--mode", "midterm", "--region", "平阳县"))
-    assert mid.paragraphs[0].text == "妇女儿童发展规划实施中期评估报告"
+    assert mid.paragraphs[0].text == "平阳县妇女儿童发展规划实施中期评估报告"  # the place's report, named so
     assert "中期评估" in "".join(p.text for p in mid.paragraphs[:8])
     assert len(table_rows(mid.tables[-1])) - 1 == one(demo_db, "SELECT count(*) FROM v_indicator "
                                                                 "WHERE region = '平阳县'")[0]
     final = word(make(demo_db, tmp_path, "docx", "--mode", "final"))
     assert final.paragraphs[0].text == "妇女儿童发展规划实施终期评估报告"
+    # a place with one plan: its report is that plan's (乐清市 has only a 儿童 plan)
+    only = word(make(demo_db, tmp_path, "docx", "--region", "乐清市"))
+    assert only.paragraphs[0].text == "乐清市儿童发展规划实施监测年度报告"
     plain = word(make(base_db, tmp_path, "docx"))
     assert not any("示例数据" in s.header.paragraphs[0].text for s in plain.sections)
     assert "示例数据" not in "\n".join(p.text for p in plain.paragraphs)

@@ -119,7 +119,11 @@ class ReportContent:
 
     @property
     def title(self) -> str:
-        return TITLES[self.mode]
+        """The report's name as a committee's is worded: its place (the region asked for) and the plans it covers
+        ("乐清市儿童发展规划实施监测年度报告"; of every place: "妇女儿童发展规划…")."""
+        groups = set(self.plans["类别"]) if "类别" in self.plans else set()
+        kind = "儿童" if groups == {"儿童"} else "妇女" if groups == {"妇女"} else "妇女儿童"
+        return (self.region or "") + TITLES[self.mode].replace("妇女儿童", kind, 1)
 
     @property
     def subtitle(self) -> str:
