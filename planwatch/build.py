@@ -16,7 +16,7 @@ from planwatch import assignment, catalogue, db, demo, views
 from planwatch.fingerprint import catalogue_hash
 from planwatch.paths import DATA_DIR, QUERIES_DIR
 
-RECORD_TABLES = ("import_batch", "observation", "reporting_round", "unit_assignment", "draft_value")
+RECORD_TABLES = ("import_batch", "observation", "reporting_round", "round_deadline", "unit_assignment", "draft_value")
 
 
 class BuildError(Exception):

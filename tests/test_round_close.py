@@ -234,6 +234,9 @@ def test_reopening_for_a_late_unit_does_not_make_everyone_on_time(db):
     assert cli.main(["round", "open", "--year", "2026", "--deadline", "2099-03-31", "--db", str(db)]) == 0
     assert one(db, "SELECT arg_max(timely_deadline, set_at)::VARCHAR FROM round_deadline WHERE year = 2026") == (
         "2099-03-31",)
+    assert cli.main(["build", "--db", str(db)]) == 0  # a rebuild keeps every deadline given (round_deadline)
+    assert one(db, "SELECT any_value(timely_deadline)::VARCHAR FROM v_reporting_progress WHERE year = 2025") == (
+        "2024-03-31",)
     with db_mod.writing(db) as con:  # an open round still in time: an extension moves it
         con.execute("UPDATE round_deadline SET timely_deadline = DATE '2099-04-30', set_at = now()")
     with db_mod.open_reader(db) as reader:
