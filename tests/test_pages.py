@@ -749,7 +749,7 @@ def test_reports_page_offers_no_file_for_a_scope_too_big_to_list(app_db, monkeyp
 
 def test_reports_page_mode_titles_the_presentation(app_db):
     at = open_page("reports", year="2024", region="平阳县", present="1", mode="midterm")
-    assert at.title[0].value == "妇女儿童发展规划实施中期评估报告"
+    assert at.title[0].value == "平阳县妇女儿童发展规划实施中期评估报告"  # the place's report, named so
     assert not at.exception
 
 

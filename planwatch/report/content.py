@@ -31,6 +31,13 @@ TITLES = {"annual": "妇女儿童发展规划实施监测年度报告", "midterm
           "final": "妇女儿童发展规划实施终期评估报告"}
 
 
+def report_title(mode: str, region: str | None, groups: set[str]) -> str:
+    """The report's name as a committee's is worded: its place (the region asked for) and the plans it covers
+    (groups: 妇女, 儿童): "乐清市儿童发展规划实施监测年度报告"; of every place: "妇女儿童发展规划…"."""
+    kind = "儿童" if groups == {"儿童"} else "妇女" if groups == {"妇女"} else "妇女儿童"
+    return (region or "") + TITLES[mode].replace("妇女儿童", kind, 1)
+
+
 def by_urgency(warnings: pd.DataFrame) -> pd.DataFrame:
     """THE order of urgency for every list of warnings in the reports: v_warning.urgency (higher is more urgent)
     when the views have it, otherwise the query's own order (red first, reversal before shortfall)."""
@@ -119,11 +126,7 @@ class ReportContent:
 
     @property
     def title(self) -> str:
-        """The report's name as a committee's is worded: its place (the region asked for) and the plans it covers
-        ("乐清市儿童发展规划实施监测年度报告"; of every place: "妇女儿童发展规划…")."""
-        groups = set(self.plans["类别"]) if "类别" in self.plans else set()
-        kind = "儿童" if groups == {"儿童"} else "妇女" if groups == {"妇女"} else "妇女儿童"
-        return (self.region or "") + TITLES[self.mode].replace("妇女儿童", kind, 1)
+        return report_title(self.mode, self.region, set(self.plans["类别"]) if "类别" in self.plans else set())
 
     @property
     def subtitle(self) -> str:
@@ -676,8 +679,11 @@ def summarise(con: duckdb.DuckDBPyConnection, year: int | None = None, region: s
     listed = db.run_query(con, "report_warnings", year=year, region=region, levels=["红", "黄"],
                           most=MAX_WARNING_SLIDES * MAX_WARNING_ROWS)
     n_units = int(db.run_query(con, "unit_count", year=year, group=None, region=region, domain=None).iloc[0, 0])
-    regions = _regions(db.run_query(con, "report_attainment", year=year, region=region))
-    sections = _outline(TITLES[mode], year, regions, by_urgency(listed), counts["红"] + counts["黄"],
+    attainment = db.run_query(con, "report_attainment", year=year, region=region)
+    # (a plan's row reads "平阳县 妇女": its group is the last word)
+    groups = {c.rsplit(" ", 1)[-1] for c in attainment.query("cut == 'plan'")["类别"]}
+    sections = _outline(report_title(mode, name, groups), year, _regions(attainment), by_urgency(listed),
+                        counts["红"] + counts["黄"],
                         pd.DataFrame(index=range(n_units)),  # only their number: the slides' titles
                         _stories(con, year, region))
     return ReportSummary(year, name, mode, headline, counts, headline["n_demo"] > 0, sections)
