@@ -78,7 +78,7 @@ WIDTH_SAMPLE = 500  # rows whose text sets a column's width
 def new_sheet(book: Workbook, frame: pd.DataFrame, sheet_name: str):
     """A write-only sheet for the frame (downloads.excel_ready's): readable column widths, header row frozen,
     autofilter on the header. Anything else a write-only sheet needs before its rows is for the caller to set; then
-    append_rows()."""
+    sheet.append each of rows()."""
     sheet = book.create_sheet(sheet_name)
     sample = frame.head(WIDTH_SAMPLE)
     for index, column in enumerate(frame.columns, start=1):

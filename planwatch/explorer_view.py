@@ -253,8 +253,13 @@ def unique_names(columns) -> list[str]:
     return names
 
 
+def _named(result: guard.Result) -> pd.DataFrame:
+    """The result's frame with its columns' names made unique (unique_names)."""
+    return result.frame.set_axis(unique_names(result.frame.columns), axis=1)
+
+
 def show_result(result: guard.Result, name: str, key: str) -> None:
-    frame = result.frame.set_axis(unique_names(result.frame.columns), axis=1)
+    frame = _named(result)
     shown = _clipped(frame)
     ui.metrics([("行数", f"{result.n_rows:,}", f"最多取 {guard.MAX_ROWS:,} 行;表格显示前 {guard.SHOW_ROWS:,} 行"),
                 ("列数", len(frame.columns)),
@@ -303,8 +308,7 @@ def files(result: guard.Result) -> dict[str, Callable[[], bytes]]:
 
     def named() -> pd.DataFrame:
         kept = held()
-        return (pd.DataFrame({"提示": [EXPIRED]}) if kept is None
-                else kept.frame.set_axis(unique_names(kept.frame.columns), axis=1))
+        return pd.DataFrame({"提示": [EXPIRED]}) if kept is None else _named(kept)
 
     return {"csv": lambda: downloads.csv_bytes(named()),
             "xlsx": lambda: downloads.xlsx_bytes(named(), sheet_name="查询结果"),

@@ -126,7 +126,7 @@ class ReportContent:
 
     @property
     def title(self) -> str:
-        return report_title(self.mode, self.region, set(self.plans["类别"]) if "类别" in self.plans else set())
+        return report_title(self.mode, self.region, _groups(self.attainment))
 
     @property
     def subtitle(self) -> str:
@@ -583,6 +583,11 @@ def _regions(attainment: pd.DataFrame) -> list[str]:
     return attainment.query("cut == 'region'")["类别"].tolist()
 
 
+def _groups(attainment: pd.DataFrame) -> set[str]:
+    """The plan groups (妇女, 儿童) in scope: a plan's row reads "平阳县 妇女", its group the last word."""
+    return {c.rsplit(" ", 1)[-1] for c in attainment.query("cut == 'plan'")["类别"]}
+
+
 # A printed report (Word, PDF) lists at most this many rows in one table (the Word 附表's indicators, the PDF's
 # warnings and units): a province's 16,000 indicators would be a 400-page appendix. Above it the rows that need
 # attention come first and the table says how many of how many it lists; the workbook lists every row (streamed).
@@ -680,9 +685,7 @@ def summarise(con: duckdb.DuckDBPyConnection, year: int | None = None, region: s
                           most=MAX_WARNING_SLIDES * MAX_WARNING_ROWS)
     n_units = int(db.run_query(con, "unit_count", year=year, group=None, region=region, domain=None).iloc[0, 0])
     attainment = db.run_query(con, "report_attainment", year=year, region=region)
-    # (a plan's row reads "平阳县 妇女": its group is the last word)
-    groups = {c.rsplit(" ", 1)[-1] for c in attainment.query("cut == 'plan'")["类别"]}
-    sections = _outline(report_title(mode, name, groups), year, _regions(attainment), by_urgency(listed),
+    sections = _outline(report_title(mode, name, _groups(attainment)), year, _regions(attainment), by_urgency(listed),
                         counts["红"] + counts["黄"],
                         pd.DataFrame(index=range(n_units)),  # only their number: the slides' titles
                         _stories(con, year, region))
