@@ -53,13 +53,13 @@ def timely_deadline(con, year: int, deadline: date, today: date) -> date:
     past when it was set; otherwise (a reopening after the close or after the deadline, for a late unit) the one in
     force, or reopening would make every late unit on time."""
     row = con.execute("""
-        WITH latest AS (SELECT arg_max(timely_deadline, set_at) AS timely FROM round_deadline WHERE year = $year)
-        SELECT r.closed_at, coalesce(l.timely, r.deadline),
+        SELECT r.closed_at, t.timely_deadline,
                -- the day that deadline was given (a row setting it as the deadline; before the table: the opening)
-               coalesce((SELECT CAST(min(set_at) AS DATE) FROM round_deadline
-                         WHERE year = $year AND deadline = l.timely AND timely_deadline = l.timely),
+               coalesce((SELECT CAST(min(set_at) AS DATE) FROM round_deadline d
+                         WHERE d.year = $year AND d.deadline = t.timely_deadline
+                           AND d.timely_deadline = t.timely_deadline),
                         CAST(r.opened_at AS DATE))
-        FROM reporting_round r, latest l WHERE r.year = $year""", {"year": year}).fetchone()
+        FROM reporting_round r JOIN _round_timely t USING (year) WHERE r.year = $year""", {"year": year}).fetchone()
     if row is None:
         return deadline
     closed_at, timely, set_on = row

@@ -12,6 +12,14 @@ FROM indicator_unit
 WHERE indicator_id IS NOT NULL
 GROUP BY ALL;
 
+-- _round_timely: per round year, the deadline timeliness is judged by (round_deadline's latest; planwatch/round.py
+-- timely_deadline decides it when a deadline is given); a round opened before that table existed: its deadline.
+CREATE OR REPLACE VIEW _round_timely AS
+SELECT r.year, coalesce(t.timely_deadline, r.deadline) AS timely_deadline
+FROM reporting_round r
+LEFT JOIN (SELECT year, arg_max(timely_deadline, set_at) AS timely_deadline FROM round_deadline GROUP BY year) t
+    USING (year);
+
 -- _round_item: one row per round year and (lead unit, indicator) the unit owes, with the indicator's state:
 -- 已通过 (an approved value counts), 待审核, 已退回 (the newest submission was returned, nothing else pending or
 -- approved), 未报. Any listed unit's submission (or the office's direct import) settles what the lead owes.
@@ -29,19 +37,15 @@ per_item AS (
            min(created_at) AS first_at, max(greatest(created_at, coalesce(reviewed_at, created_at))) AS last_at
     FROM entered
     GROUP BY ALL
-),
-timely AS (  -- the deadline timeliness is judged by (round_deadline, planwatch/round.py timely_deadline); a round
-             -- opened before that table existed: its deadline
-    SELECT year, arg_max(timely_deadline, set_at) AS timely_deadline FROM round_deadline GROUP BY year
 )
 SELECT r.year, reg.name AS region, reg.region_code, u.unit_id, u.name AS unit, s.indicator_id, r.deadline,
-       coalesce(t.timely_deadline, r.deadline) AS timely_deadline,
+       t.timely_deadline,
        CASE WHEN p.approved THEN '已通过' WHEN p.pending THEN '待审核'
             WHEN p.newest_state = '已退回' THEN '已退回' ELSE '未报' END AS state,
        CASE WHEN p.newest_state = '已退回' AND NOT p.approved AND NOT p.pending THEN p.newest_note END AS return_note,
        p.first_at, p.last_at, r.closed_at, r.closed_by
 FROM reporting_round r
-LEFT JOIN timely t USING (year)
+JOIN _round_timely t USING (year)
 JOIN _unit_scope s ON s.leads
 JOIN indicator i ON i.indicator_id = s.indicator_id
 JOIN plan pl ON pl.plan_id = i.plan_id AND r.year BETWEEN pl.period_start AND pl.period_end
